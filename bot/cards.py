@@ -1,0 +1,152 @@
+"""Block Kit for the ticket card and the ticket's messages. Pure functions of a ticket and a translator."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from bot.i18n import Translator
+from bot.ids import ActionId, BlockId
+from bot.states import ACTIVE_STATUSES, Status
+
+Block = dict[str, Any]
+
+
+@dataclass(frozen=True)
+class CardData:
+    """What a card shows; built from a ticket row by the service so this module never touches storage."""
+
+    key: str
+    title: str
+    department_name: str
+    owner_id: str
+    requester_id: str
+    priority: str
+    status: str
+    source: str
+    ack_due_at: datetime | None
+    resolve_due_at: datetime | None
+
+
+def slack_date(moment: datetime | None, tz: ZoneInfo, translator: Translator) -> str:
+    """A date Slack shows in each reader's own time zone, with the workspace's time as the fallback text."""
+    if moment is None:
+        return translator.t("word.none")
+    fallback = moment.astimezone(tz).strftime("%Y-%m-%d %H:%M %Z")
+    return f"<!date^{int(moment.timestamp())}^{{date_short_pretty}} {{time}}|{fallback}>"
+
+
+def _button(action: ActionId, label: str, value: str, style: str | None = None) -> Block:
+    button: Block = {
+        "type": "button",
+        "action_id": action.value,
+        "text": {"type": "plain_text", "text": label},
+    }
+    button["value"] = value
+    if style:
+        button["style"] = style
+    return button
+
+
+def card_buttons(card: CardData, translator: Translator) -> list[Block]:
+    """The buttons that make sense for the ticket's status (a closed ticket has none)."""
+    status = Status(card.status)
+    if status not in ACTIVE_STATUSES:
+        return []
+    buttons: list[Block] = []
+    if status == Status.OPEN:
+        buttons.append(
+            _button(
+                ActionId.ACKNOWLEDGE,
+                translator.t("card.button.acknowledge"),
+                card.key,
+                "primary",
+            )
+        )
+    buttons.append(_button(ActionId.REASSIGN, translator.t("card.button.reassign"), card.key))
+    buttons.append(_button(ActionId.ESCALATE, translator.t("card.button.escalate"), card.key, "danger"))
+    buttons.append(_button(ActionId.RESOLVE, translator.t("card.button.resolve"), card.key))
+    return buttons
+
+
+def ticket_card(card: CardData, translator: Translator, tz: ZoneInfo) -> list[Block]:
+    t = translator.t
+    blocks: list[Block] = [
+        {
+            "type": "section",
+            "block_id": BlockId.CARD_SUMMARY.value,
+            "text": {"type": "mrkdwn", "text": f"*{card.key}* {card.title}"},
+        },
+        {
+            "type": "section",
+            "block_id": BlockId.CARD_FIELDS.value,
+            "fields": [
+                {
+                    "type": "mrkdwn",
+                    "text": f"*{t('card.department')}*\n{card.department_name}",
+                },
+                {"type": "mrkdwn", "text": f"*{t('card.owner')}*\n<@{card.owner_id}>"},
+                {
+                    "type": "mrkdwn",
+                    "text": f"*{t('card.priority')}*\n{t('priority.' + card.priority)}",
+                },
+                {
+                    "type": "mrkdwn",
+                    "text": f"*{t('card.status')}*\n{t('status.' + card.status)}",
+                },
+                {
+                    "type": "mrkdwn",
+                    "text": f"*{t('card.ack_due')}*\n{slack_date(card.ack_due_at, tz, translator)}",
+                },
+                {
+                    "type": "mrkdwn",
+                    "text": f"*{t('card.resolve_due')}*\n{slack_date(card.resolve_due_at, tz, translator)}",
+                },
+            ],
+        },
+        {
+            "type": "context",
+            "block_id": BlockId.CARD_CONTEXT.value,
+            "elements": [
+                {
+                    "type": "mrkdwn",
+                    "text": t(
+                        "card.requester",
+                        requester=card.requester_id,
+                        source=t("source." + card.source),
+                    ),
+                }
+            ],
+        },
+    ]
+    buttons = card_buttons(card, translator)
+    if buttons:
+        blocks.append(
+            {
+                "type": "actions",
+                "block_id": BlockId.CARD_ACTIONS.value,
+                "elements": buttons,
+            }
+        )
+    return blocks
+
+
+def card_fallback(card: CardData, translator: Translator) -> str:
+    """The notification text shown where blocks cannot be (push notifications, screen readers)."""
+    return translator.t(
+        "card.fallback",
+        key=card.key,
+        title=card.title,
+        owner=card.owner_id,
+        status=translator.t("status." + card.status),
+    )
+
+
+def card_message(card: CardData, translator: Translator, tz: ZoneInfo) -> dict[str, Any]:
+    """``text`` + ``blocks`` for chat.postMessage / chat.update."""
+    return {
+        "text": card_fallback(card, translator),
+        "blocks": ticket_card(card, translator, tz),
+    }

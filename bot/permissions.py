@@ -1,0 +1,85 @@
+"""Who may do what to a ticket. Checked on the server for every action: anyone who sees a button can click it.
+
+| action      | requester | owner | department member | lead | admin | anyone else |
+|-------------|-----------|-------|-------------------|------|-------|-------------|
+| acknowledge |           |  yes  |                   |      |  yes  |             |
+| assign      |           |  yes  |                   | yes  |  yes  |             |
+| resolve     |           |  yes  |                   | yes  |  yes  |             |
+| close       |    yes    |  yes  |                   | yes  |  yes  |             |
+| reopen      |    yes    |  yes  |                   | yes  |  yes  |             |
+| comment, show, list | everybody |
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+from bot.errors import NotAllowed
+from config.schema import WorkspaceConfig
+
+
+class Role(StrEnum):
+    REQUESTER = "requester"
+    OWNER = "owner"
+    MEMBER = "member"
+    LEAD = "lead"
+    ADMIN = "admin"
+
+
+class Action(StrEnum):
+    ACKNOWLEDGE = "acknowledge"
+    ASSIGN = "assign"
+    RESOLVE = "resolve"
+    CLOSE = "close"
+    REOPEN = "reopen"
+
+
+ALLOWED: dict[Action, tuple[Role, ...]] = {
+    Action.ACKNOWLEDGE: (Role.OWNER, Role.ADMIN),
+    Action.ASSIGN: (Role.OWNER, Role.LEAD, Role.ADMIN),
+    Action.RESOLVE: (Role.OWNER, Role.LEAD, Role.ADMIN),
+    Action.CLOSE: (Role.REQUESTER, Role.OWNER, Role.LEAD, Role.ADMIN),
+    Action.REOPEN: (Role.REQUESTER, Role.OWNER, Role.LEAD, Role.ADMIN),
+}
+
+
+@dataclass(frozen=True)
+class TicketParties:
+    """The people a permission check needs to know about, without the ticket row itself."""
+
+    key: str
+    department_key: str
+    owner_id: str
+    requester_id: str
+
+
+def roles_of(user_id: str, ticket: TicketParties, workspace: WorkspaceConfig) -> set[Role]:
+    roles: set[Role] = set()
+    department = workspace.department(ticket.department_key)
+    if user_id == ticket.requester_id:
+        roles.add(Role.REQUESTER)
+    if user_id == ticket.owner_id:
+        roles.add(Role.OWNER)
+    if department is not None:
+        if user_id in department.owners:
+            roles.add(Role.MEMBER)
+        if user_id == department.lead:
+            roles.update({Role.LEAD, Role.MEMBER})
+    if user_id in workspace.admins:
+        roles.add(Role.ADMIN)
+    return roles
+
+
+def may(user_id: str, action: Action, ticket: TicketParties, workspace: WorkspaceConfig) -> bool:
+    return bool(roles_of(user_id, ticket, workspace) & set(ALLOWED[action]))
+
+
+def require(user_id: str, action: Action, ticket: TicketParties, workspace: WorkspaceConfig) -> None:
+    """Raise ``NotAllowed`` naming who may do ``action`` when ``user_id`` may not."""
+    if not may(user_id, action, ticket, workspace):
+        raise NotAllowed(
+            key=ticket.key,
+            action=action.value,
+            roles=[role.value for role in ALLOWED[action]],
+        )

@@ -1,0 +1,84 @@
+"""SLA due times, counted in working time: only inside working hours, never on holidays.
+
+Pure functions of (start, duration, calendar), so the SLA clock is testable without a database.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from config.schema import WEEKDAYS, WorkspaceConfig
+
+# Far enough for a 7-day SLA over a long holiday season; a calendar with no working day at all fails fast.
+_MAX_DAYS_SCANNED = 3 * 366
+
+
+@dataclass(frozen=True)
+class WorkingCalendar:
+    """When the SLA clock runs."""
+
+    tz: ZoneInfo
+    weekdays: frozenset[int]  # 0 = Monday
+    start: tuple[int, int]
+    end: tuple[int, int]
+    holidays: frozenset[date]
+
+    @classmethod
+    def from_workspace(cls, workspace: WorkspaceConfig, tz: ZoneInfo | None = None) -> WorkingCalendar:
+        hours = workspace.working_hours
+        return cls(
+            tz=tz or workspace.tz,
+            weekdays=frozenset(WEEKDAYS.index(day) for day in hours.days),
+            start=(hours.start.hour, hours.start.minute),
+            end=(hours.end.hour, hours.end.minute),
+            holidays=frozenset(workspace.holidays),
+        )
+
+    def is_working_day(self, day: date) -> bool:
+        return day.weekday() in self.weekdays and day not in self.holidays
+
+    def window(self, day: date) -> tuple[datetime, datetime]:
+        """The working window of ``day`` in UTC (local wall-clock times, so DST shifts are honoured)."""
+        opens = datetime(day.year, day.month, day.day, *self.start, tzinfo=self.tz).astimezone(UTC)
+        closes = datetime(day.year, day.month, day.day, *self.end, tzinfo=self.tz).astimezone(UTC)
+        return opens, closes
+
+
+def add_working_time(start: datetime, duration: timedelta, calendar: WorkingCalendar) -> datetime:
+    """The moment at which ``duration`` of working time has passed since ``start`` (both aware)."""
+    if start.tzinfo is None:
+        raise ValueError("start must be an aware datetime")
+    if duration < timedelta(0):
+        raise ValueError("duration must not be negative")
+    remaining = duration
+    current = start.astimezone(UTC)
+    day = current.astimezone(calendar.tz).date()
+    for _ in range(_MAX_DAYS_SCANNED):
+        if calendar.is_working_day(day):
+            opens, closes = calendar.window(day)
+            if current < closes:
+                begin = max(current, opens)
+                available = closes - begin
+                if remaining <= available:
+                    return begin + remaining
+                remaining -= available
+                current = closes
+        day += timedelta(days=1)
+    raise ValueError("the working calendar has no working time in the next three years")
+
+
+def due_times(
+    created_at: datetime,
+    priority: str,
+    workspace: WorkspaceConfig,
+    tz: ZoneInfo | None = None,
+) -> tuple[datetime, datetime]:
+    """(acknowledge by, resolve by) for a ticket opened at ``created_at`` with ``priority``."""
+    target = workspace.sla.for_priority(priority)
+    calendar = WorkingCalendar.from_workspace(workspace, tz)
+    return (
+        add_working_time(created_at, target.acknowledge, calendar),
+        add_working_time(created_at, target.resolve, calendar),
+    )

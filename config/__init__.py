@@ -1,0 +1,1 @@
+"""Configuration: settings from the environment and the workspace file (departments, owners, SLAs)."""

@@ -1,0 +1,269 @@
+"""The typed schema of the workspace file; every key of the public contract lives here.
+
+Validation that needs more than one key at a time (a stand-up naming an unknown department, an owner
+listed twice) is done in :meth:`WorkspaceConfig._cross_check`, so ``check-config`` reports it with the
+line of the offending key like any other problem.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date, time, timedelta
+from typing import Annotated, Any, Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    model_validator,
+)
+from pydantic_core import PydanticCustomError
+
+from config.durations import parse_duration
+
+Weekday = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
+WEEKDAYS: tuple[Weekday, ...] = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+WORKWEEK: list[Weekday] = ["mon", "tue", "wed", "thu", "fri"]
+Priority = Literal["urgent", "high", "normal", "low"]
+PRIORITIES: tuple[Priority, ...] = ("urgent", "high", "normal", "low")
+Language = Literal["en", "zh"]
+CROSS_CHECK_ERROR = "crossdesk_cross_check"
+
+_USER_ID = re.compile(r"^[UW][A-Z0-9]{2,}$")
+_CHANNEL_ID = re.compile(r"^[CG][A-Z0-9]{2,}$")
+_DEPARTMENT_KEY = re.compile(r"^[A-Z][A-Z0-9]{1,9}$")
+_CLOCK_TIME = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)$")
+_EMOJI_NAME = re.compile(r"^[a-z0-9_+\-']+$")
+
+
+def _user_id(value: str) -> str:
+    if not isinstance(value, str) or not _USER_ID.match(value):
+        raise ValueError(f"user id {value!r} must be a Slack member id such as U0123ABCD (not a name or @mention)")
+    return value
+
+
+def _channel_id(value: str) -> str:
+    if not isinstance(value, str) or not _CHANNEL_ID.match(value):
+        raise ValueError(f"channel id {value!r} must be a Slack channel id such as C0123ABCD (not #name)")
+    return value
+
+
+def _department_key(value: str) -> str:
+    if not isinstance(value, str) or not _DEPARTMENT_KEY.match(value):
+        raise ValueError(
+            f"department key {value!r} must be 2-10 capital letters or digits starting with a letter, e.g. SUP"
+        )
+    return value
+
+
+def _duration(value: object) -> timedelta:
+    if isinstance(value, timedelta):
+        return value
+    if isinstance(value, bool) or not isinstance(value, str | int):
+        raise ValueError(f"bad duration {value!r}: write a number with a unit s, m, h or d, e.g. 15m")
+    return parse_duration(str(value))
+
+
+def _clock_time(value: object) -> time:
+    if isinstance(value, time):
+        return value
+    # YAML 1.1 reads an unquoted 09:30 as the sexagesimal integer 570; undo that so admins need no quotes.
+    if isinstance(value, int) and not isinstance(value, bool) and 0 <= value < 24 * 60:
+        return time(value // 60, value % 60)
+    match = _CLOCK_TIME.match(str(value)) if isinstance(value, str) else None
+    if not match:
+        raise ValueError(f'bad time of day {value!r}: write HH:MM on a 24-hour clock, e.g. "09:30"')
+    return time(int(match.group(1)), int(match.group(2)))
+
+
+def _timezone(value: str) -> str:
+    try:
+        ZoneInfo(value)
+    except (ZoneInfoNotFoundError, ValueError, TypeError):
+        raise ValueError(
+            f"unknown time zone {value!r}: use an IANA name such as Asia/Shanghai or Europe/Berlin"
+        ) from None
+    return value
+
+
+UserId = Annotated[str, AfterValidator(_user_id)]
+ChannelId = Annotated[str, AfterValidator(_channel_id)]
+DepartmentKey = Annotated[str, AfterValidator(_department_key)]
+Duration = Annotated[timedelta, BeforeValidator(_duration)]
+ClockTime = Annotated[time, BeforeValidator(_clock_time)]
+TimeZoneName = Annotated[str, AfterValidator(_timezone)]
+
+
+class _Strict(BaseModel):
+    """Unknown keys are errors: a misspelt key silently ignored is a deadline silently missed."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Reactions(_Strict):
+    ticket: str = "ticket"
+    escalate: str = "rotating_light"
+
+    @model_validator(mode="after")
+    def _names_are_emoji(self) -> Reactions:
+        for name in (self.ticket, self.escalate):
+            if not _EMOJI_NAME.match(name):
+                raise ValueError(f"reaction {name!r} must be an emoji name without colons, e.g. ticket")
+        if self.ticket == self.escalate:
+            raise ValueError("reactions.ticket and reactions.escalate must be different emoji")
+        return self
+
+
+class Department(_Strict):
+    key: DepartmentKey
+    name: str = Field(min_length=1)
+    channel: ChannelId | None = None
+    lead: UserId | None = None
+    owners: list[UserId] = Field(min_length=1)
+    keywords: list[str] = Field(default_factory=list)
+
+    @property
+    def members(self) -> list[str]:
+        """Owners and the lead, each once, in file order."""
+        seen = dict.fromkeys([*self.owners, *([self.lead] if self.lead else [])])
+        return list(seen)
+
+
+class SlaTarget(_Strict):
+    acknowledge: Duration
+    resolve: Duration
+
+    @model_validator(mode="after")
+    def _resolve_after_acknowledge(self) -> SlaTarget:
+        if self.resolve < self.acknowledge:
+            raise ValueError("resolve must not be shorter than acknowledge")
+        return self
+
+
+class Sla(_Strict):
+    urgent: SlaTarget = SlaTarget(acknowledge=timedelta(minutes=15), resolve=timedelta(hours=4))
+    high: SlaTarget = SlaTarget(acknowledge=timedelta(hours=1), resolve=timedelta(days=1))
+    normal: SlaTarget = SlaTarget(acknowledge=timedelta(hours=4), resolve=timedelta(days=3))
+    low: SlaTarget = SlaTarget(acknowledge=timedelta(days=1), resolve=timedelta(days=7))
+
+    def for_priority(self, priority: str) -> SlaTarget:
+        target: SlaTarget = getattr(self, priority)
+        return target
+
+
+class WorkingHours(_Strict):
+    days: list[Weekday] = Field(default_factory=lambda: list(WORKWEEK), min_length=1)
+    start: ClockTime = time(9, 0)
+    end: ClockTime = time(18, 0)
+
+    @model_validator(mode="after")
+    def _start_before_end(self) -> WorkingHours:
+        if self.end <= self.start:
+            raise ValueError("working_hours.end must be later than working_hours.start")
+        return self
+
+
+class Reminders(_Strict):
+    repeat_every: Duration = timedelta(hours=1)
+    escalate_after: int = Field(default=2, ge=1, le=20)
+
+
+class Standup(_Strict):
+    department: DepartmentKey
+    at: ClockTime
+    post_at: ClockTime
+    days: list[Weekday] = Field(default_factory=lambda: list(WORKWEEK), min_length=1)
+    questions: list[str] = Field(
+        default_factory=lambda: [
+            "What did you finish yesterday?",
+            "What will you do today?",
+            "Anything blocking you?",
+        ],
+        min_length=1,
+    )
+
+    @model_validator(mode="after")
+    def _post_after_questions(self) -> Standup:
+        if self.post_at <= self.at:
+            raise ValueError("post_at must be later than at")
+        return self
+
+
+class Digest(_Strict):
+    channel: ChannelId
+    at: ClockTime = time(18, 0)
+
+
+class WorkspaceConfig(_Strict):
+    """The whole workspace file. Defaults make a two-line file (departments + triage) usable."""
+
+    timezone: TimeZoneName = "UTC"
+    language: Language = "en"
+    admins: list[UserId] = Field(default_factory=list)
+    intake_channels: list[ChannelId] = Field(default_factory=list)
+    triage_department: DepartmentKey
+    reactions: Reactions = Reactions()
+    departments: list[Department] = Field(min_length=1)
+    sla: Sla = Sla()
+    working_hours: WorkingHours = WorkingHours()
+    holidays: list[date] = Field(default_factory=list)
+    reminders: Reminders = Reminders()
+    standups: list[Standup] = Field(default_factory=list)
+    digest: Digest | None = None
+
+    @model_validator(mode="after")
+    def _cross_check(self) -> WorkspaceConfig:
+        problems = cross_check(self.model_dump())
+        if problems:
+            # One error carrying every located problem; the loader turns each back into its own line.
+            raise PydanticCustomError(
+                CROSS_CHECK_ERROR,
+                "{summary}",
+                {"summary": "; ".join(problems), "entries": problems},
+            )
+        return self
+
+    @property
+    def tz(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+    def department(self, key: str) -> Department | None:
+        return next((d for d in self.departments if d.key == key.upper()), None)
+
+    @property
+    def triage(self) -> Department:
+        department = self.department(self.triage_department)
+        assert department is not None, "validated in _cross_check"
+        return department
+
+
+def cross_check(data: dict[str, Any]) -> list[str]:
+    """Problems that involve more than one key, as ``"path: message"`` lines.
+
+    Works on plain data as well as on a validated model's dump, so ``check-config`` can report these
+    together with field errors instead of only after every field is fixed.
+    """
+    problems: list[str] = []
+    departments = [d for d in data.get("departments") or [] if isinstance(d, dict)]
+    keys = [str(d.get("key")) for d in departments if d.get("key") is not None]
+    known = ", ".join(keys) or "none"
+    for index, key in enumerate(keys):
+        if key in keys[:index]:
+            problems.append(f"departments[{index}].key: department {key} is defined twice")
+    triage = data.get("triage_department")
+    if triage is not None and keys and triage not in keys:
+        problems.append(f"triage_department: unknown department {triage} (known: {known})")
+    for index, standup in enumerate(data.get("standups") or []):
+        if isinstance(standup, dict) and keys and standup.get("department") not in keys:
+            problems.append(
+                f"standups[{index}].department: unknown department {standup.get('department')} (known: {known})"
+            )
+    for index, department in enumerate(departments):
+        owners = department.get("owners") or []
+        for owner_index, owner in enumerate(owners if isinstance(owners, list) else []):
+            if owner in owners[:owner_index]:
+                problems.append(f"departments[{index}].owners[{owner_index}]: {owner} is listed twice")
+    return problems

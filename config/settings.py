@@ -1,0 +1,73 @@
+"""Settings from the environment (and a ``.env`` file), named exactly as the public contract names them."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import Field, SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from config.loader import EXAMPLE_PATH
+
+DEFAULT_SLACK_API_URL = "https://slack.com/api/"
+
+
+class Settings(BaseSettings):
+    """Process settings. Secrets are ``SecretStr`` so they never appear in a repr, a log line or a traceback."""
+
+    model_config = SettingsConfigDict(
+        env_file=".env",
+        env_file_encoding="utf-8",
+        extra="ignore",
+        populate_by_name=True,
+    )
+
+    slack_bot_token: SecretStr | None = Field(default=None, alias="SLACK_BOT_TOKEN")
+    slack_signing_secret: SecretStr | None = Field(default=None, alias="SLACK_SIGNING_SECRET")
+    slack_app_token: SecretStr | None = Field(default=None, alias="SLACK_APP_TOKEN")
+    slack_api_url: str = Field(default=DEFAULT_SLACK_API_URL, alias="SLACK_API_URL")
+    database_url: str = Field(default="sqlite:///./crossdesk.db", alias="DATABASE_URL")
+    crossdesk_config: Path | None = Field(default=None, alias="CROSSDESK_CONFIG")
+    port: int = Field(default=3000, alias="PORT", ge=0, le=65535)
+    host: str = Field(default="0.0.0.0", alias="HOST")  # noqa: S104  (a server in a container must listen on all)
+    log_level: str = Field(default="INFO", alias="LOG_LEVEL")
+
+    @property
+    def socket_mode(self) -> bool:
+        return self.slack_app_token is not None and bool(self.slack_app_token.get_secret_value())
+
+    def missing_for_run(self) -> list[str]:
+        """Names of the variables ``crossdesk run`` needs and does not have, in the order to set them."""
+        missing: list[str] = []
+        if not _present(self.slack_bot_token):
+            missing.append("SLACK_BOT_TOKEN")
+        if not self.socket_mode and not _present(self.slack_signing_secret):
+            missing.append("SLACK_SIGNING_SECRET")
+        return missing
+
+    def token_problems(self) -> list[str]:
+        """Tokens that are present but cannot be right (a user token where a bot token belongs, say)."""
+        problems: list[str] = []
+        bot = self.slack_bot_token.get_secret_value() if self.slack_bot_token else ""
+        if bot and not bot.startswith("xoxb-"):
+            problems.append("SLACK_BOT_TOKEN must be a bot token starting with xoxb-")
+        app = self.slack_app_token.get_secret_value() if self.slack_app_token else ""
+        if app and not app.startswith("xapp-"):
+            problems.append("SLACK_APP_TOKEN must be an app-level token starting with xapp-")
+        return problems
+
+    def workspace_path(self) -> Path:
+        """``CROSSDESK_CONFIG``, else ``./crossdesk.yaml`` when it exists, else the bundled example."""
+        if self.crossdesk_config is not None:
+            return self.crossdesk_config
+        local = Path("crossdesk.yaml")
+        return local if local.exists() else EXAMPLE_PATH
+
+    @property
+    def api_url(self) -> str:
+        """``SLACK_API_URL`` with the trailing slash slack_sdk needs to join method names."""
+        return self.slack_api_url if self.slack_api_url.endswith("/") else self.slack_api_url + "/"
+
+
+def _present(secret: SecretStr | None) -> bool:
+    return secret is not None and bool(secret.get_secret_value().strip())

@@ -1,0 +1,115 @@
+"""The async engine and transactions, on SQLite (default, WAL) and PostgreSQL alike."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
+
+from sqlalchemy import event, text
+from sqlalchemy.engine import URL, make_url
+from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+SQLITE_BUSY_TIMEOUT_MS = 30_000
+
+
+class DatabaseUrlError(ValueError):
+    """``DATABASE_URL`` names a database we cannot use."""
+
+
+def async_url(url: str) -> URL:
+    """Turn the URL an operator writes (``sqlite:///x.db``, ``postgresql://u@h/db``) into an async one.
+
+    An explicit ``+aiosqlite`` or ``+asyncpg`` is kept; any other driver is refused with a reason rather
+    than failing later with an import error.
+    """
+    try:
+        parsed = make_url(url)
+    except Exception as error:  # sqlalchemy raises ArgumentError with an unhelpful text
+        raise DatabaseUrlError(f"DATABASE_URL {url!r} is not a database URL: {error}") from None
+    backend, _, driver = parsed.drivername.partition("+")
+    if backend == "postgres":
+        backend = "postgresql"
+    wanted = {"sqlite": "aiosqlite", "postgresql": "asyncpg"}.get(backend)
+    if wanted is None:
+        raise DatabaseUrlError(f"DATABASE_URL must start with sqlite:// or postgresql:// (got {backend}://)")
+    if driver and driver != wanted:
+        raise DatabaseUrlError(f"DATABASE_URL driver +{driver} is not supported; leave it out or use +{wanted}")
+    return parsed.set(drivername=f"{backend}+{wanted}")
+
+
+def is_sqlite(url: URL) -> bool:
+    return url.get_backend_name() == "sqlite"
+
+
+def create_engine(url: str, *, pool_size: int = 10, echo: bool = False) -> AsyncEngine:
+    """An engine tuned for its backend.
+
+    SQLite gets WAL (readers never wait for the writer), a busy timeout, foreign keys, and ``BEGIN
+    IMMEDIATE`` so a transaction takes the write lock when it starts instead of failing halfway when it
+    first writes: SQLite allows one writer, and this makes it wait its turn rather than deadlock.
+    """
+    parsed = async_url(url)
+    if is_sqlite(parsed):
+        database = parsed.database or ""
+        if database in ("", ":memory:"):
+            raise DatabaseUrlError("an in-memory SQLite database cannot be shared; use sqlite:///path/to/file.db")
+        engine = create_async_engine(parsed, echo=echo, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000})
+        _tune_sqlite(engine)
+        return engine
+    return create_async_engine(
+        parsed,
+        echo=echo,
+        pool_size=pool_size,
+        max_overflow=pool_size,
+        pool_pre_ping=True,
+    )
+
+
+def _tune_sqlite(engine: AsyncEngine) -> None:
+    @event.listens_for(engine.sync_engine, "connect")
+    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+        # Take transaction control from the driver so "begin" below decides how a transaction starts.
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.close()
+
+    @event.listens_for(engine.sync_engine, "begin")
+    def _on_begin(connection: Any) -> None:
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+class Database:
+    """Owns the engine; hands out one session per unit of work."""
+
+    def __init__(self, url: str, *, pool_size: int = 10, echo: bool = False) -> None:
+        self.url = async_url(url)
+        self.engine = create_engine(url, pool_size=pool_size, echo=echo)
+        self._sessions = async_sessionmaker(self.engine, class_=AsyncSession, expire_on_commit=False)
+
+    @property
+    def is_sqlite(self) -> bool:
+        return is_sqlite(self.url)
+
+    @asynccontextmanager
+    async def transaction(self) -> AsyncIterator[AsyncSession]:
+        """A session whose work commits on a clean exit and rolls back on any exception."""
+        async with self._sessions() as session, session.begin():
+            yield session
+
+    async def ping(self) -> bool:
+        """Whether the database answers a trivial query (used by ``/healthz``)."""
+        try:
+            async with self.engine.connect() as connection:
+                await connection.execute(text("SELECT 1"))
+            return True
+        except Exception:
+            return False
+
+    async def dispose(self) -> None:
+        await self.engine.dispose()

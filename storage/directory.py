@@ -1,0 +1,91 @@
+"""Departments and their members, mirrored from the workspace file into the database."""
+
+from __future__ import annotations
+
+from sqlalchemy import delete, update
+from sqlmodel import col, select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from config.schema import WorkspaceConfig
+from storage.models import Department, DepartmentMember, Member
+
+
+async def sync_workspace(session: AsyncSession, workspace: WorkspaceConfig) -> None:
+    """Make the department and membership rows match the file; counters and people's data are kept.
+
+    Departments that vanished from the file stay (their tickets still point at them) but lose members.
+    """
+    existing = {d.key: d for d in (await session.exec(select(Department))).all()}
+    for department in workspace.departments:
+        row = existing.get(department.key)
+        if row is None:
+            session.add(
+                Department(
+                    key=department.key,
+                    name=department.name,
+                    channel=department.channel,
+                    lead=department.lead,
+                )
+            )
+        else:
+            row.name, row.channel, row.lead = (
+                department.name,
+                department.channel,
+                department.lead,
+            )
+            session.add(row)
+    await session.flush()
+    await session.exec(delete(DepartmentMember))
+    people: set[str] = set(workspace.admins)
+    for department in workspace.departments:
+        for position, owner in enumerate(department.owners):
+            session.add(
+                DepartmentMember(
+                    department_key=department.key,
+                    user_id=owner,
+                    role="owner",
+                    position=position,
+                )
+            )
+        if department.lead and department.lead not in department.owners:
+            session.add(
+                DepartmentMember(
+                    department_key=department.key,
+                    user_id=department.lead,
+                    role="lead",
+                    position=-1,
+                )
+            )
+        people.update(department.members)
+    known = set((await session.exec(select(Member.user_id))).all())
+    for user_id in sorted(people - known):
+        session.add(Member(user_id=user_id))
+    await session.flush()
+
+
+async def away_members(session: AsyncSession, user_ids: list[str]) -> set[str]:
+    statement = select(Member.user_id).where(col(Member.user_id).in_(user_ids), col(Member.away).is_(True))
+    return set((await session.exec(statement)).all())
+
+
+async def set_away(session: AsyncSession, user_id: str, away: bool) -> None:
+    await session.exec(update(Member).where(col(Member.user_id) == user_id).values(away=away))
+
+
+async def take_number_and_turn(session: AsyncSession, department_key: str) -> tuple[int, int]:
+    """Atomically take the department's next ticket number and round-robin turn.
+
+    A single ``UPDATE … RETURNING`` holds the row lock until the transaction ends, so concurrent
+    transactions (on PostgreSQL, in other processes) each get their own number and turn.
+    """
+    statement = (
+        update(Department)
+        .where(col(Department.key) == department_key)
+        .values(
+            last_number=col(Department.last_number) + 1,
+            next_owner=col(Department.next_owner) + 1,
+        )
+        .returning(col(Department.last_number), col(Department.next_owner))
+    )
+    row = (await session.exec(statement)).one()
+    return int(row[0]), int(row[1]) - 1

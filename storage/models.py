@@ -1,0 +1,147 @@
+"""The tables. Each row type says why it exists; queries live in the repository modules beside this one."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import JSON, Column, Index, Text, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+from storage.types import UTCDateTime
+
+
+def _utc_column(nullable: bool = True, index: bool = False) -> Any:
+    return Field(default=None, sa_column=Column(UTCDateTime(), nullable=nullable, index=index))
+
+
+class Department(SQLModel, table=True):
+    """A department as last synced from the workspace file, plus the two counters that must be atomic.
+
+    ``last_number`` hands out ticket numbers and ``next_owner`` drives the round robin; both are bumped
+    with ``UPDATE … RETURNING`` in the ticket's own transaction, so two processes never share a value.
+    """
+
+    __tablename__ = "departments"
+
+    key: str = Field(primary_key=True, max_length=10)
+    name: str = Field(max_length=200)
+    channel: str | None = Field(default=None, max_length=32)
+    lead: str | None = Field(default=None, max_length=32)
+    last_number: int = Field(default=0)
+    next_owner: int = Field(default=0)
+
+
+class Member(SQLModel, table=True):
+    """A person the bot knows, with what it learnt from Slack (time zone) and whether they are away."""
+
+    __tablename__ = "members"
+
+    user_id: str = Field(primary_key=True, max_length=32)
+    display_name: str | None = Field(default=None, max_length=200)
+    tz: str | None = Field(default=None, max_length=64)
+    away: bool = Field(default=False)
+
+
+class DepartmentMember(SQLModel, table=True):
+    """Membership of a person in a department; ``position`` keeps the file's order for the round robin."""
+
+    __tablename__ = "department_members"
+
+    department_key: str = Field(primary_key=True, foreign_key="departments.key", max_length=10)
+    user_id: str = Field(primary_key=True, max_length=32)
+    role: str = Field(max_length=16)  # owner | lead
+    position: int = Field(default=0)
+
+
+class Ticket(SQLModel, table=True):
+    """One piece of cross-department work with exactly one accountable owner."""
+
+    __tablename__ = "tickets"
+    __table_args__ = (
+        UniqueConstraint("department_key", "number", name="uq_tickets_department_number"),
+        # A message becomes a ticket once, however many times it is reacted to or redelivered.
+        UniqueConstraint("origin_channel", "origin_ts", name="uq_tickets_origin"),
+        Index("ix_tickets_status_ack_due", "status", "ack_due_at"),
+        Index("ix_tickets_status_resolve_due", "status", "resolve_due_at"),
+        Index("ix_tickets_thread", "thread_channel", "thread_ts"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    key: str = Field(unique=True, max_length=24)
+    department_key: str = Field(foreign_key="departments.key", max_length=10, index=True)
+    number: int
+    owner_id: str = Field(max_length=32, index=True)
+    requester_id: str = Field(max_length=32, index=True)
+    title: str = Field(max_length=200)
+    text: str = Field(sa_column=Column(Text, nullable=False))
+    priority: str = Field(max_length=10)
+    status: str = Field(max_length=16)
+    source: str = Field(max_length=16)  # message | command | reaction | modal
+    origin_channel: str | None = Field(default=None, max_length=32)
+    origin_ts: str | None = Field(default=None, max_length=32)
+    thread_channel: str | None = Field(default=None, max_length=32)
+    thread_ts: str | None = Field(default=None, max_length=32)
+    card_channel: str | None = Field(default=None, max_length=32)
+    card_ts: str | None = Field(default=None, max_length=32)
+    escalation_level: int = Field(default=0)
+    created_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
+    updated_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
+    acknowledged_at: datetime | None = _utc_column()
+    resolved_at: datetime | None = _utc_column()
+    closed_at: datetime | None = _utc_column()
+    ack_due_at: datetime | None = _utc_column()
+    resolve_due_at: datetime | None = _utc_column()
+
+
+class TicketEvent(SQLModel, table=True):
+    """The audit trail: every change to a ticket, who made it and when. Comments are events too."""
+
+    __tablename__ = "ticket_events"
+
+    id: int | None = Field(default=None, primary_key=True)
+    ticket_id: int = Field(foreign_key="tickets.id", index=True)
+    actor_id: str = Field(max_length=32)
+    action: str = Field(max_length=32)
+    from_value: str | None = Field(default=None, max_length=200)
+    to_value: str | None = Field(default=None, max_length=200)
+    note: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+    slack_ts: str | None = Field(default=None, max_length=32)
+    at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
+
+
+class ProcessedEvent(SQLModel, table=True):
+    """Slack ``event_id``s already handled, inserted in the same transaction as their effects."""
+
+    __tablename__ = "processed_events"
+
+    event_id: str = Field(primary_key=True, max_length=64)
+    event_type: str = Field(max_length=64)
+    received_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
+
+
+class OutboxMessage(SQLModel, table=True):
+    """A Slack Web API call decided inside a transaction and made after it commits.
+
+    ``status`` moves pending → sending → sent (or failed). ``claimed_until`` is a lease: a sender that
+    dies mid-call leaves the row to be picked up again once the lease runs out.
+    """
+
+    __tablename__ = "outbox"
+    __table_args__ = (Index("ix_outbox_status_next_attempt", "status", "next_attempt_at"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    ticket_id: int | None = Field(default=None, foreign_key="tickets.id", index=True)
+    purpose: str = Field(max_length=32)  # what the result is used for, e.g. "card" stores the card's ts
+    method: str = Field(max_length=64)
+    payload: dict[str, Any] = Field(sa_column=Column(JSON, nullable=False))
+    status: str = Field(default="pending", max_length=16)
+    attempts: int = Field(default=0)
+    depends_on_id: int | None = Field(default=None, foreign_key="outbox.id")
+    created_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
+    next_attempt_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
+    claimed_until: datetime | None = _utc_column()
+    sent_at: datetime | None = _utc_column()
+    last_error: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+    result_channel: str | None = Field(default=None, max_length=32)
+    result_ts: str | None = Field(default=None, max_length=32)

@@ -1,0 +1,119 @@
+"""Queries on tickets and their audit trail."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from datetime import datetime
+
+from sqlalchemy import or_
+from sqlmodel import and_, col, select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from storage.models import Ticket, TicketEvent
+
+
+async def by_key(session: AsyncSession, key: str, *, for_update: bool = False) -> Ticket | None:
+    statement = select(Ticket).where(col(Ticket.key) == key.upper())
+    if for_update:
+        statement = statement.with_for_update()
+    return (await session.exec(statement)).first()
+
+
+async def by_origin(session: AsyncSession, channel: str, ts: str) -> Ticket | None:
+    """The ticket made from the message at (channel, ts), or whose card is that message."""
+    statement = select(Ticket).where(
+        or_(
+            and_(col(Ticket.origin_channel) == channel, col(Ticket.origin_ts) == ts),
+            and_(col(Ticket.card_channel) == channel, col(Ticket.card_ts) == ts),
+        )
+    )
+    return (await session.exec(statement)).first()
+
+
+async def by_thread(session: AsyncSession, channel: str, thread_ts: str) -> Ticket | None:
+    statement = select(Ticket).where(col(Ticket.thread_channel) == channel, col(Ticket.thread_ts) == thread_ts)
+    return (await session.exec(statement)).first()
+
+
+async def add_event(
+    session: AsyncSession,
+    ticket: Ticket,
+    *,
+    actor_id: str,
+    action: str,
+    at: datetime,
+    from_value: str | None = None,
+    to_value: str | None = None,
+    note: str | None = None,
+    slack_ts: str | None = None,
+) -> TicketEvent:
+    assert ticket.id is not None, "flush the ticket before recording events on it"
+    event = TicketEvent(
+        ticket_id=ticket.id,
+        actor_id=actor_id,
+        action=action,
+        from_value=from_value,
+        to_value=to_value,
+        note=note,
+        slack_ts=slack_ts,
+        at=at,
+    )
+    session.add(event)
+    return event
+
+
+async def events_of(session: AsyncSession, ticket_id: int) -> Sequence[TicketEvent]:
+    statement = select(TicketEvent).where(col(TicketEvent.ticket_id) == ticket_id).order_by(col(TicketEvent.id))
+    return (await session.exec(statement)).all()
+
+
+async def owned_by(session: AsyncSession, user_id: str, statuses: Iterable[str], limit: int = 50) -> Sequence[Ticket]:
+    statement = (
+        select(Ticket)
+        .where(col(Ticket.owner_id) == user_id, col(Ticket.status).in_(list(statuses)))
+        .order_by(col(Ticket.created_at))
+        .limit(limit)
+    )
+    return (await session.exec(statement)).all()
+
+
+async def in_departments(
+    session: AsyncSession,
+    department_keys: Iterable[str],
+    statuses: Iterable[str],
+    limit: int = 50,
+) -> Sequence[Ticket]:
+    statement = (
+        select(Ticket)
+        .where(
+            col(Ticket.department_key).in_(list(department_keys)),
+            col(Ticket.status).in_(list(statuses)),
+        )
+        .order_by(col(Ticket.created_at))
+        .limit(limit)
+    )
+    return (await session.exec(statement)).all()
+
+
+async def overdue(
+    session: AsyncSession,
+    now: datetime,
+    *,
+    unacknowledged: Iterable[str],
+    unresolved: Iterable[str],
+    department_keys: Iterable[str] | None = None,
+    limit: int = 50,
+) -> Sequence[Ticket]:
+    """Tickets past their acknowledge deadline while unacknowledged, or past resolve while unresolved.
+
+    Each half matches one (status, due) index, so the scan does not grow with closed history.
+    """
+    condition = or_(
+        and_(col(Ticket.status).in_(list(unacknowledged)), col(Ticket.ack_due_at) <= now),
+        and_(col(Ticket.status).in_(list(unresolved)), col(Ticket.resolve_due_at) <= now),
+    )
+    statement = select(Ticket).where(condition)
+    if department_keys is not None:
+        statement = statement.where(col(Ticket.department_key).in_(list(department_keys)))
+    statement = statement.order_by(col(Ticket.created_at)).limit(limit)
+    return (await session.exec(statement)).all()
