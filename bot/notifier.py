@@ -1,0 +1,226 @@
+"""The outbox sender: delivers queued Slack calls after their transaction committed.
+
+Retries live in the database, not in a sleeping coroutine: a 429 comes back after its Retry-After, a 5xx
+or a dropped connection after an exponential backoff, and a restart or another replica picks up where
+this one stopped. A row is leased while it is being sent, so two senders never send it at once.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import logging
+import re
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any
+
+import aiohttp
+from slack_sdk.errors import SlackApiError
+from slack_sdk.web.async_client import AsyncWebClient
+
+from bot.clock import Clock
+from bot.ids import OutboxPurpose
+from bot.slack import SlackIdentity
+from bot.text import message_link
+from bot.tickets import CARD_LINK
+from storage import outbox
+from storage.database import Database
+from storage.models import OutboxMessage, Ticket
+
+log = logging.getLogger(__name__)
+
+# Slack errors that mean "try again later" rather than "this call can never succeed".
+TRANSIENT_ERRORS = frozenset({"ratelimited", "internal_error", "fatal_error", "service_unavailable", "request_timeout"})
+_LINK_MARKUP = re.compile(r"<" + re.escape(CARD_LINK) + r"\|[^>]*>")
+
+
+@dataclass(frozen=True)
+class SenderSettings:
+    lease: timedelta = timedelta(seconds=60)
+    batch_size: int = 50
+    concurrency: int = 8
+    poll_interval: float = 1.0
+    max_attempts: int = 50  # with the 5-minute cap, a Slack outage of about four hours loses nothing
+    backoff_cap: timedelta = timedelta(minutes=5)
+
+
+class _Retry(Exception):
+    def __init__(self, after: timedelta, reason: str) -> None:
+        super().__init__(reason)
+        self.after = after
+        self.reason = reason
+
+
+class _Fail(Exception):
+    pass
+
+
+class OutboxSender:
+    def __init__(
+        self,
+        db: Database,
+        client: AsyncWebClient,
+        clock: Clock,
+        identity: SlackIdentity,
+        settings: SenderSettings | None = None,
+    ) -> None:
+        self.db = db
+        self.client = client
+        self.clock = clock
+        self.identity = identity
+        self.settings = settings or SenderSettings()
+        self._wakeup = asyncio.Event()
+        self._stopping = False
+
+    def wake(self) -> None:
+        """Ask for a pass now (called after a transaction that queued messages commits)."""
+        self._wakeup.set()
+
+    async def run(self) -> None:
+        """Send until stopped; a failing database only delays delivery, it never ends the loop."""
+        while not self._stopping:
+            try:
+                while await self.send_due() and not self._stopping:
+                    pass
+            except Exception:
+                log.exception("outbox pass failed; retrying in %.1fs", self.settings.poll_interval)
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._wakeup.wait(), timeout=self.settings.poll_interval)
+            self._wakeup.clear()
+
+    def stop(self) -> None:
+        self._stopping = True
+        self._wakeup.set()
+
+    async def send_due(self) -> int:
+        """One pass: claim what is due, send it, record the outcome. Returns how many rows were claimed."""
+        now = self.clock.now()
+        async with self.db.transaction() as session:
+            rows = list(await outbox.claim_due(session, now, self.settings.lease, self.settings.batch_size))
+        if not rows:
+            return 0
+        if not self.identity.known:
+            await self.identity.load(self.client)
+        # Rows of one ticket go in order (card, then its update); different tickets go side by side.
+        groups: dict[object, list[OutboxMessage]] = defaultdict(list)
+        for row in rows:
+            groups[row.ticket_id if row.ticket_id is not None else ("row", row.id)].append(row)
+        limit = asyncio.Semaphore(self.settings.concurrency)
+
+        async def send_group(group: list[OutboxMessage]) -> None:
+            async with limit:
+                for row in group:
+                    await self._deliver(row)
+
+        await asyncio.gather(*(send_group(group) for group in groups.values()))
+        return len(rows)
+
+    async def _deliver(self, row: OutboxMessage) -> None:
+        assert row.id is not None
+        try:
+            payload = await self._prepare(row)
+            response = await self._call(row.method, payload, row.attempts)
+        except _Retry as retry:
+            if row.attempts >= self.settings.max_attempts:
+                log.error(
+                    "outbox %s (%s) failed for good after %s attempts: %s",
+                    row.id,
+                    row.method,
+                    row.attempts,
+                    retry.reason,
+                )
+                async with self.db.transaction() as session:
+                    await outbox.mark_failed(session, row.id, retry.reason)
+                return
+            log.warning(
+                "outbox %s (%s) will retry in %ss: %s", row.id, row.method, retry.after.total_seconds(), retry.reason
+            )
+            async with self.db.transaction() as session:
+                await outbox.mark_retry(session, row.id, self.clock.now() + retry.after, retry.reason)
+            return
+        except _Fail as failure:
+            log.error("outbox %s (%s) failed: %s", row.id, row.method, failure)
+            async with self.db.transaction() as session:
+                await outbox.mark_failed(session, row.id, str(failure))
+            return
+        channel = response.get("channel")
+        ts = response.get("ts") or response.get("message_ts")
+        async with self.db.transaction() as session:
+            await outbox.mark_sent(session, row.id, self.clock.now(), channel, ts)
+            if row.purpose == OutboxPurpose.CARD.value and row.ticket_id is not None and channel and ts:
+                ticket = await session.get(Ticket, row.ticket_id)
+                if ticket is not None:
+                    ticket.card_channel, ticket.card_ts = channel, ts
+                    if ticket.thread_ts is None:
+                        ticket.thread_channel, ticket.thread_ts = channel, ts
+                    session.add(ticket)
+
+    async def _prepare(self, row: OutboxMessage) -> dict[str, Any]:
+        """Fill in what was unknown when the row was queued: the card's channel and ts, its link."""
+        payload = dict(row.payload)
+        needs_ticket = row.purpose in (OutboxPurpose.CARD_UPDATE.value, OutboxPurpose.THREAD_NOTE.value)
+        needs_link = CARD_LINK in json.dumps(payload, ensure_ascii=False)
+        if not (needs_ticket or needs_link) or row.ticket_id is None:
+            return payload
+        async with self.db.transaction() as session:
+            ticket = await session.get(Ticket, row.ticket_id)
+        if ticket is None:
+            raise _Fail(f"ticket {row.ticket_id} no longer exists")
+        if row.purpose == OutboxPurpose.CARD_UPDATE.value:
+            if not (ticket.card_channel and ticket.card_ts):
+                raise _Fail(f"{ticket.key} has no card to update (posting it failed)")
+            payload["channel"], payload["ts"] = ticket.card_channel, ticket.card_ts
+        elif row.purpose == OutboxPurpose.THREAD_NOTE.value:
+            channel, thread_ts = ticket.thread_channel or ticket.card_channel, ticket.thread_ts or ticket.card_ts
+            if not (channel and thread_ts):
+                raise _Fail(f"{ticket.key} has no thread to write in")
+            payload["channel"], payload["thread_ts"] = channel, thread_ts
+        if needs_link:
+            payload = self._with_link(payload, ticket)
+        return payload
+
+    def _with_link(self, payload: dict[str, Any], ticket: Ticket) -> dict[str, Any]:
+        link = None
+        if self.identity.url and ticket.card_channel and ticket.card_ts:
+            link = message_link(self.identity.url, ticket.card_channel, ticket.card_ts, ticket.thread_ts)
+        text = json.dumps(payload, ensure_ascii=False)
+        # Without a link (the card could not be posted) drop the "<link|Open the ticket>" markup entirely.
+        text = text.replace(CARD_LINK, link) if link else _LINK_MARKUP.sub("", text)
+        result: dict[str, Any] = json.loads(text)
+        return result
+
+    async def _call(self, method: str, payload: dict[str, Any], attempts: int) -> dict[str, Any]:
+        try:
+            response = await self.client.api_call(method, json=payload)
+        except SlackApiError as error:
+            status = error.response.status_code
+            code = str(error.response.get("error", "")) if isinstance(error.response.data, dict) else ""
+            if status == 429 or code == "ratelimited":
+                retry_after = _retry_after(error.response.headers)
+                raise _Retry(timedelta(seconds=retry_after), f"rate limited (Retry-After {retry_after}s)") from None
+            if status >= 500 or code in TRANSIENT_ERRORS:
+                raise _Retry(self._backoff(attempts), f"Slack answered {status} {code}".strip()) from None
+            raise _Fail(f"Slack refused {method}: {code or status}") from None
+        except (aiohttp.ClientError, TimeoutError, OSError) as error:
+            raise _Retry(self._backoff(attempts), f"cannot reach Slack: {type(error).__name__}") from None
+        data: dict[str, Any] = dict(response.data) if isinstance(response.data, dict) else {}
+        return data
+
+    def _backoff(self, attempts: int) -> timedelta:
+        """1s, 2s, 4s, … up to the cap; ``attempts`` counts this one (the claim bumped it)."""
+        return min(self.settings.backoff_cap, timedelta(seconds=2 ** min(max(attempts - 1, 0), 16)))
+
+
+def _retry_after(headers: Any) -> int:
+    raw = None
+    if headers:
+        for name, value in dict(headers).items():
+            if str(name).lower() == "retry-after":
+                raw = value[0] if isinstance(value, list) else value
+    try:
+        return max(1, int(str(raw)))
+    except (TypeError, ValueError):
+        return 1

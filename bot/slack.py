@@ -1,0 +1,63 @@
+"""The Slack Web API client and what we learn from ``auth.test`` (workspace URL, bot ids).
+
+One aiohttp session is shared by every call: slack_sdk would otherwise open a new session, and a new
+connection, per call.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+
+import aiohttp
+from slack_sdk.errors import SlackApiError
+from slack_sdk.http_retry.async_handler import AsyncRetryHandler
+from slack_sdk.web.async_client import AsyncWebClient
+
+log = logging.getLogger(__name__)
+
+
+def make_client(
+    token: str,
+    base_url: str,
+    session: aiohttp.ClientSession,
+    *,
+    timeout: int = 10,
+    retry_handlers: list[AsyncRetryHandler] | None = None,
+) -> AsyncWebClient:
+    """An ``AsyncWebClient`` for ``base_url`` (``SLACK_API_URL``) on the shared ``session``.
+
+    ``retry_handlers=None`` keeps slack_sdk's default (one retry on a dropped connection); the outbox
+    passes ``[]`` because it schedules its own retries in the database instead of sleeping in a call.
+    """
+    client = AsyncWebClient(token=token, base_url=base_url, session=session, timeout=timeout)
+    if retry_handlers is not None:
+        client.retry_handlers = retry_handlers
+    return client
+
+
+@dataclass
+class SlackIdentity:
+    """Who the bot is in the workspace, from ``auth.test``; the URL lets us build permalinks ourselves."""
+
+    url: str | None = None
+    team_id: str | None = None
+    bot_user_id: str | None = None
+    bot_id: str | None = None
+
+    @property
+    def known(self) -> bool:
+        return self.url is not None
+
+    async def load(self, client: AsyncWebClient) -> bool:
+        """Fill in from ``auth.test``; ``False`` (and a log line) when Slack cannot be reached now."""
+        try:
+            response = await client.auth_test()
+        except (SlackApiError, aiohttp.ClientError, TimeoutError, OSError) as error:
+            log.warning("auth.test failed, will retry later: %s", type(error).__name__)
+            return False
+        self.url = str(response.get("url") or "") or None
+        self.team_id = response.get("team_id")
+        self.bot_user_id = response.get("user_id")
+        self.bot_id = response.get("bot_id")
+        return True
