@@ -97,6 +97,10 @@ class TicketService:
         self.translator = Translator(workspace.language)
         self._on_outbox = on_outbox or (lambda: None)
 
+    def set_outbox_listener(self, listener: Callable[[], None]) -> None:
+        """``listener`` is called after each commit that queued Slack messages."""
+        self._on_outbox = listener
+
     # ------------------------------------------------------------------ opening
 
     async def open_ticket(self, request: TicketRequest) -> OpenResult:
@@ -253,6 +257,50 @@ class TicketService:
                 ticket_id=ticket.id,
                 depends_on=card,
             )
+
+    async def point_to_existing(self, request: TicketRequest) -> bool:
+        """For a second ticket reaction: tell the reactor which ticket the message already is.
+
+        Returns ``True`` when nothing more is to be done (the message is a ticket, or the event was seen).
+        """
+        if not (request.origin_channel and request.origin_ts):
+            return False
+        async with self.db.transaction() as session:
+            if request.event_id and await events.was_processed(session, request.event_id):
+                return True
+            ticket = await ticket_rows.by_origin(session, request.origin_channel, request.origin_ts)
+            if ticket is None:
+                return False
+            now = self.clock.now()
+            text = self.translator.t("reaction.exists", key=ticket.key, owner=ticket.owner_id)
+            payload = {"channel": request.origin_channel, "user": request.requester_id, "text": text}
+            outbox.enqueue(
+                session,
+                method="chat.postEphemeral",
+                payload=payload,
+                purpose=OutboxPurpose.NOTICE,
+                now=now,
+                ticket_id=ticket.id,
+            )
+            if request.event_id:
+                events.mark_processed(session, request.event_id, request.event_type or "event", now)
+        self._on_outbox()
+        return True
+
+    async def tell(self, user_id: str, channel: str, message_key: str, *, event_id: str | None = None) -> None:
+        """Send one person an ephemeral catalogue message in ``channel`` (through the outbox), once per event."""
+        await self.tell_text(user_id, channel, self.translator.t(message_key), event_id=event_id)
+
+    async def tell_text(self, user_id: str, channel: str, text: str, *, event_id: str | None = None) -> None:
+        async with self.db.transaction() as session:
+            if event_id and await events.was_processed(session, event_id):
+                return
+            now = self.clock.now()
+            payload = {"channel": channel, "user": user_id, "text": text}
+            outbox.enqueue(session, method="chat.postEphemeral", payload=payload, purpose=OutboxPurpose.NOTICE, now=now)
+            if event_id:
+                events.mark_processed(session, event_id, "notice", now)
+        self._on_outbox()
 
     # ------------------------------------------------------------------ thread comments
 

@@ -1,0 +1,93 @@
+"""Parsing ``/ticket`` text into what the person asked for. Pure: no Slack, no database."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from enum import StrEnum
+
+from bot.routing import split_priority
+from config.schema import PRIORITIES
+
+KEY_PATTERN = re.compile(r"^[A-Za-z][A-Za-z0-9]{1,9}-\d{1,9}$")
+# With "Escape channels, users, and links" on, Slack sends @alice as <@U123|alice>; accept a bare id too.
+_USER_MENTION = re.compile(r"^<@([UW][A-Z0-9]+)(?:\|[^>]*)?>$|^([UW][A-Z0-9]{2,})$")
+
+
+class Subcommand(StrEnum):
+    OPEN = "open"
+    HELP = "help"
+    LIST = "list"
+    SHOW = "show"
+    ACK = "ack"
+    ASSIGN = "assign"
+    ESCALATE = "escalate"
+    CLOSE = "close"
+    REOPEN = "reopen"
+
+
+# Words that, as the first word, are a subcommand rather than the start of a ticket's text.
+SUBCOMMAND_WORDS = {s.value for s in Subcommand} - {Subcommand.OPEN.value}
+
+
+@dataclass(frozen=True)
+class ParsedCommand:
+    subcommand: Subcommand
+    text: str = ""  # the ticket's text (open) or the note (close)
+    priority: str | None = None
+    key: str | None = None
+    user_id: str | None = None
+    scope: str | None = None
+    usage_key: str | None = None  # set when the subcommand was recognised but used wrongly
+
+
+def parse_ticket_command(text: str) -> ParsedCommand:
+    """``/ticket`` text → a ``ParsedCommand``; wrong usage comes back with ``usage_key`` set, never raises."""
+    stripped = text.strip()
+    if not stripped:
+        return ParsedCommand(Subcommand.HELP)
+    head, _, rest = stripped.partition(" ")
+    word = head.lower()
+    rest = rest.strip()
+    if word not in SUBCOMMAND_WORDS and _looks_like_subcommand(word, rest):
+        return ParsedCommand(Subcommand.HELP, text=head, usage_key="error.unknown_subcommand")
+    if word not in SUBCOMMAND_WORDS:
+        priority, body = split_priority(stripped)
+        if not body:
+            return ParsedCommand(Subcommand.OPEN, priority=priority, usage_key="error.empty_text")
+        return ParsedCommand(Subcommand.OPEN, text=body, priority=priority)
+    subcommand = Subcommand(word)
+    if subcommand == Subcommand.HELP:
+        return ParsedCommand(subcommand)
+    if subcommand == Subcommand.LIST:
+        scope = (rest.split() or ["mine"])[0].lower()
+        if scope not in ("mine", "dept", "overdue"):
+            return ParsedCommand(subcommand, usage_key="usage.list")
+        return ParsedCommand(subcommand, scope=scope)
+    key_text, _, after_key = rest.partition(" ")
+    after_key = after_key.strip()
+    usage = f"usage.{subcommand.value}"
+    if not key_text:
+        return ParsedCommand(subcommand, usage_key=usage)
+    if not KEY_PATTERN.match(key_text):
+        return ParsedCommand(subcommand, text=key_text, usage_key="error.bad_key")
+    key = key_text.upper()
+    if subcommand == Subcommand.ASSIGN:
+        match = _USER_MENTION.match(after_key.split(" ")[0]) if after_key else None
+        if match is None:
+            return ParsedCommand(subcommand, key=key, usage_key="usage.assign")
+        return ParsedCommand(subcommand, key=key, user_id=match.group(1) or match.group(2))
+    if subcommand in (Subcommand.CLOSE, Subcommand.ESCALATE):
+        return ParsedCommand(subcommand, key=key, text=after_key)
+    return ParsedCommand(subcommand, key=key)
+
+
+def _looks_like_subcommand(word: str, rest: str) -> bool:
+    """A mistyped subcommand ("/ticket shwo SUP-1", "/ticket lst") rather than the text of a new ticket.
+
+    A ticket's text is a sentence; a lone Latin word, or a word followed by a ticket key, is far more
+    likely a typo, and opening a ticket called "lst" would be worse than asking.
+    """
+    if word in PRIORITIES or not (word.isascii() and word.isalpha() and len(word) <= 12):
+        return False
+    return not rest or KEY_PATTERN.match(rest.split(" ")[0]) is not None

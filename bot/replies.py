@@ -1,0 +1,138 @@
+"""Text answers to people (ephemeral replies, error messages), built from the message catalogue."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+
+from bot.cards import slack_date
+from bot.errors import CrossdeskError, NotAllowed
+from bot.i18n import Translator
+from bot.slack import SlackIdentity
+from bot.text import message_link, neutralise_broadcasts
+from bot.tickets import OpenResult, TicketHistory, TicketService
+from storage.models import Ticket
+
+
+class Replies:
+    """Renders answers in the workspace's language and time zone."""
+
+    def __init__(self, service: TicketService, identity: SlackIdentity) -> None:
+        self.service = service
+        self.workspace = service.workspace
+        self.translator: Translator = service.translator
+        self.identity = identity
+
+    def t(self, message_key: str, /, **params: object) -> str:
+        return self.translator.t(message_key, **params)
+
+    def date(self, moment: datetime | None) -> str:
+        return slack_date(moment, self.workspace.tz, self.translator)
+
+    def help(self) -> str:
+        return self.t("help", ticket_emoji=self.workspace.reactions.ticket)
+
+    def usage(self, message_key: str, subcommand: str, given: str) -> str:
+        """What was wrong with the command, followed by how to use it."""
+        message = self.t(message_key, text=given, subcommand=given)
+        if message_key.startswith("usage."):
+            return message
+        follow = f"usage.{subcommand}"
+        return f"{message}\n{self.t(follow) if self.translator.has(follow) else self.help()}"
+
+    def error(self, error: CrossdeskError) -> str:
+        params = dict(error.params)
+        if isinstance(error, NotAllowed):
+            roles = [self.t(f"role.{role}") for role in params.pop("roles", [])]
+            params["who"] = self.t("word.or").join(roles)
+            params["action"] = self.t(f"verb.{params.get('action', 'close')}")
+        for name in ("current", "target"):
+            if name in params and self.translator.has(f"status.{params[name]}"):
+                params[name] = self.t(f"status.{params[name]}")
+        try:
+            return self.t(error.message_key, **params)
+        except (KeyError, IndexError):
+            return self.t("error.generic")
+
+    def opened(self, result: OpenResult) -> str:
+        ticket = result.ticket
+        assert ticket is not None
+        if not result.created:
+            return self.t("command.exists", key=ticket.key)
+        department = self.workspace.department(ticket.department_key)
+        return self.t(
+            "command.opened",
+            key=ticket.key,
+            department=department.name if department else ticket.department_key,
+            owner=ticket.owner_id,
+            priority=self.t(f"priority.{ticket.priority}"),
+            ack_due=self.date(ticket.ack_due_at),
+        )
+
+    def ticket_list(self, tickets: Sequence[Ticket], scope: str) -> str:
+        scope_text = self.t(f"command.list.scope.{scope}")
+        if not tickets:
+            return self.t("command.list.empty", scope=scope_text)
+        now = self.service.clock.now()
+        lines = [self.t("command.list.header", count=len(tickets), scope=scope_text)]
+        for ticket in tickets:
+            overdue = self.t("command.list.overdue_mark") if self.service.is_overdue(ticket, now) else ""
+            lines.append(
+                self.t(
+                    "command.list.line",
+                    key=ticket.key,
+                    title=ticket.title,
+                    owner=ticket.owner_id,
+                    status=self.t(f"status.{ticket.status}"),
+                    priority=self.t(f"priority.{ticket.priority}"),
+                    overdue=overdue,
+                )
+            )
+        return "\n".join(lines)
+
+    def show(self, history: TicketHistory) -> str:
+        ticket = history.ticket
+        department = self.workspace.department(ticket.department_key)
+        lines = [
+            self.t("command.show.header", key=ticket.key, title=ticket.title),
+            self.t(
+                "command.show.fields",
+                department=department.name if department else ticket.department_key,
+                owner=ticket.owner_id,
+                requester=ticket.requester_id,
+                priority=self.t(f"priority.{ticket.priority}"),
+                status=self.t(f"status.{ticket.status}"),
+            ),
+            self.t(
+                "command.show.due", ack_due=self.date(ticket.ack_due_at), resolve_due=self.date(ticket.resolve_due_at)
+            ),
+        ]
+        link = self.thread_link(ticket)
+        if link:
+            lines.append(self.t("command.show.link", link=link))
+        lines.append(self.t("command.show.history"))
+        for event in history.events:
+            change = ""
+            if event.action == "assigned" and event.to_value:
+                change = f" → <@{event.to_value}>"
+            note = f": {neutralise_broadcasts(event.note)}" if event.note and event.action != "created" else ""
+            lines.append(
+                self.t(
+                    "command.show.event",
+                    at=self.date(event.at),
+                    actor=event.actor_id,
+                    action=self.t(f"action.{event.action}")
+                    if self.translator.has(f"action.{event.action}")
+                    else event.action,
+                    change=change,
+                    note=note,
+                )
+            )
+        return "\n".join(lines)
+
+    def thread_link(self, ticket: Ticket) -> str | None:
+        channel = ticket.thread_channel or ticket.card_channel
+        ts = ticket.thread_ts or ticket.card_ts
+        if not (self.identity.url and channel and ts):
+            return None
+        return message_link(self.identity.url, channel, ts)

@@ -1,0 +1,41 @@
+"""The services one running bot shares between its listeners, built once at start-up."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from bot.clock import Clock
+from bot.notifier import OutboxSender
+from bot.replies import Replies
+from bot.slack import SlackIdentity
+from bot.tickets import TicketService
+from config.schema import WorkspaceConfig
+from storage.database import Database
+
+
+@dataclass
+class Services:
+    workspace: WorkspaceConfig
+    db: Database
+    clock: Clock
+    identity: SlackIdentity
+    tickets: TicketService
+    replies: Replies
+    sender: OutboxSender | None = None
+
+    @classmethod
+    def build(cls, workspace: WorkspaceConfig, db: Database, clock: Clock, identity: SlackIdentity) -> Services:
+        tickets = TicketService(db, workspace, clock)
+        return cls(
+            workspace=workspace,
+            db=db,
+            clock=clock,
+            identity=identity,
+            tickets=tickets,
+            replies=Replies(tickets, identity),
+        )
+
+    def attach_sender(self, sender: OutboxSender) -> None:
+        """Let services wake the sender as soon as their transaction has queued messages."""
+        self.sender = sender
+        self.tickets.set_outbox_listener(sender.wake)

@@ -1,0 +1,17 @@
+"""Slack listeners: each module turns one kind of payload into a call of a ``bot`` service."""
+
+from __future__ import annotations
+
+from slack_bolt.async_app import AsyncApp
+
+from handlers import actions, commands, errors, messages, middleware, reactions
+
+
+def register_all(app: AsyncApp) -> None:
+    """Register every listener, middleware first so listeners see deduplicated, service-bearing requests."""
+    middleware.register(app)
+    errors.register(app)
+    messages.register(app)
+    reactions.register(app)
+    commands.register(app)
+    actions.register(app)

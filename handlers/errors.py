@@ -1,0 +1,80 @@
+"""The one error path: domain refusals become a message to the person, everything else is logged with an id.
+
+How the answer travels depends on the door: a slash command answers in its HTTP response, a button
+click with an ephemeral message, an event with a status code (an outage → 503 so Slack redelivers).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import uuid
+from typing import Any
+
+from slack_bolt.async_app import AsyncApp
+from slack_bolt.context.async_context import AsyncBoltContext
+from slack_bolt.response import BoltResponse
+from sqlalchemy.exc import DBAPIError, OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
+
+from bot.errors import CrossdeskError
+from handlers.payloads import MalformedPayload, services_of
+
+log = logging.getLogger(__name__)
+
+_OUTAGES = (OperationalError, DBAPIError, PoolTimeout, ConnectionError, OSError)
+
+
+def _ephemeral(text: str) -> BoltResponse:
+    return BoltResponse(
+        status=200,
+        body=json.dumps({"response_type": "ephemeral", "text": text}, ensure_ascii=False),
+        headers={"content-type": "application/json"},
+    )
+
+
+async def on_error(error: Exception, body: dict[str, Any], context: AsyncBoltContext) -> BoltResponse | None:
+    is_command = isinstance(body, dict) and "command" in body
+    is_action = isinstance(body, dict) and body.get("type") in ("block_actions", "view_submission", "message_action")
+    services = context.get("services")
+    replies = getattr(services, "replies", None)
+
+    if isinstance(error, MalformedPayload):
+        log.warning("malformed Slack payload refused: %s", error)
+        return BoltResponse(status=400, body=f"malformed payload: {error}")
+
+    if isinstance(error, CrossdeskError):
+        message = replies.error(error) if replies else str(error)
+        log.info("refused: %s", error.message_key)
+        if is_command:
+            return _ephemeral(message)
+        if is_action:
+            await _tell_clicker(body, context, message)
+            return BoltResponse(status=200, body="")
+        return BoltResponse(status=200, body="")  # an event we chose not to act on: do not make Slack retry
+
+    error_id = uuid.uuid4().hex[:8]
+    outage = isinstance(error, _OUTAGES)
+    if outage:
+        log.error("database or network unavailable (error id %s): %s", error_id, type(error).__name__)
+    else:
+        log.exception("unexpected error (error id %s)", error_id, exc_info=error)
+    if is_command and replies:
+        return _ephemeral(replies.t("error.unexpected", error_id=error_id))
+    # Events and interactions: a non-2xx tells Slack the work was not done, so it delivers the event again.
+    return BoltResponse(status=503 if outage else 500, body="")
+
+
+async def _tell_clicker(body: dict[str, Any], context: AsyncBoltContext, message: str) -> None:
+    user = (body.get("user") or {}).get("id")
+    channel = (body.get("channel") or {}).get("id") or (body.get("container") or {}).get("channel_id")
+    if not (isinstance(user, str) and isinstance(channel, str)):
+        return
+    try:
+        await services_of(context).tickets.tell_text(user, channel, message)
+    except Exception:
+        log.exception("could not queue the refusal message for %s", user)
+
+
+def register(app: AsyncApp) -> None:
+    app.error(on_error)
