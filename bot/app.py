@@ -1,0 +1,141 @@
+"""App assembly: one running Crossdesk — database, Slack client, Bolt app, outbox sender, HTTP listener.
+
+This is the only module of ``bot`` that imports ``handlers`` (to register them).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+
+import aiohttp
+from aiohttp import web
+from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
+from slack_bolt.async_app import AsyncApp
+from slack_bolt.context.async_context import AsyncBoltContext
+from slack_sdk.web.async_client import AsyncWebClient
+
+from bot.clock import Clock, SystemClock
+from bot.metrics import Metrics
+from bot.notifier import OutboxSender, SenderSettings
+from bot.server import build_web_app
+from bot.services import Services
+from bot.slack import SlackIdentity, make_client
+from config.schema import WorkspaceConfig
+from config.settings import Settings
+from handlers import register_all
+from storage import directory
+from storage.database import Database
+from storage.migrate import upgrade
+
+log = logging.getLogger(__name__)
+
+
+def build_bolt_app(services: Services, client: AsyncWebClient, *, signing_secret: str | None) -> AsyncApp:
+    """The Bolt app with every listener. Requests are answered only after the listener's work commits."""
+    app = AsyncApp(
+        client=client,
+        token=client.token,
+        signing_secret=signing_secret,
+        request_verification_enabled=signing_secret is not None,
+        process_before_response=True,
+        logger=logging.getLogger("crossdesk.bolt"),
+    )
+
+    async def attach_services(context: AsyncBoltContext, next: Callable[[], Awaitable[None]]) -> None:
+        context["services"] = services
+        await next()
+
+    app.use(attach_services)
+    register_all(app)
+    return app
+
+
+@dataclass
+class Crossdesk:
+    """A bot process's moving parts, started and stopped together."""
+
+    settings: Settings
+    workspace: WorkspaceConfig
+    clock: Clock = field(default_factory=SystemClock)
+    sender_settings: SenderSettings = field(default_factory=SenderSettings)
+    services: Services | None = None
+    bolt: AsyncApp | None = None
+    metrics: Metrics = field(default_factory=Metrics)
+    port: int | None = None
+    _http: aiohttp.ClientSession | None = None
+    _runner: web.AppRunner | None = None
+    _sender_task: asyncio.Task[None] | None = None
+    _socket: AsyncSocketModeHandler | None = None
+    _db: Database | None = None
+
+    async def start(self, *, migrate: bool = True) -> None:
+        settings = self.settings
+        token = settings.slack_bot_token.get_secret_value() if settings.slack_bot_token else ""
+        self._db = db = Database(settings.database_url)
+        if migrate:
+            before, after = await upgrade(db)
+            if before != after:
+                log.info("database migrated from %s to %s", before or "empty", after)
+        async with db.transaction() as session:
+            await directory.sync_workspace(session, self.workspace)
+        self._http = aiohttp.ClientSession()
+        client = make_client(token, settings.api_url, self._http)
+        identity = SlackIdentity()
+        self.services = services = Services.build(self.workspace, db, self.clock, identity)
+        sender = OutboxSender(
+            db,
+            make_client(token, settings.api_url, self._http, retry_handlers=[]),
+            self.clock,
+            identity,
+            self.sender_settings,
+        )
+        services.attach_sender(sender)
+        self._sender_task = asyncio.create_task(sender.run(), name="crossdesk-outbox")
+        signing_secret = None
+        if not settings.socket_mode and settings.slack_signing_secret is not None:
+            signing_secret = settings.slack_signing_secret.get_secret_value()
+        self.bolt = build_bolt_app(services, client, signing_secret=signing_secret)
+        web_app = build_web_app(None if settings.socket_mode else self.bolt, db, self.metrics, signing_secret)
+        self._runner = web.AppRunner(web_app, access_log=None, handle_signals=False)
+        await self._runner.setup()
+        site = web.TCPSite(self._runner, settings.host, settings.port)
+        await site.start()
+        self.port = self._bound_port(site)
+        log.info("listening on http://%s:%s (Slack Web API at %s)", settings.host, self.port, settings.api_url)
+        if settings.socket_mode and settings.slack_app_token is not None:
+            self._socket = AsyncSocketModeHandler(self.bolt, settings.slack_app_token.get_secret_value())
+            await self._socket.connect_async()  # type: ignore[no-untyped-call]
+            log.info("connected to Slack in Socket Mode")
+
+    @staticmethod
+    def _bound_port(site: web.TCPSite) -> int | None:
+        server = site._server  # aiohttp keeps the asyncio server here; PORT=0 asks the OS for a free port
+        sockets = getattr(server, "sockets", None) or []
+        return int(sockets[0].getsockname()[1]) if sockets else None
+
+    async def stop(self) -> None:
+        if self._socket is not None:
+            await self._socket.close_async()  # type: ignore[no-untyped-call]
+        if self.services and self.services.sender:
+            self.services.sender.stop()
+        if self._sender_task is not None:
+            try:
+                await asyncio.wait_for(self._sender_task, timeout=10)
+            except TimeoutError:
+                self._sender_task.cancel()
+        if self._runner is not None:
+            await self._runner.cleanup()
+        if self._http is not None:
+            await self._http.close()
+        if self._db is not None:
+            await self._db.dispose()
+
+    async def serve_forever(self) -> None:
+        await self.start()
+        try:
+            await asyncio.Event().wait()
+        finally:
+            await self.stop()

@@ -1,0 +1,248 @@
+"""The ``crossdesk`` command: run, sandbox, migrate, check-config, export."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import csv
+import io
+import json
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TextIO
+
+from pydantic import ValidationError
+
+from bot import __version__
+from config.loader import ConfigError, load_workspace
+from config.schema import WorkspaceConfig
+from config.settings import Settings
+from storage.database import Database, DatabaseUrlError, async_url
+
+EXIT_OK, EXIT_PROBLEM, EXIT_USAGE = 0, 1, 2
+
+_VARIABLE_HELP = {
+    "SLACK_BOT_TOKEN": "the Bot User OAuth Token (xoxb-…) from your Slack app's OAuth & Permissions page",
+    "SLACK_SIGNING_SECRET": "the Signing Secret from your Slack app's Basic Information page "
+    "(or set SLACK_APP_TOKEN, an xapp-… token, to use Socket Mode instead)",
+}
+
+
+def _settings(out: TextIO) -> Settings | None:
+    try:
+        return Settings()
+    except ValidationError as error:
+        for detail in error.errors(include_url=False):
+            name = str(detail["loc"][0]).upper() if detail["loc"] else "environment"
+            print(f"error: {name}: {detail['msg']}", file=out)
+        return None
+
+
+def _workspace(path: Path, out: TextIO) -> WorkspaceConfig | None:
+    try:
+        return load_workspace(path)
+    except ConfigError as error:
+        for problem in error.problems:
+            print(f"error: {problem}", file=out)
+        return None
+
+
+def summary(path: Path, workspace: WorkspaceConfig) -> str:
+    departments = ", ".join(d.key for d in workspace.departments)
+    digest = f"digest to {workspace.digest.channel}" if workspace.digest else "no digest"
+    return (
+        f"{path}: OK — {len(workspace.departments)} departments ({departments}), "
+        f"{len(workspace.intake_channels)} intake channel(s), {len(workspace.standups)} stand-up(s), {digest}, "
+        f"language {workspace.language}, time zone {workspace.timezone}"
+    )
+
+
+def cmd_check_config(args: argparse.Namespace) -> int:
+    path = Path(args.file)
+    workspace = _workspace(path, sys.stdout)
+    if workspace is None:
+        return EXIT_PROBLEM
+    print(summary(path, workspace))
+    return EXIT_OK
+
+
+def cmd_run(_args: argparse.Namespace) -> int:
+    settings = _settings(sys.stderr)
+    if settings is None:
+        return EXIT_PROBLEM
+    problems = 0
+    for name in settings.missing_for_run():
+        print(f"error: missing environment variable {name}: {_VARIABLE_HELP[name]}", file=sys.stderr)
+        problems += 1
+    for message in settings.token_problems():
+        print(f"error: {message}", file=sys.stderr)
+        problems += 1
+    path = settings.workspace_path()
+    workspace = _workspace(path, sys.stderr)
+    if workspace is None:
+        problems += 1
+    try:
+        async_url(settings.database_url)
+    except DatabaseUrlError as error:
+        print(f"error: {error}", file=sys.stderr)
+        problems += 1
+    if problems or workspace is None:
+        print(
+            "crossdesk run: not started; fix the problems above (see README.md, 'Run it against Slack').",
+            file=sys.stderr,
+        )
+        return EXIT_PROBLEM
+    from bot import logs
+    from bot.app import Crossdesk
+
+    secrets = [
+        s.get_secret_value()
+        for s in (settings.slack_bot_token, settings.slack_signing_secret, settings.slack_app_token)
+        if s is not None
+    ]
+    logs.configure(settings.log_level, json_lines=settings.log_format == "json", secrets=secrets)
+    print(summary(path, workspace), file=sys.stderr)
+    with contextlib.suppress(KeyboardInterrupt):
+        asyncio.run(Crossdesk(settings, workspace).serve_forever())
+    return EXIT_OK
+
+
+def cmd_sandbox(_args: argparse.Namespace) -> int:
+    print(
+        "The browser sandbox is not part of this version yet.\n"
+        "To run Crossdesk against a real Slack workspace, set:\n"
+        + "".join(f"  {name}  — {text}\n" for name, text in _VARIABLE_HELP.items())
+        + "then run `make run` (or `crossdesk run`). README.md walks through creating the Slack app.",
+        file=sys.stderr,
+    )
+    return EXIT_USAGE
+
+
+def cmd_migrate(_args: argparse.Namespace) -> int:
+    settings = _settings(sys.stderr)
+    if settings is None:
+        return EXIT_PROBLEM
+    from storage.migrate import upgrade
+
+    async def run() -> tuple[str | None, str | None]:
+        db = Database(settings.database_url)
+        try:
+            return await upgrade(db)
+        finally:
+            await db.dispose()
+
+    try:
+        before, after = asyncio.run(run())
+    except DatabaseUrlError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return EXIT_PROBLEM
+    except OSError as error:
+        print(f"error: cannot reach the database: {error}", file=sys.stderr)
+        return EXIT_PROBLEM
+    if before == after:
+        print(f"database is up to date (revision {after})")
+    else:
+        print(f"database migrated from {before or 'empty'} to {after}")
+    return EXIT_OK
+
+
+EXPORT_FIELDS = (
+    "key",
+    "department_key",
+    "status",
+    "priority",
+    "owner_id",
+    "requester_id",
+    "title",
+    "source",
+    "created_at",
+    "acknowledged_at",
+    "resolved_at",
+    "closed_at",
+    "ack_due_at",
+    "resolve_due_at",
+    "origin_channel",
+    "origin_ts",
+    "escalation_level",
+)
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    settings = _settings(sys.stderr)
+    if settings is None:
+        return EXIT_PROBLEM
+    from sqlmodel import col, select
+
+    from storage.models import Ticket
+
+    async def rows() -> list[dict[str, object]]:
+        db = Database(settings.database_url)
+        try:
+            async with db.transaction() as session:
+                tickets = (await session.exec(select(Ticket).order_by(col(Ticket.id)))).all()
+        finally:
+            await db.dispose()
+        return [
+            {
+                name: (value.isoformat() if hasattr(value, "isoformat") else value)
+                for name in EXPORT_FIELDS
+                for value in [getattr(ticket, name)]
+            }
+            for ticket in tickets
+        ]
+
+    try:
+        records = asyncio.run(rows())
+    except DatabaseUrlError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return EXIT_PROBLEM
+    buffer = io.StringIO()
+    if args.format == "json":
+        json.dump(records, buffer, ensure_ascii=False, indent=2)
+        buffer.write("\n")
+    else:
+        writer = csv.DictWriter(buffer, fieldnames=list(EXPORT_FIELDS))
+        writer.writeheader()
+        writer.writerows(records)
+    if args.output and args.output != "-":
+        Path(args.output).write_text(buffer.getvalue(), encoding="utf-8")
+        print(f"exported {len(records)} tickets to {args.output}", file=sys.stderr)
+    else:
+        sys.stdout.write(buffer.getvalue())
+    return EXIT_OK
+
+
+def parser() -> argparse.ArgumentParser:
+    root = argparse.ArgumentParser(
+        prog="crossdesk", description="One accountable owner for every cross-department request."
+    )
+    root.add_argument("--version", action="version", version=f"crossdesk {__version__}")
+    commands = root.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    commands.add_parser(
+        "run", help="run the bot against Slack (HTTP mode, or Socket Mode with SLACK_APP_TOKEN)"
+    ).set_defaults(func=cmd_run)
+    sandbox = commands.add_parser("sandbox", help="try the bot in a local Slack-like workspace in the browser")
+    sandbox.add_argument("--port", type=int, default=8080)
+    sandbox.add_argument("--reset", action="store_true")
+    sandbox.set_defaults(func=cmd_sandbox)
+    commands.add_parser("migrate", help="apply database migrations (DATABASE_URL)").set_defaults(func=cmd_migrate)
+    check = commands.add_parser("check-config", help="validate a workspace file and report every problem")
+    check.add_argument("file", help="path of the workspace file, e.g. crossdesk.yaml")
+    check.set_defaults(func=cmd_check_config)
+    export = commands.add_parser("export", help="export tickets as CSV or JSON")
+    export.add_argument("--format", choices=("csv", "json"), default="csv")
+    export.add_argument("--output", "-o", help="file to write (default: standard output)")
+    export.set_defaults(func=cmd_export)
+    return root
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    code: int = args.func(args)
+    return code
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

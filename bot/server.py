@@ -1,0 +1,102 @@
+"""The HTTP listener: ``POST /slack/events`` into Bolt, ``GET /healthz`` and ``GET /metrics``."""
+
+from __future__ import annotations
+
+import json
+import logging
+import time
+from urllib.parse import parse_qs
+
+from aiohttp import web
+from slack_bolt.adapter.aiohttp import to_aiohttp_response
+from slack_bolt.async_app import AsyncApp
+from slack_bolt.request.async_request import AsyncBoltRequest
+from slack_sdk.signature import SignatureVerifier
+
+from bot.metrics import CONTENT_TYPE_LATEST, Metrics
+from storage import outbox
+from storage.database import Database
+
+log = logging.getLogger(__name__)
+
+SLACK_EVENTS_PATH = "/slack/events"
+MAX_BODY_BYTES = 1024 * 1024  # Slack payloads are a few KB; anything near this is not from Slack
+
+
+def _request_kind(body: str, content_type: str) -> str:
+    """A coarse label for metrics: event type, command, or interaction type."""
+    try:
+        if "json" in content_type:
+            data = json.loads(body)
+            inner = data.get("event") if isinstance(data, dict) else None
+            return str(inner.get("type")) if isinstance(inner, dict) else str(data.get("type", "unknown"))
+        form = parse_qs(body)
+        if "command" in form:
+            return "command"
+        if "payload" in form:
+            payload = json.loads(form["payload"][0])
+            return str(payload.get("type", "interaction")) if isinstance(payload, dict) else "interaction"
+    except (ValueError, AttributeError):
+        return "malformed"
+    return "unknown"
+
+
+def build_web_app(bolt: AsyncApp | None, db: Database, metrics: Metrics, signing_secret: str | None) -> web.Application:
+    """``bolt`` is ``None`` in Socket Mode: the HTTP side then only answers health and metrics."""
+    verifier = SignatureVerifier(signing_secret) if signing_secret else None
+
+    async def slack_events(request: web.Request) -> web.Response:
+        if bolt is None or verifier is None:
+            return web.Response(status=404, text="this bot runs in Socket Mode")
+        raw = await request.read()
+        if len(raw) > MAX_BODY_BYTES:
+            metrics.requests_refused.labels("too_large").inc()
+            return web.Response(status=413, text="request too large")
+        try:
+            body = raw.decode("utf-8")
+        except UnicodeDecodeError:
+            metrics.requests_refused.labels("malformed").inc()
+            return web.Response(status=400, text="body is not UTF-8")
+        # Check the signature before parsing anything, so a forged body costs us nothing and changes nothing.
+        if not verifier.is_valid(
+            body=body,
+            timestamp=request.headers.get("X-Slack-Request-Timestamp", ""),
+            signature=request.headers.get("X-Slack-Signature", ""),
+        ):
+            metrics.requests_refused.labels("signature").inc()
+            log.warning("refused a request with a missing, wrong or stale Slack signature")
+            return web.Response(status=401, text="invalid signature")
+        content_type = request.headers.get("Content-Type", "")
+        kind = _request_kind(body, content_type)
+        try:
+            bolt_request = AsyncBoltRequest(body=body, query=request.query_string, headers=dict(request.headers))
+        except Exception as error:  # Bolt parses eagerly and raises whatever the parser raised
+            metrics.requests_refused.labels("malformed").inc()
+            log.warning("malformed Slack request (%s): %s", kind, type(error).__name__)
+            return web.Response(status=400, text="malformed payload")
+        started = time.perf_counter()
+        bolt_response = await bolt.async_dispatch(bolt_request)
+        metrics.requests.labels(kind, str(bolt_response.status)).inc()
+        log.debug("%s answered %s in %.1f ms", kind, bolt_response.status, (time.perf_counter() - started) * 1000)
+        return await to_aiohttp_response(bolt_response)
+
+    async def healthz(_request: web.Request) -> web.Response:
+        if await db.ping():
+            return web.json_response({"status": "ok", "database": "reachable"})
+        return web.json_response({"status": "unavailable", "database": "unreachable"}, status=503)
+
+    async def metrics_endpoint(_request: web.Request) -> web.Response:
+        try:
+            async with db.transaction() as session:
+                count, oldest = await outbox.backlog(session)
+            metrics.outbox_backlog.set(count)
+            metrics.outbox_oldest_age.set(max(0.0, time.time() - oldest.timestamp()) if oldest else 0.0)
+        except Exception:
+            log.warning("metrics: database unreachable, outbox figures are stale")
+        return web.Response(body=metrics.render(), headers={"Content-Type": CONTENT_TYPE_LATEST})
+
+    app = web.Application(client_max_size=MAX_BODY_BYTES * 2)
+    app.router.add_post(SLACK_EVENTS_PATH, slack_events)
+    app.router.add_get("/healthz", healthz)
+    app.router.add_get("/metrics", metrics_endpoint)
+    return app
