@@ -46,13 +46,22 @@ class WorkingCalendar:
         return opens, closes
 
 
+    @property
+    def working_day(self) -> timedelta:
+        return timedelta(hours=self.end[0] - self.start[0], minutes=self.end[1] - self.start[1])
+
+
 def add_working_time(start: datetime, duration: timedelta, calendar: WorkingCalendar) -> datetime:
-    """The moment at which ``duration`` of working time has passed since ``start`` (both aware)."""
+    """The moment at which ``duration`` of working time has passed since ``start`` (both aware).
+
+    Whole days in ``duration`` are working days, as people mean them ("resolve in 1d" is by the same
+    time next working day, not after 24 working hours); hours, minutes and seconds are working time.
+    """
     if start.tzinfo is None:
         raise ValueError("start must be an aware datetime")
     if duration < timedelta(0):
         raise ValueError("duration must not be negative")
-    remaining = duration
+    remaining = duration.days * calendar.working_day + timedelta(seconds=duration.seconds)
     current = start.astimezone(UTC)
     day = current.astimezone(calendar.tz).date()
     for _ in range(_MAX_DAYS_SCANNED):

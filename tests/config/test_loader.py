@@ -1,0 +1,146 @@
+"""The workspace file: every problem reported with its line, the example valid, defaults sensible."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+
+from config.durations import format_duration, parse_duration
+from config.loader import EXAMPLE_PATH, ConfigError, load_workspace, parse_workspace
+
+MINIMAL = """\
+triage_department: SUP
+departments:
+  - key: SUP
+    name: Support
+    owners: [U0ALICE]
+"""
+
+
+def problems_of(text: str) -> list[str]:
+    with pytest.raises(ConfigError) as caught:
+        parse_workspace(text, source="w.yaml")
+    return [str(problem) for problem in caught.value.problems]
+
+
+def test_example_file_is_valid_and_documents_every_contract_key() -> None:
+    workspace = load_workspace(EXAMPLE_PATH)
+    assert [d.key for d in workspace.departments] == ["SUP", "ENG", "SALES"]
+    text = EXAMPLE_PATH.read_text(encoding="utf-8")
+    for key in (
+        "timezone:",
+        "language:",
+        "admins:",
+        "intake_channels:",
+        "triage_department:",
+        "reactions:",
+        "departments:",
+        "sla:",
+        "working_hours:",
+        "holidays:",
+        "reminders:",
+        "standups:",
+        "digest:",
+        "channel:",
+        "lead:",
+        "owners:",
+        "keywords:",
+        "post_at:",
+        "questions:",
+        "repeat_every:",
+        "escalate_after:",
+    ):
+        line = next(line for line in text.splitlines() if key in line and not line.lstrip().startswith("#"))
+        assert line, key
+    assert workspace.sla.urgent.acknowledge == timedelta(minutes=15)
+    assert workspace.reminders.escalate_after == 2
+
+
+def test_minimal_file_gets_defaults() -> None:
+    workspace = parse_workspace(MINIMAL)
+    assert workspace.language == "en"
+    assert workspace.timezone == "UTC"
+    assert workspace.reactions.ticket == "ticket"
+    assert workspace.sla.normal.resolve == timedelta(days=3)
+    assert workspace.triage.key == "SUP"
+
+
+def test_every_problem_is_reported_with_its_line() -> None:
+    text = """\
+timezone: Mars/Olympus
+language: fr
+admins: [alice]
+triage_department: OPS
+departments:
+  - key: SUP
+    name: Support
+    channel: "#support"
+    owners: [U0ALICE, U0ALICE]
+    colour: blue
+sla:
+  urgent: {acknowledge: 15, resolve: 4h}
+working_hours: {start: "18:00", end: "09:00"}
+standups:
+  - {department: XX, at: "25:00", post_at: "10:00"}
+"""
+    found = problems_of(text)
+    expected = [
+        "w.yaml:1: timezone: unknown time zone",
+        "w.yaml:2: language:",
+        "w.yaml:3: admins[0]: user id 'alice' must be a Slack member id",
+        "w.yaml:4: triage_department: unknown department OPS",
+        "w.yaml:8: departments[0].channel: channel id '#support'",
+        "w.yaml:9: departments[0].owners[1]: U0ALICE is listed twice",
+        "w.yaml:10: departments[0].colour: unknown key",
+        "w.yaml:12: sla.urgent.acknowledge: bad duration '15'",
+        "w.yaml:13: working_hours: working_hours.end must be later",
+        "w.yaml:15: standups[0].at: bad time of day '25:00'",
+        "w.yaml:15: standups[0].department: unknown department XX",
+    ]
+    for prefix in expected:
+        assert any(line.startswith(prefix) for line in found), (prefix, found)
+    assert len(found) == len(expected), found
+
+
+def test_missing_required_keys_are_named() -> None:
+    found = problems_of("language: en\n")
+    assert any("triage_department: this key is required" in line for line in found)
+    assert any("departments: this key is required" in line for line in found)
+
+
+def test_yaml_syntax_error_has_a_line() -> None:
+    found = problems_of("triage_department: SUP\ndepartments: [\n  {key: SUP\n")
+    assert len(found) == 1
+    assert found[0].startswith("w.yaml:") and "not valid YAML" in found[0]
+
+
+def test_non_mapping_document_is_refused() -> None:
+    assert problems_of("- just\n- a list\n") == ["w.yaml:1: the file must be a mapping of keys such as departments:"]
+
+
+def test_missing_file(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError, match="file not found"):
+        load_workspace(tmp_path / "nope.yaml")
+
+
+def test_unquoted_clock_times_are_understood() -> None:
+    # YAML 1.1 turns 09:30 into the integer 570; admins should not have to know that.
+    workspace = parse_workspace(MINIMAL + "digest: {channel: C0MGMT, at: 18:00}\n")
+    assert workspace.digest is not None and workspace.digest.at.hour == 18
+
+
+@pytest.mark.parametrize(
+    ("text", "seconds"),
+    [("90s", 90), ("15m", 900), ("4h", 14400), ("1d", 86400), ("1h30m", 5400), (" 3s ", 3)],
+)
+def test_durations(text: str, seconds: int) -> None:
+    assert parse_duration(text) == timedelta(seconds=seconds)
+    assert parse_duration(format_duration(parse_duration(text))) == timedelta(seconds=seconds)
+
+
+@pytest.mark.parametrize("text", ["15", "", "1w", "-5m", "0s", "m", "1.5h", "fifteen minutes"])
+def test_bad_durations(text: str) -> None:
+    with pytest.raises(ValueError, match="duration"):
+        parse_duration(text)

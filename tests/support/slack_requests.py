@@ -1,0 +1,169 @@
+"""Build correctly signed Slack requests from the real payload shapes in ``tests/payloads``."""
+
+from __future__ import annotations
+
+import copy
+import hashlib
+import hmac
+import itertools
+import json
+import time
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlencode
+
+PAYLOADS = Path(__file__).resolve().parents[1] / "payloads"
+SIGNING_SECRET = "test-signing-secret-0123456789"
+TEAM_ID = "T0CROSSDESK"
+
+_event_counter = itertools.count(1)
+_ts_counter = itertools.count(1)
+
+
+def load(name: str) -> dict[str, Any]:
+    data: dict[str, Any] = json.loads((PAYLOADS / name).read_text(encoding="utf-8"))
+    return data
+
+
+def next_ts() -> str:
+    """A message ts that no other test message has."""
+    return f"{1_790_000_000 + next(_ts_counter)}.{next(_ts_counter):06d}"
+
+
+def next_event_id() -> str:
+    return f"Ev0TEST{next(_event_counter):06d}"
+
+
+def sign(body: str, secret: str = SIGNING_SECRET, timestamp: int | None = None) -> dict[str, str]:
+    """The two headers Slack adds: ``v0=`` + HMAC-SHA256 of ``v0:{timestamp}:{body}``."""
+    stamp = str(int(time.time()) if timestamp is None else timestamp)
+    digest = hmac.new(secret.encode(), f"v0:{stamp}:{body}".encode(), hashlib.sha256).hexdigest()
+    return {"X-Slack-Request-Timestamp": stamp, "X-Slack-Signature": f"v0={digest}"}
+
+
+def _envelope(sample: str, event_changes: dict[str, Any], event_id: str | None) -> dict[str, Any]:
+    payload = copy.deepcopy(load(sample))
+    payload["team_id"] = TEAM_ID
+    payload["event_id"] = event_id or next_event_id()
+    payload["event_time"] = int(time.time())
+    event = payload["event"]
+    event.update(event_changes)
+    for name, value in list(event.items()):
+        if value is None:
+            del event[name]
+    return payload
+
+
+def message_event(
+    *,
+    channel: str,
+    user: str,
+    text: str,
+    ts: str | None = None,
+    thread_ts: str | None = None,
+    event_id: str | None = None,
+) -> dict[str, Any]:
+    """A human ``message`` event (``message.channels``); a reply when ``thread_ts`` is given."""
+    ts = ts or next_ts()
+    if thread_ts:
+        changes: dict[str, Any] = {
+            "channel": channel,
+            "user": user,
+            "text": text,
+            "ts": ts,
+            "event_ts": ts,
+            "thread_ts": thread_ts,
+            "parent_user_id": user,
+        }
+        return _envelope("event_message_thread_reply.json", changes, event_id)
+    changes = {
+        "channel": channel,
+        "user": user,
+        "text": text,
+        "ts": ts,
+        "event_ts": ts,
+        "blocks": [
+            {
+                "type": "rich_text",
+                "block_id": "b1",
+                "elements": [{"type": "rich_text_section", "elements": [{"type": "text", "text": text}]}],
+            }
+        ],
+    }
+    return _envelope("event_message_channel.json", changes, event_id)
+
+
+def bot_message_event(*, channel: str, text: str, classic: bool = False) -> dict[str, Any]:
+    sample = "event_message_bot_message_subtype.json" if classic else "event_message_bot.json"
+    ts = next_ts()
+    return _envelope(sample, {"channel": channel, "text": text, "ts": ts, "event_ts": ts}, None)
+
+
+def message_changed_event(*, channel: str, user: str, text: str, ts: str) -> dict[str, Any]:
+    payload = _envelope("event_message_changed.json", {"channel": channel}, None)
+    payload["event"]["message"].update({"user": user, "text": text, "ts": ts})
+    payload["event"]["previous_message"].update({"user": user, "ts": ts})
+    return payload
+
+
+def message_deleted_event(*, channel: str, ts: str) -> dict[str, Any]:
+    """``message_deleted`` keeps the envelope of a message event; the deleted message's ts is ``deleted_ts``."""
+    now = next_ts()
+    payload = _envelope("event_message_channel.json", {"channel": channel, "ts": now, "event_ts": now}, None)
+    event = payload["event"]
+    for name in ("user", "text", "blocks", "client_msg_id"):
+        event.pop(name, None)
+    event.update({"subtype": "message_deleted", "hidden": True, "deleted_ts": ts})
+    return payload
+
+
+def reaction_added_event(*, channel: str, ts: str, user: str, reaction: str, item_user: str) -> dict[str, Any]:
+    changes = {
+        "user": user,
+        "reaction": reaction,
+        "item_user": item_user,
+        "item": {"type": "message", "channel": channel, "ts": ts},
+        "event_ts": next_ts(),
+    }
+    return _envelope("event_reaction_added_bolt.json", changes, None)
+
+
+def slash_command_body(*, text: str, user: str, channel: str = "C0INTAKE", command: str = "/ticket") -> str:
+    """The form-encoded body of a slash command, as Slack posts it."""
+    fields = copy.deepcopy(load("slash_command.json"))
+    fields.update(
+        {
+            "command": command,
+            "text": text,
+            "user_id": user,
+            "channel_id": channel,
+            "team_id": TEAM_ID,
+            "trigger_id": f"{next(_event_counter)}.{next(_event_counter)}.trigger",
+        }
+    )
+    return urlencode(fields)
+
+
+def block_actions_body(
+    *, action_id: str, value: str, user: str, channel: str, message_ts: str, blocks: list[dict[str, Any]] | None = None
+) -> str:
+    """A button click (``block_actions``) form-encoded as ``payload=<json>``, as Slack posts it."""
+    payload = copy.deepcopy(load("block_actions.json"))
+    payload["user"] = {"id": user, "username": user.lower(), "name": user.lower(), "team_id": TEAM_ID}
+    payload["team"] = {"id": TEAM_ID, "domain": "crossdesk"}
+    payload["channel"] = {"id": channel, "name": "channel"}
+    payload["container"] = {"type": "message", "message_ts": message_ts, "channel_id": channel, "is_ephemeral": False}
+    payload["message"]["ts"] = message_ts
+    if blocks is not None:
+        payload["message"]["blocks"] = blocks
+    payload["actions"] = [
+        {
+            "action_id": action_id,
+            "block_id": "crossdesk.card.actions",
+            "value": value,
+            "type": "button",
+            "text": {"type": "plain_text", "text": action_id},
+            "action_ts": next_ts(),
+        }
+    ]
+    return urlencode({"payload": json.dumps(payload)})
