@@ -59,4 +59,4 @@ def test_calendar_without_working_days_fails_fast() -> None:
 
 def test_naive_start_is_refused() -> None:
     with pytest.raises(ValueError, match="aware"):
-        add_working_time(datetime(2026, 11, 30, 9, 0), timedelta(hours=1), CALENDAR)  # noqa: DTZ001
+        add_working_time(datetime(2026, 11, 30, 9, 0), timedelta(hours=1), CALENDAR)

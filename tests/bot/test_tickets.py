@@ -1,0 +1,200 @@
+"""The ticket service on a real database (SQLite and PostgreSQL), without Slack."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from sqlmodel import col, select
+
+from bot.clock import ManualClock
+from bot.errors import BadRequest, InvalidTransition, NotAllowed, TicketNotFound
+from bot.ids import OutboxPurpose
+from bot.tickets import ListScope, Source, TicketRequest, TicketService
+from config.schema import WorkspaceConfig
+from storage import directory
+from storage.database import Database
+from storage.models import OutboxMessage, ProcessedEvent, Ticket, TicketEvent
+
+MONDAY_10_SHANGHAI = datetime(2026, 11, 30, 2, 0, tzinfo=UTC)
+
+
+@pytest.fixture
+def clock() -> ManualClock:
+    return ManualClock(MONDAY_10_SHANGHAI)
+
+
+@pytest.fixture
+async def service(db: Database, workspace: WorkspaceConfig, clock: ManualClock) -> AsyncIterator[TicketService]:
+    async with db.transaction() as session:
+        await directory.sync_workspace(session, workspace)
+    yield TicketService(db, workspace, clock)
+
+
+def message(text: str, ts: str, user: str = "U0ERIN", event_id: str | None = None) -> TicketRequest:
+    return TicketRequest(
+        text=text,
+        requester_id=user,
+        source=Source.MESSAGE,
+        origin_channel="C0INTAKE",
+        origin_ts=ts,
+        event_id=event_id,
+        event_type="message",
+    )
+
+
+async def outbox_rows(db: Database) -> list[OutboxMessage]:
+    async with db.transaction() as session:
+        return list((await session.exec(select(OutboxMessage).order_by(col(OutboxMessage.id)))).all())
+
+
+async def test_open_routes_numbers_and_rotates(service: TicketService, db: Database) -> None:
+    first = (await service.open_ticket(message("Customer wants a refund", "1.1"))).ticket
+    second = (await service.open_ticket(message("Another complaint", "1.2"))).ticket
+    third = (await service.open_ticket(message("The app shows an error", "1.3"))).ticket
+    fourth = (await service.open_ticket(message("投诉：还没退款", "1.4"))).ticket
+    assert first and second and third and fourth
+    assert [first.key, second.key, third.key, fourth.key] == ["SUP-1", "SUP-2", "ENG-1", "SUP-3"]
+    assert [first.owner_id, second.owner_id, fourth.owner_id] == ["U0ALICE", "U0BOB", "U0ALICE"]
+    assert third.owner_id == "U0CAROL"
+    assert first.status == "open" and first.priority == "normal"
+    # Normal priority: acknowledge within 4 working hours of Monday 10:00 Shanghai.
+    assert first.ack_due_at == MONDAY_10_SHANGHAI + timedelta(hours=4)
+    assert first.thread_channel == "C0INTAKE" and first.thread_ts == "1.1"
+
+
+async def test_open_queues_card_dm_and_department_notice_in_the_same_transaction(
+    service: TicketService, db: Database
+) -> None:
+    ticket = (await service.open_ticket(message("Customer wants a refund", "2.1"))).ticket
+    assert ticket is not None
+    rows = await outbox_rows(db)
+    assert [(r.purpose, r.method, r.payload.get("channel")) for r in rows] == [
+        (OutboxPurpose.CARD.value, "chat.postMessage", "C0INTAKE"),
+        (OutboxPurpose.NOTICE.value, "chat.postMessage", "U0ALICE"),
+        (OutboxPurpose.NOTICE.value, "chat.postMessage", "C0SUPPORT"),
+    ]
+    card, dm, notice = rows
+    assert card.payload["thread_ts"] == "2.1"
+    assert dm.depends_on_id == card.id and notice.depends_on_id == card.id
+    assert "{card_link}" in dm.payload["text"]
+    async with db.transaction() as session:
+        events = (await session.exec(select(TicketEvent))).all()
+    assert [(e.action, e.actor_id, e.to_value) for e in events] == [("created", "U0ERIN", "U0ALICE")]
+
+
+async def test_same_message_or_event_never_makes_two_tickets(service: TicketService, db: Database) -> None:
+    first = await service.open_ticket(message("refund please", "3.1", event_id="EvA"))
+    again_same_event = await service.open_ticket(message("refund please", "3.1", event_id="EvA"))
+    again_other_event = await service.open_ticket(message("refund please", "3.1", event_id="EvB"))
+    assert first.created and first.ticket is not None
+    assert again_same_event.duplicate_event and again_same_event.ticket is None
+    assert not again_other_event.created and again_other_event.ticket is not None
+    assert again_other_event.ticket.key == first.ticket.key
+    async with db.transaction() as session:
+        assert len((await session.exec(select(Ticket))).all()) == 1
+        assert [e.event_id for e in (await session.exec(select(ProcessedEvent))).all()] == ["EvA"]
+
+
+async def test_concurrent_openers_on_separate_engines_get_unique_keys(
+    service: TicketService, database_url: str, workspace: WorkspaceConfig, clock: ManualClock
+) -> None:
+    """Two engines stand for two processes: each has its own connections and commits on its own."""
+    other_db = Database(database_url)
+    other = TicketService(other_db, workspace, clock)
+    try:
+        requests = [
+            (service if index % 2 else other).open_ticket(message(f"refund case {index}", f"4.{index}"))
+            for index in range(30)
+        ]
+        results = await asyncio.gather(*requests)
+    finally:
+        await other_db.dispose()
+    keys = [result.ticket.key for result in results if result.ticket]
+    assert len(keys) == 30
+    assert sorted(keys, key=lambda k: int(k.split("-")[1])) == [f"SUP-{n}" for n in range(1, 31)]
+    owners = [result.ticket.owner_id for result in results if result.ticket]
+    assert owners.count("U0ALICE") == owners.count("U0BOB") == 15
+
+
+async def test_lifecycle_with_audit_trail(service: TicketService, db: Database, clock: ManualClock) -> None:
+    ticket = (await service.open_ticket(message("refund please", "5.1"))).ticket
+    assert ticket is not None
+    clock.advance(timedelta(minutes=5))
+    assert (await service.acknowledge(ticket.key, "U0ALICE")).status == "acknowledged"
+    with pytest.raises(InvalidTransition):
+        await service.acknowledge(ticket.key, "U0ALICE")
+    assert (await service.assign(ticket.key, "U0ALICE", "U0BOB")).owner_id == "U0BOB"
+    resolved = await service.close(ticket.key, "U0BOB", "refunded <!channel>")
+    assert resolved.status == "resolved" and resolved.resolved_at == clock.now()
+    closed = await service.close(ticket.key, "U0ERIN")
+    assert closed.status == "closed"
+    reopened = await service.reopen(ticket.key, "U0ERIN")
+    assert reopened.status == "open" and reopened.acknowledged_at is None
+    history = await service.history(ticket.key.lower())
+    assert [(e.action, e.actor_id) for e in history.events] == [
+        ("created", "U0ERIN"),
+        ("acknowledged", "U0ALICE"),
+        ("assigned", "U0ALICE"),
+        ("resolved", "U0BOB"),
+        ("closed", "U0ERIN"),
+        ("reopened", "U0ERIN"),
+    ]
+    assert history.events[3].note == "refunded @channel"
+    assert history.events[1].at == MONDAY_10_SHANGHAI + timedelta(minutes=5)
+
+
+async def test_close_on_an_open_ticket_acknowledges_then_resolves(service: TicketService) -> None:
+    ticket = (await service.open_ticket(message("refund please", "6.1"))).ticket
+    assert ticket is not None
+    await service.close(ticket.key, "U0ALICE")
+    actions = [e.action for e in (await service.history(ticket.key)).events]
+    assert actions == ["created", "acknowledged", "resolved"]
+
+
+async def test_refusals_change_nothing(service: TicketService, db: Database) -> None:
+    ticket = (await service.open_ticket(message("refund please", "7.1"))).ticket
+    assert ticket is not None
+    before = len(await outbox_rows(db))
+    with pytest.raises(NotAllowed):
+        await service.acknowledge(ticket.key, "U0STRANGER")
+    with pytest.raises(NotAllowed):
+        await service.close(ticket.key, "U0ERIN")  # the requester may close a resolved ticket, not resolve it
+    with pytest.raises(TicketNotFound):
+        await service.acknowledge("SUP-999", "U0ALICE")
+    with pytest.raises(BadRequest):
+        await service.open_ticket(message("   ", "7.2"))
+    assert len(await outbox_rows(db)) == before
+    assert len((await service.history(ticket.key)).events) == 1
+
+
+async def test_comments_are_recorded_only_in_ticket_threads(service: TicketService) -> None:
+    ticket = (await service.open_ticket(message("refund please", "8.1"))).ticket
+    assert ticket is not None
+    recorded = await service.record_comment(
+        channel="C0INTAKE", thread_ts="8.1", user_id="U0ALICE", text="on it", ts="8.2", event_id="EvC1"
+    )
+    twice = await service.record_comment(
+        channel="C0INTAKE", thread_ts="8.1", user_id="U0ALICE", text="on it", ts="8.2", event_id="EvC1"
+    )
+    elsewhere = await service.record_comment(
+        channel="C0INTAKE", thread_ts="9.9", user_id="U0ALICE", text="hi", ts="9.10", event_id="EvC2"
+    )
+    assert recorded is not None and twice is not None and elsewhere is None
+    comments = [e for e in (await service.history(ticket.key)).events if e.action == "commented"]
+    assert [(c.note, c.slack_ts) for c in comments] == [("on it", "8.2")]
+
+
+async def test_lists(service: TicketService, clock: ManualClock) -> None:
+    await service.open_ticket(message("refund please", "10.1"))
+    await service.open_ticket(message("crash on login", "10.2"))
+    assert [t.key for t in await service.list_tickets("U0ALICE", ListScope.MINE)] == ["SUP-1"]
+    assert [t.key for t in await service.list_tickets("U0BOB", ListScope.DEPT)] == ["SUP-1"]
+    assert await service.list_tickets("U0ALICE", ListScope.OVERDUE) == []
+    clock.advance(timedelta(hours=5))
+    assert [t.key for t in await service.list_tickets("U0ALICE", ListScope.OVERDUE)] == ["SUP-1"]
+    assert [t.key for t in await service.list_tickets("U0ADMIN", ListScope.OVERDUE)] == ["SUP-1", "ENG-1"]
+    with pytest.raises(BadRequest):
+        await service.list_tickets("U0STRANGER", ListScope.DEPT)
