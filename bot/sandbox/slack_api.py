@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import base64
 import binascii
+import contextlib
 import itertools
 import json
 import uuid
@@ -474,7 +475,8 @@ class SlackWorkspace:
         fault = _Fault(status=status, error=error or "request_failed", retry_after=retry_after)
         self._faults.setdefault(method, deque()).extend([fault] * times)
 
-    async def wait_for_calls(self, method: str, count: int = 1, timeout: float = 5.0) -> list[RecordedCall]:
+    # A test helper whose whole job is a deadline, so it takes ``timeout`` rather than asking callers for one.
+    async def wait_for_calls(self, method: str, count: int = 1, timeout: float = 5.0) -> list[RecordedCall]:  # noqa: ASYNC109
         """Wait until ``method`` was called at least ``count`` times (failed calls count); return all its calls."""
         loop = asyncio.get_running_loop()
         event = asyncio.Event()
@@ -490,10 +492,8 @@ class SlackWorkspace:
                 remaining = deadline - loop.time()
                 if remaining <= 0:
                     raise AssertionError(self._describe_missing_calls(method, count, timeout))
-                try:
+                with contextlib.suppress(TimeoutError):
                     await asyncio.wait_for(event.wait(), remaining)
-                except TimeoutError:
-                    pass
         finally:
             self._waiters.remove(waiter)
 
@@ -1297,6 +1297,7 @@ def _answer(
 
 
 async def _handle_api(request: web.Request) -> web.Response:
+    headers: dict[str, str]
     workspace = request.app[WORKSPACE_KEY]
     method = request.match_info["method"]
     if workspace.delay_seconds > 0:
@@ -1304,7 +1305,7 @@ async def _handle_api(request: web.Request) -> web.Response:
     try:
         args, token = await _read_arguments(request)
     except _ApiError as error:
-        args, token = {}, None
+        args = {}
         status, body, headers = 200, error.body(), {}
     else:
         origin = f"{request.scheme}://{request.host}"

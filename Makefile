@@ -1,0 +1,55 @@
+# Crossdesk — `make run` starts the bot (or, without Slack credentials, explains what to set);
+# `make test` runs the whole suite. Both create .venv and install what they need on first use.
+
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: run test lint format install migrate check-config clean help
+
+help:
+	@echo "make run           run the bot (Slack credentials from the environment or .env), else the sandbox"
+	@echo "make test          run the test suite (PostgreSQL too when TEST_POSTGRES_URL is set)"
+	@echo "make lint          ruff (lint + format check) and mypy"
+	@echo "make format        apply ruff's formatting and safe fixes"
+	@echo "make migrate       apply database migrations to DATABASE_URL"
+	@echo "make check-config  validate crossdesk.yaml (or CONFIG=path)"
+
+$(STAMP): pyproject.toml
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Crossdesk needs Python 3.11 or newer (set PYTHON=...)")'
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e ".[dev]"
+	@touch $(STAMP)
+
+install: $(STAMP)
+
+run: $(STAMP)
+	@if [ -n "$$SLACK_BOT_TOKEN" ] || grep -qs '^SLACK_BOT_TOKEN=.' .env; then \
+		$(BIN)/crossdesk run; \
+	else \
+		$(BIN)/crossdesk sandbox; \
+	fi
+
+test: $(STAMP)
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy bot storage config
+
+format: $(STAMP)
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+migrate: $(STAMP)
+	$(BIN)/crossdesk migrate
+
+CONFIG ?= crossdesk.yaml
+check-config: $(STAMP)
+	$(BIN)/crossdesk check-config $(CONFIG)
+
+clean:
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache
