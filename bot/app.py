@@ -103,18 +103,12 @@ class Crossdesk:
         await self._runner.setup()
         site = web.TCPSite(self._runner, settings.host, settings.port)
         await site.start()
-        self.port = self._bound_port(site)
+        self.port = int(self._runner.addresses[0][1]) if self._runner.addresses else None
         log.info("listening on http://%s:%s (Slack Web API at %s)", settings.host, self.port, settings.api_url)
         if settings.socket_mode and settings.slack_app_token is not None:
             self._socket = AsyncSocketModeHandler(self.bolt, settings.slack_app_token.get_secret_value())
             await self._socket.connect_async()  # type: ignore[no-untyped-call]
             log.info("connected to Slack in Socket Mode")
-
-    @staticmethod
-    def _bound_port(site: web.TCPSite) -> int | None:
-        server = site._server  # aiohttp keeps the asyncio server here; PORT=0 asks the OS for a free port
-        sockets = getattr(server, "sockets", None) or []
-        return int(sockets[0].getsockname()[1]) if sockets else None
 
     async def stop(self) -> None:
         if self._socket is not None:

@@ -45,7 +45,6 @@ class WorkingCalendar:
         closes = datetime(day.year, day.month, day.day, *self.end, tzinfo=self.tz).astimezone(UTC)
         return opens, closes
 
-
     @property
     def working_day(self) -> timedelta:
         return timedelta(hours=self.end[0] - self.start[0], minutes=self.end[1] - self.start[1])

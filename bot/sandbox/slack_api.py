@@ -10,6 +10,7 @@ import asyncio
 import base64
 import binascii
 import contextlib
+import copy
 import itertools
 import json
 import uuid
@@ -385,10 +386,11 @@ class SlackWorkspace:
         if user not in self.users:
             raise KeyError(f"no user {user!r} in the fake workspace; add_user() it first")
         channel_id = self._channel_id(channel)
-        if thread_ts is not None and (channel_id, thread_ts) not in self._index:
+        root_ts = self._thread_root(channel_id, thread_ts)
+        if thread_ts is not None and root_ts is None:
             raise KeyError(f"no message {thread_ts} in {channel_id} to reply to")
         message = FakeMessage(
-            channel=channel_id, ts=self.next_ts(), text=text, user=user, blocks=blocks, thread_ts=thread_ts
+            channel=channel_id, ts=self.next_ts(), text=text, user=user, blocks=blocks, thread_ts=root_ts
         )
         self._add_message(message)
         return message
@@ -539,6 +541,13 @@ class SlackWorkspace:
         if channel not in self.channels:
             raise KeyError(f"no channel {channel!r} in the fake workspace; add_channel() it first")
         return channel
+
+    def _thread_root(self, channel: str, ts: str | None) -> str | None:
+        """The ts of the thread that ``ts`` belongs to (a reply's parent), ``None`` for an unknown message."""
+        message = self._index.get((channel, ts or ""))
+        if message is None:
+            return None
+        return message.thread_ts if message.is_reply else message.ts
 
     def _add_message(self, message: FakeMessage) -> None:
         self.messages.setdefault(message.channel, []).append(message)
@@ -856,13 +865,8 @@ def _chat_post_message(workspace: SlackWorkspace, request: _ApiRequest) -> JsonD
     channel = _postable_channel(workspace, request.text("channel"))
     text, blocks, attachments = _message_content(request)
     metadata = _metadata(request)
-    thread_ts = None
-    requested_thread = request.text("thread_ts")
-    if requested_thread:
-        parent = workspace.message(channel.id, requested_thread)
-        # Slack threads a reply-to-a-reply under the parent, and posts to the channel when the ts is unknown.
-        if parent is not None:
-            thread_ts = parent.thread_ts if parent.is_reply else parent.ts
+    # Slack threads a reply-to-a-reply under the parent, and posts to the channel when the ts is unknown.
+    thread_ts = workspace._thread_root(channel.id, request.text("thread_ts"))
     broadcast = thread_ts is not None and request.flag("reply_broadcast")
     message = FakeMessage(
         channel=channel.id,
@@ -1221,7 +1225,6 @@ def _files_complete_upload_external(workspace: SlackWorkspace, request: _ApiRequ
         for file in files:
             file.channels.append(channel.id)
             file.completed = True
-        parent = workspace.message(channel.id, thread_ts) if thread_ts else None
         workspace._add_message(
             FakeMessage(
                 channel=channel.id,
@@ -1229,7 +1232,7 @@ def _files_complete_upload_external(workspace: SlackWorkspace, request: _ApiRequ
                 text=request.text("initial_comment") or "",
                 user=workspace.bot_user_id,
                 bot_id=workspace.bot_id,
-                thread_ts=parent.ts if parent is not None and not parent.is_reply else None,
+                thread_ts=workspace._thread_root(channel.id, thread_ts),
                 files=shared,
             )
         )
@@ -1291,7 +1294,8 @@ def _answer(
         headers = {"Retry-After": str(fault.retry_after)} if fault.retry_after is not None else {}
         return fault.status, {"ok": False, "error": fault.error}, headers
     try:
-        return 200, {"ok": True, **handler(workspace, _ApiRequest(method, args, origin))}, {}
+        # The handler gets its own copy: state it stores must not share lists with the recorded call.
+        return 200, {"ok": True, **handler(workspace, _ApiRequest(method, copy.deepcopy(args), origin))}, {}
     except _ApiError as error:
         return 200, error.body(), {}
 

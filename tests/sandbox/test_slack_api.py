@@ -1,0 +1,412 @@
+"""The fake Slack Web API, driven only through the real ``AsyncWebClient`` over HTTP."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import time
+from collections.abc import AsyncIterator
+
+import pytest
+import pytest_asyncio
+from slack_sdk.errors import SlackApiError
+from slack_sdk.http_retry.builtin_async_handlers import AsyncRateLimitErrorRetryHandler
+from slack_sdk.web.async_client import AsyncWebClient
+
+from bot.sandbox.slack_api import SlackApiServer, SlackWorkspace
+
+pytestmark = pytest.mark.asyncio
+
+SECTION = {"type": "section", "text": {"type": "mrkdwn", "text": "*SUP-1* refund for ACME"}}
+
+
+@pytest_asyncio.fixture
+async def server() -> AsyncIterator[SlackApiServer]:
+    workspace = SlackWorkspace()
+    workspace.add_user("U0ALICE", "alice", "Alice Wang")
+    workspace.add_user("U0BOB", "bob", "Bob Li", tz="Europe/Berlin")
+    workspace.add_channel("C0INTAKE", "intake", members=["U0ALICE", "U0BOB"])
+    async with SlackApiServer(workspace) as running:
+        yield running
+
+
+@pytest.fixture
+def workspace(server: SlackApiServer) -> SlackWorkspace:
+    return server.workspace
+
+
+@pytest.fixture
+def client(server: SlackApiServer) -> AsyncWebClient:
+    # No retry handlers: faults must surface to the test exactly as the fake sent them.
+    return AsyncWebClient(token=server.workspace.bot_token, base_url=server.url, retry_handlers=[])
+
+
+async def slack_error(call: asyncio.Future[object] | object) -> SlackApiError:
+    with pytest.raises(SlackApiError) as raised:
+        await call  # type: ignore[misc]
+    return raised.value
+
+
+async def test_server_listens_on_an_ephemeral_local_port(server: SlackApiServer) -> None:
+    assert server.url == f"http://127.0.0.1:{server.port}/api/"
+    assert server.port != 0
+
+
+async def test_auth_test_names_the_bot_and_workspace(client: AsyncWebClient) -> None:
+    response = await client.auth_test()
+    assert response["url"] == "https://crossdesk.slack.com/"
+    assert (response["team_id"], response["user_id"], response["bot_id"]) == ("T0CROSSDESK", "U0CROSSBOT", "B0CROSSBOT")
+    assert response["team"] == "Crossdesk"
+    assert response["user"] == "crossdesk"
+
+
+async def test_post_message_into_channel_and_thread(client: AsyncWebClient, workspace: SlackWorkspace) -> None:
+    parent = await client.chat_postMessage(channel="C0INTAKE", text="SUP-1 opened", blocks=[SECTION])
+    assert parent["channel"] == "C0INTAKE"
+    assert parent["message"]["text"] == "SUP-1 opened"
+    assert parent["message"]["blocks"] == [SECTION]
+    assert parent["message"]["user"] == "U0CROSSBOT"
+    assert parent["message"]["bot_id"] == "B0CROSSBOT"
+
+    reply = await client.chat_postMessage(channel="C0INTAKE", thread_ts=parent["ts"], text="assigned to Alice")
+    assert reply["message"]["thread_ts"] == parent["ts"]
+    assert float(reply["ts"]) > float(parent["ts"])
+
+    top_level = workspace.messages_in("C0INTAKE")
+    assert [m.ts for m in top_level] == [parent["ts"]]
+    assert top_level[0].reply_count == 1
+    assert top_level[0].latest_reply == reply["ts"]
+    assert [m.text for m in workspace.messages_in("C0INTAKE", thread_ts=parent["ts"])] == [
+        "SUP-1 opened",
+        "assigned to Alice",
+    ]
+    # The call is recorded with the arguments as the client sent them (a JSON body: blocks already a list).
+    recorded = workspace.calls_to("chat.postMessage")[0]
+    assert recorded.ok and recorded.status == 200
+    assert recorded.args["channel"] == "C0INTAKE"
+    assert recorded.blocks == [SECTION]
+    assert "token" not in recorded.args
+
+
+async def test_post_message_to_a_user_id_lands_in_their_dm(client: AsyncWebClient, workspace: SlackWorkspace) -> None:
+    response = await client.chat_postMessage(channel="U0ALICE", text="You own SUP-1")
+    assert response["channel"] == workspace.dm_channel_for("U0ALICE")
+    assert response["channel"].startswith("D")
+    assert [m.text for m in workspace.messages_in("U0ALICE")] == ["You own SUP-1"]
+
+
+async def test_post_message_with_unknown_thread_ts_goes_to_the_channel(
+    client: AsyncWebClient, workspace: SlackWorkspace
+) -> None:
+    response = await client.chat_postMessage(channel="C0INTAKE", thread_ts="1600000000.000001", text="orphan")
+    assert response["ok"] is True
+    assert "thread_ts" not in response["message"]
+    assert [m.text for m in workspace.messages_in("C0INTAKE")] == ["orphan"]
+
+
+async def test_form_encoded_and_get_arguments_are_understood(client: AsyncWebClient, workspace: SlackWorkspace) -> None:
+    blocks_json = json.dumps([SECTION])
+    posted = await client.api_call(
+        "chat.postMessage", data={"channel": "C0INTAKE", "text": "via form", "blocks": blocks_json}
+    )
+    assert posted["message"]["blocks"] == [SECTION]
+    recorded = workspace.calls_to("chat.postMessage")[0]
+    assert recorded.args["blocks"] == blocks_json  # left as given …
+    assert recorded.blocks == [SECTION]  # … and parsed on request
+
+    history = await client.api_call("conversations.history", http_verb="GET", params={"channel": "C0INTAKE"})
+    assert [m["text"] for m in history["messages"]] == ["via form"]
+    assert workspace.calls_to("conversations.history")[0].http_verb == "GET"
+
+
+async def test_update_replaces_text_and_blocks(client: AsyncWebClient, workspace: SlackWorkspace) -> None:
+    posted = await client.chat_postMessage(channel="C0INTAKE", text="SUP-1 open", blocks=[SECTION])
+    new_blocks = [{"type": "section", "text": {"type": "mrkdwn", "text": "*SUP-1* acknowledged"}}]
+    updated = await client.chat_update(channel="C0INTAKE", ts=posted["ts"], text="SUP-1 acknowledged", blocks=new_blocks)
+    assert (updated["channel"], updated["ts"], updated["text"]) == ("C0INTAKE", posted["ts"], "SUP-1 acknowledged")
+    stored = workspace.message("C0INTAKE", posted["ts"])
+    assert stored is not None
+    assert (stored.text, stored.blocks) == ("SUP-1 acknowledged", new_blocks)
+    assert stored.edited is not None
+
+    missing = await slack_error(client.chat_update(channel="C0INTAKE", ts="1600000000.000001", text="x"))
+    assert missing.response["error"] == "message_not_found"
+
+
+async def test_update_refuses_a_human_message(client: AsyncWebClient, workspace: SlackWorkspace) -> None:
+    human = workspace.post_user_message("C0INTAKE", "U0ALICE", "customer wants a refund")
+    error = await slack_error(client.chat_update(channel="C0INTAKE", ts=human.ts, text="edited"))
+    assert error.response["error"] == "cant_update_message"
+
+
+async def test_permalink_for_message_and_reply(client: AsyncWebClient, workspace: SlackWorkspace) -> None:
+    parent = workspace.post_user_message("C0INTAKE", "U0ALICE", "refund please")
+    reply = await client.chat_postMessage(channel="C0INTAKE", thread_ts=parent.ts, text="on it")
+
+    top = await client.chat_getPermalink(channel="C0INTAKE", message_ts=parent.ts)
+    assert top["permalink"] == f"https://crossdesk.slack.com/archives/C0INTAKE/p{parent.ts.replace('.', '')}"
+
+    threaded = await client.chat_getPermalink(channel="C0INTAKE", message_ts=reply["ts"])
+    assert threaded["permalink"] == (
+        f"https://crossdesk.slack.com/archives/C0INTAKE/p{reply['ts'].replace('.', '')}"
+        f"?thread_ts={parent.ts}&cid=C0INTAKE"
+    )
+    missing = await slack_error(client.chat_getPermalink(channel="C0INTAKE", message_ts="1600000000.000001"))
+    assert missing.response["error"] == "message_not_found"
+
+
+async def test_history_latest_inclusive_limit_one_returns_exactly_that_message(
+    client: AsyncWebClient, workspace: SlackWorkspace
+) -> None:
+    first = workspace.post_user_message("C0INTAKE", "U0ALICE", "first")
+    second = workspace.post_user_message("C0INTAKE", "U0BOB", "second")
+    workspace.post_user_message("C0INTAKE", "U0ALICE", "a reply", thread_ts=second.ts)
+    workspace.post_user_message("C0INTAKE", "U0ALICE", "third")
+
+    exact = await client.conversations_history(channel="C0INTAKE", latest=second.ts, inclusive=True, limit=1)
+    assert [m["ts"] for m in exact["messages"]] == [second.ts]
+    assert exact["messages"][0]["reply_count"] == 1
+
+    exclusive = await client.conversations_history(channel="C0INTAKE", latest=second.ts, limit=1)
+    assert [m["ts"] for m in exclusive["messages"]] == [first.ts]
+
+    everything = await client.conversations_history(channel="C0INTAKE")
+    assert [m["text"] for m in everything["messages"]] == ["third", "second", "first"]  # newest first, no replies
+    assert everything["has_more"] is False
+
+    bounded = await client.conversations_history(channel="C0INTAKE", oldest=first.ts, latest=second.ts, inclusive=True)
+    assert [m["text"] for m in bounded["messages"]] == ["second", "first"]
+
+
+async def test_history_pages_with_cursor(client: AsyncWebClient, workspace: SlackWorkspace) -> None:
+    for n in range(5):
+        workspace.post_user_message("C0INTAKE", "U0ALICE", f"m{n}")
+    seen: list[str] = []
+    cursor = None
+    for _ in range(3):
+        page = await client.conversations_history(channel="C0INTAKE", limit=2, cursor=cursor)
+        seen += [m["text"] for m in page["messages"]]
+        cursor = (page.get("response_metadata") or {}).get("next_cursor")
+        if not page["has_more"]:
+            break
+    assert seen == ["m4", "m3", "m2", "m1", "m0"]
+    bad = await slack_error(client.conversations_history(channel="C0INTAKE", cursor="not-a-cursor"))
+    assert bad.response["error"] == "invalid_cursor"
+
+
+async def test_replies_returns_parent_then_replies(client: AsyncWebClient, workspace: SlackWorkspace) -> None:
+    parent = workspace.post_user_message("C0INTAKE", "U0ALICE", "refund please")
+    first = await client.chat_postMessage(channel="C0INTAKE", thread_ts=parent.ts, text="SUP-1 opened")
+    workspace.post_user_message("C0INTAKE", "U0BOB", "looking", thread_ts=parent.ts)
+
+    thread = await client.conversations_replies(channel="C0INTAKE", ts=parent.ts)
+    assert [m["text"] for m in thread["messages"]] == ["refund please", "SUP-1 opened", "looking"]
+    assert thread["messages"][0]["reply_users"] == ["U0CROSSBOT", "U0BOB"]
+    assert thread["messages"][1]["parent_user_id"] == "U0ALICE"
+
+    from_a_reply = await client.conversations_replies(channel="C0INTAKE", ts=first["ts"])
+    assert [m["ts"] for m in from_a_reply["messages"]] == [m["ts"] for m in thread["messages"]]
+
+    missing = await slack_error(client.conversations_replies(channel="C0INTAKE", ts="1600000000.000001"))
+    assert missing.response["error"] == "thread_not_found"
+
+
+async def test_conversations_open_is_idempotent(client: AsyncWebClient, workspace: SlackWorkspace) -> None:
+    first = await client.conversations_open(users="U0BOB")
+    again = await client.conversations_open(users="U0BOB")
+    assert first["channel"]["id"] == again["channel"]["id"] == workspace.dm_channel_for("U0BOB")
+    assert "already_open" not in first
+    assert again["already_open"] is True
+
+    info = await client.conversations_info(channel=first["channel"]["id"])
+    assert info["channel"]["is_im"] is True
+    assert info["channel"]["user"] == "U0BOB"
+
+    unknown = await slack_error(client.conversations_open(users="U0NOBODY"))
+    assert unknown.response["error"] == "user_not_found"
+
+
+async def test_users_info_and_list(client: AsyncWebClient) -> None:
+    alice = (await client.users_info(user="U0ALICE"))["user"]
+    assert (alice["id"], alice["name"], alice["real_name"]) == ("U0ALICE", "alice", "Alice Wang")
+    assert (alice["tz"], alice["tz_offset"], alice["is_bot"]) == ("Asia/Shanghai", 8 * 3600, False)
+    assert alice["profile"]["real_name"] == "Alice Wang"
+    assert alice["profile"]["display_name"] == "alice"
+
+    bob = (await client.users_info(user="U0BOB"))["user"]
+    assert bob["tz_offset"] in {3600, 7200}  # Berlin, winter or summer
+
+    first_page = await client.users_list(limit=2)
+    second_page = await client.users_list(limit=2, cursor=first_page["response_metadata"]["next_cursor"])
+    ids = [u["id"] for u in first_page["members"] + second_page["members"]]
+    assert ids == ["U0CROSSBOT", "U0ALICE", "U0BOB"]
+    assert second_page["response_metadata"]["next_cursor"] == ""
+
+
+async def test_errors_raise_slack_api_error_with_slacks_names(client: AsyncWebClient, server: SlackApiServer) -> None:
+    cases = {
+        "channel_not_found": client.chat_postMessage(channel="C0NOWHERE", text="hi"),
+        "user_not_found": client.users_info(user="U0NOBODY"),
+        "no_text": client.chat_postMessage(channel="C0INTAKE"),
+    }
+    for expected, call in cases.items():
+        error = await slack_error(call)
+        assert error.response["ok"] is False
+        assert error.response["error"] == expected
+
+    impostor = AsyncWebClient(token="xoxb-wrong", base_url=server.url, retry_handlers=[])
+    assert (await slack_error(impostor.auth_test())).response["error"] == "invalid_auth"
+
+    anonymous = AsyncWebClient(base_url=server.url, retry_handlers=[])
+    assert (await slack_error(anonymous.auth_test())).response["error"] == "not_authed"
+
+    unknown = await slack_error(client.api_call("tickets.frobnicate"))
+    assert unknown.response.status_code == 404
+    assert unknown.response["error"] == "unknown_method"
+    assert server.workspace.calls_to("tickets.frobnicate")[0].status == 404
+
+
+async def test_rate_limit_fault_surfaces_429_and_retry_after(client: AsyncWebClient, workspace: SlackWorkspace) -> None:
+    workspace.fail_next("chat.postMessage", status=429, retry_after=7)
+
+    error = await slack_error(client.chat_postMessage(channel="C0INTAKE", text="too fast"))
+    assert error.response.status_code == 429
+    assert error.response.headers["Retry-After"] == "7"
+    assert error.response["error"] == "ratelimited"
+    assert workspace.messages_in("C0INTAKE") == []  # the fault struck before anything changed
+
+    again = await client.chat_postMessage(channel="C0INTAKE", text="later")
+    assert again["ok"] is True
+    assert [(c.status, c.error) for c in workspace.calls_to("chat.postMessage")] == [(429, "ratelimited"), (200, None)]
+
+
+async def test_rate_limit_retry_handler_retries_against_the_fake(server: SlackApiServer) -> None:
+    workspace = server.workspace
+    retrying = AsyncWebClient(
+        token=workspace.bot_token, base_url=server.url, retry_handlers=[AsyncRateLimitErrorRetryHandler()]
+    )
+    workspace.fail_next("chat.postMessage", status=429, retry_after=0)
+    response = await retrying.chat_postMessage(channel="C0INTAKE", text="eventually")
+    assert response["ok"] is True
+    assert [c.status for c in workspace.calls_to("chat.postMessage")] == [429, 200]
+    assert len(workspace.messages_in("C0INTAKE")) == 1
+
+
+async def test_server_error_and_error_body_faults(client: AsyncWebClient, workspace: SlackWorkspace) -> None:
+    workspace.fail_next("users.info", status=500, times=2)
+    workspace.fail_next("chat.update", error="ekm_access_denied")
+
+    for _ in range(2):
+        error = await slack_error(client.users_info(user="U0ALICE"))
+        assert error.response.status_code == 500
+    assert (await client.users_info(user="U0ALICE"))["user"]["id"] == "U0ALICE"
+
+    refused = await slack_error(client.chat_update(channel="C0INTAKE", ts="1600000000.000001", text="x"))
+    assert refused.response.status_code == 200
+    assert refused.response["error"] == "ekm_access_denied"
+
+    with pytest.raises(ValueError, match="does not implement"):
+        workspace.fail_next("chat_postMessage", status=500)
+
+
+async def test_delay_is_applied_to_every_call(client: AsyncWebClient, workspace: SlackWorkspace) -> None:
+    workspace.delay_seconds = 0.2
+    started = time.perf_counter()
+    await client.auth_test()
+    assert time.perf_counter() - started >= 0.2
+
+
+async def test_wait_for_calls_wakes_on_a_later_call(client: AsyncWebClient, workspace: SlackWorkspace) -> None:
+    async def post_soon() -> None:
+        await asyncio.sleep(0.05)
+        await client.chat_postMessage(channel="C0INTAKE", text="one")
+        await client.chat_postMessage(channel="C0INTAKE", text="two")
+
+    task = asyncio.create_task(post_soon())
+    calls = await workspace.wait_for_calls("chat.postMessage", count=2, timeout=5.0)
+    await task
+    assert [c.args["text"] for c in calls] == ["one", "two"]
+
+
+async def test_wait_for_calls_timeout_lists_what_was_called(client: AsyncWebClient, workspace: SlackWorkspace) -> None:
+    await client.auth_test()
+    await slack_error(client.users_info(user="U0NOBODY"))
+    with pytest.raises(AssertionError) as raised:
+        await workspace.wait_for_calls("chat.postMessage", count=1, timeout=0.1)
+    message = str(raised.value)
+    assert "expected 1 call(s) to chat.postMessage within 0.1s, got 0" in message
+    assert "auth.test" in message
+    assert "users.info (user_not_found)" in message
+
+
+async def test_views_publish_open_update_and_push(client: AsyncWebClient, workspace: SlackWorkspace) -> None:
+    home = {"type": "home", "blocks": [SECTION]}
+    published = await client.views_publish(user_id="U0ALICE", view=home)
+    republished = await client.views_publish(user_id="U0ALICE", view=home)
+    assert published["view"]["id"] == republished["view"]["id"]
+    assert workspace.home_view("U0ALICE") == republished["view"]
+
+    trigger = workspace.new_trigger_id("U0ALICE")
+    modal = {
+        "type": "modal",
+        "callback_id": "new_ticket",
+        "title": {"type": "plain_text", "text": "New ticket"},
+        "submit": {"type": "plain_text", "text": "Open"},
+        "blocks": [{"type": "input", "label": {"type": "plain_text", "text": "What?"}, "element": {}}],
+    }
+    opened = (await client.views_open(trigger_id=trigger, view=modal))["view"]
+    assert (opened["type"], opened["callback_id"], opened["root_view_id"]) == ("modal", "new_ticket", opened["id"])
+    pushed = (await client.views_push(trigger_id=trigger, view=modal))["view"]
+    assert pushed["previous_view_id"] == opened["id"]
+    assert [v["id"] for v in workspace.modal_stack("U0ALICE")] == [opened["id"], pushed["id"]]
+
+    updated = await client.views_update(view_id=opened["id"], hash=opened["hash"], view={**modal, "callback_id": "v2"})
+    assert updated["view"]["callback_id"] == "v2"
+    stale = await slack_error(client.views_update(view_id=opened["id"], hash=opened["hash"], view=modal))
+    assert stale.response["error"] == "hash_conflict"
+
+    too_long = {**modal, "title": {"type": "plain_text", "text": "A title far longer than Slack allows"}}
+    rejected = await slack_error(client.views_open(trigger_id=trigger, view=too_long))
+    assert rejected.response["error"] == "invalid_arguments"
+    assert "/view/title/text" in rejected.response["response_metadata"]["messages"][0]
+
+
+async def test_reactions_and_delete(client: AsyncWebClient, workspace: SlackWorkspace) -> None:
+    posted = await client.chat_postMessage(channel="C0INTAKE", text="SUP-1")
+    await client.reactions_add(channel="C0INTAKE", timestamp=posted["ts"], name="eyes")
+    twice = await slack_error(client.reactions_add(channel="C0INTAKE", timestamp=posted["ts"], name="eyes"))
+    assert twice.response["error"] == "already_reacted"
+    history = await client.conversations_history(channel="C0INTAKE")
+    assert history["messages"][0]["reactions"] == [{"name": "eyes", "users": ["U0CROSSBOT"], "count": 1}]
+
+    deleted = await client.chat_delete(channel="C0INTAKE", ts=posted["ts"])
+    assert deleted["ts"] == posted["ts"]
+    assert workspace.messages_in("C0INTAKE") == []
+
+
+async def test_ephemeral_message_is_kept_out_of_history(client: AsyncWebClient, workspace: SlackWorkspace) -> None:
+    response = await client.chat_postEphemeral(channel="C0INTAKE", user="U0ALICE", text="only you can see this")
+    assert response["message_ts"]
+    assert [(m.visible_to, m.text) for m in workspace.ephemeral_messages] == [("U0ALICE", "only you can see this")]
+    assert (await client.conversations_history(channel="C0INTAKE"))["messages"] == []
+
+
+async def test_files_upload_v2_goes_through_the_upload_url(client: AsyncWebClient, workspace: SlackWorkspace) -> None:
+    response = await client.files_upload_v2(
+        channel="C0INTAKE", content="key,status\nSUP-1,open\n", filename="tickets.csv", title="Tickets"
+    )
+    file_id = response["file"]["id"]
+    assert response["file"]["title"] == "Tickets"
+    assert workspace.files[file_id].content == b"key,status\nSUP-1,open\n"
+    [message] = workspace.messages_in("C0INTAKE")
+    assert message.files is not None
+    assert message.files[0]["id"] == file_id
+
+
+async def test_socket_mode_connection_url_needs_the_app_token(server: SlackApiServer, client: AsyncWebClient) -> None:
+    app_client = AsyncWebClient(base_url=server.url, retry_handlers=[])
+    opened = await app_client.apps_connections_open(app_token=server.workspace.app_token)
+    assert opened["url"].startswith(f"ws://127.0.0.1:{server.port}/socket")
+
+    wrong = await slack_error(client.apps_connections_open(app_token=server.workspace.bot_token))
+    assert wrong.response["error"] == "not_allowed_token_type"

@@ -1,0 +1,162 @@
+"""A running bot (real Bolt app over real HTTP) wired to the fake Slack Web API, for end-to-end tests."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from datetime import UTC, datetime
+from typing import Any
+
+import httpx
+from sqlmodel import col, func, select
+
+from bot.app import Crossdesk
+from bot.clock import ManualClock
+from bot.notifier import SenderSettings
+from bot.sandbox.slack_api import SlackApiServer, SlackWorkspace
+from config.schema import WorkspaceConfig
+from config.settings import Settings
+from storage.models import OutboxMessage, Ticket
+from tests.support import slack_requests
+from tests.support.slack_requests import SIGNING_SECRET
+
+BOT_TOKEN = "xoxb-test-token"
+# Monday 30 Nov 2026, 10:00 in Shanghai: inside working hours, so SLA clocks run from the start.
+START = datetime(2026, 11, 30, 2, 0, tzinfo=UTC)
+
+
+def populate(workspace: SlackWorkspace, config: WorkspaceConfig) -> None:
+    """Give the fake workspace every person and channel the workspace file names."""
+    people = set(config.admins)
+    for department in config.departments:
+        people.update(department.members)
+    for user_id in sorted(people | {"U0ERIN", "U0STRANGER"}):
+        if user_id not in workspace.users:
+            workspace.add_user(user_id, user_id[2:].lower())
+    channels = set(config.intake_channels)
+    channels.update(d.channel for d in config.departments if d.channel)
+    if config.digest:
+        channels.add(config.digest.channel)
+    for channel in sorted(channels):
+        workspace.add_channel(channel, channel[2:].lower(), members=people)
+
+
+class Harness:
+    def __init__(self, slack: SlackApiServer, bot: Crossdesk, http: httpx.AsyncClient, clock: ManualClock) -> None:
+        self.slack = slack
+        self.fake: SlackWorkspace = slack.workspace
+        self.bot = bot
+        self.http = http
+        self.clock = clock
+
+    @property
+    def services(self) -> Any:
+        assert self.bot.services is not None
+        return self.bot.services
+
+    # -- sending requests the way Slack does --------------------------------------------------------------
+
+    async def post(
+        self,
+        body: str,
+        content_type: str,
+        *,
+        headers: dict[str, str] | None = None,
+        signed: bool = True,
+        timestamp: int | None = None,
+    ) -> httpx.Response:
+        all_headers = {
+            "Content-Type": content_type,
+            **(slack_requests.sign(body, timestamp=timestamp) if signed else {}),
+        }
+        all_headers.update(headers or {})
+        return await self.http.post("/slack/events", content=body.encode(), headers=all_headers)
+
+    async def event(self, payload: dict[str, Any], *, retry_num: int | None = None) -> httpx.Response:
+        headers = {"X-Slack-Retry-Num": str(retry_num), "X-Slack-Retry-Reason": "http_timeout"} if retry_num else {}
+        return await self.post(json.dumps(payload), "application/json", headers=headers)
+
+    async def command(self, text: str, user: str, channel: str = "C0INTAKE") -> httpx.Response:
+        body = slack_requests.slash_command_body(text=text, user=user, channel=channel)
+        return await self.post(body, "application/x-www-form-urlencoded")
+
+    async def click(self, action_id: str, key: str, user: str) -> httpx.Response:
+        ticket = await self.ticket(key)
+        assert ticket.card_channel and ticket.card_ts, f"{key} has no card yet"
+        body = slack_requests.block_actions_body(
+            action_id=action_id, value=key, user=user, channel=ticket.card_channel, message_ts=ticket.card_ts
+        )
+        return await self.post(body, "application/x-www-form-urlencoded")
+
+    async def intake_message(
+        self, text: str, user: str = "U0ERIN", channel: str = "C0INTAKE"
+    ) -> tuple[str, httpx.Response]:
+        """Post ``text`` in the fake workspace and deliver its ``message`` event; returns (ts, response)."""
+        message = self.fake.post_user_message(channel, user, text)
+        response = await self.event(slack_requests.message_event(channel=channel, user=user, text=text, ts=message.ts))
+        return message.ts, response
+
+    # -- looking at the results ---------------------------------------------------------------------------
+
+    async def ticket(self, key: str) -> Ticket:
+        async with self.services.db.transaction() as session:
+            ticket = (await session.exec(select(Ticket).where(col(Ticket.key) == key))).first()
+        assert ticket is not None, f"no ticket {key}"
+        return ticket
+
+    async def tickets(self) -> list[Ticket]:
+        async with self.services.db.transaction() as session:
+            return list((await session.exec(select(Ticket).order_by(col(Ticket.id)))).all())
+
+    async def unsent(self) -> int:
+        async with self.services.db.transaction() as session:
+            statement = select(func.count()).where(col(OutboxMessage.status).in_(["pending", "sending"]))
+            return int((await session.exec(statement)).one())
+
+    async def drain(self, timeout: float = 5.0) -> None:  # noqa: ASYNC109
+        """Wait until the outbox sender has delivered everything that is due (it runs in the background)."""
+        deadline = asyncio.get_running_loop().time() + timeout
+        while await self.unsent():
+            if asyncio.get_running_loop().time() > deadline:
+                raise AssertionError(f"outbox not drained after {timeout}s: {await self.unsent()} unsent")
+            self.services.sender.wake()
+            await asyncio.sleep(0.01)
+
+
+@asynccontextmanager
+async def running_bot(
+    database_url: str,
+    config: WorkspaceConfig,
+    *,
+    slack: SlackApiServer | None = None,
+    clock: ManualClock | None = None,
+    sender: SenderSettings | None = None,
+) -> AsyncIterator[Harness]:
+    """Start the fake Slack (unless given) and a bot on a free port; stop both afterwards."""
+    own_slack = slack is None
+    server = slack or SlackApiServer(SlackWorkspace(bot_token=BOT_TOKEN))
+    if own_slack:
+        populate(server.workspace, config)
+        await server.start()
+    clock = clock or ManualClock(START)
+    settings = Settings.model_validate(
+        {
+            "SLACK_BOT_TOKEN": BOT_TOKEN,
+            "SLACK_SIGNING_SECRET": SIGNING_SECRET,
+            "SLACK_API_URL": server.url,
+            "DATABASE_URL": database_url,
+            "HOST": "127.0.0.1",
+            "PORT": 0,
+        }
+    )
+    bot = Crossdesk(settings, config, clock=clock, sender_settings=sender or SenderSettings(poll_interval=0.05))
+    await bot.start()
+    try:
+        async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{bot.port}", timeout=10) as http:
+            yield Harness(server, bot, http, clock)
+    finally:
+        await bot.stop()
+        if own_slack:
+            await server.stop()
