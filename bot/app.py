@@ -37,7 +37,6 @@ def build_bolt_app(services: Services, client: AsyncWebClient, *, signing_secret
     """The Bolt app with every listener. Requests are answered only after the listener's work commits."""
     app = AsyncApp(
         client=client,
-        token=client.token,
         signing_secret=signing_secret,
         request_verification_enabled=signing_secret is not None,
         process_before_response=True,

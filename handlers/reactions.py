@@ -28,7 +28,8 @@ async def fetch_message(client: AsyncWebClient, channel: str, ts: str) -> dict[s
     for message in history.get("messages") or []:
         if message.get("ts") == ts:
             return dict(message)
-    replies = await client.conversations_replies(channel=channel, ts=ts, latest=ts, inclusive=True, limit=1)
+    # Slack puts the thread parent first whatever the window, so ask for two and pick the one at ts.
+    replies = await client.conversations_replies(channel=channel, ts=ts, oldest=ts, latest=ts, inclusive=True, limit=2)
     for message in replies.get("messages") or []:
         if message.get("ts") == ts:
             return dict(message)

@@ -1322,7 +1322,7 @@ async def _handle_api(request: web.Request) -> web.Response:
             error=body.get("error"),
             status=status,
             http_verb=request.method,
-            response=body,
+            response=copy.deepcopy(body),
         )
     )
     return web.json_response(body, status=status, headers=headers)
@@ -1352,7 +1352,7 @@ class SlackApiServer:
     """Serves a ``SlackWorkspace`` on 127.0.0.1 (an ephemeral port by default); use as ``async with``."""
 
     def __init__(self, workspace: SlackWorkspace | None = None, *, host: str = "127.0.0.1", port: int = 0) -> None:
-        self.workspace = workspace or SlackWorkspace()
+        self.workspace = workspace if workspace is not None else SlackWorkspace()
         self.host = host
         self._requested_port = port
         self._runner: web.AppRunner | None = None

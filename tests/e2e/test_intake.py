@@ -28,7 +28,10 @@ async def test_intake_message_opens_ticket_with_card_and_owner_dm(bot: Harness) 
     for expected in ("SUP-1", "Customer ACME wants a refund", "Customer Support", "<@U0ALICE>", "Normal", "Open"):
         assert expected in text, expected
     assert button_ids(card.blocks or []) == [
-        ActionId.ACKNOWLEDGE, ActionId.REASSIGN, ActionId.ESCALATE, ActionId.RESOLVE
+        ActionId.ACKNOWLEDGE,
+        ActionId.REASSIGN,
+        ActionId.ESCALATE,
+        ActionId.RESOLVE,
     ]
     ticket = await bot.ticket("SUP-1")
     assert (ticket.card_channel, ticket.card_ts) == ("C0INTAKE", card.ts)
@@ -48,7 +51,10 @@ async def test_routing_round_robin_and_chinese_keywords(bot: Harness) -> None:
     await bot.intake_message("Something nobody has a keyword for")
     tickets = await bot.tickets()
     assert [(t.key, t.owner_id) for t in tickets] == [
-        ("SUP-1", "U0ALICE"), ("ENG-1", "U0CAROL"), ("SUP-2", "U0BOB"), ("SUP-3", "U0ALICE"),
+        ("SUP-1", "U0ALICE"),
+        ("ENG-1", "U0CAROL"),
+        ("SUP-2", "U0BOB"),
+        ("SUP-3", "U0ALICE"),
     ]
 
 
@@ -79,7 +85,11 @@ async def test_thread_replies_are_recorded_as_comments(bot: Harness) -> None:
     assert response.status_code == 200
     assert [t.key for t in await bot.tickets()] == ["SUP-1"]  # a reply never opens a ticket
     history = await bot.services.tickets.history("SUP-1")
-    assert [(e.action, e.actor_id, e.note) for e in history.events][-1] == ("commented", "U0ALICE", "Looking into it now")
+    assert [(e.action, e.actor_id, e.note) for e in history.events][-1] == (
+        "commented",
+        "U0ALICE",
+        "Looking into it now",
+    )
 
 
 async def test_url_verification_is_answered(bot: Harness) -> None:
