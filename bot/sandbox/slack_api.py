@@ -1009,10 +1009,12 @@ def _conversations_replies(workspace: SlackWorkspace, request: _ApiRequest) -> J
     message = workspace.message(channel.id, request.required("ts"))
     if message is None:
         raise _ApiError("thread_not_found")
-    # Any ts in a thread names the whole thread; an unthreaded message is a thread of one.
+    # Any ts in a thread names the whole thread; an unthreaded message is a thread of one. Like Slack, the
+    # parent comes first whatever oldest/latest say, and only the first page carries it.
     root_ts = message.thread_ts or message.ts
     within = _time_window(request)
-    thread = [m for m in workspace.messages_in(channel.id, thread_ts=root_ts) if within(m)]
+    parent, *replies = workspace.messages_in(channel.id, thread_ts=root_ts)
+    thread = [parent, *(m for m in replies if within(m))]
     page, next_cursor = _page(thread, lambda m: m.ts, request, kind="next_ts", default_limit=1000, max_limit=1000)
     include_metadata = request.flag("include_all_metadata")
     body: JsonDict = {

@@ -222,6 +222,19 @@ async def test_replies_returns_parent_then_replies(client: AsyncWebClient, works
     from_a_reply = await client.conversations_replies(channel="C0INTAKE", ts=first["ts"])
     assert [m["ts"] for m in from_a_reply["messages"]] == [m["ts"] for m in thread["messages"]]
 
+    # The parent leads whatever the window; later pages leave it out.
+    window = await client.conversations_replies(
+        channel="C0INTAKE", ts=parent.ts, oldest=first["ts"], latest=first["ts"], inclusive=True
+    )
+    assert [m["text"] for m in window["messages"]] == ["refund please", "SUP-1 opened"]
+    page_one = await client.conversations_replies(channel="C0INTAKE", ts=parent.ts, limit=2)
+    assert [m["text"] for m in page_one["messages"]] == ["refund please", "SUP-1 opened"]
+    assert page_one["has_more"] is True
+    page_two = await client.conversations_replies(
+        channel="C0INTAKE", ts=parent.ts, limit=2, cursor=page_one["response_metadata"]["next_cursor"]
+    )
+    assert [m["text"] for m in page_two["messages"]] == ["looking"]
+
     missing = await slack_error(client.conversations_replies(channel="C0INTAKE", ts="1600000000.000001"))
     assert missing.response["error"] == "thread_not_found"
 

@@ -1,0 +1,200 @@
+"""Nothing twice, nothing lost: deduplication, signatures, malformed payloads, outbox retries, DB failures."""
+
+from __future__ import annotations
+
+import json
+import logging
+import time
+from datetime import timedelta
+
+import httpx
+import pytest
+from aiohttp import web
+from sqlalchemy.exc import OperationalError
+from sqlmodel import select
+
+from bot.metrics import Metrics
+from bot.server import build_web_app
+from config.schema import WorkspaceConfig
+from storage.database import Database
+from storage.models import OutboxMessage, ProcessedEvent, TicketEvent
+from tests.support import slack_requests
+from tests.support.harness import Harness, running_bot
+
+
+def cards_in(bot: Harness, channel: str, thread_ts: str) -> list[object]:
+    return [m for m in bot.fake.messages_in(channel, thread_ts=thread_ts) if m.user == bot.fake.bot_user_id]
+
+
+async def test_redelivered_event_is_handled_once(bot: Harness) -> None:
+    message = bot.fake.post_user_message("C0INTAKE", "U0ERIN", "refund please")
+    payload = slack_requests.message_event(channel="C0INTAKE", user="U0ERIN", text=message.text, ts=message.ts)
+    first = await bot.event(payload)
+    retry = await bot.event(payload, retry_num=1)
+    assert first.status_code == retry.status_code == 200
+    # Slack's retry carries the same event_id; a different event about the same message is caught too.
+    other = dict(payload, event_id=slack_requests.next_event_id())
+    assert (await bot.event(other)).status_code == 200
+    await bot.drain()
+    assert [t.key for t in await bot.tickets()] == ["SUP-1"]
+    assert len(cards_in(bot, "C0INTAKE", message.ts)) == 1
+    assert len(bot.fake.messages_in(bot.fake.dm_channel_for("U0ALICE"))) == 1
+
+
+async def test_retry_after_a_restart_is_still_caught(database_url: str, workspace: WorkspaceConfig) -> None:
+    async with running_bot(database_url, workspace) as first:
+        message = first.fake.post_user_message("C0INTAKE", "U0ERIN", "refund please")
+        payload = slack_requests.message_event(channel="C0INTAKE", user="U0ERIN", text=message.text, ts=message.ts)
+        assert (await first.event(payload)).status_code == 200
+        await first.drain()
+        slack = first.slack
+        async with running_bot(database_url, workspace, slack=slack) as second:
+            assert (await second.event(payload, retry_num=2)).status_code == 200
+            assert [t.key for t in await second.tickets()] == ["SUP-1"]
+            await second.drain()
+            assert len(cards_in(second, "C0INTAKE", message.ts)) == 1
+
+
+@pytest.mark.parametrize(
+    "headers",
+    [
+        {},  # unsigned
+        {"X-Slack-Request-Timestamp": str(int(time.time())), "X-Slack-Signature": "v0=" + "0" * 64},
+        slack_requests.sign("{}", secret="someone-elses-secret"),
+    ],
+    ids=["unsigned", "wrong-signature", "wrong-secret"],
+)
+async def test_forged_requests_get_401_and_change_nothing(bot: Harness, headers: dict[str, str]) -> None:
+    payload = slack_requests.message_event(channel="C0INTAKE", user="U0ERIN", text="refund please")
+    response = await bot.post(json.dumps(payload), "application/json", headers=headers, signed=False)
+    assert response.status_code == 401
+    assert await bot.tickets() == []
+    assert bot.fake.calls == []
+
+
+async def test_stale_request_gets_401(bot: Harness) -> None:
+    payload = slack_requests.message_event(channel="C0INTAKE", user="U0ERIN", text="refund please")
+    response = await bot.post(json.dumps(payload), "application/json", timestamp=int(time.time()) - 6 * 60)
+    assert response.status_code == 401
+    assert await bot.tickets() == []
+
+
+async def test_malformed_payloads_get_a_log_line_and_a_non_500_answer(
+    bot: Harness, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.WARNING)
+    missing_channel = slack_requests.message_event(channel="C0INTAKE", user="U0ERIN", text="refund please")
+    del missing_channel["event"]["channel"]
+    wrong_type = slack_requests.message_event(channel="C0INTAKE", user="U0ERIN", text="refund please")
+    wrong_type["event"]["ts"] = 12345
+    bad_action = slack_requests.block_actions_body(
+        action_id="crossdesk.ticket.acknowledge",
+        value="not a key",
+        user="U0ALICE",
+        channel="C0INTAKE",
+        message_ts="1.2",
+    )
+    cases = [
+        ("{not json", "application/json"),
+        ("payload=%7Bnot+json", "application/x-www-form-urlencoded"),
+        (json.dumps(missing_channel), "application/json"),
+        (json.dumps(wrong_type), "application/json"),
+        (bad_action, "application/x-www-form-urlencoded"),
+        ("\xff\xfe", "application/json"),
+    ]
+    for body, content_type in cases:
+        response = await bot.post(body, content_type)
+        assert 400 <= response.status_code < 500, (body[:40], response.status_code)
+    assert await bot.tickets() == []
+    assert any("malformed" in record.getMessage() for record in caplog.records)
+    # And the bot is still fine.
+    _, response = await bot.intake_message("refund please")
+    assert response.status_code == 200 and [t.key for t in await bot.tickets()] == ["SUP-1"]
+
+
+async def test_database_failure_before_commit_makes_slack_retry_and_writes_nothing(
+    bot: Harness, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import bot.tickets as tickets_module
+
+    def database_gone(*_args: object, **_kwargs: object) -> None:
+        raise OperationalError("INSERT INTO outbox", {}, Exception("server closed the connection"))
+
+    message = bot.fake.post_user_message("C0INTAKE", "U0ERIN", "refund please")
+    payload = slack_requests.message_event(channel="C0INTAKE", user="U0ERIN", text=message.text, ts=message.ts)
+    with monkeypatch.context() as patch:
+        patch.setattr(tickets_module.outbox, "enqueue", database_gone)
+        response = await bot.event(payload)
+    assert response.status_code == 503  # not acknowledged as done: Slack will deliver it again
+    assert await bot.tickets() == []
+    async with bot.services.db.transaction() as session:
+        assert (await session.exec(select(TicketEvent))).all() == []
+        assert (await session.exec(select(ProcessedEvent))).all() == []
+        assert (await session.exec(select(OutboxMessage))).all() == []
+    assert (await bot.event(payload, retry_num=1)).status_code == 200
+    assert [t.key for t in await bot.tickets()] == ["SUP-1"]
+
+
+async def test_rate_limited_send_waits_for_retry_after_and_is_sent_once(bot: Harness) -> None:
+    bot.fake.fail_next("chat.postMessage", status=429, retry_after=30)
+    ts, _ = await bot.intake_message("refund please")
+    await bot.fake.wait_for_calls("chat.postMessage")
+    async with bot.services.db.transaction() as session:
+        card = (await session.exec(select(OutboxMessage).where(OutboxMessage.purpose == "card"))).one()
+    assert card.status == "pending" and card.attempts == 1
+    assert card.next_attempt_at == bot.clock.now() + timedelta(seconds=30)
+    assert "rate limited" in (card.last_error or "")
+    assert cards_in(bot, "C0INTAKE", ts) == []
+    bot.clock.advance(timedelta(seconds=30))
+    await bot.drain()
+    assert len(cards_in(bot, "C0INTAKE", ts)) == 1
+    assert len(bot.fake.messages_in(bot.fake.dm_channel_for("U0ALICE"))) == 1
+
+
+async def test_server_errors_are_retried_with_backoff(bot: Harness) -> None:
+    bot.fake.fail_next("chat.postMessage", status=500, times=2)
+    ts, _ = await bot.intake_message("refund please")
+    await bot.fake.wait_for_calls("chat.postMessage", count=1)
+    bot.clock.advance(timedelta(seconds=1))
+    await bot.fake.wait_for_calls("chat.postMessage", count=2)
+    bot.clock.advance(timedelta(seconds=2))
+    await bot.drain()
+    assert len(cards_in(bot, "C0INTAKE", ts)) == 1
+
+
+async def test_permanent_slack_error_marks_the_message_failed_without_retrying(bot: Harness) -> None:
+    bot.fake.fail_next("chat.postMessage", error="channel_not_found")
+    await bot.intake_message("refund please")
+    await bot.drain()
+    async with bot.services.db.transaction() as session:
+        card = (await session.exec(select(OutboxMessage).where(OutboxMessage.purpose == "card"))).one()
+    assert card.status == "failed" and "channel_not_found" in (card.last_error or "")
+    # The owner is still told, without a link to a card that does not exist.
+    [dm] = bot.fake.messages_in(bot.fake.dm_channel_for("U0ALICE"))
+    assert "SUP-1" in dm.text and "{card_link}" not in dm.text
+
+
+async def test_health_and_metrics(bot: Harness) -> None:
+    health = await bot.http.get("/healthz")
+    assert health.status_code == 200 and health.json()["database"] == "reachable"
+    await bot.intake_message("refund please")
+    metrics = await bot.http.get("/metrics")
+    assert metrics.status_code == 200
+    assert 'crossdesk_slack_requests_total{kind="message",status="200"} 1.0' in metrics.text
+    assert "crossdesk_outbox_backlog" in metrics.text
+
+
+async def test_healthz_is_503_when_the_database_is_unreachable() -> None:
+    db = Database("postgresql://postgres@127.0.0.1:9/unreachable")
+    runner = web.AppRunner(build_web_app(None, db, Metrics(), None))
+    await runner.setup()
+    await web.TCPSite(runner, "127.0.0.1", 0).start()
+    port = runner.addresses[0][1]
+    try:
+        async with httpx.AsyncClient() as client:
+            response = await client.get(f"http://127.0.0.1:{port}/healthz")
+        assert response.status_code == 503
+        assert response.json() == {"status": "unavailable", "database": "unreachable"}
+    finally:
+        await runner.cleanup()
+        await db.dispose()
