@@ -139,6 +139,7 @@ async def test_rate_limited_send_waits_for_retry_after_and_is_sent_once(bot: Har
     bot.fake.fail_next("chat.postMessage", status=429, retry_after=30)
     ts, _ = await bot.intake_message("refund please")
     await bot.fake.wait_for_calls("chat.postMessage")
+    await bot.settle()
     async with bot.services.db.transaction() as session:
         card = (await session.exec(select(OutboxMessage).where(OutboxMessage.purpose == "card"))).one()
     assert card.status == "pending" and card.attempts == 1

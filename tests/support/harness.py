@@ -115,6 +115,18 @@ class Harness:
             statement = select(func.count()).where(col(OutboxMessage.status).in_(["pending", "sending"]))
             return int((await session.exec(statement)).one())
 
+    async def settle(self, timeout: float = 5.0) -> None:  # noqa: ASYNC109
+        """Wait until no outbox row is mid-send, so its outcome (sent, retry, failed) is in the database."""
+        deadline = asyncio.get_running_loop().time() + timeout
+        while True:
+            async with self.services.db.transaction() as session:
+                statement = select(func.count()).where(col(OutboxMessage.status) == "sending")
+                if not int((await session.exec(statement)).one()):
+                    return
+            if asyncio.get_running_loop().time() > deadline:
+                raise AssertionError(f"outbox rows still being sent after {timeout}s")
+            await asyncio.sleep(0.01)
+
     async def drain(self, timeout: float = 5.0) -> None:  # noqa: ASYNC109
         """Wait until the outbox sender has delivered everything that is due (it runs in the background)."""
         deadline = asyncio.get_running_loop().time() + timeout
