@@ -1,0 +1,110 @@
+"""The ``crossdesk`` command as an operator runs it: real subprocesses, real exit codes and messages."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from config.loader import EXAMPLE_PATH
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def crossdesk(
+    *args: str, env: dict[str, str] | None = None, cwd: Path | None = None
+) -> subprocess.CompletedProcess[str]:
+    clean = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "DATABASE_URL", "CROSSDESK_"))}
+    clean.update(env or {})
+    return subprocess.run(
+        [sys.executable, "-m", "bot.cli", *args],
+        capture_output=True,
+        text=True,
+        env=clean,
+        cwd=cwd or ROOT,
+        timeout=120,
+        check=False,
+    )
+
+
+def test_check_config_accepts_the_example_with_a_one_line_summary() -> None:
+    result = crossdesk("check-config", str(EXAMPLE_PATH))
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert result.stdout.count("\n") == 1
+    assert "OK — 3 departments (SUP, ENG, SALES)" in result.stdout
+
+
+def test_check_config_lists_every_problem_with_its_line(tmp_path: Path) -> None:
+    bad = tmp_path / "crossdesk.yaml"
+    bad.write_text("triage_department: OPS\nadmins: [alice]\ndepartments:\n  - {key: SUP, name: S, owners: []}\n")
+    result = crossdesk("check-config", str(bad))
+    assert result.returncode == 1
+    lines = result.stdout.strip().splitlines()
+    assert f"error: {bad}:1: triage_department: unknown department OPS (known: SUP)" in lines
+    assert any(line.startswith(f"error: {bad}:2: admins[0]:") for line in lines)
+    assert any(line.startswith(f"error: {bad}:4: departments[0].owners:") for line in lines)
+    assert len(lines) == 3
+
+
+def test_run_names_each_missing_variable_and_exits_at_once(tmp_path: Path) -> None:
+    result = crossdesk("run", cwd=tmp_path)
+    assert result.returncode == 1
+    assert "missing environment variable SLACK_BOT_TOKEN" in result.stderr
+    assert "missing environment variable SLACK_SIGNING_SECRET" in result.stderr
+    assert not (tmp_path / "crossdesk.db").exists()  # nothing was started or created
+
+
+def test_run_with_a_bad_workspace_file_reports_it(tmp_path: Path) -> None:
+    bad = tmp_path / "w.yaml"
+    bad.write_text("departments: []\n")
+    env = {"SLACK_BOT_TOKEN": "xoxb-1", "SLACK_SIGNING_SECRET": "secret", "CROSSDESK_CONFIG": str(bad)}
+    result = crossdesk("run", env=env, cwd=tmp_path)
+    assert result.returncode == 1
+    assert f"{bad}:1: triage_department: this key is required" in result.stderr
+    assert "xoxb-1" not in result.stderr + result.stdout
+
+
+def test_run_refuses_a_user_token_and_a_bad_database_url(tmp_path: Path) -> None:
+    env = {"SLACK_BOT_TOKEN": "xoxp-user", "SLACK_SIGNING_SECRET": "s", "DATABASE_URL": "mysql://x@y/z"}
+    result = crossdesk("run", env=env, cwd=tmp_path)
+    assert result.returncode == 1
+    assert "SLACK_BOT_TOKEN must be a bot token starting with xoxb-" in result.stderr
+    assert "DATABASE_URL must start with sqlite:// or postgresql://" in result.stderr
+
+
+def test_socket_mode_needs_no_signing_secret(tmp_path: Path) -> None:
+    env = {"SLACK_APP_TOKEN": "xapp-1", "CROSSDESK_CONFIG": str(tmp_path / "missing.yaml")}
+    result = crossdesk("run", env=env, cwd=tmp_path)
+    assert result.returncode == 1
+    assert "SLACK_BOT_TOKEN" in result.stderr and "SLACK_SIGNING_SECRET" not in result.stderr
+    assert "missing.yaml: file not found" in result.stderr
+
+
+def test_migrate_then_export(tmp_path: Path) -> None:
+    env = {"DATABASE_URL": f"sqlite:///{tmp_path / 'c.db'}"}
+    first = crossdesk("migrate", env=env, cwd=tmp_path)
+    assert first.returncode == 0 and "migrated from empty to 0001" in first.stdout
+    again = crossdesk("migrate", env=env, cwd=tmp_path)
+    assert again.returncode == 0 and "up to date (revision 0001)" in again.stdout
+    exported = crossdesk("export", "--format", "json", env=env, cwd=tmp_path)
+    assert exported.returncode == 0 and json.loads(exported.stdout) == []
+    csv_file = tmp_path / "tickets.csv"
+    as_csv = crossdesk("export", "--output", str(csv_file), env=env, cwd=tmp_path)
+    assert as_csv.returncode == 0
+    assert csv_file.read_text().startswith("key,department_key,status,priority,owner_id")
+
+
+def test_sandbox_explains_what_to_set_until_it_exists() -> None:
+    result = crossdesk("sandbox")
+    assert result.returncode == 2
+    assert "SLACK_BOT_TOKEN" in result.stderr and "SLACK_SIGNING_SECRET" in result.stderr
+
+
+@pytest.mark.parametrize("args", [["--help"], ["run", "--help"], ["check-config", "--help"]])
+def test_help(args: list[str]) -> None:
+    result = crossdesk(*args)
+    assert result.returncode == 0 and "usage: crossdesk" in result.stdout

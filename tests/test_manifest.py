@@ -1,0 +1,73 @@
+"""The Slack app manifest asks for exactly what the bot uses, no more and no less."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from bot.ids import Command
+from handlers import register_all
+
+MANIFEST = Path(__file__).resolve().parents[1] / "slack-manifest.yml"
+
+
+def manifest() -> dict[str, object]:
+    data: dict[str, object] = yaml.safe_load(MANIFEST.read_text(encoding="utf-8"))
+    return data
+
+
+class RecordingApp:
+    """Stands in for AsyncApp during ``register_all`` and writes down what each listener is for."""
+
+    def __init__(self) -> None:
+        self.events: set[str] = set()
+        self.commands: set[str] = set()
+        self.actions: set[str] = set()
+
+    def _record(self, into: set[str], name: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+        into.add(name)
+        return lambda function: function
+
+    def event(self, name: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+        return self._record(self.events, name)
+
+    def command(self, name: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+        return self._record(self.commands, name)
+
+    def action(self, name: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+        return self._record(self.actions, name)
+
+    def middleware(self, function: Callable[..., Any]) -> None:
+        pass
+
+    def error(self, function: Callable[..., Any]) -> None:
+        pass
+
+
+def registered_listeners() -> RecordingApp:
+    app = RecordingApp()
+    register_all(app)  # type: ignore[arg-type]
+    return app
+
+
+def test_slash_commands_match_and_escape_users() -> None:
+    commands = manifest()["features"]["slash_commands"]  # type: ignore[index]
+    assert [c["command"] for c in commands] == [Command.TICKET.value]  # type: ignore[index]
+    assert all(c["should_escape"] is True for c in commands)  # type: ignore[index]
+    assert all(c["url"].endswith("/slack/events") for c in commands)  # type: ignore[index]
+    assert registered_listeners().commands == {Command.TICKET.value}
+
+
+def test_events_and_scopes_are_exactly_those_used() -> None:
+    settings = manifest()["settings"]
+    events = set(settings["event_subscriptions"]["bot_events"])  # type: ignore[index]
+    scopes = set(manifest()["oauth_config"]["scopes"]["bot"])  # type: ignore[index]
+    assert registered_listeners().events == {"message", "reaction_added"}
+    # message.channels / message.groups deliver "message" from public and private intake channels.
+    assert events == {"message.channels", "message.groups", "reaction_added"}
+    assert scopes == {"channels:history", "groups:history", "chat:write", "commands", "reactions:read"}
+    assert settings["interactivity"]["is_enabled"] is True  # type: ignore[index]
+    assert settings["event_subscriptions"]["request_url"].endswith("/slack/events")  # type: ignore[index]
