@@ -2,6 +2,10 @@
 
 Tests, the browser sandbox and the benchmarks point ``SLACK_API_URL`` at it. Every call is recorded, answers use
 Slack's field and error names, and faults (rate limits, 5xx, error bodies) can be injected per method.
+
+It also plays Slack's side of Socket Mode: ``apps.connections.open`` hands out a single-use ``ws://…/socket?ticket=…``
+URL, the WebSocket there greets the client with ``hello``, and ``SlackWorkspace.socket_send`` delivers an envelope
+and waits for the client's acknowledgement.
 """
 
 from __future__ import annotations
@@ -22,7 +26,7 @@ from types import TracebackType
 from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
 
-from aiohttp import web
+from aiohttp import WSCloseCode, WSMsgType, web
 
 from bot.clock import Clock, SystemClock
 
@@ -36,6 +40,11 @@ MAX_PRIVATE_METADATA = 3_000
 MAX_VIEW_STACK = 3
 # Methods an app-level token (xapp-) may call; everything else needs the bot token, and vice versa.
 APP_TOKEN_METHODS = frozenset({"apps.connections.open"})
+# What the Socket Mode server calls itself in ``hello`` and ``disconnect`` (Slack's look like applink-7fc4fdbb64-4x5xq).
+SOCKET_HOST = "applink-fake-0"
+SOCKET_CONNECTION_SECONDS = 18_060  # ``approximate_connection_time`` in ``hello``
+# How long closing a socket waits for the client's close frame before dropping the connection.
+SOCKET_CLOSE_TIMEOUT = 1.0
 
 JsonDict = dict[str, Any]
 _T = TypeVar("_T")
@@ -256,6 +265,16 @@ class _Fault:
     retry_after: int | None
 
 
+@dataclass(eq=False)
+class _SocketConnection:
+    """One open Socket Mode WebSocket and the loop serving it (the server may run in another thread)."""
+
+    ws: web.WebSocketResponse
+    loop: asyncio.AbstractEventLoop
+    app: web.Application
+    ticket: str
+
+
 # --------------------------------------------------------------------------------------------------------------
 # the workspace
 
@@ -298,6 +317,9 @@ class SlackWorkspace:
         self.trigger_users: dict[str, str] = {}
         self.files: dict[str, FakeFile] = {}
         self.calls: list[RecordedCall] = []
+        # Socket Mode: every envelope sent and every acknowledgement (a frame with an envelope_id) received.
+        self.socket_envelopes: list[JsonDict] = []
+        self.socket_acks: list[JsonDict] = []
 
         self._index: dict[tuple[str, str], FakeMessage] = {}
         self._dm_by_user: dict[str, str] = {}
@@ -306,6 +328,8 @@ class SlackWorkspace:
         self._waiters: list[tuple[asyncio.AbstractEventLoop, asyncio.Event]] = []
         self._serial = itertools.count(1)
         self._last_ts_micros = 0
+        self._socket_tickets: set[str] = set()
+        self._sockets: list[_SocketConnection] = []
 
         self.add_user(bot_user_id, bot_name, bot_name, is_bot=True)
 
@@ -480,24 +504,12 @@ class SlackWorkspace:
     # A test helper whose whole job is a deadline, so it takes ``timeout`` rather than asking callers for one.
     async def wait_for_calls(self, method: str, count: int = 1, timeout: float = 5.0) -> list[RecordedCall]:  # noqa: ASYNC109
         """Wait until ``method`` was called at least ``count`` times (failed calls count); return all its calls."""
-        loop = asyncio.get_running_loop()
-        event = asyncio.Event()
-        waiter = (loop, event)
-        self._waiters.append(waiter)
-        deadline = loop.time() + timeout
-        try:
-            while True:
-                event.clear()
-                calls = self.calls_to(method)
-                if len(calls) >= count:
-                    return calls
-                remaining = deadline - loop.time()
-                if remaining <= 0:
-                    raise AssertionError(self._describe_missing_calls(method, count, timeout))
-                with contextlib.suppress(TimeoutError):
-                    await asyncio.wait_for(event.wait(), remaining)
-        finally:
-            self._waiters.remove(waiter)
+
+        def enough() -> list[RecordedCall] | None:
+            calls = self.calls_to(method)
+            return calls if len(calls) >= count else None
+
+        return await self._wait_for(enough, timeout, lambda: self._describe_missing_calls(method, count, timeout))
 
     def _describe_missing_calls(self, method: str, count: int, timeout: float) -> str:
         got = len(self.calls_to(method))
@@ -509,6 +521,10 @@ class SlackWorkspace:
 
     def _record(self, call: RecordedCall) -> None:
         self.calls.append(call)
+        self._notify_waiters()
+
+    def _notify_waiters(self) -> None:
+        """Wake every ``wait_for_*`` so it looks again (calls, sockets and acks all go through here)."""
         try:
             current: asyncio.AbstractEventLoop | None = asyncio.get_running_loop()
         except RuntimeError:
@@ -523,6 +539,166 @@ class SlackWorkspace:
     def _take_fault(self, method: str) -> _Fault | None:
         queue = self._faults.get(method)
         return queue.popleft() if queue else None
+
+    async def _wait_for(self, check: Callable[[], _T | None], timeout: float, failure: Callable[[], str]) -> _T:  # noqa: ASYNC109
+        """Wait until ``check()`` returns something other than ``None``; raise ``AssertionError(failure())`` if not."""
+        loop = asyncio.get_running_loop()
+        event = asyncio.Event()
+        waiter = (loop, event)
+        self._waiters.append(waiter)
+        deadline = loop.time() + timeout
+        try:
+            while True:
+                event.clear()
+                found = check()
+                if found is not None:
+                    return found
+                remaining = deadline - loop.time()
+                if remaining <= 0:
+                    raise AssertionError(failure())
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(event.wait(), remaining)
+        finally:
+            self._waiters.remove(waiter)
+
+    # -- Socket Mode -----------------------------------------------------------------------------------------
+
+    @property
+    def socket_connections(self) -> int:
+        """How many Socket Mode WebSockets are open (each one was greeted with ``hello``)."""
+        return len(self._live_sockets())
+
+    async def wait_for_socket(self, timeout: float = 5.0) -> int:  # noqa: ASYNC109
+        """Wait until a Socket Mode client is connected; return how many are."""
+        await self._wait_for(self._newest_socket, timeout, lambda: self._describe_no_socket(timeout))
+        return self.socket_connections
+
+    async def socket_send(
+        self,
+        payload_type: str,
+        payload: JsonDict,
+        *,
+        accepts_response_payload: bool = False,
+        timeout: float = 5.0,  # noqa: ASYNC109 - the deadline is the point of this helper
+        retry_attempt: int = 0,
+        retry_reason: str = "",
+    ) -> JsonDict:
+        """Deliver ``payload`` in a Socket Mode envelope and return the client's acknowledgement.
+
+        ``payload_type`` is ``events_api``, ``slash_commands`` or ``interactive``; ``payload`` is what Slack would
+        POST over HTTP (the Events API wrapper, the slash command's fields as a dict, the interaction payload).
+        Waits up to ``timeout`` in all for a connected client and its ack (``{"envelope_id": …, "payload": …?}``).
+        """
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + timeout
+        purpose = f"to send a {payload_type} envelope"
+        connection = await self._wait_for(
+            self._newest_socket, timeout, lambda: self._describe_no_socket(timeout, purpose)
+        )
+        envelope_id = str(uuid.uuid4())
+        envelope: JsonDict = {
+            "envelope_id": envelope_id,
+            "type": payload_type,
+            "accepts_response_payload": accepts_response_payload,
+            "payload": copy.deepcopy(payload),
+        }
+        if payload_type == "events_api":
+            envelope.update(retry_attempt=retry_attempt, retry_reason=retry_reason)
+        self.socket_envelopes.append(envelope)
+        await self._socket_deliver(connection, envelope)
+
+        def ack() -> JsonDict | None:
+            return next((a for a in self.socket_acks if a.get("envelope_id") == envelope_id), None)
+
+        def missing() -> str:
+            acked = [str(a.get("envelope_id")) for a in self.socket_acks] or ["none"]
+            return (
+                f"no acknowledgement of the {payload_type} envelope {envelope_id} within {timeout}s "
+                f"(Slack would retry after 3s); envelope ids acknowledged so far: {', '.join(acked)}"
+            )
+
+        return await self._wait_for(ack, max(deadline - loop.time(), 0.0), missing)
+
+    async def socket_disconnect(self, reason: str = "refresh_requested") -> int:
+        """Send Slack's ``disconnect`` message on every open socket (clients then reconnect); returns how many."""
+        message: JsonDict = {"type": "disconnect", "reason": reason, "debug_info": {"host": SOCKET_HOST}}
+        live = self._live_sockets()
+        for connection in live:
+            await self._socket_deliver(connection, message)
+        return len(live)
+
+    def _issue_socket_ticket(self) -> str:
+        ticket = str(uuid.uuid4())
+        self._socket_tickets.add(ticket)
+        return ticket
+
+    def _redeem_socket_ticket(self, ticket: str) -> bool:
+        """Tickets are single use, as Slack's WebSocket URLs are."""
+        if ticket not in self._socket_tickets:
+            return False
+        self._socket_tickets.discard(ticket)
+        return True
+
+    def _live_sockets(self) -> list[_SocketConnection]:
+        return [connection for connection in self._sockets if not connection.ws.closed]
+
+    def _newest_socket(self) -> _SocketConnection | None:
+        live = self._live_sockets()
+        return live[-1] if live else None
+
+    def _describe_no_socket(self, timeout: float, purpose: str = "") -> str:
+        opened = self.calls_to("apps.connections.open")
+        failed = [call.error for call in opened if not call.ok]
+        return (
+            f"no Socket Mode client connected within {timeout}s{' ' + purpose if purpose else ''}; "
+            f"apps.connections.open was called {len(opened)} time(s)" + (f", failing with {failed}" if failed else "")
+        )
+
+    async def _socket_deliver(self, connection: _SocketConnection, message: JsonDict) -> None:
+        data = json.dumps(message)
+        try:
+            if connection.loop is asyncio.get_running_loop():
+                await connection.ws.send_str(data)
+            else:
+                future = asyncio.run_coroutine_threadsafe(connection.ws.send_str(data), connection.loop)
+                await asyncio.wrap_future(future)
+        except (ConnectionError, RuntimeError) as error:
+            raise AssertionError(
+                f"the Socket Mode connection closed before {message.get('type')!r} could be sent: {error}"
+            ) from error
+
+    def _hello(self) -> JsonDict:
+        started = self.clock.now().strftime("%Y-%m-%d %H:%M:%S.%f")[:-3]
+        return {
+            "type": "hello",
+            "num_connections": self.socket_connections + 1,
+            "debug_info": {
+                "host": SOCKET_HOST,
+                "started": started,
+                "build_number": 1,
+                "approximate_connection_time": SOCKET_CONNECTION_SECONDS,
+            },
+            "connection_info": {"app_id": self.app_id},
+        }
+
+    def _socket_opened(self, connection: _SocketConnection) -> None:
+        self._sockets.append(connection)
+        self._notify_waiters()
+
+    def _socket_closed(self, connection: _SocketConnection) -> None:
+        with contextlib.suppress(ValueError):
+            self._sockets.remove(connection)
+        self._notify_waiters()
+
+    def _socket_received(self, raw: str) -> None:
+        """A text frame from a client: an acknowledgement is recorded; anything else is ignored, as Slack does."""
+        try:
+            frame = json.loads(raw)
+        except ValueError:
+            return
+        if isinstance(frame, dict) and isinstance(frame.get("envelope_id"), str):
+            self.socket_acks.append(frame)
+            self._notify_waiters()
 
     # -- internals shared with the method handlers ---------------------------------------------------------
 
@@ -1246,7 +1422,7 @@ def _files_complete_upload_external(workspace: SlackWorkspace, request: _ApiRequ
 @_api_method("apps.connections.open")
 def _apps_connections_open(workspace: SlackWorkspace, request: _ApiRequest) -> JsonDict:
     host = request.origin.split("://", 1)[-1]
-    return {"url": f"ws://{host}/socket?ticket={uuid.uuid4()}&app_id={workspace.app_id}"}
+    return {"url": f"ws://{host}/socket?ticket={workspace._issue_socket_ticket()}&app_id={workspace.app_id}"}
 
 
 # --------------------------------------------------------------------------------------------------------------
@@ -1340,13 +1516,47 @@ async def _handle_upload(request: web.Request) -> web.Response:
     return web.Response(text=f"OK - {len(file.content)}", content_type="text/plain")
 
 
+async def _handle_socket(request: web.Request) -> web.WebSocketResponse:
+    """The Socket Mode WebSocket: ``hello`` first, then whatever ``socket_send`` delivers; acks are recorded."""
+    workspace = request.app[WORKSPACE_KEY]
+    ws = web.WebSocketResponse(timeout=SOCKET_CLOSE_TIMEOUT)
+    await ws.prepare(request)
+    ticket = request.query.get("ticket", "")
+    if not workspace._redeem_socket_ticket(ticket):
+        # Close rather than refuse the upgrade: slack_sdk answers a close by asking apps.connections.open again.
+        await ws.close(code=WSCloseCode.POLICY_VIOLATION, message=b"invalid or already used ticket")
+        return ws
+    connection = _SocketConnection(ws=ws, loop=asyncio.get_running_loop(), app=request.app, ticket=ticket)
+    await ws.send_json(workspace._hello())
+    workspace._socket_opened(connection)
+    try:
+        async for message in ws:
+            if message.type is WSMsgType.TEXT:
+                workspace._socket_received(message.data)
+    finally:
+        workspace._socket_closed(connection)
+    return ws
+
+
+async def _close_sockets(app: web.Application) -> None:
+    """On shutdown: close this app's open sockets, so stopping the server does not wait on them."""
+    workspace = app[WORKSPACE_KEY]
+    live = [c for c in workspace._live_sockets() if c.app is app]
+    await asyncio.gather(
+        *(c.ws.close(code=WSCloseCode.GOING_AWAY, message=b"server shutting down") for c in live),
+        return_exceptions=True,
+    )
+
+
 def build_slack_api_app(workspace: SlackWorkspace) -> web.Application:
-    """The aiohttp app serving ``/api/{method}`` (GET and POST) and the file upload URLs."""
+    """The aiohttp app serving ``/api/{method}`` (GET and POST), the file upload URLs and the Socket Mode socket."""
     app = web.Application()
     app[WORKSPACE_KEY] = workspace
     app.router.add_post("/api/{method}", _handle_api)
     app.router.add_get("/api/{method}", _handle_api)
     app.router.add_post("/upload/{file_id}", _handle_upload)
+    app.router.add_get("/socket", _handle_socket)
+    app.on_shutdown.append(_close_sockets)
     return app
 
 
