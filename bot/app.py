@@ -14,6 +14,7 @@ import aiohttp
 from aiohttp import web
 from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
 from slack_bolt.async_app import AsyncApp
+from slack_bolt.authorization import AuthorizeResult
 from slack_bolt.context.async_context import AsyncBoltContext
 from slack_sdk.web.async_client import AsyncWebClient
 
@@ -22,7 +23,7 @@ from bot.metrics import Metrics
 from bot.notifier import OutboxSender, SenderSettings
 from bot.server import build_web_app
 from bot.services import Services
-from bot.slack import SlackIdentity, make_client
+from bot.slack import SlackIdentity, SlackUnavailable, make_client
 from config.schema import WorkspaceConfig
 from config.settings import Settings
 from handlers import register_all
@@ -34,9 +35,33 @@ log = logging.getLogger(__name__)
 
 
 def build_bolt_app(services: Services, client: AsyncWebClient, *, signing_secret: str | None) -> AsyncApp:
-    """The Bolt app with every listener. Requests are answered only after the listener's work commits."""
+    """The Bolt app with every listener. Requests are answered only after the listener's work commits.
+
+    Authorization is ours rather than Bolt's built-in single-team one: that one answers 200 when its
+    ``auth.test`` fails, which would acknowledge — and so lose — an event Slack should deliver again.
+    Ours raises ``SlackUnavailable`` instead, which becomes a 503.
+    """
+    token = client.token
+
+    async def authorize(enterprise_id: str | None, team_id: str | None) -> AuthorizeResult:
+        identity = services.identity
+        if not identity.known and not await identity.load(client):
+            raise SlackUnavailable("auth.test failed; cannot tell which bot this is yet")
+        return AuthorizeResult(
+            enterprise_id=enterprise_id,
+            team_id=identity.team_id or team_id,
+            bot_token=token,
+            bot_id=identity.bot_id,
+            bot_user_id=identity.bot_user_id,
+        )
+
+    # Without a token of its own Bolt uses ``authorize``; each request's client gets the token from it.
+    tokenless = AsyncWebClient(
+        base_url=client.base_url, session=client.session, timeout=client.timeout, retry_handlers=client.retry_handlers
+    )
     app = AsyncApp(
-        client=client,
+        client=tokenless,
+        authorize=authorize,
         signing_secret=signing_secret,
         request_verification_enabled=signing_secret is not None,
         process_before_response=True,

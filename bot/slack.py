@@ -17,6 +17,10 @@ from slack_sdk.web.async_client import AsyncWebClient
 log = logging.getLogger(__name__)
 
 
+class SlackUnavailable(RuntimeError):
+    """Slack could not be asked something the request needs; the request should be retried later."""
+
+
 def make_client(
     token: str,
     base_url: str,

@@ -18,11 +18,12 @@ from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 
 from bot.errors import CrossdeskError
+from bot.slack import SlackUnavailable
 from handlers.payloads import MalformedPayload, services_of
 
 log = logging.getLogger(__name__)
 
-_OUTAGES = (OperationalError, DBAPIError, PoolTimeout, ConnectionError, OSError)
+_OUTAGES = (OperationalError, DBAPIError, PoolTimeout, ConnectionError, OSError, SlackUnavailable)
 
 
 def _ephemeral(text: str) -> BoltResponse:

@@ -199,3 +199,13 @@ async def test_healthz_is_503_when_the_database_is_unreachable() -> None:
     finally:
         await runner.cleanup()
         await db.dispose()
+
+
+async def test_slack_unreachable_for_auth_test_makes_slack_retry_instead_of_losing_the_event(bot: Harness) -> None:
+    bot.fake.fail_next("auth.test", status=500)
+    message = bot.fake.post_user_message("C0INTAKE", "U0ERIN", "refund please")
+    payload = slack_requests.message_event(channel="C0INTAKE", user="U0ERIN", text=message.text, ts=message.ts)
+    assert (await bot.event(payload)).status_code == 503
+    assert await bot.tickets() == []
+    assert (await bot.event(payload, retry_num=1)).status_code == 200
+    assert [t.key for t in await bot.tickets()] == ["SUP-1"]
