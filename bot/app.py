@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import signal
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 
@@ -56,6 +57,7 @@ def build_bolt_app(services: Services, client: AsyncWebClient, *, signing_secret
         )
 
     # Without a token of its own Bolt uses ``authorize``; each request's client gets the token from it.
+    # (Bolt still reads SLACK_BOT_TOKEN from the environment and warns that the client wins; it does.)
     tokenless = AsyncWebClient(
         base_url=client.base_url, session=client.session, timeout=client.timeout, retry_handlers=client.retry_handlers
     )
@@ -65,7 +67,7 @@ def build_bolt_app(services: Services, client: AsyncWebClient, *, signing_secret
         signing_secret=signing_secret,
         request_verification_enabled=signing_secret is not None,
         process_before_response=True,
-        logger=logging.getLogger("crossdesk.bolt"),
+        logger=_bolt_logger(),
     )
 
     async def attach_services(context: AsyncBoltContext, next: Callable[[], Awaitable[None]]) -> None:
@@ -75,6 +77,18 @@ def build_bolt_app(services: Services, client: AsyncWebClient, *, signing_secret
     app.use(attach_services)
     register_all(app)
     return app
+
+
+class _DropTokenUnusedWarning(logging.Filter):
+    def filter(self, record: logging.LogRecord) -> bool:
+        return "`token` will be unused" not in record.getMessage()
+
+
+def _bolt_logger() -> logging.Logger:
+    logger = logging.getLogger("crossdesk.bolt")
+    if not any(isinstance(f, _DropTokenUnusedWarning) for f in logger.filters):
+        logger.addFilter(_DropTokenUnusedWarning())
+    return logger
 
 
 @dataclass
@@ -152,8 +166,14 @@ class Crossdesk:
             await self._db.dispose()
 
     async def serve_forever(self) -> None:
+        """Run until SIGINT or SIGTERM (``docker stop``), then stop cleanly: the outbox pass in flight finishes."""
+        stopping = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for signum in (signal.SIGINT, signal.SIGTERM):
+            loop.add_signal_handler(signum, stopping.set)
         await self.start()
         try:
-            await asyncio.Event().wait()
+            await stopping.wait()
+            log.info("stopping")
         finally:
             await self.stop()

@@ -62,5 +62,5 @@ def configure(level: str = "INFO", *, json_lines: bool = False, secrets: Iterabl
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level.upper())
-    for noisy in ("aiohttp.access", "sqlalchemy.engine"):
+    for noisy in ("aiohttp.access", "sqlalchemy.engine", "aiosqlite", "asyncio", "alembic.runtime.migration"):
         logging.getLogger(noisy).setLevel(max(logging.WARNING, root.level))
