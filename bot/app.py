@@ -17,6 +17,7 @@ from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
 from slack_bolt.async_app import AsyncApp
 from slack_bolt.authorization import AuthorizeResult
 from slack_bolt.context.async_context import AsyncBoltContext
+from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.clock import Clock, SystemClock
@@ -33,6 +34,22 @@ from storage.database import Database
 from storage.migrate import upgrade
 
 log = logging.getLogger(__name__)
+
+# Slack's answers to a token that will never work, as opposed to a Slack that is briefly unwell.
+_REJECTED_TOKEN = {
+    "invalid_auth",
+    "not_authed",
+    "account_inactive",
+    "token_revoked",
+    "token_expired",
+    "not_allowed_token_type",
+    "missing_scope",
+    "no_permission",
+}
+
+
+class StartupError(RuntimeError):
+    """The bot cannot start with this configuration; the message says what to fix."""
 
 
 def build_bolt_app(services: Services, client: AsyncWebClient, *, signing_secret: str | None) -> AsyncApp:
@@ -122,6 +139,7 @@ class Crossdesk:
         self._http = aiohttp.ClientSession()
         client = make_client(token, settings.api_url, self._http)
         identity = SlackIdentity()
+        await self._check_tokens(client, identity)
         self.services = services = Services.build(self.workspace, db, self.clock, identity)
         sender = OutboxSender(
             db,
@@ -148,6 +166,29 @@ class Crossdesk:
             await self._socket.connect_async()  # type: ignore[no-untyped-call]
             log.info("connected to Slack in Socket Mode")
 
+    async def _check_tokens(self, client: AsyncWebClient, identity: SlackIdentity) -> None:
+        """Refuse to start with a token Slack rejects; start anyway (and retry later) when Slack is unreachable.
+
+        slack_sdk's Socket Mode client retries a rejected app token forever, so without this check a
+        revoked ``SLACK_APP_TOKEN`` would leave a bot that looks healthy and never receives anything.
+        """
+        checks: list[tuple[str, Callable[[], Awaitable[object]]]] = [("SLACK_BOT_TOKEN", client.auth_test)]
+        app_token = self.settings.slack_app_token.get_secret_value() if self.settings.slack_app_token else ""
+        if self.settings.socket_mode:
+            checks.append(("SLACK_APP_TOKEN", lambda: client.apps_connections_open(app_token=app_token)))
+        for name, check in checks:
+            try:
+                await check()
+            except SlackApiError as error:
+                code = error.response.get("error") if isinstance(error.response.data, dict) else None
+                if code in _REJECTED_TOKEN:
+                    raise StartupError(f"{name} was rejected by Slack ({code}); check the token and the app") from None
+                log.warning("could not check %s with Slack (%s); going on", name, code or error.response.status_code)
+            except (aiohttp.ClientError, TimeoutError, OSError) as error:
+                log.warning("Slack is unreachable (%s); going on, calls will be retried", type(error).__name__)
+                return
+        await identity.load(client)
+
     async def stop(self) -> None:
         if self._socket is not None:
             await self._socket.close_async()  # type: ignore[no-untyped-call]
@@ -171,8 +212,8 @@ class Crossdesk:
         loop = asyncio.get_running_loop()
         for signum in (signal.SIGINT, signal.SIGTERM):
             loop.add_signal_handler(signum, stopping.set)
-        await self.start()
         try:
+            await self.start()
             await stopping.wait()
             log.info("stopping")
         finally:

@@ -95,7 +95,7 @@ def cmd_run(_args: argparse.Namespace) -> int:
         )
         return EXIT_PROBLEM
     from bot import logs
-    from bot.app import Crossdesk
+    from bot.app import Crossdesk, StartupError
 
     secrets = [
         s.get_secret_value()
@@ -104,8 +104,12 @@ def cmd_run(_args: argparse.Namespace) -> int:
     ]
     logs.configure(settings.log_level, json_lines=settings.log_format == "json", secrets=secrets)
     print(summary(path, workspace), file=sys.stderr)
-    with contextlib.suppress(KeyboardInterrupt):
-        asyncio.run(Crossdesk(settings, workspace).serve_forever())
+    try:
+        with contextlib.suppress(KeyboardInterrupt):
+            asyncio.run(Crossdesk(settings, workspace).serve_forever())
+    except StartupError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return EXIT_PROBLEM
     return EXIT_OK
 
 

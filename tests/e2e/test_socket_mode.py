@@ -53,8 +53,10 @@ async def test_socket_mode_message_event_opens_a_ticket(database_url: str, works
     async with socket_mode_bot(database_url, workspace) as bot:
         fake = bot.fake
         assert await fake.wait_for_socket() == 1
-        [opened] = fake.calls_to("apps.connections.open")
-        assert opened.ok  # asked for with the xapp- token: the fake refuses the bot token for this method
+        # One call checks the app token at start-up, one opens the connection; both use the xapp- token
+        # (the fake, like Slack, refuses the bot token for this method).
+        opened = fake.calls_to("apps.connections.open")
+        assert len(opened) == 2 and all(call.ok for call in opened)
 
         message = fake.post_user_message("C0INTAKE", "U0ERIN", "Customer ACME wants a refund for invoice 1234")
         event = slack_requests.message_event(channel="C0INTAKE", user="U0ERIN", text=message.text, ts=message.ts)
