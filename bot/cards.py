@@ -28,6 +28,9 @@ class CardData:
     source: str
     ack_due_at: datetime | None
     resolve_due_at: datetime | None
+    pending_owner_id: str | None = None
+    bounce_count: int = 0
+    escalation_level: int = 0
 
 
 def slack_date(moment: datetime | None, tz: ZoneInfo, translator: Translator) -> str:
@@ -73,6 +76,13 @@ def card_buttons(card: CardData, translator: Translator) -> list[Block]:
 
 def ticket_card(card: CardData, translator: Translator, tz: ZoneInfo) -> list[Block]:
     t = translator.t
+    context = [t("card.requester", requester=card.requester_id, source=t("source." + card.source))]
+    if card.pending_owner_id:
+        context.append(t("card.pending_handoff", owner=card.pending_owner_id))
+    if card.bounce_count:
+        context.append(t("card.bounces", count=card.bounce_count))
+    if card.escalation_level:
+        context.append(t("card.escalations", count=card.escalation_level))
     blocks: list[Block] = [
         {
             "type": "section",
@@ -150,3 +160,34 @@ def card_message(card: CardData, translator: Translator, tz: ZoneInfo) -> dict[s
         "text": card_fallback(card, translator),
         "blocks": ticket_card(card, translator, tz),
     }
+
+
+def _prompt(key: str, text: str, buttons: list[Block]) -> list[Block]:
+    return [
+        {"type": "section", "text": {"type": "mrkdwn", "text": text}},
+        {"type": "actions", "block_id": BlockId.PROMPT_ACTIONS.value, "elements": buttons},
+    ]
+
+
+def handoff_blocks(key: str, text: str, translator: Translator) -> list[Block]:
+    """The DM asking someone to take a ticket over: Accept / Decline."""
+    return _prompt(
+        key,
+        text,
+        [
+            _button(ActionId.ACCEPT_HANDOFF, translator.t("button.accept"), key, "primary"),
+            _button(ActionId.DECLINE_HANDOFF, translator.t("button.decline"), key),
+        ],
+    )
+
+
+def resolution_blocks(key: str, text: str, translator: Translator) -> list[Block]:
+    """The DM telling the requester their ticket is resolved: Confirm / Reopen."""
+    return _prompt(
+        key,
+        text,
+        [
+            _button(ActionId.CONFIRM, translator.t("button.confirm"), key, "primary"),
+            _button(ActionId.REOPEN, translator.t("button.reopen"), key),
+        ],
+    )

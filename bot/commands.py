@@ -45,7 +45,7 @@ def parse_ticket_command(text: str) -> ParsedCommand:
     """``/ticket`` text → a ``ParsedCommand``; wrong usage comes back with ``usage_key`` set, never raises."""
     stripped = text.strip()
     if not stripped:
-        return ParsedCommand(Subcommand.HELP)
+        return ParsedCommand(Subcommand.OPEN)  # no text: the new-ticket form
     head, _, rest = stripped.partition(" ")
     word = head.lower()
     rest = rest.strip()
@@ -53,9 +53,7 @@ def parse_ticket_command(text: str) -> ParsedCommand:
         return ParsedCommand(Subcommand.HELP, text=head, usage_key="error.unknown_subcommand")
     if word not in SUBCOMMAND_WORDS:
         priority, body = split_priority(stripped)
-        if not body:
-            return ParsedCommand(Subcommand.OPEN, priority=priority, usage_key="error.empty_text")
-        return ParsedCommand(Subcommand.OPEN, text=body, priority=priority)
+        return ParsedCommand(Subcommand.OPEN, text=body, priority=priority)  # no body: the form, priority set
     subcommand = Subcommand(word)
     if subcommand == Subcommand.HELP:
         return ParsedCommand(subcommand)
@@ -73,11 +71,12 @@ def parse_ticket_command(text: str) -> ParsedCommand:
         return ParsedCommand(subcommand, text=key_text, usage_key="error.bad_key")
     key = key_text.upper()
     if subcommand == Subcommand.ASSIGN:
-        match = _USER_MENTION.match(after_key.split(" ")[0]) if after_key else None
+        mention, _, reason = after_key.partition(" ")
+        match = _USER_MENTION.match(mention) if mention else None
         if match is None:
             return ParsedCommand(subcommand, key=key, usage_key="usage.assign")
-        return ParsedCommand(subcommand, key=key, user_id=match.group(1) or match.group(2))
-    if subcommand in (Subcommand.CLOSE, Subcommand.ESCALATE):
+        return ParsedCommand(subcommand, key=key, user_id=match.group(1) or match.group(2), text=reason.strip())
+    if subcommand in (Subcommand.CLOSE, Subcommand.ESCALATE, Subcommand.REOPEN):
         return ParsedCommand(subcommand, key=key, text=after_key)
     return ParsedCommand(subcommand, key=key)
 

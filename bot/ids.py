@@ -10,6 +10,23 @@ class ActionId(StrEnum):
     REASSIGN = "crossdesk.ticket.reassign"
     ESCALATE = "crossdesk.ticket.escalate"
     RESOLVE = "crossdesk.ticket.resolve"
+    ACCEPT_HANDOFF = "crossdesk.handoff.accept"
+    DECLINE_HANDOFF = "crossdesk.handoff.decline"
+    CONFIRM = "crossdesk.resolution.confirm"
+    REOPEN = "crossdesk.resolution.reopen"
+    # Inside forms: changing the department re-renders the "who would get it" line.
+    FORM_DEPARTMENT = "crossdesk.form.department"
+    FORM_VALUE = "crossdesk.form.value"  # every other input in our forms; its block id says which one
+
+
+class CallbackId(StrEnum):
+    NEW_TICKET = "crossdesk.view.new_ticket"
+    REASSIGN = "crossdesk.view.reassign"
+    DECLINE = "crossdesk.view.decline"
+    RESOLVE = "crossdesk.view.resolve"
+    ESCALATE = "crossdesk.view.escalate"
+    CREATE_FROM_MESSAGE = "crossdesk.shortcut.create_ticket"  # the message shortcut
+    NOTICE = "crossdesk.view.notice"  # a read-only modal telling the person why something was refused
 
 
 class BlockId(StrEnum):
@@ -17,6 +34,18 @@ class BlockId(StrEnum):
     CARD_FIELDS = "crossdesk.card.fields"
     CARD_ACTIONS = "crossdesk.card.actions"
     CARD_CONTEXT = "crossdesk.card.context"
+    PROMPT_ACTIONS = "crossdesk.prompt.actions"  # Accept/Decline, Confirm/Reopen
+    FORM_TITLE = "title"
+    FORM_DESCRIPTION = "description"
+    FORM_DEPARTMENT = "department"
+    FORM_OWNER_HINT = "owner_hint"
+    FORM_PRIORITY = "priority"
+    FORM_CUSTOMER = "customer"
+    FORM_STAGE = "stage"
+    FORM_COMPLAINT = "complaint"
+    FORM_PERSON = "person"
+    FORM_REASON = "reason"
+    FORM_NOTE = "note"
 
 
 class Command(StrEnum):

@@ -25,7 +25,7 @@ from bot.clock import Clock
 from bot.ids import OutboxPurpose
 from bot.slack import SlackIdentity
 from bot.text import message_link
-from bot.tickets import CARD_LINK
+from bot.ticket_messages import CARD_LINK
 from storage import outbox
 from storage.database import Database
 from storage.models import OutboxMessage, Ticket

@@ -1,13 +1,18 @@
 """Who may do what to a ticket. Checked on the server for every action: anyone who sees a button can click it.
 
-| action      | requester | owner | department member | lead | admin | anyone else |
-|-------------|-----------|-------|-------------------|------|-------|-------------|
-| acknowledge |           |  yes  |                   |      |  yes  |             |
-| assign      |           |  yes  |                   | yes  |  yes  |             |
-| resolve     |           |  yes  |                   | yes  |  yes  |             |
-| close       |    yes    |  yes  |                   | yes  |  yes  |             |
-| reopen      |    yes    |  yes  |                   | yes  |  yes  |             |
-| comment, show, list | everybody |
+| action                  | requester | owner | department member | lead | admin | anyone else |
+|-------------------------|-----------|-------|-------------------|------|-------|-------------|
+| acknowledge             |           |  yes  |                   |      |  yes  |             |
+| assign (hand off)       |           |  yes  |                   | yes  |  yes  |             |
+| accept / decline (*)    |           |       |                   |      |  yes  |             |
+| escalate                |    yes    |  yes  |        yes        | yes  |  yes  |             |
+| resolve                 |           |  yes  |                   | yes  |  yes  |             |
+| close (a resolved one)  |    yes    |  yes  |                   | yes  |  yes  |             |
+| reopen                  |    yes    |  yes  |                   | yes  |  yes  |             |
+| comment, show, list     | everybody                                                        |
+
+(*) and the person the hand-off was offered to: that role exists only while a hand-off is pending.
+"Department member" and "lead" are of the department that owns the ticket now.
 """
 
 from __future__ import annotations
@@ -20,6 +25,7 @@ from config.schema import WorkspaceConfig
 
 
 class Role(StrEnum):
+    OFFERED = "offered"  # the person a pending hand-off was offered to
     REQUESTER = "requester"
     OWNER = "owner"
     MEMBER = "member"
@@ -30,6 +36,8 @@ class Role(StrEnum):
 class Action(StrEnum):
     ACKNOWLEDGE = "acknowledge"
     ASSIGN = "assign"
+    ANSWER_HANDOFF = "answer_handoff"
+    ESCALATE = "escalate"
     RESOLVE = "resolve"
     CLOSE = "close"
     REOPEN = "reopen"
@@ -38,6 +46,8 @@ class Action(StrEnum):
 ALLOWED: dict[Action, tuple[Role, ...]] = {
     Action.ACKNOWLEDGE: (Role.OWNER, Role.ADMIN),
     Action.ASSIGN: (Role.OWNER, Role.LEAD, Role.ADMIN),
+    Action.ANSWER_HANDOFF: (Role.OFFERED, Role.ADMIN),
+    Action.ESCALATE: (Role.REQUESTER, Role.OWNER, Role.MEMBER, Role.LEAD, Role.ADMIN),
     Action.RESOLVE: (Role.OWNER, Role.LEAD, Role.ADMIN),
     Action.CLOSE: (Role.REQUESTER, Role.OWNER, Role.LEAD, Role.ADMIN),
     Action.REOPEN: (Role.REQUESTER, Role.OWNER, Role.LEAD, Role.ADMIN),
@@ -52,6 +62,7 @@ class TicketParties:
     department_key: str
     owner_id: str
     requester_id: str
+    pending_owner_id: str | None = None
 
 
 def roles_of(user_id: str, ticket: TicketParties, workspace: WorkspaceConfig) -> set[Role]:
@@ -61,6 +72,8 @@ def roles_of(user_id: str, ticket: TicketParties, workspace: WorkspaceConfig) ->
         roles.add(Role.REQUESTER)
     if user_id == ticket.owner_id:
         roles.add(Role.OWNER)
+    if ticket.pending_owner_id is not None and user_id == ticket.pending_owner_id:
+        roles.add(Role.OFFERED)
     if department is not None:
         if user_id in department.owners:
             roles.add(Role.MEMBER)

@@ -113,14 +113,18 @@ class Replies:
         lines.append(self.t("command.show.history"))
         for event in history.events:
             change = ""
-            if event.action == "assigned" and event.to_value:
+            if event.action in ("assigned", "handoff_requested", "handoff_accepted") and event.to_value:
                 change = f" → <@{event.to_value}>"
+            elif event.action == "escalated" and event.to_value:
+                change = f" → {self.t('priority.' + event.to_value)}"
+            elif event.action == "department_changed" and event.to_value:
+                change = f" → {self.service.messages.department_name(event.to_value)}"
             note = f": {neutralise_broadcasts(event.note)}" if event.note and event.action != "created" else ""
             lines.append(
                 self.t(
                     "command.show.event",
                     at=self.date(event.at),
-                    actor=event.actor_id,
+                    actor=self.service.messages.who(event.actor_id),
                     action=self.t(f"action.{event.action}")
                     if self.translator.has(f"action.{event.action}")
                     else event.action,

@@ -9,6 +9,7 @@ from bot.notifier import OutboxSender
 from bot.replies import Replies
 from bot.slack import SlackIdentity
 from bot.tickets import TicketService
+from bot.workflow import WorkflowService
 from config.schema import WorkspaceConfig
 from storage.database import Database
 
@@ -20,18 +21,21 @@ class Services:
     clock: Clock
     identity: SlackIdentity
     tickets: TicketService
+    workflow: WorkflowService
     replies: Replies
     sender: OutboxSender | None = None
 
     @classmethod
     def build(cls, workspace: WorkspaceConfig, db: Database, clock: Clock, identity: SlackIdentity) -> Services:
         tickets = TicketService(db, workspace, clock)
+        workflow = WorkflowService(db, workspace, clock, tickets.messages)
         return cls(
             workspace=workspace,
             db=db,
             clock=clock,
             identity=identity,
             tickets=tickets,
+            workflow=workflow,
             replies=Replies(tickets, identity),
         )
 
@@ -39,3 +43,4 @@ class Services:
         """Let services wake the sender as soon as their transaction has queued messages."""
         self.sender = sender
         self.tickets.set_outbox_listener(sender.wake)
+        self.workflow.set_outbox_listener(sender.wake)

@@ -1,8 +1,9 @@
-"""The ticket service: open, comment, acknowledge, assign, resolve/close, reopen, show and list.
+"""Opening and reading tickets: open (from any door), comment, show, list, and App Home.
 
-Each public method is one database transaction that changes the ticket, records who did it and when,
-and queues the Slack messages it causes in the outbox — all committed together. It never sees a Slack
-payload and never calls Slack; the notifier sends the outbox after commit.
+Each method that writes is one database transaction that changes the ticket, records who did it and
+when, and queues the Slack messages it causes in the outbox — all committed together. It never sees a
+Slack payload and never calls Slack; the notifier sends the outbox after commit. Changes to an existing
+ticket's ownership and status live in ``bot.workflow``.
 """
 
 from __future__ import annotations
@@ -12,32 +13,26 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
-from typing import Any
 
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from bot import permissions
-from bot.cards import CardData, card_message, slack_date
 from bot.clock import Clock
 from bot.errors import BadRequest, TicketNotFound
+from bot.home import HomeQueue, home_view
 from bot.i18n import Translator
-from bot.ids import OutboxPurpose
-from bot.permissions import Action, TicketParties
 from bot.routing import pick_owner, route, title_from_text
 from bot.sla import due_times
-from bot.states import ACTIVE_STATUSES, Status, check_move
-from bot.text import neutralise_broadcasts, to_plain
-from config.schema import PRIORITIES, WorkspaceConfig
-from storage import directory, events, outbox
+from bot.states import ACTIVE_STATUSES, Status
+from bot.text import to_plain
+from bot.ticket_messages import TicketMessenger
+from config.schema import LIFECYCLE_STAGES, PRIORITIES, WorkspaceConfig
+from storage import directory, events
 from storage import tickets as ticket_rows
 from storage.database import Database
-from storage.models import OutboxMessage, Ticket, TicketEvent
+from storage.models import Ticket, TicketEvent
 
 log = logging.getLogger(__name__)
-
-CARD_LINK = "{card_link}"  # replaced by the notifier with the card's permalink once the card exists
 
 
 class Source(StrEnum):
@@ -68,6 +63,9 @@ class TicketRequest:
     origin_thread_ts: str | None = None  # set when that message is itself a reply in a thread
     event_id: str | None = None
     event_type: str | None = None
+    customer_name: str | None = None
+    lifecycle_stage: str | None = None
+    is_complaint: bool = False
 
 
 @dataclass(frozen=True)
@@ -83,6 +81,13 @@ class TicketHistory:
     events: Sequence[TicketEvent] = field(default_factory=list)
 
 
+def is_overdue(ticket: Ticket, now: datetime) -> bool:
+    status = Status(ticket.status)
+    if status == Status.OPEN and ticket.ack_due_at is not None and ticket.ack_due_at <= now:
+        return True
+    return status in ACTIVE_STATUSES and ticket.resolve_due_at is not None and ticket.resolve_due_at <= now
+
+
 class TicketService:
     def __init__(
         self,
@@ -95,6 +100,7 @@ class TicketService:
         self.workspace = workspace
         self.clock = clock
         self.translator = Translator(workspace.language)
+        self.messages = TicketMessenger(workspace, self.translator)
         self._on_outbox = on_outbox or (lambda: None)
 
     def set_outbox_listener(self, listener: Callable[[], None]) -> None:
@@ -109,7 +115,11 @@ class TicketService:
         if not text:
             raise BadRequest("error.empty_text")
         if request.priority is not None and request.priority not in PRIORITIES:
+            raise BadRequest("error.bad_priority", priority=request.priority)
+        if request.lifecycle_stage is not None and request.lifecycle_stage not in LIFECYCLE_STAGES:
             raise BadRequest("error.bad_request")
+        if request.department_key is not None and self.workspace.department(request.department_key) is None:
+            raise BadRequest("error.unknown_department", department=request.department_key)
         try:
             async with self.db.transaction() as session:
                 existing = await self._existing(session, request)
@@ -138,17 +148,13 @@ class TicketService:
 
     async def _create(self, session: AsyncSession, request: TicketRequest, text: str) -> Ticket:
         now = self.clock.now()
-        department_key = request.department_key or route(text, self.workspace)
-        department = self.workspace.department(department_key)
-        if department is None:
-            raise BadRequest("error.bad_request")
+        department = self.workspace.department(request.department_key or route(text, self.workspace))
+        assert department is not None, "route() only returns configured departments"
         number, turn = await directory.take_number_and_turn(session, department.key)
         away = await directory.away_members(session, list(department.owners))
         owner_id, _ = pick_owner(department.owners, turn, away)
         priority = request.priority or "normal"
         ack_due, resolve_due = due_times(now, priority, self.workspace)
-        thread_channel = request.origin_channel
-        thread_ts = request.origin_thread_ts or request.origin_ts
         ticket = Ticket(
             key=f"{department.key}-{number}",
             department_key=department.key,
@@ -162,8 +168,11 @@ class TicketService:
             source=request.source.value,
             origin_channel=request.origin_channel,
             origin_ts=request.origin_ts,
-            thread_channel=thread_channel,
-            thread_ts=thread_ts,
+            thread_channel=request.origin_channel,
+            thread_ts=request.origin_thread_ts or request.origin_ts,
+            customer_name=to_plain(request.customer_name.strip())[:200] if request.customer_name else None,
+            lifecycle_stage=request.lifecycle_stage,
+            is_complaint=request.is_complaint,
             created_at=now,
             updated_at=now,
             ack_due_at=ack_due,
@@ -182,81 +191,19 @@ class TicketService:
         )
         if request.event_id:
             events.mark_processed(session, request.event_id, request.event_type or "event", now)
-        await self._queue_new_ticket_messages(session, ticket, now)
+        await self.messages.new_ticket(session, ticket, now)
         await session.flush()
         return ticket
 
-    def _card_home(self, ticket: Ticket) -> tuple[str, str | None]:
-        """Where the card goes: into the origin message's thread, else the department channel."""
-        if ticket.thread_channel:
-            return ticket.thread_channel, ticket.thread_ts
-        department = self.workspace.department(ticket.department_key)
-        if department is not None and department.channel:
-            return department.channel, None
-        if self.workspace.intake_channels:
-            return self.workspace.intake_channels[0], None
-        return (
-            ticket.requester_id,
-            None,
-        )  # a DM with the requester: there is always somewhere to put it
-
-    async def _queue_new_ticket_messages(self, session: AsyncSession, ticket: Ticket, now: datetime) -> None:
-        t = self.translator.t
-        channel, thread_ts = self._card_home(ticket)
-        card_payload: dict[str, Any] = {
-            "channel": channel,
-            **card_message(self._card(ticket), self.translator, self.workspace.tz),
-        }
-        if thread_ts:
-            card_payload["thread_ts"] = thread_ts
-        card = outbox.enqueue(
-            session,
-            method="chat.postMessage",
-            payload=card_payload,
-            purpose=OutboxPurpose.CARD,
-            now=now,
-            ticket_id=ticket.id,
-        )
-        await session.flush()  # the card's id is needed by the rows that link to it
-        priority = t("priority." + ticket.priority)
-        link = t("dm.open_ticket", url=CARD_LINK)
-        dm_text = t(
-            "dm.new_ticket",
-            key=ticket.key,
-            priority=priority,
-            requester=ticket.requester_id,
-            title=ticket.title,
-            ack_due=slack_date(ticket.ack_due_at, self.workspace.tz, self.translator),
-            link=link,
-        )
-        outbox.enqueue(
-            session,
-            method="chat.postMessage",
-            payload={"channel": ticket.owner_id, "text": dm_text},
-            purpose=OutboxPurpose.NOTICE,
-            now=now,
-            ticket_id=ticket.id,
-            depends_on=card,
-        )
-        department = self.workspace.department(ticket.department_key)
-        if department is not None and department.channel and department.channel != channel:
-            notice = t(
-                "department.new_ticket",
-                key=ticket.key,
-                priority=priority,
-                owner=ticket.owner_id,
-                title=ticket.title,
-                link=link,
-            )
-            outbox.enqueue(
-                session,
-                method="chat.postMessage",
-                payload={"channel": department.channel, "text": notice},
-                purpose=OutboxPurpose.NOTICE,
-                now=now,
-                ticket_id=ticket.id,
-                depends_on=card,
-            )
+    async def next_owner(self, department_key: str) -> str | None:
+        """Who would own a ticket opened in ``department_key`` now (shown in the new-ticket form)."""
+        department = self.workspace.department(department_key)
+        if department is None:
+            return None
+        async with self.db.transaction() as session:
+            turn = await directory.current_turn(session, department.key)
+            away = await directory.away_members(session, list(department.owners))
+        return pick_owner(department.owners, turn, away)[0]
 
     async def point_to_existing(self, request: TicketRequest) -> bool:
         """For a second ticket reaction: tell the reactor which ticket the message already is.
@@ -273,46 +220,40 @@ class TicketService:
                 return False
             now = self.clock.now()
             text = self.translator.t("reaction.exists", key=ticket.key, owner=ticket.owner_id)
-            payload = {"channel": request.origin_channel, "user": request.requester_id, "text": text}
-            outbox.enqueue(
-                session,
-                method="chat.postEphemeral",
-                payload=payload,
-                purpose=OutboxPurpose.NOTICE,
-                now=now,
-                ticket_id=ticket.id,
-            )
+            self.messages.ephemeral(session, now, request.origin_channel, request.requester_id, text, ticket.id)
             if request.event_id:
                 events.mark_processed(session, request.event_id, request.event_type or "event", now)
         self._on_outbox()
         return True
 
-    async def tell(self, user_id: str, channel: str, message_key: str, *, event_id: str | None = None) -> None:
-        """Send one person an ephemeral catalogue message in ``channel`` (through the outbox), once per event."""
+    async def tell(self, user_id: str, channel: str | None, message_key: str, *, event_id: str | None = None) -> None:
+        """Send one person a catalogue message (through the outbox), once per event."""
         await self.tell_text(user_id, channel, self.translator.t(message_key), event_id=event_id)
 
-    async def tell_text(self, user_id: str, channel: str, text: str, *, event_id: str | None = None) -> None:
+    async def tell_text(self, user_id: str, channel: str | None, text: str, *, event_id: str | None = None) -> None:
+        """Ephemeral in ``channel``, or a DM when there is no channel (App Home, modals)."""
         async with self.db.transaction() as session:
             if event_id and await events.was_processed(session, event_id):
                 return
             now = self.clock.now()
-            payload = {"channel": channel, "user": user_id, "text": text}
-            outbox.enqueue(session, method="chat.postEphemeral", payload=payload, purpose=OutboxPurpose.NOTICE, now=now)
+            if channel:
+                self.messages.ephemeral(session, now, channel, user_id, text)
+            else:
+                self.messages.direct(session, now, user_id, text)
             if event_id:
                 events.mark_processed(session, event_id, "notice", now)
+        self._on_outbox()
+
+    async def settle_prompt(self, channel: str, ts: str, outcome: str) -> None:
+        """Replace an answered prompt (Accept/Decline, Confirm/Reopen) with its outcome."""
+        async with self.db.transaction() as session:
+            self.messages.settle_prompt(session, self.clock.now(), channel, ts, outcome)
         self._on_outbox()
 
     # ------------------------------------------------------------------ thread comments
 
     async def record_comment(
-        self,
-        *,
-        channel: str,
-        thread_ts: str,
-        user_id: str,
-        text: str,
-        ts: str,
-        event_id: str | None,
+        self, *, channel: str, thread_ts: str, user_id: str, text: str, ts: str, event_id: str | None
     ) -> Ticket | None:
         """Record a reply in a ticket's thread; returns ``None`` when the thread is not a ticket's."""
         async with self.db.transaction() as session:
@@ -323,13 +264,7 @@ class TicketService:
                 return ticket
             now = self.clock.now()
             await ticket_rows.add_event(
-                session,
-                ticket,
-                actor_id=user_id,
-                action="commented",
-                at=now,
-                note=text,
-                slack_ts=ts,
+                session, ticket, actor_id=user_id, action="commented", at=now, note=text, slack_ts=ts
             )
             if event_id:
                 events.mark_processed(session, event_id, "message", now)
@@ -337,156 +272,25 @@ class TicketService:
             session.add(ticket)
         return ticket
 
-    # ------------------------------------------------------------------ changes by people
-
-    async def acknowledge(self, key: str, actor_id: str) -> Ticket:
-        async with self.db.transaction() as session:
-            ticket = await self._load(session, key)
-            permissions.require(actor_id, Action.ACKNOWLEDGE, self._parties(ticket), self.workspace)
-            now = self.clock.now()
-            self._move(session, ticket, Status.ACKNOWLEDGED, now)
-            ticket.acknowledged_at = now
-            await ticket_rows.add_event(
-                session,
-                ticket,
-                actor_id=actor_id,
-                action="acknowledged",
-                at=now,
-                from_value=Status.OPEN.value,
-                to_value=Status.ACKNOWLEDGED.value,
-            )
-            await self._queue_card_change(session, ticket, now, "thread.acknowledged", actor_id)
-        self._on_outbox()
-        return ticket
-
-    async def assign(self, key: str, actor_id: str, new_owner_id: str) -> Ticket:
-        async with self.db.transaction() as session:
-            ticket = await self._load(session, key)
-            permissions.require(actor_id, Action.ASSIGN, self._parties(ticket), self.workspace)
-            if Status(ticket.status) not in ACTIVE_STATUSES:
-                raise BadRequest(
-                    "error.invalid_transition",
-                    key=ticket.key,
-                    current=ticket.status,
-                    target="assigned",
-                )
-            if new_owner_id == ticket.owner_id:
-                return ticket
-            now = self.clock.now()
-            previous = ticket.owner_id
-            ticket.owner_id = new_owner_id
-            ticket.updated_at = now
-            session.add(ticket)
-            await ticket_rows.add_event(
-                session,
-                ticket,
-                actor_id=actor_id,
-                action="assigned",
-                at=now,
-                from_value=previous,
-                to_value=new_owner_id,
-            )
-            await self._queue_card_change(session, ticket, now, "thread.assigned", actor_id, owner=new_owner_id)
-            if new_owner_id != actor_id:
-                text = self.translator.t(
-                    "dm.assigned",
-                    actor=actor_id,
-                    key=ticket.key,
-                    title=ticket.title,
-                    link=self.translator.t("dm.open_ticket", url=CARD_LINK),
-                )
-                await self._queue_notice(session, ticket, now, new_owner_id, text)
-        self._on_outbox()
-        return ticket
-
-    async def close(self, key: str, actor_id: str, note: str | None = None) -> Ticket:
-        """``/ticket close``: resolve an active ticket (acknowledging it on the way), close a resolved one."""
-        async with self.db.transaction() as session:
-            ticket = await self._load(session, key)
-            now = self.clock.now()
-            note_text = neutralise_broadcasts(note.strip()) if note and note.strip() else None
-            suffix = f" — {note_text}" if note_text else ""
-            status = Status(ticket.status)
-            if status == Status.RESOLVED:
-                permissions.require(actor_id, Action.CLOSE, self._parties(ticket), self.workspace)
-                self._move(session, ticket, Status.CLOSED, now)
-                ticket.closed_at = now
-                await ticket_rows.add_event(
-                    session,
-                    ticket,
-                    actor_id=actor_id,
-                    action="closed",
-                    at=now,
-                    from_value=status.value,
-                    to_value=Status.CLOSED.value,
-                    note=note_text,
-                )
-                await self._queue_card_change(session, ticket, now, "thread.closed", actor_id, note=suffix)
-            else:
-                permissions.require(actor_id, Action.RESOLVE, self._parties(ticket), self.workspace)
-                if status == Status.OPEN:
-                    self._move(session, ticket, Status.ACKNOWLEDGED, now)
-                    ticket.acknowledged_at = now
-                    await ticket_rows.add_event(
-                        session,
-                        ticket,
-                        actor_id=actor_id,
-                        action="acknowledged",
-                        at=now,
-                        from_value=status.value,
-                        to_value=Status.ACKNOWLEDGED.value,
-                    )
-                    status = Status.ACKNOWLEDGED
-                self._move(session, ticket, Status.RESOLVED, now)
-                ticket.resolved_at = now
-                await ticket_rows.add_event(
-                    session,
-                    ticket,
-                    actor_id=actor_id,
-                    action="resolved",
-                    at=now,
-                    from_value=status.value,
-                    to_value=Status.RESOLVED.value,
-                    note=note_text,
-                )
-                await self._queue_card_change(session, ticket, now, "thread.resolved", actor_id, note=suffix)
-                if ticket.requester_id != actor_id:
-                    text = self.translator.t("dm.resolved", key=ticket.key, actor=actor_id, note=suffix)
-                    await self._queue_notice(session, ticket, now, ticket.requester_id, text)
-        self._on_outbox()
-        return ticket
-
-    async def reopen(self, key: str, actor_id: str) -> Ticket:
-        async with self.db.transaction() as session:
-            ticket = await self._load(session, key)
-            permissions.require(actor_id, Action.REOPEN, self._parties(ticket), self.workspace)
-            now = self.clock.now()
-            previous = ticket.status
-            self._move(session, ticket, Status.OPEN, now)
-            ticket.acknowledged_at = ticket.resolved_at = ticket.closed_at = None
-            ticket.ack_due_at, ticket.resolve_due_at = due_times(now, ticket.priority, self.workspace)
-            await ticket_rows.add_event(
-                session,
-                ticket,
-                actor_id=actor_id,
-                action="reopened",
-                at=now,
-                from_value=previous,
-                to_value=Status.OPEN.value,
-            )
-            await self._queue_card_change(session, ticket, now, "thread.reopened", actor_id)
-        self._on_outbox()
-        return ticket
-
     # ------------------------------------------------------------------ reading
+
+    async def get(self, key: str) -> Ticket:
+        async with self.db.transaction() as session:
+            ticket = await ticket_rows.by_key(session, key)
+        if ticket is None:
+            raise TicketNotFound(key=key.upper())
+        return ticket
 
     async def history(self, key: str) -> TicketHistory:
         async with self.db.transaction() as session:
-            ticket = await self._load(session, key, for_update=False)
+            ticket = await ticket_rows.by_key(session, key)
+            if ticket is None:
+                raise TicketNotFound(key=key.upper())
             assert ticket.id is not None
             return TicketHistory(ticket=ticket, events=await ticket_rows.events_of(session, ticket.id))
 
     async def find_by_message(self, channel: str, ts: str) -> Ticket | None:
+        """The ticket made from the message at (channel, ts), or whose card that message is."""
         async with self.db.transaction() as session:
             return await ticket_rows.by_origin(session, channel, ts)
 
@@ -517,103 +321,29 @@ class TicketService:
         return [d.key for d in self.workspace.departments if user_id in d.members]
 
     def is_overdue(self, ticket: Ticket, now: datetime | None = None) -> bool:
-        now = now or self.clock.now()
-        status = Status(ticket.status)
-        if status == Status.OPEN and ticket.ack_due_at is not None and ticket.ack_due_at <= now:
-            return True
-        return status in ACTIVE_STATUSES and ticket.resolve_due_at is not None and ticket.resolve_due_at <= now
+        return is_overdue(ticket, now or self.clock.now())
 
-    # ------------------------------------------------------------------ helpers
+    # ------------------------------------------------------------------ App Home
 
-    async def _load(self, session: AsyncSession, key: str, *, for_update: bool = True) -> Ticket:
-        ticket = await ticket_rows.by_key(session, key, for_update=for_update)
-        if ticket is None:
-            raise TicketNotFound(key=key.upper())
-        return ticket
+    async def home_queue(self, user_id: str) -> HomeQueue:
+        active = [s.value for s in ACTIVE_STATUSES]
+        departments = self.departments_of(user_id)
+        now = self.clock.now()
+        async with self.db.transaction() as session:
+            owned = await ticket_rows.owned_by(session, user_id, active)
+            requested = await ticket_rows.requested_by(session, user_id, active)
+            offered = await ticket_rows.offered_to(session, user_id)
+            attention: Sequence[Ticket] = []
+            if departments:
+                attention = await ticket_rows.needing_attention(
+                    session, departments, now, unacknowledged=[Status.OPEN.value], unresolved=active
+                )
+        return HomeQueue(owned=owned, requested=requested, offered=offered, department=attention)
 
-    @staticmethod
-    def _parties(ticket: Ticket) -> TicketParties:
-        return TicketParties(ticket.key, ticket.department_key, ticket.owner_id, ticket.requester_id)
-
-    @staticmethod
-    def _move(session: AsyncSession, ticket: Ticket, target: Status, now: datetime) -> None:
-        ticket.status = check_move(ticket.status, target, key=ticket.key).value
-        ticket.updated_at = now
-        session.add(ticket)
-
-    def _card(self, ticket: Ticket) -> CardData:
-        department = self.workspace.department(ticket.department_key)
-        return CardData(
-            key=ticket.key,
-            title=ticket.title,
-            department_name=department.name if department else ticket.department_key,
-            owner_id=ticket.owner_id,
-            requester_id=ticket.requester_id,
-            priority=ticket.priority,
-            status=ticket.status,
-            source=ticket.source,
-            ack_due_at=ticket.ack_due_at,
-            resolve_due_at=ticket.resolve_due_at,
-        )
-
-    async def _card_row(self, session: AsyncSession, ticket: Ticket) -> OutboxMessage | None:
-        statement = (
-            select(OutboxMessage)
-            .where(
-                col(OutboxMessage.ticket_id) == ticket.id,
-                col(OutboxMessage.purpose) == OutboxPurpose.CARD.value,
-            )
-            .order_by(col(OutboxMessage.id))
-        )
-        return (await session.exec(statement)).first()
-
-    async def _queue_card_change(
-        self,
-        session: AsyncSession,
-        ticket: Ticket,
-        now: datetime,
-        note_key: str,
-        actor_id: str,
-        **params: Any,
-    ) -> None:
-        """Update the card in place and add a one-line entry (who, what, when) to the ticket's thread."""
-        card_row = await self._card_row(session, ticket)
-        at = slack_date(now, self.workspace.tz, self.translator)
-        outbox.enqueue(
-            session,
-            method="chat.update",
-            payload=card_message(self._card(ticket), self.translator, self.workspace.tz),
-            purpose=OutboxPurpose.CARD_UPDATE,
-            now=now,
-            ticket_id=ticket.id,
-            depends_on=card_row,
-        )
-        line = self.translator.t(note_key, actor=actor_id, at=at, **params)
-        outbox.enqueue(
-            session,
-            method="chat.postMessage",
-            payload={"text": line},
-            purpose=OutboxPurpose.THREAD_NOTE,
-            now=now,
-            ticket_id=ticket.id,
-            depends_on=card_row,
-        )
-
-    async def _queue_notice(
-        self,
-        session: AsyncSession,
-        ticket: Ticket,
-        now: datetime,
-        channel: str,
-        text: str,
-    ) -> None:
-        card_row = await self._card_row(session, ticket)
-        outbox.enqueue(
-            session,
-            method="chat.postMessage",
-            payload={"channel": channel, "text": text},
-            purpose=OutboxPurpose.NOTICE,
-            now=now,
-            ticket_id=ticket.id,
-            depends_on=card_row,
-        )
+    async def publish_home(self, user_id: str) -> None:
+        """Queue a ``views.publish`` of ``user_id``'s App Home with their current queue."""
+        queue = await self.home_queue(user_id)
+        view = home_view(queue, user_id, self.messages, self.clock.now())
+        async with self.db.transaction() as session:
+            self.messages.publish_home(session, self.clock.now(), user_id, view)
+        self._on_outbox()

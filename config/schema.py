@@ -29,6 +29,8 @@ WEEKDAYS: tuple[Weekday, ...] = ("mon", "tue", "wed", "thu", "fri", "sat", "sun"
 WORKWEEK: list[Weekday] = ["mon", "tue", "wed", "thu", "fri"]
 Priority = Literal["urgent", "high", "normal", "low"]
 PRIORITIES: tuple[Priority, ...] = ("urgent", "high", "normal", "low")
+LifecycleStage = Literal["acquisition", "conversion", "retention", "growth", "win-back"]
+LIFECYCLE_STAGES: tuple[LifecycleStage, ...] = ("acquisition", "conversion", "retention", "growth", "win-back")
 Language = Literal["en", "zh"]
 CROSS_CHECK_ERROR = "crossdesk_cross_check"
 
@@ -171,6 +173,11 @@ class Reminders(_Strict):
     escalate_after: int = Field(default=2, ge=1, le=20)
 
 
+class Escalation(_Strict):
+    # A ticket escalated again within this time is refused: one angry reaction storm is one escalation.
+    cooldown: Duration = timedelta(minutes=30)
+
+
 class Standup(_Strict):
     department: DepartmentKey
     at: ClockTime
@@ -213,6 +220,9 @@ class WorkspaceConfig(_Strict):
     reminders: Reminders = Reminders()
     standups: list[Standup] = Field(default_factory=list)
     digest: Digest | None = None
+    bounce_limit: int = Field(default=3, ge=1, le=50)
+    escalation: Escalation = Escalation()
+    auto_close_after: Duration = timedelta(days=3)
 
     @model_validator(mode="after")
     def _cross_check(self) -> WorkspaceConfig:

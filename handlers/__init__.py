@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from slack_bolt.async_app import AsyncApp
 
-from handlers import actions, commands, errors, messages, middleware, reactions
+from handlers import actions, commands, errors, home, messages, middleware, reactions, shortcuts, submissions
 
 
 def register_all(app: AsyncApp) -> None:
@@ -15,3 +15,6 @@ def register_all(app: AsyncApp) -> None:
     reactions.register(app)
     commands.register(app)
     actions.register(app)
+    submissions.register(app)
+    shortcuts.register(app)
+    home.register(app)

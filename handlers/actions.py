@@ -1,16 +1,24 @@
-"""Buttons on the ticket card. Each calls the same service as its ``/ticket`` subcommand."""
+"""Buttons: on the ticket card, in App Home and in DMs (accept/decline a hand-off, confirm/reopen a
+resolution), plus the department picker inside the new-ticket form. Each button calls the same service
+as its ``/ticket`` subcommand; buttons that need a reason or note open a form first."""
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from slack_bolt.async_app import AsyncApp
 from slack_bolt.context.ack.async_ack import AsyncAck
 from slack_bolt.context.async_context import AsyncBoltContext
+from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.commands import KEY_PATTERN
-from bot.ids import ActionId
-from handlers.payloads import MalformedPayload, mapping, services_of, text
+from bot.ids import ActionId, BlockId
+from bot.permissions import Action
+from bot.services import Services
+from bot.views import decline_modal, escalate_modal, reassign_modal, resolve_modal
+from handlers.forms import new_ticket_form, open_form
+from handlers.payloads import MalformedPayload, clicked_in, form_values, mapping, metadata, services_of, text
 
 
 def _clicked(body: dict[str, Any]) -> tuple[str, str]:
@@ -24,36 +32,115 @@ def _clicked(body: dict[str, Any]) -> tuple[str, str]:
     return key.upper(), text(mapping(body.get("user"), "user"), "id")
 
 
+async def _after_click(services: Services, body: dict[str, Any], user: str) -> None:
+    """Clicked in App Home: show the changed queue."""
+    if clicked_in(body)[2]:
+        await services.tickets.publish_home(user)
+
+
 async def on_acknowledge(ack: AsyncAck, body: dict[str, Any], context: AsyncBoltContext) -> None:
-    key, user = _clicked(body)
-    await services_of(context).tickets.acknowledge(key, user)
-    await ack()
-
-
-async def on_resolve(ack: AsyncAck, body: dict[str, Any], context: AsyncBoltContext) -> None:
-    key, user = _clicked(body)
-    await services_of(context).tickets.close(key, user)
-    await ack()
-
-
-async def on_reassign_or_escalate(ack: AsyncAck, body: dict[str, Any], context: AsyncBoltContext) -> None:
-    """Until the hand-off and escalation flows exist, say which subcommand does the job."""
-    _key, user = _clicked(body)
-    action_id = text(mapping(body["actions"][0], "action"), "action_id")
     services = services_of(context)
+    key, user = _clicked(body)
+    await services.workflow.acknowledge(key, user)
+    await _after_click(services, body, user)
+    await ack()
+
+
+async def on_accept_handoff(ack: AsyncAck, body: dict[str, Any], context: AsyncBoltContext) -> None:
+    services = services_of(context)
+    key, user = _clicked(body)
+    ticket = await services.workflow.accept_handoff(key, user)
+    await _settle_prompt(services, body, services.replies.t("command.handoff_taken", key=ticket.key))
+    await _after_click(services, body, user)
+    await ack()
+
+
+async def on_confirm(ack: AsyncAck, body: dict[str, Any], context: AsyncBoltContext) -> None:
+    services = services_of(context)
+    key, user = _clicked(body)
+    ticket = await services.workflow.confirm(key, user)
+    await _settle_prompt(services, body, services.replies.t("command.closed", key=ticket.key))
+    await ack()
+
+
+async def on_reopen(ack: AsyncAck, body: dict[str, Any], context: AsyncBoltContext) -> None:
+    services = services_of(context)
+    key, user = _clicked(body)
+    ticket = await services.workflow.reopen(key, user)
+    await _settle_prompt(services, body, services.replies.t("command.reopened", key=ticket.key, owner=ticket.owner_id))
+    await ack()
+
+
+async def _settle_prompt(services: Services, body: dict[str, Any], outcome: str) -> None:
+    """Replace an answered DM prompt's buttons with what was decided, so it cannot be answered twice."""
+    channel, ts, from_home = clicked_in(body)
+    if channel and ts and not from_home:
+        await services.tickets.settle_prompt(channel, ts, outcome)
+
+
+async def on_form_button(
+    ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient, context: AsyncBoltContext
+) -> None:
+    """Reassign, Escalate, Resolve and Decline: check the person may, then ask for the reason or note."""
+    services = services_of(context)
+    key, user = _clicked(body)
+    action_id = text(mapping(body["actions"][0], "action"), "action_id")
+    translator = services.tickets.translator
     if action_id == ActionId.REASSIGN.value:
-        message = services.replies.t("usage.assign")
+        ticket = await services.workflow.check(key, user, Action.ASSIGN)
+        view = reassign_modal(translator, services.workspace, ticket.key, ticket.department_key)
+    elif action_id == ActionId.ESCALATE.value:
+        ticket = await services.workflow.check(key, user, Action.ESCALATE)
+        view = escalate_modal(translator, ticket.key)
+    elif action_id == ActionId.RESOLVE.value:
+        ticket = await services.workflow.check(key, user, Action.RESOLVE)
+        view = resolve_modal(translator, ticket.key)
     else:
-        message = services.replies.t("usage.not_yet", subcommand="escalate")
-    channel = mapping(body.get("channel") or body.get("container") or {}, "channel")
-    channel_id = channel.get("id") or channel.get("channel_id")
-    if isinstance(channel_id, str):
-        await services.tickets.tell_text(user, channel_id, message)
+        ticket = await services.workflow.check_handoff_answer(key, user)
+        view = decline_modal(translator, ticket.key)
+    channel, ts, from_home = clicked_in(body)
+    view["private_metadata"] = _with_origin(view["private_metadata"], channel, ts, from_home)
+    await open_form(client, text(body, "trigger_id"), view)
+    await ack()
+
+
+def _with_origin(raw: str, channel: str | None, ts: str | None, from_home: bool) -> str:
+    """Remember where the button was, so the form's outcome can be shown there."""
+    data = json.loads(raw)
+    data.update({"channel": channel, "message_ts": ts, "home": from_home})
+    return json.dumps(data, ensure_ascii=False)
+
+
+async def on_form_department(
+    ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient, context: AsyncBoltContext
+) -> None:
+    """The department changed in the new-ticket form: redraw it with who would get the ticket there."""
+    services = services_of(context)
+    view = mapping(body.get("view"), "view")
+    values = form_values(view)
+    department = values.get(BlockId.FORM_DEPARTMENT.value)
+    redrawn = await new_ticket_form(
+        services,
+        title=values.get(BlockId.FORM_TITLE.value) or "",
+        description=values.get(BlockId.FORM_DESCRIPTION.value) or "",
+        metadata=metadata(view),
+        department_key=department if isinstance(department, str) else None,
+        initial={
+            "priority": values.get(BlockId.FORM_PRIORITY.value),
+            "customer": values.get(BlockId.FORM_CUSTOMER.value),
+            "stage": values.get(BlockId.FORM_STAGE.value),
+            "complaint": bool(values.get(BlockId.FORM_COMPLAINT.value)),
+        },
+    )
+    await client.views_update(view_id=text(view, "id"), hash=text(view, "hash", required=False) or None, view=redrawn)
     await ack()
 
 
 def register(app: AsyncApp) -> None:
     app.action(ActionId.ACKNOWLEDGE.value)(on_acknowledge)
-    app.action(ActionId.RESOLVE.value)(on_resolve)
-    app.action(ActionId.REASSIGN.value)(on_reassign_or_escalate)
-    app.action(ActionId.ESCALATE.value)(on_reassign_or_escalate)
+    app.action(ActionId.ACCEPT_HANDOFF.value)(on_accept_handoff)
+    app.action(ActionId.CONFIRM.value)(on_confirm)
+    app.action(ActionId.REOPEN.value)(on_reopen)
+    for action in (ActionId.REASSIGN, ActionId.ESCALATE, ActionId.RESOLVE, ActionId.DECLINE_HANDOFF):
+        app.action(action.value)(on_form_button)
+    app.action(ActionId.FORM_DEPARTMENT.value)(on_form_department)

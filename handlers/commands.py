@@ -1,4 +1,4 @@
-"""``/ticket``: open a ticket from the command text, or run one of its subcommands."""
+"""``/ticket``: open a ticket from the command text (or the form without text), or run a subcommand."""
 
 from __future__ import annotations
 
@@ -7,26 +7,39 @@ from typing import Any
 from slack_bolt.async_app import AsyncApp
 from slack_bolt.context.ack.async_ack import AsyncAck
 from slack_bolt.context.async_context import AsyncBoltContext
+from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.commands import ParsedCommand, Subcommand, parse_ticket_command
 from bot.ids import Command
 from bot.services import Services
 from bot.tickets import ListScope, Source, TicketRequest
+from handlers.forms import new_ticket_form, open_form
 from handlers.payloads import mapping, services_of, text
 
 
-async def on_ticket_command(ack: AsyncAck, command: dict[str, Any], context: AsyncBoltContext) -> None:
+async def on_ticket_command(
+    ack: AsyncAck, command: dict[str, Any], client: AsyncWebClient, context: AsyncBoltContext
+) -> None:
     """Do the work first and answer after it is committed; an error reaches the one error handler."""
     services = services_of(context)
     command = dict(mapping(command, "command"))
     user = text(command, "user_id")
     parsed = parse_ticket_command(text(command, "text", required=False))
+    if parsed.subcommand == Subcommand.OPEN and not parsed.text and not parsed.usage_key:
+        view = await new_ticket_form(
+            services,
+            metadata={"channel": text(command, "channel_id", required=False)},
+            initial={"priority": parsed.priority},
+        )
+        await open_form(client, text(command, "trigger_id"), view)
+        await ack()
+        return
     answer = await _run(services, parsed, user)
     await ack(response_type="ephemeral", text=answer)
 
 
 async def _run(services: Services, parsed: ParsedCommand, user: str) -> str:
-    replies, tickets = services.replies, services.tickets
+    replies, tickets, workflow = services.replies, services.tickets, services.workflow
     if parsed.usage_key:
         return replies.usage(parsed.usage_key, parsed.subcommand.value, parsed.text)
     match parsed.subcommand:
@@ -45,22 +58,26 @@ async def _run(services: Services, parsed: ParsedCommand, user: str) -> str:
             return replies.show(await tickets.history(parsed.key))
         case Subcommand.ACK:
             assert parsed.key
-            ticket = await tickets.acknowledge(parsed.key, user)
+            ticket = await workflow.acknowledge(parsed.key, user)
             return replies.t("command.acknowledged", key=ticket.key)
         case Subcommand.ASSIGN:
             assert parsed.key and parsed.user_id
-            ticket = await tickets.assign(parsed.key, user, parsed.user_id)
-            return replies.t("command.assigned", key=ticket.key, owner=ticket.owner_id)
+            ticket = await workflow.request_handoff(parsed.key, user, parsed.user_id, reason=parsed.text or None)
+            if ticket.pending_owner_id is None:
+                return replies.t("command.handoff_taken", key=ticket.key)
+            return replies.t("command.handoff_requested", key=ticket.key, owner=ticket.pending_owner_id)
+        case Subcommand.ESCALATE:
+            assert parsed.key
+            ticket = await workflow.escalate(parsed.key, user, parsed.text or None)
+            return replies.t("command.escalated", key=ticket.key, priority=replies.t(f"priority.{ticket.priority}"))
         case Subcommand.CLOSE:
             assert parsed.key
-            ticket = await tickets.close(parsed.key, user, parsed.text or None)
+            ticket = await workflow.close(parsed.key, user, parsed.text or None)
             return replies.t(f"command.{ticket.status}", key=ticket.key)
         case Subcommand.REOPEN:
             assert parsed.key
-            ticket = await tickets.reopen(parsed.key, user)
+            ticket = await workflow.reopen(parsed.key, user, parsed.text or None)
             return replies.t("command.reopened", key=ticket.key, owner=ticket.owner_id)
-        case _:
-            return replies.t("usage.not_yet", subcommand=parsed.subcommand.value)
 
 
 def register(app: AsyncApp) -> None:

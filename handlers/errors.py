@@ -19,6 +19,7 @@ from sqlalchemy.exc import TimeoutError as PoolTimeout
 
 from bot.errors import CrossdeskError
 from bot.slack import SlackUnavailable
+from bot.views import notice_view
 from handlers.payloads import MalformedPayload, services_of
 
 log = logging.getLogger(__name__)
@@ -49,6 +50,8 @@ async def on_error(error: Exception, body: dict[str, Any], context: AsyncBoltCon
         log.info("refused: %s", error.message_key)
         if is_command:
             return _ephemeral(message)
+        if body.get("type") == "view_submission" and services is not None:
+            return _replace_form(services, message)
         if is_action:
             await _tell_clicker(body, context, message)
             return BoltResponse(status=200, body="")
@@ -62,15 +65,30 @@ async def on_error(error: Exception, body: dict[str, Any], context: AsyncBoltCon
         log.exception("unexpected error (error id %s)", error_id, exc_info=error)
     if is_command and replies:
         return _ephemeral(replies.t("error.unexpected", error_id=error_id))
+    if isinstance(body, dict) and body.get("type") == "view_submission" and services is not None and not outage:
+        return _replace_form(services, replies.t("error.unexpected", error_id=error_id) if replies else error_id)
     # Events and interactions: a non-2xx tells Slack the work was not done, so it delivers the event again.
     return BoltResponse(status=503 if outage else 500, body="")
 
 
+def _replace_form(services: Any, message: str) -> BoltResponse:
+    """A refused form submission: the form turns into a notice that says why."""
+    view = notice_view(services.tickets.translator, message)
+    return BoltResponse(
+        status=200,
+        body=json.dumps({"response_action": "update", "view": view}, ensure_ascii=False),
+        headers={"content-type": "application/json"},
+    )
+
+
 async def _tell_clicker(body: dict[str, Any], context: AsyncBoltContext, message: str) -> None:
+    """Ephemeral where the button was; a DM when it was somewhere without a channel (App Home)."""
     user = (body.get("user") or {}).get("id")
     channel = (body.get("channel") or {}).get("id") or (body.get("container") or {}).get("channel_id")
-    if not (isinstance(user, str) and isinstance(channel, str)):
+    if not isinstance(user, str):
         return
+    if not isinstance(channel, str):
+        channel = None
     try:
         await services_of(context).tickets.tell_text(user, channel, message)
     except Exception:

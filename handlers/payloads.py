@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
 from typing import Any
 
@@ -45,3 +46,55 @@ def optional_text(container: Any, name: str) -> str | None:
     if not isinstance(value, str):
         raise MalformedPayload(f"{name} must be a string")
     return value
+
+
+def form_values(view: Any) -> dict[str, Any]:
+    """Flatten a modal's ``state.values`` to ``{block_id: value}``, whatever the input type.
+
+    Text inputs give a string (or ``None``), selects the chosen option's value, a user select the user id,
+    checkboxes the list of chosen values.
+    """
+    state = mapping(mapping(view, "view").get("state") or {}, "view.state")
+    values = mapping(state.get("values") or {}, "view.state.values")
+    flat: dict[str, Any] = {}
+    for block_id, actions in values.items():
+        for element in mapping(actions, f"state of {block_id}").values():
+            element = mapping(element, f"input {block_id}")
+            kind = element.get("type")
+            if kind == "plain_text_input":
+                flat[block_id] = element.get("value")
+            elif kind in ("static_select", "external_select"):
+                option = element.get("selected_option")
+                flat[block_id] = option.get("value") if isinstance(option, Mapping) else None
+            elif kind == "users_select":
+                flat[block_id] = element.get("selected_user")
+            elif kind == "checkboxes":
+                options = element.get("selected_options") or []
+                flat[block_id] = [o.get("value") for o in options if isinstance(o, Mapping)]
+            else:
+                flat[block_id] = element.get("value")
+    return flat
+
+
+def metadata(view: Any) -> dict[str, Any]:
+    """The JSON we put in ``private_metadata`` when the form was opened."""
+    raw = mapping(view, "view").get("private_metadata") or "{}"
+    try:
+        data = json.loads(raw) if isinstance(raw, str) else None
+    except ValueError:
+        data = None
+    if not isinstance(data, dict):
+        raise MalformedPayload("private_metadata is not ours")
+    return data
+
+
+def clicked_in(body: Mapping[str, Any]) -> tuple[str | None, str | None, bool]:
+    """(channel, message ts, from App Home) of the surface a button was clicked on."""
+    container = body.get("container") if isinstance(body.get("container"), Mapping) else {}
+    assert isinstance(container, Mapping)
+    channel_info = body.get("channel")
+    channel = channel_info.get("id") if isinstance(channel_info, Mapping) else container.get("channel_id")
+    view = body.get("view")
+    from_home = isinstance(view, Mapping) and view.get("type") == "home"
+    ts = container.get("message_ts")
+    return (channel if isinstance(channel, str) else None, ts if isinstance(ts, str) else None, from_home)

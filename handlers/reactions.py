@@ -10,6 +10,7 @@ from slack_bolt.context.async_context import AsyncBoltContext
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
+from bot.services import Services
 from bot.tickets import Source, TicketRequest
 from handlers.payloads import mapping, optional_text, services_of, text
 
@@ -42,13 +43,17 @@ async def on_reaction_added(
     services = services_of(context)
     event = dict(mapping(event, "event"))
     reaction = text(event, "reaction")
-    if reaction != services.workspace.reactions.ticket:
+    reactions = services.workspace.reactions
+    if reaction not in (reactions.ticket, reactions.escalate):
         return
     item = mapping(event.get("item"), "item")
     if item.get("type") != "message":
         return
     channel, ts, user = text(item, "channel"), text(item, "ts"), text(event, "user")
     event_id = optional_text(body, "event_id")
+    if reaction == reactions.escalate:
+        await _escalate(services, channel, ts, user, reaction, event_id)
+        return
     request = TicketRequest(
         text="",
         requester_id=user,
@@ -86,6 +91,15 @@ async def on_reaction_added(
             event_type="reaction_added",
         )
     )
+
+
+async def _escalate(services: Services, channel: str, ts: str, user: str, emoji: str, event_id: str | None) -> None:
+    """The escalate emoji on a ticket's original message or on its card; any other message is ignored."""
+    ticket = await services.tickets.find_by_message(channel, ts)
+    if ticket is None:
+        return
+    reason = services.replies.t("reaction.escalated", emoji=emoji)
+    await services.workflow.escalate(ticket.key, user, reason, event_id=event_id)
 
 
 def register(app: AsyncApp) -> None:

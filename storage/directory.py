@@ -89,3 +89,9 @@ async def take_number_and_turn(session: AsyncSession, department_key: str) -> tu
     )
     row = (await session.exec(statement)).one()
     return int(row[0]), int(row[1]) - 1
+
+
+async def current_turn(session: AsyncSession, department_key: str) -> int:
+    """The round-robin position the next ticket would take, without taking it."""
+    statement = select(Department.next_owner).where(col(Department.key) == department_key)
+    return int((await session.exec(statement)).first() or 0)

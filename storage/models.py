@@ -65,6 +65,8 @@ class Ticket(SQLModel, table=True):
         Index("ix_tickets_status_ack_due", "status", "ack_due_at"),
         Index("ix_tickets_status_resolve_due", "status", "resolve_due_at"),
         Index("ix_tickets_thread", "thread_channel", "thread_ts"),
+        Index("ix_tickets_status_resolved_at", "status", "resolved_at"),
+        Index("ix_tickets_pending_owner", "pending_owner_id"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -85,6 +87,17 @@ class Ticket(SQLModel, table=True):
     card_channel: str | None = Field(default=None, max_length=32)
     card_ts: str | None = Field(default=None, max_length=32)
     escalation_level: int = Field(default=0)
+    last_escalated_at: datetime | None = _utc_column()
+    bounce_count: int = Field(default=0)
+    # A hand-off waiting for the new owner to accept; until then ``owner_id`` stays accountable.
+    pending_owner_id: str | None = Field(default=None, max_length=32)
+    pending_department_key: str | None = Field(default=None, max_length=10)
+    pending_reason: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+    pending_by_id: str | None = Field(default=None, max_length=32)
+    pending_at: datetime | None = _utc_column()
+    customer_name: str | None = Field(default=None, max_length=200)
+    lifecycle_stage: str | None = Field(default=None, max_length=16)
+    is_complaint: bool = Field(default=False)
     created_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
     updated_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
     acknowledged_at: datetime | None = _utc_column()

@@ -117,3 +117,70 @@ async def overdue(
         statement = statement.where(col(Ticket.department_key).in_(list(department_keys)))
     statement = statement.order_by(col(Ticket.created_at)).limit(limit)
     return (await session.exec(statement)).all()
+
+
+async def requested_by(
+    session: AsyncSession, user_id: str, statuses: Iterable[str], limit: int = 20
+) -> Sequence[Ticket]:
+    statement = (
+        select(Ticket)
+        .where(col(Ticket.requester_id) == user_id, col(Ticket.status).in_(list(statuses)))
+        .order_by(col(Ticket.created_at).desc())
+        .limit(limit)
+    )
+    return (await session.exec(statement)).all()
+
+
+async def offered_to(session: AsyncSession, user_id: str, limit: int = 20) -> Sequence[Ticket]:
+    """Tickets someone asked ``user_id`` to take over, still waiting for an answer."""
+    statement = (
+        select(Ticket).where(col(Ticket.pending_owner_id) == user_id).order_by(col(Ticket.pending_at)).limit(limit)
+    )
+    return (await session.exec(statement)).all()
+
+
+async def needing_attention(
+    session: AsyncSession,
+    department_keys: Iterable[str],
+    now: datetime,
+    *,
+    unacknowledged: Iterable[str],
+    unresolved: Iterable[str],
+    limit: int = 20,
+) -> Sequence[Ticket]:
+    """A department's tickets nobody has acknowledged yet, or that are overdue."""
+    condition = or_(
+        col(Ticket.status).in_(list(unacknowledged)),
+        and_(col(Ticket.status).in_(list(unresolved)), col(Ticket.resolve_due_at) <= now),
+    )
+    statement = (
+        select(Ticket)
+        .where(col(Ticket.department_key).in_(list(department_keys)), condition)
+        .order_by(col(Ticket.created_at))
+        .limit(limit)
+    )
+    return (await session.exec(statement)).all()
+
+
+async def resolved_before(session: AsyncSession, moment: datetime, limit: int = 100) -> Sequence[Ticket]:
+    """Resolved tickets quiet since ``moment``, locked for this transaction (other replicas skip them)."""
+    statement = (
+        select(Ticket)
+        .where(col(Ticket.status) == "resolved", col(Ticket.resolved_at) <= moment)
+        .order_by(col(Ticket.resolved_at))
+        .limit(limit)
+        .with_for_update(skip_locked=True)
+    )
+    return (await session.exec(statement)).all()
+
+
+async def departments_passed(session: AsyncSession, ticket: Ticket) -> list[str]:
+    """Every department the ticket has belonged to, in order, each once."""
+    assert ticket.id is not None
+    statement = (
+        select(TicketEvent.to_value)
+        .where(col(TicketEvent.ticket_id) == ticket.id, col(TicketEvent.action) == "department_changed")
+        .order_by(col(TicketEvent.id))
+    )
+    path = [ticket.key.rsplit("-", 1)[0], *[str(v) for v in (await session.exec(statement)).all() if v]]
+    return list(dict.fromkeys(path))

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from config.loader import EXAMPLE_PATH
+from storage.migrate import head_revision
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -87,9 +88,10 @@ def test_socket_mode_needs_no_signing_secret(tmp_path: Path) -> None:
 def test_migrate_then_export(tmp_path: Path) -> None:
     env = {"DATABASE_URL": f"sqlite:///{tmp_path / 'c.db'}"}
     first = crossdesk("migrate", env=env, cwd=tmp_path)
-    assert first.returncode == 0 and "migrated from empty to 0001" in first.stdout
+    head = head_revision()
+    assert first.returncode == 0 and f"migrated from empty to {head}" in first.stdout
     again = crossdesk("migrate", env=env, cwd=tmp_path)
-    assert again.returncode == 0 and "up to date (revision 0001)" in again.stdout
+    assert again.returncode == 0 and f"up to date (revision {head})" in again.stdout
     exported = crossdesk("export", "--format", "json", env=env, cwd=tmp_path)
     assert exported.returncode == 0 and json.loads(exported.stdout) == []
     csv_file = tmp_path / "tickets.csv"

@@ -8,7 +8,7 @@ from bot.commands import ParsedCommand, Subcommand, parse_ticket_command
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
-        ("", ParsedCommand(Subcommand.HELP)),
+        ("", ParsedCommand(Subcommand.OPEN)),  # no text: the new-ticket form
         ("help", ParsedCommand(Subcommand.HELP)),
         ("Customer cannot log in", ParsedCommand(Subcommand.OPEN, text="Customer cannot log in")),
         (
@@ -24,19 +24,24 @@ from bot.commands import ParsedCommand, Subcommand, parse_ticket_command
         ("show twelve", ParsedCommand(Subcommand.SHOW, text="twelve", usage_key="error.bad_key")),
         ("ack SUP-3", ParsedCommand(Subcommand.ACK, key="SUP-3")),
         ("assign SUP-3 <@U0BOB|bob>", ParsedCommand(Subcommand.ASSIGN, key="SUP-3", user_id="U0BOB")),
+        (
+            "assign SUP-3 <@U0BOB|bob> knows billing",
+            ParsedCommand(Subcommand.ASSIGN, key="SUP-3", user_id="U0BOB", text="knows billing"),
+        ),
         ("assign SUP-3 U0BOB", ParsedCommand(Subcommand.ASSIGN, key="SUP-3", user_id="U0BOB")),
         ("assign SUP-3 @bob", ParsedCommand(Subcommand.ASSIGN, key="SUP-3", usage_key="usage.assign")),
         ("assign SUP-3 <#C0INTAKE|intake>", ParsedCommand(Subcommand.ASSIGN, key="SUP-3", usage_key="usage.assign")),
         ("close SUP-3 refunded in full", ParsedCommand(Subcommand.CLOSE, key="SUP-3", text="refunded in full")),
         ("close SUP-3", ParsedCommand(Subcommand.CLOSE, key="SUP-3")),
         ("reopen ENG-9", ParsedCommand(Subcommand.REOPEN, key="ENG-9")),
+        ("reopen ENG-9 still broken", ParsedCommand(Subcommand.REOPEN, key="ENG-9", text="still broken")),
         (
             "escalate SUP-3 customer threatens to leave",
             ParsedCommand(Subcommand.ESCALATE, key="SUP-3", text="customer threatens to leave"),
         ),
         ("shwo SUP-3", ParsedCommand(Subcommand.HELP, text="shwo", usage_key="error.unknown_subcommand")),
         ("lst", ParsedCommand(Subcommand.HELP, text="lst", usage_key="error.unknown_subcommand")),
-        ("urgent", ParsedCommand(Subcommand.OPEN, priority="urgent", usage_key="error.empty_text")),
+        ("urgent", ParsedCommand(Subcommand.OPEN, priority="urgent")),  # the form, with the priority chosen
     ],
 )
 def test_parse(text: str, expected: ParsedCommand) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from bot.ids import ActionId
+from bot.ids import ActionId, BlockId, CallbackId
 from tests.support import slack_requests
 from tests.support.harness import Harness
 
@@ -100,12 +100,28 @@ async def test_button_click_by_someone_not_allowed_is_refused_ephemerally(bot: H
     assert bot.fake.calls_to("chat.update") == []
 
 
-async def test_resolve_button_is_the_close_subcommand(bot: Harness) -> None:
+async def test_resolve_button_asks_for_a_note_then_the_requester_confirms(bot: Harness) -> None:
     await bot.intake_message("refund please")
     await bot.drain()
     assert (await bot.click(ActionId.RESOLVE, "SUP-1", "U0ALICE")).status_code == 200
+    form = bot.opened_view()
+    assert form["callback_id"] == CallbackId.RESOLVE
+    blank = await bot.submit(form, "U0ALICE", {BlockId.FORM_NOTE: "  "})
+    assert blank.status_code == 200 and blank.json()["response_action"] == "errors"
+    assert list(blank.json()["errors"]) == [BlockId.FORM_NOTE.value]
+    assert (await bot.ticket("SUP-1")).status == "open"
+    assert (await bot.submit(form, "U0ALICE", {BlockId.FORM_NOTE: "Refunded in full"})).status_code == 200
     ticket = await bot.ticket("SUP-1")
     assert ticket.status == "resolved"
     await bot.drain()
     card = bot.fake.message("C0INTAKE", ticket.card_ts or "")
     assert card is not None and not [b for b in card.blocks or [] if b.get("type") == "actions"]
+    assert (await bot.click_in_dm(ActionId.CONFIRM, "SUP-1", "U0ERIN")).status_code == 200
+    assert (await bot.ticket("SUP-1")).status == "closed"
+    await bot.drain()
+    [prompt] = [
+        m
+        for m in bot.fake.messages_in(bot.fake.dm_channel_for("U0ERIN"))
+        if "Refunded in full" in m.text or "is closed" in m.text
+    ]
+    assert "Confirm" not in json.dumps(prompt.blocks)  # answered prompts lose their buttons

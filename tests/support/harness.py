@@ -90,6 +90,38 @@ class Harness:
         )
         return await self.post(body, "application/x-www-form-urlencoded")
 
+    async def click_in_dm(self, action_id: str, key: str, user: str) -> httpx.Response:
+        """Click a button on the newest bot DM to ``user`` that carries ``action_id`` for ``key``."""
+        channel = self.fake.dm_channel_for(user)
+        for message in reversed(self.fake.messages_in(channel)):
+            if message.blocks and action_id in json.dumps(message.blocks) and key in json.dumps(message.blocks):
+                body = slack_requests.block_actions_body(
+                    action_id=action_id,
+                    value=key,
+                    user=user,
+                    channel=channel,
+                    message_ts=message.ts,
+                    blocks=message.blocks,
+                )
+                return await self.post(body, "application/x-www-form-urlencoded")
+        raise AssertionError(f"no DM to {user} with {action_id} for {key}")
+
+    async def click_on_home(self, action_id: str, key: str, user: str) -> httpx.Response:
+        body = slack_requests.home_block_actions_body(action_id=action_id, value=key, user=user)
+        return await self.post(body, "application/x-www-form-urlencoded")
+
+    def opened_view(self) -> dict[str, Any]:
+        """The form the bot opened last, as the fake Slack holds it now (after any ``views.update``)."""
+        calls = [c for c in self.fake.calls_to("views.open") if c.ok]
+        assert calls, "the bot opened no form"
+        view_id = calls[-1].response["view"]["id"]
+        view: dict[str, Any] = self.fake.views[view_id]
+        return view
+
+    async def submit(self, view: dict[str, Any], user: str, answers: dict[str, Any]) -> httpx.Response:
+        body = slack_requests.view_submission_body(view=view, user=user, answers=answers)
+        return await self.post(body, "application/x-www-form-urlencoded")
+
     async def intake_message(
         self, text: str, user: str = "U0ERIN", channel: str = "C0INTAKE"
     ) -> tuple[str, httpx.Response]:

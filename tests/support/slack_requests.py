@@ -167,3 +167,123 @@ def block_actions_body(
         }
     ]
     return urlencode({"payload": json.dumps(payload)})
+
+
+def _state_element(element: dict[str, Any], answer: Any) -> dict[str, Any]:
+    """What Slack puts in ``view.state.values`` for one input, given what the person entered."""
+    kind = element["type"]
+    if kind == "plain_text_input":
+        return {"type": kind, "value": answer}
+    if kind == "static_select":
+        option = next((o for o in element["options"] if o["value"] == answer), None)
+        return {"type": kind, "selected_option": option}
+    if kind == "users_select":
+        return {"type": kind, "selected_user": answer}
+    if kind == "checkboxes":
+        chosen = [o for o in element["options"] if o["value"] in (answer or [])]
+        return {"type": kind, "selected_options": chosen}
+    raise ValueError(f"no state shape for {kind}")
+
+
+def view_state(view: dict[str, Any], answers: dict[str, Any]) -> dict[str, Any]:
+    """``state.values`` for ``view`` with ``answers`` ({block_id: value}); unanswered inputs keep their initial value."""
+    values: dict[str, Any] = {}
+    for block in view.get("blocks", []):
+        if block.get("type") != "input":
+            continue
+        element = block["element"]
+        if block["block_id"] in answers:
+            answer = answers[block["block_id"]]
+        elif "initial_option" in element:
+            answer = element["initial_option"]["value"]
+        elif "initial_options" in element:
+            answer = [o["value"] for o in element["initial_options"]]
+        else:
+            answer = element.get("initial_value")
+        values[block["block_id"]] = {element["action_id"]: _state_element(element, answer)}
+    return {"values": values}
+
+
+def view_submission_body(*, view: dict[str, Any], user: str, answers: dict[str, Any]) -> str:
+    """A form submission as Slack posts it: ``payload=<json>`` with the view and its state."""
+    payload = copy.deepcopy(load("view_submission.json"))
+    payload["team"] = {"id": TEAM_ID, "domain": "crossdesk"}
+    payload["user"] = {"id": user, "username": user.lower(), "name": user.lower(), "team_id": TEAM_ID}
+    submitted = copy.deepcopy(view)
+    submitted["state"] = view_state(view, answers)
+    payload["view"] = submitted
+    return urlencode({"payload": json.dumps(payload)})
+
+
+def view_block_actions_body(*, view: dict[str, Any], action_id: str, block_id: str, value: str, user: str) -> str:
+    """A select changed inside an open form (``dispatch_action``): ``block_actions`` with a view container."""
+    payload = copy.deepcopy(load("block_actions.json"))
+    payload["user"] = {"id": user, "username": user.lower(), "name": user.lower(), "team_id": TEAM_ID}
+    payload["team"] = {"id": TEAM_ID, "domain": "crossdesk"}
+    payload["container"] = {"type": "view", "view_id": view["id"]}
+    payload.pop("channel", None)
+    payload.pop("message", None)
+    submitted = copy.deepcopy(view)
+    submitted["state"] = view_state(view, {block_id: value})
+    payload["view"] = submitted
+    block = next(b for b in view["blocks"] if b.get("block_id") == block_id)
+    option = next(o for o in block["element"]["options"] if o["value"] == value)
+    payload["actions"] = [
+        {
+            "action_id": action_id,
+            "block_id": block_id,
+            "type": "static_select",
+            "selected_option": option,
+            "action_ts": next_ts(),
+        }
+    ]
+    return urlencode({"payload": json.dumps(payload)})
+
+
+def home_block_actions_body(*, action_id: str, value: str, user: str, view_id: str = "VHOME") -> str:
+    """A button clicked on App Home: the container is the home view, there is no channel."""
+    payload = copy.deepcopy(load("block_actions.json"))
+    payload["user"] = {"id": user, "username": user.lower(), "name": user.lower(), "team_id": TEAM_ID}
+    payload["team"] = {"id": TEAM_ID, "domain": "crossdesk"}
+    payload["container"] = {"type": "view", "view_id": view_id}
+    payload.pop("channel", None)
+    payload.pop("message", None)
+    payload["view"] = {
+        "id": view_id,
+        "type": "home",
+        "blocks": [],
+        "private_metadata": "",
+        "callback_id": "",
+        "state": {"values": {}},
+        "hash": "1.home",
+    }
+    payload["actions"] = [
+        {
+            "action_id": action_id,
+            "block_id": f"home.{value}",
+            "value": value,
+            "type": "button",
+            "text": {"type": "plain_text", "text": action_id},
+            "action_ts": next_ts(),
+        }
+    ]
+    return urlencode({"payload": json.dumps(payload)})
+
+
+def message_action_body(*, callback_id: str, channel: str, user: str, message: dict[str, Any]) -> str:
+    """A message shortcut as Slack posts it (``message_action``)."""
+    payload = copy.deepcopy(load("message_action.json"))
+    payload["team"] = {"id": TEAM_ID, "domain": "crossdesk"}
+    payload["user"] = {"id": user, "name": user.lower()}
+    payload["channel"] = {"id": channel, "name": channel.lower()}
+    payload["callback_id"] = callback_id
+    payload["trigger_id"] = f"{next(_event_counter)}.{next(_event_counter)}.trigger"
+    payload["message_ts"] = message["ts"]
+    payload["message"] = {**payload["message"], **message}
+    return urlencode({"payload": json.dumps(payload)})
+
+
+def app_home_opened_event(*, user: str, tab: str = "home") -> dict[str, Any]:
+    return _envelope(
+        "event_app_home_opened.json", {"user": user, "tab": tab, "channel": f"D{user[1:]}", "event_ts": next_ts()}, None
+    )

@@ -1,0 +1,93 @@
+"""App Home: a person's queue — tickets they own, were offered, asked for, and their department's
+unacknowledged or overdue ones — with the same buttons as the card."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+from bot.cards import Block, card_buttons, handoff_blocks
+from storage.models import Ticket
+
+if TYPE_CHECKING:
+    from bot.ticket_messages import TicketMessenger
+
+MAX_BLOCKS = 100  # Slack's limit for a Home tab view
+PER_SECTION = 12
+
+
+@dataclass(frozen=True)
+class HomeQueue:
+    owned: Sequence[Ticket]
+    requested: Sequence[Ticket]
+    offered: Sequence[Ticket]
+    department: Sequence[Ticket]
+
+
+def _line(ticket: Ticket, messages: TicketMessenger, now: datetime) -> str:
+    t = messages.t
+    overdue = ""
+    due = ticket.ack_due_at if ticket.status == "open" else ticket.resolve_due_at
+    if due is not None and due <= now:
+        overdue = t("command.list.overdue_mark")
+    return t(
+        "home.line",
+        key=ticket.key,
+        title=ticket.title,
+        owner=ticket.owner_id,
+        status=t(f"status.{ticket.status}"),
+        priority=t(f"priority.{ticket.priority}"),
+        due=messages.date(due),
+        overdue=overdue,
+    )
+
+
+def _with_buttons(ticket: Ticket, messages: TicketMessenger, now: datetime) -> list[Block]:
+    blocks: list[Block] = [{"type": "section", "text": {"type": "mrkdwn", "text": _line(ticket, messages, now)}}]
+    buttons = card_buttons(messages.card_data(ticket), messages.translator)
+    if buttons:
+        blocks.append({"type": "actions", "block_id": f"home.{ticket.key}", "elements": buttons})
+    return blocks
+
+
+def home_view(queue: HomeQueue, user_id: str, messages: TicketMessenger, now: datetime) -> dict[str, Any]:
+    t = messages.t
+    blocks: list[Block] = [{"type": "header", "text": {"type": "plain_text", "text": t("home.title")}}]
+
+    def section(title_key: str, tickets: Sequence[Ticket], render: Any, empty_key: str) -> None:
+        blocks.append({"type": "section", "text": {"type": "mrkdwn", "text": f"*{t(title_key)}*"}})
+        if not tickets:
+            blocks.append({"type": "context", "elements": [{"type": "mrkdwn", "text": t(empty_key)}]})
+        for ticket in list(tickets)[:PER_SECTION]:
+            blocks.extend(render(ticket))
+        blocks.append({"type": "divider"})
+
+    def offered(ticket: Ticket) -> list[Block]:
+        text = t(
+            "home.offered_line",
+            key=ticket.key,
+            title=ticket.title,
+            actor=ticket.pending_by_id or ticket.owner_id,
+            reason=f" — {ticket.pending_reason}" if ticket.pending_reason else "",
+        )
+        rendered = handoff_blocks(ticket.key, text, messages.translator)
+        rendered[1] = {**rendered[1], "block_id": f"home.offer.{ticket.key}"}
+        return rendered
+
+    def requested(ticket: Ticket) -> list[Block]:
+        return [{"type": "context", "elements": [{"type": "mrkdwn", "text": _line(ticket, messages, now)}]}]
+
+    if queue.offered:
+        section("home.offered", queue.offered, offered, "home.empty")
+    section("home.owned", queue.owned, lambda ticket: _with_buttons(ticket, messages, now), "home.owned_empty")
+    others = [ticket for ticket in queue.department if ticket.owner_id != user_id]
+    section("home.department", others, lambda ticket: _with_buttons(ticket, messages, now), "home.department_empty")
+    section("home.requested", queue.requested, requested, "home.requested_empty")
+    if len(blocks) > MAX_BLOCKS:
+        blocks = [
+            *blocks[: MAX_BLOCKS - 1],
+            {"type": "context", "elements": [{"type": "mrkdwn", "text": t("home.truncated")}]},
+        ]
+    return {"type": "home", "blocks": blocks}

@@ -1,0 +1,226 @@
+"""The Slack messages a ticket change causes, queued in the outbox inside the change's own transaction.
+
+Services decide *what* happened; this module decides what people see because of it: the card, the
+one-line thread entry (who, what, when), DMs, channel notices, ephemeral notes and App Home.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlmodel import col, select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from bot.cards import Block, CardData, card_message, slack_date
+from bot.i18n import Translator
+from bot.ids import OutboxPurpose
+from config.schema import WorkspaceConfig
+from storage import outbox
+from storage.models import OutboxMessage, Ticket
+
+CARD_LINK = "{card_link}"  # replaced by the notifier with the card's permalink once the card exists
+SYSTEM_ACTOR = "crossdesk"  # the actor of changes nobody made by hand (auto-close)
+
+
+class TicketMessenger:
+    def __init__(self, workspace: WorkspaceConfig, translator: Translator) -> None:
+        self.workspace = workspace
+        self.translator = translator
+
+    def t(self, message_key: str, /, **params: Any) -> str:
+        return self.translator.t(message_key, **params)
+
+    def date(self, moment: datetime | None) -> str:
+        return slack_date(moment, self.workspace.tz, self.translator)
+
+    def who(self, actor_id: str) -> str:
+        """``<@U…>`` for a person, the bot's name for changes it made itself."""
+        return f"<@{actor_id}>" if actor_id[:1] in ("U", "W") else self.t("actor.system")
+
+    def link(self) -> str:
+        return self.t("dm.open_ticket", url=CARD_LINK)
+
+    def department_name(self, key: str) -> str:
+        department = self.workspace.department(key)
+        return department.name if department else key
+
+    def card_data(self, ticket: Ticket) -> CardData:
+        return CardData(
+            key=ticket.key,
+            title=ticket.title,
+            department_name=self.department_name(ticket.department_key),
+            owner_id=ticket.owner_id,
+            requester_id=ticket.requester_id,
+            priority=ticket.priority,
+            status=ticket.status,
+            source=ticket.source,
+            ack_due_at=ticket.ack_due_at,
+            resolve_due_at=ticket.resolve_due_at,
+            pending_owner_id=ticket.pending_owner_id,
+            bounce_count=ticket.bounce_count,
+            escalation_level=ticket.escalation_level,
+        )
+
+    def card_home(self, ticket: Ticket) -> tuple[str, str | None]:
+        """Where the card goes: into the origin message's thread, else the department channel."""
+        if ticket.thread_channel:
+            return ticket.thread_channel, ticket.thread_ts
+        department = self.workspace.department(ticket.department_key)
+        if department is not None and department.channel:
+            return department.channel, None
+        if self.workspace.intake_channels:
+            return self.workspace.intake_channels[0], None
+        return ticket.requester_id, None  # a DM with the requester: there is always somewhere to put it
+
+    async def new_ticket(self, session: AsyncSession, ticket: Ticket, now: datetime) -> None:
+        """The card, the owner's DM and the department's notice for a ticket just opened."""
+        channel, thread_ts = self.card_home(ticket)
+        payload: dict[str, Any] = {
+            "channel": channel,
+            **card_message(self.card_data(ticket), self.translator, self.workspace.tz),
+        }
+        if thread_ts:
+            payload["thread_ts"] = thread_ts
+        card = outbox.enqueue(
+            session,
+            method="chat.postMessage",
+            payload=payload,
+            purpose=OutboxPurpose.CARD,
+            now=now,
+            ticket_id=ticket.id,
+        )
+        await session.flush()  # the card's id is needed by the rows that link to it
+        priority = self.t("priority." + ticket.priority)
+        dm_text = self.t(
+            "dm.new_ticket",
+            key=ticket.key,
+            priority=priority,
+            requester=ticket.requester_id,
+            title=ticket.title,
+            ack_due=self.date(ticket.ack_due_at),
+            link=self.link(),
+        )
+        self._post(session, ticket, now, ticket.owner_id, dm_text, card)
+        department = self.workspace.department(ticket.department_key)
+        if department is not None and department.channel and department.channel != channel:
+            notice = self.t(
+                "department.new_ticket",
+                key=ticket.key,
+                priority=priority,
+                owner=ticket.owner_id,
+                title=ticket.title,
+                link=self.link(),
+            )
+            self._post(session, ticket, now, department.channel, notice, card)
+
+    async def changed(
+        self, session: AsyncSession, ticket: Ticket, now: datetime, note_key: str, actor_id: str, **params: Any
+    ) -> None:
+        """Update the card in place and add a one-line entry (who, what, when) to the ticket's thread."""
+        card_row = await self._card_row(session, ticket)
+        message = card_message(self.card_data(ticket), self.translator, self.workspace.tz)
+        outbox.enqueue(
+            session,
+            method="chat.update",
+            payload=message,
+            purpose=OutboxPurpose.CARD_UPDATE,
+            now=now,
+            ticket_id=ticket.id,
+            depends_on=card_row,
+        )
+        line = self.t(note_key, actor=self.who(actor_id), at=self.date(now), **params)
+        outbox.enqueue(
+            session,
+            method="chat.postMessage",
+            payload={"text": line},
+            purpose=OutboxPurpose.THREAD_NOTE,
+            now=now,
+            ticket_id=ticket.id,
+            depends_on=card_row,
+        )
+
+    async def notify(
+        self,
+        session: AsyncSession,
+        ticket: Ticket,
+        now: datetime,
+        channel: str,
+        text: str,
+        blocks: list[Block] | None = None,
+    ) -> None:
+        """A DM (``channel`` = a user id) or channel post about ``ticket``, sent after its card exists."""
+        self._post(session, ticket, now, channel, text, await self._card_row(session, ticket), blocks)
+
+    def ephemeral(
+        self, session: AsyncSession, now: datetime, channel: str, user_id: str, text: str, ticket_id: int | None = None
+    ) -> None:
+        payload = {"channel": channel, "user": user_id, "text": text}
+        outbox.enqueue(
+            session,
+            method="chat.postEphemeral",
+            payload=payload,
+            purpose=OutboxPurpose.NOTICE,
+            now=now,
+            ticket_id=ticket_id,
+        )
+
+    def direct(self, session: AsyncSession, now: datetime, user_id: str, text: str) -> None:
+        """A DM that is about no ticket in particular (e.g. a refusal when there is no channel to answer in)."""
+        outbox.enqueue(
+            session,
+            method="chat.postMessage",
+            payload={"channel": user_id, "text": text},
+            purpose=OutboxPurpose.NOTICE,
+            now=now,
+        )
+
+    def settle_prompt(self, session: AsyncSession, now: datetime, channel: str, ts: str, outcome: str) -> None:
+        blocks = [{"type": "context", "elements": [{"type": "mrkdwn", "text": f"{outcome} · {self.date(now)}"}]}]
+        outbox.enqueue(
+            session,
+            method="chat.update",
+            payload={"channel": channel, "ts": ts, "text": outcome, "blocks": blocks},
+            purpose=OutboxPurpose.NOTICE,
+            now=now,
+        )
+
+    def publish_home(self, session: AsyncSession, now: datetime, user_id: str, view: dict[str, Any]) -> None:
+        outbox.enqueue(
+            session,
+            method="views.publish",
+            payload={"user_id": user_id, "view": view},
+            purpose=OutboxPurpose.NOTICE,
+            now=now,
+        )
+
+    def _post(
+        self,
+        session: AsyncSession,
+        ticket: Ticket,
+        now: datetime,
+        channel: str,
+        text: str,
+        card_row: OutboxMessage | None,
+        blocks: list[Block] | None = None,
+    ) -> None:
+        payload: dict[str, Any] = {"channel": channel, "text": text}
+        if blocks:
+            payload["blocks"] = blocks
+        outbox.enqueue(
+            session,
+            method="chat.postMessage",
+            payload=payload,
+            purpose=OutboxPurpose.NOTICE,
+            now=now,
+            ticket_id=ticket.id,
+            depends_on=card_row,
+        )
+
+    async def _card_row(self, session: AsyncSession, ticket: Ticket) -> OutboxMessage | None:
+        statement = (
+            select(OutboxMessage)
+            .where(col(OutboxMessage.ticket_id) == ticket.id, col(OutboxMessage.purpose) == OutboxPurpose.CARD.value)
+            .order_by(col(OutboxMessage.id))
+        )
+        return (await session.exec(statement)).first()

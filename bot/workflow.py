@@ -1,0 +1,559 @@
+"""Changes to an existing ticket: acknowledge, hand off (with acceptance), escalate, resolve, confirm,
+close, reopen, and the auto-close of quiet resolved tickets.
+
+Buttons, subcommands, modals and reactions all end here, so each action has one behaviour. Every
+method is one transaction: permission check, state move, audit event, and the card update, thread line
+and notifications in the outbox.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from datetime import datetime
+
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from bot import permissions
+from bot.cards import handoff_blocks, resolution_blocks
+from bot.clock import Clock
+from bot.errors import BadRequest, TicketNotFound
+from bot.permissions import Action, TicketParties
+from bot.sla import due_times
+from bot.states import ACTIVE_STATUSES, Status, check_move
+from bot.text import neutralise_broadcasts
+from bot.ticket_messages import SYSTEM_ACTOR, TicketMessenger
+from config.schema import PRIORITIES, WorkspaceConfig
+from storage import events
+from storage import tickets as ticket_rows
+from storage.database import Database
+from storage.models import Ticket
+
+log = logging.getLogger(__name__)
+
+
+def raised(priority: str) -> str:
+    """One level more urgent; urgent stays urgent."""
+    index = [str(p) for p in PRIORITIES].index(priority)
+    return PRIORITIES[max(index - 1, 0)]
+
+
+def _clean(text: str | None) -> str | None:
+    """A reason or note as people typed it, without broadcasts; ``None`` when blank."""
+    if text is None or not text.strip():
+        return None
+    return neutralise_broadcasts(text.strip())[:2000]
+
+
+class WorkflowService:
+    def __init__(
+        self,
+        db: Database,
+        workspace: WorkspaceConfig,
+        clock: Clock,
+        messages: TicketMessenger,
+        on_outbox: Callable[[], None] | None = None,
+    ) -> None:
+        self.db = db
+        self.workspace = workspace
+        self.clock = clock
+        self.messages = messages
+        self._on_outbox = on_outbox or (lambda: None)
+
+    def set_outbox_listener(self, listener: Callable[[], None]) -> None:
+        self._on_outbox = listener
+
+    # ------------------------------------------------------------------ permission checks without changes
+
+    async def check(self, key: str, actor_id: str, action: Action) -> Ticket:
+        """Refuse early (before a form opens) when ``actor_id`` may not do ``action``; changes nothing."""
+        async with self.db.transaction() as session:
+            ticket = await self._load(session, key, for_update=False)
+        permissions.require(actor_id, action, self._parties(ticket), self.workspace)
+        if action != Action.REOPEN and Status(ticket.status) not in ACTIVE_STATUSES:
+            raise BadRequest("error.not_active", key=ticket.key, status=ticket.status)
+        return ticket
+
+    async def check_handoff_answer(self, key: str, actor_id: str) -> Ticket:
+        async with self.db.transaction() as session:
+            ticket = await self._load(session, key, for_update=False)
+        if ticket.pending_owner_id is None:
+            raise BadRequest("error.no_pending_handoff", key=ticket.key)
+        permissions.require(actor_id, Action.ANSWER_HANDOFF, self._parties(ticket), self.workspace)
+        return ticket
+
+    # ------------------------------------------------------------------ acknowledge
+
+    async def acknowledge(self, key: str, actor_id: str) -> Ticket:
+        async with self.db.transaction() as session:
+            ticket = await self._load(session, key)
+            permissions.require(actor_id, Action.ACKNOWLEDGE, self._parties(ticket), self.workspace)
+            now = self.clock.now()
+            self._acknowledge(ticket, now)
+            await ticket_rows.add_event(
+                session,
+                ticket,
+                actor_id=actor_id,
+                action="acknowledged",
+                at=now,
+                from_value=Status.OPEN.value,
+                to_value=Status.ACKNOWLEDGED.value,
+            )
+            session.add(ticket)
+            await self.messages.changed(session, ticket, now, "thread.acknowledged", actor_id)
+        self._on_outbox()
+        return ticket
+
+    # ------------------------------------------------------------------ hand-offs
+
+    async def request_handoff(
+        self, key: str, actor_id: str, new_owner_id: str, department_key: str | None = None, reason: str | None = None
+    ) -> Ticket:
+        """Offer the ticket to ``new_owner_id``; the current owner stays accountable until they accept.
+
+        When the person taking it over is the one asking (a lead taking a ticket), it is accepted at once.
+        """
+        async with self.db.transaction() as session:
+            ticket = await self._load(session, key)
+            permissions.require(actor_id, Action.ASSIGN, self._parties(ticket), self.workspace)
+            self._require_active(ticket)
+            department = self._department_for(new_owner_id, department_key, ticket.department_key)
+            if new_owner_id == ticket.owner_id and department == ticket.department_key:
+                raise BadRequest("error.handoff_same_owner", key=ticket.key, owner=new_owner_id)
+            now = self.clock.now()
+            note = _clean(reason)
+            ticket.pending_owner_id, ticket.pending_department_key = new_owner_id, department
+            ticket.pending_reason, ticket.pending_by_id, ticket.pending_at = note, actor_id, now
+            await ticket_rows.add_event(
+                session,
+                ticket,
+                actor_id=actor_id,
+                action="handoff_requested",
+                at=now,
+                from_value=ticket.owner_id,
+                to_value=new_owner_id,
+                note=note,
+            )
+            if new_owner_id == actor_id:
+                await self._accept(session, ticket, actor_id, now)
+            else:
+                ticket.updated_at = now
+                session.add(ticket)
+                reason_text = f" — {note}" if note else ""
+                await self.messages.changed(
+                    session, ticket, now, "thread.handoff_requested", actor_id, owner=new_owner_id, reason=reason_text
+                )
+                text = self.messages.t(
+                    "dm.handoff_offer",
+                    actor=actor_id,
+                    key=ticket.key,
+                    title=ticket.title,
+                    department=self.messages.department_name(department),
+                    reason=reason_text,
+                    link=self.messages.link(),
+                )
+                await self.messages.notify(
+                    session, ticket, now, new_owner_id, text, handoff_blocks(ticket.key, text, self.messages.translator)
+                )
+        self._on_outbox()
+        return ticket
+
+    async def accept_handoff(self, key: str, actor_id: str) -> Ticket:
+        async with self.db.transaction() as session:
+            ticket = await self._load(session, key)
+            if ticket.pending_owner_id is None:
+                raise BadRequest("error.no_pending_handoff", key=ticket.key)
+            permissions.require(actor_id, Action.ANSWER_HANDOFF, self._parties(ticket), self.workspace)
+            await self._accept(session, ticket, actor_id, self.clock.now())
+        self._on_outbox()
+        return ticket
+
+    async def _accept(self, session: AsyncSession, ticket: Ticket, actor_id: str, now: datetime) -> None:
+        assert ticket.pending_owner_id is not None and ticket.pending_department_key is not None
+        previous_owner, previous_department = ticket.owner_id, ticket.department_key
+        ticket.owner_id, ticket.department_key = ticket.pending_owner_id, ticket.pending_department_key
+        asked_by = ticket.pending_by_id
+        self._clear_pending(ticket)
+        ticket.updated_at = now
+        await ticket_rows.add_event(
+            session,
+            ticket,
+            actor_id=actor_id,
+            action="handoff_accepted",
+            at=now,
+            from_value=previous_owner,
+            to_value=ticket.owner_id,
+        )
+        moved = ticket.department_key != previous_department
+        if moved:
+            ticket.bounce_count += 1
+            await ticket_rows.add_event(
+                session,
+                ticket,
+                actor_id=actor_id,
+                action="department_changed",
+                at=now,
+                from_value=previous_department,
+                to_value=ticket.department_key,
+            )
+        if Status(ticket.status) == Status.OPEN:
+            # Taking a ticket over is acknowledging it: the new owner has seen it and said yes.
+            self._acknowledge(ticket, now)
+            await ticket_rows.add_event(
+                session,
+                ticket,
+                actor_id=actor_id,
+                action="acknowledged",
+                at=now,
+                from_value=Status.OPEN.value,
+                to_value=Status.ACKNOWLEDGED.value,
+            )
+        session.add(ticket)
+        await self.messages.changed(
+            session, ticket, now, "thread.handoff_accepted", actor_id, owner=ticket.owner_id, previous=previous_owner
+        )
+        for person in {previous_owner, asked_by} - {None, actor_id, ticket.owner_id}:
+            assert person is not None
+            text = self.messages.t(
+                "dm.handoff_accepted", owner=ticket.owner_id, key=ticket.key, link=self.messages.link()
+            )
+            await self.messages.notify(session, ticket, now, person, text)
+        if moved and ticket.bounce_count >= self.workspace.bounce_limit:
+            await self._escalate_bounces(session, ticket, now)
+
+    async def _escalate_bounces(self, session: AsyncSession, ticket: Ticket, now: datetime) -> None:
+        """A ticket passed around too often goes to the leads of every department it passed through."""
+        path = await ticket_rows.departments_passed(session, ticket)
+        names = ", ".join(self.messages.department_name(key) for key in path)
+        ticket.escalation_level += 1
+        ticket.last_escalated_at = now
+        session.add(ticket)
+        await ticket_rows.add_event(
+            session,
+            ticket,
+            actor_id=SYSTEM_ACTOR,
+            action="escalated",
+            at=now,
+            note=f"bounced {ticket.bounce_count}x: {' → '.join(path)}",
+        )
+        await self.messages.changed(
+            session, ticket, now, "thread.bounce_escalated", SYSTEM_ACTOR, count=ticket.bounce_count, departments=names
+        )
+        leads = [d.lead for key in path if (d := self.workspace.department(key)) is not None and d.lead]
+        for lead in dict.fromkeys(leads):
+            text = self.messages.t(
+                "dm.bounce_escalated",
+                key=ticket.key,
+                title=ticket.title,
+                count=ticket.bounce_count,
+                departments=names,
+                owner=ticket.owner_id,
+                link=self.messages.link(),
+            )
+            await self.messages.notify(session, ticket, now, lead, text)
+        log.warning("%s bounced %s times (%s); leads pinged", ticket.key, ticket.bounce_count, names)
+
+    async def decline_handoff(self, key: str, actor_id: str, reason: str | None) -> Ticket:
+        note = _clean(reason)
+        if note is None:
+            raise BadRequest("error.reason_required")
+        async with self.db.transaction() as session:
+            ticket = await self._load(session, key)
+            if ticket.pending_owner_id is None:
+                raise BadRequest("error.no_pending_handoff", key=ticket.key)
+            permissions.require(actor_id, Action.ANSWER_HANDOFF, self._parties(ticket), self.workspace)
+            now = self.clock.now()
+            offered, asked_by = ticket.pending_owner_id, ticket.pending_by_id
+            self._clear_pending(ticket)
+            ticket.updated_at = now
+            session.add(ticket)
+            await ticket_rows.add_event(
+                session,
+                ticket,
+                actor_id=actor_id,
+                action="handoff_declined",
+                at=now,
+                from_value=ticket.owner_id,
+                to_value=offered,
+                note=note,
+            )
+            await self.messages.changed(
+                session, ticket, now, "thread.handoff_declined", actor_id, owner=offered, reason=note
+            )
+            for person in {ticket.owner_id, asked_by} - {None, actor_id}:
+                assert person is not None
+                text = self.messages.t(
+                    "dm.handoff_declined",
+                    person=offered,
+                    key=ticket.key,
+                    reason=note,
+                    owner=ticket.owner_id,
+                    link=self.messages.link(),
+                )
+                await self.messages.notify(session, ticket, now, person, text)
+        self._on_outbox()
+        return ticket
+
+    # ------------------------------------------------------------------ escalation
+
+    async def escalate(
+        self, key: str, actor_id: str, reason: str | None = None, *, event_id: str | None = None
+    ) -> Ticket:
+        """Raise priority one level, ping the lead and tell the department channel, at most once per cooldown."""
+        async with self.db.transaction() as session:
+            ticket = await self._load(session, key)
+            if event_id and await events.was_processed(session, event_id):
+                return ticket
+            if event_id:
+                events.mark_processed(session, event_id, "reaction_added", self.clock.now())
+            permissions.require(actor_id, Action.ESCALATE, self._parties(ticket), self.workspace)
+            self._require_active(ticket)
+            now = self.clock.now()
+            cooldown = self.workspace.escalation.cooldown
+            if ticket.last_escalated_at is not None and now < ticket.last_escalated_at + cooldown:
+                raise BadRequest(
+                    "error.escalation_cooldown",
+                    key=ticket.key,
+                    again=self.messages.date(ticket.last_escalated_at + cooldown),
+                )
+            note = _clean(reason)
+            previous = ticket.priority
+            ticket.priority = raised(previous)
+            ticket.ack_due_at, ticket.resolve_due_at = due_times(ticket.created_at, ticket.priority, self.workspace)
+            ticket.escalation_level += 1
+            ticket.last_escalated_at = ticket.updated_at = now
+            session.add(ticket)
+            await ticket_rows.add_event(
+                session,
+                ticket,
+                actor_id=actor_id,
+                action="escalated",
+                at=now,
+                from_value=previous,
+                to_value=ticket.priority,
+                note=note,
+            )
+            reason_text = f" — {note}" if note else ""
+            priority = self.messages.t("priority." + ticket.priority)
+            await self.messages.changed(
+                session, ticket, now, "thread.escalated", actor_id, priority=priority, reason=reason_text
+            )
+            department = self.workspace.department(ticket.department_key)
+            text = self.messages.t(
+                "department.escalated",
+                key=ticket.key,
+                title=ticket.title,
+                actor=actor_id,
+                owner=ticket.owner_id,
+                priority=priority,
+                reason=reason_text,
+                link=self.messages.link(),
+            )
+            if department is not None and department.lead and department.lead != actor_id:
+                await self.messages.notify(session, ticket, now, department.lead, text)
+            if department is not None and department.channel:
+                await self.messages.notify(session, ticket, now, department.channel, text)
+        self._on_outbox()
+        return ticket
+
+    # ------------------------------------------------------------------ resolve, confirm, close, reopen
+
+    async def resolve(self, key: str, actor_id: str, note: str | None = None) -> Ticket:
+        async with self.db.transaction() as session:
+            ticket = await self._load(session, key)
+            permissions.require(actor_id, Action.RESOLVE, self._parties(ticket), self.workspace)
+            self._require_active(ticket)
+            await self._resolve(session, ticket, actor_id, _clean(note), self.clock.now())
+        self._on_outbox()
+        return ticket
+
+    async def _resolve(
+        self, session: AsyncSession, ticket: Ticket, actor_id: str, note: str | None, now: datetime
+    ) -> None:
+        status = Status(ticket.status)
+        if status == Status.OPEN:
+            self._acknowledge(ticket, now)
+            await ticket_rows.add_event(
+                session,
+                ticket,
+                actor_id=actor_id,
+                action="acknowledged",
+                at=now,
+                from_value=status.value,
+                to_value=Status.ACKNOWLEDGED.value,
+            )
+            status = Status.ACKNOWLEDGED
+        self._move(ticket, Status.RESOLVED, now)
+        ticket.resolved_at = now
+        self._clear_pending(ticket)
+        session.add(ticket)
+        await ticket_rows.add_event(
+            session,
+            ticket,
+            actor_id=actor_id,
+            action="resolved",
+            at=now,
+            from_value=status.value,
+            to_value=Status.RESOLVED.value,
+            note=note,
+        )
+        suffix = f" — {note}" if note else ""
+        await self.messages.changed(session, ticket, now, "thread.resolved", actor_id, note=suffix)
+        if ticket.requester_id != actor_id:
+            quiet = self.messages.date(now + self.workspace.auto_close_after)
+            text = self.messages.t(
+                "dm.resolved",
+                key=ticket.key,
+                title=ticket.title,
+                actor=actor_id,
+                note=suffix,
+                closes=quiet,
+                link=self.messages.link(),
+            )
+            await self.messages.notify(
+                session,
+                ticket,
+                now,
+                ticket.requester_id,
+                text,
+                resolution_blocks(ticket.key, text, self.messages.translator),
+            )
+
+    async def confirm(self, key: str, actor_id: str) -> Ticket:
+        """The requester agrees the ticket is resolved: it closes."""
+        return await self._close_resolved(key, actor_id, note=None, action="closed")
+
+    async def close(self, key: str, actor_id: str, note: str | None = None) -> Ticket:
+        """``/ticket close``: resolve an active ticket, close a resolved one."""
+        async with self.db.transaction() as session:
+            ticket = await self._load(session, key, for_update=False)
+        if Status(ticket.status) == Status.RESOLVED:
+            return await self._close_resolved(key, actor_id, note=note, action="closed")
+        return await self.resolve(key, actor_id, note)
+
+    async def _close_resolved(self, key: str, actor_id: str, *, note: str | None, action: str) -> Ticket:
+        async with self.db.transaction() as session:
+            ticket = await self._load(session, key)
+            permissions.require(actor_id, Action.CLOSE, self._parties(ticket), self.workspace)
+            now = self.clock.now()
+            await self._close(session, ticket, actor_id, _clean(note), now)
+        self._on_outbox()
+        return ticket
+
+    async def _close(
+        self, session: AsyncSession, ticket: Ticket, actor_id: str, note: str | None, now: datetime
+    ) -> None:
+        previous = ticket.status
+        self._move(ticket, Status.CLOSED, now)
+        ticket.closed_at = now
+        session.add(ticket)
+        await ticket_rows.add_event(
+            session,
+            ticket,
+            actor_id=actor_id,
+            action="closed",
+            at=now,
+            from_value=previous,
+            to_value=Status.CLOSED.value,
+            note=note,
+        )
+        await self.messages.changed(session, ticket, now, "thread.closed", actor_id, note=f" — {note}" if note else "")
+
+    async def reopen(self, key: str, actor_id: str, reason: str | None = None) -> Ticket:
+        async with self.db.transaction() as session:
+            ticket = await self._load(session, key)
+            permissions.require(actor_id, Action.REOPEN, self._parties(ticket), self.workspace)
+            now = self.clock.now()
+            previous = ticket.status
+            self._move(ticket, Status.OPEN, now)
+            ticket.acknowledged_at = ticket.resolved_at = ticket.closed_at = None
+            ticket.ack_due_at, ticket.resolve_due_at = due_times(now, ticket.priority, self.workspace)
+            self._clear_pending(ticket)
+            session.add(ticket)
+            note = _clean(reason)
+            await ticket_rows.add_event(
+                session,
+                ticket,
+                actor_id=actor_id,
+                action="reopened",
+                at=now,
+                from_value=previous,
+                to_value=Status.OPEN.value,
+                note=note,
+            )
+            await self.messages.changed(session, ticket, now, "thread.reopened", actor_id)
+            if ticket.owner_id != actor_id:
+                text = self.messages.t(
+                    "dm.reopened", actor=actor_id, key=ticket.key, title=ticket.title, link=self.messages.link()
+                )
+                await self.messages.notify(session, ticket, now, ticket.owner_id, text)
+        self._on_outbox()
+        return ticket
+
+    async def auto_close(self, now: datetime | None = None) -> list[str]:
+        """Close resolved tickets that stayed quiet for ``auto_close_after``; returns their keys.
+
+        Rows are locked with SKIP LOCKED, so replicas running this at the same moment share the work.
+        """
+        now = now or self.clock.now()
+        cutoff = now - self.workspace.auto_close_after
+        closed: list[str] = []
+        async with self.db.transaction() as session:
+            for ticket in await ticket_rows.resolved_before(session, cutoff):
+                await self._close(session, ticket, SYSTEM_ACTOR, None, now)
+                closed.append(ticket.key)
+        if closed:
+            self._on_outbox()
+            log.info("auto-closed %s", ", ".join(closed))
+        return closed
+
+    # ------------------------------------------------------------------ helpers
+
+    async def _load(self, session: AsyncSession, key: str, *, for_update: bool = True) -> Ticket:
+        ticket = await ticket_rows.by_key(session, key, for_update=for_update)
+        if ticket is None:
+            raise TicketNotFound(key=key.upper())
+        return ticket
+
+    @staticmethod
+    def _parties(ticket: Ticket) -> TicketParties:
+        return TicketParties(
+            ticket.key, ticket.department_key, ticket.owner_id, ticket.requester_id, ticket.pending_owner_id
+        )
+
+    @staticmethod
+    def _move(ticket: Ticket, target: Status, now: datetime) -> None:
+        ticket.status = check_move(ticket.status, target, key=ticket.key).value
+        ticket.updated_at = now
+
+    def _acknowledge(self, ticket: Ticket, now: datetime) -> None:
+        self._move(ticket, Status.ACKNOWLEDGED, now)
+        ticket.acknowledged_at = now
+
+    @staticmethod
+    def _clear_pending(ticket: Ticket) -> None:
+        ticket.pending_owner_id = ticket.pending_department_key = ticket.pending_reason = None
+        ticket.pending_by_id = None
+        ticket.pending_at = None
+
+    @staticmethod
+    def _require_active(ticket: Ticket) -> None:
+        if Status(ticket.status) not in ACTIVE_STATUSES:
+            raise BadRequest("error.not_active", key=ticket.key, status=ticket.status)
+
+    def _department_for(self, user_id: str, wanted: str | None, current: str) -> str:
+        """The department a new owner would own the ticket for; they must be one of its people."""
+        if wanted is not None:
+            department = self.workspace.department(wanted)
+            if department is None:
+                raise BadRequest("error.unknown_department", department=wanted)
+            if user_id not in department.members:
+                raise BadRequest("error.handoff_not_member", owner=user_id, department=department.name)
+            return department.key
+        current_department = self.workspace.department(current)
+        if current_department is not None and user_id in current_department.members:
+            return current
+        for department in self.workspace.departments:
+            if user_id in department.members:
+                return department.key
+        raise BadRequest("error.handoff_no_department", owner=user_id)

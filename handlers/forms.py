@@ -1,0 +1,41 @@
+"""Opening our forms (modals). Slack needs the ``views.open`` within three seconds of the click, so it
+is made here, directly, before the request is answered — never inside a database transaction."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from slack_sdk.web.async_client import AsyncWebClient
+
+from bot.routing import route
+from bot.services import Services
+from bot.views import View, new_ticket_modal
+
+
+async def open_form(client: AsyncWebClient, trigger_id: str, view: View) -> None:
+    await client.views_open(trigger_id=trigger_id, view=view)
+
+
+async def new_ticket_form(
+    services: Services,
+    *,
+    title: str = "",
+    description: str = "",
+    metadata: dict[str, Any] | None = None,
+    department_key: str | None = None,
+    initial: dict[str, Any] | None = None,
+) -> View:
+    """The new-ticket form, with the routed department preselected and who would get the ticket shown."""
+    workspace = services.workspace
+    department = department_key or route(f"{title}\n{description}", workspace)
+    next_owner = await services.tickets.next_owner(department)
+    return new_ticket_modal(
+        services.tickets.translator,
+        workspace,
+        department_key=department,
+        next_owner=next_owner,
+        title=title,
+        description=description,
+        metadata=metadata,
+        initial=initial,
+    )

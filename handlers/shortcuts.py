@@ -1,0 +1,52 @@
+"""The "Create ticket" message shortcut: the new-ticket form, filled from the message and linking to it."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from slack_bolt.async_app import AsyncApp
+from slack_bolt.context.ack.async_ack import AsyncAck
+from slack_bolt.context.async_context import AsyncBoltContext
+from slack_sdk.web.async_client import AsyncWebClient
+
+from bot.ids import CallbackId
+from bot.routing import title_from_text
+from bot.text import message_link, to_plain
+from handlers.forms import new_ticket_form, open_form
+from handlers.payloads import mapping, optional_text, services_of, text
+
+
+async def on_create_from_message(
+    ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient, context: AsyncBoltContext
+) -> None:
+    services = services_of(context)
+    message = mapping(body.get("message"), "message")
+    channel = text(mapping(body.get("channel"), "channel"), "id")
+    ts = text(message, "ts")
+    user = text(mapping(body.get("user"), "user"), "id")
+    existing = await services.tickets.find_by_message(channel, ts)
+    if existing is not None:
+        await services.tickets.tell_text(user, channel, services.replies.t("command.exists", key=existing.key))
+        await ack()
+        return
+    message_text = text(message, "text", required=False)
+    thread_ts = optional_text(message, "thread_ts")
+    link = message_link(services.identity.url, channel, ts, thread_ts) if services.identity.url else ""
+    description = "\n\n".join(part for part in (message_text.strip(), link) if part)
+    view = await new_ticket_form(
+        services,
+        title=title_from_text(to_plain(message_text)),
+        description=description,
+        metadata={
+            "channel": channel,
+            "origin_channel": channel,
+            "origin_ts": ts,
+            "origin_thread_ts": thread_ts if thread_ts and thread_ts != ts else None,
+        },
+    )
+    await open_form(client, text(body, "trigger_id"), view)
+    await ack()
+
+
+def register(app: AsyncApp) -> None:
+    app.shortcut(CallbackId.CREATE_FROM_MESSAGE.value)(on_create_from_message)

@@ -1,0 +1,166 @@
+"""Form submissions (``view_submission``): new ticket, hand-off, decline, resolve, escalate.
+
+A missing or blank required field comes back as Slack's inline field error; a refusal (not allowed, wrong
+state) replaces the form with a notice saying why — both through the answer to this request.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from slack_bolt.async_app import AsyncApp
+from slack_bolt.context.ack.async_ack import AsyncAck
+from slack_bolt.context.async_context import AsyncBoltContext
+
+from bot.errors import BadRequest
+from bot.ids import BlockId, CallbackId
+from bot.services import Services
+from bot.tickets import Source, TicketRequest
+from handlers.payloads import form_values, mapping, metadata, services_of, text
+
+# Refusals that are about one field of the form are shown next to that field.
+_FIELD_OF_ERROR = {
+    "error.handoff_not_member": BlockId.FORM_PERSON,
+    "error.handoff_no_department": BlockId.FORM_PERSON,
+    "error.handoff_same_owner": BlockId.FORM_PERSON,
+    "error.reason_required": BlockId.FORM_REASON,
+}
+
+
+def _user(body: dict[str, Any]) -> str:
+    return text(mapping(body.get("user"), "user"), "id")
+
+
+def _blank(value: Any) -> bool:
+    return not isinstance(value, str) or not value.strip()
+
+
+async def _field_errors(ack: AsyncAck, errors: dict[BlockId, str]) -> None:
+    await ack(response_action="errors", errors={block.value: message for block, message in errors.items()})
+
+
+async def on_new_ticket(ack: AsyncAck, body: dict[str, Any], view: dict[str, Any], context: AsyncBoltContext) -> None:
+    services = services_of(context)
+    values, origin = form_values(view), metadata(view)
+    title = values.get(BlockId.FORM_TITLE.value)
+    if _blank(title):
+        await _field_errors(ack, {BlockId.FORM_TITLE: services.replies.t("form.title_required")})
+        return
+    assert isinstance(title, str)
+    description = values.get(BlockId.FORM_DESCRIPTION.value) or ""
+    user = _user(body)
+    result = await services.tickets.open_ticket(
+        TicketRequest(
+            text=f"{title.strip()}\n\n{description.strip()}".strip(),
+            title=title.strip(),
+            requester_id=user,
+            source=Source.MODAL,
+            priority=values.get(BlockId.FORM_PRIORITY.value) or None,
+            department_key=values.get(BlockId.FORM_DEPARTMENT.value) or None,
+            origin_channel=origin.get("origin_channel"),
+            origin_ts=origin.get("origin_ts"),
+            origin_thread_ts=origin.get("origin_thread_ts"),
+            customer_name=values.get(BlockId.FORM_CUSTOMER.value) or None,
+            lifecycle_stage=values.get(BlockId.FORM_STAGE.value) or None,
+            is_complaint=bool(values.get(BlockId.FORM_COMPLAINT.value)),
+        )
+    )
+    await _confirm(services, user, origin, services.replies.opened(result))
+    await ack()
+
+
+async def on_reassign(ack: AsyncAck, body: dict[str, Any], view: dict[str, Any], context: AsyncBoltContext) -> None:
+    services = services_of(context)
+    values, origin = form_values(view), metadata(view)
+    person, reason = values.get(BlockId.FORM_PERSON.value), values.get(BlockId.FORM_REASON.value)
+    problems: dict[BlockId, str] = {}
+    if _blank(person):
+        problems[BlockId.FORM_PERSON] = services.replies.t("error.assignee_invalid")
+    if _blank(reason):
+        problems[BlockId.FORM_REASON] = services.replies.t("error.reason_required")
+    if problems:
+        await _field_errors(ack, problems)
+        return
+    assert isinstance(person, str) and isinstance(reason, str)
+    user = _user(body)
+    try:
+        ticket = await services.workflow.request_handoff(
+            text(origin, "key"), user, person, values.get(BlockId.FORM_DEPARTMENT.value) or None, reason
+        )
+    except BadRequest as refusal:
+        field = _FIELD_OF_ERROR.get(refusal.message_key)
+        if field is None:
+            raise
+        await _field_errors(ack, {field: services.replies.error(refusal)})
+        return
+    answer = (
+        services.replies.t("command.handoff_taken", key=ticket.key)
+        if ticket.pending_owner_id is None
+        else services.replies.t("command.handoff_requested", key=ticket.key, owner=ticket.pending_owner_id)
+    )
+    await _after(services, user, origin, answer)
+    await ack()
+
+
+async def on_decline(ack: AsyncAck, body: dict[str, Any], view: dict[str, Any], context: AsyncBoltContext) -> None:
+    services = services_of(context)
+    values, origin = form_values(view), metadata(view)
+    reason = values.get(BlockId.FORM_REASON.value)
+    if _blank(reason):
+        await _field_errors(ack, {BlockId.FORM_REASON: services.replies.t("error.reason_required")})
+        return
+    user = _user(body)
+    ticket = await services.workflow.decline_handoff(text(origin, "key"), user, reason)
+    outcome = services.replies.t("prompt.declined", key=ticket.key)
+    if origin.get("channel") and origin.get("message_ts") and not origin.get("home"):
+        await services.tickets.settle_prompt(origin["channel"], origin["message_ts"], outcome)
+    await _after(services, user, origin, None)
+    await ack()
+
+
+async def on_resolve(ack: AsyncAck, body: dict[str, Any], view: dict[str, Any], context: AsyncBoltContext) -> None:
+    services = services_of(context)
+    values, origin = form_values(view), metadata(view)
+    note = values.get(BlockId.FORM_NOTE.value)
+    if _blank(note):
+        await _field_errors(ack, {BlockId.FORM_NOTE: services.replies.t("error.note_required")})
+        return
+    user = _user(body)
+    ticket = await services.workflow.resolve(text(origin, "key"), user, note)
+    await _after(services, user, origin, services.replies.t("command.resolved", key=ticket.key))
+    await ack()
+
+
+async def on_escalate(ack: AsyncAck, body: dict[str, Any], view: dict[str, Any], context: AsyncBoltContext) -> None:
+    services = services_of(context)
+    values, origin = form_values(view), metadata(view)
+    user = _user(body)
+    ticket = await services.workflow.escalate(text(origin, "key"), user, values.get(BlockId.FORM_REASON.value))
+    answer = services.replies.t(
+        "command.escalated", key=ticket.key, priority=services.replies.t(f"priority.{ticket.priority}")
+    )
+    await _after(services, user, origin, answer)
+    await ack()
+
+
+async def _confirm(services: Services, user: str, origin: dict[str, Any], answer: str) -> None:
+    """Tell the person what happened where they started: the channel (ephemeral), else a DM."""
+    channel = origin.get("channel")
+    await services.tickets.tell_text(
+        user, channel if isinstance(channel, str) and channel[:1] in "CG" else None, answer
+    )
+
+
+async def _after(services: Services, user: str, origin: dict[str, Any], answer: str | None) -> None:
+    if origin.get("home"):
+        await services.tickets.publish_home(user)
+    elif answer:
+        await _confirm(services, user, origin, answer)
+
+
+def register(app: AsyncApp) -> None:
+    app.view(CallbackId.NEW_TICKET.value)(on_new_ticket)
+    app.view(CallbackId.REASSIGN.value)(on_reassign)
+    app.view(CallbackId.DECLINE.value)(on_decline)
+    app.view(CallbackId.RESOLVE.value)(on_resolve)
+    app.view(CallbackId.ESCALATE.value)(on_escalate)
