@@ -147,6 +147,7 @@ class Crossdesk:
             self.clock,
             identity,
             self.sender_settings,
+            render_card=services.tickets.messages.card_payload,
         )
         services.attach_sender(sender)
         self._sender_task = asyncio.create_task(sender.run(), name="crossdesk-outbox")
@@ -172,7 +173,9 @@ class Crossdesk:
         slack_sdk's Socket Mode client retries a rejected app token forever, so without this check a
         revoked ``SLACK_APP_TOKEN`` would leave a bot that looks healthy and never receives anything.
         """
-        checks: list[tuple[str, Callable[[], Awaitable[object]]]] = [("SLACK_BOT_TOKEN", client.auth_test)]
+        checks: list[tuple[str, Callable[[], Awaitable[object]]]] = [
+            ("SLACK_BOT_TOKEN", lambda: identity.check(client))
+        ]
         app_token = self.settings.slack_app_token.get_secret_value() if self.settings.slack_app_token else ""
         if self.settings.socket_mode:
             checks.append(("SLACK_APP_TOKEN", lambda: client.apps_connections_open(app_token=app_token)))
@@ -187,7 +190,6 @@ class Crossdesk:
             except (aiohttp.ClientError, TimeoutError, OSError) as error:
                 log.warning("Slack is unreachable (%s); going on, calls will be retried", type(error).__name__)
                 return
-        await identity.load(client)
 
     async def stop(self) -> None:
         if self._socket is not None:

@@ -13,6 +13,7 @@ import json
 import logging
 import re
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
@@ -39,7 +40,9 @@ _LINK_MARKUP = re.compile(r"<" + re.escape(CARD_LINK) + r"\|[^>]*>")
 
 @dataclass(frozen=True)
 class SenderSettings:
-    lease: timedelta = timedelta(seconds=60)
+    # Long enough for a whole batch even when every call runs into the client's 10 s timeout
+    # (50 rows / 8 at a time × 10 s ≈ 70 s), so a lease never runs out while its sender still works.
+    lease: timedelta = timedelta(minutes=5)
     batch_size: int = 50
     concurrency: int = 8
     poll_interval: float = 1.0
@@ -66,12 +69,16 @@ class OutboxSender:
         clock: Clock,
         identity: SlackIdentity,
         settings: SenderSettings | None = None,
+        render_card: Callable[[Ticket], dict[str, Any]] | None = None,
     ) -> None:
         self.db = db
         self.client = client
         self.clock = clock
         self.identity = identity
         self.settings = settings or SenderSettings()
+        # A card update shows the ticket as it is when the update is sent, not as it was when queued:
+        # a delayed (rate-limited, retried) update can then never leave an older state on the card.
+        self._render_card = render_card
         self._wakeup = asyncio.Event()
         self._stopping = False
 
@@ -133,23 +140,26 @@ class OutboxSender:
                     retry.reason,
                 )
                 async with self.db.transaction() as session:
-                    await outbox.mark_failed(session, row.id, retry.reason)
+                    await outbox.mark_failed(session, row.id, retry.reason, row.claimed_until)
                 return
             log.warning(
                 "outbox %s (%s) will retry in %ss: %s", row.id, row.method, retry.after.total_seconds(), retry.reason
             )
             async with self.db.transaction() as session:
-                await outbox.mark_retry(session, row.id, self.clock.now() + retry.after, retry.reason)
+                await outbox.mark_retry(
+                    session, row.id, self.clock.now() + retry.after, retry.reason, row.claimed_until
+                )
             return
         except _Fail as failure:
             log.error("outbox %s (%s) failed: %s", row.id, row.method, failure)
             async with self.db.transaction() as session:
-                await outbox.mark_failed(session, row.id, str(failure))
+                await outbox.mark_failed(session, row.id, str(failure), row.claimed_until)
             return
         channel = response.get("channel")
         ts = response.get("ts") or response.get("message_ts")
         async with self.db.transaction() as session:
-            await outbox.mark_sent(session, row.id, self.clock.now(), channel, ts)
+            if not await outbox.mark_sent(session, row.id, self.clock.now(), channel, ts, row.claimed_until):
+                log.warning("outbox %s was sent after its lease ran out; another sender may send it again", row.id)
             if row.purpose == OutboxPurpose.CARD.value and row.ticket_id is not None and channel and ts:
                 ticket = await session.get(Ticket, row.ticket_id)
                 if ticket is not None:
@@ -173,6 +183,8 @@ class OutboxSender:
             if not (ticket.card_channel and ticket.card_ts):
                 raise _Fail(f"{ticket.key} has no card to update (posting it failed)")
             payload["channel"], payload["ts"] = ticket.card_channel, ticket.card_ts
+            if self._render_card is not None:
+                payload.update(self._render_card(ticket))
         elif row.purpose == OutboxPurpose.THREAD_NOTE.value:
             channel, thread_ts = ticket.thread_channel or ticket.card_channel, ticket.thread_ts or ticket.card_ts
             if not (channel and thread_ts):

@@ -56,12 +56,16 @@ class SlackIdentity:
     async def load(self, client: AsyncWebClient) -> bool:
         """Fill in from ``auth.test``; ``False`` (and a log line) when Slack cannot be reached now."""
         try:
-            response = await client.auth_test()
+            await self.check(client)
         except (SlackApiError, aiohttp.ClientError, TimeoutError, OSError) as error:
             log.warning("auth.test failed, will retry later: %s", type(error).__name__)
             return False
+        return True
+
+    async def check(self, client: AsyncWebClient) -> None:
+        """``auth.test``, raising what it raises; fills in the identity when it succeeds."""
+        response = await client.auth_test()
         self.url = str(response.get("url") or "") or None
         self.team_id = response.get("team_id")
         self.bot_user_id = response.get("user_id")
         self.bot_id = response.get("bot_id")
-        return True

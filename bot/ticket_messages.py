@@ -62,6 +62,10 @@ class TicketMessenger:
             escalation_level=ticket.escalation_level,
         )
 
+    def card_payload(self, ticket: Ticket) -> dict[str, Any]:
+        """``text`` + ``blocks`` of the card as the ticket is now."""
+        return card_message(self.card_data(ticket), self.translator, self.workspace.tz)
+
     def card_home(self, ticket: Ticket) -> tuple[str, str | None]:
         """Where the card goes: into the origin message's thread, else the department channel."""
         if ticket.thread_channel:
@@ -222,5 +226,13 @@ class TicketMessenger:
             select(OutboxMessage)
             .where(col(OutboxMessage.ticket_id) == ticket.id, col(OutboxMessage.purpose) == OutboxPurpose.CARD.value)
             .order_by(col(OutboxMessage.id))
+        )
+        return (await session.exec(statement)).first()
+
+    async def _last_row(self, session: AsyncSession, ticket: Ticket, purpose: OutboxPurpose) -> OutboxMessage | None:
+        statement = (
+            select(OutboxMessage)
+            .where(col(OutboxMessage.ticket_id) == ticket.id, col(OutboxMessage.purpose) == purpose.value)
+            .order_by(col(OutboxMessage.id).desc())
         )
         return (await session.exec(statement)).first()

@@ -76,46 +76,52 @@ async def claim_due(session: AsyncSession, now: datetime, lease: timedelta, limi
     return rows
 
 
+def _leased(message_id: int, lease_until: datetime | None) -> Any:
+    """The row, but only while the caller still holds its lease: a sender whose lease ran out (and whose
+    row another sender took over) must not overwrite that sender's outcome."""
+    condition = col(OutboxMessage.id) == message_id
+    if lease_until is not None:
+        condition = (
+            condition & (col(OutboxMessage.status) == SENDING) & (col(OutboxMessage.claimed_until) == lease_until)
+        )
+    return condition
+
+
 async def mark_sent(
     session: AsyncSession,
     message_id: int,
     now: datetime,
     channel: str | None,
     ts: str | None,
-) -> None:
-    await session.exec(
+    lease_until: datetime | None = None,
+) -> bool:
+    """Record a successful send; ``False`` when the lease had been lost (the row was taken over)."""
+    result = await session.exec(
         update(OutboxMessage)
-        .where(col(OutboxMessage.id) == message_id)
-        .values(
-            status=SENT,
-            sent_at=now,
-            claimed_until=None,
-            result_channel=channel,
-            result_ts=ts,
-            last_error=None,
-        )
+        .where(_leased(message_id, lease_until))
+        .values(status=SENT, sent_at=now, claimed_until=None, result_channel=channel, result_ts=ts, last_error=None)
     )
+    return bool(result.rowcount)
 
 
-async def mark_retry(session: AsyncSession, message_id: int, retry_at: datetime, error: str) -> None:
-    await session.exec(
+async def mark_retry(
+    session: AsyncSession, message_id: int, retry_at: datetime, error: str, lease_until: datetime | None = None
+) -> bool:
+    result = await session.exec(
         update(OutboxMessage)
-        .where(col(OutboxMessage.id) == message_id)
-        .values(
-            status=PENDING,
-            next_attempt_at=retry_at,
-            claimed_until=None,
-            last_error=error[:2000],
-        )
+        .where(_leased(message_id, lease_until))
+        .values(status=PENDING, next_attempt_at=retry_at, claimed_until=None, last_error=error[:2000])
     )
+    return bool(result.rowcount)
 
 
-async def mark_failed(session: AsyncSession, message_id: int, error: str) -> None:
-    await session.exec(
+async def mark_failed(session: AsyncSession, message_id: int, error: str, lease_until: datetime | None = None) -> bool:
+    result = await session.exec(
         update(OutboxMessage)
-        .where(col(OutboxMessage.id) == message_id)
+        .where(_leased(message_id, lease_until))
         .values(status=FAILED, claimed_until=None, last_error=error[:2000])
     )
+    return bool(result.rowcount)
 
 
 async def get(session: AsyncSession, message_id: int) -> OutboxMessage | None:

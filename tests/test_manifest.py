@@ -8,7 +8,7 @@ from typing import Any
 
 import yaml
 
-from bot.ids import Command
+from bot.ids import ActionId, CallbackId, Command
 from handlers import register_all
 
 MANIFEST = Path(__file__).resolve().parents[1] / "slack-manifest.yml"
@@ -26,6 +26,8 @@ class RecordingApp:
         self.events: set[str] = set()
         self.commands: set[str] = set()
         self.actions: set[str] = set()
+        self.views: set[str] = set()
+        self.shortcuts: set[str] = set()
 
     def _record(self, into: set[str], name: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
         into.add(name)
@@ -39,6 +41,12 @@ class RecordingApp:
 
     def action(self, name: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
         return self._record(self.actions, name)
+
+    def view(self, name: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+        return self._record(self.views, name)
+
+    def shortcut(self, name: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+        return self._record(self.shortcuts, name)
 
     def middleware(self, function: Callable[..., Any]) -> None:
         pass
@@ -65,9 +73,21 @@ def test_events_and_scopes_are_exactly_those_used() -> None:
     settings = manifest()["settings"]
     events = set(settings["event_subscriptions"]["bot_events"])  # type: ignore[index]
     scopes = set(manifest()["oauth_config"]["scopes"]["bot"])  # type: ignore[index]
-    assert registered_listeners().events == {"message", "reaction_added"}
+    assert registered_listeners().events == {"message", "reaction_added", "app_home_opened"}
     # message.channels / message.groups deliver "message" from public and private intake channels.
-    assert events == {"message.channels", "message.groups", "reaction_added"}
+    assert events == {"message.channels", "message.groups", "reaction_added", "app_home_opened"}
     assert scopes == {"channels:history", "groups:history", "chat:write", "commands", "reactions:read"}
     assert settings["interactivity"]["is_enabled"] is True  # type: ignore[index]
     assert settings["event_subscriptions"]["request_url"].endswith("/slack/events")  # type: ignore[index]
+
+
+def test_shortcuts_forms_and_home() -> None:
+    features = manifest()["features"]
+    shortcuts = {s["callback_id"]: s["type"] for s in features["shortcuts"]}  # type: ignore[index]
+    app = registered_listeners()
+    assert shortcuts == {CallbackId.CREATE_FROM_MESSAGE.value: "message"}
+    assert app.shortcuts == set(shortcuts)
+    assert features["app_home"]["home_tab_enabled"] is True  # type: ignore[index]
+    forms = {c.value for c in CallbackId} - {CallbackId.CREATE_FROM_MESSAGE.value, CallbackId.NOTICE.value}
+    assert app.views == forms  # every form we open has a submission listener
+    assert {a.value for a in ActionId} - {ActionId.FORM_VALUE.value} == app.actions  # and every button a listener

@@ -62,6 +62,7 @@ async def test_messages_that_must_not_open_tickets(bot: Harness) -> None:
     parent_ts, _ = await bot.intake_message("refund please")
     await bot.drain()
     calls_before = len(bot.fake.calls)
+    rows_before = await bot.outbox_rows()
     payloads = [
         slack_requests.bot_message_event(channel="C0INTAKE", text="refund from another bot"),
         slack_requests.bot_message_event(channel="C0INTAKE", text="classic bot refund", classic=True),
@@ -73,7 +74,9 @@ async def test_messages_that_must_not_open_tickets(bot: Harness) -> None:
         response = await bot.event(payload)
         assert response.status_code == 200, payload["event"]
     assert [t.key for t in await bot.tickets()] == ["SUP-1"]
-    assert len(bot.fake.calls) == calls_before  # and nothing was said to Slack
+    await bot.drain()
+    assert await bot.outbox_rows() == rows_before  # nothing was queued for Slack
+    assert len(bot.fake.calls) == calls_before  # and nothing was said to it
 
 
 async def test_thread_replies_are_recorded_as_comments(bot: Harness) -> None:

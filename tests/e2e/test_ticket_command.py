@@ -6,6 +6,7 @@ from datetime import timedelta
 
 import httpx
 
+from bot.ids import ActionId
 from config.schema import WorkspaceConfig
 from tests.support.harness import Harness, running_bot
 
@@ -34,13 +35,12 @@ async def test_open_with_priority_answers_with_the_key(bot: Harness) -> None:
 
 async def test_help_and_usage(bot: Harness) -> None:
     assert "/ticket list" in answer(await bot.command("help", "U0ERIN"))
-    assert "/ticket list" in answer(await bot.command("", "U0ERIN"))
     unknown = answer(await bot.command("shwo SUP-1", "U0ERIN"))
     assert "Unknown subcommand `shwo`" in unknown and "/ticket show" in unknown
     assert "Usage: `/ticket show KEY`" in answer(await bot.command("show", "U0ERIN"))
     bad_key = answer(await bot.command("ack twelve", "U0ALICE"))
     assert "`twelve` is not a ticket key" in bad_key and "Usage: `/ticket ack KEY`" in bad_key
-    assert "Usage: `/ticket assign KEY @person`" in answer(await bot.command("assign SUP-1 bob", "U0ALICE"))
+    assert "Usage: `/ticket assign KEY @person [reason]`" in answer(await bot.command("assign SUP-1 bob", "U0ALICE"))
     assert await bot.tickets() == []
 
 
@@ -54,7 +54,12 @@ async def test_subcommands_walk_a_ticket_through_its_life(bot: Harness) -> None:
     answer(await bot.command("refund for order 7", "U0ERIN"))
     await bot.drain()
     assert "You acknowledged *SUP-1*" in answer(await bot.command("ack sup-1", "U0ALICE"))
-    assert "now belongs to <@U0BOB>" in answer(await bot.command("assign SUP-1 <@U0BOB|bob>", "U0ALICE"))
+    offered = answer(await bot.command("assign SUP-1 <@U0BOB|bob> knows the billing system", "U0ALICE"))
+    assert "Asked <@U0BOB> to take over *SUP-1*" in offered
+    assert (await bot.ticket("SUP-1")).owner_id == "U0ALICE"  # until Bob accepts
+    await bot.drain()
+    assert (await bot.click_in_dm(ActionId.ACCEPT_HANDOFF, "SUP-1", "U0BOB")).status_code == 200
+    assert (await bot.ticket("SUP-1")).owner_id == "U0BOB"
     assert "*SUP-1* is resolved" in answer(await bot.command("close SUP-1 refunded in full", "U0BOB"))
     assert "*SUP-1* is closed" in answer(await bot.command("close SUP-1", "U0ERIN"))
     assert "open again" in answer(await bot.command("reopen SUP-1", "U0ERIN"))
@@ -62,7 +67,8 @@ async def test_subcommands_walk_a_ticket_through_its_life(bot: Harness) -> None:
     for expected in (
         "*SUP-1* refund for order 7",
         "acknowledged it",
-        "assigned it → <@U0BOB>",
+        "offered it → <@U0BOB>: knows the billing system",
+        "accepted it → <@U0BOB>",
         "resolved it: refunded in full",
         "closed it",
         "reopened it",
@@ -72,11 +78,11 @@ async def test_subcommands_walk_a_ticket_through_its_life(bot: Harness) -> None:
     await bot.drain()
     ticket = await bot.ticket("SUP-1")
     updates = [c for c in bot.fake.calls_to("chat.update") if c.args.get("ts") == ticket.card_ts]
-    assert len(updates) == 5  # every change updates the card in place
+    assert len(updates) == 6  # every change updates the card in place
     notes = [m.text for m in bot.fake.messages_in(ticket.card_channel or "", thread_ts=ticket.card_ts)][1:]
-    assert len(notes) == 5 and "<@U0ALICE> acknowledged" in notes[0]
+    assert len(notes) == 6 and "<@U0ALICE> acknowledged" in notes[0] and "<@U0BOB> now owns" in notes[2]
     requester_dm = bot.fake.messages_in(bot.fake.dm_channel_for("U0ERIN"))
-    assert any("*SUP-1* was resolved by <@U0BOB>" in m.text for m in requester_dm)
+    assert any("was resolved by <@U0BOB>" in m.text and "*SUP-1*" in m.text for m in requester_dm)
 
 
 async def test_refused_subcommand_says_who_may_and_changes_nothing(bot: Harness) -> None:

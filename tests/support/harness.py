@@ -60,19 +60,17 @@ class Harness:
 
     async def post(
         self,
-        body: str,
+        body: str | bytes,
         content_type: str,
         *,
         headers: dict[str, str] | None = None,
         signed: bool = True,
         timestamp: int | None = None,
     ) -> httpx.Response:
-        all_headers = {
-            "Content-Type": content_type,
-            **(slack_requests.sign(body, timestamp=timestamp) if signed else {}),
-        }
-        all_headers.update(headers or {})
-        return await self.http.post("/slack/events", content=body.encode(), headers=all_headers)
+        raw = body if isinstance(body, bytes) else body.encode()
+        signature = slack_requests.sign(raw, timestamp=timestamp) if signed else {}
+        all_headers = {"Content-Type": content_type, **signature, **(headers or {})}
+        return await self.http.post("/slack/events", content=raw, headers=all_headers)
 
     async def event(self, payload: dict[str, Any], *, retry_num: int | None = None) -> httpx.Response:
         headers = {"X-Slack-Retry-Num": str(retry_num), "X-Slack-Retry-Reason": "http_timeout"} if retry_num else {}
@@ -141,6 +139,10 @@ class Harness:
     async def tickets(self) -> list[Ticket]:
         async with self.services.db.transaction() as session:
             return list((await session.exec(select(Ticket).order_by(col(Ticket.id)))).all())
+
+    async def outbox_rows(self) -> int:
+        async with self.services.db.transaction() as session:
+            return int((await session.exec(select(func.count()).select_from(OutboxMessage))).one())
 
     async def unsent(self) -> int:
         async with self.services.db.transaction() as session:

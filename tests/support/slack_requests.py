@@ -34,10 +34,11 @@ def next_event_id() -> str:
     return f"Ev0TEST{next(_event_counter):06d}"
 
 
-def sign(body: str, secret: str = SIGNING_SECRET, timestamp: int | None = None) -> dict[str, str]:
+def sign(body: str | bytes, secret: str = SIGNING_SECRET, timestamp: int | None = None) -> dict[str, str]:
     """The two headers Slack adds: ``v0=`` + HMAC-SHA256 of ``v0:{timestamp}:{body}``."""
     stamp = str(int(time.time()) if timestamp is None else timestamp)
-    digest = hmac.new(secret.encode(), f"v0:{stamp}:{body}".encode(), hashlib.sha256).hexdigest()
+    raw = body if isinstance(body, bytes) else body.encode()
+    digest = hmac.new(secret.encode(), f"v0:{stamp}:".encode() + raw, hashlib.sha256).hexdigest()
     return {"X-Slack-Request-Timestamp": stamp, "X-Slack-Signature": f"v0={digest}"}
 
 
@@ -186,7 +187,7 @@ def _state_element(element: dict[str, Any], answer: Any) -> dict[str, Any]:
 
 
 def view_state(view: dict[str, Any], answers: dict[str, Any]) -> dict[str, Any]:
-    """``state.values`` for ``view`` with ``answers`` ({block_id: value}); unanswered inputs keep their initial value."""
+    """``state.values`` for ``view`` given ``answers`` ({block_id: value}); other inputs keep their initial value."""
     values: dict[str, Any] = {}
     for block in view.get("blocks", []):
         if block.get("type") != "input":
