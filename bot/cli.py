@@ -16,10 +16,10 @@ from typing import TextIO
 from pydantic import ValidationError
 
 from bot import __version__
-from config.loader import ConfigError, load_workspace
+from config.loader import EXAMPLE_PATH, ConfigError, load_workspace
 from config.schema import WorkspaceConfig
 from config.settings import Settings
-from storage.database import Database, DatabaseUrlError, async_url
+from storage.database import Database, DatabaseUrlError, async_url, is_database_error
 
 EXIT_OK, EXIT_PROBLEM, EXIT_USAGE = 0, 1, 2
 
@@ -104,13 +104,40 @@ def cmd_run(_args: argparse.Namespace) -> int:
     ]
     logs.configure(settings.log_level, json_lines=settings.log_format == "json", secrets=secrets)
     print(summary(path, workspace), file=sys.stderr)
+    if path == EXAMPLE_PATH:
+        print(
+            f"warning: no workspace file given, using the bundled example {EXAMPLE_PATH}; its people and channels "
+            "(U0ALICE, C0INTAKE, …) do not exist in your Slack. Set CROSSDESK_CONFIG or create ./crossdesk.yaml.",
+            file=sys.stderr,
+        )
     try:
         with contextlib.suppress(KeyboardInterrupt):
             asyncio.run(Crossdesk(settings, workspace).serve_forever())
     except StartupError as error:
         print(f"error: {error}", file=sys.stderr)
         return EXIT_PROBLEM
+    except Exception as error:
+        if not is_database_error(error):
+            raise
+        print(
+            f"error: cannot use the database ({_database_label(settings.database_url)}): {_first_line(error)}",
+            file=sys.stderr,
+        )
+        return EXIT_PROBLEM
     return EXIT_OK
+
+
+def _database_label(url: str) -> str:
+    """The database URL without its password, for messages."""
+    try:
+        return async_url(url).set(drivername=async_url(url).get_backend_name()).render_as_string(hide_password=True)
+    except DatabaseUrlError:
+        return "DATABASE_URL"
+
+
+def _first_line(error: BaseException) -> str:
+    cause = getattr(error, "orig", None) or error
+    return (str(cause).strip().splitlines() or [type(cause).__name__])[0][:300]
 
 
 def cmd_sandbox(_args: argparse.Namespace) -> int:
@@ -142,8 +169,13 @@ def cmd_migrate(_args: argparse.Namespace) -> int:
     except DatabaseUrlError as error:
         print(f"error: {error}", file=sys.stderr)
         return EXIT_PROBLEM
-    except OSError as error:
-        print(f"error: cannot reach the database: {error}", file=sys.stderr)
+    except Exception as error:
+        if not is_database_error(error):
+            raise
+        print(
+            f"error: cannot use the database ({_database_label(settings.database_url)}): {_first_line(error)}",
+            file=sys.stderr,
+        )
         return EXIT_PROBLEM
     if before == after:
         print(f"database is up to date (revision {after})")

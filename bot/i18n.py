@@ -209,6 +209,8 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "home.truncated": "More tickets than fit here: use `/ticket list`.",
         "shortcut.no_text": "That message has no text; describe the ticket in the form.",
         "prompt.declined": "You declined *{key}*.",
+        "reaction.no_text": "That message has no text to make a ticket from; use the Create ticket shortcut "
+        "on it and describe the problem.",
         "error.note_required": "Say how it was resolved; the requester will read it.",
         "reaction.escalated": "escalated with the :{emoji}: reaction",
     },
@@ -410,6 +412,7 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "home.truncated": "工单太多无法全部显示：请使用 `/ticket list`。",
         "shortcut.no_text": "这条消息没有文字；请在表单中描述工单。",
         "prompt.declined": "你已拒绝 *{key}*。",
+        "reaction.no_text": "这条消息没有文字，无法创建工单；请对其使用“创建工单”快捷方式并描述问题。",
         "error.note_required": "请说明解决方式；提出人会看到。",
         "reaction.escalated": "通过 :{emoji}: 表情升级",
     },

@@ -152,7 +152,9 @@ class TicketService:
         assert department is not None, "route() only returns configured departments"
         number, turn = await directory.take_number_and_turn(session, department.key)
         away = await directory.away_members(session, list(department.owners))
-        owner_id, _ = pick_owner(department.owners, turn, away)
+        owner_id, next_turn = pick_owner(department.owners, turn, away)
+        # Skipping someone away must not hand the next person two tickets in a row.
+        await directory.set_next_turn(session, department.key, next_turn % len(department.owners))
         priority = request.priority or "normal"
         ack_due, resolve_due = due_times(now, priority, self.workspace)
         ticket = Ticket(
@@ -273,6 +275,11 @@ class TicketService:
         return ticket
 
     # ------------------------------------------------------------------ reading
+
+    async def event_seen(self, event_id: str) -> bool:
+        """Whether the Slack event ``event_id`` was already handled (by this or any replica)."""
+        async with self.db.transaction() as session:
+            return await events.was_processed(session, event_id)
 
     async def get(self, key: str) -> Ticket:
         async with self.db.transaction() as session:

@@ -14,17 +14,14 @@ from typing import Any
 from slack_bolt.async_app import AsyncApp
 from slack_bolt.context.async_context import AsyncBoltContext
 from slack_bolt.response import BoltResponse
-from sqlalchemy.exc import DBAPIError, OperationalError
-from sqlalchemy.exc import TimeoutError as PoolTimeout
 
 from bot.errors import CrossdeskError
 from bot.slack import SlackUnavailable
 from bot.views import notice_view
 from handlers.payloads import MalformedPayload, services_of
+from storage.database import is_unavailable
 
 log = logging.getLogger(__name__)
-
-_OUTAGES = (OperationalError, DBAPIError, PoolTimeout, ConnectionError, OSError, SlackUnavailable)
 
 
 def _ephemeral(text: str) -> BoltResponse:
@@ -58,7 +55,7 @@ async def on_error(error: Exception, body: dict[str, Any], context: AsyncBoltCon
         return BoltResponse(status=200, body="")  # an event we chose not to act on: do not make Slack retry
 
     error_id = uuid.uuid4().hex[:8]
-    outage = isinstance(error, _OUTAGES)
+    outage = isinstance(error, SlackUnavailable) or is_unavailable(error)
     if outage:
         log.error("database or network unavailable (error id %s): %s", error_id, type(error).__name__)
     else:

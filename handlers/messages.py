@@ -41,7 +41,8 @@ async def on_message(event: dict[str, Any], body: dict[str, Any], context: Async
             event_id=event_id,
         )
         return
-    if subtype is not None or channel not in services.workspace.intake_channels:
+    # A message with a screenshot (file_share) is still a person asking for help.
+    if subtype not in (None, "file_share") or channel not in services.workspace.intake_channels:
         return
     message_text = text(event, "text", required=False)
     if not message_text.strip():

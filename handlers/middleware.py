@@ -12,7 +12,6 @@ from slack_bolt.request.async_request import AsyncBoltRequest
 from slack_bolt.response import BoltResponse
 
 from handlers.payloads import services_of
-from storage import events
 
 log = logging.getLogger(__name__)
 
@@ -26,13 +25,10 @@ async def skip_processed_events(
     check is the fast path; a duplicate racing past it still loses on the primary key.
     """
     event_id = body.get("event_id") if body.get("type") == "event_callback" else None
-    if isinstance(event_id, str) and event_id:
-        async with services_of(context).db.transaction() as session:
-            seen = await events.was_processed(session, event_id)
-        if seen:
-            retry = req.headers.get("x-slack-retry-num", ["0"])[0]
-            log.info("event %s already handled (Slack retry %s); answering without redoing it", event_id, retry)
-            return BoltResponse(status=200, body="")
+    if isinstance(event_id, str) and event_id and await services_of(context).tickets.event_seen(event_id):
+        retry = req.headers.get("x-slack-retry-num", ["0"])[0]
+        log.info("event %s already handled (Slack retry %s); answering without redoing it", event_id, retry)
+        return BoltResponse(status=200, body="")
     await next()
     return None
 

@@ -78,6 +78,9 @@ async def on_reaction_added(
         log.warning("message %s/%s not found for a ticket reaction", channel, ts)
         await services.tickets.tell(user, channel, "error.message_unreadable", event_id=event_id)
         return
+    if not str(message.get("text") or "").strip():
+        await services.tickets.tell(user, channel, "reaction.no_text", event_id=event_id)
+        return
     parent = message.get("thread_ts")
     await services.tickets.open_ticket(
         TicketRequest(

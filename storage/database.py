@@ -8,10 +8,25 @@ from typing import Any
 
 from sqlalchemy import event, text
 from sqlalchemy.engine import URL, make_url
+from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 SQLITE_BUSY_TIMEOUT_MS = 30_000
+READ_ONLY = "crossdesk_read_only"  # execution option: this connection only reads
+
+
+def is_unavailable(error: BaseException) -> bool:
+    """Whether ``error`` means the database could not be reached or used just now (worth retrying later)."""
+    return isinstance(error, OperationalError | InterfaceError | PoolTimeout | ConnectionError | OSError) or (
+        isinstance(error, DBAPIError) and error.connection_invalidated
+    )
+
+
+def is_database_error(error: BaseException) -> bool:
+    """Any failure talking to the database: unreachable, refused login, missing database, bad SQL state."""
+    return is_unavailable(error) or isinstance(error, DBAPIError)
 
 
 class DatabaseUrlError(ValueError):
@@ -81,7 +96,9 @@ def _tune_sqlite(engine: AsyncEngine) -> None:
 
     @event.listens_for(engine.sync_engine, "begin")
     def _on_begin(connection: Any) -> None:
-        connection.exec_driver_sql("BEGIN IMMEDIATE")
+        # A read-only look (the health check) must not queue behind a writer for the whole busy timeout.
+        read_only = connection.get_execution_options().get(READ_ONLY, False)
+        connection.exec_driver_sql("BEGIN" if read_only else "BEGIN IMMEDIATE")
 
 
 class Database:
@@ -106,6 +123,7 @@ class Database:
         """Whether the database answers a trivial query (used by ``/healthz``)."""
         try:
             async with self.engine.connect() as connection:
+                await connection.execution_options(**{READ_ONLY: True})
                 await connection.execute(text("SELECT 1"))
             return True
         except Exception:

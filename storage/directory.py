@@ -2,19 +2,24 @@
 
 from __future__ import annotations
 
-from sqlalchemy import delete, update
+from sqlalchemy import delete, text, update
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from config.schema import WorkspaceConfig
 from storage.models import Department, DepartmentMember, Member
 
+_PG_SYNC_LOCK = 0x43524F5354  # the same for every replica; differs from the migration lock
+
 
 async def sync_workspace(session: AsyncSession, workspace: WorkspaceConfig) -> None:
     """Make the department and membership rows match the file; counters and people's data are kept.
 
     Departments that vanished from the file stay (their tickets still point at them) but lose members.
+    On PostgreSQL replicas starting together take turns (an advisory lock held until commit).
     """
+    if session.bind is not None and session.bind.dialect.name == "postgresql":
+        await (await session.connection()).execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _PG_SYNC_LOCK})
     existing = {d.key: d for d in (await session.exec(select(Department))).all()}
     for department in workspace.departments:
         row = existing.get(department.key)
@@ -73,22 +78,25 @@ async def set_away(session: AsyncSession, user_id: str, away: bool) -> None:
 
 
 async def take_number_and_turn(session: AsyncSession, department_key: str) -> tuple[int, int]:
-    """Atomically take the department's next ticket number and round-robin turn.
+    """Atomically take the department's next ticket number, and read its round-robin turn.
 
-    A single ``UPDATE … RETURNING`` holds the row lock until the transaction ends, so concurrent
-    transactions (on PostgreSQL, in other processes) each get their own number and turn.
+    The ``UPDATE … RETURNING`` holds the department's row lock until the transaction ends, so concurrent
+    transactions (on PostgreSQL, in other processes) each get their own number, and each sees the turn
+    the previous one left with :func:`set_next_turn`.
     """
     statement = (
         update(Department)
         .where(col(Department.key) == department_key)
-        .values(
-            last_number=col(Department.last_number) + 1,
-            next_owner=col(Department.next_owner) + 1,
-        )
+        .values(last_number=col(Department.last_number) + 1)
         .returning(col(Department.last_number), col(Department.next_owner))
     )
     row = (await session.exec(statement)).one()
-    return int(row[0]), int(row[1]) - 1
+    return int(row[0]), int(row[1])
+
+
+async def set_next_turn(session: AsyncSession, department_key: str, turn: int) -> None:
+    """Where the round robin continues; called under the row lock taken by :func:`take_number_and_turn`."""
+    await session.exec(update(Department).where(col(Department.key) == department_key).values(next_owner=turn))
 
 
 async def current_turn(session: AsyncSession, department_key: str) -> int:

@@ -110,3 +110,15 @@ def test_sandbox_explains_what_to_set_until_it_exists() -> None:
 def test_help(args: list[str]) -> None:
     result = crossdesk(*args)
     assert result.returncode == 0 and "usage: crossdesk" in result.stdout
+
+
+def test_database_problems_are_one_line_without_the_password(tmp_path: Path) -> None:
+    env = {"DATABASE_URL": "postgresql://nobody:hunter2secret@127.0.0.1:1/none"}
+    result = crossdesk("migrate", env=env, cwd=tmp_path)
+    assert result.returncode == 1
+    assert result.stderr.startswith("error: cannot use the database (postgresql://nobody:***@127.0.0.1:1/none)")
+    assert "Traceback" not in result.stderr and "hunter2secret" not in result.stderr
+    run = crossdesk("run", env={**env, "SLACK_BOT_TOKEN": "xoxb-1", "SLACK_SIGNING_SECRET": "s"}, cwd=tmp_path)
+    assert run.returncode == 1 and "error: cannot use the database" in run.stderr
+    assert "Traceback" not in run.stderr and "hunter2secret" not in run.stderr
+    assert "using the bundled example" in run.stderr

@@ -147,3 +147,16 @@ async def test_lists(service: TicketService, clock: ManualClock) -> None:
     assert [t.key for t in await service.list_tickets("U0ADMIN", ListScope.OVERDUE)] == ["SUP-1", "ENG-1"]
     with pytest.raises(BadRequest):
         await service.list_tickets("U0STRANGER", ListScope.DEPT)
+
+
+async def test_round_robin_skips_the_absent_without_doubling_up(
+    db: Database, workspace: WorkspaceConfig, clock: ManualClock
+) -> None:
+    support = workspace.departments[0].model_copy(update={"owners": ["U0ALICE", "U0BOB", "U0CAROL"]})
+    three = workspace.model_copy(update={"departments": [support, *workspace.departments[1:]]})
+    async with db.transaction() as session:
+        await directory.sync_workspace(session, three)
+        await directory.set_away(session, "U0ALICE", True)
+    service = TicketService(db, three, clock)
+    owners = [(await service.open_ticket(message("refund", f"11.{n}"))).ticket for n in range(4)]
+    assert [t.owner_id for t in owners if t] == ["U0BOB", "U0CAROL", "U0BOB", "U0CAROL"]

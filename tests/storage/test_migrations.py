@@ -42,3 +42,14 @@ async def test_sqlite_runs_in_wal_mode(db: Database) -> None:
     async with db.engine.connect() as connection:
         mode = (await connection.exec_driver_sql("PRAGMA journal_mode")).scalar()
     assert mode == "wal"
+
+
+async def test_health_check_does_not_wait_behind_a_writer(db: Database) -> None:
+    """SQLite: a transaction holding the write lock must not make /healthz wait for the busy timeout."""
+    import asyncio
+
+    from sqlalchemy import text
+
+    async with db.transaction() as session:
+        await session.exec(text("UPDATE departments SET name = name"))  # type: ignore[call-overload]
+        assert await asyncio.wait_for(db.ping(), timeout=5)
