@@ -23,6 +23,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 from bot.clock import Clock, SystemClock
 from bot.metrics import Metrics
 from bot.notifier import OutboxSender, SenderSettings
+from bot.scheduler import Ticker
 from bot.server import build_web_app
 from bot.services import Services
 from bot.slack import SlackIdentity, SlackUnavailable, make_client
@@ -120,6 +121,8 @@ class Crossdesk:
     bolt: AsyncApp | None = None
     metrics: Metrics = field(default_factory=Metrics)
     port: int | None = None
+    tick_seconds: float = 15.0
+    ticker: Ticker | None = None
     _http: aiohttp.ClientSession | None = None
     _runner: web.AppRunner | None = None
     _sender_task: asyncio.Task[None] | None = None
@@ -151,6 +154,8 @@ class Crossdesk:
         )
         services.attach_sender(sender)
         self._sender_task = asyncio.create_task(sender.run(), name="crossdesk-outbox")
+        self.ticker = Ticker({"auto_close": services.workflow.auto_close}, self.tick_seconds)
+        self.ticker.start()
         signing_secret = None
         if not settings.socket_mode and settings.slack_signing_secret is not None:
             signing_secret = settings.slack_signing_secret.get_secret_value()
@@ -192,6 +197,8 @@ class Crossdesk:
                 return
 
     async def stop(self) -> None:
+        if self.ticker is not None:
+            self.ticker.shutdown()
         if self._socket is not None:
             await self._socket.close_async()  # type: ignore[no-untyped-call]
         if self.services and self.services.sender:

@@ -119,16 +119,7 @@ def ticket_card(card: CardData, translator: Translator, tz: ZoneInfo) -> list[Bl
         {
             "type": "context",
             "block_id": BlockId.CARD_CONTEXT.value,
-            "elements": [
-                {
-                    "type": "mrkdwn",
-                    "text": t(
-                        "card.requester",
-                        requester=card.requester_id,
-                        source=t("source." + card.source),
-                    ),
-                }
-            ],
+            "elements": [{"type": "mrkdwn", "text": " · ".join(context)}],
         },
     ]
     buttons = card_buttons(card, translator)
