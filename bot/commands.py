@@ -24,6 +24,8 @@ class Subcommand(StrEnum):
     ESCALATE = "escalate"
     CLOSE = "close"
     REOPEN = "reopen"
+    ACCEPT = "accept"
+    DECLINE = "decline"
 
 
 # Words that, as the first word, are a subcommand rather than the start of a ticket's text.
@@ -76,7 +78,7 @@ def parse_ticket_command(text: str) -> ParsedCommand:
         if match is None:
             return ParsedCommand(subcommand, key=key, usage_key="usage.assign")
         return ParsedCommand(subcommand, key=key, user_id=match.group(1) or match.group(2), text=reason.strip())
-    if subcommand in (Subcommand.CLOSE, Subcommand.ESCALATE, Subcommand.REOPEN):
+    if subcommand in (Subcommand.CLOSE, Subcommand.ESCALATE, Subcommand.REOPEN, Subcommand.DECLINE):
         return ParsedCommand(subcommand, key=key, text=after_key)
     return ParsedCommand(subcommand, key=key)
 

@@ -78,6 +78,7 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "`/ticket show KEY` a ticket and its history\n"
         "`/ticket ack KEY` acknowledge a ticket you own\n"
         "`/ticket assign KEY @person [reason]` offer a ticket to someone (they accept or decline)\n"
+        "`/ticket accept KEY` / `/ticket decline KEY <reason>` answer a hand-off offered to you\n"
         "`/ticket escalate KEY [reason]` raise the priority and tell the department lead\n"
         "`/ticket close KEY [note]` resolve a ticket (close it once resolved)\n"
         "`/ticket reopen KEY` reopen a resolved or closed ticket\n"
@@ -153,6 +154,8 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "command.handoff_taken": "*{key}* is yours now.",
         "command.escalated": "*{key}* is escalated to {priority}; the department lead has been told.",
         "usage.escalate": "Usage: `/ticket escalate KEY [reason]`, e.g. `/ticket escalate SUP-12 customer is leaving`.",
+        "usage.accept": "Usage: `/ticket accept KEY`, e.g. `/ticket accept SUP-12`.",
+        "usage.decline": "Usage: `/ticket decline KEY <reason>`, e.g. `/ticket decline SUP-12 on leave this week`.",
         "action.handoff_requested": "offered it",
         "action.handoff_accepted": "accepted it",
         "action.handoff_declined": "declined it",
@@ -283,6 +286,7 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "`/ticket show KEY` 查看工单及处理记录\n"
         "`/ticket ack KEY` 确认你负责的工单\n"
         "`/ticket assign KEY @某人 [原因]` 转交工单（对方接受或拒绝）\n"
+        "`/ticket accept KEY` / `/ticket decline KEY <原因>` 接受或拒绝转交给你的工单\n"
         "`/ticket escalate KEY [原因]` 提高优先级并通知部门主管\n"
         "`/ticket close KEY [备注]` 解决工单（已解决的则关闭）\n"
         "`/ticket reopen KEY` 重新打开已解决或已关闭的工单\n"
@@ -356,6 +360,8 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "command.handoff_taken": "*{key}* 现由你负责。",
         "command.escalated": "*{key}* 已升级为{priority}，已通知部门主管。",
         "usage.escalate": "用法：`/ticket escalate KEY [原因]`，例如 `/ticket escalate SUP-12 客户要流失`。",
+        "usage.accept": "用法：`/ticket accept KEY`，例如 `/ticket accept SUP-12`。",
+        "usage.decline": "用法：`/ticket decline KEY <原因>`，例如 `/ticket decline SUP-12 本周休假`。",
         "action.handoff_requested": "发起了转交",
         "action.handoff_accepted": "接受了转交",
         "action.handoff_declined": "拒绝了转交",

@@ -74,6 +74,14 @@ async def _run(services: Services, parsed: ParsedCommand, user: str) -> str:
             assert parsed.key
             ticket = await workflow.close(parsed.key, user, parsed.text or None)
             return replies.t(f"command.{ticket.status}", key=ticket.key)
+        case Subcommand.ACCEPT:
+            assert parsed.key
+            ticket = await workflow.accept_handoff(parsed.key, user)
+            return replies.t("command.handoff_taken", key=ticket.key)
+        case Subcommand.DECLINE:
+            assert parsed.key
+            ticket = await workflow.decline_handoff(parsed.key, user, parsed.text or None)
+            return replies.t("prompt.declined", key=ticket.key)
         case Subcommand.REOPEN:
             assert parsed.key
             ticket = await workflow.reopen(parsed.key, user, parsed.text or None)

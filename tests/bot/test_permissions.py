@@ -1,3 +1,5 @@
+"""Every cell of the permission matrix, for every action and every kind of person."""
+
 from __future__ import annotations
 
 import pytest
@@ -6,24 +8,43 @@ from bot.errors import NotAllowed
 from bot.permissions import ALLOWED, Action, Role, TicketParties, may, require, roles_of
 from config.schema import WorkspaceConfig
 
-TICKET = TicketParties(key="SUP-1", department_key="SUP", owner_id="U0ALICE", requester_id="U0ERIN")
-PEOPLE = {
+# SUP-1: Erin asked, Alice owns, and a hand-off to Dan (Engineering) is waiting for his answer.
+TICKET = TicketParties(
+    key="SUP-1", department_key="SUP", owner_id="U0ALICE", requester_id="U0ERIN", pending_owner_id="U0DAN"
+)
+PEOPLE: dict[Role | str, str] = {
     Role.REQUESTER: "U0ERIN",
     Role.OWNER: "U0ALICE",
     Role.MEMBER: "U0BOB",
     Role.LEAD: "U0LEADSUP",
     Role.ADMIN: "U0ADMIN",
-    "anyone": "U0STRANGER",
+    Role.OFFERED: "U0DAN",
+    "anyone else": "U0STRANGER",
 }
+EXPECTED = {  # the documented matrix, written out again so a change to ALLOWED must change this too
+    Action.ACKNOWLEDGE: {Role.OWNER, Role.ADMIN},
+    Action.ASSIGN: {Role.OWNER, Role.LEAD, Role.ADMIN},
+    Action.ANSWER_HANDOFF: {Role.OFFERED, Role.ADMIN},
+    Action.ESCALATE: {Role.REQUESTER, Role.OWNER, Role.MEMBER, Role.LEAD, Role.ADMIN},
+    Action.RESOLVE: {Role.OWNER, Role.LEAD, Role.ADMIN},
+    Action.CLOSE: {Role.REQUESTER, Role.OWNER, Role.LEAD, Role.ADMIN},
+    Action.REOPEN: {Role.REQUESTER, Role.OWNER, Role.LEAD, Role.ADMIN},
+}
+
+
+def test_matrix_is_the_documented_one() -> None:
+    assert {action: set(roles) for action, roles in ALLOWED.items()} == EXPECTED
 
 
 @pytest.mark.parametrize("action", list(Action))
 @pytest.mark.parametrize("role", list(PEOPLE))
-def test_matrix(action: Action, role: Role | str, workspace: WorkspaceConfig) -> None:
+def test_every_cell(action: Action, role: Role | str, workspace: WorkspaceConfig) -> None:
     user = PEOPLE[role]
-    expected = role in ALLOWED[action]
+    expected = role in EXPECTED[action]
     assert may(user, action, TICKET, workspace) == expected
-    if not expected:
+    if expected:
+        require(user, action, TICKET, workspace)
+    else:
         with pytest.raises(NotAllowed) as caught:
             require(user, action, TICKET, workspace)
         assert caught.value.params["roles"] == [r.value for r in ALLOWED[action]]
@@ -31,4 +52,7 @@ def test_matrix(action: Action, role: Role | str, workspace: WorkspaceConfig) ->
 
 def test_roles(workspace: WorkspaceConfig) -> None:
     assert roles_of("U0LEADSUP", TICKET, workspace) == {Role.LEAD, Role.MEMBER}
+    assert roles_of("U0DAN", TICKET, workspace) == {Role.OFFERED}  # a member of ENG, not of SUP
     assert roles_of("U0STRANGER", TICKET, workspace) == set()
+    no_offer = TicketParties("SUP-1", "SUP", "U0ALICE", "U0ERIN")
+    assert roles_of("U0DAN", no_offer, workspace) == set()

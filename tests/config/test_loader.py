@@ -51,6 +51,9 @@ def test_example_file_is_valid_and_documents_every_contract_key() -> None:
         "questions:",
         "repeat_every:",
         "escalate_after:",
+        "bounce_limit:",
+        "escalation:",
+        "auto_close_after:",
     ):
         line = next(line for line in text.splitlines() if key in line and not line.lstrip().startswith("#"))
         assert line, key

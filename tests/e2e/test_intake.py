@@ -100,3 +100,12 @@ async def test_url_verification_is_answered(bot: Harness) -> None:
     response = await bot.post(json.dumps(payload), "application/json")
     assert response.status_code == 200
     assert payload["challenge"] in response.text
+
+
+async def test_a_message_with_a_screenshot_is_still_a_ticket(bot: Harness) -> None:
+    message = bot.fake.post_user_message("C0INTAKE", "U0ERIN", "Refund page shows this error, see screenshot")
+    payload = slack_requests.message_event(channel="C0INTAKE", user="U0ERIN", text=message.text, ts=message.ts)
+    payload["event"]["subtype"] = "file_share"
+    payload["event"]["files"] = [{"id": "F0SHOT", "name": "screenshot.png", "mimetype": "image/png"}]
+    assert (await bot.event(payload)).status_code == 200
+    assert [t.key for t in await bot.tickets()] == ["SUP-1"]

@@ -248,3 +248,50 @@ async def test_chinese_workspace_cards_and_forms(database_url: str, workspace: W
         assert "负责人" in text and "确认" in text and "转交" in text
         await bot.click(ActionId.RESOLVE, "SUP-1", "U0ALICE")
         assert bot.opened_view()["title"]["text"] == "解决"
+
+
+PEOPLE = {
+    "requester": "U0ERIN",
+    "owner": "U0ALICE",
+    "member": "U0BOB",
+    "lead": "U0LEADSUP",
+    "admin": "U0ADMIN",
+    "anyone else": "U0STRANGER",
+}
+# (subcommand, the state the ticket is put in first, who may) — the server must enforce each cell.
+CELLS = [
+    ("ack {key}", "open", {"owner", "admin"}),
+    ("assign {key} <@U0CAROL|carol>", "open", {"owner", "lead", "admin"}),
+    ("escalate {key}", "open", {"requester", "owner", "member", "lead", "admin"}),
+    ("close {key} done", "open", {"owner", "lead", "admin"}),
+    ("close {key}", "resolved", {"requester", "owner", "lead", "admin"}),
+    ("reopen {key}", "closed", {"requester", "owner", "lead", "admin"}),
+]
+
+
+async def test_permission_matrix_is_enforced_through_slash_commands(bot: Harness) -> None:
+    for command, state, allowed in CELLS:
+        for role, user in PEOPLE.items():
+            answer = (await bot.command("refund for the matrix", "U0ERIN")).json()["text"]
+            key = answer.split("*")[1]
+            ticket = await bot.ticket(key)
+            if ticket.owner_id != "U0ALICE":  # the round robin gave it to Bob: hand it to Alice first
+                await bot.command(f"assign {key} <@U0ALICE|alice>", "U0LEADSUP")
+                await bot.command(f"accept {key}", "U0ALICE")
+            if state in ("resolved", "closed"):
+                await bot.command(f"close {key} fixed", "U0ALICE")
+            if state == "closed":
+                await bot.command(f"close {key}", "U0ERIN")
+            before = await bot.ticket(key)
+            assert before.status in (state, "acknowledged" if state == "open" else state)
+            reply = (await bot.command(command.format(key=key), user)).json()["text"]
+            after = await bot.ticket(key)
+            refused = reply.startswith("Only ")
+            assert refused == (role not in allowed), (command, role, reply)
+            if refused:
+                assert (after.status, after.owner_id, after.priority, after.pending_owner_id) == (
+                    before.status,
+                    before.owner_id,
+                    before.priority,
+                    before.pending_owner_id,
+                ), (command, role)
