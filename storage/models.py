@@ -67,6 +67,7 @@ class Ticket(SQLModel, table=True):
         Index("ix_tickets_thread", "thread_channel", "thread_ts"),
         Index("ix_tickets_status_resolved_at", "status", "resolved_at"),
         Index("ix_tickets_pending_owner", "pending_owner_id"),
+        Index("ix_tickets_next_reminder", "next_reminder_at"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -95,6 +96,11 @@ class Ticket(SQLModel, table=True):
     pending_reason: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
     pending_by_id: str | None = Field(default=None, max_length=32)
     pending_at: datetime | None = _utc_column()
+    # The SLA clock stops while the ticket waits on the requester or is blocked; resume extends the dues.
+    paused_at: datetime | None = _utc_column()
+    # Overdue reminders: when the next one is due and how many went unanswered (the escalation ladder).
+    next_reminder_at: datetime | None = _utc_column()
+    reminder_count: int = Field(default=0)
     customer_name: str | None = Field(default=None, max_length=200)
     lifecycle_stage: str | None = Field(default=None, max_length=16)
     is_complaint: bool = Field(default=False)
@@ -158,3 +164,48 @@ class OutboxMessage(SQLModel, table=True):
     last_error: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
     result_channel: str | None = Field(default=None, max_length=32)
     result_ts: str | None = Field(default=None, max_length=32)
+
+
+class JobRun(SQLModel, table=True):
+    """One run of a periodic job for one period (a stand-up on a day, a digest on a date).
+
+    Inserted with ON CONFLICT DO NOTHING before the work starts: whichever replica inserts the row
+    does the work, every other replica sees the conflict and does nothing.
+    """
+
+    __tablename__ = "job_runs"
+
+    job: str = Field(primary_key=True, max_length=80)
+    period: str = Field(primary_key=True, max_length=40)
+    started_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
+    finished_at: datetime | None = _utc_column()
+
+
+class ReminderMessage(SQLModel, table=True):
+    """The reminder DM each person last received, so the next one replaces it instead of piling up."""
+
+    __tablename__ = "reminder_messages"
+
+    user_id: str = Field(primary_key=True, max_length=32)
+    channel: str = Field(max_length=32)
+    ts: str = Field(max_length=32)
+    sent_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
+
+
+class StandupEntry(SQLModel, table=True):
+    """One member's stand-up on one day: asked, nudged, answered or skipped."""
+
+    __tablename__ = "standup_entries"
+    __table_args__ = (UniqueConstraint("department_key", "user_id", "day", name="uq_standup_entry"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    department_key: str = Field(max_length=10, index=True)
+    user_id: str = Field(max_length=32)
+    day: str = Field(max_length=10, index=True)  # YYYY-MM-DD in the member's time zone
+    asked_at: datetime | None = _utc_column()
+    nudged_at: datetime | None = _utc_column()
+    answered_at: datetime | None = _utc_column()
+    skipped: bool = Field(default=False)
+    answers: list[str] | None = Field(default=None, sa_column=Column(JSON, nullable=True))
+    prompt_channel: str | None = Field(default=None, max_length=32)
+    prompt_ts: str | None = Field(default=None, max_length=32)
