@@ -21,6 +21,7 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.clock import Clock, SystemClock
+from bot.jobs import scheduled_jobs
 from bot.metrics import Metrics
 from bot.notifier import OutboxSender, SenderSettings
 from bot.scheduler import Ticker
@@ -154,7 +155,7 @@ class Crossdesk:
         )
         services.attach_sender(sender)
         self._sender_task = asyncio.create_task(sender.run(), name="crossdesk-outbox")
-        self.ticker = Ticker({"auto_close": services.workflow.auto_close}, self.tick_seconds)
+        self.ticker = Ticker(scheduled_jobs(services), self.tick_seconds)
         self.ticker.start()
         signing_secret = None
         if not settings.socket_mode and settings.slack_signing_secret is not None:

@@ -1,0 +1,13 @@
+"""What the ticker runs on every tick. Each job asks the database what is due and claims it."""
+
+from __future__ import annotations
+
+from bot.scheduler import Job
+from bot.services import Services
+
+
+def scheduled_jobs(services: Services) -> dict[str, Job]:
+    """Jobs by name, run in this order on every tick (one failing job does not stop the others)."""
+    return {
+        "auto_close": services.workflow.auto_close,
+    }
