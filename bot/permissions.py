@@ -7,6 +7,8 @@
 | accept / decline (*)    |           |       |                   |      |  yes  |             |
 | escalate                |    yes    |  yes  |        yes        | yes  |  yes  |             |
 | resolve                 |           |  yes  |                   | yes  |  yes  |             |
+| pause (waiting/blocked) |           |  yes  |                   | yes  |  yes  |             |
+| resume                  |    yes    |  yes  |                   | yes  |  yes  |             |
 | close (a resolved one)  |    yes    |  yes  |                   | yes  |  yes  |             |
 | reopen                  |    yes    |  yes  |                   | yes  |  yes  |             |
 | comment, show, list     | everybody                                                        |
@@ -39,6 +41,8 @@ class Action(StrEnum):
     ANSWER_HANDOFF = "answer_handoff"
     ESCALATE = "escalate"
     RESOLVE = "resolve"
+    PAUSE = "pause"
+    RESUME = "resume"
     CLOSE = "close"
     REOPEN = "reopen"
 
@@ -49,6 +53,8 @@ ALLOWED: dict[Action, tuple[Role, ...]] = {
     Action.ANSWER_HANDOFF: (Role.OFFERED, Role.ADMIN),
     Action.ESCALATE: (Role.REQUESTER, Role.OWNER, Role.MEMBER, Role.LEAD, Role.ADMIN),
     Action.RESOLVE: (Role.OWNER, Role.LEAD, Role.ADMIN),
+    Action.PAUSE: (Role.OWNER, Role.LEAD, Role.ADMIN),
+    Action.RESUME: (Role.REQUESTER, Role.OWNER, Role.LEAD, Role.ADMIN),
     Action.CLOSE: (Role.REQUESTER, Role.OWNER, Role.LEAD, Role.ADMIN),
     Action.REOPEN: (Role.REQUESTER, Role.OWNER, Role.LEAD, Role.ADMIN),
 }

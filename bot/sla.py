@@ -7,9 +7,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
-from zoneinfo import ZoneInfo
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from sqlmodel.ext.asyncio.session import AsyncSession
 
 from config.schema import WEEKDAYS, WorkspaceConfig
+from storage import directory
 
 # Far enough for a 7-day SLA over a long holiday season; a calendar with no working day at all fails fast.
 _MAX_DAYS_SCANNED = 3 * 366
@@ -56,11 +59,16 @@ def add_working_time(start: datetime, duration: timedelta, calendar: WorkingCale
     Whole days in ``duration`` are working days, as people mean them ("resolve in 1d" is by the same
     time next working day, not after 24 working hours); hours, minutes and seconds are working time.
     """
-    if start.tzinfo is None:
-        raise ValueError("start must be an aware datetime")
     if duration < timedelta(0):
         raise ValueError("duration must not be negative")
-    remaining = duration.days * calendar.working_day + timedelta(seconds=duration.seconds)
+    return advance(start, duration.days * calendar.working_day + timedelta(seconds=duration.seconds), calendar)
+
+
+def advance(start: datetime, working_time: timedelta, calendar: WorkingCalendar) -> datetime:
+    """The moment at which exactly ``working_time`` of working time has passed since ``start``."""
+    if start.tzinfo is None:
+        raise ValueError("start must be an aware datetime")
+    remaining = working_time
     current = start.astimezone(UTC)
     day = current.astimezone(calendar.tz).date()
     for _ in range(_MAX_DAYS_SCANNED):
@@ -90,3 +98,47 @@ def due_times(
         add_working_time(created_at, target.acknowledge, calendar),
         add_working_time(created_at, target.resolve, calendar),
     )
+
+
+def working_time_between(start: datetime, end: datetime, calendar: WorkingCalendar) -> timedelta:
+    """How much working time lies between ``start`` and ``end`` (zero when ``end`` is not later)."""
+    if start.tzinfo is None or end.tzinfo is None:
+        raise ValueError("start and end must be aware datetimes")
+    start, end = start.astimezone(UTC), end.astimezone(UTC)
+    if end <= start:
+        return timedelta(0)
+    total = timedelta(0)
+    day = start.astimezone(calendar.tz).date()
+    last = end.astimezone(calendar.tz).date()
+    while day <= last:
+        if calendar.is_working_day(day):
+            opens, closes = calendar.window(day)
+            overlap = min(closes, end) - max(opens, start)
+            if overlap > timedelta(0):
+                total += overlap
+        day += timedelta(days=1)
+    return total
+
+
+def extend_after_pause(
+    due: datetime | None, paused_at: datetime, resumed_at: datetime, calendar: WorkingCalendar
+) -> datetime | None:
+    """A due time pushed back by the working time that passed while the clock was paused.
+
+    What was left on the clock when it stopped is what is left when it restarts; a deadline that had
+    already passed before the pause stays passed.
+    """
+    if due is None or due <= paused_at:
+        return due
+    return advance(resumed_at, working_time_between(paused_at, due, calendar), calendar)
+
+
+async def owner_zone(session: AsyncSession, user_id: str) -> ZoneInfo | None:
+    """The owner's own time zone when Slack told us (``users.info``), else ``None`` (the workspace's)."""
+    name = await directory.member_tz(session, user_id)
+    if not name:
+        return None
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        return None

@@ -22,7 +22,7 @@ from bot.errors import BadRequest, TicketNotFound
 from bot.home import HomeQueue, home_view
 from bot.i18n import Translator
 from bot.routing import pick_owner, route, title_from_text
-from bot.sla import due_times
+from bot.sla import due_times, owner_zone
 from bot.states import ACTIVE_STATUSES, Status
 from bot.text import to_plain
 from bot.ticket_messages import TicketMessenger
@@ -156,7 +156,7 @@ class TicketService:
         # Skipping someone away must not hand the next person two tickets in a row.
         await directory.set_next_turn(session, department.key, next_turn % len(department.owners))
         priority = request.priority or "normal"
-        ack_due, resolve_due = due_times(now, priority, self.workspace)
+        ack_due, resolve_due = due_times(now, priority, self.workspace, await owner_zone(session, owner_id))
         ticket = Ticket(
             key=f"{department.key}-{number}",
             department_key=department.key,
@@ -179,6 +179,7 @@ class TicketService:
             updated_at=now,
             ack_due_at=ack_due,
             resolve_due_at=resolve_due,
+            next_reminder_at=ack_due,
         )
         session.add(ticket)
         await session.flush()

@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from datetime import datetime
+from zoneinfo import ZoneInfo
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -19,7 +20,7 @@ from bot.cards import handoff_blocks, resolution_blocks
 from bot.clock import Clock
 from bot.errors import BadRequest, TicketNotFound
 from bot.permissions import Action, TicketParties
-from bot.sla import due_times
+from bot.sla import WorkingCalendar, due_times, extend_after_pause, owner_zone
 from bot.states import ACTIVE_STATUSES, Status, check_move
 from bot.text import neutralise_broadcasts
 from bot.ticket_messages import SYSTEM_ACTOR, TicketMessenger
@@ -319,7 +320,11 @@ class WorkflowService:
             note = _clean(reason)
             previous = ticket.priority
             ticket.priority = raised(previous)
-            ticket.ack_due_at, ticket.resolve_due_at = due_times(ticket.created_at, ticket.priority, self.workspace)
+            ticket.ack_due_at, ticket.resolve_due_at = due_times(
+                ticket.created_at, ticket.priority, self.workspace, await self._owner_tz(session, ticket)
+            )
+            if ticket.reminder_count == 0:
+                self._schedule_reminders(ticket)
             ticket.escalation_level += 1
             ticket.last_escalated_at = ticket.updated_at = now
             session.add(ticket)
@@ -356,6 +361,91 @@ class WorkflowService:
         self._on_outbox()
         return ticket
 
+    # ------------------------------------------------------------------ pause and resume (the SLA clock stops)
+
+    async def pause(self, key: str, actor_id: str, target: Status, note: str | None = None) -> Ticket:
+        """Waiting on the requester, or blocked: the SLA clock and the reminders stop until resumed."""
+        if target not in (Status.WAITING, Status.BLOCKED):
+            raise BadRequest("error.bad_request")
+        async with self.db.transaction() as session:
+            ticket = await self._load(session, key)
+            permissions.require(actor_id, Action.PAUSE, self._parties(ticket), self.workspace)
+            self._require_active(ticket)
+            now = self.clock.now()
+            status = Status(ticket.status)
+            if status == Status.OPEN:
+                self._acknowledge(ticket, now)
+                await ticket_rows.add_event(
+                    session,
+                    ticket,
+                    actor_id=actor_id,
+                    action="acknowledged",
+                    at=now,
+                    from_value=status.value,
+                    to_value=Status.ACKNOWLEDGED.value,
+                )
+                status = Status.ACKNOWLEDGED
+            self._move(ticket, target, now)
+            ticket.paused_at = now
+            self._schedule_reminders(ticket)
+            session.add(ticket)
+            text = _clean(note)
+            await ticket_rows.add_event(
+                session,
+                ticket,
+                actor_id=actor_id,
+                action="paused",
+                at=now,
+                from_value=status.value,
+                to_value=target.value,
+                note=text,
+            )
+            suffix = f" — {text}" if text else ""
+            await self.messages.changed(session, ticket, now, f"thread.{target.value}", actor_id, note=suffix)
+            if target == Status.WAITING and ticket.requester_id != actor_id:
+                message = self.messages.t(
+                    "dm.waiting_on_you",
+                    actor=actor_id,
+                    key=ticket.key,
+                    title=ticket.title,
+                    note=suffix,
+                    link=self.messages.link(),
+                )
+                await self.messages.notify(session, ticket, now, ticket.requester_id, message)
+        self._on_outbox()
+        return ticket
+
+    async def resume(self, key: str, actor_id: str) -> Ticket:
+        """Back to work: the deadlines move on by the working time the ticket spent paused."""
+        async with self.db.transaction() as session:
+            ticket = await self._load(session, key)
+            permissions.require(actor_id, Action.RESUME, self._parties(ticket), self.workspace)
+            status = Status(ticket.status)
+            if status not in (Status.WAITING, Status.BLOCKED):
+                raise BadRequest("error.not_paused", key=ticket.key)
+            now = self.clock.now()
+            calendar = WorkingCalendar.from_workspace(self.workspace, await self._owner_tz(session, ticket))
+            paused_at = ticket.paused_at or now
+            ticket.resolve_due_at = extend_after_pause(ticket.resolve_due_at, paused_at, now, calendar)
+            ticket.paused_at = None
+            self._move(ticket, Status.ACKNOWLEDGED, now)
+            self._schedule_reminders(ticket)
+            session.add(ticket)
+            await ticket_rows.add_event(
+                session,
+                ticket,
+                actor_id=actor_id,
+                action="resumed",
+                at=now,
+                from_value=status.value,
+                to_value=Status.ACKNOWLEDGED.value,
+            )
+            await self.messages.changed(
+                session, ticket, now, "thread.resumed", actor_id, due=self.messages.date(ticket.resolve_due_at)
+            )
+        self._on_outbox()
+        return ticket
+
     # ------------------------------------------------------------------ resolve, confirm, close, reopen
 
     async def resolve(self, key: str, actor_id: str, note: str | None = None) -> Ticket:
@@ -385,6 +475,8 @@ class WorkflowService:
             status = Status.ACKNOWLEDGED
         self._move(ticket, Status.RESOLVED, now)
         ticket.resolved_at = now
+        ticket.paused_at = None
+        self._schedule_reminders(ticket)
         self._clear_pending(ticket)
         session.add(ticket)
         await ticket_rows.add_event(
@@ -446,6 +538,7 @@ class WorkflowService:
         previous = ticket.status
         self._move(ticket, Status.CLOSED, now)
         ticket.closed_at = now
+        self._schedule_reminders(ticket)
         session.add(ticket)
         await ticket_rows.add_event(
             session,
@@ -467,7 +560,9 @@ class WorkflowService:
             previous = ticket.status
             self._move(ticket, Status.OPEN, now)
             ticket.acknowledged_at = ticket.resolved_at = ticket.closed_at = None
-            ticket.ack_due_at, ticket.resolve_due_at = due_times(now, ticket.priority, self.workspace)
+            ticket.ack_due_at, ticket.resolve_due_at = due_times(
+                now, ticket.priority, self.workspace, await self._owner_tz(session, ticket)
+            )
             self._clear_pending(ticket)
             session.add(ticket)
             note = _clean(reason)
@@ -529,6 +624,23 @@ class WorkflowService:
     def _acknowledge(self, ticket: Ticket, now: datetime) -> None:
         self._move(ticket, Status.ACKNOWLEDGED, now)
         ticket.acknowledged_at = now
+        self._schedule_reminders(ticket)
+
+    @staticmethod
+    def _schedule_reminders(ticket: Ticket) -> None:
+        """The next overdue reminder is due when the deadline of the current phase passes; a new phase
+        (acknowledged, reopened) starts the ladder again, and a paused or finished ticket has none."""
+        status = Status(ticket.status)
+        if status == Status.OPEN:
+            ticket.next_reminder_at = ticket.ack_due_at
+        elif status == Status.ACKNOWLEDGED:
+            ticket.next_reminder_at = ticket.resolve_due_at
+        else:
+            ticket.next_reminder_at = None
+        ticket.reminder_count = 0
+
+    async def _owner_tz(self, session: AsyncSession, ticket: Ticket) -> ZoneInfo | None:
+        return await owner_zone(session, ticket.owner_id)
 
     @staticmethod
     def _clear_pending(ticket: Ticket) -> None:

@@ -103,3 +103,19 @@ async def current_turn(session: AsyncSession, department_key: str) -> int:
     """The round-robin position the next ticket would take, without taking it."""
     statement = select(Department.next_owner).where(col(Department.key) == department_key)
     return int((await session.exec(statement)).first() or 0)
+
+
+async def member_tz(session: AsyncSession, user_id: str) -> str | None:
+    """The member's own Slack time zone, once we have learnt it (``users.info``)."""
+    return (await session.exec(select(Member.tz).where(col(Member.user_id) == user_id))).first()
+
+
+async def members_without_tz(session: AsyncSession, limit: int = 50) -> list[str]:
+    statement = select(Member.user_id).where(col(Member.tz).is_(None)).order_by(col(Member.user_id)).limit(limit)
+    return list((await session.exec(statement)).all())
+
+
+async def set_member_profile(session: AsyncSession, user_id: str, tz: str | None, display_name: str | None) -> None:
+    await session.exec(
+        update(Member).where(col(Member.user_id) == user_id).values(tz=tz or "", display_name=display_name)
+    )

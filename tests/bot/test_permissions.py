@@ -27,6 +27,8 @@ EXPECTED = {  # the documented matrix, written out again so a change to ALLOWED 
     Action.ANSWER_HANDOFF: {Role.OFFERED, Role.ADMIN},
     Action.ESCALATE: {Role.REQUESTER, Role.OWNER, Role.MEMBER, Role.LEAD, Role.ADMIN},
     Action.RESOLVE: {Role.OWNER, Role.LEAD, Role.ADMIN},
+    Action.PAUSE: {Role.OWNER, Role.LEAD, Role.ADMIN},
+    Action.RESUME: {Role.REQUESTER, Role.OWNER, Role.LEAD, Role.ADMIN},
     Action.CLOSE: {Role.REQUESTER, Role.OWNER, Role.LEAD, Role.ADMIN},
     Action.REOPEN: {Role.REQUESTER, Role.OWNER, Role.LEAD, Role.ADMIN},
 }
