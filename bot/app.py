@@ -24,6 +24,7 @@ from bot.clock import Clock, SystemClock
 from bot.jobs import scheduled_jobs
 from bot.metrics import Metrics
 from bot.notifier import OutboxSender, SenderSettings
+from bot.profiles import MemberProfiles
 from bot.scheduler import Ticker
 from bot.server import build_web_app
 from bot.services import Services
@@ -152,10 +153,12 @@ class Crossdesk:
             identity,
             self.sender_settings,
             render_card=services.tickets.messages.card_payload,
+            card_home=services.tickets.messages.fallback_home,
         )
         services.attach_sender(sender)
         self._sender_task = asyncio.create_task(sender.run(), name="crossdesk-outbox")
-        self.ticker = Ticker(scheduled_jobs(services), self.tick_seconds)
+        jobs = {"profiles": MemberProfiles(db, client).refresh, **scheduled_jobs(services)}
+        self.ticker = Ticker(jobs, self.tick_seconds)
         self.ticker.start()
         signing_secret = None
         if not settings.socket_mode and settings.slack_signing_secret is not None:

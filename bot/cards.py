@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 
 from bot.i18n import Translator
 from bot.ids import ActionId, BlockId
-from bot.states import ACTIVE_STATUSES, Status
+from bot.states import Status
 
 Block = dict[str, Any]
 
@@ -54,23 +54,35 @@ def _button(action: ActionId, label: str, value: str, style: str | None = None) 
 
 
 def card_buttons(card: CardData, translator: Translator) -> list[Block]:
-    """The buttons that make sense for the ticket's status (a closed ticket has none)."""
+    """The buttons that make sense for the ticket's status; each has a ``/ticket`` subcommand twin."""
+    t = translator.t
     status = Status(card.status)
-    if status not in ACTIVE_STATUSES:
-        return []
+    if status == Status.RESOLVED:
+        return [
+            _button(ActionId.CONFIRM, t("card.button.close"), card.key, "primary"),
+            _button(ActionId.REOPEN, t("card.button.reopen"), card.key),
+        ]
+    if status == Status.CLOSED:
+        return [_button(ActionId.REOPEN, t("card.button.reopen"), card.key)]
     buttons: list[Block] = []
     if status == Status.OPEN:
+        buttons.append(_button(ActionId.ACKNOWLEDGE, t("card.button.acknowledge"), card.key, "primary"))
+    if status in (Status.WAITING, Status.BLOCKED):
+        buttons.append(_button(ActionId.RESUME, t("card.button.resume"), card.key, "primary"))
+    buttons.append(_button(ActionId.REASSIGN, t("card.button.reassign"), card.key))
+    buttons.append(_button(ActionId.ESCALATE, t("card.button.escalate"), card.key, "danger"))
+    buttons.append(_button(ActionId.RESOLVE, t("card.button.resolve"), card.key))
+    if status in (Status.OPEN, Status.ACKNOWLEDGED):
         buttons.append(
-            _button(
-                ActionId.ACKNOWLEDGE,
-                translator.t("card.button.acknowledge"),
-                card.key,
-                "primary",
-            )
+            {
+                "type": "overflow",
+                "action_id": ActionId.PAUSE.value,
+                "options": [
+                    {"text": {"type": "plain_text", "text": t(f"card.pause.{kind}")}, "value": f"{kind}:{card.key}"}
+                    for kind in (Status.WAITING.value, Status.BLOCKED.value)
+                ],
+            }
         )
-    buttons.append(_button(ActionId.REASSIGN, translator.t("card.button.reassign"), card.key))
-    buttons.append(_button(ActionId.ESCALATE, translator.t("card.button.escalate"), card.key, "danger"))
-    buttons.append(_button(ActionId.RESOLVE, translator.t("card.button.resolve"), card.key))
     return buttons
 
 

@@ -26,6 +26,9 @@ class Subcommand(StrEnum):
     REOPEN = "reopen"
     ACCEPT = "accept"
     DECLINE = "decline"
+    WAIT = "wait"
+    BLOCK = "block"
+    RESUME = "resume"
 
 
 # Words that, as the first word, are a subcommand rather than the start of a ticket's text.
@@ -78,7 +81,14 @@ def parse_ticket_command(text: str) -> ParsedCommand:
         if match is None:
             return ParsedCommand(subcommand, key=key, usage_key="usage.assign")
         return ParsedCommand(subcommand, key=key, user_id=match.group(1) or match.group(2), text=reason.strip())
-    if subcommand in (Subcommand.CLOSE, Subcommand.ESCALATE, Subcommand.REOPEN, Subcommand.DECLINE):
+    if subcommand in (
+        Subcommand.CLOSE,
+        Subcommand.ESCALATE,
+        Subcommand.REOPEN,
+        Subcommand.DECLINE,
+        Subcommand.WAIT,
+        Subcommand.BLOCK,
+    ):
         return ParsedCommand(subcommand, key=key, text=after_key)
     return ParsedCommand(subcommand, key=key)
 

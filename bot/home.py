@@ -9,6 +9,8 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from bot.cards import Block, card_buttons, handoff_blocks
+from bot.ids import ActionId
+from bot.permissions import Action, TicketParties, may
 from storage.models import Ticket
 
 if TYPE_CHECKING:
@@ -44,11 +46,32 @@ def _line(ticket: Ticket, messages: TicketMessenger, now: datetime) -> str:
     )
 
 
-def _with_buttons(ticket: Ticket, messages: TicketMessenger, now: datetime) -> list[Block]:
+# Which permission each button needs, so App Home only offers what this person may actually do.
+_BUTTON_ACTION = {
+    ActionId.ACKNOWLEDGE.value: Action.ACKNOWLEDGE,
+    ActionId.REASSIGN.value: Action.ASSIGN,
+    ActionId.ESCALATE.value: Action.ESCALATE,
+    ActionId.RESOLVE.value: Action.RESOLVE,
+    ActionId.CONFIRM.value: Action.CLOSE,
+    ActionId.REOPEN.value: Action.REOPEN,
+    ActionId.RESUME.value: Action.RESUME,
+    ActionId.PAUSE.value: Action.PAUSE,
+}
+
+
+def _with_buttons(ticket: Ticket, messages: TicketMessenger, now: datetime, viewer: str, place: str) -> list[Block]:
     blocks: list[Block] = [{"type": "section", "text": {"type": "mrkdwn", "text": _line(ticket, messages, now)}}]
-    buttons = card_buttons(messages.card_data(ticket), messages.translator)
+    parties = TicketParties(
+        ticket.key, ticket.department_key, ticket.owner_id, ticket.requester_id, ticket.pending_owner_id
+    )
+    buttons = [
+        button
+        for button in card_buttons(messages.card_data(ticket), messages.translator)
+        if may(viewer, _BUTTON_ACTION[button["action_id"]], parties, messages.workspace)
+    ]
     if buttons:
-        blocks.append({"type": "actions", "block_id": f"home.{ticket.key}", "elements": buttons})
+        # block ids must be unique in a view, and a ticket can be both yours and one you asked for
+        blocks.append({"type": "actions", "block_id": f"home.{place}.{ticket.key}", "elements": buttons})
     return blocks
 
 
@@ -77,13 +100,25 @@ def home_view(queue: HomeQueue, user_id: str, messages: TicketMessenger, now: da
         return rendered
 
     def requested(ticket: Ticket) -> list[Block]:
+        if ticket.status == "resolved":  # waiting for the requester: offer Confirm / Reopen right here
+            return _with_buttons(ticket, messages, now, user_id, "requested")
         return [{"type": "context", "elements": [{"type": "mrkdwn", "text": _line(ticket, messages, now)}]}]
 
     if queue.offered:
         section("home.offered", queue.offered, offered, "home.empty")
-    section("home.owned", queue.owned, lambda ticket: _with_buttons(ticket, messages, now), "home.owned_empty")
+    section(
+        "home.owned",
+        queue.owned,
+        lambda ticket: _with_buttons(ticket, messages, now, user_id, "owned"),
+        "home.owned_empty",
+    )
     others = [ticket for ticket in queue.department if ticket.owner_id != user_id]
-    section("home.department", others, lambda ticket: _with_buttons(ticket, messages, now), "home.department_empty")
+    section(
+        "home.department",
+        others,
+        lambda ticket: _with_buttons(ticket, messages, now, user_id, "department"),
+        "home.department_empty",
+    )
     section("home.requested", queue.requested, requested, "home.requested_empty")
     if len(blocks) > MAX_BLOCKS:
         blocks = [

@@ -14,9 +14,14 @@ class ActionId(StrEnum):
     DECLINE_HANDOFF = "crossdesk.handoff.decline"
     CONFIRM = "crossdesk.resolution.confirm"
     REOPEN = "crossdesk.resolution.reopen"
+    PAUSE = "crossdesk.ticket.pause"  # an overflow menu: waiting on the requester / blocked
+    RESUME = "crossdesk.ticket.resume"
     # Inside forms: changing the department re-renders the "who would get it" line.
     FORM_DEPARTMENT = "crossdesk.form.department"
     FORM_VALUE = "crossdesk.form.value"  # every other input in our forms; its block id says which one
+    STANDUP_ANSWER = "crossdesk.standup.answer"  # on the stand-up DM: open the answer form
+    STANDUP_SKIP = "crossdesk.standup.skip"
+    STANDUP_BLOCKER_TICKET = "crossdesk.standup.blocker_ticket"  # in the summary: a ticket from a blocker
 
 
 class CallbackId(StrEnum):
@@ -27,6 +32,7 @@ class CallbackId(StrEnum):
     ESCALATE = "crossdesk.view.escalate"
     CREATE_FROM_MESSAGE = "crossdesk.shortcut.create_ticket"  # the message shortcut
     NOTICE = "crossdesk.view.notice"  # a read-only modal telling the person why something was refused
+    STANDUP_ANSWER = "crossdesk.view.standup_answer"
 
 
 class BlockId(StrEnum):
@@ -46,6 +52,8 @@ class BlockId(StrEnum):
     FORM_PERSON = "person"
     FORM_REASON = "reason"
     FORM_NOTE = "note"
+    STANDUP_PROMPT_ACTIONS = "crossdesk.standup.prompt.actions"  # Answer / Skip today
+    STANDUP_ANSWER = "standup_answer"  # prefix: one input per question, "standup_answer.0", ".1", …
 
 
 class Command(StrEnum):
@@ -61,3 +69,5 @@ class OutboxPurpose(StrEnum):
     CARD_UPDATE = "card_update"  # chat.update of the card; channel/ts filled from the ticket at send time
     THREAD_NOTE = "thread_note"  # a line in the ticket's thread; channel/thread_ts filled at send time
     NOTICE = "notice"  # anything else: DMs, department channel posts
+    REMINDER = "reminder"  # a person's overdue reminder; remembered so the next one replaces it
+    STANDUP_PROMPT = "standup_prompt"  # a stand-up question DM; found again to update it once answered

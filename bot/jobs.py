@@ -9,5 +9,8 @@ from bot.services import Services
 def scheduled_jobs(services: Services) -> dict[str, Job]:
     """Jobs by name, run in this order on every tick (one failing job does not stop the others)."""
     return {
+        "reminders": services.reminders.tick,
         "auto_close": services.workflow.auto_close,
+        "digest": services.digest.tick,
+        "standups": services.standups.tick,
     }

@@ -8,6 +8,7 @@ this one stopped. A row is leased while it is being sent, so two senders never s
 from __future__ import annotations
 
 import asyncio
+import base64
 import contextlib
 import json
 import logging
@@ -19,7 +20,7 @@ from datetime import timedelta
 from typing import Any
 
 import aiohttp
-from slack_sdk.errors import SlackApiError
+from slack_sdk.errors import SlackApiError, SlackRequestError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.clock import Clock
@@ -27,7 +28,7 @@ from bot.ids import OutboxPurpose
 from bot.slack import SlackIdentity
 from bot.text import message_link
 from bot.ticket_messages import CARD_LINK
-from storage import outbox
+from storage import outbox, reminders
 from storage.database import Database
 from storage.models import OutboxMessage, Ticket
 
@@ -58,7 +59,13 @@ class _Retry(Exception):
 
 
 class _Fail(Exception):
-    pass
+    def __init__(self, reason: str, code: str | None = None) -> None:
+        super().__init__(reason)
+        self.code = code
+
+
+# Errors that mean the bot cannot post in that conversation at all.
+_UNREACHABLE_CHANNEL = frozenset({"not_in_channel", "channel_not_found", "is_archived", "restricted_action"})
 
 
 class OutboxSender:
@@ -70,6 +77,7 @@ class OutboxSender:
         identity: SlackIdentity,
         settings: SenderSettings | None = None,
         render_card: Callable[[Ticket], dict[str, Any]] | None = None,
+        card_home: Callable[[Ticket], str] | None = None,
     ) -> None:
         self.db = db
         self.client = client
@@ -79,6 +87,7 @@ class OutboxSender:
         # A card update shows the ticket as it is when the update is sent, not as it was when queued:
         # a delayed (rate-limited, retried) update can then never leave an older state on the card.
         self._render_card = render_card
+        self._card_home = card_home
         self._wakeup = asyncio.Event()
         self._stopping = False
 
@@ -129,7 +138,13 @@ class OutboxSender:
         assert row.id is not None
         try:
             payload = await self._prepare(row)
-            response = await self._call(row.method, payload, row.attempts)
+            try:
+                response = await self._call(row.method, payload, row.attempts)
+            except _Fail as failure:
+                fallback = await self._card_fallback(row, payload, failure)
+                if fallback is None:
+                    raise
+                response = await self._call(row.method, fallback, row.attempts)
         except _Retry as retry:
             if row.attempts >= self.settings.max_attempts:
                 log.error(
@@ -160,6 +175,8 @@ class OutboxSender:
         async with self.db.transaction() as session:
             if not await outbox.mark_sent(session, row.id, self.clock.now(), channel, ts, row.claimed_until):
                 log.warning("outbox %s was sent after its lease ran out; another sender may send it again", row.id)
+            if row.purpose == OutboxPurpose.REMINDER.value and channel and ts:
+                await reminders.remember(session, str(row.payload.get("channel")), channel, ts, self.clock.now())
             if row.purpose == OutboxPurpose.CARD.value and row.ticket_id is not None and channel and ts:
                 ticket = await session.get(Ticket, row.ticket_id)
                 if ticket is not None:
@@ -167,6 +184,35 @@ class OutboxSender:
                     if ticket.thread_ts is None:
                         ticket.thread_channel, ticket.thread_ts = channel, ts
                     session.add(ticket)
+
+    async def _card_fallback(
+        self, row: OutboxMessage, payload: dict[str, Any], failure: _Fail
+    ) -> dict[str, Any] | None:
+        """Where a card goes when its thread cannot be reached (the bot is not in that channel, or it is a DM
+        Slack offered a shortcut in): the department's channel. The ticket then lives in the card's own thread."""
+        if row.purpose != OutboxPurpose.CARD.value or failure.code not in _UNREACHABLE_CHANNEL:
+            return None
+        if self._card_home is None or row.ticket_id is None:
+            return None
+        async with self.db.transaction() as session:
+            ticket = await session.get(Ticket, row.ticket_id)
+            if ticket is None:
+                return None
+            home = self._card_home(ticket)
+            if home == payload.get("channel"):
+                return None
+            ticket.thread_channel = ticket.thread_ts = None  # the card's own thread becomes the ticket's thread
+            session.add(ticket)
+        log.warning(
+            "card for %s could not go to %s (%s); posting it in %s",
+            ticket.key,
+            payload.get("channel"),
+            failure.code,
+            home,
+        )
+        fallback = {key: value for key, value in payload.items() if key != "thread_ts"}
+        fallback["channel"] = home
+        return fallback
 
     async def _prepare(self, row: OutboxMessage) -> dict[str, Any]:
         """Fill in what was unknown when the row was queued: the card's channel and ts, its link."""
@@ -206,7 +252,19 @@ class OutboxSender:
 
     async def _call(self, method: str, payload: dict[str, Any], attempts: int) -> dict[str, Any]:
         try:
-            response = await self.client.api_call(method, json=payload)
+            if method == "files_upload_v2":
+                # slack_sdk's three steps: files.getUploadURLExternal, a POST of the bytes to the URL it
+                # gave, files.completeUploadExternal (which shares the file in the channel). A retry starts over.
+                try:
+                    content = base64.b64decode(payload["content_b64"], validate=True)
+                    channel, filename, title = payload["channel"], payload["filename"], payload.get("title")
+                except (KeyError, ValueError) as error:
+                    raise _Fail(f"malformed {method} row: {type(error).__name__}") from None
+                response = await self.client.files_upload_v2(
+                    channel=channel, file=content, filename=filename, title=title
+                )
+            else:
+                response = await self.client.api_call(method, json=payload)
         except SlackApiError as error:
             status = error.response.status_code
             code = str(error.response.get("error", "")) if isinstance(error.response.data, dict) else ""
@@ -215,7 +273,14 @@ class OutboxSender:
                 raise _Retry(timedelta(seconds=retry_after), f"rate limited (Retry-After {retry_after}s)") from None
             if status >= 500 or code in TRANSIENT_ERRORS:
                 raise _Retry(self._backoff(attempts), f"Slack answered {status} {code}".strip()) from None
-            raise _Fail(f"Slack refused {method}: {code or status}") from None
+            raise _Fail(f"Slack refused {method}: {code or status}", code or None) from None
+        except SlackRequestError as error:
+            # Only the upload POST raises this; slack_sdk puts its HTTP status in the message alone.
+            found = re.search(r"status: (\d+)", str(error))
+            status = int(found.group(1)) if found else 0
+            if 400 <= status < 500 and status != 429:
+                raise _Fail(f"Slack refused the file upload: {status}") from None
+            raise _Retry(self._backoff(attempts), f"file upload failed: {status or error}") from None
         except (aiohttp.ClientError, TimeoutError, OSError) as error:
             raise _Retry(self._backoff(attempts), f"cannot reach Slack: {type(error).__name__}") from None
         data: dict[str, Any] = dict(response.data) if isinstance(response.data, dict) else {}

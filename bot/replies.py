@@ -46,7 +46,7 @@ class Replies:
             roles = [self.t(f"role.{role}") for role in params.pop("roles", [])]
             params["who"] = self.t("word.or").join(roles)
             params["action"] = self.t(f"verb.{params.get('action', 'close')}")
-        for name in ("current", "target"):
+        for name in ("current", "target", "status"):
             if name in params and self.translator.has(f"status.{params[name]}"):
                 params[name] = self.t(f"status.{params[name]}")
         try:

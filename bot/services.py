@@ -5,9 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from bot.clock import Clock
+from bot.digest import DigestService
 from bot.notifier import OutboxSender
+from bot.reminders import ReminderService
 from bot.replies import Replies
 from bot.slack import SlackIdentity
+from bot.standups import StandupService
 from bot.tickets import TicketService
 from bot.workflow import WorkflowService
 from config.schema import WorkspaceConfig
@@ -23,6 +26,9 @@ class Services:
     tickets: TicketService
     workflow: WorkflowService
     replies: Replies
+    digest: DigestService
+    standups: StandupService
+    reminders: ReminderService
     sender: OutboxSender | None = None
 
     @classmethod
@@ -37,6 +43,9 @@ class Services:
             tickets=tickets,
             workflow=workflow,
             replies=Replies(tickets, identity),
+            digest=DigestService(db, workspace, clock, tickets.translator, identity=identity),
+            standups=StandupService(db, workspace, clock, tickets.messages),
+            reminders=ReminderService(db, workspace, clock, tickets.messages),
         )
 
     def attach_sender(self, sender: OutboxSender) -> None:
@@ -44,3 +53,6 @@ class Services:
         self.sender = sender
         self.tickets.set_outbox_listener(sender.wake)
         self.workflow.set_outbox_listener(sender.wake)
+        self.digest.set_outbox_listener(sender.wake)
+        self.standups.set_outbox_listener(sender.wake)
+        self.reminders.set_outbox_listener(sender.wake)

@@ -77,6 +77,16 @@ class TicketMessenger:
             return self.workspace.intake_channels[0], None
         return ticket.requester_id, None  # a DM with the requester: there is always somewhere to put it
 
+    def fallback_home(self, ticket: Ticket) -> str:
+        """The department channel (else the first intake channel, else the requester's DM) for a card whose
+        own thread cannot be reached."""
+        department = self.workspace.department(ticket.department_key)
+        if department is not None and department.channel:
+            return department.channel
+        if self.workspace.intake_channels:
+            return self.workspace.intake_channels[0]
+        return ticket.requester_id
+
     async def new_ticket(self, session: AsyncSession, ticket: Ticket, now: datetime) -> None:
         """The card, the owner's DM and the department's notice for a ticket just opened."""
         channel, thread_ts = self.card_home(ticket)

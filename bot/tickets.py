@@ -180,6 +180,7 @@ class TicketService:
             ack_due_at=ack_due,
             resolve_due_at=resolve_due,
             next_reminder_at=ack_due,
+            sla_started_at=now,
         )
         session.add(ticket)
         await session.flush()
@@ -339,7 +340,7 @@ class TicketService:
         now = self.clock.now()
         async with self.db.transaction() as session:
             owned = await ticket_rows.owned_by(session, user_id, active)
-            requested = await ticket_rows.requested_by(session, user_id, active)
+            requested = await ticket_rows.requested_by(session, user_id, [*active, Status.RESOLVED.value])
             offered = await ticket_rows.offered_to(session, user_id)
             attention: Sequence[Ticket] = []
             if departments:

@@ -123,6 +123,10 @@ class WorkflowService:
                 raise BadRequest("error.handoff_same_owner", key=ticket.key, owner=new_owner_id)
             now = self.clock.now()
             note = _clean(reason)
+            replaced = ticket.pending_owner_id
+            if replaced is not None and replaced not in (new_owner_id, actor_id):
+                withdrawn = self.messages.t("dm.offer_withdrawn", key=ticket.key, actor=actor_id)
+                await self.messages.notify(session, ticket, now, replaced, withdrawn)
             ticket.pending_owner_id, ticket.pending_department_key = new_owner_id, department
             ticket.pending_reason, ticket.pending_by_id, ticket.pending_at = note, actor_id, now
             await ticket_rows.add_event(
@@ -226,8 +230,7 @@ class WorkflowService:
         """A ticket passed around too often goes to the leads of every department it passed through."""
         path = await ticket_rows.departments_passed(session, ticket)
         names = ", ".join(self.messages.department_name(key) for key in path)
-        ticket.escalation_level += 1
-        ticket.last_escalated_at = now
+        ticket.escalation_level += 1  # not last_escalated_at: a person may still escalate it right away
         session.add(ticket)
         await ticket_rows.add_event(
             session,
@@ -235,7 +238,7 @@ class WorkflowService:
             actor_id=SYSTEM_ACTOR,
             action="escalated",
             at=now,
-            note=f"bounced {ticket.bounce_count}x: {' → '.join(path)}",
+            note=" → ".join(path),
         )
         await self.messages.changed(
             session, ticket, now, "thread.bounce_escalated", SYSTEM_ACTOR, count=ticket.bounce_count, departments=names
@@ -321,7 +324,10 @@ class WorkflowService:
             previous = ticket.priority
             ticket.priority = raised(previous)
             ticket.ack_due_at, ticket.resolve_due_at = due_times(
-                ticket.created_at, ticket.priority, self.workspace, await self._owner_tz(session, ticket)
+                ticket.sla_started_at or ticket.created_at,
+                ticket.priority,
+                self.workspace,
+                await self._owner_tz(session, ticket),
             )
             if ticket.reminder_count == 0:
                 self._schedule_reminders(ticket)
@@ -560,6 +566,7 @@ class WorkflowService:
             previous = ticket.status
             self._move(ticket, Status.OPEN, now)
             ticket.acknowledged_at = ticket.resolved_at = ticket.closed_at = None
+            ticket.sla_started_at = now
             ticket.ack_due_at, ticket.resolve_due_at = due_times(
                 now, ticket.priority, self.workspace, await self._owner_tz(session, ticket)
             )

@@ -4,7 +4,19 @@ from __future__ import annotations
 
 from slack_bolt.async_app import AsyncApp
 
-from handlers import actions, commands, errors, home, messages, middleware, reactions, shortcuts, submissions
+from handlers import (
+    actions,
+    commands,
+    digest,
+    errors,
+    home,
+    messages,
+    middleware,
+    reactions,
+    shortcuts,
+    standup,
+    submissions,
+)
 
 
 def register_all(app: AsyncApp) -> None:
@@ -14,6 +26,8 @@ def register_all(app: AsyncApp) -> None:
     messages.register(app)
     reactions.register(app)
     commands.register(app)
+    digest.register(app)
+    standup.register(app)
     actions.register(app)
     submissions.register(app)
     shortcuts.register(app)

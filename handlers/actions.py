@@ -16,6 +16,7 @@ from bot.commands import KEY_PATTERN
 from bot.ids import ActionId, BlockId
 from bot.permissions import Action
 from bot.services import Services
+from bot.states import Status
 from bot.views import decline_modal, escalate_modal, reassign_modal, resolve_modal
 from handlers.forms import new_ticket_form, open_form
 from handlers.payloads import MalformedPayload, clicked_in, form_values, mapping, metadata, services_of, text
@@ -72,10 +73,37 @@ async def on_reopen(ack: AsyncAck, body: dict[str, Any], context: AsyncBoltConte
 
 
 async def _settle_prompt(services: Services, body: dict[str, Any], outcome: str) -> None:
-    """Replace an answered DM prompt's buttons with what was decided, so it cannot be answered twice."""
+    """Replace an answered DM prompt's buttons with what was decided, so it cannot be answered twice.
+
+    Only prompts in a DM: the same buttons on the ticket card are left to the card's own update.
+    """
     channel, ts, from_home = clicked_in(body)
-    if channel and ts and not from_home:
+    if channel and channel.startswith("D") and ts and not from_home:
         await services.tickets.settle_prompt(channel, ts, outcome)
+
+
+async def on_resume(ack: AsyncAck, body: dict[str, Any], context: AsyncBoltContext) -> None:
+    services = services_of(context)
+    key, user = _clicked(body)
+    await services.workflow.resume(key, user)
+    await _after_click(services, body, user)
+    await ack()
+
+
+async def on_pause(ack: AsyncAck, body: dict[str, Any], context: AsyncBoltContext) -> None:
+    """The card's overflow menu: "waiting on requester" or "blocked"; the option's value is ``kind:KEY``."""
+    services = services_of(context)
+    actions = body.get("actions")
+    if not isinstance(actions, list) or not actions:
+        raise MalformedPayload("block_actions without actions")
+    option = mapping(mapping(actions[0], "action").get("selected_option"), "selected_option")
+    kind, _, key = text(option, "value").partition(":")
+    if kind not in (Status.WAITING.value, Status.BLOCKED.value) or not KEY_PATTERN.match(key):
+        raise MalformedPayload("pause option is not ours")
+    user = text(mapping(body.get("user"), "user"), "id")
+    await services.workflow.pause(key.upper(), user, Status(kind))
+    await _after_click(services, body, user)
+    await ack()
 
 
 async def on_form_button(
@@ -141,6 +169,8 @@ def register(app: AsyncApp) -> None:
     app.action(ActionId.ACCEPT_HANDOFF.value)(on_accept_handoff)
     app.action(ActionId.CONFIRM.value)(on_confirm)
     app.action(ActionId.REOPEN.value)(on_reopen)
+    app.action(ActionId.RESUME.value)(on_resume)
+    app.action(ActionId.PAUSE.value)(on_pause)
     for action in (ActionId.REASSIGN, ActionId.ESCALATE, ActionId.RESOLVE, ActionId.DECLINE_HANDOFF):
         app.action(action.value)(on_form_button)
     app.action(ActionId.FORM_DEPARTMENT.value)(on_form_department)

@@ -12,6 +12,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 from bot.commands import ParsedCommand, Subcommand, parse_ticket_command
 from bot.ids import Command
 from bot.services import Services
+from bot.states import Status
 from bot.tickets import ListScope, Source, TicketRequest
 from handlers.forms import new_ticket_form, open_form
 from handlers.payloads import mapping, services_of, text
@@ -82,6 +83,15 @@ async def _run(services: Services, parsed: ParsedCommand, user: str) -> str:
             assert parsed.key
             ticket = await workflow.decline_handoff(parsed.key, user, parsed.text or None)
             return replies.t("prompt.declined", key=ticket.key)
+        case Subcommand.WAIT | Subcommand.BLOCK:
+            assert parsed.key
+            target = Status.WAITING if parsed.subcommand == Subcommand.WAIT else Status.BLOCKED
+            ticket = await workflow.pause(parsed.key, user, target, parsed.text or None)
+            return replies.t("command.paused", key=ticket.key, status=replies.t(f"status.{ticket.status}"))
+        case Subcommand.RESUME:
+            assert parsed.key
+            ticket = await workflow.resume(parsed.key, user)
+            return replies.t("command.resumed", key=ticket.key)
         case Subcommand.REOPEN:
             assert parsed.key
             ticket = await workflow.reopen(parsed.key, user, parsed.text or None)

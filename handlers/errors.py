@@ -52,6 +52,7 @@ async def on_error(error: Exception, body: dict[str, Any], context: AsyncBoltCon
         if is_action:
             await _tell_clicker(body, context, message)
             return BoltResponse(status=200, body="")
+        await _tell_reactor(body, context, message)
         return BoltResponse(status=200, body="")  # an event we chose not to act on: do not make Slack retry
 
     error_id = uuid.uuid4().hex[:8]
@@ -66,6 +67,20 @@ async def on_error(error: Exception, body: dict[str, Any], context: AsyncBoltCon
         return _replace_form(services, replies.t("error.unexpected", error_id=error_id) if replies else error_id)
     # Events and interactions: a non-2xx tells Slack the work was not done, so it delivers the event again.
     return BoltResponse(status=503 if outage else 500, body="")
+
+
+async def _tell_reactor(body: dict[str, Any], context: AsyncBoltContext, message: str) -> None:
+    """A refused reaction (not allowed, cooling down) gets an ephemeral note to the person who reacted."""
+    event = body.get("event") if isinstance(body, dict) else None
+    if not isinstance(event, dict) or event.get("type") != "reaction_added":
+        return
+    user, item = event.get("user"), event.get("item")
+    channel = item.get("channel") if isinstance(item, dict) else None
+    if isinstance(user, str) and isinstance(channel, str):
+        try:
+            await services_of(context).tickets.tell_text(user, channel, message, event_id=body.get("event_id"))
+        except Exception:
+            log.exception("could not queue the refusal message for %s", user)
 
 
 def _replace_form(services: Any, message: str) -> BoltResponse:

@@ -12,6 +12,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 from bot.ids import CallbackId
 from bot.routing import title_from_text
 from bot.text import message_link, to_plain
+from bot.views import TEXT_MAX
 from handlers.forms import new_ticket_form, open_form
 from handlers.payloads import mapping, optional_text, services_of, text
 
@@ -32,7 +33,12 @@ async def on_create_from_message(
     message_text = text(message, "text", required=False)
     thread_ts = optional_text(message, "thread_ts")
     link = message_link(services.identity.url, channel, ts, thread_ts) if services.identity.url else ""
-    description = "\n\n".join(part for part in (message_text.strip(), link) if part)
+    # Cut the message, never the link, to fit the form's 3000 characters.
+    room = TEXT_MAX - len(link) - 3
+    excerpt = message_text.strip()
+    if len(excerpt) > room:
+        excerpt = excerpt[: room - 1].rstrip() + "…"
+    description = "\n\n".join(part for part in (excerpt, link) if part)
     view = await new_ticket_form(
         services,
         title=title_from_text(to_plain(message_text)),

@@ -144,11 +144,9 @@ async def on_escalate(ack: AsyncAck, body: dict[str, Any], view: dict[str, Any],
 
 
 async def _confirm(services: Services, user: str, origin: dict[str, Any], answer: str) -> None:
-    """Tell the person what happened where they started: the channel (ephemeral), else a DM."""
-    channel = origin.get("channel")
-    await services.tickets.tell_text(
-        user, channel if isinstance(channel, str) and channel[:1] in "CG" else None, answer
-    )
+    """Tell the person what happened in a DM: a form can be opened from a channel the bot is not in, where
+    an ephemeral message could not be delivered."""
+    await services.tickets.tell_text(user, None, answer)
 
 
 async def _after(services: Services, user: str, origin: dict[str, Any], answer: str | None) -> None:

@@ -55,11 +55,14 @@ class DepartmentMember(SQLModel, table=True):
 
 
 class Ticket(SQLModel, table=True):
-    """One piece of cross-department work with exactly one accountable owner."""
+    """One piece of cross-department work with exactly one accountable owner.
+
+    ``key`` (``SUP-12``) is unique and never changes, even when the ticket moves to another department;
+    the numbers themselves come from the department's counter (``Department.last_number``).
+    """
 
     __tablename__ = "tickets"
     __table_args__ = (
-        UniqueConstraint("department_key", "number", name="uq_tickets_department_number"),
         # A message becomes a ticket once, however many times it is reacted to or redelivered.
         UniqueConstraint("origin_channel", "origin_ts", name="uq_tickets_origin"),
         Index("ix_tickets_status_ack_due", "status", "ack_due_at"),
@@ -98,6 +101,7 @@ class Ticket(SQLModel, table=True):
     pending_at: datetime | None = _utc_column()
     # The SLA clock stops while the ticket waits on the requester or is blocked; resume extends the dues.
     paused_at: datetime | None = _utc_column()
+    sla_started_at: datetime | None = _utc_column()  # when the SLA clock last (re)started: creation or reopen
     # Overdue reminders: when the next one is due and how many went unanswered (the escalation ladder).
     next_reminder_at: datetime | None = _utc_column()
     reminder_count: int = Field(default=0)

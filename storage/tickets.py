@@ -163,10 +163,11 @@ async def needing_attention(
 
 
 async def resolved_before(session: AsyncSession, moment: datetime, limit: int = 100) -> Sequence[Ticket]:
-    """Resolved tickets quiet since ``moment``, locked for this transaction (other replicas skip them)."""
+    """Resolved tickets with no activity (no comment, no change) since ``moment``, locked for this transaction
+    (other replicas skip them)."""
     statement = (
         select(Ticket)
-        .where(col(Ticket.status) == "resolved", col(Ticket.resolved_at) <= moment)
+        .where(col(Ticket.status) == "resolved", col(Ticket.resolved_at) <= moment, col(Ticket.updated_at) <= moment)
         .order_by(col(Ticket.resolved_at))
         .limit(limit)
         .with_for_update(skip_locked=True)
@@ -184,3 +185,31 @@ async def departments_passed(session: AsyncSession, ticket: Ticket) -> list[str]
     )
     path = [ticket.key.rsplit("-", 1)[0], *[str(v) for v in (await session.exec(statement)).all() if v]]
     return list(dict.fromkeys(path))
+
+
+async def reminders_due(session: AsyncSession, now: datetime, limit: int = 100) -> Sequence[Ticket]:
+    """Tickets whose next overdue reminder is due, locked for this transaction.
+
+    ``FOR UPDATE SKIP LOCKED``: replicas ticking at the same moment each take different tickets, so every
+    reminder goes out once. The ``next_reminder_at`` index keeps this independent of how many tickets exist.
+    """
+    statement = (
+        select(Ticket)
+        .where(col(Ticket.next_reminder_at) <= now, col(Ticket.status).in_(["open", "acknowledged"]))
+        .order_by(col(Ticket.next_reminder_at))
+        .limit(limit)
+        .with_for_update(skip_locked=True)
+    )
+    return (await session.exec(statement)).all()
+
+
+async def overdue_owned_by(session: AsyncSession, user_ids: Iterable[str], now: datetime) -> Sequence[Ticket]:
+    """Every overdue ticket these people own, for the one reminder each of them gets."""
+    condition = or_(
+        and_(col(Ticket.status) == "open", col(Ticket.ack_due_at) <= now),
+        and_(col(Ticket.status) == "acknowledged", col(Ticket.resolve_due_at) <= now),
+    )
+    statement = (
+        select(Ticket).where(col(Ticket.owner_id).in_(list(user_ids)), condition).order_by(col(Ticket.created_at))
+    )
+    return (await session.exec(statement)).all()

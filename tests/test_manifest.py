@@ -63,10 +63,14 @@ def registered_listeners() -> RecordingApp:
 
 def test_slash_commands_match_and_escape_users() -> None:
     commands = manifest()["features"]["slash_commands"]  # type: ignore[index]
-    assert [c["command"] for c in commands] == [Command.TICKET.value]  # type: ignore[index]
+    assert [c["command"] for c in commands] == [  # type: ignore[index]
+        Command.TICKET.value,
+        Command.STANDUP.value,
+        Command.DIGEST.value,
+    ]
     assert all(c["should_escape"] is True for c in commands)  # type: ignore[index]
     assert all(c["url"].endswith("/slack/events") for c in commands)  # type: ignore[index]
-    assert registered_listeners().commands == {Command.TICKET.value}
+    assert registered_listeners().commands == {Command.TICKET.value, Command.STANDUP.value, Command.DIGEST.value}
 
 
 def test_events_and_scopes_are_exactly_those_used() -> None:
@@ -76,7 +80,15 @@ def test_events_and_scopes_are_exactly_those_used() -> None:
     assert registered_listeners().events == {"message", "reaction_added", "app_home_opened"}
     # message.channels / message.groups deliver "message" from public and private intake channels.
     assert events == {"message.channels", "message.groups", "reaction_added", "app_home_opened"}
-    assert scopes == {"channels:history", "groups:history", "chat:write", "commands", "reactions:read"}
+    assert scopes == {
+        "channels:history",
+        "groups:history",
+        "chat:write",
+        "commands",
+        "reactions:read",
+        "files:write",
+        "users:read",
+    }
     assert settings["interactivity"]["is_enabled"] is True  # type: ignore[index]
     assert settings["event_subscriptions"]["request_url"].endswith("/slack/events")  # type: ignore[index]
 

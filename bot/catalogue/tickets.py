@@ -74,6 +74,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "`/ticket assign KEY @person [reason]` offer a ticket to someone (they accept or decline)\n"
         "`/ticket accept KEY` / `/ticket decline KEY <reason>` answer a hand-off offered to you\n"
         "`/ticket escalate KEY [reason]` raise the priority and tell the department lead\n"
+        "`/ticket wait KEY [note]` / `/ticket block KEY [note]` / `/ticket resume KEY` stop and restart the clock\n"
         "`/ticket close KEY [note]` resolve a ticket (close it once resolved)\n"
         "`/ticket reopen KEY` reopen a resolved or closed ticket\n"
         "React with :{ticket_emoji}: to turn any message into a ticket.",
@@ -108,6 +109,30 @@ MESSAGES: dict[str, dict[str, str]] = {
         "verb.reopen": "reopen",
         "word.or": " or ",
         "word.none": "—",
+        "thread.waiting": ":hourglass_flowing_sand: {actor} set this ticket to wait for the requester{note} · {at}",
+        "thread.blocked": ":construction: {actor} marked this ticket blocked{note} · {at}",
+        "thread.resumed": ":arrow_forward: {actor} resumed work on this ticket; resolve by {due} · {at}",
+        "dm.waiting_on_you": "<@{actor}> needs your answer to go on with *{key}* {title}{note}. Reply in the "
+        "ticket's thread; the clock is stopped until then. {link}",
+        "error.not_paused": "*{key}* is not waiting or blocked.",
+        "error.bad_request": "That request is not valid.",
+        "command.paused": "*{key}* is {status}; its SLA clock is stopped.",
+        "command.resumed": "*{key}* is back in progress.",
+        "usage.wait": "Usage: `/ticket wait KEY [note]`: the ticket waits for the requester.",
+        "usage.block": "Usage: `/ticket block KEY [note]`: the ticket is blocked.",
+        "usage.resume": "Usage: `/ticket resume KEY`.",
+        "card.button.pause": "Pause…",
+        "card.pause.waiting": "Waiting on requester",
+        "card.pause.blocked": "Blocked",
+        "card.button.resume": "Resume",
+        "card.button.close": "Close",
+        "card.button.reopen": "Reopen",
+        "action.paused": "paused it",
+        "action.resumed": "resumed it",
+        "action.reminded": "sent a reminder",
+        "dm.offer_withdrawn": "The hand-off of *{key}* to you was withdrawn by <@{actor}>; nothing to do.",
+        "thread.bounce_note": "moved between {path}",
+        "form.confirm_dm": "Opened *{key}*: owner <@{owner}>. {link}",
         "card.pending_handoff": ":hourglass: offered to <@{owner}>, waiting for them to accept",
         "card.bounces": ":ping_pong: moved between departments {count}×",
         "card.escalations": ":rotating_light: escalated {count}×",
@@ -282,6 +307,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "`/ticket assign KEY @某人 [原因]` 转交工单（对方接受或拒绝）\n"
         "`/ticket accept KEY` / `/ticket decline KEY <原因>` 接受或拒绝转交给你的工单\n"
         "`/ticket escalate KEY [原因]` 提高优先级并通知部门主管\n"
+        "`/ticket wait KEY [备注]` / `/ticket block KEY [备注]` / `/ticket resume KEY` 暂停或恢复计时\n"
         "`/ticket close KEY [备注]` 解决工单（已解决的则关闭）\n"
         "`/ticket reopen KEY` 重新打开已解决或已关闭的工单\n"
         "对任意消息添加 :{ticket_emoji}: 表情即可创建工单。",
@@ -315,6 +341,30 @@ MESSAGES: dict[str, dict[str, str]] = {
         "verb.reopen": "重新打开",
         "word.or": "或",
         "word.none": "—",
+        "thread.waiting": ":hourglass_flowing_sand: {actor} 将此工单设为等待提出人回复{note} · {at}",
+        "thread.blocked": ":construction: {actor} 将此工单标记为受阻{note} · {at}",
+        "thread.resumed": ":arrow_forward: {actor} 恢复处理此工单；解决期限 {due} · {at}",
+        "dm.waiting_on_you": "<@{actor}> 需要你的回复才能继续处理 *{key}* {title}{note}。请在工单讨论串中回复；"
+        "在此之前计时暂停。{link}",
+        "error.not_paused": "*{key}* 不在等待或受阻状态。",
+        "error.bad_request": "请求无效。",
+        "command.paused": "*{key}* 已为{status}；SLA 计时已暂停。",
+        "command.resumed": "*{key}* 已恢复处理。",
+        "usage.wait": "用法：`/ticket wait KEY [备注]`：工单等待提出人回复。",
+        "usage.block": "用法：`/ticket block KEY [备注]`：工单受阻。",
+        "usage.resume": "用法：`/ticket resume KEY`。",
+        "card.button.pause": "暂停…",
+        "card.pause.waiting": "等待提出人",
+        "card.pause.blocked": "受阻",
+        "card.button.resume": "恢复",
+        "card.button.close": "关闭",
+        "card.button.reopen": "重新打开",
+        "action.paused": "暂停了工单",
+        "action.resumed": "恢复了工单",
+        "action.reminded": "发送了提醒",
+        "dm.offer_withdrawn": "<@{actor}> 撤回了转交给你的 *{key}*，无需处理。",
+        "thread.bounce_note": "在 {path} 之间转交",
+        "form.confirm_dm": "已创建 *{key}*：负责人 <@{owner}>。{link}",
         "card.pending_handoff": ":hourglass: 已转交给 <@{owner}>，等待其接受",
         "card.bounces": ":ping_pong: 已在部门间转交 {count} 次",
         "card.escalations": ":rotating_light: 已升级 {count} 次",

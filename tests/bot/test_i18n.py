@@ -27,3 +27,23 @@ def test_unknown_language_is_refused() -> None:
 
 def test_translator_formats() -> None:
     assert Translator("zh").t("command.acknowledged", key="SUP-1") == "你已确认 *SUP-1*。"
+
+
+def test_every_message_key_the_code_names_exists() -> None:
+    """A literal like ``"error.not_active"`` anywhere in the code must be in the catalogue (both languages)."""
+    import ast
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    namespaces = {key.split(".")[0] for key in CATALOGUE["en"]}
+    pattern = re.compile(rf"^({'|'.join(map(re.escape, sorted(namespaces)))})\.[a-z0-9_.\-]*[a-z0-9_]$")
+    missing: list[str] = []
+    for folder in ("bot", "handlers"):
+        for path in (root / folder).rglob("*.py"):
+            if "catalogue" in path.parts or path.name == "slack_api.py":
+                continue
+            for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+                is_key = isinstance(node, ast.Constant) and isinstance(node.value, str) and pattern.match(node.value)
+                if is_key and node.value not in CATALOGUE["en"]:
+                    missing.append(f"{path.relative_to(root)}:{node.lineno}: {node.value}")
+    assert missing == []

@@ -251,3 +251,21 @@ async def test_reopen_restarts_the_clock_and_clears_a_pending_handoff(
     reopened = await workflow.reopen(ticket.key, "U0ERIN", "still not refunded")
     assert reopened.status == "open" and reopened.acknowledged_at is None
     assert reopened.ack_due_at is not None and reopened.ack_due_at > clock.now()
+
+
+async def test_a_ticket_keeps_its_key_when_it_moves_to_a_department_with_the_same_number(
+    services: tuple[TicketService, WorkflowService],
+) -> None:
+    tickets, workflow = services
+    support = await open_refund(tickets, "9.1")  # SUP-1
+    crash = (
+        await tickets.open_ticket(
+            TicketRequest(text="The app shows an error", requester_id="U0ERIN", source=Source.COMMAND)
+        )
+    ).ticket
+    assert support.key == "SUP-1" and crash is not None and crash.key == "ENG-1"
+    await workflow.request_handoff(crash.key, crash.owner_id, "U0ALICE", reason="it is a refund after all")
+    moved = await workflow.accept_handoff(crash.key, "U0ALICE")
+    assert (moved.key, moved.department_key, moved.number) == ("ENG-1", "SUP", 1)
+    third = await open_refund_for(tickets, "9.2")
+    assert third.key == "SUP-2"  # the department's counter still hands out each number once

@@ -32,6 +32,7 @@ async def test_intake_message_opens_ticket_with_card_and_owner_dm(bot: Harness) 
         ActionId.REASSIGN,
         ActionId.ESCALATE,
         ActionId.RESOLVE,
+        ActionId.PAUSE,  # an overflow menu: waiting on the requester / blocked
     ]
     ticket = await bot.ticket("SUP-1")
     assert (ticket.card_channel, ticket.card_ts) == ("C0INTAKE", card.ts)

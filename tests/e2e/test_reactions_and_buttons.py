@@ -115,7 +115,9 @@ async def test_resolve_button_asks_for_a_note_then_the_requester_confirms(bot: H
     assert ticket.status == "resolved"
     await bot.drain()
     card = bot.fake.message("C0INTAKE", ticket.card_ts or "")
-    assert card is not None and not [b for b in card.blocks or [] if b.get("type") == "actions"]
+    assert card is not None
+    [actions] = [b for b in card.blocks or [] if b.get("type") == "actions"]
+    assert [e["action_id"] for e in actions["elements"]] == [ActionId.CONFIRM, ActionId.REOPEN]
     assert (await bot.click_in_dm(ActionId.CONFIRM, "SUP-1", "U0ERIN")).status_code == 200
     assert (await bot.ticket("SUP-1")).status == "closed"
     await bot.drain()

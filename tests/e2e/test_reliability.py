@@ -164,13 +164,26 @@ async def test_server_errors_are_retried_with_backoff(bot: Harness) -> None:
     assert len(cards_in(bot, "C0INTAKE", ts)) == 1
 
 
+async def test_card_that_cannot_reach_its_thread_goes_to_the_department_channel(bot: Harness) -> None:
+    """The bot was not invited to the channel (or a shortcut was used in a DM): the card still gets posted."""
+    bot.fake.fail_next("chat.postMessage", error="not_in_channel")
+    await bot.intake_message("refund please")
+    await bot.drain()
+    ticket = await bot.ticket("SUP-1")
+    assert ticket.card_channel == "C0SUPPORT" and ticket.thread_ts == ticket.card_ts
+    assert any("SUP-1" in json.dumps(m.blocks) for m in bot.fake.messages_in("C0SUPPORT"))
+    await bot.command("ack SUP-1", "U0ALICE")
+    await bot.drain()
+    assert any("acknowledged" in m.text for m in bot.fake.messages_in("C0SUPPORT", thread_ts=ticket.card_ts))
+
+
 async def test_permanent_slack_error_marks_the_message_failed_without_retrying(bot: Harness) -> None:
-    bot.fake.fail_next("chat.postMessage", error="channel_not_found")
+    bot.fake.fail_next("chat.postMessage", error="invalid_blocks")
     await bot.intake_message("refund please")
     await bot.drain()
     async with bot.services.db.transaction() as session:
         card = (await session.exec(select(OutboxMessage).where(OutboxMessage.purpose == "card"))).one()
-    assert card.status == "failed" and "channel_not_found" in (card.last_error or "")
+    assert card.status == "failed" and "invalid_blocks" in (card.last_error or "")
     # The owner is still told, without a link to a card that does not exist.
     [dm] = bot.fake.messages_in(bot.fake.dm_channel_for("U0ALICE"))
     assert "SUP-1" in dm.text and "{card_link}" not in dm.text

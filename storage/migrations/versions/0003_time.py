@@ -21,9 +21,13 @@ depends_on = None
 def upgrade() -> None:
     with op.batch_alter_table("tickets", schema=None) as batch_op:
         batch_op.add_column(sa.Column("paused_at", storage.types.UTCDateTime(), nullable=True))
+        batch_op.add_column(sa.Column("sla_started_at", storage.types.UTCDateTime(), nullable=True))
         batch_op.add_column(sa.Column("next_reminder_at", storage.types.UTCDateTime(), nullable=True))
         batch_op.add_column(sa.Column("reminder_count", sa.Integer(), nullable=False, server_default="0"))
         batch_op.create_index("ix_tickets_next_reminder", ["next_reminder_at"], unique=False)
+        # A ticket keeps its key when it moves department, so (department, number) is no longer unique;
+        # the key is, and the department's counter hands out each number once.
+        batch_op.drop_constraint("uq_tickets_department_number", type_="unique")
     op.create_table(
         "job_runs",
         sa.Column("job", sa.String(length=80), nullable=False),
@@ -66,6 +70,7 @@ def downgrade() -> None:
     op.drop_table("reminder_messages")
     op.drop_table("job_runs")
     with op.batch_alter_table("tickets", schema=None) as batch_op:
+        batch_op.create_unique_constraint("uq_tickets_department_number", ["department_key", "number"])
         batch_op.drop_index("ix_tickets_next_reminder")
-        for column in ("reminder_count", "next_reminder_at", "paused_at"):
+        for column in ("reminder_count", "next_reminder_at", "sla_started_at", "paused_at"):
             batch_op.drop_column(column)

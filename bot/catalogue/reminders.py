@@ -1,0 +1,37 @@
+"""Messages of the overdue reminders and the escalation ladder."""
+
+from __future__ import annotations
+
+MESSAGES: dict[str, dict[str, str]] = {
+    "en": {
+        "reminder.header": ":alarm_clock: You have {count} overdue ticket(s):",
+        "reminder.line.acknowledge": "• *{key}* {title} — acknowledge was due {due} · reminder {step}",
+        "reminder.line.resolve": "• *{key}* {title} — resolve was due {due} · reminder {step}",
+        "reminder.line.overdue": "• *{key}* {title} — overdue since {due}",
+        "reminder.footer": "Acknowledge, resolve, hand off or pause them (`/ticket list overdue`); "
+        "this message is replaced by the next reminder.",
+        "reminder.lead_header": ":rotating_light: Escalated to you as department lead — nobody answered "
+        "{count} reminder(s):",
+        "reminder.admin_header": ":rotating_light: Escalated to the admins — still unanswered after the lead was told:",
+        "reminder.escalated_line": "• *{key}* {title} — owner <@{owner}>, {phase} was due {due}",
+        "reminder.phase.acknowledge": "acknowledge",
+        "reminder.phase.resolve": "resolve",
+        "reminder.thread.lead": ":rotating_light: No answer to {count} reminders: the department lead <@{lead}> "
+        "has been told · {at}",
+        "reminder.thread.admins": ":rotating_light: Still no answer: the admins have been told · {at}",
+    },
+    "zh": {
+        "reminder.header": ":alarm_clock: 你有 {count} 张工单已逾期：",
+        "reminder.line.acknowledge": "• *{key}* {title}——确认期限 {due} · 第 {step} 次提醒",
+        "reminder.line.resolve": "• *{key}* {title}——解决期限 {due} · 第 {step} 次提醒",
+        "reminder.line.overdue": "• *{key}* {title}——自 {due} 起逾期",
+        "reminder.footer": "请确认、解决、转交或暂停这些工单（`/ticket list overdue`）；下一次提醒会替换本消息。",
+        "reminder.lead_header": ":rotating_light: 作为部门主管收到升级——{count} 次提醒无人回应：",
+        "reminder.admin_header": ":rotating_light: 已升级至管理员——通知主管后仍无人回应：",
+        "reminder.escalated_line": "• *{key}* {title}——负责人 <@{owner}>，{phase}期限 {due}",
+        "reminder.phase.acknowledge": "确认",
+        "reminder.phase.resolve": "解决",
+        "reminder.thread.lead": ":rotating_light: {count} 次提醒无人回应：已通知部门主管 <@{lead}> · {at}",
+        "reminder.thread.admins": ":rotating_light: 仍无人回应：已通知管理员 · {at}",
+    },
+}
