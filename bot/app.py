@@ -123,7 +123,7 @@ class Crossdesk:
     bolt: AsyncApp | None = None
     metrics: Metrics = field(default_factory=Metrics)
     port: int | None = None
-    tick_seconds: float = 15.0
+    tick_seconds: float | None = None  # None: CROSSDESK_TICK_SECONDS (default 15 s)
     ticker: Ticker | None = None
     _http: aiohttp.ClientSession | None = None
     _runner: web.AppRunner | None = None
@@ -158,7 +158,7 @@ class Crossdesk:
         services.attach_sender(sender)
         self._sender_task = asyncio.create_task(sender.run(), name="crossdesk-outbox")
         jobs = {"profiles": MemberProfiles(db, client).refresh, **scheduled_jobs(services)}
-        self.ticker = Ticker(jobs, self.tick_seconds)
+        self.ticker = Ticker(jobs, self.tick_seconds or settings.tick_seconds)
         self.ticker.start()
         signing_secret = None
         if not settings.socket_mode and settings.slack_signing_secret is not None:

@@ -31,6 +31,7 @@ class Settings(BaseSettings):
     port: int = Field(default=3000, alias="PORT", ge=0, le=65535)
     host: str = Field(default="0.0.0.0", alias="HOST")  # noqa: S104  (a server in a container must listen on all)
     log_level: str = Field(default="INFO", alias="LOG_LEVEL")
+    tick_seconds: float = Field(default=15.0, alias="CROSSDESK_TICK_SECONDS", gt=0, le=3600)
     log_format: str = Field(default="text", alias="LOG_FORMAT", pattern="^(text|json)$")
 
     @property

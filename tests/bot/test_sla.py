@@ -60,3 +60,14 @@ def test_calendar_without_working_days_fails_fast() -> None:
 def test_naive_start_is_refused() -> None:
     with pytest.raises(ValueError, match="aware"):
         add_working_time(datetime(2026, 11, 30, 9, 0), timedelta(hours=1), CALENDAR)
+
+
+def test_second_long_slas_for_watching_a_deployment_in_real_time() -> None:
+    from config.loader import parse_workspace
+
+    workspace = parse_workspace(
+        "triage_department: SUP\ndepartments: [{key: SUP, name: S, owners: [U0A]}]\n"
+        "timezone: Asia/Shanghai\nsla: {urgent: {acknowledge: 3s, resolve: 10s}}\n"
+    )
+    created = local(2026, 11, 30, 10, 0).astimezone(UTC)
+    assert due_times(created, "urgent", workspace) == (created + timedelta(seconds=3), created + timedelta(seconds=10))
