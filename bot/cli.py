@@ -119,12 +119,17 @@ def cmd_run(_args: argparse.Namespace) -> int:
     except Exception as error:
         if not is_database_error(error):
             raise
-        print(
-            f"error: cannot use the database ({_database_label(settings.database_url)}): {_first_line(error)}",
-            file=sys.stderr,
-        )
-        return EXIT_PROBLEM
+        return _database_problem(settings, error)
     return EXIT_OK
+
+
+def _database_problem(settings: Settings, error: BaseException) -> int:
+    """One line naming the database (never its password) and what went wrong; no traceback."""
+    print(
+        f"error: cannot use the database ({_database_label(settings.database_url)}): {_first_line(error)}",
+        file=sys.stderr,
+    )
+    return EXIT_PROBLEM
 
 
 def _database_label(url: str) -> str:
@@ -172,11 +177,7 @@ def cmd_migrate(_args: argparse.Namespace) -> int:
     except Exception as error:
         if not is_database_error(error):
             raise
-        print(
-            f"error: cannot use the database ({_database_label(settings.database_url)}): {_first_line(error)}",
-            file=sys.stderr,
-        )
-        return EXIT_PROBLEM
+        return _database_problem(settings, error)
     if before == after:
         print(f"database is up to date (revision {after})")
     else:

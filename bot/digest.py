@@ -22,6 +22,7 @@ from bot.charts import opened_per_day_png
 from bot.clock import Clock
 from bot.i18n import Translator
 from bot.ids import OutboxPurpose
+from bot.outbox_writer import OutboxWriter
 from bot.slack import SlackIdentity
 from bot.states import ACTIVE_STATUSES, Status
 from bot.text import message_link
@@ -108,7 +109,7 @@ def _median_hours(spans: Iterable[timedelta]) -> float | None:
     return statistics.median(hours) if hours else None
 
 
-class DigestService:
+class DigestService(OutboxWriter):
     def __init__(
         self,
         db: Database,
@@ -119,16 +120,9 @@ class DigestService:
         *,
         identity: SlackIdentity | None = None,
     ) -> None:
-        self.db = db
-        self.workspace = workspace
-        self.clock = clock
+        super().__init__(db, workspace, clock, on_outbox)
         self.translator = translator
         self.identity = identity or SlackIdentity()
-        self._on_outbox = on_outbox or (lambda: None)
-
-    def set_outbox_listener(self, listener: Callable[[], None]) -> None:
-        """``listener`` is called after the commit that queued a digest."""
-        self._on_outbox = listener
 
     # ------------------------------------------------------------------ the numbers
 

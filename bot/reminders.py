@@ -18,6 +18,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.clock import Clock
 from bot.ids import OutboxPurpose
+from bot.outbox_writer import OutboxWriter
 from bot.states import Status
 from bot.ticket_messages import SYSTEM_ACTOR, TicketMessenger
 from config.schema import WorkspaceConfig
@@ -29,7 +30,7 @@ from storage.models import Ticket
 log = logging.getLogger(__name__)
 
 
-class ReminderService:
+class ReminderService(OutboxWriter):
     def __init__(
         self,
         db: Database,
@@ -39,15 +40,9 @@ class ReminderService:
         on_outbox: Callable[[], None] | None = None,
         batch: int = 100,
     ) -> None:
-        self.db = db
-        self.workspace = workspace
-        self.clock = clock
+        super().__init__(db, workspace, clock, on_outbox)
         self.messages = messages
         self.batch = batch
-        self._on_outbox = on_outbox or (lambda: None)
-
-    def set_outbox_listener(self, listener: Callable[[], None]) -> None:
-        self._on_outbox = listener
 
     async def tick(self) -> int:
         """Send the reminders that fell due; returns how many tickets were reminded."""

@@ -24,6 +24,7 @@ from bot.clock import Clock
 from bot.errors import BadRequest
 from bot.i18n import Translator
 from bot.ids import OutboxPurpose
+from bot.outbox_writer import OutboxWriter
 from bot.routing import title_from_text
 from bot.standup_views import (
     AnsweredEntry,
@@ -97,7 +98,7 @@ class BlockerDraft:
     description: str
 
 
-class StandupService:
+class StandupService(OutboxWriter):
     def __init__(
         self,
         db: Database,
@@ -106,19 +107,12 @@ class StandupService:
         messages: TicketMessenger,
         on_outbox: Callable[[], None] | None = None,
     ) -> None:
-        self.db = db
-        self.workspace = workspace
-        self.clock = clock
+        super().__init__(db, workspace, clock, on_outbox)
         self.messages = messages
-        self._on_outbox = on_outbox or (lambda: None)
 
     @property
     def translator(self) -> Translator:
         return self.messages.translator
-
-    def set_outbox_listener(self, listener: Callable[[], None]) -> None:
-        """``listener`` is called after each commit that queued Slack messages."""
-        self._on_outbox = listener
 
     # ------------------------------------------------------------------ the ticker
 

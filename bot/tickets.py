@@ -21,6 +21,7 @@ from bot.clock import Clock
 from bot.errors import BadRequest, TicketNotFound
 from bot.home import HomeQueue, home_view
 from bot.i18n import Translator
+from bot.outbox_writer import OutboxWriter
 from bot.routing import pick_owner, route, title_from_text
 from bot.sla import due_times, owner_zone
 from bot.states import ACTIVE_STATUSES, Status
@@ -88,7 +89,7 @@ def is_overdue(ticket: Ticket, now: datetime) -> bool:
     return status in ACTIVE_STATUSES and ticket.resolve_due_at is not None and ticket.resolve_due_at <= now
 
 
-class TicketService:
+class TicketService(OutboxWriter):
     def __init__(
         self,
         db: Database,
@@ -96,16 +97,9 @@ class TicketService:
         clock: Clock,
         on_outbox: Callable[[], None] | None = None,
     ) -> None:
-        self.db = db
-        self.workspace = workspace
-        self.clock = clock
+        super().__init__(db, workspace, clock, on_outbox)
         self.translator = Translator(workspace.language)
         self.messages = TicketMessenger(workspace, self.translator)
-        self._on_outbox = on_outbox or (lambda: None)
-
-    def set_outbox_listener(self, listener: Callable[[], None]) -> None:
-        """``listener`` is called after each commit that queued Slack messages."""
-        self._on_outbox = listener
 
     # ------------------------------------------------------------------ opening
 

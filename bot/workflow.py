@@ -19,6 +19,7 @@ from bot import permissions
 from bot.cards import handoff_blocks, resolution_blocks
 from bot.clock import Clock
 from bot.errors import BadRequest, TicketNotFound
+from bot.outbox_writer import OutboxWriter
 from bot.permissions import Action, TicketParties
 from bot.sla import WorkingCalendar, due_times, extend_after_pause, owner_zone
 from bot.states import ACTIVE_STATUSES, Status, check_move
@@ -46,7 +47,7 @@ def _clean(text: str | None) -> str | None:
     return neutralise_broadcasts(text.strip())[:2000]
 
 
-class WorkflowService:
+class WorkflowService(OutboxWriter):
     def __init__(
         self,
         db: Database,
@@ -55,14 +56,8 @@ class WorkflowService:
         messages: TicketMessenger,
         on_outbox: Callable[[], None] | None = None,
     ) -> None:
-        self.db = db
-        self.workspace = workspace
-        self.clock = clock
+        super().__init__(db, workspace, clock, on_outbox)
         self.messages = messages
-        self._on_outbox = on_outbox or (lambda: None)
-
-    def set_outbox_listener(self, listener: Callable[[], None]) -> None:
-        self._on_outbox = listener
 
     # ------------------------------------------------------------------ permission checks without changes
 
@@ -378,19 +373,7 @@ class WorkflowService:
             permissions.require(actor_id, Action.PAUSE, self._parties(ticket), self.workspace)
             self._require_active(ticket)
             now = self.clock.now()
-            status = Status(ticket.status)
-            if status == Status.OPEN:
-                self._acknowledge(ticket, now)
-                await ticket_rows.add_event(
-                    session,
-                    ticket,
-                    actor_id=actor_id,
-                    action="acknowledged",
-                    at=now,
-                    from_value=status.value,
-                    to_value=Status.ACKNOWLEDGED.value,
-                )
-                status = Status.ACKNOWLEDGED
+            status = await self._acknowledge_if_open(session, ticket, actor_id, now)
             self._move(ticket, target, now)
             ticket.paused_at = now
             self._schedule_reminders(ticket)
@@ -466,19 +449,7 @@ class WorkflowService:
     async def _resolve(
         self, session: AsyncSession, ticket: Ticket, actor_id: str, note: str | None, now: datetime
     ) -> None:
-        status = Status(ticket.status)
-        if status == Status.OPEN:
-            self._acknowledge(ticket, now)
-            await ticket_rows.add_event(
-                session,
-                ticket,
-                actor_id=actor_id,
-                action="acknowledged",
-                at=now,
-                from_value=status.value,
-                to_value=Status.ACKNOWLEDGED.value,
-            )
-            status = Status.ACKNOWLEDGED
+        status = await self._acknowledge_if_open(session, ticket, actor_id, now)
         self._move(ticket, Status.RESOLVED, now)
         ticket.resolved_at = now
         ticket.paused_at = None
@@ -632,6 +603,23 @@ class WorkflowService:
         self._move(ticket, Status.ACKNOWLEDGED, now)
         ticket.acknowledged_at = now
         self._schedule_reminders(ticket)
+
+    async def _acknowledge_if_open(self, session: AsyncSession, ticket: Ticket, actor_id: str, now: datetime) -> Status:
+        """Moving an open ticket on (resolve, pause) acknowledges it first, recorded as its own step."""
+        status = Status(ticket.status)
+        if status != Status.OPEN:
+            return status
+        self._acknowledge(ticket, now)
+        await ticket_rows.add_event(
+            session,
+            ticket,
+            actor_id=actor_id,
+            action="acknowledged",
+            at=now,
+            from_value=status.value,
+            to_value=Status.ACKNOWLEDGED.value,
+        )
+        return Status.ACKNOWLEDGED
 
     @staticmethod
     def _schedule_reminders(ticket: Ticket) -> None:
