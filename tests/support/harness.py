@@ -197,7 +197,11 @@ async def running_bot(
             "PORT": 0,
         }
     )
-    bot = Crossdesk(settings, config, clock=clock, sender_settings=sender or SenderSettings(poll_interval=0.05))
+    # The ticker runs only when a test calls ``bot.bot.ticker.tick()``: a tick on its own schedule could
+    # otherwise fire between a test's steps after it moved the clock.
+    bot = Crossdesk(
+        settings, config, clock=clock, sender_settings=sender or SenderSettings(poll_interval=0.05), tick_seconds=3600
+    )
     await bot.start()
     try:
         async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{bot.port}", timeout=10) as http:
