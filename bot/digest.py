@@ -24,7 +24,7 @@ from bot.i18n import Translator
 from bot.ids import OutboxPurpose
 from bot.outbox_writer import OutboxWriter
 from bot.slack import SlackIdentity
-from bot.states import ACTIVE_STATUSES, Status
+from bot.states import ACTIVE_STATUSES, CLOCK_RUNNING, Status
 from bot.text import message_link
 from config.schema import LIFECYCLE_STAGES, WorkspaceConfig
 from storage import digest as digest_rows
@@ -143,7 +143,7 @@ class DigestService(OutboxWriter):
             resolved = await digest_rows.resolved_between(session, today_start, end)
             open_now = await digest_rows.in_status(session, active)
             overdue = await digest_rows.overdue_counts(
-                session, now, unacknowledged=[Status.OPEN.value], unresolved=active
+                session, now, unacknowledged=[Status.OPEN.value], unresolved=[s.value for s in CLOCK_RUNNING]
             )
             acknowledged = await digest_rows.acknowledge_times(session, window_start, end)
             resolutions = await digest_rows.resolve_times(session, window_start, end)

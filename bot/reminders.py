@@ -19,6 +19,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from bot.clock import Clock
 from bot.ids import OutboxPurpose
 from bot.outbox_writer import OutboxWriter
+from bot.sla import WorkingCalendar, advance, owner_zone
 from bot.states import Status
 from bot.ticket_messages import SYSTEM_ACTOR, TicketMessenger
 from config.schema import WorkspaceConfig
@@ -58,7 +59,9 @@ class ReminderService(OutboxWriter):
             for ticket in due:
                 ticket.reminder_count += 1
                 step = ticket.reminder_count
-                ticket.next_reminder_at = now + ladder.repeat_every
+                # Repeats count working time: nobody is chased up the ladder overnight or over a weekend.
+                calendar = WorkingCalendar.from_workspace(self.workspace, await owner_zone(session, ticket.owner_id))
+                ticket.next_reminder_at = advance(now, ladder.repeat_every, calendar)
                 owners_due.add(ticket.owner_id)
                 await ticket_rows.add_event(
                     session, ticket, actor_id=SYSTEM_ACTOR, action="reminded", at=now, to_value=str(step)

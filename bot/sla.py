@@ -52,6 +52,10 @@ class WorkingCalendar:
     def working_day(self) -> timedelta:
         return timedelta(hours=self.end[0] - self.start[0], minutes=self.end[1] - self.start[1])
 
+    def working_span(self, duration: timedelta) -> timedelta:
+        """How much working time an SLA duration stands for: whole days are working days."""
+        return duration.days * self.working_day + timedelta(seconds=duration.seconds)
+
 
 def add_working_time(start: datetime, duration: timedelta, calendar: WorkingCalendar) -> datetime:
     """The moment at which ``duration`` of working time has passed since ``start`` (both aware).
@@ -61,7 +65,7 @@ def add_working_time(start: datetime, duration: timedelta, calendar: WorkingCale
     """
     if duration < timedelta(0):
         raise ValueError("duration must not be negative")
-    return advance(start, duration.days * calendar.working_day + timedelta(seconds=duration.seconds), calendar)
+    return advance(start, calendar.working_span(duration), calendar)
 
 
 def advance(start: datetime, working_time: timedelta, calendar: WorkingCalendar) -> datetime:

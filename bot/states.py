@@ -21,6 +21,8 @@ class Status(StrEnum):
 
 
 ACTIVE_STATUSES = frozenset({Status.OPEN, Status.ACKNOWLEDGED, Status.WAITING, Status.BLOCKED})
+# Statuses whose SLA clock is running: only these can become overdue (waiting and blocked are paused).
+CLOCK_RUNNING = frozenset({Status.OPEN, Status.ACKNOWLEDGED})
 
 TRANSITIONS: dict[Status, frozenset[Status]] = {
     Status.OPEN: frozenset({Status.ACKNOWLEDGED}),

@@ -24,7 +24,7 @@ from bot.i18n import Translator
 from bot.outbox_writer import OutboxWriter
 from bot.routing import pick_owner, route, title_from_text
 from bot.sla import due_times, owner_zone
-from bot.states import ACTIVE_STATUSES, Status
+from bot.states import ACTIVE_STATUSES, CLOCK_RUNNING, Status
 from bot.text import to_plain
 from bot.ticket_messages import TicketMessenger
 from config.schema import LIFECYCLE_STAGES, PRIORITIES, WorkspaceConfig
@@ -86,7 +86,7 @@ def is_overdue(ticket: Ticket, now: datetime) -> bool:
     status = Status(ticket.status)
     if status == Status.OPEN and ticket.ack_due_at is not None and ticket.ack_due_at <= now:
         return True
-    return status in ACTIVE_STATUSES and ticket.resolve_due_at is not None and ticket.resolve_due_at <= now
+    return status in CLOCK_RUNNING and ticket.resolve_due_at is not None and ticket.resolve_due_at <= now
 
 
 class TicketService(OutboxWriter):
@@ -299,6 +299,7 @@ class TicketService(OutboxWriter):
 
     async def list_tickets(self, actor_id: str, scope: ListScope) -> Sequence[Ticket]:
         active = [s.value for s in ACTIVE_STATUSES]
+        running = [s.value for s in CLOCK_RUNNING]
         departments = self.departments_of(actor_id)
         async with self.db.transaction() as session:
             if scope == ListScope.MINE:
@@ -316,7 +317,7 @@ class TicketService(OutboxWriter):
                 session,
                 self.clock.now(),
                 unacknowledged=[Status.OPEN.value],
-                unresolved=active,
+                unresolved=running,
                 department_keys=limit_to,
             )
 
@@ -330,6 +331,7 @@ class TicketService(OutboxWriter):
 
     async def home_queue(self, user_id: str) -> HomeQueue:
         active = [s.value for s in ACTIVE_STATUSES]
+        running = [s.value for s in CLOCK_RUNNING]
         departments = self.departments_of(user_id)
         now = self.clock.now()
         async with self.db.transaction() as session:
@@ -339,7 +341,7 @@ class TicketService(OutboxWriter):
             attention: Sequence[Ticket] = []
             if departments:
                 attention = await ticket_rows.needing_attention(
-                    session, departments, now, unacknowledged=[Status.OPEN.value], unresolved=active
+                    session, departments, now, unacknowledged=[Status.OPEN.value], unresolved=running
                 )
         return HomeQueue(owned=owned, requested=requested, offered=offered, department=attention)
 

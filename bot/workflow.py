@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from datetime import datetime
+from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -21,7 +21,7 @@ from bot.clock import Clock
 from bot.errors import BadRequest, TicketNotFound
 from bot.outbox_writer import OutboxWriter
 from bot.permissions import Action, TicketParties
-from bot.sla import WorkingCalendar, due_times, extend_after_pause, owner_zone
+from bot.sla import WorkingCalendar, advance, due_times, extend_after_pause, owner_zone, working_time_between
 from bot.states import ACTIVE_STATUSES, Status, check_move
 from bot.text import neutralise_broadcasts
 from bot.ticket_messages import SYSTEM_ACTOR, TicketMessenger
@@ -38,6 +38,18 @@ def raised(priority: str) -> str:
     """One level more urgent; urgent stays urgent."""
     index = [str(p) for p in PRIORITIES].index(priority)
     return PRIORITIES[max(index - 1, 0)]
+
+
+def tightened(
+    due: datetime | None, old: timedelta, new: timedelta, reference: datetime, calendar: WorkingCalendar
+) -> datetime | None:
+    """A deadline moved earlier by the difference between two SLA targets, keeping the working time the
+    ticket already used (and any pause it had): what was left shrinks by what the new target saves."""
+    if due is None or due <= reference:
+        return due  # already overdue: a stricter target cannot make it less so
+    saved = calendar.working_span(old) - calendar.working_span(new)
+    left = working_time_between(reference, due, calendar) - saved
+    return advance(reference, left, calendar) if left > timedelta(0) else reference
 
 
 def _clean(text: str | None) -> str | None:
@@ -318,12 +330,12 @@ class WorkflowService(OutboxWriter):
             note = _clean(reason)
             previous = ticket.priority
             ticket.priority = raised(previous)
-            ticket.ack_due_at, ticket.resolve_due_at = due_times(
-                ticket.sla_started_at or ticket.created_at,
-                ticket.priority,
-                self.workspace,
-                await self._owner_tz(session, ticket),
-            )
+            calendar = WorkingCalendar.from_workspace(self.workspace, await self._owner_tz(session, ticket))
+            before, after = self.workspace.sla.for_priority(previous), self.workspace.sla.for_priority(ticket.priority)
+            # While paused the clock stands at the moment it stopped.
+            reference = ticket.paused_at or now
+            ticket.ack_due_at = tightened(ticket.ack_due_at, before.acknowledge, after.acknowledge, reference, calendar)
+            ticket.resolve_due_at = tightened(ticket.resolve_due_at, before.resolve, after.resolve, reference, calendar)
             if ticket.reminder_count == 0:
                 self._schedule_reminders(ticket)
             ticket.escalation_level += 1
@@ -542,6 +554,8 @@ class WorkflowService(OutboxWriter):
                 now, ticket.priority, self.workspace, await self._owner_tz(session, ticket)
             )
             self._clear_pending(ticket)
+            ticket.paused_at = None
+            self._schedule_reminders(ticket)  # resolving had stopped them; the new deadline starts them again
             session.add(ticket)
             note = _clean(reason)
             await ticket_rows.add_event(

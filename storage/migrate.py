@@ -33,7 +33,7 @@ async def current_revision(db: Database) -> str | None:
         return await connection.run_sync(lambda sync: MigrationContext.configure(sync).get_current_revision())
 
 
-async def upgrade(db: Database) -> tuple[str | None, str | None]:
+async def upgrade(db: Database, target: str = "head") -> tuple[str | None, str | None]:
     """Bring the schema to the newest revision; returns (before, after).
 
     On PostgreSQL an advisory lock makes replicas that start together migrate one after the other.
@@ -45,7 +45,7 @@ async def upgrade(db: Database) -> tuple[str | None, str | None]:
         before = MigrationContext.configure(sync_connection).get_current_revision()
         config = alembic_config()
         config.attributes["connection"] = sync_connection
-        command.upgrade(config, "head")
+        command.upgrade(config, target)
         after = MigrationContext.configure(sync_connection).get_current_revision()
         return before, after
 

@@ -148,3 +148,42 @@ async def test_replicas_ticking_together_remind_each_ticket_once(
     async with db.transaction() as session:
         reminded = (await session.exec(select(Ticket.reminder_count))).all()
     assert sorted(reminded) == [1] * 12
+
+
+async def test_reopened_tickets_are_reminded_again(
+    services: tuple[TicketService, WorkflowService, ReminderService], clock: ManualClock
+) -> None:
+    tickets, workflow, reminders = services
+    ticket = await open_refund(tickets, "5.1")
+    await workflow.resolve(ticket.key, ticket.owner_id, "done")
+    reopened = await workflow.reopen(ticket.key, "U0ERIN", "not done")
+    assert reopened.next_reminder_at == reopened.ack_due_at
+    clock.advance(timedelta(hours=4))
+    assert await reminders.tick() == 1
+
+
+async def test_repeats_count_working_time_so_nobody_is_chased_overnight(
+    services: tuple[TicketService, WorkflowService, ReminderService], db: Database, clock: ManualClock
+) -> None:
+    tickets, _workflow, reminders = services
+    clock.advance(timedelta(hours=3, minutes=30))  # 13:30 Shanghai
+    await open_refund(tickets, "6.1")  # acknowledge by 17:30
+    clock.advance(timedelta(hours=4))
+    assert await reminders.tick() == 1
+    ticket = await tickets.get("SUP-1")
+    # Half an hour of today's working time is left; the other half is tomorrow from 09:00.
+    assert ticket.next_reminder_at == datetime(2026, 12, 1, 1, 30, tzinfo=UTC)  # 09:30 Shanghai
+
+
+async def test_paused_tickets_are_not_overdue(
+    services: tuple[TicketService, WorkflowService, ReminderService], clock: ManualClock
+) -> None:
+    from bot.tickets import ListScope
+
+    tickets, workflow, _reminders = services
+    ticket = await open_refund(tickets, "7.1")
+    await workflow.pause(ticket.key, ticket.owner_id, Status.BLOCKED, "waiting for the bank")
+    clock.advance(timedelta(days=10))
+    paused = await tickets.get(ticket.key)
+    assert not tickets.is_overdue(paused)
+    assert await tickets.list_tickets("U0ADMIN", ListScope.OVERDUE) == []

@@ -12,6 +12,7 @@ from sqlmodel import col, select
 from bot.clock import ManualClock
 from bot.errors import BadRequest, InvalidTransition, NotAllowed, TicketNotFound
 from bot.ids import ActionId
+from bot.states import Status
 from bot.tickets import Source, TicketRequest, TicketService
 from bot.workflow import WorkflowService, raised
 from config.schema import WorkspaceConfig
@@ -269,3 +270,19 @@ async def test_a_ticket_keeps_its_key_when_it_moves_to_a_department_with_the_sam
     assert (moved.key, moved.department_key, moved.number) == ("ENG-1", "SUP", 1)
     third = await open_refund_for(tickets, "9.2")
     assert third.key == "SUP-2"  # the department's counter still hands out each number once
+
+
+async def test_escalating_after_a_pause_keeps_the_time_the_pause_gave(
+    services: tuple[TicketService, WorkflowService], clock: ManualClock
+) -> None:
+    tickets, workflow = services
+    ticket = await open_refund(tickets, "10.1")  # normal: resolve within 3 working days
+    await workflow.acknowledge(ticket.key, "U0ALICE")
+    await workflow.pause(ticket.key, "U0ALICE", Status.BLOCKED, "bank is slow")
+    clock.advance(timedelta(days=2))  # Wednesday 10:00
+    resumed = await workflow.resume(ticket.key, "U0ALICE")
+    assert resumed.resolve_due_at == datetime(2026, 12, 7, 2, 0, tzinfo=UTC)  # Monday 10:00: 27 h still left
+    escalated = await workflow.escalate(ticket.key, "U0ERIN", "customer is furious")
+    # High: resolve within 1 working day. 18 of the 27 working hours go, 9 remain: Thursday 10:00.
+    assert escalated.resolve_due_at == datetime(2026, 12, 3, 2, 0, tzinfo=UTC)
+    assert escalated.resolve_due_at > clock.now()

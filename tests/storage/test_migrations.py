@@ -53,3 +53,37 @@ async def test_health_check_does_not_wait_behind_a_writer(db: Database) -> None:
     async with db.transaction() as session:
         await session.exec(text("UPDATE departments SET name = name"))  # type: ignore[call-overload]
         assert await asyncio.wait_for(db.ping(), timeout=5)
+
+
+async def test_upgrading_schedules_reminders_for_tickets_that_were_already_open(database_url: str) -> None:
+    from datetime import UTC, datetime
+
+    from sqlalchemy import text
+
+    db = Database(database_url)
+    try:
+        await upgrade(db, "0002")
+        due = datetime(2026, 11, 30, 6, 0)
+        async with db.engine.begin() as connection:
+            await connection.execute(
+                text("INSERT INTO departments (key, name, last_number, next_owner) VALUES ('SUP', 'Support', 1, 0)")
+            )
+            await connection.execute(
+                text(
+                    "INSERT INTO tickets (key, department_key, number, owner_id, requester_id, title, text, priority, "
+                    "status, source, escalation_level, bounce_count, is_complaint, created_at, updated_at, "
+                    "ack_due_at, resolve_due_at) VALUES ('SUP-1', 'SUP', 1, 'U0ALICE', 'U0ERIN', 't', 't', 'normal', "
+                    "'open', 'message', 0, 0, false, :created, :created, :due, :due)"
+                ),
+                {"created": datetime(2026, 11, 30, 2, 0), "due": due},
+            )
+        await upgrade(db)
+        async with db.transaction() as session:
+            from storage.models import Ticket
+
+            ticket = await session.get(Ticket, 1)
+        assert ticket is not None
+        assert ticket.next_reminder_at == due.replace(tzinfo=UTC)
+        assert ticket.sla_started_at == datetime(2026, 11, 30, 2, 0, tzinfo=UTC)
+    finally:
+        await db.dispose()

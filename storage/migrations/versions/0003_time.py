@@ -28,6 +28,10 @@ def upgrade() -> None:
         # A ticket keeps its key when it moves department, so (department, number) is no longer unique;
         # the key is, and the department's counter hands out each number once.
         batch_op.drop_constraint("uq_tickets_department_number", type_="unique")
+    # Tickets already open when this runs get their reminder schedule (and SLA start) from their deadlines.
+    op.execute("UPDATE tickets SET next_reminder_at = ack_due_at WHERE status = 'open'")
+    op.execute("UPDATE tickets SET next_reminder_at = resolve_due_at WHERE status = 'acknowledged'")
+    op.execute("UPDATE tickets SET sla_started_at = created_at")
     op.create_table(
         "job_runs",
         sa.Column("job", sa.String(length=80), nullable=False),
