@@ -29,6 +29,8 @@ class Subcommand(StrEnum):
     WAIT = "wait"
     BLOCK = "block"
     RESUME = "resume"
+    AWAY = "away"
+    BACK = "back"
 
 
 # Words that, as the first word, are a subcommand rather than the start of a ticket's text.
@@ -60,7 +62,7 @@ def parse_ticket_command(text: str) -> ParsedCommand:
         priority, body = split_priority(stripped)
         return ParsedCommand(Subcommand.OPEN, text=body, priority=priority)  # no body: the form, priority set
     subcommand = Subcommand(word)
-    if subcommand == Subcommand.HELP:
+    if subcommand in (Subcommand.HELP, Subcommand.AWAY, Subcommand.BACK):
         return ParsedCommand(subcommand)
     if subcommand == Subcommand.LIST:
         scope = (rest.split() or ["mine"])[0].lower()

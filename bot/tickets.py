@@ -203,6 +203,13 @@ class TicketService(OutboxWriter):
             away = await directory.away_members(session, list(department.owners))
         return pick_owner(department.owners, turn, away)[0]
 
+    async def set_away(self, user_id: str, away: bool) -> None:
+        """Away: the round robin skips this person for new tickets (what they own stays theirs)."""
+        if not self.departments_of(user_id):
+            raise BadRequest("error.no_department")
+        async with self.db.transaction() as session:
+            await directory.set_away(session, user_id, away)
+
     async def point_to_existing(self, request: TicketRequest) -> bool:
         """For a second ticket reaction: tell the reactor which ticket the message already is.
 

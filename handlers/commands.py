@@ -46,6 +46,10 @@ async def _run(services: Services, parsed: ParsedCommand, user: str) -> str:
     match parsed.subcommand:
         case Subcommand.HELP:
             return replies.help()
+        case Subcommand.AWAY | Subcommand.BACK:
+            away = parsed.subcommand == Subcommand.AWAY
+            await tickets.set_away(user, away)
+            return replies.t("command.away" if away else "command.back")
         case Subcommand.OPEN:
             result = await tickets.open_ticket(
                 TicketRequest(text=parsed.text, requester_id=user, source=Source.COMMAND, priority=parsed.priority)

@@ -124,10 +124,6 @@ async def mark_failed(session: AsyncSession, message_id: int, error: str, lease_
     return bool(result.rowcount)
 
 
-async def get(session: AsyncSession, message_id: int) -> OutboxMessage | None:
-    return await session.get(OutboxMessage, message_id)
-
-
 async def backlog(session: AsyncSession) -> tuple[int, datetime | None]:
     """(unsent rows, creation time of the oldest) — for metrics and health."""
     statement = select(func.count(), func.min(OutboxMessage.created_at)).where(

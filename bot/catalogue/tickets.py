@@ -77,6 +77,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "`/ticket wait KEY [note]` / `/ticket block KEY [note]` / `/ticket resume KEY` stop and restart the clock\n"
         "`/ticket close KEY [note]` resolve a ticket (close it once resolved)\n"
         "`/ticket reopen KEY` reopen a resolved or closed ticket\n"
+        "`/ticket away` / `/ticket back` stop and restart getting new tickets in turn\n"
         "React with :{ticket_emoji}: to turn any message into a ticket.",
         "usage.show": "Usage: `/ticket show KEY`, e.g. `/ticket show SUP-12`.",
         "usage.ack": "Usage: `/ticket ack KEY`, e.g. `/ticket ack SUP-12`.",
@@ -126,6 +127,9 @@ MESSAGES: dict[str, dict[str, str]] = {
         "card.pause.blocked": "Blocked",
         "card.button.resume": "Resume",
         "card.button.close": "Close",
+        "command.away": "You are away: new tickets go to your colleagues until `/ticket back`. "
+        "Tickets you own stay yours; hand them off if they cannot wait.",
+        "command.back": "Welcome back: new tickets come to you again in turn.",
         "card.button.reopen": "Reopen",
         "action.paused": "paused it",
         "action.resumed": "resumed it",
@@ -310,6 +314,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "`/ticket wait KEY [备注]` / `/ticket block KEY [备注]` / `/ticket resume KEY` 暂停或恢复计时\n"
         "`/ticket close KEY [备注]` 解决工单（已解决的则关闭）\n"
         "`/ticket reopen KEY` 重新打开已解决或已关闭的工单\n"
+        "`/ticket away` / `/ticket back` 暂停或恢复轮流接收新工单\n"
         "对任意消息添加 :{ticket_emoji}: 表情即可创建工单。",
         "usage.show": "用法：`/ticket show KEY`，例如 `/ticket show SUP-12`。",
         "usage.ack": "用法：`/ticket ack KEY`，例如 `/ticket ack SUP-12`。",
@@ -358,6 +363,9 @@ MESSAGES: dict[str, dict[str, str]] = {
         "card.pause.blocked": "受阻",
         "card.button.resume": "恢复",
         "card.button.close": "关闭",
+        "command.away": "已设为离开：在 `/ticket back` 之前，新工单将分给同事。"
+        "你负责的工单仍由你负责，如不能等请转交。",
+        "command.back": "欢迎回来：新工单将重新轮到你。",
         "card.button.reopen": "重新打开",
         "action.paused": "暂停了工单",
         "action.resumed": "恢复了工单",

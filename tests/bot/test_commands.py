@@ -46,3 +46,8 @@ from bot.commands import ParsedCommand, Subcommand, parse_ticket_command
 )
 def test_parse(text: str, expected: ParsedCommand) -> None:
     assert parse_ticket_command(text) == expected
+
+
+def test_away_and_back_take_no_key() -> None:
+    assert parse_ticket_command("away") == ParsedCommand(Subcommand.AWAY)
+    assert parse_ticket_command("back") == ParsedCommand(Subcommand.BACK)

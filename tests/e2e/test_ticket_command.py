@@ -116,3 +116,14 @@ async def test_chinese_workspace_answers_in_chinese(database_url: str, workspace
         reply = answer(await bot.command("客户投诉要求退款", "U0ERIN"))
         assert "已为" in reply and "SUP-1" in reply
         assert "没有工单 SUP-9" in answer(await bot.command("show SUP-9", "U0ERIN"))
+
+
+async def test_away_members_are_skipped_by_the_round_robin(bot: Harness) -> None:
+    assert "You are away" in answer(await bot.command("away", "U0ALICE"))
+    answer(await bot.command("refund one", "U0ERIN"))
+    answer(await bot.command("refund two", "U0ERIN"))
+    assert [t.owner_id for t in await bot.tickets()] == ["U0BOB", "U0BOB"]
+    assert "Welcome back" in answer(await bot.command("back", "U0ALICE"))
+    answer(await bot.command("refund three", "U0ERIN"))
+    assert (await bot.tickets())[-1].owner_id == "U0ALICE"
+    assert "not in any department" in answer(await bot.command("away", "U0STRANGER"))
