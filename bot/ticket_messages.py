@@ -92,7 +92,7 @@ class TicketMessenger:
         channel, thread_ts = self.card_home(ticket)
         payload: dict[str, Any] = {
             "channel": channel,
-            **card_message(self.card_data(ticket), self.translator, self.workspace.tz),
+            **self.card_payload(ticket),
         }
         if thread_ts:
             payload["thread_ts"] = thread_ts
@@ -133,16 +133,18 @@ class TicketMessenger:
     ) -> None:
         """Update the card in place and add a one-line entry (who, what, when) to the ticket's thread."""
         card_row = await self._card_row(session, ticket)
-        message = card_message(self.card_data(ticket), self.translator, self.workspace.tz)
         outbox.enqueue(
             session,
             method="chat.update",
-            payload=message,
+            payload=self.card_payload(ticket),
             purpose=OutboxPurpose.CARD_UPDATE,
             now=now,
             ticket_id=ticket.id,
             depends_on=card_row,
         )
+        # Each line waits for the one before it, so the thread reads in the order things happened even
+        # when a send is retried.
+        previous_line = await self._last_row(session, ticket, OutboxPurpose.THREAD_NOTE)
         line = self.t(note_key, actor=self.who(actor_id), at=self.date(now), **params)
         outbox.enqueue(
             session,
@@ -151,7 +153,7 @@ class TicketMessenger:
             purpose=OutboxPurpose.THREAD_NOTE,
             now=now,
             ticket_id=ticket.id,
-            depends_on=card_row,
+            depends_on=previous_line or card_row,
         )
 
     async def notify(

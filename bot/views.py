@@ -208,42 +208,36 @@ def reassign_modal(translator: Translator, workspace: WorkspaceConfig, key: str,
     )
 
 
-def decline_modal(translator: Translator, key: str) -> View:
+def _note_modal(
+    translator: Translator,
+    key: str,
+    callback_id: CallbackId,
+    name: str,
+    block: BlockId,
+    label_key: str,
+    max_length: int,
+) -> View:
+    """A form that asks one thing about ticket ``key`` (a reason, a resolution note)."""
     t = translator.t
     blocks: list[Block] = [
-        {"type": "section", "text": {"type": "mrkdwn", "text": t("form.decline_intro", key=key)}},
-        _text_input(BlockId.FORM_REASON, t("form.reason"), multiline=True, max_length=1000),
+        {"type": "section", "text": {"type": "mrkdwn", "text": t(f"form.{name}_intro", key=key)}},
+        _text_input(block, t(label_key), multiline=True, max_length=max_length),
     ]
     return _modal(
-        CallbackId.DECLINE, t("form.decline_title"), blocks, translator, metadata={"key": key}, submit=t("form.decline")
+        callback_id, t(f"form.{name}_title"), blocks, translator, metadata={"key": key}, submit=t(f"form.{name}")
     )
+
+
+def decline_modal(translator: Translator, key: str) -> View:
+    return _note_modal(translator, key, CallbackId.DECLINE, "decline", BlockId.FORM_REASON, "form.reason", 1000)
 
 
 def resolve_modal(translator: Translator, key: str) -> View:
-    t = translator.t
-    blocks: list[Block] = [
-        {"type": "section", "text": {"type": "mrkdwn", "text": t("form.resolve_intro", key=key)}},
-        _text_input(BlockId.FORM_NOTE, t("form.resolution"), multiline=True, max_length=2000),
-    ]
-    return _modal(
-        CallbackId.RESOLVE, t("form.resolve_title"), blocks, translator, metadata={"key": key}, submit=t("form.resolve")
-    )
+    return _note_modal(translator, key, CallbackId.RESOLVE, "resolve", BlockId.FORM_NOTE, "form.resolution", 2000)
 
 
 def escalate_modal(translator: Translator, key: str) -> View:
-    t = translator.t
-    blocks: list[Block] = [
-        {"type": "section", "text": {"type": "mrkdwn", "text": t("form.escalate_intro", key=key)}},
-        _text_input(BlockId.FORM_REASON, t("form.reason"), multiline=True, max_length=1000),
-    ]
-    return _modal(
-        CallbackId.ESCALATE,
-        t("form.escalate_title"),
-        blocks,
-        translator,
-        metadata={"key": key},
-        submit=t("form.escalate"),
-    )
+    return _note_modal(translator, key, CallbackId.ESCALATE, "escalate", BlockId.FORM_REASON, "form.reason", 1000)
 
 
 def notice_view(translator: Translator, text: str) -> View:

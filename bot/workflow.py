@@ -208,18 +208,8 @@ class WorkflowService(OutboxWriter):
                 from_value=previous_department,
                 to_value=ticket.department_key,
             )
-        if Status(ticket.status) == Status.OPEN:
-            # Taking a ticket over is acknowledging it: the new owner has seen it and said yes.
-            self._acknowledge(ticket, now)
-            await ticket_rows.add_event(
-                session,
-                ticket,
-                actor_id=actor_id,
-                action="acknowledged",
-                at=now,
-                from_value=Status.OPEN.value,
-                to_value=Status.ACKNOWLEDGED.value,
-            )
+        # Taking a ticket over is acknowledging it: the new owner has seen it and said yes.
+        await self._acknowledge_if_open(session, ticket, actor_id, now)
         session.add(ticket)
         await self.messages.changed(
             session, ticket, now, "thread.handoff_accepted", actor_id, owner=ticket.owner_id, previous=previous_owner

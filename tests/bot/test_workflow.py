@@ -286,3 +286,20 @@ async def test_escalating_after_a_pause_keeps_the_time_the_pause_gave(
     # High: resolve within 1 working day. 18 of the 27 working hours go, 9 remain: Thursday 10:00.
     assert escalated.resolve_due_at == datetime(2026, 12, 3, 2, 0, tzinfo=UTC)
     assert escalated.resolve_due_at > clock.now()
+
+
+async def test_thread_lines_wait_for_the_line_before_them(
+    services: tuple[TicketService, WorkflowService], db: Database
+) -> None:
+    tickets, workflow = services
+    ticket = await open_refund(tickets, "11.1")
+    await workflow.acknowledge(ticket.key, "U0ALICE")
+    await workflow.escalate(ticket.key, "U0ERIN", "urgent for the customer")
+    await workflow.resolve(ticket.key, "U0ALICE", "refunded")
+    async with db.transaction() as session:
+        rows = (await session.exec(select(OutboxMessage).order_by(col(OutboxMessage.id)))).all()
+    card = next(r for r in rows if r.purpose == "card")
+    lines = [r for r in rows if r.purpose == "thread_note"]
+    assert len(lines) == 3
+    # Sent in order even when one is retried: each depends on the one before it, the first on the card.
+    assert [r.depends_on_id for r in lines] == [card.id, lines[0].id, lines[1].id]
