@@ -7,8 +7,8 @@ from __future__ import annotations
 import json
 from datetime import timedelta
 
+from bot.sandbox import slack_requests
 from config.schema import WorkspaceConfig
-from tests.support import slack_requests
 from tests.support.harness import START, Harness, running_bot
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"

@@ -7,8 +7,8 @@ import json
 from datetime import timedelta
 
 from bot.ids import ActionId, BlockId, CallbackId
+from bot.sandbox import slack_requests
 from config.schema import WorkspaceConfig
-from tests.support import slack_requests
 from tests.support.harness import Harness, running_bot
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 from bot.ids import ActionId, BlockId, CallbackId
-from tests.support import slack_requests
+from bot.sandbox import slack_requests
 from tests.support.harness import Harness
 
 

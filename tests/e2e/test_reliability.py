@@ -14,11 +14,11 @@ from sqlalchemy.exc import OperationalError
 from sqlmodel import select
 
 from bot.metrics import Metrics
+from bot.sandbox import slack_requests
 from bot.server import build_web_app
 from config.schema import WorkspaceConfig
 from storage.database import Database
 from storage.models import OutboxMessage, ProcessedEvent, TicketEvent
-from tests.support import slack_requests
 from tests.support.harness import Harness, running_bot
 
 

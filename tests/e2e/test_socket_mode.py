@@ -12,10 +12,10 @@ import httpx
 from bot.app import Crossdesk
 from bot.clock import ManualClock
 from bot.notifier import SenderSettings
+from bot.sandbox import slack_requests
 from bot.sandbox.slack_api import SlackApiServer, SlackWorkspace
 from config.schema import WorkspaceConfig
 from config.settings import Settings
-from tests.support import slack_requests
 from tests.support.harness import BOT_TOKEN, START, Harness, populate
 
 

@@ -11,9 +11,9 @@ import httpx
 
 from bot.clock import ManualClock
 from bot.ids import ActionId, BlockId, CallbackId, Command
+from bot.sandbox import slack_requests
 from bot.standup_views import answer_block_id
 from config.schema import WorkspaceConfig
-from tests.support import slack_requests
 from tests.support.harness import Harness, running_bot
 
 MONDAY_0900 = datetime(2026, 11, 30, 1, 0, tzinfo=UTC)  # 09:00 in Shanghai, before the 09:30 stand-up

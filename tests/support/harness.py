@@ -15,12 +15,12 @@ from sqlmodel import col, func, select
 from bot.app import Crossdesk
 from bot.clock import ManualClock
 from bot.notifier import SenderSettings
+from bot.sandbox import slack_requests
 from bot.sandbox.slack_api import SlackApiServer, SlackWorkspace
+from bot.sandbox.slack_requests import SIGNING_SECRET
 from config.schema import WorkspaceConfig
 from config.settings import Settings
 from storage.models import OutboxMessage, Ticket
-from tests.support import slack_requests
-from tests.support.slack_requests import SIGNING_SECRET
 
 BOT_TOKEN = "xoxb-test-token"
 # Monday 30 Nov 2026, 10:00 in Shanghai: inside working hours, so SLA clocks run from the start.

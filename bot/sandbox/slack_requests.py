@@ -1,4 +1,8 @@
-"""Build correctly signed Slack requests from the real payload shapes in ``tests/payloads``."""
+"""Build correctly signed Slack requests from the real payload shapes in ``bot/sandbox/payloads``.
+
+The sandbox delivers what people do in the browser with these, the tests send them, and the load
+generators of ``make bench`` and ``make reliability`` too: one way to speak Slack's side of the protocol.
+"""
 
 from __future__ import annotations
 
@@ -12,8 +16,9 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
 
-PAYLOADS = Path(__file__).resolve().parents[1] / "payloads"
-SIGNING_SECRET = "test-signing-secret-0123456789"
+PAYLOADS = Path(__file__).resolve().parent / "payloads"
+# The signing secret the sandbox and the tests share with the bot they start; it guards nothing real.
+SIGNING_SECRET = "test-signing-secret-0123456789"  # noqa: S105
 TEAM_ID = "T0CROSSDESK"
 
 _event_counter = itertools.count(1)
