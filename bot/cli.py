@@ -145,15 +145,33 @@ def _first_line(error: BaseException) -> str:
     return (str(cause).strip().splitlines() or [type(cause).__name__])[0][:300]
 
 
-def cmd_sandbox(_args: argparse.Namespace) -> int:
-    print(
-        "The browser sandbox is not part of this version yet.\n"
-        "To run Crossdesk against a real Slack workspace, set:\n"
-        + "".join(f"  {name}  — {text}\n" for name, text in _VARIABLE_HELP.items())
-        + "then run `make run` (or `crossdesk run`). README.md walks through creating the Slack app.",
-        file=sys.stderr,
-    )
-    return EXIT_USAGE
+def cmd_sandbox(args: argparse.Namespace) -> int:
+    """The bot against a local Slack-like workspace in the browser: nothing to configure, no Slack needed."""
+    if not 0 <= args.port <= 65535:
+        print(f"error: --port must be between 0 and 65535, not {args.port}", file=sys.stderr)
+        return EXIT_USAGE
+    settings = _settings(sys.stderr)
+    if settings is None:
+        return EXIT_PROBLEM
+    path = settings.workspace_path()
+    workspace = _workspace(path, sys.stderr)
+    if workspace is None:
+        return EXIT_PROBLEM
+    from bot import logs
+    from bot.sandbox.runner import Sandbox
+
+    sandbox = Sandbox(workspace, port=args.port, clean=args.reset)
+    logs.configure(settings.log_level, json_lines=settings.log_format == "json", secrets=sandbox.secrets())
+    print(summary(path, workspace), file=sys.stderr)
+    if args.reset:
+        print(f"starting clean: {sandbox.data_dir}/ reset", file=sys.stderr)
+    try:
+        with contextlib.suppress(KeyboardInterrupt):
+            asyncio.run(sandbox.serve_forever())
+    except OSError as error:
+        print(f"error: cannot listen on {sandbox.host}:{args.port}: {error.strerror or error}", file=sys.stderr)
+        return EXIT_PROBLEM
+    return EXIT_OK
 
 
 def cmd_migrate(_args: argparse.Namespace) -> int:
@@ -261,8 +279,8 @@ def parser() -> argparse.ArgumentParser:
         "run", help="run the bot against Slack (HTTP mode, or Socket Mode with SLACK_APP_TOKEN)"
     ).set_defaults(func=cmd_run)
     sandbox = commands.add_parser("sandbox", help="try the bot in a local Slack-like workspace in the browser")
-    sandbox.add_argument("--port", type=int, default=8080)
-    sandbox.add_argument("--reset", action="store_true")
+    sandbox.add_argument("--port", type=int, default=8080, help="port of the page and its Web API (default 8080)")
+    sandbox.add_argument("--reset", action="store_true", help="start clean: forget the tickets in .sandbox/")
     sandbox.set_defaults(func=cmd_sandbox)
     commands.add_parser("migrate", help="apply database migrations (DATABASE_URL)").set_defaults(func=cmd_migrate)
     check = commands.add_parser("check-config", help="validate a workspace file and report every problem")

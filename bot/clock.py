@@ -42,3 +42,34 @@ class ManualClock:
             raise ValueError("time only moves forward")
         self._now = moment
         return self._now
+
+
+class ShiftableClock:
+    """The real time plus an offset that only grows: the sandbox's clock control moves the bot into the future.
+
+    Time keeps running between jumps, so the bot behaves as it would in production, just later.
+    """
+
+    def __init__(self, offset: timedelta = timedelta(0)) -> None:
+        if offset < timedelta(0):
+            raise ValueError("the offset only moves forward")
+        self._offset = offset
+
+    @property
+    def offset(self) -> timedelta:
+        return self._offset
+
+    def now(self) -> datetime:
+        return datetime.now(UTC) + self._offset
+
+    def advance(self, delta: timedelta) -> datetime:
+        if delta < timedelta(0):
+            raise ValueError("time only moves forward")
+        self._offset += delta
+        return self.now()
+
+    def set(self, moment: datetime) -> datetime:
+        """Jump to ``moment`` (aware); a moment in the past is refused, as on a ``ManualClock``."""
+        if moment.tzinfo is None:
+            raise ValueError("ShiftableClock needs an aware datetime")
+        return self.advance(moment.astimezone(UTC) - self.now())

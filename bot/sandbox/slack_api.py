@@ -330,6 +330,7 @@ class SlackWorkspace:
         self._last_ts_micros = 0
         self._socket_tickets: set[str] = set()
         self._sockets: list[_SocketConnection] = []
+        self._listeners: list[Callable[[str], None]] = []
 
         self.add_user(bot_user_id, bot_name, bot_name, is_bot=True)
 
@@ -417,6 +418,7 @@ class SlackWorkspace:
             channel=channel_id, ts=self.next_ts(), text=text, user=user, blocks=blocks, thread_ts=root_ts
         )
         self._add_message(message)
+        self.changed("message")
         return message
 
     def new_trigger_id(self, user_id: str) -> str:
@@ -522,6 +524,23 @@ class SlackWorkspace:
     def _record(self, call: RecordedCall) -> None:
         self.calls.append(call)
         self._notify_waiters()
+        if call.ok:
+            self.changed(call.method)
+
+    # -- listeners (the browser sandbox redraws when the workspace changes) ---------------------------------
+
+    def add_listener(self, listener: Callable[[str], None]) -> None:
+        """Call ``listener(what)`` after every change: a successful Web API call (its method) or ``changed()``."""
+        self._listeners.append(listener)
+
+    def remove_listener(self, listener: Callable[[str], None]) -> None:
+        with contextlib.suppress(ValueError):
+            self._listeners.remove(listener)
+
+    def changed(self, what: str) -> None:
+        """Tell the listeners that ``what`` changed (people's messages and reactions come through here)."""
+        for listener in list(self._listeners):
+            listener(what)
 
     def _notify_waiters(self) -> None:
         """Wake every ``wait_for_*`` so it looks again (calls, sockets and acks all go through here)."""

@@ -68,9 +68,18 @@ def message_event(
     ts: str | None = None,
     thread_ts: str | None = None,
     event_id: str | None = None,
+    channel_type: str | None = None,
 ) -> dict[str, Any]:
-    """A human ``message`` event (``message.channels``); a reply when ``thread_ts`` is given."""
+    """A human ``message`` event (``message.channels``); a reply when ``thread_ts`` is given.
+
+    ``channel_type`` (``im`` for a DM with the bot, ``group`` for a private channel) defaults to the sample's.
+    """
     ts = ts or next_ts()
+    if channel_type:
+        return _with_channel_type(
+            message_event(channel=channel, user=user, text=text, ts=ts, thread_ts=thread_ts, event_id=event_id),
+            channel_type,
+        )
     if thread_ts:
         changes: dict[str, Any] = {
             "channel": channel,
@@ -97,6 +106,11 @@ def message_event(
         ],
     }
     return _envelope("event_message_channel.json", changes, event_id)
+
+
+def _with_channel_type(payload: dict[str, Any], channel_type: str) -> dict[str, Any]:
+    payload["event"]["channel_type"] = channel_type
+    return payload
 
 
 def bot_message_event(*, channel: str, text: str, classic: bool = False) -> dict[str, Any]:
@@ -134,8 +148,17 @@ def reaction_added_event(*, channel: str, ts: str, user: str, reaction: str, ite
     return _envelope("event_reaction_added_bolt.json", changes, None)
 
 
-def slash_command_body(*, text: str, user: str, channel: str = "C0INTAKE", command: str = "/ticket") -> str:
-    """The form-encoded body of a slash command, as Slack posts it."""
+def slash_command_body(
+    *,
+    text: str,
+    user: str,
+    channel: str = "C0INTAKE",
+    command: str = "/ticket",
+    trigger_id: str | None = None,
+    response_url: str | None = None,
+) -> str:
+    """The form-encoded body of a slash command, as Slack posts it (the sample's trigger and response URL unless
+    given: the sandbox hands out ones it can honour)."""
     fields = copy.deepcopy(load("slash_command.json"))
     fields.update(
         {
@@ -144,10 +167,85 @@ def slash_command_body(*, text: str, user: str, channel: str = "C0INTAKE", comma
             "user_id": user,
             "channel_id": channel,
             "team_id": TEAM_ID,
-            "trigger_id": f"{next(_event_counter)}.{next(_event_counter)}.trigger",
+            "trigger_id": trigger_id or f"{next(_event_counter)}.{next(_event_counter)}.trigger",
         }
     )
+    if response_url:
+        fields["response_url"] = response_url
     return urlencode(fields)
+
+
+def form_body(payload: dict[str, Any]) -> str:
+    """An interaction payload the way Slack posts every one: form-encoded ``payload=<json>``."""
+    return urlencode({"payload": json.dumps(payload)})
+
+
+def block_action(element: dict[str, Any], block_id: str, *, choice: Any = None) -> dict[str, Any]:
+    """One entry of ``actions`` for a person using ``element``: a button's value, a select's or overflow's
+    chosen option (``choice`` is the option's value), a users select's chosen user."""
+    kind = element["type"]
+    action: dict[str, Any] = {
+        "action_id": element.get("action_id", ""),
+        "block_id": block_id,
+        "type": kind,
+        "action_ts": next_ts(),
+    }
+    if kind == "button":
+        action["text"] = element.get("text", {"type": "plain_text", "text": ""})
+        if "value" in element:
+            action["value"] = element["value"]
+        if "style" in element:
+            action["style"] = element["style"]
+    elif kind in {"static_select", "overflow", "radio_buttons"}:
+        option = next((o for o in element.get("options", []) if o.get("value") == choice), None)
+        if option is None:
+            raise ValueError(f"{choice!r} is not one of the options of {element.get('action_id')!r}")
+        action["selected_option"] = option
+    elif kind == "users_select":
+        action["selected_user"] = choice
+    else:
+        raise ValueError(f"no action shape for {kind}")
+    return action
+
+
+def block_actions_payload(
+    *,
+    user: str,
+    action: dict[str, Any],
+    trigger_id: str,
+    message: dict[str, Any] | None = None,
+    channel: str | None = None,
+    is_ephemeral: bool = False,
+    view: dict[str, Any] | None = None,
+    response_url: str | None = None,
+) -> dict[str, Any]:
+    """``block_actions`` for a click in a message (``message`` and ``channel``) or in a view (``view``)."""
+    payload = copy.deepcopy(load("block_actions.json"))
+    payload["user"] = {"id": user, "username": user.lower(), "name": user.lower(), "team_id": TEAM_ID}
+    payload["team"] = {"id": TEAM_ID, "domain": "crossdesk"}
+    payload["trigger_id"] = trigger_id
+    payload["actions"] = [action]
+    if view is not None:
+        payload["container"] = {"type": "view", "view_id": view["id"]}
+        payload.pop("channel", None)
+        payload.pop("message", None)
+        payload.pop("response_url", None)
+        payload["view"] = view
+        payload["state"] = view.get("state", {"values": {}})
+        return payload
+    if message is None or channel is None:
+        raise ValueError("a click in a message needs the message and its channel")
+    payload["container"] = {
+        "type": "message",
+        "message_ts": message["ts"],
+        "channel_id": channel,
+        "is_ephemeral": is_ephemeral,
+    }
+    payload["channel"] = {"id": channel, "name": channel.lower()}
+    payload["message"] = message
+    if response_url:
+        payload["response_url"] = response_url
+    return payload
 
 
 def block_actions_body(
@@ -210,9 +308,13 @@ def view_state(view: dict[str, Any], answers: dict[str, Any]) -> dict[str, Any]:
     return {"values": values}
 
 
-def view_submission_body(*, view: dict[str, Any], user: str, answers: dict[str, Any]) -> str:
+def view_submission_body(
+    *, view: dict[str, Any], user: str, answers: dict[str, Any], trigger_id: str | None = None
+) -> str:
     """A form submission as Slack posts it: ``payload=<json>`` with the view and its state."""
     payload = copy.deepcopy(load("view_submission.json"))
+    if trigger_id:
+        payload["trigger_id"] = trigger_id
     payload["team"] = {"id": TEAM_ID, "domain": "crossdesk"}
     payload["user"] = {"id": user, "username": user.lower(), "name": user.lower(), "team_id": TEAM_ID}
     submitted = copy.deepcopy(view)
@@ -276,14 +378,16 @@ def home_block_actions_body(*, action_id: str, value: str, user: str, view_id: s
     return urlencode({"payload": json.dumps(payload)})
 
 
-def message_action_body(*, callback_id: str, channel: str, user: str, message: dict[str, Any]) -> str:
+def message_action_body(
+    *, callback_id: str, channel: str, user: str, message: dict[str, Any], trigger_id: str | None = None
+) -> str:
     """A message shortcut as Slack posts it (``message_action``)."""
     payload = copy.deepcopy(load("message_action.json"))
     payload["team"] = {"id": TEAM_ID, "domain": "crossdesk"}
     payload["user"] = {"id": user, "name": user.lower()}
     payload["channel"] = {"id": channel, "name": channel.lower()}
     payload["callback_id"] = callback_id
-    payload["trigger_id"] = f"{next(_event_counter)}.{next(_event_counter)}.trigger"
+    payload["trigger_id"] = trigger_id or f"{next(_event_counter)}.{next(_event_counter)}.trigger"
     payload["message_ts"] = message["ts"]
     payload["message"] = {**payload["message"], **message}
     return urlencode({"payload": json.dumps(payload)})

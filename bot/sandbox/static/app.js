@@ -1,0 +1,350 @@
+// The sandbox page: draws the workspace state from /sandbox/state, sends what you do to /sandbox/*, and redraws
+// whenever the server says something changed (server-sent events on /sandbox/events).
+"use strict";
+
+const { h, mrkdwn, blocks, formAnswers, emojify, EMOJI } = window.BlockKit;
+const COLORS = ["#e8912d", "#2bac76", "#1d9bd1", "#e01e5a", "#9c27b0", "#3f51b5", "#795548", "#607d8b", "#ecb22e"];
+const PICKER = ["ticket", "rotating_light", "eyes", "+1", "white_check_mark", "tada"];
+
+const ui = {
+  as: localStorage.getItem("crossdesk.as") || "",
+  channel: localStorage.getItem("crossdesk.channel") || "",
+  tab: "messages",  // for the app: "home" or "messages"
+  thread: null,
+  state: null,
+  modalKey: null,
+  homeKey: null,
+};
+
+// -- talking to the sandbox ------------------------------------------------------------------------------
+
+async function post(path, body) {
+  const response = await fetch(`/sandbox/${path}`, {
+    method: "POST",
+    headers: { "Content-Type": "application/json" },
+    body: JSON.stringify({ as: ui.as, ...body }),
+  });
+  let answer = {};
+  try { answer = await response.json(); } catch (_) { /* an empty answer */ }
+  if (!response.ok || answer.ok === false) toast(answer.error || `failed (${response.status})`, true);
+  return answer;
+}
+
+let refreshTimer = null;
+function refreshSoon() {
+  clearTimeout(refreshTimer);
+  refreshTimer = setTimeout(refresh, 60);
+}
+
+async function refresh() {
+  const query = new URLSearchParams({ as: ui.as, channel: ui.channel, thread: ui.thread || "" });
+  const response = await fetch(`/sandbox/state?${query}`);
+  if (!response.ok) return;
+  const state = await response.json();
+  ui.state = state;
+  ui.as = state.me;
+  if (!state.channel || (ui.channel && ui.channel !== state.channel.id)) {
+    ui.channel = state.channel ? state.channel.id : (state.channels.find((c) => c.intake) || state.channels[0]).id;
+    if (!state.channel) return refresh();
+  }
+  if (ui.thread && !state.thread) ui.thread = null;
+  localStorage.setItem("crossdesk.as", ui.as);
+  localStorage.setItem("crossdesk.channel", ui.channel);
+  render(state);
+}
+
+function listen() {
+  const source = new EventSource("/sandbox/events");
+  source.addEventListener("change", refreshSoon);
+  source.addEventListener("open", refreshSoon);
+}
+
+function toast(text, isError) {
+  const node = h("div", { className: `toast${isError ? " error" : ""}`, role: "status" }, text);
+  document.getElementById("toasts").append(node);
+  setTimeout(() => node.remove(), isError ? 6000 : 3000);
+}
+
+// -- drawing ----------------------------------------------------------------------------------------------
+
+function context(state, extra) {
+  const channelNames = Object.fromEntries(state.channels.map((c) => [c.id, c.name]));
+  return { names: state.names, channelNames, tz: state.clock.tz, people: state.people, ...extra };
+}
+
+function avatar(userId, state) {
+  const name = state.names[userId] || userId || "?";
+  if (userId === state.bot.id) return h("div", { className: "avatar bot" }, "✦");
+  let hash = 0;
+  for (const c of userId || "") hash = (hash * 31 + c.charCodeAt(0)) >>> 0;
+  const initials = name.split(/\s+/).map((w) => w[0]).join("").slice(0, 2).toUpperCase();
+  return h("div", { className: "avatar", style: `background:${COLORS[hash % COLORS.length]}` }, initials);
+}
+
+function timeOf(ts, tz) {
+  return new Intl.DateTimeFormat("en-GB", { timeZone: tz, hour: "2-digit", minute: "2-digit", hour12: false })
+    .format(new Date(Number(ts) * 1000));
+}
+
+function messageNode(message, state, { inThread = false } = {}) {
+  const ctx = context(state, {
+    onAction: (element, blockId, choice, node) => clickInMessage(message, element, blockId, choice, node),
+  });
+  const isBot = message.is_bot;
+  const body = h("div", { className: "body" },
+    h("div", { className: "meta" },
+      h("span", { className: "name" }, state.names[message.user] || message.user || "someone"),
+      isBot ? h("span", { className: "app" }, "APP") : null,
+      h("span", { className: "time" }, timeOf(message.ts, state.clock.tz)),
+      message.ephemeral ? h("span", { className: "only-you" }, "Only visible to you") : null),
+    message.blocks && message.blocks.some((b) => b.type !== "rich_text")
+      ? blocks(message.blocks, ctx)
+      : h("div", { className: "text", html: mrkdwn(message.text, ctx) }),
+    (message.attachments || []).map((a) => h("div", { className: "attachment text", html: mrkdwn(a.text || a.fallback || "", ctx) })),
+    (message.files || []).map((f) => h("div", { className: "file" }, "📎 ", f.title || f.name)),
+    message.edited ? h("span", { className: "edited" }, "(edited)") : null,
+    reactionsRow(message),
+    !inThread && message.reply_count
+      ? h("button", { className: "replies-link", onclick: () => openThread(message.ts) },
+        `${message.reply_count} ${message.reply_count === 1 ? "reply" : "replies"}`)
+      : null);
+  const node = h("div", {
+    className: `message${message.ephemeral ? " ephemeral" : ""}`, "data-ts": message.ts,
+    "data-user": message.user || "", "data-bot": isBot ? "true" : "false",
+  }, avatar(message.user, state), body);
+  if (!message.ephemeral) node.append(hoverActions(message, node, inThread));
+  return node;
+}
+
+function reactionsRow(message) {
+  if (!message.reactions.length) return null;
+  return h("div", { className: "reactions" }, message.reactions.map((r) =>
+    h("button", {
+      className: `reaction${r.mine ? " mine" : ""}`, title: `:${r.name}:`, "data-reaction": r.name,
+      onclick: () => post("reaction", { channel: message.channel, ts: message.ts, name: r.name }),
+    }, `${EMOJI[r.name] || `:${r.name}:`} ${r.count}`)));
+}
+
+function hoverActions(message, node, inThread) {
+  const picker = () => {
+    node.querySelectorAll(".picker").forEach((p) => p.remove());
+    const names = [...new Set([ui.state.reactions.ticket, ui.state.reactions.escalate, ...PICKER])];
+    const close = h("div", { className: "picker" }, names.map((name) =>
+      h("button", {
+        title: `:${name}:`, "data-emoji": name,
+        onclick: () => { close.remove(); post("reaction", { channel: message.channel, ts: message.ts, name }); },
+      }, EMOJI[name] || `:${name}:`)));
+    node.append(close);
+    setTimeout(() => document.addEventListener("click", () => close.remove(), { once: true }), 0);
+  };
+  return h("div", { className: "hover-actions" },
+    h("button", { title: "Add reaction", className: "react", onclick: picker }, "☺ React"),
+    inThread ? null : h("button", { title: "Reply in thread", className: "reply", onclick: () => openThread(message.ts) }, "💬 Reply"),
+    h("button", {
+      title: "Create ticket (message shortcut)", className: "shortcut",
+      onclick: () => post("shortcut", { channel: message.channel, ts: message.ts }),
+    }, "⚡ Create ticket"));
+}
+
+async function clickInMessage(message, element, blockId, choice, node) {
+  if (node && node.tagName === "BUTTON") node.disabled = true;
+  await post("click", { channel: message.channel, ts: message.ts, block_id: blockId, action_id: element.action_id, choice });
+  if (node && node.tagName === "BUTTON") node.disabled = false;
+}
+
+function renderTopbar(state) {
+  const select = document.getElementById("as");
+  const wanted = state.people.map((p) => p.id).join(",");
+  if (select.dataset.people !== wanted) {
+    select.replaceChildren(...state.people.map((p) =>
+      h("option", { value: p.id }, `${p.name} — ${p.role}${p.department ? ` · ${p.department}` : ""}`)));
+    select.dataset.people = wanted;
+  }
+  select.value = state.me;
+  document.getElementById("now").textContent = `${state.clock.local} (${state.clock.tz})`;
+  document.getElementById("now").title = state.clock.offset_seconds
+    ? `the bot's clock is ${Math.round(state.clock.offset_seconds / 60)} min ahead of real time` : "real time";
+}
+
+function renderSidebar(state) {
+  const me = state.people.find((p) => p.id === state.me);
+  const link = (label, active, onclick, tag, id) =>
+    h("a", { href: "#", className: active ? "active" : "", "data-channel": id, onclick: (e) => { e.preventDefault(); onclick(); } }, label,
+      tag ? h("span", { className: "tag" }, tag) : null);
+  const onApp = ui.channel === state.dm;
+  document.getElementById("sidebar").replaceChildren(
+    h("div", { className: "me" }, me ? me.name : state.me, h("div", { className: "role" }, me ? `${me.role}${me.department ? ` · ${me.department}` : ""}` : "")),
+    h("h3", {}, "Channels"),
+    ...state.channels.map((c) => link(`# ${c.name}`, ui.channel === c.id, () => go(c.id), c.intake ? "intake" : null, c.id)),
+    h("h3", {}, "Apps"),
+    link(`✦ ${state.bot.name}`, onApp, () => go(state.dm, "home"), null, state.dm));
+}
+
+function renderMain(state) {
+  const channel = state.channel;
+  const isApp = channel.is_im;
+  const header = document.getElementById("conversation-header");
+  header.replaceChildren(h("h2", {}, isApp ? `✦ ${state.bot.name}` : `# ${channel.name}`),
+    h("span", { className: "hint" }, isApp ? "your DM with the app" : channel.intake ? "every top-level message here becomes a ticket" : ""),
+    isApp ? h("div", { className: "tabs" },
+      h("button", { className: ui.tab === "home" ? "active" : "", id: "tab-home", onclick: () => go(state.dm, "home") }, "Home"),
+      h("button", { className: ui.tab === "messages" ? "active" : "", id: "tab-messages", onclick: () => go(state.dm, "messages") }, "Messages"))
+      : h("span"));
+  const showHome = isApp && ui.tab === "home";
+  document.getElementById("home").hidden = !showHome;
+  document.getElementById("channel-pane").hidden = showHome;
+  if (showHome) return renderHome(state);
+  const list = document.getElementById("messages");
+  const nearBottom = list.scrollHeight - list.scrollTop - list.clientHeight < 80;
+  list.replaceChildren(...(state.messages.length
+    ? state.messages.map((m) => messageNode(m, state))
+    : [h("div", { className: "empty" }, isApp ? "Nothing from the app yet." : "No messages yet. Say something!")]));
+  if (nearBottom || list.dataset.channel !== channel.id) list.scrollTop = list.scrollHeight;
+  list.dataset.channel = channel.id;
+  document.getElementById("composer-input").placeholder = `Message ${isApp ? state.bot.name : `#${channel.name}`}`;
+}
+
+function renderHome(state) {
+  const home = document.getElementById("home");
+  const key = state.home ? `${state.home.id}:${state.home.hash}` : "none";
+  if (ui.homeKey === key) return;
+  ui.homeKey = key;
+  if (!state.home) {
+    home.replaceChildren(h("div", { className: "empty" }, "Opening App Home…"));
+    return;
+  }
+  const ctx = context(state, {
+    onAction: (element, blockId, choice) => post("click", { view_id: state.home.id, block_id: blockId, action_id: element.action_id, choice }),
+  });
+  home.replaceChildren(blocks(state.home.blocks, ctx));
+}
+
+function renderThread(state) {
+  const pane = document.getElementById("thread");
+  if (!state.thread || (state.channel.is_im && ui.tab === "home")) {
+    pane.hidden = true;
+    return;
+  }
+  pane.hidden = false;
+  const [root, ...replies] = state.thread.messages;
+  const list = document.getElementById("thread-messages");
+  const nearBottom = list.scrollHeight - list.scrollTop - list.clientHeight < 80;
+  list.replaceChildren(
+    messageNode(root, state, { inThread: true }),
+    h("div", { className: "divider-count" }, `${replies.length} ${replies.length === 1 ? "reply" : "replies"}`),
+    ...replies.map((m) => messageNode(m, state, { inThread: true })));
+  if (nearBottom || list.dataset.thread !== state.thread.ts) list.scrollTop = list.scrollHeight;
+  list.dataset.thread = state.thread.ts;
+}
+
+function renderModal(state) {
+  const backdrop = document.getElementById("modal-backdrop");
+  const modal = state.modal;
+  if (!modal) {
+    backdrop.hidden = true;
+    ui.modalKey = null;
+    return;
+  }
+  backdrop.hidden = false;
+  const view = modal.view;
+  const key = `${view.id}:${view.hash}`;
+  if (ui.modalKey === key) {
+    // Same form: keep what was typed, only show the errors.
+    for (const node of backdrop.querySelectorAll(".input-block")) {
+      const error = modal.errors[node.dataset.blockId];
+      node.classList.toggle("has-error", Boolean(error));
+      node.querySelectorAll(".error").forEach((e) => e.remove());
+      if (error) node.append(h("div", { className: "error" }, error));
+    }
+    return;
+  }
+  ui.modalKey = key;
+  const ctx = context(state, {
+    errors: modal.errors,
+    onAction: (element, blockId, choice) => post("click", {
+      view_id: view.id, block_id: blockId, action_id: element.action_id, choice,
+      answers: formAnswers(backdrop.querySelector(".modal")),
+    }),
+  });
+  const close = () => post("close", { view_id: view.id });
+  const submit = () => post("submit", { view_id: view.id, answers: formAnswers(backdrop.querySelector(".modal")) });
+  backdrop.replaceChildren(h("div", { className: "modal", role: "dialog", "data-view-id": view.id, "data-callback-id": view.callback_id },
+    h("header", {}, h("h2", {}, BlockKit.plain(view.title)), h("button", { className: "close", title: "Close", onclick: close }, "×")),
+    h("div", { className: "content" }, blocks(view.blocks, ctx)),
+    h("footer", {},
+      h("button", { className: "bk-button", onclick: close }, view.close ? BlockKit.plain(view.close) : "Cancel"),
+      view.submit ? h("button", { className: "bk-button primary", id: "modal-submit", onclick: submit }, BlockKit.plain(view.submit)) : null)));
+}
+
+function render(state) {
+  renderTopbar(state);
+  renderSidebar(state);
+  renderMain(state);
+  renderThread(state);
+  renderModal(state);
+}
+
+// -- navigation and the composers -----------------------------------------------------------------------
+
+function go(channel, tab) {
+  ui.channel = channel;
+  ui.thread = null;
+  ui.tab = tab || "messages";
+  if (ui.tab === "home") {
+    ui.homeKey = null;
+    post("home", {});
+  }
+  refresh();
+}
+
+function openThread(ts) {
+  ui.thread = ts;
+  refresh();
+}
+
+async function send(input, threadTs) {
+  const text = input.value.trim();
+  if (!text) return;
+  input.value = "";
+  await post("message", { channel: ui.channel, text, thread_ts: threadTs || null });
+}
+
+function wireComposer(inputId, buttonId, threadOf) {
+  const input = document.getElementById(inputId);
+  input.addEventListener("keydown", (event) => {
+    if (event.key === "Enter" && !event.shiftKey) {
+      event.preventDefault();
+      send(input, threadOf());
+    }
+  });
+  document.getElementById(buttonId).addEventListener("click", () => send(input, threadOf()));
+}
+
+function wireClock() {
+  for (const node of document.querySelectorAll("#clock [data-minutes]")) {
+    node.addEventListener("click", () => post("clock", { minutes: Number(node.dataset.minutes) }));
+  }
+  for (const node of document.querySelectorAll("#clock [data-jump]")) {
+    node.addEventListener("click", () => post("clock", { to: node.dataset.jump }));
+  }
+  const custom = document.getElementById("jump-to");
+  custom.addEventListener("keydown", (event) => {
+    if (event.key === "Enter") post("clock", { to: custom.value });
+  });
+}
+
+document.addEventListener("DOMContentLoaded", () => {
+  document.getElementById("as").addEventListener("change", (event) => {
+    ui.as = event.target.value;
+    ui.homeKey = null;
+    ui.modalKey = null;
+    if (ui.state && ui.channel === ui.state.dm) ui.channel = "";  // each person has their own DM with the app
+    refresh();
+  });
+  document.getElementById("thread-close").addEventListener("click", () => { ui.thread = null; refresh(); });
+  wireComposer("composer-input", "composer-send", () => null);
+  wireComposer("thread-input", "thread-send", () => ui.thread);
+  wireClock();
+  refresh();
+  listen();
+});

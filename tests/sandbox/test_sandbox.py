@@ -1,0 +1,215 @@
+"""The sandbox end to end: what a person does on the page reaches the real bot as signed Slack requests, and the
+bot's answers come back through the fake Web API, the response URL, the live stream and the page's state."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+from collections.abc import AsyncIterator
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+from sqlmodel import select
+
+from bot.ids import ActionId, BlockId, CallbackId
+from bot.sandbox.runner import Sandbox
+from config.schema import WorkspaceConfig
+from storage.models import Ticket
+from tests.sandbox.support import ALICE, REQUESTER, Page, card_in, card_status, has_button, running_sandbox, until
+
+pytestmark = pytest.mark.asyncio
+
+
+@pytest.fixture
+async def sandbox(tmp_path: Path, workspace: WorkspaceConfig) -> AsyncIterator[Sandbox]:
+    async with running_sandbox(workspace, tmp_path / ".sandbox") as running:
+        yield running
+
+
+@pytest.fixture
+async def page(sandbox: Sandbox) -> AsyncIterator[Page]:
+    async with httpx.AsyncClient(base_url=sandbox.url, timeout=20) as http:
+        yield Page(http)
+
+
+async def _ticket_thread(page: Page, text: str) -> tuple[str, dict[str, Any]]:
+    """Post ``text`` in the intake channel as the requester; wait for the card in its thread."""
+    response = await page.do("message", REQUESTER, channel="C0INTAKE", text=text)
+    assert response.status_code == 200, response.text
+    top = (await page.state(REQUESTER))["messages"]
+    root = next(m["ts"] for m in top if m["text"] == text)
+
+    async def card() -> dict[str, Any] | None:
+        return card_in((await page.state(REQUESTER, thread=root))["thread"])
+
+    return root, await until(card)
+
+
+async def test_a_complaint_becomes_a_card_that_changes_live_when_the_owner_acknowledges(
+    sandbox: Sandbox, page: Page
+) -> None:
+    changes: list[dict[str, Any]] = []
+
+    async def read_stream() -> None:
+        async with page.http.stream("GET", "/sandbox/events") as stream:
+            async for line in stream.aiter_lines():
+                if line.startswith("data: "):
+                    changes.append(json.loads(line.removeprefix("data: ")))
+
+    reader = asyncio.create_task(read_stream())
+    try:
+        await until(lambda: sandbox.live._subscribers)
+        root, card = await _ticket_thread(page, "Customer wants a refund for a double charge")
+        assert card["text"].startswith("SUP-1") or "SUP-1" in json.dumps(card["blocks"])
+        assert has_button(card, ActionId.ACKNOWLEDGE)
+        assert "<@U0ALICE>" in json.dumps(card["blocks"])
+        await until(lambda: any(c["what"] == "chat.postMessage" for c in changes))
+
+        seen = len(changes)
+        clicked = await page.do(
+            "click",
+            ALICE,
+            channel="C0INTAKE",
+            ts=card["ts"],
+            block_id=BlockId.CARD_ACTIONS.value,
+            action_id=ActionId.ACKNOWLEDGE.value,
+        )
+        assert clicked.json() == {"ok": True}
+
+        async def acknowledged() -> dict[str, Any] | None:
+            now = card_in((await page.state(ALICE, thread=root))["thread"])
+            return now if now and not has_button(now, ActionId.ACKNOWLEDGE) else None
+
+        changed = await until(acknowledged)
+        assert card_status(changed) == "Acknowledged" and changed["ts"] == card["ts"]
+        await until(lambda: any(c["what"] == "chat.update" for c in changes[seen:]))
+    finally:
+        reader.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await reader
+
+
+async def test_deliveries_are_signed_and_the_bot_refuses_anything_else(sandbox: Sandbox) -> None:
+    assert sandbox.bot is not None
+    async with httpx.AsyncClient() as http:
+        forged = await http.post(
+            sandbox.delivery.request_url,
+            content=json.dumps({"type": "event_callback", "event": {"type": "message"}}),
+            headers={"Content-Type": "application/json", "X-Slack-Request-Timestamp": "1", "X-Slack-Signature": "v0=0"},
+        )
+    assert forged.status_code == 401
+    assert sandbox.signing_secret not in repr(sandbox.bot.settings)
+
+
+async def test_a_slash_command_answer_is_shown_only_to_the_person_who_typed_it(page: Page) -> None:
+    response = await page.do("message", REQUESTER, channel="C0INTAKE", text="/ticket help")
+    assert response.json() == {"ok": True}
+    mine = [m for m in (await page.state(REQUESTER))["messages"] if m["ephemeral"]]
+    assert len(mine) == 1 and "/ticket" in mine[0]["text"]
+    assert not [m for m in (await page.state(ALICE))["messages"] if m["ephemeral"]]
+
+
+async def test_an_unknown_command_is_answered_like_slack_and_reaches_no_one(sandbox: Sandbox, page: Page) -> None:
+    calls = len(sandbox.workspace.calls)
+    await page.do("message", REQUESTER, channel="C0INTAKE", text="/nonsense now")
+    mine = [m for m in (await page.state(REQUESTER))["messages"] if m["ephemeral"]]
+    assert mine[-1]["text"] == "`/nonsense` is not a valid command."
+    assert len(sandbox.workspace.calls) == calls and sandbox.workspace.messages_in("C0INTAKE") == []
+
+
+async def test_bad_input_from_the_page_gets_a_clear_message_and_changes_nothing(sandbox: Sandbox, page: Page) -> None:
+    unknown_channel = await page.do("message", REQUESTER, channel="C0NOPE", text="hello")
+    assert unknown_channel.status_code == 422 and "no channel" in unknown_channel.json()["error"]
+    empty = await page.do("message", REQUESTER, channel="C0INTAKE", text="   ")
+    assert empty.status_code == 422
+    missing_field = await page.do("reaction", REQUESTER, channel="C0INTAKE")
+    assert missing_field.status_code == 400 and "ts" in missing_field.json()["error"]
+    bad_clock = await page.do("clock", REQUESTER, to="25:99")
+    assert bad_clock.status_code == 422 and "HH:MM" in bad_clock.json()["error"]
+    assert sandbox.workspace.messages_in("C0INTAKE") == [] and sandbox.clock.offset.total_seconds() == 0
+
+
+async def test_the_ticket_reaction_turns_any_message_into_a_ticket(sandbox: Sandbox, page: Page) -> None:
+    await page.do("message", ALICE, channel="C0SUPPORT", text="ACME says the invoice total is wrong")
+    message = (await page.state(ALICE, channel="C0SUPPORT"))["messages"][0]
+    reacted = await page.do("reaction", REQUESTER, channel="C0SUPPORT", ts=message["ts"], name=":ticket:")
+    assert reacted.json() == {"ok": True}
+
+    async def card() -> dict[str, Any] | None:
+        return card_in((await page.state(REQUESTER, channel="C0SUPPORT", thread=message["ts"]))["thread"])
+
+    assert "SALES-1" in json.dumps((await until(card))["blocks"])
+    reactions = (await page.state(REQUESTER, channel="C0SUPPORT"))["messages"][0]["reactions"]
+    assert reactions[0]["name"] == "ticket" and reactions[0]["mine"]
+
+
+async def test_the_form_opens_checks_required_fields_and_creates_the_ticket(sandbox: Sandbox, page: Page) -> None:
+    await page.do("message", REQUESTER, channel="C0INTAKE", text="/ticket")
+    modal = (await until(lambda: _modal(page)))["view"]
+    assert modal["callback_id"] == CallbackId.NEW_TICKET.value
+    assert (await page.state(ALICE))["modal"] is None  # the form is the requester's alone
+
+    blank = await page.do("submit", REQUESTER, view_id=modal["id"], answers={})
+    assert BlockId.FORM_TITLE.value in blank.json()["errors"]
+    assert sandbox.workspace.calls_to("chat.postMessage") == []
+
+    answers = {BlockId.FORM_TITLE.value: "Refund for ACME", BlockId.FORM_DESCRIPTION.value: "charged twice"}
+    submitted = await page.do("submit", REQUESTER, view_id=modal["id"], answers=answers)
+    assert submitted.json() == {"ok": True}
+    assert (await page.state(REQUESTER))["modal"] is None
+    await sandbox.workspace.wait_for_calls("chat.postMessage")
+    async with sandbox.bot.services.db.transaction() as session:  # type: ignore[union-attr]
+        tickets = (await session.exec(select(Ticket))).all()
+    assert [t.title for t in tickets] == ["Refund for ACME"]
+
+
+async def _modal(page: Page) -> dict[str, Any] | None:
+    modal: dict[str, Any] | None = (await page.state(REQUESTER))["modal"]
+    return modal
+
+
+async def test_app_home_is_published_when_opened(page: Page) -> None:
+    assert (await page.do("home", ALICE)).json() == {"ok": True}
+
+    async def home() -> dict[str, Any] | None:
+        view: dict[str, Any] | None = (await page.state(ALICE))["home"]
+        return view
+
+    assert (await until(home))["type"] == "home"
+
+
+async def test_jumping_the_clock_runs_due_work_at_once(sandbox: Sandbox, page: Page) -> None:
+    before = sandbox.clock.now()
+    assert (await page.do("clock", REQUESTER, minutes=60)).json() == {"ok": True}
+    assert (sandbox.clock.now() - before).total_seconds() >= 3600
+    # The ticker runs hourly in tests, so the digest can only come from the jump itself.
+    assert (await page.do("clock", REQUESTER, to="18:00")).json() == {"ok": True}
+    local = sandbox.clock.now().astimezone(sandbox.time.tz)
+    assert (local.hour, local.minute) == (18, 0)
+
+    async def digest() -> list[Any]:
+        return (await page.state(REQUESTER, channel="C0MGMT"))["messages"]
+
+    posted = await until(digest)
+    assert posted[0]["is_bot"] and posted[0]["blocks"]
+
+
+async def test_a_sandbox_keeps_its_tickets_until_reset(tmp_path: Path, workspace: WorkspaceConfig) -> None:
+    data_dir = tmp_path / ".sandbox"
+
+    async def tickets(sandbox: Sandbox) -> int:
+        assert sandbox.bot is not None and sandbox.bot.services is not None
+        async with sandbox.bot.services.db.transaction() as session:
+            return len((await session.exec(select(Ticket))).all())
+
+    async with running_sandbox(workspace, data_dir) as first, httpx.AsyncClient(base_url=first.url) as http:
+        await Page(http).do("message", REQUESTER, channel="C0INTAKE", text="refund please")
+        assert await tickets(first) == 1
+    assert (data_dir / "crossdesk.db").exists()
+    async with running_sandbox(workspace, data_dir) as again:
+        assert await tickets(again) == 1
+    async with running_sandbox(workspace, data_dir, clean=True) as fresh:
+        assert await tickets(fresh) == 0
