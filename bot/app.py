@@ -9,7 +9,8 @@ import asyncio
 import logging
 import signal
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from datetime import timedelta
 
 import aiohttp
 from aiohttp import web
@@ -49,6 +50,12 @@ _REJECTED_TOKEN = {
     "missing_scope",
     "no_permission",
 }
+
+
+# Seconds a Slack call made before answering a request may take (Slack gives up on us after 3), and any other
+# call. slack_sdk ignores its own ``timeout`` on a session it was given, so the sessions carry them.
+REQUEST_SLACK_TIMEOUT = 2
+SLACK_CALL_TIMEOUT = 10
 
 
 class StartupError(RuntimeError):
@@ -126,6 +133,7 @@ class Crossdesk:
     tick_seconds: float | None = None  # None: CROSSDESK_TICK_SECONDS (default 15 s)
     ticker: Ticker | None = None
     _http: aiohttp.ClientSession | None = None
+    _request_http: aiohttp.ClientSession | None = None
     _runner: web.AppRunner | None = None
     _sender_task: asyncio.Task[None] | None = None
     _socket: AsyncSocketModeHandler | None = None
@@ -134,14 +142,19 @@ class Crossdesk:
     async def start(self, *, migrate: bool = True) -> None:
         settings = self.settings
         token = settings.slack_bot_token.get_secret_value() if settings.slack_bot_token else ""
-        self._db = db = Database(settings.database_url)
+        self._db = db = Database(
+            settings.database_url,
+            pool_size=settings.database_pool_size,
+            max_overflow=settings.database_max_overflow,
+            connect_timeout=settings.database_connect_timeout,
+        )
         if migrate:
             before, after = await upgrade(db)
             if before != after:
                 log.info("database migrated from %s to %s", before or "empty", after)
         async with db.transaction() as session:
             await directory.sync_workspace(session, self.workspace)
-        self._http = aiohttp.ClientSession()
+        self._http = aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=SLACK_CALL_TIMEOUT))
         client = make_client(token, settings.api_url, self._http)
         identity = SlackIdentity()
         await self._check_tokens(client, identity)
@@ -155,6 +168,8 @@ class Crossdesk:
             render_card=services.tickets.messages.card_payload,
             card_home=services.tickets.messages.fallback_home,
         )
+        if settings.outbox_lease_seconds is not None:
+            sender.settings = replace(sender.settings, lease=timedelta(seconds=settings.outbox_lease_seconds))
         services.attach_sender(sender)
         self._sender_task = asyncio.create_task(sender.run(), name="crossdesk-outbox")
         jobs = {"profiles": MemberProfiles(db, client).refresh, **scheduled_jobs(services)}
@@ -163,7 +178,13 @@ class Crossdesk:
         signing_secret = None
         if not settings.socket_mode and settings.slack_signing_secret is not None:
             signing_secret = settings.slack_signing_secret.get_secret_value()
-        self.bolt = build_bolt_app(services, client, signing_secret=signing_secret)
+        # Calls made while Slack waits for our answer (auth.test, reading a reacted-to message, opening a form)
+        # get a short timeout and no retries, so a slow Slack cannot hold an answer past Slack's 3 seconds.
+        self._request_http = aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=REQUEST_SLACK_TIMEOUT))
+        request_client = make_client(
+            token, settings.api_url, self._request_http, timeout=REQUEST_SLACK_TIMEOUT, retry_handlers=[]
+        )
+        self.bolt = build_bolt_app(services, request_client, signing_secret=signing_secret)
         web_app = build_web_app(None if settings.socket_mode else self.bolt, db, self.metrics, signing_secret)
         self._runner = web.AppRunner(web_app, access_log=None, handle_signals=False)
         await self._runner.setup()
@@ -216,6 +237,8 @@ class Crossdesk:
             await self._runner.cleanup()
         if self._http is not None:
             await self._http.close()
+        if self._request_http is not None:
+            await self._request_http.close()
         if self._db is not None:
             await self._db.dispose()
 

@@ -3,6 +3,11 @@
 Retries live in the database, not in a sleeping coroutine: a 429 comes back after its Retry-After, a 5xx
 or a dropped connection after an exponential backoff, and a restart or another replica picks up where
 this one stopped. A row is leased while it is being sent, so two senders never send it at once.
+
+Every ``chat.postMessage`` carries message metadata naming its outbox row. A sender that takes over a row
+whose outcome is unknown (the previous sender's lease ran out, or the call timed out on the way) first
+looks in the target conversation for a message with that metadata, and records it as sent instead of
+posting it a second time.
 """
 
 from __future__ import annotations
@@ -37,12 +42,20 @@ log = logging.getLogger(__name__)
 # Slack errors that mean "try again later" rather than "this call can never succeed".
 TRANSIENT_ERRORS = frozenset({"ratelimited", "internal_error", "fatal_error", "service_unavailable", "request_timeout"})
 _LINK_MARKUP = re.compile(r"<" + re.escape(CARD_LINK) + r"\|[^>]*>")
+# Message metadata on every post: ``{"event_type": OUTBOX_EVENT_TYPE, "event_payload": {"outbox_id": id}}``.
+OUTBOX_EVENT_TYPE = "crossdesk_outbox"
+# Reasons a previous attempt may have reached Slack although nobody recorded it.
+_UNCERTAIN = (outbox.LEASE_RAN_OUT, "cannot reach Slack")
+# How far back (before the row was queued) and how many pages of a conversation a look goes.
+_LOOK_MARGIN = timedelta(minutes=5)
+_LOOK_PAGES = 5
 
 
 @dataclass(frozen=True)
 class SenderSettings:
     # Long enough for a whole batch even when every call runs into the client's 10 s timeout
     # (50 rows / 8 at a time × 10 s ≈ 70 s), so a lease never runs out while its sender still works.
+    # It is also how long a message waits when its sender dies mid-call (CROSSDESK_OUTBOX_LEASE_SECONDS).
     lease: timedelta = timedelta(minutes=5)
     batch_size: int = 50
     concurrency: int = 8
@@ -138,6 +151,13 @@ class OutboxSender:
         assert row.id is not None
         try:
             payload = await self._prepare(row)
+            if row.method == "chat.postMessage" and "metadata" not in payload:
+                payload["metadata"] = {"event_type": OUTBOX_EVENT_TYPE, "event_payload": {"outbox_id": row.id}}
+            found = await self._already_posted(row, payload)
+            if found is not None:
+                log.info("outbox %s had reached Slack before its sender stopped; recording it, not resending", row.id)
+                await self._record_sent(row, found)
+                return
             try:
                 response = await self._call(row.method, payload, row.attempts)
             except _Fail as failure:
@@ -166,10 +186,19 @@ class OutboxSender:
                 )
             return
         except _Fail as failure:
+            if row.method == "chat.delete" and failure.code == "message_not_found":
+                # Already gone (a newer reminder's delete got there first): what the row asked for is true.
+                log.info("outbox %s: the message to delete was already gone", row.id)
+                await self._record_sent(row, {})
+                return
             log.error("outbox %s (%s) failed: %s", row.id, row.method, failure)
             async with self.db.transaction() as session:
                 await outbox.mark_failed(session, row.id, str(failure), row.claimed_until)
             return
+        await self._record_sent(row, response)
+
+    async def _record_sent(self, row: OutboxMessage, response: dict[str, Any]) -> None:
+        assert row.id is not None
         channel = response.get("channel")
         ts = response.get("ts") or response.get("message_ts")
         async with self.db.transaction() as session:
@@ -184,6 +213,54 @@ class OutboxSender:
                     if ticket.thread_ts is None:
                         ticket.thread_channel, ticket.thread_ts = channel, ts
                     session.add(ticket)
+
+    async def _already_posted(self, row: OutboxMessage, payload: dict[str, Any]) -> dict[str, Any] | None:
+        """``{"channel", "ts"}`` of the message an earlier attempt of ``row`` posted, if one did.
+
+        Only asked when that attempt's outcome is unknown. A conversation we cannot read (a missing
+        scope, say) answers ``None``: the message is then sent, at least once, as before.
+        """
+        if row.method != "chat.postMessage" or row.attempts <= 1 or not (row.last_error or "").startswith(_UNCERTAIN):
+            return None
+        target = str(payload.get("channel") or "")
+        thread_ts = payload.get("thread_ts")
+        oldest = f"{(row.created_at - _LOOK_MARGIN).timestamp():.6f}"
+        try:
+            if target[:1] in ("U", "W"):  # a DM addressed by user id: find the IM's own id
+                opened = await self.client.conversations_open(users=target)
+                target = str((opened.get("channel") or {}).get("id") or "")
+            cursor: str | None = None
+            for _ in range(_LOOK_PAGES):
+                common: dict[str, Any] = {
+                    "channel": target,
+                    "oldest": oldest,
+                    "include_all_metadata": True,
+                    "limit": 200,
+                    "cursor": cursor,
+                }
+                if thread_ts:
+                    page = await self.client.conversations_replies(ts=str(thread_ts), **common)
+                else:
+                    page = await self.client.conversations_history(**common)
+                for message in page.get("messages") or []:
+                    metadata = message.get("metadata") or {}
+                    if (
+                        metadata.get("event_type") == OUTBOX_EVENT_TYPE
+                        and (metadata.get("event_payload") or {}).get("outbox_id") == row.id
+                    ):
+                        return {"channel": target, "ts": message.get("ts")}
+                cursor = (page.get("response_metadata") or {}).get("next_cursor") or None
+                if not cursor:
+                    return None
+        except SlackApiError as error:
+            status = error.response.status_code
+            code = str(error.response.get("error", "")) if isinstance(error.response.data, dict) else ""
+            if status == 429 or status >= 500 or code in TRANSIENT_ERRORS:
+                raise _Retry(self._backoff(row.attempts), f"cannot reach Slack to look for outbox {row.id}") from None
+            log.warning("cannot look for outbox %s in %s (%s); sending it again", row.id, target, code or status)
+        except (aiohttp.ClientError, TimeoutError, OSError) as error:
+            raise _Retry(self._backoff(row.attempts), f"cannot reach Slack: {type(error).__name__}") from None
+        return None
 
     async def _card_fallback(
         self, row: OutboxMessage, payload: dict[str, Any], failure: _Fail

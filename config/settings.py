@@ -33,6 +33,14 @@ class Settings(BaseSettings):
     log_level: str = Field(default="INFO", alias="LOG_LEVEL")
     tick_seconds: float = Field(default=15.0, alias="CROSSDESK_TICK_SECONDS", gt=0, le=3600)
     log_format: str = Field(default="text", alias="LOG_FORMAT", pattern="^(text|json)$")
+    # Replicas on PostgreSQL: each process holds up to pool + overflow connections; size them so that
+    # replicas × (DATABASE_POOL_SIZE + DATABASE_MAX_OVERFLOW) stays below the server's max_connections.
+    database_pool_size: int = Field(default=10, alias="DATABASE_POOL_SIZE", ge=1, le=1000)
+    database_max_overflow: int = Field(default=10, alias="DATABASE_MAX_OVERFLOW", ge=0, le=1000)
+    # A database that does not answer must fail a request fast enough for Slack to retry it (3 s).
+    database_connect_timeout: float = Field(default=2.0, alias="DATABASE_CONNECT_TIMEOUT", gt=0, le=300)
+    # How long an outbox row stays leased to one sender; a message whose sender died waits this long.
+    outbox_lease_seconds: float | None = Field(default=None, alias="CROSSDESK_OUTBOX_LEASE_SECONDS", ge=5, le=86_400)
 
     @property
     def socket_mode(self) -> bool:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
@@ -58,12 +59,23 @@ def is_sqlite(url: URL) -> bool:
     return url.get_backend_name() == "sqlite"
 
 
-def create_engine(url: str, *, pool_size: int = 10, echo: bool = False) -> AsyncEngine:
+def create_engine(
+    url: str,
+    *,
+    pool_size: int = 10,
+    max_overflow: int | None = None,
+    connect_timeout: float = 10.0,
+    echo: bool = False,
+) -> AsyncEngine:
     """An engine tuned for its backend.
 
     SQLite gets WAL (readers never wait for the writer), a busy timeout, foreign keys, and ``BEGIN
     IMMEDIATE`` so a transaction takes the write lock when it starts instead of failing halfway when it
     first writes: SQLite allows one writer, and this makes it wait its turn rather than deadlock.
+
+    PostgreSQL gets a pool of ``pool_size`` connections plus ``max_overflow`` (default: as many again), a
+    check before each checkout (a connection the server or a proxy dropped is replaced, not failed on),
+    and a short connect timeout so an unreachable server fails a request instead of holding it.
     """
     parsed = async_url(url)
     if is_sqlite(parsed):
@@ -77,8 +89,10 @@ def create_engine(url: str, *, pool_size: int = 10, echo: bool = False) -> Async
         parsed,
         echo=echo,
         pool_size=pool_size,
-        max_overflow=pool_size,
+        max_overflow=pool_size if max_overflow is None else max_overflow,
         pool_pre_ping=True,
+        pool_timeout=connect_timeout,
+        connect_args={"timeout": connect_timeout},
     )
 
 
@@ -104,9 +118,19 @@ def _tune_sqlite(engine: AsyncEngine) -> None:
 class Database:
     """Owns the engine; hands out one session per unit of work."""
 
-    def __init__(self, url: str, *, pool_size: int = 10, echo: bool = False) -> None:
+    def __init__(
+        self,
+        url: str,
+        *,
+        pool_size: int = 10,
+        max_overflow: int | None = None,
+        connect_timeout: float = 10.0,
+        echo: bool = False,
+    ) -> None:
         self.url = async_url(url)
-        self.engine = create_engine(url, pool_size=pool_size, echo=echo)
+        self.engine = create_engine(
+            url, pool_size=pool_size, max_overflow=max_overflow, connect_timeout=connect_timeout, echo=echo
+        )
         self._sessions = async_sessionmaker(self.engine, class_=AsyncSession, expire_on_commit=False)
 
     @property
@@ -119,12 +143,16 @@ class Database:
         async with self._sessions() as session, session.begin():
             yield session
 
-    async def ping(self) -> bool:
-        """Whether the database answers a trivial query (used by ``/healthz``)."""
-        try:
+    async def ping(self, timeout: float = 2.0) -> bool:  # noqa: ASYNC109
+        """Whether the database answers a trivial query within ``timeout`` seconds (used by ``/healthz``)."""
+
+        async def select_one() -> None:
             async with self.engine.connect() as connection:
                 await connection.execution_options(**{READ_ONLY: True})
                 await connection.execute(text("SELECT 1"))
+
+        try:
+            await asyncio.wait_for(select_one(), timeout)
             return True
         except Exception:
             return False

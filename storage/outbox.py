@@ -14,6 +14,9 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from storage.models import OutboxMessage
 
 PENDING, SENDING, SENT, FAILED = "pending", "sending", "sent", "failed"
+# ``last_error`` of a row taken over from a sender whose lease ran out: that sender may have died after Slack
+# accepted the call and before the outcome was recorded, so the new sender looks before it sends again.
+LEASE_RAN_OUT = "lease ran out before the outcome was recorded"
 
 
 def enqueue(
@@ -45,7 +48,8 @@ async def claim_due(session: AsyncSession, now: datetime, lease: timedelta, limi
 
     A row is due when it is pending (or its sender's lease ran out) and whatever it depends on has been
     sent or has failed for good. ``FOR UPDATE SKIP LOCKED`` lets replicas on PostgreSQL claim disjoint
-    rows; SQLite's single writer (``BEGIN IMMEDIATE``) gives the same guarantee there.
+    rows; SQLite's single writer (``BEGIN IMMEDIATE``) gives the same guarantee there. A row whose
+    lease ran out is marked ``LEASE_RAN_OUT``: its outcome is unknown.
     """
     dependency = aliased(OutboxMessage)
     dependency_done = exists().where(
@@ -68,6 +72,8 @@ async def claim_due(session: AsyncSession, now: datetime, lease: timedelta, limi
     )
     rows = (await session.exec(statement)).all()
     for row in rows:
+        if row.status == SENDING:
+            row.last_error = LEASE_RAN_OUT
         row.status = SENDING
         row.claimed_until = now + lease
         row.attempts += 1

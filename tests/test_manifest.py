@@ -83,6 +83,8 @@ def test_events_and_scopes_are_exactly_those_used() -> None:
     assert scopes == {
         "channels:history",
         "groups:history",
+        "im:history",
+        "im:write",
         "chat:write",
         "commands",
         "reactions:read",

@@ -1,0 +1,419 @@
+"""Real ``crossdesk run`` processes against one database and one fake Slack, a Slack-like load client, and the
+audit that counts what was lost or sent twice. Shared by the replica and the fault suites."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import itertools
+import json
+import os
+import signal
+import socket
+import statistics
+import sys
+import time
+from collections import Counter
+from collections.abc import AsyncIterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import httpx
+import yaml
+from sqlmodel import col, select
+
+from bot.notifier import OUTBOX_EVENT_TYPE
+from bot.sandbox import slack_requests
+from bot.sandbox.slack_api import SlackApiServer, SlackWorkspace
+from config.loader import EXAMPLE_PATH, load_workspace
+from config.schema import WorkspaceConfig
+from storage.database import Database
+from storage.models import OutboxMessage, Ticket, TicketEvent
+from tests.support.harness import BOT_TOKEN, populate
+
+CROSSDESK = Path(sys.executable).with_name("crossdesk")
+SLACK_TIMEOUT = 3.0  # Slack gives up on an answer after three seconds and retries the event
+DIGEST_CHANNEL = "C0MGMT"
+# Department channels the load reacts in (the bot reads them; they are not intake channels).
+REACTION_CHANNELS = ("C0SUPPORT", "C0ENG", "C0SALES")
+TOPICS = ("refund", "bug", "quote", "complaint", "crash", "invoice", "printer")
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def write_fast_workspace(path: Path, *, lease_free: bool = True) -> WorkspaceConfig:
+    """The example workspace with time squeezed into seconds: working time all day every day, SLAs of 3 s,
+    reminders every 10 s, and a digest due at midnight UTC (so at the first tick, once per day)."""
+    data: dict[str, Any] = yaml.safe_load(EXAMPLE_PATH.read_text(encoding="utf-8"))
+    data["timezone"] = "UTC"
+    data["working_hours"] = {
+        "days": ["mon", "tue", "wed", "thu", "fri", "sat", "sun"],
+        "start": "00:00",
+        "end": "23:59",
+    }
+    data["holidays"] = []
+    data["sla"] = {p: {"acknowledge": "3s", "resolve": "1h"} for p in ("urgent", "high", "normal", "low")}
+    data["reminders"] = {"repeat_every": "10s", "escalate_after": 2}
+    data["standups"] = []
+    data["digest"] = {"channel": DIGEST_CHANNEL, "at": "00:00"}
+    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    return load_workspace(path)
+
+
+# ----------------------------------------------------------------------------------------------- processes
+
+
+@dataclass
+class Replica:
+    """One ``crossdesk run`` process in HTTP mode."""
+
+    name: str
+    port: int
+    process: asyncio.subprocess.Process
+    log_path: Path
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    @property
+    def alive(self) -> bool:
+        return self.process.returncode is None
+
+    def kill(self) -> None:
+        """SIGKILL: no shutdown, no last outbox pass, whatever was mid-send stays leased."""
+        with contextlib.suppress(ProcessLookupError):
+            self.process.send_signal(signal.SIGKILL)
+
+    def log_tail(self, lines: int = 40) -> str:
+        try:
+            return "\n".join(self.log_path.read_text(errors="replace").splitlines()[-lines:])
+        except OSError:
+            return ""
+
+
+async def start_replica(
+    name: str,
+    *,
+    database_url: str,
+    slack_url: str,
+    config_path: Path,
+    workdir: Path,
+    extra_env: dict[str, str] | None = None,
+) -> Replica:
+    port = free_port()
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if not key.startswith(("SLACK_", "CROSSDESK_", "DATABASE_", "RELIABILITY_"))
+    }
+    env.update(
+        {
+            "SLACK_BOT_TOKEN": BOT_TOKEN,
+            "SLACK_SIGNING_SECRET": slack_requests.SIGNING_SECRET,
+            "SLACK_API_URL": slack_url,
+            "DATABASE_URL": database_url,
+            "CROSSDESK_CONFIG": str(config_path),
+            "CROSSDESK_TICK_SECONDS": "1",
+            "CROSSDESK_OUTBOX_LEASE_SECONDS": "10",
+            "HOST": "127.0.0.1",
+            "PORT": str(port),
+            "LOG_LEVEL": "WARNING",
+            **(extra_env or {}),
+        }
+    )
+    log_path = workdir / f"{name}.log"
+    log_file = log_path.open("wb")
+    try:
+        # The replica runs in its own directory, so a developer's .env or crossdesk.yaml never leaks in.
+        process = await asyncio.create_subprocess_exec(
+            str(CROSSDESK), "run", env=env, cwd=workdir, stdout=log_file, stderr=asyncio.subprocess.STDOUT
+        )
+    finally:
+        log_file.close()
+    return Replica(name, port, process, log_path)
+
+
+async def wait_healthy(replica: Replica, timeout: float = 60.0) -> None:  # noqa: ASYNC109
+    deadline = time.monotonic() + timeout
+    async with httpx.AsyncClient(timeout=2.0) as http:
+        while time.monotonic() < deadline:
+            if not replica.alive:
+                raise AssertionError(f"{replica.name} exited with {replica.process.returncode}:\n{replica.log_tail()}")
+            with contextlib.suppress(httpx.HTTPError):
+                if (await http.get(f"{replica.url}/healthz")).status_code == 200:
+                    return
+            await asyncio.sleep(0.2)
+    raise AssertionError(f"{replica.name} did not become healthy in {timeout}s:\n{replica.log_tail()}")
+
+
+async def stop_replicas(replicas: Sequence[Replica]) -> None:
+    for replica in replicas:
+        if replica.alive:
+            with contextlib.suppress(ProcessLookupError):
+                replica.process.terminate()
+    for replica in replicas:
+        try:
+            await asyncio.wait_for(replica.process.wait(), 15)
+        except TimeoutError:
+            replica.kill()
+            await replica.process.wait()
+
+
+@contextlib.asynccontextmanager
+async def fake_slack(config: WorkspaceConfig, port: int = 0) -> AsyncIterator[SlackApiServer]:
+    server = SlackApiServer(SlackWorkspace(bot_token=BOT_TOKEN), port=port)
+    populate(server.workspace, config)
+    await server.start()
+    try:
+        yield server
+    finally:
+        await server.stop()
+
+
+# ----------------------------------------------------------------------------------------------- load
+
+
+@dataclass
+class Delivery:
+    """One request as Slack would make it, and how the bot answered (``status`` 0: no answer in time)."""
+
+    kind: str
+    marker: str
+    status: int
+    seconds: float
+    replica: str
+    retry_num: int = 0
+
+    @property
+    def acknowledged(self) -> bool:
+        return 200 <= self.status < 300
+
+
+@dataclass
+class LoadClient:
+    """Plays Slack: signs each request, spreads them round robin over the replicas, and — like Slack —
+    delivers an event again (``X-Slack-Retry-Num``) to a *different* replica when it was not acknowledged,
+    and sometimes even when it was (Slack retries what it thinks timed out)."""
+
+    replicas: list[Replica]
+    fake: SlackWorkspace
+    duplicate_every: int = 5
+    deliveries: list[Delivery] = field(default_factory=list)
+    # Events no replica acknowledged after Slack's immediate retries: Slack delivers them again later.
+    undelivered: dict[tuple[str, str], str] = field(default_factory=dict)
+    _turn: itertools.count[int] = field(default_factory=itertools.count)
+    _serial: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
+
+    def __post_init__(self) -> None:
+        self.http = httpx.AsyncClient(timeout=SLACK_TIMEOUT)
+
+    async def close(self) -> None:
+        await self.http.aclose()
+
+    def _targets(self) -> list[Replica]:
+        start = next(self._turn)
+        ordered = self.replicas[start % len(self.replicas) :] + self.replicas[: start % len(self.replicas)]
+        return [r for r in ordered if r.alive] or ordered
+
+    async def _post(
+        self, replica: Replica, kind: str, marker: str, body: str, content_type: str, retry: int
+    ) -> Delivery:
+        headers = {"Content-Type": content_type, **slack_requests.sign(body)}
+        if retry:
+            headers.update({"X-Slack-Retry-Num": str(retry), "X-Slack-Retry-Reason": "http_timeout"})
+        started = time.perf_counter()
+        try:
+            response = await self.http.post(f"{replica.url}/slack/events", content=body.encode(), headers=headers)
+            status = response.status_code
+        except httpx.TimeoutException as error:
+            raise AssertionError(f"{replica.name} did not answer {kind} {marker} within {SLACK_TIMEOUT}s") from error
+        except httpx.TransportError:
+            status = 0  # the replica is gone (killed): Slack sees a failed delivery
+        delivery = Delivery(kind, marker, status, time.perf_counter() - started, replica.name, retry)
+        self.deliveries.append(delivery)
+        return delivery
+
+    async def event(self, kind: str, marker: str, payload: dict[str, Any], *, duplicate: bool) -> None:
+        """An Events API delivery with Slack's retries (up to three) on other replicas."""
+        body = json.dumps(payload)
+        targets = self._targets()
+        first = await self._post(targets[0], kind, marker, body, "application/json", 0)
+        retry = 0
+        if first.acknowledged and duplicate and len(targets) > 1:
+            retry += 1
+            await self._post(targets[1], kind, marker, body, "application/json", retry)
+        delivered = first.acknowledged
+        while not delivered and retry < 3:
+            retry += 1
+            delivered = (
+                await self._post(targets[retry % len(targets)], kind, marker, body, "application/json", retry)
+            ).acknowledged
+        if not delivered:
+            self.undelivered[(kind, marker)] = body
+
+    async def redeliver(self) -> int:
+        """Slack's later retries (it backs off for minutes): deliver every unacknowledged event once more."""
+        pending, self.undelivered = self.undelivered, {}
+        for (kind, marker), body in pending.items():
+            delivery = await self._post(self._targets()[0], kind, marker, body, "application/json", 3)
+            if not delivery.acknowledged:
+                self.undelivered[(kind, marker)] = body
+        return len(pending)
+
+    async def command(self, marker: str, text: str, user: str = "U0ERIN", *, kind: str = "command") -> Delivery:
+        """A slash command: Slack does not retry these; a failed one is an error the person sees."""
+        body = slack_requests.slash_command_body(text=text, user=user, channel="C0INTAKE")
+        return await self._post(self._targets()[0], kind, marker, body, "application/x-www-form-urlencoded", 0)
+
+    async def one(self, index: int) -> None:
+        """The ``index``-th event of the mix: intake messages, /ticket commands and :ticket: reactions."""
+        marker = f"load-{index:06d}"
+        topic = TOPICS[index % len(TOPICS)]
+        duplicate = self.duplicate_every > 0 and index % self.duplicate_every == 0
+        kind = ("message", "message", "command", "reaction")[index % 4]
+        if kind == "message":
+            text = f"customer {topic} problem {marker}"
+            message = self.fake.post_user_message("C0INTAKE", "U0ERIN", text)
+            payload = slack_requests.message_event(channel="C0INTAKE", user="U0ERIN", text=text, ts=message.ts)
+            await self.event(kind, message.ts, payload, duplicate=duplicate)
+        elif kind == "command":
+            await self.command(marker, f"normal {topic} request {marker}")
+        else:
+            channel = REACTION_CHANNELS[index % len(REACTION_CHANNELS)]
+            text = f"please look at this {topic} {marker}"
+            message = self.fake.post_user_message(channel, "U0ERIN", text)
+            payload = slack_requests.reaction_added_event(
+                channel=channel, ts=message.ts, user="U0ALICE", reaction="ticket", item_user="U0ERIN"
+            )
+            await self.event(kind, message.ts, payload, duplicate=duplicate)
+
+    async def run(self, rate: float, seconds: float, *, on_progress: Any = None) -> float:
+        """Send ``rate`` events a second for ``seconds``; returns the rate actually held."""
+        total = max(1, int(rate * seconds))
+        loop = asyncio.get_running_loop()
+        started = loop.time()
+        tasks: list[asyncio.Task[None]] = []
+        for index in range(total):
+            delay = started + index / rate - loop.time()
+            if delay > 0:
+                await asyncio.sleep(delay)
+            tasks.append(asyncio.create_task(self.one(index)))
+            if on_progress is not None:
+                on_progress(index, total)
+        sent_in = loop.time() - started
+        await asyncio.gather(*tasks)
+        return total / max(sent_in, 1e-6)
+
+    def acknowledged(self, kind: str) -> set[str]:
+        return {d.marker for d in self.deliveries if d.kind == kind and d.acknowledged}
+
+    def ack_figures(self) -> tuple[float, float, float]:
+        """(median, 99th percentile, max) seconds to an answer over every delivery that got one."""
+        times = sorted(d.seconds for d in self.deliveries if d.status)
+        if not times:
+            return 0.0, 0.0, 0.0
+        p99 = times[min(len(times) - 1, int(len(times) * 0.99))]
+        return statistics.median(times), p99, times[-1]
+
+
+# ----------------------------------------------------------------------------------------------- the audit
+
+
+@dataclass
+class Audit:
+    """What the database asked to send against what the fake Slack received."""
+
+    rows: int = 0
+    posts: int = 0
+    unsent: int = 0
+    failed: int = 0
+    lost: int = 0
+    duplicated: int = 0
+    problems: list[str] = field(default_factory=list)
+
+
+def outbox_id_of(call_args: dict[str, Any]) -> int | None:
+    metadata = call_args.get("metadata")
+    if isinstance(metadata, str):
+        metadata = json.loads(metadata)
+    if not isinstance(metadata, dict) or metadata.get("event_type") != OUTBOX_EVENT_TYPE:
+        return None
+    value = (metadata.get("event_payload") or {}).get("outbox_id")
+    return int(value) if value is not None else None
+
+
+async def audit_outbox(db: Database, fake: SlackWorkspace) -> Audit:
+    """Every outbox row must have reached Slack exactly once: a post is matched to its row by its metadata,
+    so a post made twice (by two replicas, or again after a crash) is counted, even if it was later deleted."""
+    async with db.transaction() as session:
+        rows = list((await session.exec(select(OutboxMessage))).all())
+    posts = Counter(
+        outbox_id_of(call.args) for call in fake.calls_to("chat.postMessage") if call.ok and outbox_id_of(call.args)
+    )
+    audit = Audit(rows=len(rows))
+    for row in rows:
+        if row.status in ("pending", "sending"):
+            audit.unsent += 1
+            audit.lost += 1
+            audit.problems.append(f"outbox {row.id} ({row.method}) still {row.status}: {row.last_error}")
+            continue
+        if row.status == "failed":
+            audit.failed += 1
+            audit.lost += 1
+            audit.problems.append(f"outbox {row.id} ({row.method}) failed: {row.last_error}")
+            continue
+        if row.method != "chat.postMessage":
+            continue
+        audit.posts += 1
+        copies = posts.get(row.id, 0)
+        if copies == 0:
+            audit.lost += 1
+            audit.problems.append(f"outbox {row.id} is marked sent but Slack never received it")
+        elif copies > 1:
+            audit.duplicated += copies - 1
+            audit.problems.append(f"outbox {row.id} was posted {copies} times")
+    return audit
+
+
+async def wait_drained(db: Database, timeout: float) -> float:  # noqa: ASYNC109
+    """Wait until no outbox row is pending or being sent; returns how long that took."""
+    started = time.monotonic()
+    while True:
+        async with db.transaction() as session:
+            statement = select(OutboxMessage.id).where(col(OutboxMessage.status).in_(["pending", "sending"]))
+            left = len((await session.exec(statement)).all())
+        if not left:
+            return time.monotonic() - started
+        if time.monotonic() - started > timeout:
+            return -1.0
+        await asyncio.sleep(0.5)
+
+
+async def tickets(db: Database) -> list[Ticket]:
+    async with db.transaction() as session:
+        return list((await session.exec(select(Ticket).order_by(col(Ticket.id)))).all())
+
+
+async def reminder_steps(db: Database) -> Counter[tuple[int, str | None]]:
+    """How often each (ticket, reminder step) was recorded: more than once would be a reminder done twice."""
+    async with db.transaction() as session:
+        statement = select(TicketEvent).where(col(TicketEvent.action) == "reminded")
+        events = (await session.exec(statement)).all()
+    return Counter((event.ticket_id, event.to_value) for event in events)
+
+
+def ticket_markers(found: Sequence[Ticket]) -> tuple[Counter[str], Counter[str]]:
+    """(tickets per origin message ts, tickets per command marker) — each must be at most one."""
+    by_origin = Counter(t.origin_ts for t in found if t.origin_ts)
+    by_marker: Counter[str] = Counter()
+    for ticket in found:
+        for word in ticket.title.split():
+            if word.startswith("load-") or word.startswith("fault-"):
+                by_marker[word] += 1
+    return by_origin, by_marker
