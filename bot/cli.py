@@ -8,6 +8,7 @@ import contextlib
 import csv
 import io
 import json
+import logging
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -162,6 +163,8 @@ def cmd_sandbox(args: argparse.Namespace) -> int:
 
     sandbox = Sandbox(workspace, port=args.port, clean=args.reset)
     logs.configure(settings.log_level, json_lines=settings.log_format == "json", secrets=sandbox.secrets())
+    for chatty in ("httpx", "apscheduler"):  # a line per delivery and per tick would bury what matters
+        logging.getLogger(chatty).setLevel(max(logging.WARNING, logging.getLogger().level))
     print(summary(path, workspace), file=sys.stderr)
     if args.reset:
         print(f"starting clean: {sandbox.data_dir}/ reset", file=sys.stderr)

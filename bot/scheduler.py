@@ -8,6 +8,7 @@ they cannot be shared between processes.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Awaitable, Callable
 
@@ -23,14 +24,28 @@ class Ticker:
         self.jobs = jobs
         self.interval_seconds = interval_seconds
         self._scheduler: AsyncIOScheduler | None = None
+        self._in_flight = 0
+        self._idle = asyncio.Event()
+        self._idle.set()
 
     async def tick(self) -> None:
         """Run every job once; one failing job (a database blip) does not stop the others or the ticker."""
-        for name, job in self.jobs.items():
-            try:
-                await job()
-            except Exception:
-                log.exception("scheduled job %s failed; it runs again on the next tick", name)
+        self._in_flight += 1
+        self._idle.clear()
+        try:
+            for name, job in self.jobs.items():
+                try:
+                    await job()
+                except Exception:
+                    log.exception("scheduled job %s failed; it runs again on the next tick", name)
+        finally:
+            self._in_flight -= 1
+            if not self._in_flight:
+                self._idle.set()
+
+    async def wait_idle(self) -> None:
+        """Wait for the ticks in flight to finish: after ``shutdown()``, before the database they use closes."""
+        await self._idle.wait()
 
     def start(self) -> None:
         scheduler = AsyncIOScheduler(timezone="UTC")

@@ -1,0 +1,109 @@
+"""The sandbox in a real browser: headless Chromium (Debian's ``chromium``, driven by Playwright; no browser
+download) posts a refund complaint, sees the ticket card in its thread, switches to the owner, clicks Acknowledge
+and sees the card change without reloading.
+
+``CROSSDESK_SCREENSHOT=docs/images/sandbox.png`` makes the test save the README's screenshot at the end.
+In CI (``CI=true``) a missing browser fails the test instead of skipping it.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import AsyncIterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from bot.ids import ActionId
+from bot.sandbox.runner import Sandbox
+from config.schema import WorkspaceConfig
+from tests.sandbox.support import running_sandbox
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+ACKNOWLEDGE_BUTTON = f'button[data-action-id="{ActionId.ACKNOWLEDGE.value}"]'
+ACKNOWLEDGE = f"#thread {ACKNOWLEDGE_BUTTON}"
+WAIT_MS = 20_000
+
+
+def _browser_missing() -> str | None:
+    try:
+        import playwright.async_api  # noqa: F401
+    except ImportError:
+        return "Playwright for Python is not installed (pip install -e '.[dev]')"
+    if not CHROMIUM.exists():
+        return f"{CHROMIUM} is missing (apt-get install chromium)"
+    return None
+
+
+@pytest.fixture
+def browser_ready() -> None:
+    problem = _browser_missing()
+    if problem is None:
+        return
+    if os.environ.get("CI") == "true":
+        pytest.fail(f"the browser test must run in CI: {problem}")
+    pytest.skip(problem)
+
+
+@pytest.fixture
+async def sandbox(tmp_path: Path, workspace: WorkspaceConfig) -> AsyncIterator[Sandbox]:
+    async with running_sandbox(workspace, tmp_path / ".sandbox") as running:
+        yield running
+
+
+@pytest.mark.asyncio
+async def test_a_refund_complaint_becomes_a_card_the_owner_acknowledges(browser_ready: None, sandbox: Sandbox) -> None:
+    from playwright.async_api import async_playwright, expect
+
+    async with async_playwright() as playwright:
+        browser = await playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True)
+        try:
+            page = await browser.new_page(viewport={"width": 1400, "height": 820})
+            page.set_default_timeout(WAIT_MS)
+            expect.set_options(timeout=WAIT_MS)
+            errors: list[Any] = []
+
+            def on_page_error(error: Any) -> None:
+                errors.append(error)
+
+            page.on("pageerror", on_page_error)
+            await page.goto(sandbox.url)
+
+            await page.select_option("#as", "U0REQUESTER")
+            await page.click('#sidebar a[data-channel="C0INTAKE"]')
+            await page.fill("#composer-input", "Customer ACME wants a refund: they were charged twice for November")
+            await page.press("#composer-input", "Enter")
+
+            await page.click("#messages .replies-link")
+            card = page.locator("#thread .message[data-bot=true]").filter(has=page.locator(ACKNOWLEDGE_BUTTON))
+            await expect(card).to_contain_text("SUP-1")
+            await expect(card).to_contain_text("Open")
+            owner = (await card.locator(".fields .mention").first.inner_text()).lstrip("@")
+
+            option = page.locator("#as option").filter(has_text=re.compile(rf"^{re.escape(owner)} — owner"))
+            await page.select_option("#as", await option.get_attribute("value"))
+            await expect(page.locator("#sidebar .me")).to_contain_text(owner)
+            await page.click(ACKNOWLEDGE)
+
+            changed = page.locator("#thread .message[data-bot=true]").filter(has_text="SUP-1").first
+            await expect(changed).to_contain_text("Acknowledged")
+            await expect(page.locator(ACKNOWLEDGE)).to_have_count(0)
+            assert errors == []
+
+            if target := os.environ.get("CROSSDESK_SCREENSHOT"):
+                await page.mouse.move(0, 0)
+                await page.screenshot(path=target)
+        finally:
+            await browser.close()

@@ -1,0 +1,90 @@
+"""The clock control: a shiftable clock that only moves forward, and jumps to the next wall-clock time."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import UTC, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from bot.clock import ShiftableClock
+from bot.sandbox.time_control import ClockError, TimeControl, next_occurrence, parse_clock_time
+from bot.scheduler import Ticker
+
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+
+
+def test_the_shiftable_clock_runs_with_real_time_plus_an_offset_that_only_grows() -> None:
+    clock = ShiftableClock()
+    before = datetime.now(UTC)
+    moved = clock.advance(timedelta(hours=2))
+    assert moved - before >= timedelta(hours=2) and clock.offset == timedelta(hours=2)
+    with pytest.raises(ValueError, match="forward"):
+        clock.advance(timedelta(seconds=-1))
+    with pytest.raises(ValueError, match="forward"):
+        clock.set(datetime.now(UTC))
+    assert clock.offset == timedelta(hours=2)
+
+
+@pytest.mark.parametrize(
+    ("local_now", "at", "expected"),
+    [
+        (datetime(2026, 11, 30, 8, 0), time(9, 30), datetime(2026, 11, 30, 9, 30)),
+        (datetime(2026, 11, 30, 9, 30), time(9, 30), datetime(2026, 12, 1, 9, 30)),
+        (datetime(2026, 11, 30, 20, 0), time(18, 0), datetime(2026, 12, 1, 18, 0)),
+    ],
+)
+def test_next_occurrence_is_today_or_tomorrow_in_the_workspace_time_zone(
+    local_now: datetime, at: time, expected: datetime
+) -> None:
+    now = local_now.replace(tzinfo=SHANGHAI).astimezone(UTC)
+    assert next_occurrence(now, at, SHANGHAI) == expected.replace(tzinfo=SHANGHAI)
+
+
+@pytest.mark.parametrize("text", ["25:00", "9:3", "noon", "", "09:60"])
+def test_a_time_of_day_must_be_hh_mm(text: str) -> None:
+    with pytest.raises(ClockError, match="HH:MM"):
+        parse_clock_time(text)
+
+
+@pytest.mark.asyncio
+async def test_each_move_runs_the_due_work_once_and_bad_moves_change_nothing() -> None:
+    runs: list[datetime] = []
+    clock = ShiftableClock()
+
+    async def due_work() -> None:
+        runs.append(clock.now())
+
+    control = TimeControl(clock, SHANGHAI, due_work)
+    await control.jump_to("18:00")
+    assert clock.now().astimezone(SHANGHAI).strftime("%H:%M") == "18:00" and len(runs) == 1
+    offset = clock.offset
+    for minutes in (0, -5, 60 * 24 * 40):
+        with pytest.raises(ClockError):
+            await control.advance(minutes)
+    assert clock.offset == offset and len(runs) == 1
+    await control.advance(60)
+    assert clock.offset == offset + timedelta(hours=1) and len(runs) == 2
+
+
+@pytest.mark.asyncio
+async def test_stopping_waits_for_the_tick_in_flight() -> None:
+    """The sandbox stops the ticker before the database closes; a tick already running must finish first."""
+    release = asyncio.Event()
+    finished: list[str] = []
+
+    async def slow_job() -> None:
+        await release.wait()
+        finished.append("job")
+
+    ticker = Ticker({"slow": slow_job})
+    tick = asyncio.create_task(ticker.tick())
+    await asyncio.sleep(0)
+    waiting = asyncio.create_task(ticker.wait_idle())
+    await asyncio.sleep(0)
+    assert not waiting.done()
+    release.set()
+    await waiting
+    assert finished == ["job"]
+    await tick
