@@ -20,7 +20,7 @@ def _message(message: FakeMessage, me: str) -> JsonDict:
         "text": message.text,
         "blocks": message.blocks,
         "attachments": message.attachments,
-        "files": [{"name": f.get("name"), "title": f.get("title")} for f in message.files or []],
+        "files": [{"id": f.get("id"), "name": f.get("name"), "title": f.get("title")} for f in message.files or []],
         "thread_ts": message.thread_ts,
         "reply_count": message.reply_count,
         "reply_users": message.reply_users,

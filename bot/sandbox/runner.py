@@ -18,6 +18,7 @@ from aiohttp import web
 
 from bot.app import Crossdesk
 from bot.clock import ShiftableClock
+from bot.sandbox import snapshot
 from bot.sandbox.delivery import Delivery
 from bot.sandbox.live import LiveFeed
 from bot.sandbox.people import People
@@ -36,8 +37,9 @@ DATABASE_FILE = "crossdesk.db"
 
 
 def reset(data_dir: Path) -> None:
-    """Forget everything the sandbox stored: the database and SQLite's journal files."""
-    for name in (DATABASE_FILE, f"{DATABASE_FILE}-wal", f"{DATABASE_FILE}-shm", f"{DATABASE_FILE}-journal"):
+    """Forget everything the sandbox stored: the database, SQLite's journal files and the workspace snapshot."""
+    names = (DATABASE_FILE, f"{DATABASE_FILE}-wal", f"{DATABASE_FILE}-shm", f"{DATABASE_FILE}-journal")
+    for name in (*names, snapshot.FILE_NAME):
         (data_dir / name).unlink(missing_ok=True)
 
 
@@ -69,6 +71,7 @@ class Sandbox:
         self.people = People(self.workspace, self.delivery, self.response_urls)
         self.live = LiveFeed(self.workspace)
         self.time = TimeControl(self.clock, ZoneInfo(config.timezone), self.run_due_work)
+        self.saver = snapshot.Saver(data_dir / snapshot.FILE_NAME, self.workspace, lambda: self.clock.offset)
         self.bot: Crossdesk | None = None
         self._runner: web.AppRunner | None = None
 
@@ -88,6 +91,13 @@ class Sandbox:
         self.data_dir.mkdir(parents=True, exist_ok=True)
         if self.clean:
             reset(self.data_dir)
+        saved = snapshot.load(self.saver.path)
+        if saved is not None:
+            try:
+                self.clock.advance(snapshot.restore(self.workspace, saved))
+            except (ValueError, TypeError, KeyError) as error:
+                log.warning("could not restore the sandbox's conversations (%s); --reset starts clean", error)
+        self.workspace.add_listener(self.saver.changed)
         app = build_slack_api_app(self.workspace)
         self.response_urls.add_routes(app)
         page = Page(
@@ -146,6 +156,8 @@ class Sandbox:
                 await bot.stop()
         finally:
             await self.delivery.close()
+            if self._runner is not None:
+                await self.saver.close()
             runner, self._runner = self._runner, None
             if runner is not None:
                 await runner.cleanup()

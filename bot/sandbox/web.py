@@ -5,6 +5,7 @@ Everything here sits beside the fake Web API (``/api/<method>``) on the same por
 
 from __future__ import annotations
 
+import mimetypes
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from importlib import resources
@@ -37,6 +38,7 @@ class Page:
         app.router.add_get("/static/{name}", self.static)
         app.router.add_get("/sandbox/state", self.state)
         app.router.add_get("/sandbox/events", self.live.handle)
+        app.router.add_get("/sandbox/files/{file_id}", self.file)
         for name, handler in {
             "message": self.message,
             "reaction": self.reaction,
@@ -46,6 +48,7 @@ class Page:
             "close": self.close,
             "home": self.home,
             "clock": self.move_clock,
+            "faults": self.fault,
         }.items():
             app.router.add_post(f"/sandbox/{name}", handler)
 
@@ -59,6 +62,14 @@ class Page:
         if "/" in name or name.startswith(".") or suffix not in _CONTENT_TYPES or not asset.is_file():
             raise web.HTTPNotFound()
         return web.Response(text=asset.read_text(encoding="utf-8"), content_type=_CONTENT_TYPES[suffix])
+
+    async def file(self, request: web.Request) -> web.Response:
+        """A file the bot uploaded (the digest's chart), so the page can show it."""
+        file = self.people.workspace.files.get(request.match_info["file_id"])
+        if file is None or file.content is None:
+            raise web.HTTPNotFound()
+        kind = mimetypes.guess_type(file.name)[0] or "application/octet-stream"
+        return web.Response(body=file.content, content_type=kind)
 
     def _me(self, value: Any) -> str:
         ids = {p.id for p in self.cast}
@@ -132,6 +143,26 @@ class Page:
 
     async def home(self, request: web.Request) -> web.Response:
         return await self._act(request, lambda _b, me: self.people.open_home(me))
+
+    async def fault(self, request: web.Request) -> web.Response:
+        """Make the fake Slack fail the bot's next calls of a method: ``{"method": "chat.postMessage", "status": 429,
+        "retry_after": 2, "times": 3}`` simulates rate limits (``fail_next`` answers, as in the test suite)."""
+
+        async def run(b: dict[str, Any], _me: str) -> Outcome:
+            retry_after = b.get("retry_after")
+            try:
+                self.people.workspace.fail_next(
+                    str(b["method"]),
+                    status=int(b.get("status", 429)),
+                    error=b.get("error"),
+                    retry_after=None if retry_after is None else int(retry_after),
+                    times=int(b.get("times", 1)),
+                )
+            except ValueError as error:
+                return Outcome(ok=False, error=str(error))
+            return Outcome()
+
+        return await self._act(request, run)
 
     async def move_clock(self, request: web.Request) -> web.Response:
         async def run(b: dict[str, Any], _me: str) -> Outcome:

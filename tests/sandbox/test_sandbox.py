@@ -197,7 +197,9 @@ async def test_jumping_the_clock_runs_due_work_at_once(sandbox: Sandbox, page: P
     assert posted[0]["is_bot"] and posted[0]["blocks"]
 
 
-async def test_a_sandbox_keeps_its_tickets_until_reset(tmp_path: Path, workspace: WorkspaceConfig) -> None:
+async def test_a_sandbox_keeps_its_tickets_and_conversations_until_reset(
+    tmp_path: Path, workspace: WorkspaceConfig
+) -> None:
     data_dir = tmp_path / ".sandbox"
 
     async def tickets(sandbox: Sandbox) -> int:
@@ -206,10 +208,105 @@ async def test_a_sandbox_keeps_its_tickets_until_reset(tmp_path: Path, workspace
             return len((await session.exec(select(Ticket))).all())
 
     async with running_sandbox(workspace, data_dir) as first, httpx.AsyncClient(base_url=first.url) as http:
-        await Page(http).do("message", REQUESTER, channel="C0INTAKE", text="refund please")
+        root, card = await _ticket_thread(Page(http), "refund please")
+        await Page(http).do("clock", REQUESTER, minutes=90)
+        offset = first.clock.offset
         assert await tickets(first) == 1
-    assert (data_dir / "crossdesk.db").exists()
-    async with running_sandbox(workspace, data_dir) as again:
-        assert await tickets(again) == 1
-    async with running_sandbox(workspace, data_dir, clean=True) as fresh:
+    assert (data_dir / "crossdesk.db").exists() and (data_dir / "workspace.json").exists()
+
+    async with running_sandbox(workspace, data_dir) as again, httpx.AsyncClient(base_url=again.url) as http:
+        page = Page(http)
+        assert await tickets(again) == 1 and again.clock.offset >= offset
+        assert card_in((await page.state(ALICE, thread=root))["thread"]) == card
+        await page.do(
+            "click",
+            ALICE,
+            channel="C0INTAKE",
+            ts=card["ts"],
+            block_id=BlockId.CARD_ACTIONS.value,
+            action_id=ActionId.ACKNOWLEDGE.value,
+        )
+
+        async def acknowledged() -> bool:
+            now = card_in((await page.state(ALICE, thread=root))["thread"])
+            return now is not None and card_status(now) == "Acknowledged"
+
+        assert await until(acknowledged)
+
+    async with running_sandbox(workspace, data_dir, clean=True) as fresh, httpx.AsyncClient(base_url=fresh.url) as http:
         assert await tickets(fresh) == 0
+        assert (await Page(http).state(REQUESTER))["messages"] == [] and fresh.clock.offset.total_seconds() == 0
+
+
+async def test_rate_limits_can_be_simulated_from_outside(sandbox: Sandbox, page: Page) -> None:
+    unknown = await page.do("faults", REQUESTER, method="chat.fly", status=429)
+    assert unknown.status_code == 422 and "does not implement" in unknown.json()["error"]
+    assert (await page.do("faults", REQUESTER, method="chat.postMessage", status=429, retry_after=7)).json() == {
+        "ok": True
+    }
+    answer = await page.http.post(
+        "/api/chat.postMessage",
+        json={"channel": "C0INTAKE", "text": "hi"},
+        headers={"Authorization": f"Bearer {sandbox.bot_token}"},
+    )
+    assert answer.status_code == 429 and answer.headers["Retry-After"] == "7"
+    assert answer.json() == {"ok": False, "error": "ratelimited"}
+    wrong_token = await page.http.post("/api/auth.test", headers={"Authorization": "Bearer xoxb-nope"})
+    assert wrong_token.json() == {"ok": False, "error": "invalid_auth"}
+
+
+async def test_the_shortcut_form_follows_the_department_picked_and_the_pause_menu_works(
+    sandbox: Sandbox, page: Page
+) -> None:
+    await page.do("message", ALICE, channel="C0SUPPORT", text="The checkout page shows an error for ACME")
+    message = (await page.state(ALICE, channel="C0SUPPORT"))["messages"][0]
+    assert (await page.do("shortcut", REQUESTER, channel="C0SUPPORT", ts=message["ts"])).json() == {"ok": True}
+    form = (await until(lambda: _modal(page)))["view"]
+    assert form["callback_id"] == CallbackId.NEW_TICKET.value
+
+    picked = await page.do(
+        "click",
+        REQUESTER,
+        view_id=form["id"],
+        block_id=BlockId.FORM_DEPARTMENT.value,
+        action_id=ActionId.FORM_DEPARTMENT.value,
+        choice="SALES",
+        answers={BlockId.FORM_TITLE.value: "Checkout error"},
+    )
+    assert picked.json() == {"ok": True}
+
+    async def hint_names_erin() -> bool:
+        modal = await _modal(page)
+        return modal is not None and "<@U0ERIN>" in json.dumps(modal["view"]["blocks"])
+
+    assert await until(hint_names_erin)
+    form = (await _modal(page) or {})["view"]
+    answers = {BlockId.FORM_TITLE.value: "Checkout error", BlockId.FORM_DEPARTMENT.value: "SALES"}
+    assert (await page.do("submit", REQUESTER, view_id=form["id"], answers=answers)).json() == {"ok": True}
+
+    async def card() -> dict[str, Any] | None:
+        return card_in((await page.state(REQUESTER, channel="C0SUPPORT", thread=message["ts"]))["thread"])
+
+    found = await until(card)
+    assert "SALES-1" in json.dumps(found["blocks"])
+
+    async def pick(choice: str) -> httpx.Response:
+        return await page.do(
+            "click",
+            "U0ERIN",
+            channel="C0SUPPORT",
+            ts=found["ts"],
+            block_id=BlockId.CARD_ACTIONS.value,
+            action_id=ActionId.PAUSE.value,
+            choice=choice,
+        )
+
+    wrong = await pick("nonsense")
+    assert wrong.status_code == 422 and "not one of the options" in wrong.json()["error"]
+    assert (await pick("blocked:SALES-1")).json() == {"ok": True}
+
+    async def blocked() -> bool:
+        now = await card()
+        return now is not None and card_status(now) == "Blocked"
+
+    assert await until(blocked)

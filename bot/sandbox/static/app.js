@@ -101,7 +101,9 @@ function messageNode(message, state, { inThread = false } = {}) {
       ? blocks(message.blocks, ctx)
       : h("div", { className: "text", html: mrkdwn(message.text, ctx) }),
     (message.attachments || []).map((a) => h("div", { className: "attachment text", html: mrkdwn(a.text || a.fallback || "", ctx) })),
-    (message.files || []).map((f) => h("div", { className: "file" }, "📎 ", f.title || f.name)),
+    (message.files || []).map((f) => /\.(png|jpe?g|gif)$/i.test(f.name || "")
+      ? h("div", { className: "file" }, h("div", {}, f.title || f.name), h("img", { className: "bk-image", src: `/sandbox/files/${f.id}`, alt: f.title || f.name }))
+      : h("div", { className: "file" }, "📎 ", f.title || f.name)),
     message.edited ? h("span", { className: "edited" }, "(edited)") : null,
     reactionsRow(message),
     !inThread && message.reply_count
@@ -258,6 +260,8 @@ function renderModal(state) {
     }
     return;
   }
+  // views.update of the same form keeps what the person typed, as Slack does for inputs that stay.
+  const typed = ui.modalKey && ui.modalKey.startsWith(`${view.id}:`) ? typedValues(backdrop) : {};
   ui.modalKey = key;
   const ctx = context(state, {
     errors: modal.errors,
@@ -274,6 +278,18 @@ function renderModal(state) {
     h("footer", {},
       h("button", { className: "bk-button", onclick: close }, view.close ? BlockKit.plain(view.close) : "Cancel"),
       view.submit ? h("button", { className: "bk-button primary", id: "modal-submit", onclick: submit }, BlockKit.plain(view.submit)) : null)));
+  for (const [name, value] of Object.entries(typed)) {
+    const control = backdrop.querySelector(`.input-block input[type=text][name="${CSS.escape(name)}"], .input-block textarea[name="${CSS.escape(name)}"]`);
+    if (control && !control.value) control.value = value;
+  }
+}
+
+function typedValues(root) {
+  const values = {};
+  for (const control of root.querySelectorAll(".input-block input[type=text], .input-block textarea")) {
+    if (control.value) values[control.name] = control.value;
+  }
+  return values;
 }
 
 function render(state) {
@@ -332,6 +348,16 @@ function wireClock() {
     if (event.key === "Enter") post("clock", { to: custom.value });
   });
 }
+
+document.addEventListener("click", (event) => {
+  const link = event.target.closest && event.target.closest("a.permalink");
+  if (!link) return;
+  event.preventDefault();
+  ui.channel = link.dataset.channel;
+  ui.tab = "messages";
+  ui.thread = link.dataset.thread;
+  refresh();
+});
 
 document.addEventListener("DOMContentLoaded", () => {
   document.getElementById("as").addEventListener("change", (event) => {

@@ -67,6 +67,12 @@ function slackToken(inner, ctx) {
   }
   if (target.startsWith("!subteam^")) return `<span class="mention">@${escapeHtml(label || "group")}</span>`;
   if (target.startsWith("!")) return `<span class="mention">@${escapeHtml(target.slice(1))}</span>`;
+  const permalink = target.match(/^https:\/\/[^/]+\.slack\.com\/archives\/([A-Z0-9]+)\/p(\d+)(\d{6})(?:\?thread_ts=([\d.]+))?/);
+  if (permalink) {  // a link to a message in this workspace opens it here, never on slack.com
+    const [, channel, seconds, micros, threadTs] = permalink;
+    const thread = threadTs || `${seconds}.${micros}`;
+    return `<a href="#" class="permalink" data-channel="${escapeHtml(channel)}" data-thread="${escapeHtml(thread)}">${escapeHtml(label || "message")}</a>`;
+  }
   const href = escapeHtml(target);
   return `<a href="${href}" target="_blank" rel="noopener">${escapeHtml(label || target)}</a>`;
 }
