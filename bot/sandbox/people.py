@@ -100,6 +100,7 @@ class People:
         return self._delivered(await self.delivery.event(payload), what="message")
 
     async def command(self, user: str, channel: str, command: str, text: str, thread_ts: str | None = None) -> Outcome:
+        info = self.workspace.channels[channel]
         if command not in COMMANDS:
             self._ephemeral(channel, user, f"`{command}` is not a valid command.", thread_ts=thread_ts)
             return Outcome()
@@ -110,6 +111,8 @@ class People:
             command=command,
             trigger_id=self.workspace.new_trigger_id(user),
             response_url=self.response_urls.issue(channel=channel, user=user, thread_ts=thread_ts),
+            user_name=self.workspace.users[user].name,
+            channel_name="directmessage" if info.is_im else info.name,
         )
         answer = await self.delivery.command(body)
         if not answer.ok:

@@ -11,6 +11,7 @@ import hashlib
 import hmac
 import itertools
 import json
+import secrets
 import time
 from pathlib import Path
 from typing import Any
@@ -22,6 +23,8 @@ SIGNING_SECRET = "test-signing-secret-0123456789"  # noqa: S105
 TEAM_ID = "T0CROSSDESK"
 
 _event_counter = itertools.count(1)
+# Event ids must differ between runs too: the bot remembers the ids it handled (a restarted sandbox keeps its database).
+_RUN = secrets.token_hex(3).upper()
 _ts_counter = itertools.count(1)
 
 
@@ -36,7 +39,7 @@ def next_ts() -> str:
 
 
 def next_event_id() -> str:
-    return f"Ev0TEST{next(_event_counter):06d}"
+    return f"Ev0{_RUN}{next(_event_counter):06d}"
 
 
 def sign(body: str | bytes, secret: str = SIGNING_SECRET, timestamp: int | None = None) -> dict[str, str]:
@@ -156,6 +159,8 @@ def slash_command_body(
     command: str = "/ticket",
     trigger_id: str | None = None,
     response_url: str | None = None,
+    user_name: str | None = None,
+    channel_name: str | None = None,
 ) -> str:
     """The form-encoded body of a slash command, as Slack posts it (the sample's trigger and response URL unless
     given: the sandbox hands out ones it can honour)."""
@@ -172,6 +177,10 @@ def slash_command_body(
     )
     if response_url:
         fields["response_url"] = response_url
+    if user_name:
+        fields["user_name"] = user_name
+    if channel_name:
+        fields["channel_name"] = channel_name
     return urlencode(fields)
 
 

@@ -1,5 +1,5 @@
 """``crossdesk sandbox`` as a newcomer runs it: a real process that prints its URL, serves the page and the bot,
-and stops everything on Ctrl-C."""
+stops everything on Ctrl-C, and picks up where it left off when started again."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ import signal
 import socket
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import httpx
@@ -30,37 +31,56 @@ def _port_is_free(port: int) -> bool:
         return True
 
 
-def test_the_sandbox_serves_the_page_and_stops_cleanly_on_ctrl_c(tmp_path: Path) -> None:
-    port = _free_port()
+def _run_once(cwd: Path, port: int, *args: str, text: str) -> tuple[int, str, list[dict[str, object]]]:
+    """Start the sandbox, post ``text`` in #intake, wait for the bot's card, Ctrl-C; (exit code, stderr, messages)."""
     env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "DATABASE_URL", "CROSSDESK_"))}
     env["PYTHONPATH"] = str(ROOT)
     process = subprocess.Popen(
-        [sys.executable, "-m", "bot.cli", "sandbox", "--port", str(port), "--reset"],
-        cwd=tmp_path,
+        [sys.executable, "-m", "bot.cli", "sandbox", "--port", str(port), *args],
+        cwd=cwd,
         env=env,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
     )
+    base = f"http://127.0.0.1:{port}"
     try:
         assert process.stdout is not None
         announced = process.stdout.readline()  # blocks until the sandbox is up (or the process died)
-        assert f"open http://127.0.0.1:{port}/" in announced, process.stderr.read() if process.stderr else ""
-        page = httpx.get(f"http://127.0.0.1:{port}/", timeout=10)
+        assert f"open {base}/" in announced, process.stderr.read() if process.stderr else ""
+        page = httpx.get(f"{base}/", timeout=10)
         assert page.status_code == 200 and "Crossdesk" in page.text
         posted = httpx.post(
-            f"http://127.0.0.1:{port}/sandbox/message",
-            json={"as": "U0REQUESTER", "channel": "C0INTAKE", "text": "refund for ACME"},
-            timeout=20,
+            f"{base}/sandbox/message", json={"as": "U0REQUESTER", "channel": "C0INTAKE", "text": text}, timeout=20
         )
         assert posted.json() == {"ok": True}
+        deadline = time.monotonic() + 20
+        while True:
+            state = httpx.get(f"{base}/sandbox/state", params={"as": "U0REQUESTER", "channel": "C0INTAKE"}).json()
+            messages = state["messages"]
+            if messages and all(m["reply_count"] for m in messages):  # every message got its card
+                break
+            assert time.monotonic() < deadline, f"no card for {text!r}: {messages}"
+            time.sleep(0.05)
         process.send_signal(signal.SIGINT)
         _, stderr = process.communicate(timeout=30)
     finally:
         if process.poll() is None:
             process.kill()
             process.wait()
-    assert process.returncode in (0, 130), stderr
+    return process.returncode, stderr, messages
+
+
+def test_the_sandbox_stops_cleanly_on_ctrl_c_and_starts_again_where_it_was(tmp_path: Path) -> None:
+    port = _free_port()
+    code, stderr, messages = _run_once(tmp_path, port, "--reset", text="refund for ACME")
+    assert code in (0, 130), stderr
     assert "Traceback" not in stderr, stderr
     assert _port_is_free(port)
+    assert [m["text"] for m in messages] == ["refund for ACME"]
     assert (tmp_path / ".sandbox" / "crossdesk.db").exists()
+
+    code, stderr, messages = _run_once(tmp_path, port, text="a second refund")
+    assert code in (0, 130) and "Traceback" not in stderr, stderr
+    assert [m["text"] for m in messages] == ["refund for ACME", "a second refund"]
+    assert _port_is_free(port)

@@ -232,6 +232,8 @@ async def test_a_sandbox_keeps_its_tickets_and_conversations_until_reset(
             return now is not None and card_status(now) == "Acknowledged"
 
         assert await until(acknowledged)
+        await _ticket_thread(page, "a second refund, after the restart")
+        assert await tickets(again) == 2
 
     async with running_sandbox(workspace, data_dir, clean=True) as fresh, httpx.AsyncClient(base_url=fresh.url) as http:
         assert await tickets(fresh) == 0
