@@ -18,6 +18,11 @@ from bot.sandbox.slack_api import FakeMessage, JsonDict, SlackWorkspace
 
 COMMANDS = frozenset(c.value for c in Command)
 SHORTCUT_CALLBACK = CallbackId.CREATE_FROM_MESSAGE.value
+# What slack-manifest.yml subscribes the app to: Slack delivers nothing else, so neither does the sandbox.
+SUBSCRIBED_EVENTS = frozenset({"message.channels", "message.groups", "reaction_added", "app_home_opened"})
+# The manifest's messages_tab_read_only_enabled: people cannot write to the app, only use its commands.
+MESSAGES_TAB_READ_ONLY = True
+READ_ONLY_NOTICE = "Sending messages to this app has been turned off."
 
 
 @dataclass
@@ -84,18 +89,23 @@ class People:
         if text.startswith("/"):
             command, _, rest = text.partition(" ")
             return await self.command(user, channel, command, rest.strip(), thread_ts)
+        info = self.workspace.channels[channel]
+        if info.is_im and MESSAGES_TAB_READ_ONLY:
+            return _refused(READ_ONLY_NOTICE)
         try:
             message = self.workspace.post_user_message(channel, user, text, thread_ts)
         except KeyError as error:
             return _refused(str(error.args[0]))
-        is_dm = self.workspace.channels[channel].is_im
+        subscription = "message.im" if info.is_im else "message.groups" if info.is_private else "message.channels"
+        if subscription not in SUBSCRIBED_EVENTS:
+            return Outcome()
         payload = slack_requests.message_event(
             channel=message.channel,
             user=user,
             text=text,
             ts=message.ts,
             thread_ts=message.thread_ts if message.is_reply else None,
-            channel_type="im" if is_dm else None,
+            channel_type="im" if info.is_im else "group" if info.is_private else None,
         )
         return self._delivered(await self.delivery.event(payload), what="message")
 

@@ -11,8 +11,6 @@ from aiohttp import web
 from bot.sandbox.response_urls import ResponseUrls
 from bot.sandbox.slack_api import SlackWorkspace
 
-pytestmark = pytest.mark.asyncio
-
 
 @pytest.fixture
 async def urls() -> AsyncIterator[ResponseUrls]:

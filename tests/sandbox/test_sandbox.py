@@ -12,15 +12,15 @@ from typing import Any
 
 import httpx
 import pytest
+import yaml
 from sqlmodel import select
 
 from bot.ids import ActionId, BlockId, CallbackId
+from bot.sandbox import people
 from bot.sandbox.runner import Sandbox
 from config.schema import WorkspaceConfig
 from storage.models import Ticket
 from tests.sandbox.support import ALICE, REQUESTER, Page, card_in, card_status, has_button, running_sandbox, until
-
-pytestmark = pytest.mark.asyncio
 
 
 @pytest.fixture
@@ -312,3 +312,22 @@ async def test_the_shortcut_form_follows_the_department_picked_and_the_pause_men
         return now is not None and card_status(now) == "Blocked"
 
     assert await until(blocked)
+
+
+def test_the_sandbox_delivers_exactly_what_the_manifest_subscribes_to() -> None:
+    manifest = yaml.safe_load((Path(__file__).resolve().parents[2] / "slack-manifest.yml").read_text())
+    assert set(manifest["settings"]["event_subscriptions"]["bot_events"]) == people.SUBSCRIBED_EVENTS
+    assert manifest["features"]["app_home"]["messages_tab_read_only_enabled"] is people.MESSAGES_TAB_READ_ONLY
+    assert {c["command"] for c in manifest["features"]["slash_commands"]} == people.COMMANDS
+    assert [s["callback_id"] for s in manifest["features"]["shortcuts"]] == [people.SHORTCUT_CALLBACK]
+
+
+async def test_the_apps_messages_tab_takes_commands_only(sandbox: Sandbox, page: Page) -> None:
+    dm = (await page.state(ALICE))["dm"]
+    refused = await page.do("message", ALICE, channel=dm, text="hello bot")
+    assert refused.status_code == 422 and refused.json()["error"] == people.READ_ONLY_NOTICE
+    assert sandbox.workspace.messages_in(dm) == []
+    listed = await page.do("message", ALICE, channel=dm, text="/ticket list mine")
+    assert listed.json() == {"ok": True}
+    mine = [m for m in (await page.state(ALICE, channel=dm))["messages"] if m["ephemeral"]]
+    assert len(mine) == 1

@@ -203,7 +203,9 @@ function renderMain(state) {
     : [h("div", { className: "empty" }, isApp ? "Nothing from the app yet." : "No messages yet. Say something!")]));
   if (nearBottom || list.dataset.channel !== channel.id) list.scrollTop = list.scrollHeight;
   list.dataset.channel = channel.id;
-  document.getElementById("composer-input").placeholder = `Message ${isApp ? state.bot.name : `#${channel.name}`}`;
+  document.getElementById("composer-input").placeholder = isApp
+    ? `Only slash commands here: /ticket, /standup, /digest (${state.bot.name}'s messages tab is read-only)`
+    : `Message #${channel.name}`;
 }
 
 function renderHome(state) {
