@@ -331,3 +331,40 @@ async def test_the_apps_messages_tab_takes_commands_only(sandbox: Sandbox, page:
     assert listed.json() == {"ok": True}
     mine = [m for m in (await page.state(ALICE, channel=dm))["messages"] if m["ephemeral"]]
     assert len(mine) == 1
+
+
+async def test_the_clock_control_brings_the_standup_and_its_summary(sandbox: Sandbox, page: Page) -> None:
+    for _ in range(4):  # the next 09:30 on a working day (the real date may be a weekend)
+        assert (await page.do("clock", REQUESTER, to="09:30")).json() == {"ok": True}
+        if sandbox.clock.now().astimezone(sandbox.time.tz).weekday() < 5:
+            break
+    dm = (await page.state(ALICE))["dm"]
+
+    async def question() -> dict[str, Any] | None:
+        messages = (await page.state(ALICE, channel=dm))["messages"]
+        return next((m for m in messages if has_button(m, ActionId.STANDUP_ANSWER)), None)
+
+    asked = await until(question)
+    block = next(b for b in asked["blocks"] if ActionId.STANDUP_ANSWER.value in json.dumps(b))
+    answer = await page.do(
+        "click", ALICE, channel=dm, ts=asked["ts"], block_id=block["block_id"], action_id=ActionId.STANDUP_ANSWER.value
+    )
+    assert answer.json() == {"ok": True}
+    form = (await until(lambda: _modal_of(page, ALICE)))["view"]
+    assert form["callback_id"] == CallbackId.STANDUP_ANSWER.value
+    inputs = [b["block_id"] for b in form["blocks"] if b["type"] == "input"]
+    answers = dict(zip(inputs, ["Closed SUP-3", "Refunds queue", "Nothing"], strict=False))
+    assert (await page.do("submit", ALICE, view_id=form["id"], answers=answers)).json() == {"ok": True}
+
+    assert (await page.do("clock", REQUESTER, to="10:30")).json() == {"ok": True}
+
+    async def summary() -> dict[str, Any] | None:
+        messages = (await page.state(ALICE, channel="C0SUPPORT"))["messages"]
+        return next((m for m in messages if "Refunds queue" in json.dumps(m["blocks"])), None)
+
+    assert await until(summary)
+
+
+async def _modal_of(page: Page, user: str) -> dict[str, Any] | None:
+    modal: dict[str, Any] | None = (await page.state(user))["modal"]
+    return modal

@@ -104,7 +104,7 @@ function messageNode(message, state, { inThread = false } = {}) {
     (message.files || []).map((f) => /\.(png|jpe?g|gif)$/i.test(f.name || "")
       ? h("div", { className: "file" }, h("div", {}, f.title || f.name), h("img", { className: "bk-image", src: `/sandbox/files/${f.id}`, alt: f.title || f.name }))
       : h("div", { className: "file" }, "📎 ", f.title || f.name)),
-    message.edited ? h("span", { className: "edited" }, "(edited)") : null,
+    message.edited && !isBot ? h("span", { className: "edited" }, "(edited)") : null,
     reactionsRow(message),
     !inThread && message.reply_count
       ? h("button", { className: "replies-link", onclick: () => openThread(message.ts) },
