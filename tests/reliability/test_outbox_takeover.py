@@ -1,0 +1,100 @@
+"""A sender that dies after Slack accepted a post but before the database recorded it: the sender that takes the
+row over finds the post by its metadata and records it, instead of posting it a second time."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import update
+from sqlmodel import col, select
+
+from bot.clock import ManualClock
+from bot.ids import OutboxPurpose
+from bot.notifier import OUTBOX_EVENT_TYPE, SenderSettings
+from bot.sandbox.slack_api import SlackApiServer, SlackWorkspace
+from config.schema import WorkspaceConfig
+from storage import outbox
+from storage.models import OutboxMessage
+from tests.support.harness import BOT_TOKEN, START, Harness, populate, running_bot
+
+LEASE = timedelta(minutes=5)
+
+
+@pytest.fixture
+async def bot(database_url: str, workspace: WorkspaceConfig) -> AsyncIterator[Harness]:
+    clock = ManualClock(START)
+    # Slack's clock and ours agree, as they do in life: the look-up searches from when the row was queued.
+    slack = SlackApiServer(SlackWorkspace(bot_token=BOT_TOKEN, clock=clock))
+    populate(slack.workspace, workspace)
+    await slack.start()
+    try:
+        settings = SenderSettings(poll_interval=0.05, lease=LEASE)
+        async with running_bot(database_url, workspace, slack=slack, clock=clock, sender=settings) as harness:
+            yield harness
+    finally:
+        await slack.stop()
+
+
+async def _posts(bot: Harness) -> list[OutboxMessage]:
+    async with bot.services.db.transaction() as session:
+        statement = select(OutboxMessage).where(col(OutboxMessage.method) == "chat.postMessage")
+        return list((await session.exec(statement.order_by(col(OutboxMessage.id)))).all())
+
+
+async def _as_a_dead_sender_left_them(bot: Harness, rows: list[OutboxMessage]) -> None:
+    """Back to "sending", leased, with no outcome recorded: what a SIGKILL between the post and the commit leaves."""
+    async with bot.services.db.transaction() as session:
+        await session.exec(
+            update(OutboxMessage)
+            .where(col(OutboxMessage.id).in_([r.id for r in rows]))
+            .values(status="sending", claimed_until=bot.clock.now() + LEASE, sent_at=None, result_ts=None)
+        )
+
+
+async def test_a_post_that_reached_slack_is_recorded_not_sent_again(bot: Harness) -> None:
+    ts, _ = await bot.intake_message("refund please, charged twice")
+    await bot.drain()
+    posts = await _posts(bot)
+    # The card (a thread reply), the owner's DM (addressed by user id) and the department channel notice.
+    assert len(posts) >= 3
+    channels = {str(r.payload.get("channel")) for r in posts}
+    assert "U0ALICE" in channels and "C0INTAKE" in channels
+    before = {r.id: r.result_ts for r in posts}
+    calls_before = len(bot.fake.calls_to("chat.postMessage"))
+    await _as_a_dead_sender_left_them(bot, posts)
+
+    bot.clock.advance(LEASE + timedelta(seconds=1))
+    await bot.drain()
+
+    assert len(bot.fake.calls_to("chat.postMessage")) == calls_before  # nothing posted again
+    after = {r.id: (r.status, r.result_ts) for r in await _posts(bot)}
+    assert after == {row_id: ("sent", result_ts) for row_id, result_ts in before.items()}
+    looked = bot.fake.calls_to("conversations.history") + bot.fake.calls_to("conversations.replies")
+    assert looked and all(c.args.get("include_all_metadata") in (True, "1", "true", 1) for c in looked)
+    assert bot.fake.calls_to("conversations.open")  # the DM was found through its IM id
+    assert len(bot.fake.messages_in("C0INTAKE", thread_ts=ts)) == 2  # the message and one card
+
+
+async def test_a_post_that_never_reached_slack_is_sent_once_after_the_lease(bot: Harness) -> None:
+    await bot.intake_message("refund please")
+    await bot.drain()
+    async with bot.services.db.transaction() as session:
+        row = outbox.enqueue(
+            session,
+            method="chat.postMessage",
+            payload={"channel": "C0SUPPORT", "text": "lost in the crash"},
+            purpose=OutboxPurpose.NOTICE.value,
+            now=bot.clock.now(),
+        )
+        row.status, row.attempts, row.claimed_until = "sending", 1, bot.clock.now() + LEASE
+    assert await bot.services.sender.send_due() == 0  # still leased to the dead sender: nobody takes it yet
+    assert not [m for m in bot.fake.messages_in("C0SUPPORT") if m.text == "lost in the crash"]
+
+    bot.clock.advance(LEASE + timedelta(seconds=1))
+    await bot.drain()
+
+    sent = [m for m in bot.fake.messages_in("C0SUPPORT") if m.text == "lost in the crash"]
+    assert len(sent) == 1
+    assert sent[0].metadata == {"event_type": OUTBOX_EVENT_TYPE, "event_payload": {"outbox_id": row.id}}
