@@ -6,7 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint format install migrate check-config clean help
+.PHONY: run test lint format install migrate check-config clean help reliability
 
 help:
 	@echo "make run           run the bot (Slack credentials from the environment or .env), else the sandbox"
@@ -15,6 +15,7 @@ help:
 	@echo "make format        apply ruff's formatting and safe fixes"
 	@echo "make migrate       apply database migrations to DATABASE_URL"
 	@echo "make check-config  validate crossdesk.yaml (or CONFIG=path)"
+	@echo "make reliability   replica, fault and hostile-input suites at full scale; writes docs/reliability.md"
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Crossdesk needs Python 3.11 or newer (set PYTHON=...)")'
@@ -50,6 +51,16 @@ migrate: $(STAMP)
 CONFIG ?= crossdesk.yaml
 check-config: $(STAMP)
 	$(BIN)/crossdesk check-config $(CONFIG)
+
+# The suites at full scale (CI runs them short inside `make test`); each writes its figures as JSON, then one page.
+# They need PostgreSQL (TEST_POSTGRES_URL, default the local server). The page is written only when all pass.
+reliability: $(STAMP)
+	@dir=$$(mktemp -d) && \
+	RELIABILITY_SCALE=full RELIABILITY_REPORT_DIR=$$dir \
+	TEST_POSTGRES_URL="$${TEST_POSTGRES_URL:-postgresql://postgres@127.0.0.1:5432/test}" \
+	$(BIN)/python -m pytest -q -p no:cacheprovider tests/reliability && \
+	$(BIN)/python -m tests.reliability.report $$dir docs/reliability.md; \
+	status=$$?; rm -rf $$dir; exit $$status
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache
