@@ -161,7 +161,7 @@ def cmd_sandbox(args: argparse.Namespace) -> int:
     from bot import logs
     from bot.sandbox.runner import Sandbox
 
-    sandbox = Sandbox(workspace, port=args.port, clean=args.reset)
+    sandbox = Sandbox(workspace, port=args.port, clean=args.reset, tick_seconds=settings.tick_seconds)
     logs.configure(settings.log_level, json_lines=settings.log_format == "json", secrets=sandbox.secrets())
     for chatty in ("httpx", "apscheduler"):  # a line per delivery and per tick would bury what matters
         logging.getLogger(chatty).setLevel(max(logging.WARNING, logging.getLogger().level))

@@ -72,6 +72,7 @@ class Page:
         return web.Response(body=file.content, content_type=kind)
 
     def _me(self, value: Any) -> str:
+        """The person acting: ``as`` when it names someone in the cast, else the first (the requester)."""
         ids = {p.id for p in self.cast}
         return value if isinstance(value, str) and value in ids else self.cast[0].id
 
@@ -99,8 +100,11 @@ class Page:
             return web.json_response({"ok": False, "error": "send JSON"}, status=400)
         if not isinstance(body, dict):
             return web.json_response({"ok": False, "error": "send a JSON object"}, status=400)
+        acting = body.get("as")
+        if acting is not None and acting not in {p.id for p in self.cast}:
+            return web.json_response({"ok": False, "error": f"no person {acting!r} in this workspace"}, status=400)
         try:
-            outcome = await action(body, self._me(body.get("as")))
+            outcome = await action(body, self._me(acting))
         except (KeyError, TypeError) as error:
             return web.json_response({"ok": False, "error": f"missing or bad field {error}"}, status=400)
         return web.json_response(outcome.to_json(), status=200 if outcome.ok else 422)

@@ -127,6 +127,8 @@ async def test_bad_input_from_the_page_gets_a_clear_message_and_changes_nothing(
     assert empty.status_code == 422
     missing_field = await page.do("reaction", REQUESTER, channel="C0INTAKE")
     assert missing_field.status_code == 400 and "ts" in missing_field.json()["error"]
+    nobody = await page.do("message", "U0NOBODY", channel="C0INTAKE", text="hello")
+    assert nobody.status_code == 400 and "no person 'U0NOBODY'" in nobody.json()["error"]
     bad_clock = await page.do("clock", REQUESTER, to="25:99")
     assert bad_clock.status_code == 422 and "HH:MM" in bad_clock.json()["error"]
     assert sandbox.workspace.messages_in("C0INTAKE") == [] and sandbox.clock.offset.total_seconds() == 0
