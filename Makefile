@@ -6,7 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint format install migrate check-config clean help reliability
+.PHONY: run test lint format install migrate check-config clean help reliability bench
 
 help:
 	@echo "make run           run the bot (Slack credentials from the environment or .env), else the sandbox"
@@ -15,6 +15,7 @@ help:
 	@echo "make format        apply ruff's formatting and safe fixes"
 	@echo "make migrate       apply database migrations to DATABASE_URL"
 	@echo "make check-config  validate crossdesk.yaml (or CONFIG=path)"
+	@echo "make bench         benchmarks against two floors; writes bench/results.json and docs/benchmarks.md (BENCH_QUICK=1: < 2 min)"
 	@echo "make reliability   replica, fault and hostile-input suites at full scale; writes docs/reliability.md"
 
 $(STAMP): pyproject.toml
@@ -61,6 +62,11 @@ reliability: $(STAMP)
 	$(BIN)/python -m pytest -q -p no:cacheprovider tests/reliability && \
 	$(BIN)/python -m tests.reliability.report $$dir docs/reliability.md; \
 	status=$$?; rm -rf $$dir; exit $$status
+
+# The bot against two floors measured in the same run (see bench/__init__.py); PostgreSQL too when TEST_POSTGRES_URL is set.
+BENCH_QUICK ?=
+bench: $(STAMP)
+	$(BIN)/python -m bench $(if $(filter 1 yes true,$(BENCH_QUICK)),--quick,)
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

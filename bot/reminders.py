@@ -56,11 +56,17 @@ class ReminderService(OutboxWriter):
             lead_lines: dict[str, list[Ticket]] = defaultdict(list)
             admin_lines: list[Ticket] = []
             ladder = self.workspace.reminders
+            # One calendar per owner, looked up before any ticket changes: a query after a change would
+            # flush first, and a hundred flushes cost more than the rest of the tick.
+            calendars = {
+                owner: WorkingCalendar.from_workspace(self.workspace, await owner_zone(session, owner))
+                for owner in sorted({ticket.owner_id for ticket in due})
+            }
             for ticket in due:
                 ticket.reminder_count += 1
                 step = ticket.reminder_count
                 # Repeats count working time: nobody is chased up the ladder overnight or over a weekend.
-                calendar = WorkingCalendar.from_workspace(self.workspace, await owner_zone(session, ticket.owner_id))
+                calendar = calendars[ticket.owner_id]
                 ticket.next_reminder_at = advance(now, ladder.repeat_every, calendar)
                 owners_due.add(ticket.owner_id)
                 await ticket_rows.add_event(

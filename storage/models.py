@@ -71,14 +71,22 @@ class Ticket(SQLModel, table=True):
         Index("ix_tickets_status_resolved_at", "status", "resolved_at"),
         Index("ix_tickets_pending_owner", "pending_owner_id"),
         Index("ix_tickets_next_reminder", "next_reminder_at"),
+        # App Home, /ticket list and the department's queue: whose, in which status, oldest first.
+        Index("ix_tickets_owner_status_created", "owner_id", "status", "created_at"),
+        Index("ix_tickets_requester_status_created", "requester_id", "status", "created_at"),
+        Index("ix_tickets_department_status_created", "department_key", "status", "created_at"),
+        # The digest's date ranges.
+        Index("ix_tickets_created_at", "created_at"),
+        Index("ix_tickets_acknowledged_at", "acknowledged_at"),
+        Index("ix_tickets_resolved_at", "resolved_at"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
     key: str = Field(unique=True, max_length=24)
-    department_key: str = Field(foreign_key="departments.key", max_length=10, index=True)
+    department_key: str = Field(foreign_key="departments.key", max_length=10)
     number: int
-    owner_id: str = Field(max_length=32, index=True)
-    requester_id: str = Field(max_length=32, index=True)
+    owner_id: str = Field(max_length=32)
+    requester_id: str = Field(max_length=32)
     title: str = Field(max_length=200)
     text: str = Field(sa_column=Column(Text, nullable=False))
     priority: str = Field(max_length=10)
@@ -121,6 +129,7 @@ class TicketEvent(SQLModel, table=True):
     """The audit trail: every change to a ticket, who made it and when. Comments are events too."""
 
     __tablename__ = "ticket_events"
+    __table_args__ = (Index("ix_ticket_events_action_at", "action", "at"),)  # the digest's moves and bounces
 
     id: int | None = Field(default=None, primary_key=True)
     ticket_id: int = Field(foreign_key="tickets.id", index=True)

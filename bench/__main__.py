@@ -1,0 +1,102 @@
+"""``python -m bench`` (what ``make bench`` runs): every target, the scale queries, the results and the doc."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import time
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from bench import report, scale, targets
+from bench.run import FLOORS, LoadSettings, run_target
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@dataclass(frozen=True)
+class Mode:
+    """How long and how big: the full run, or the quick one (under two minutes)."""
+
+    name: str
+    warmup: float
+    seconds: float
+    scale_sizes: tuple[int, int]
+    scale_runs: int
+
+
+FULL = Mode("full", warmup=3.0, seconds=20.0, scale_sizes=(10_000, 100_000), scale_runs=7)
+QUICK = Mode("quick", warmup=1.0, seconds=3.0, scale_sizes=(2_000, 20_000), scale_runs=3)
+
+
+def parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
+    p.add_argument("--quick", action="store_true", help="short phases and few repetitions (under two minutes)")
+    p.add_argument("--results", type=Path, default=ROOT / "bench" / "results.json", help="where results go")
+    p.add_argument("--doc", type=Path, default=ROOT / "docs" / "benchmarks.md", help="the document to write")
+    p.add_argument("--concurrency", type=int, default=20, help="requests in flight (default 20)")
+    p.add_argument("--seconds", type=float, help="measured seconds per kind (overrides the mode)")
+    p.add_argument("--warmup", type=float, help="warm-up seconds per kind (overrides the mode)")
+    p.add_argument("--scale-sizes", type=int, nargs=2, metavar=("SMALL", "LARGE"), help="seeded tickets")
+    p.add_argument("--scale-runs", type=int, help="repetitions per scale query (median)")
+    p.add_argument("--profile", type=Path, metavar="DIR", help="sample the SQLite bot with py-spy into DIR")
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    mode = QUICK if args.quick else FULL
+    load = LoadSettings(
+        concurrency=args.concurrency,
+        warmup=args.warmup if args.warmup is not None else mode.warmup,
+        seconds=args.seconds if args.seconds is not None else mode.seconds,
+        dm_timeout=20.0 if args.quick else 60.0,
+        profile_dir=args.profile,
+    )
+    sizes = tuple(args.scale_sizes) if args.scale_sizes else mode.scale_sizes
+    runs = args.scale_runs or mode.scale_runs
+    postgres_url = os.environ.get("TEST_POSTGRES_URL", "")
+    targets.pin_self()
+    started = time.monotonic()
+
+    results: dict[str, Any] = {name: None for name in (*FLOORS, "sqlite", "postgres")}
+    results["rss_mb"] = {}
+    results["processes"] = {}
+    for target in (*FLOORS, "sqlite", *(["postgres"] if postgres_url else [])):
+        print(f"bench: {target} …", file=sys.stderr, flush=True)
+        measured = run_target(target, load, postgres_url)
+        results[target] = measured["figures"]
+        results["rss_mb"][target] = measured["rss_mb"]
+        results["processes"][target] = measured["cpu_seconds"]
+    results["ratios"] = report.ratios(results)
+    print(f"bench: scale ({sizes[0]} and {sizes[1]} tickets) …", file=sys.stderr, flush=True)
+    results["scale"] = scale.run_scale((sizes[0], sizes[1]), runs)
+    results["targets"] = report.target_checks(results)
+    results["machine"] = report.machine(postgres_url)
+    results["settings"] = {
+        "quick": args.quick,
+        "command": "make bench BENCH_QUICK=1" if args.quick else "make bench",
+        "concurrency": load.concurrency,
+        "warmup_seconds": load.warmup,
+        "seconds": load.seconds,
+        "scale_sizes": list(sizes),
+        "scale_runs": runs,
+        "pinned": targets.pinning(),
+        "total_seconds": round(time.monotonic() - started, 1),
+    }
+    results["finished_at"] = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
+    problems = report.validate(results)
+    report.write_results(results, args.results)
+    args.doc.parent.mkdir(parents=True, exist_ok=True)
+    args.doc.write_text(report.render(results), encoding="utf-8")
+    print(f"bench: wrote {args.results} and {args.doc} in {results['settings']['total_seconds']} s", file=sys.stderr)
+    for problem in problems:
+        print(f"bench: results incomplete: {problem}", file=sys.stderr)
+    return 1 if problems else 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

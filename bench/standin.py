@@ -1,0 +1,166 @@
+"""The Slack stand-in of ``make bench``: the same fake Slack as the tests and the sandbox, in its own process.
+
+Two things are added around it, without changing it: a middleware that notes when each owner DM carrying a
+benchmark token arrives (on ``CLOCK_MONOTONIC``, which every process on the machine shares), and a few
+``/bench/*`` routes for the runner — the DM arrival times, this process's CPU time, and seeding messages to
+react to and cards to click on. Run as ``python -m bench.standin``; it prints its port as one JSON line.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import re
+import resource
+import signal
+import time
+from collections import Counter, deque
+from collections.abc import Awaitable, Callable
+from types import SimpleNamespace
+
+from aiohttp import web
+
+from bot.sandbox import slack_api
+from bot.sandbox.slack_api import SlackWorkspace, build_slack_api_app
+from config.loader import EXAMPLE_PATH, load_workspace
+from config.schema import WorkspaceConfig
+
+BOT_TOKEN = "xoxb-bench-token"  # noqa: S105 - the fake's token, guards nothing
+# Every benchmark request carries one of these in its text; the owner's DM repeats the ticket's text.
+TOKEN = re.compile(rb"bq\d{9}")
+REACT_CHANNELS = 50  # reacted-to messages are spread out: the fake scans a channel's messages per lookup
+REQUESTER = "U0ERIN"
+
+
+def monotonic() -> float:
+    """The clock the load generator and the stand-in share (system-wide on Linux)."""
+    return time.clock_gettime(time.CLOCK_MONOTONIC)
+
+
+def cpu_seconds() -> float:
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
+def populate(workspace: SlackWorkspace, config: WorkspaceConfig) -> None:
+    """Every person and channel the workspace file names, plus the requester and the reaction channels."""
+    people = set(config.admins) | {REQUESTER}
+    for department in config.departments:
+        people.update(department.members)
+    for user_id in sorted(people):
+        workspace.add_user(user_id, user_id[2:].lower())
+    channels = set(config.intake_channels) | {d.channel for d in config.departments if d.channel}
+    if config.digest:
+        channels.add(config.digest.channel)
+    channels.update(react_channel(i) for i in range(REACT_CHANNELS))
+    for channel in sorted(channels):
+        workspace.add_channel(channel, channel[1:].lower(), members=people)
+
+
+def react_channel(index: int) -> str:
+    return f"C0REACT{index:03d}"
+
+
+class Observer:
+    """Arrival times of owner DMs by token, and a count of calls by method."""
+
+    def __init__(self) -> None:
+        self.dm_at: dict[str, float] = {}
+        self.calls: Counter[str] = Counter()
+
+    @web.middleware
+    async def middleware(
+        self, request: web.Request, handler: Callable[[web.Request], Awaitable[web.StreamResponse]]
+    ) -> web.StreamResponse:
+        if request.path.startswith("/api/"):
+            method = request.path.removeprefix("/api/")
+            self.calls[method] += 1
+            if method == "chat.postMessage":
+                arrived = monotonic()
+                raw = await request.read()  # aiohttp keeps the body, so the fake reads it again for free
+                found = TOKEN.search(raw)
+                if found and _is_dm(raw):
+                    self.dm_at.setdefault(found.group().decode(), arrived)
+        return await handler(request)
+
+
+_DM_CHANNEL = re.compile(rb'(?:"channel":\s*"|(?:^|&)channel=)[UWD]')
+
+
+def _is_dm(raw: bytes) -> bool:
+    """A post to a member (``U…``/``W…``) or an IM (``D…``), in a JSON body (slack_sdk's) or a form."""
+    return _DM_CHANNEL.search(raw) is not None
+
+
+def _make_lean(workspace: SlackWorkspace) -> None:
+    """Drop the fake's bookkeeping for tests: the record of every call, and the deep copies that keep those
+    records apart from the state it stores. Together they cost it more than answering; this process only.
+    """
+    workspace.calls = deque(maxlen=0)  # type: ignore[assignment]
+    slack_api.copy = SimpleNamespace(deepcopy=lambda value: value)  # type: ignore[assignment]
+
+
+def build_app(workspace: SlackWorkspace, observer: Observer) -> web.Application:
+    app = build_slack_api_app(workspace)
+    app.middlewares.append(observer.middleware)
+
+    async def stats(_request: web.Request) -> web.Response:
+        return web.json_response({"dm_at": observer.dm_at, "calls": dict(observer.calls), "cpu_seconds": cpu_seconds()})
+
+    async def reset(_request: web.Request) -> web.Response:
+        observer.dm_at.clear()
+        return web.json_response({"ok": True})
+
+    async def seed(request: web.Request) -> web.Response:
+        """``count`` user messages to react to (spread over the reaction channels) and ``cards`` bot messages."""
+        count = int(request.query.get("count", "0"))
+        cards = int(request.query.get("cards", "0"))
+        first_token = int(request.query.get("first_token", "0"))
+        messages = []
+        for i in range(count):
+            token = f"bq{first_token + i:09d}"
+            text = f"The shared printer on floor {i % 7} jams on every job {token}"
+            message = workspace.post_user_message(react_channel(i % REACT_CHANNELS), REQUESTER, text)
+            messages.append([message.channel, message.ts, token])
+        posted = []
+        intake = request.query.get("card_channel", "C0INTAKE")
+        for i in range(cards):
+            card = workspace.post_user_message(intake, workspace.bot_user_id, f"card {i}")
+            card.bot_id = workspace.bot_id
+            posted.append([card.channel, card.ts])
+        return web.json_response({"messages": messages, "cards": posted})
+
+    app.router.add_get("/bench/stats", stats)
+    app.router.add_post("/bench/reset", reset)
+    app.router.add_post("/bench/seed", seed)
+    return app
+
+
+async def serve(port: int, lean: bool) -> None:
+    workspace = SlackWorkspace(bot_token=BOT_TOKEN)
+    if lean:
+        _make_lean(workspace)
+    populate(workspace, load_workspace(EXAMPLE_PATH))
+    runner = web.AppRunner(build_app(workspace, Observer()), access_log=None, shutdown_timeout=1.0)
+    await runner.setup()
+    await web.TCPSite(runner, "127.0.0.1", port, backlog=1024).start()
+    print(json.dumps({"port": int(runner.addresses[0][1])}), flush=True)
+    stopping = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(signum, stopping.set)
+    await stopping.wait()
+    await runner.cleanup()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--port", type=int, default=0)
+    parser.add_argument("--keep-calls", action="store_true", help="record every call, as in the tests")
+    args = parser.parse_args()
+    asyncio.run(serve(args.port, lean=not args.keep_calls))
+
+
+if __name__ == "__main__":
+    main()

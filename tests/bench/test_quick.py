@@ -1,0 +1,60 @@
+"""``make bench BENCH_QUICK=1`` end to end, made smaller still: every target runs and the results are complete.
+
+No timings are asserted here (benchmarks are never timing assertions); only that the quick mode runs the real
+processes and writes a results file and a document with every key, of the right type.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from bench import report
+from bench.load import KINDS
+from bench.run import FIGURES
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def test_quick_mode_writes_complete_results(tmp_path: Path) -> None:
+    results_path, doc_path = tmp_path / "results.json", tmp_path / "benchmarks.md"
+    command = [
+        sys.executable,
+        "-m",
+        "bench",
+        "--quick",
+        *("--warmup", "0.2", "--seconds", "0.5", "--scale-sizes", "1000", "3000", "--scale-runs", "1"),
+        *("--results", str(results_path), "--doc", str(doc_path)),
+    ]
+    done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=600, env=dict(os.environ))
+    assert done.returncode == 0, done.stderr[-3000:]
+
+    results = json.loads(results_path.read_text(encoding="utf-8"))
+    assert report.validate(results) == []
+    measured = ["ack_floor", "work_floor", "sqlite"] + (["postgres"] if os.environ.get("TEST_POSTGRES_URL") else [])
+    for target in measured:
+        for kind in KINDS:
+            figures = results[target][kind]
+            assert set(FIGURES) <= figures.keys()
+            assert figures["throughput_rps"] > 0, (target, kind)  # requests were answered, not only sent
+            assert figures["errors"] == 0, (target, kind, figures)
+    for kind in ("message", "reaction", "command"):
+        # The work floor and the bot both sent the owner's DM for every new ticket (the e2e correlation works).
+        assert results["work_floor"][kind]["e2e_missing"] == 0
+        assert results["sqlite"][kind]["e2e_missing"] == 0
+        assert results["sqlite"][kind]["e2e_p50_ms"] is not None
+    assert results["ack_floor"]["message"]["e2e_p50_ms"] is None  # the ack floor sends nothing
+    assert "sqlite.message.throughput_vs_work_floor" in results["ratios"]
+    assert "sqlite.click.ack_p99_vs_ack_floor" in results["ratios"]
+    assert set(results["scale"]) == {"tick_100_due", "outbox_claim", "list_overdue", "digest", "app_home"}
+    assert set(results["scale"]["tick_100_due"]) == {"1k", "3k", "growth"}
+    assert results["rss_mb"]["sqlite"] > 0
+    assert all(cost["standin"] >= 0 for cost in results["processes"].values())
+
+    doc = doc_path.read_text(encoding="utf-8")
+    assert "make bench BENCH_QUICK=1" in doc
+    assert "| sqlite | message |" in doc
+    assert results["machine"]["cpu"] in doc
