@@ -17,6 +17,19 @@ from bot.sandbox.slack_api import SlackWorkspace
 
 KEEPALIVE_SECONDS = 15.0
 QUEUE_LIMIT = 100
+# Web API methods that only read: the page has nothing new to show after them (the ticker reads profiles often).
+READ_ONLY_METHODS = frozenset(
+    {
+        "auth.test",
+        "users.info",
+        "users.list",
+        "conversations.info",
+        "conversations.history",
+        "conversations.replies",
+        "chat.getPermalink",
+        "apps.connections.open",
+    }
+)
 
 
 class LiveFeed:
@@ -29,6 +42,8 @@ class LiveFeed:
         workspace.add_listener(self.publish)
 
     def publish(self, what: str) -> None:
+        if what in READ_ONLY_METHODS:
+            return
         self._serial += 1
         data = json.dumps({"serial": self._serial, "what": what})
         for queue in list(self._subscribers):
