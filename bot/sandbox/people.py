@@ -107,6 +107,8 @@ class People:
             thread_ts=message.thread_ts if message.is_reply else None,
             channel_type="im" if info.is_im else "group" if info.is_private else None,
         )
+        if message.is_reply and message.parent_user_id:
+            payload["event"]["parent_user_id"] = message.parent_user_id  # who started the thread, as Slack says
         return self._delivered(await self.delivery.event(payload), what="message")
 
     async def command(self, user: str, channel: str, command: str, text: str, thread_ts: str | None = None) -> Outcome:

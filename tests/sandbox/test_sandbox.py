@@ -370,3 +370,12 @@ async def test_the_clock_control_brings_the_standup_and_its_summary(sandbox: San
 async def _modal_of(page: Page, user: str) -> dict[str, Any] | None:
     modal: dict[str, Any] | None = (await page.state(user))["modal"]
     return modal
+
+
+async def test_a_reply_in_the_ticket_thread_becomes_part_of_its_history(page: Page) -> None:
+    root, _ = await _ticket_thread(page, "Refund for ACME, charged twice")
+    replied = await page.do("message", ALICE, channel="C0INTAKE", text="Called ACME, refund on its way", thread_ts=root)
+    assert replied.json() == {"ok": True}  # the bot answers an event only after its work is committed
+    await page.do("message", ALICE, channel="C0INTAKE", text="/ticket show SUP-1")
+    mine = [m for m in (await page.state(ALICE))["messages"] if m["ephemeral"]]
+    assert "refund on its way" in mine[-1]["text"]
