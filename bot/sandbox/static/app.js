@@ -246,6 +246,7 @@ function renderModal(state) {
   const modal = state.modal;
   if (!modal) {
     backdrop.hidden = true;
+    backdrop.replaceChildren();
     ui.modalKey = null;
     return;
   }
