@@ -139,7 +139,11 @@ def extend_after_pause(
 
 async def owner_zone(session: AsyncSession, user_id: str) -> ZoneInfo | None:
     """The owner's own time zone when Slack told us (``users.info``), else ``None`` (the workspace's)."""
-    name = await directory.member_tz(session, user_id)
+    return zone_named(await directory.member_tz(session, user_id))
+
+
+def zone_named(name: str | None) -> ZoneInfo | None:
+    """The zone of a member's stored time zone name; ``None`` (the workspace's) when unknown or not a zone."""
     if not name:
         return None
     try:

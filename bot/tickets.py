@@ -23,7 +23,7 @@ from bot.home import HomeQueue, home_view
 from bot.i18n import Translator
 from bot.outbox_writer import OutboxWriter
 from bot.routing import pick_owner, route, title_from_text
-from bot.sla import due_times, owner_zone
+from bot.sla import due_times, zone_named
 from bot.states import ACTIVE_STATUSES, CLOCK_RUNNING, Status
 from bot.text import to_plain
 from bot.ticket_messages import TicketMessenger
@@ -144,13 +144,17 @@ class TicketService(OutboxWriter):
         now = self.clock.now()
         department = self.workspace.department(request.department_key or route(text, self.workspace))
         assert department is not None, "route() only returns configured departments"
+        # Who is away and each owner's time zone, asked once and before the department's row is locked:
+        # on PostgreSQL every ticket of the department waits for that lock, so it is held for as little as can be.
+        profiles = await directory.owner_profiles(session, list(department.owners))
         number, turn = await directory.take_number_and_turn(session, department.key)
-        away = await directory.away_members(session, list(department.owners))
+        away = {user_id for user_id, profile in profiles.items() if profile.away}
         owner_id, next_turn = pick_owner(department.owners, turn, away)
         # Skipping someone away must not hand the next person two tickets in a row.
         await directory.set_next_turn(session, department.key, next_turn % len(department.owners))
         priority = request.priority or "normal"
-        ack_due, resolve_due = due_times(now, priority, self.workspace, await owner_zone(session, owner_id))
+        owner = profiles.get(owner_id)
+        ack_due, resolve_due = due_times(now, priority, self.workspace, zone_named(owner.tz if owner else None))
         ticket = Ticket(
             key=f"{department.key}-{number}",
             department_key=department.key,

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from sqlalchemy import delete, text, update
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -66,6 +68,18 @@ async def sync_workspace(session: AsyncSession, workspace: WorkspaceConfig) -> N
     for user_id in sorted(people - known):
         session.add(Member(user_id=user_id))
     await session.flush()
+
+
+@dataclass(frozen=True)
+class OwnerProfile:
+    away: bool
+    tz: str | None
+
+
+async def owner_profiles(session: AsyncSession, user_ids: list[str]) -> dict[str, OwnerProfile]:
+    """Whether each of ``user_ids`` is away, and their time zone, in one query (opening a ticket needs both)."""
+    statement = select(Member.user_id, Member.away, Member.tz).where(col(Member.user_id).in_(user_ids))
+    return {user_id: OwnerProfile(bool(away), tz) for user_id, away, tz in (await session.exec(statement)).all()}
 
 
 async def away_members(session: AsyncSession, user_ids: list[str]) -> set[str]:
