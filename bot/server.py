@@ -14,6 +14,7 @@ from slack_bolt.request.async_request import AsyncBoltRequest
 from slack_sdk.signature import SignatureVerifier
 
 from bot.metrics import CONTENT_TYPE_LATEST, Metrics
+from bot.payload_shape import BadShape, check_shape
 from storage import outbox
 from storage.database import Database
 
@@ -62,12 +63,11 @@ def build_web_app(bolt: AsyncApp | None, db: Database, metrics: Metrics, signing
             metrics.requests_refused.labels("too_large").inc()
             return web.Response(status=413, text="request too large")
         try:
-            body = raw.decode("utf-8")
+            body: str | None = raw.decode("utf-8")
         except UnicodeDecodeError:
-            metrics.requests_refused.labels("malformed").inc()
-            return web.Response(status=400, text="body is not UTF-8")
+            body = None  # Slack signs UTF-8 only: a body that is not cannot carry a signature we can check
         # Check the signature before parsing anything, so a forged body costs us nothing and changes nothing.
-        if not _signed_by_slack(verifier, body, request):
+        if body is None or not _signed_by_slack(verifier, body, request):
             metrics.requests_refused.labels("signature").inc()
             log.warning("refused a request with a missing, wrong or stale Slack signature")
             return web.Response(status=401, text="invalid signature")
@@ -75,6 +75,11 @@ def build_web_app(bolt: AsyncApp | None, db: Database, metrics: Metrics, signing
         kind = _request_kind(body, content_type)
         try:
             bolt_request = AsyncBoltRequest(body=body, query=request.query_string, headers=dict(request.headers))
+            check_shape(bolt_request.body)
+        except BadShape as error:
+            metrics.requests_refused.labels("malformed").inc()
+            log.warning("malformed Slack request (%s): %s", kind, error)
+            return web.Response(status=400, text=f"malformed payload: {error}")
         except Exception as error:  # Bolt parses eagerly and raises whatever the parser raised
             metrics.requests_refused.labels("malformed").inc()
             log.warning("malformed Slack request (%s): %s", kind, type(error).__name__)

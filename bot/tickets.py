@@ -105,7 +105,7 @@ class TicketService(OutboxWriter):
 
     async def open_ticket(self, request: TicketRequest) -> OpenResult:
         """Open a ticket, or return the one that already exists for the same message or event."""
-        text = request.text.strip()
+        text = request.text.replace("\x00", "").strip()  # a message fetched from Slack may carry NUL
         if not text:
             raise BadRequest("error.empty_text")
         if request.priority is not None and request.priority not in PRIORITIES:

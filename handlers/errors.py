@@ -14,8 +14,10 @@ from typing import Any
 from slack_bolt.async_app import AsyncApp
 from slack_bolt.context.async_context import AsyncBoltContext
 from slack_bolt.response import BoltResponse
+from slack_sdk.errors import SlackApiError
 
 from bot.errors import CrossdeskError
+from bot.notifier import TRANSIENT_ERRORS
 from bot.slack import SlackUnavailable
 from bot.views import notice_view
 from handlers.payloads import MalformedPayload, services_of
@@ -56,7 +58,15 @@ async def on_error(error: Exception, body: dict[str, Any], context: AsyncBoltCon
         return BoltResponse(status=200, body="")  # an event we chose not to act on: do not make Slack retry
 
     error_id = uuid.uuid4().hex[:8]
-    outage = isinstance(error, SlackUnavailable) or is_unavailable(error)
+    refused = _slack_refusal(error)
+    if refused is not None:
+        # Slack said no to a call the listener made (a stale view hash, a channel that does not exist): asking
+        # Slack to deliver the request again would only get the same answer.
+        log.warning("Slack refused a call for this request (error id %s): %s", error_id, refused)
+        if is_command and replies:
+            return _ephemeral(replies.t("error.unexpected", error_id=error_id))
+        return BoltResponse(status=200, body="")
+    outage = isinstance(error, SlackUnavailable | SlackApiError) or is_unavailable(error)
     if outage:
         log.error("database or network unavailable (error id %s): %s", error_id, type(error).__name__)
     else:
@@ -67,6 +77,18 @@ async def on_error(error: Exception, body: dict[str, Any], context: AsyncBoltCon
         return _replace_form(services, replies.t("error.unexpected", error_id=error_id) if replies else error_id)
     # Events and interactions: a non-2xx tells Slack the work was not done, so it delivers the event again.
     return BoltResponse(status=503 if outage else 500, body="")
+
+
+def _slack_refusal(error: Exception) -> str | None:
+    """Slack's error code when ``error`` is a permanent refusal; ``None`` for anything else (429 and 5xx too)."""
+    if not isinstance(error, SlackApiError):
+        return None
+    data = error.response.data
+    code = str(data.get("error", "")) if isinstance(data, dict) else ""
+    status = error.response.status_code
+    if status == 429 or status >= 500 or code in TRANSIENT_ERRORS:
+        return None
+    return code or str(status)
 
 
 async def _tell_reactor(body: dict[str, Any], context: AsyncBoltContext, message: str) -> None:

@@ -1,4 +1,4 @@
-"""Cross-cutting steps every request goes through before a listener: event deduplication."""
+"""Cross-cutting steps every request goes through before a listener: shape checks, event deduplication."""
 
 from __future__ import annotations
 
@@ -11,9 +11,35 @@ from slack_bolt.context.async_context import AsyncBoltContext
 from slack_bolt.request.async_request import AsyncBoltRequest
 from slack_bolt.response import BoltResponse
 
-from handlers.payloads import services_of
+from bot.payload_shape import BadShape, check_shape
+from handlers.payloads import MalformedPayload, services_of
 
 log = logging.getLogger(__name__)
+
+
+def _without_nul(value: Any) -> Any:
+    """NUL characters removed from every string in place (PostgreSQL cannot store them; no person types one)."""
+    if isinstance(value, str):
+        return value.replace("\x00", "") if "\x00" in value else value
+    if isinstance(value, dict):
+        for key, item in value.items():
+            value[key] = _without_nul(item)
+    elif isinstance(value, list):
+        value[:] = [_without_nul(item) for item in value]
+    return value
+
+
+async def refuse_malformed(body: dict[str, Any], next: Callable[[], Awaitable[None]]) -> None:
+    """The HTTP door checks the shape before Bolt runs; Socket Mode requests get the same check here.
+
+    Listeners then see a body whose ids are ids and whose text has no NUL characters.
+    """
+    try:
+        check_shape(body)
+    except BadShape as error:
+        raise MalformedPayload(str(error)) from None
+    _without_nul(body)
+    await next()
 
 
 async def skip_processed_events(
@@ -34,4 +60,5 @@ async def skip_processed_events(
 
 
 def register(app: AsyncApp) -> None:
+    app.middleware(refuse_malformed)
     app.middleware(skip_processed_events)

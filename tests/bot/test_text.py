@@ -8,10 +8,11 @@ from bot.text import message_link, neutralise_broadcasts, to_plain
 @pytest.mark.parametrize(
     ("raw", "safe"),
     [
-        ("<!channel> refund now", "@channel refund now"),
-        ("<!here|here> ping", "@here ping"),
-        ("<!everyone>", "@everyone"),
-        ("<!subteam^S0123|@support> help", "@support help"),
+        ("<!channel> refund now", "＠channel refund now"),
+        ("<!here|here> ping", "＠here ping"),
+        ("<!everyone>", "＠everyone"),
+        ("<!subteam^S0123|@support> help", "＠support help"),
+        ("typed @here and @channel, mailed x@here.com", "typed ＠here and ＠channel, mailed x@here.com"),
         ("<!date^1392734382^{date}|Feb 18>", "Feb 18"),
         ("ask <@U0ALICE> first", "ask <@U0ALICE> first"),
     ],
@@ -19,6 +20,7 @@ from bot.text import message_link, neutralise_broadcasts, to_plain
 def test_broadcasts_are_neutralised(raw: str, safe: str) -> None:
     assert neutralise_broadcasts(raw) == safe
     assert "<!" not in neutralise_broadcasts(raw)
+    assert neutralise_broadcasts(safe) == safe
 
 
 def test_to_plain_keeps_link_labels_and_mentions() -> None:

@@ -1,0 +1,84 @@
+"""The shape every Slack request has, checked before Bolt or a listener reads it.
+
+Bolt reads envelope fields (``event``, ``actions``, ``view``, ``user``, …) with plain indexing and would
+crash on a signed request of another shape; our listeners store and echo ids. A request that fails these
+checks was not written by Slack as documented, and is refused with a 400 before anything runs.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from typing import Any
+
+USER_ID = re.compile(r"[UW][A-Z0-9]{2,}")
+CHANNEL_ID = re.compile(r"[CDG][A-Z0-9]{2,}")
+TS = re.compile(r"\d{1,12}\.\d{1,8}")
+_INTERACTIONS = {"block_actions", "view_submission", "view_closed", "message_action", "shortcut"}
+# Envelope fields Bolt looks into when they are there: each must be an object (or null).
+_OBJECTS = ("event", "view", "container", "message", "previous_message", "item", "enterprise")
+
+
+class BadShape(ValueError):
+    """A signed request whose envelope or ids are not what Slack sends; the message names the field."""
+
+
+def _object(value: Any, name: str) -> Mapping[str, Any]:
+    if not isinstance(value, Mapping):
+        raise BadShape(f"{name} must be an object")
+    return value
+
+
+def _ids(container: Mapping[str, Any], name: str, shapes: dict[str, re.Pattern[str]], required: str = "") -> None:
+    """Each field of ``shapes`` that is there (not null) must be a string of that shape."""
+    for field, shape in shapes.items():
+        value = container.get(field)
+        if value is None:
+            if field == required:
+                raise BadShape(f"missing {name}.{field}")
+            continue
+        if not isinstance(value, str) or not shape.fullmatch(value):
+            raise BadShape(f"{name}.{field} is not a Slack id")
+
+
+def check_shape(body: Any) -> None:
+    """Raise :class:`BadShape` unless ``body`` has the envelope and id shapes Slack documents."""
+    body = _object(body, "body")
+    kind = body.get("type")
+    if kind is not None and not isinstance(kind, str):
+        raise BadShape("type must be a string")
+    for name in _OBJECTS:
+        if body.get(name) is not None:
+            _object(body[name], name)
+    for name in ("authorizations", "actions"):
+        value = body.get(name)
+        if value is not None and not (isinstance(value, list) and all(isinstance(v, Mapping) for v in value)):
+            raise BadShape(f"{name} must be a list of objects")
+    if "command" in body:
+        _ids(body, "command", {"user_id": USER_ID, "channel_id": CHANNEL_ID}, required="user_id")
+    elif kind == "event_callback":
+        event = _object(body.get("event"), "event")
+        if not isinstance(event.get("type"), str):
+            raise BadShape("event.type must be a string")
+        _ids(event, "event", {"user": USER_ID, "channel": CHANNEL_ID, "ts": TS, "thread_ts": TS})
+        for name in ("item", "message", "previous_message"):
+            if event.get(name) is not None:
+                _ids(_object(event[name], f"event.{name}"), f"event.{name}", {"channel": CHANNEL_ID, "ts": TS})
+    elif kind in _INTERACTIONS:
+        _ids(_object(body.get("user"), "user"), "user", {"id": USER_ID}, required="id")
+        if body.get("channel") is not None:
+            _ids(_object(body["channel"], "channel"), "channel", {"id": CHANNEL_ID})
+        if body.get("container") is not None:
+            _ids(body["container"], "container", {"channel_id": CHANNEL_ID, "message_ts": TS})
+        if body.get("message") is not None:
+            _ids(body["message"], "message", {"ts": TS})
+        if kind == "block_actions" and not body.get("actions"):
+            raise BadShape("block_actions without actions")
+        for action in body.get("actions") or []:
+            if not all(isinstance(action.get(name), str) for name in ("action_id", "block_id")):
+                raise BadShape("each action needs a string action_id and block_id")
+        view = body.get("view")
+        if kind == "view_submission" and not (isinstance(view, Mapping) and isinstance(view.get("callback_id"), str)):
+            raise BadShape("view.callback_id must be a string")
+        if kind in ("message_action", "shortcut") and not isinstance(body.get("callback_id"), str):
+            raise BadShape("callback_id must be a string")
