@@ -86,5 +86,5 @@ def page_state(
     stack = workspace.modal_stack(me)
     if stack:
         view: dict[str, Any] = stack[-1]
-        body["modal"] = {"view": view, "errors": people.form_errors.get(view["id"], {}), "depth": len(stack)}
+        body["modal"] = {"view": view, "errors": people.modals.errors.get(view["id"], {}), "depth": len(stack)}
     return body

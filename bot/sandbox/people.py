@@ -13,6 +13,7 @@ from typing import Any
 from bot.ids import CallbackId, Command
 from bot.sandbox import slack_requests
 from bot.sandbox.delivery import Answer, Delivery
+from bot.sandbox.modals import Modals, missing_required
 from bot.sandbox.response_urls import ResponseUrls
 from bot.sandbox.slack_api import FakeMessage, JsonDict, SlackWorkspace
 
@@ -63,7 +64,7 @@ class People:
         self.workspace = workspace
         self.delivery = delivery
         self.response_urls = response_urls
-        self.form_errors: dict[str, dict[str, str]] = {}  # view id -> block id -> message
+        self.modals = Modals(workspace)
 
     def _check_user(self, user: str) -> Outcome | None:
         person = self.workspace.users.get(user)
@@ -265,22 +266,12 @@ class People:
         problem = self._check_user(user)
         if problem:
             return problem
-        stack = self.workspace.modal_stacks.get(user, [])
-        if not stack or stack[-1] != view_id:
+        if self.modals.top(user) != view_id:
             return _refused("that form is not open")
         view = self.workspace.views[view_id]
-        missing = {
-            b["block_id"]: "Please fill out this field."
-            for b in view.get("blocks", [])
-            if b.get("type") == "input"
-            and not b.get("optional")
-            and answers.get(b["block_id"]) in (None, "", [])
-            and not self._has_initial(b)
-        }
+        missing = missing_required(view, answers)
         if missing:  # Slack checks required inputs itself before the app hears anything
-            self.form_errors[view_id] = missing
-            self.workspace.changed("form")
-            return Outcome(ok=True, errors=missing)
+            return Outcome(errors=self.modals.show_errors(view_id, missing))
         try:
             body = slack_requests.view_submission_body(
                 view=view, user=user, answers=answers, trigger_id=self.workspace.new_trigger_id(user)
@@ -290,53 +281,10 @@ class People:
         answer = await self.delivery.form(body)
         if not answer.ok:
             return _refused(f"the app answered {answer.status}; the form stays open")
-        return self._after_submission(user, view_id, answer.body)
-
-    @staticmethod
-    def _has_initial(block: JsonDict) -> bool:
-        element = block.get("element", {})
-        return any(element.get(k) for k in ("initial_value", "initial_option", "initial_options", "initial_user"))
-
-    def _after_submission(self, user: str, view_id: str, body: JsonDict) -> Outcome:
-        """Slack's side of ``response_action``: errors, update, push, clear; no action closes the view."""
-        stack = self.workspace.modal_stacks.setdefault(user, [])
-        self.form_errors.pop(view_id, None)
-        action = body.get("response_action")
-        if action == "errors":
-            errors = body.get("errors")
-            if not isinstance(errors, dict):
-                errors = {}
-            self.form_errors[view_id] = {str(k): str(v) for k, v in errors.items()}
-            self.workspace.changed("form")
-            return Outcome(ok=True, errors=self.form_errors[view_id])
-        if action in {"update", "push"} and isinstance(body.get("view"), dict):
-            current = self.workspace.views[view_id]
-            if action == "update":
-                self.workspace._store_view(
-                    body["view"],
-                    view_id=view_id,
-                    root_id=current["root_view_id"],
-                    previous_id=current["previous_view_id"],
-                )
-            else:
-                stored = self.workspace._store_view(
-                    body["view"], view_id=None, root_id=current["root_view_id"], previous_id=view_id
-                )
-                stack.append(stored["id"])
-        elif action == "clear":
-            stack.clear()
-        elif stack:
-            stack.pop()
-        self.workspace.changed("form")
-        return Outcome()
+        return Outcome(errors=self.modals.answered(user, view_id, answer.body))
 
     def close(self, user: str, view_id: str) -> Outcome:
-        """Cancel a modal: only the top view closes, like Slack's back/close button."""
-        stack = self.workspace.modal_stacks.get(user, [])
-        if stack and stack[-1] == view_id:
-            stack.pop()
-            self.form_errors.pop(view_id, None)
-            self.workspace.changed("form")
+        self.modals.close(user, view_id)
         return Outcome()
 
     # -- what Slack itself shows -----------------------------------------------------------------------------
