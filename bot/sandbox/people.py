@@ -12,6 +12,7 @@ from typing import Any
 
 from bot.ids import CallbackId, Command
 from bot.sandbox import slack_requests
+from bot.sandbox.composer import encode
 from bot.sandbox.delivery import Answer, Delivery
 from bot.sandbox.modals import Modals, missing_required
 from bot.sandbox.response_urls import ResponseUrls
@@ -93,6 +94,7 @@ class People:
         info = self.workspace.channels[channel]
         if info.is_im and MESSAGES_TAB_READ_ONLY:
             return _refused(READ_ONLY_NOTICE)
+        text = encode(self.workspace, text)
         try:
             message = self.workspace.post_user_message(channel, user, text, thread_ts)
         except KeyError as error:
@@ -118,7 +120,7 @@ class People:
             self._ephemeral(channel, user, f"`{command}` is not a valid command.", thread_ts=thread_ts)
             return Outcome()
         body = slack_requests.slash_command_body(
-            text=text,
+            text=encode(self.workspace, text, for_command=True),
             user=user,
             channel=channel,
             command=command,

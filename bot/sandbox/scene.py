@@ -34,6 +34,11 @@ def readable_name(user_id: str) -> str:
     return core.replace("_", " ").title() or user_id
 
 
+def username(user_id: str) -> str:
+    """``U0LEADSUP`` → ``leadsup``: what people type after ``@`` to mention someone."""
+    return readable_name(user_id).replace(" ", "").lower()
+
+
 def channel_name(channel_id: str) -> str:
     """``C0INTAKE`` → ``intake``, like a Slack channel name."""
     core = channel_id[2:] if channel_id[:2] in {"C0", "G0"} else channel_id[1:]
@@ -70,7 +75,7 @@ def build_workspace(config: WorkspaceConfig, clock: Clock, *, bot_token: str) ->
     workspace.users[workspace.bot_user_id].real_name = BOT_NAME
     people = cast(config)
     for person in people:
-        workspace.add_user(person.id, person.name.split()[0].lower(), person.name, tz=config.timezone)
+        workspace.add_user(person.id, username(person.id), person.name, tz=config.timezone)
     for channel in channels_of(config):
         workspace.add_channel(channel, channel_name(channel), members=[p.id for p in people])
     return workspace

@@ -379,3 +379,18 @@ async def test_a_reply_in_the_ticket_thread_becomes_part_of_its_history(page: Pa
     await page.do("message", ALICE, channel="C0INTAKE", text="/ticket show SUP-1")
     mine = [m for m in (await page.state(ALICE))["messages"] if m["ephemeral"]]
     assert "refund on its way" in mine[-1]["text"]
+
+
+async def test_assigning_with_an_at_mention_typed_in_the_box_offers_the_ticket(sandbox: Sandbox, page: Page) -> None:
+    await _ticket_thread(page, "Refund for ACME")
+    offered = await page.do("message", ALICE, channel="C0INTAKE", text="/ticket assign SUP-1 @bob customer is his")
+    assert offered.json() == {"ok": True}
+    mine = [m for m in (await page.state(ALICE))["messages"] if m["ephemeral"]]
+    assert "SUP-1" in mine[-1]["text"] and "<@U0BOB>" in mine[-1]["text"]
+
+    async def offer() -> dict[str, Any] | None:
+        dm = (await page.state("U0BOB"))["dm"]
+        messages = (await page.state("U0BOB", channel=dm))["messages"]
+        return next((m for m in messages if has_button(m, ActionId.ACCEPT_HANDOFF)), None)
+
+    assert await until(offer)

@@ -73,6 +73,7 @@ function slackToken(inner, ctx) {
     const thread = threadTs || `${seconds}.${micros}`;
     return `<a href="#" class="permalink" data-channel="${escapeHtml(channel)}" data-thread="${escapeHtml(thread)}">${escapeHtml(label || "message")}</a>`;
   }
+  if (!/^(https?:|mailto:)/i.test(target)) return escapeHtml(label || target);  // never a javascript: link
   const href = escapeHtml(target);
   return `<a href="${href}" target="_blank" rel="noopener">${escapeHtml(label || target)}</a>`;
 }
