@@ -28,45 +28,52 @@ class Person:
     department: str | None
 
 
-def readable_name(user_id: str) -> str:
-    """``U0ALICE`` → ``Alice``: the example file's ids are names already, minus Slack's prefix."""
+def readable_name(user_id: str, fallback: str) -> str:
+    """``U0ALICE`` → ``Alice``: the example file's ids are names already; a real id (``U012AB3CD``) gets
+    ``fallback``, a name from the person's role."""
     core = user_id[2:] if user_id[:2] in {"U0", "W0"} else user_id[1:]
-    return core.replace("_", " ").title() or user_id
+    return core.replace("_", " ").title() if core.replace("_", "").isalpha() else fallback
 
 
-def username(user_id: str) -> str:
-    """``U0LEADSUP`` → ``leadsup``: what people type after ``@`` to mention someone."""
-    return readable_name(user_id).replace(" ", "").lower()
+def username(name: str) -> str:
+    """``SUP Lead`` → ``suplead``: what people type after ``@`` to mention someone."""
+    return "".join(name.split()).lower()
 
 
-def channel_name(channel_id: str) -> str:
-    """``C0INTAKE`` → ``intake``, like a Slack channel name."""
+def _channel_name(channel_id: str, fallback: str) -> str:
+    """``C0INTAKE`` → ``intake``, like a Slack channel name; a real id gets ``fallback``."""
     core = channel_id[2:] if channel_id[:2] in {"C0", "G0"} else channel_id[1:]
-    return core.lower().replace("_", "-") or channel_id.lower()
+    return core.lower().replace("_", "-") if core.replace("_", "").isalpha() else fallback
 
 
 def cast(config: WorkspaceConfig) -> list[Person]:
     """Everyone the sandbox plays, requester first, then by department, admins last; each person once."""
     people: dict[str, Person] = {REQUESTER_ID: Person(REQUESTER_ID, REQUESTER_NAME, "requester", None)}
     for department in config.departments:
-        for owner in department.owners:
-            people.setdefault(owner, Person(owner, readable_name(owner), "owner", department.key))
+        key = department.key
+        for number, owner in enumerate(department.owners, start=1):
+            name = readable_name(owner, f"{key} Owner {number}")
+            people.setdefault(owner, Person(owner, name, "owner", key))
         if department.lead:
-            name = f"{department.key} Lead" if department.lead.startswith("U0LEAD") else None
-            people.setdefault(
-                department.lead, Person(department.lead, name or readable_name(department.lead), "lead", department.key)
-            )
-    for admin in config.admins:
-        people.setdefault(admin, Person(admin, readable_name(admin), "admin", None))
+            lead = department.lead
+            lead_name = f"{key} Lead" if lead.startswith("U0LEAD") else readable_name(lead, f"{key} Lead")
+            people.setdefault(lead, Person(lead, lead_name, "lead", key))
+    for number, admin in enumerate(config.admins, start=1):
+        people.setdefault(admin, Person(admin, readable_name(admin, f"Admin {number}"), "admin", None))
     return list(people.values())
 
 
-def channels_of(config: WorkspaceConfig) -> list[str]:
-    """Intake channels first, then department channels, then the digest channel; each once."""
-    ordered = [*config.intake_channels, *(d.channel for d in config.departments if d.channel)]
+def channel_names(config: WorkspaceConfig) -> dict[str, str]:
+    """Channel id → name: intake channels first, then department channels, then the digest channel; each once."""
+    names: dict[str, str] = {}
+    for number, channel in enumerate(config.intake_channels, start=1):
+        names.setdefault(channel, _channel_name(channel, "intake" if number == 1 else f"intake-{number}"))
+    for department in config.departments:
+        if department.channel:
+            names.setdefault(department.channel, _channel_name(department.channel, department.key.lower()))
     if config.digest:
-        ordered.append(config.digest.channel)
-    return list(dict.fromkeys(ordered))
+        names.setdefault(config.digest.channel, _channel_name(config.digest.channel, "digest"))
+    return names
 
 
 def build_workspace(config: WorkspaceConfig, clock: Clock, *, bot_token: str) -> SlackWorkspace:
@@ -75,7 +82,7 @@ def build_workspace(config: WorkspaceConfig, clock: Clock, *, bot_token: str) ->
     workspace.users[workspace.bot_user_id].real_name = BOT_NAME
     people = cast(config)
     for person in people:
-        workspace.add_user(person.id, username(person.id), person.name, tz=config.timezone)
-    for channel in channels_of(config):
-        workspace.add_channel(channel, channel_name(channel), members=[p.id for p in people])
+        workspace.add_user(person.id, username(person.name), person.name, tz=config.timezone)
+    for channel, name in channel_names(config).items():
+        workspace.add_channel(channel, name, members=[p.id for p in people])
     return workspace
