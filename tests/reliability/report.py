@@ -109,7 +109,7 @@ def render(directory: Path, *, now: datetime | None = None, command: str = COMMA
         "",
         f"- machine: {_machine()}",
         f"- date: {stamp}",
-        f"- command: `{command}` (scale `full`; CI runs the same suites at scale `short` inside `make test`)",
+        f"- command: `{command}` (CI runs the same suites at scale `short` inside `make test`)",
         "",
         "| messages lost | messages duplicated |",
         "|---|---|",
@@ -130,12 +130,13 @@ def render(directory: Path, *, now: datetime | None = None, command: str = COMMA
 
 
 def main(argv: list[str]) -> int:
-    """``python -m tests.reliability.report DIR OUT``: render; exit 1 when anything was lost or duplicated."""
-    if len(argv) != 2:
-        print("usage: python -m tests.reliability.report REPORT_DIR OUTPUT.md", file=sys.stderr)
+    """``python -m tests.reliability.report DIR OUT [COMMAND]``: render; exit 1 when anything was lost or
+    duplicated. COMMAND names what produced the figures when it was not plain ``make reliability``."""
+    if len(argv) not in (2, 3):
+        print("usage: python -m tests.reliability.report REPORT_DIR OUTPUT.md [COMMAND]", file=sys.stderr)
         return 2
     directory, output = Path(argv[0]), Path(argv[1])
-    text = render(directory)
+    text = render(directory, command=argv[2] if len(argv) == 3 else COMMAND)
     output.parent.mkdir(parents=True, exist_ok=True)
     output.write_text(text, encoding="utf-8")
     suites = [json.loads(p.read_text(encoding="utf-8")) for p in sorted(directory.glob("*.json"))]
