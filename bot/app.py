@@ -154,11 +154,13 @@ class Crossdesk:
                 log.info("database migrated from %s to %s", before or "empty", after)
         async with db.transaction() as session:
             await directory.sync_workspace(session, self.workspace)
-        self._http = aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=SLACK_CALL_TIMEOUT))
+        self._http = aiohttp.ClientSession(
+            timeout=aiohttp.ClientTimeout(total=SLACK_CALL_TIMEOUT), trace_configs=[self.metrics.slack_api_timing()]
+        )
         client = make_client(token, settings.api_url, self._http)
         identity = SlackIdentity()
         await self._check_tokens(client, identity)
-        self.services = services = Services.build(self.workspace, db, self.clock, identity)
+        self.services = services = Services.build(self.workspace, db, self.clock, identity, self.metrics)
         sender = OutboxSender(
             db,
             make_client(token, settings.api_url, self._http, retry_handlers=[]),
@@ -167,25 +169,30 @@ class Crossdesk:
             self.sender_settings,
             render_card=services.tickets.messages.card_payload,
             card_home=services.tickets.messages.fallback_home,
+            metrics=self.metrics,
         )
         if settings.outbox_lease_seconds is not None:
             sender.settings = replace(sender.settings, lease=timedelta(seconds=settings.outbox_lease_seconds))
         services.attach_sender(sender)
         self._sender_task = asyncio.create_task(sender.run(), name="crossdesk-outbox")
         jobs = {"profiles": MemberProfiles(db, client).refresh, **scheduled_jobs(services)}
-        self.ticker = Ticker(jobs, self.tick_seconds or settings.tick_seconds)
+        self.ticker = Ticker(jobs, self.tick_seconds or settings.tick_seconds, self.metrics)
         self.ticker.start()
         signing_secret = None
         if not settings.socket_mode and settings.slack_signing_secret is not None:
             signing_secret = settings.slack_signing_secret.get_secret_value()
         # Calls made while Slack waits for our answer (auth.test, reading a reacted-to message, opening a form)
         # get a short timeout and no retries, so a slow Slack cannot hold an answer past Slack's 3 seconds.
-        self._request_http = aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=REQUEST_SLACK_TIMEOUT))
+        self._request_http = aiohttp.ClientSession(
+            timeout=aiohttp.ClientTimeout(total=REQUEST_SLACK_TIMEOUT), trace_configs=[self.metrics.slack_api_timing()]
+        )
         request_client = make_client(
             token, settings.api_url, self._request_http, timeout=REQUEST_SLACK_TIMEOUT, retry_handlers=[]
         )
         self.bolt = build_bolt_app(services, request_client, signing_secret=signing_secret)
-        web_app = build_web_app(None if settings.socket_mode else self.bolt, db, self.metrics, signing_secret)
+        web_app = build_web_app(
+            None if settings.socket_mode else self.bolt, db, self.metrics, signing_secret, self.clock
+        )
         self._runner = web.AppRunner(web_app, access_log=None, handle_signals=False)
         await self._runner.setup()
         site = web.TCPSite(self._runner, settings.host, settings.port)

@@ -1,29 +1,113 @@
-"""Prometheus metrics for ``GET /metrics``. Each bot instance has its own registry (tests run several)."""
+"""Prometheus metrics for ``GET /metrics``. Each bot instance has its own registry (tests run several).
+
+Every figure is counted where it happens once: requests at the HTTP door, deduplication in the middleware,
+failures in the one error handler, tickets in the services after their commit, outbox outcomes in the
+sender, Slack API latency on the shared aiohttp session (every Web API call goes through it), scheduler lag
+in the ticker. The outbox backlog is read from the database when Prometheus scrapes.
+"""
 
 from __future__ import annotations
 
-from prometheus_client import CollectorRegistry, Counter, Gauge, generate_latest
+import re
+import time
+from types import SimpleNamespace
+from typing import Any
+
+import aiohttp
+from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, generate_latest
 from prometheus_client.exposition import CONTENT_TYPE_LATEST
 
 __all__ = ["CONTENT_TYPE_LATEST", "Metrics"]
 
+# A Web API method is the last part of the URL path (``…/api/chat.postMessage``). Anything else — the
+# upload URL ``files.getUploadURLExternal`` hands out — is one label, so label values stay few.
+_METHOD = re.compile(r"[a-z]+(?:\.[A-Za-z]+)+")
+_LATENCY_BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0)
+_LAG_BUCKETS = (0.01, 0.05, 0.1, 0.5, 1.0, 2.5, 5.0, 15.0, 30.0, 60.0, 300.0)
+
+
+def api_method(url: Any) -> str:
+    """The Slack method a request URL calls, or ``upload`` for a file upload URL."""
+    name = str(getattr(url, "path", url)).rstrip("/").rsplit("/", 1)[-1]
+    return name if _METHOD.fullmatch(name) else "upload"
+
 
 class Metrics:
     def __init__(self) -> None:
-        self.registry = CollectorRegistry()
+        self.registry = registry = CollectorRegistry()
         self.requests = Counter(
-            "crossdesk_slack_requests", "Requests received on /slack/events", ["kind", "status"], registry=self.registry
+            "crossdesk_slack_requests", "Requests received on /slack/events", ["kind", "status"], registry=registry
         )
         self.requests_refused = Counter(
             "crossdesk_slack_requests_refused",
             "Requests refused before Bolt (bad signature, malformed)",
             ["reason"],
-            registry=self.registry,
+            registry=registry,
         )
-        self.outbox_backlog = Gauge("crossdesk_outbox_backlog", "Outbox rows not yet sent", registry=self.registry)
+        self.events_deduplicated = Counter(
+            "crossdesk_events_deduplicated",
+            "Events Slack delivered again and that were answered without running them twice",
+            registry=registry,
+        )
+        self.requests_failed = Counter(
+            "crossdesk_slack_requests_failed",
+            "Requests a listener could not complete (malformed, slack_refused, unavailable, unexpected)",
+            ["reason"],
+            registry=registry,
+        )
+        self.tickets_opened = Counter("crossdesk_tickets_opened", "Tickets opened", ["department"], registry=registry)
+        self.tickets_resolved = Counter(
+            "crossdesk_tickets_resolved", "Tickets resolved", ["department"], registry=registry
+        )
+        self.outbox_backlog = Gauge("crossdesk_outbox_backlog", "Outbox rows not yet sent", registry=registry)
         self.outbox_oldest_age = Gauge(
-            "crossdesk_outbox_oldest_age_seconds", "Age of the oldest unsent outbox row", registry=self.registry
+            "crossdesk_outbox_oldest_age_seconds", "Age of the oldest unsent outbox row", registry=registry
+        )
+        self.outbox_sent = Counter(
+            "crossdesk_outbox_sent", "Outbox messages Slack accepted", ["method"], registry=registry
+        )
+        self.outbox_retries = Counter(
+            "crossdesk_outbox_retries",
+            "Outbox sends put off for a retry (429, 5xx, unreachable)",
+            ["method"],
+            registry=registry,
+        )
+        self.outbox_failed = Counter(
+            "crossdesk_outbox_failed", "Outbox messages given up on", ["method"], registry=registry
+        )
+        self.slack_api_latency = Histogram(
+            "crossdesk_slack_api_request_duration_seconds",
+            "Time for one HTTP request to the Slack Web API, by method",
+            ["method"],
+            buckets=_LATENCY_BUCKETS,
+            registry=registry,
+        )
+        self.scheduler_lag = Histogram(
+            "crossdesk_scheduler_lag_seconds",
+            "How late each tick of the ticker started against its schedule",
+            buckets=_LAG_BUCKETS,
+            registry=registry,
+        )
+        self.scheduler_job_failures = Counter(
+            "crossdesk_scheduler_job_failures", "Scheduled jobs that raised", ["job"], registry=registry
         )
 
     def render(self) -> bytes:
         return bytes(generate_latest(self.registry))
+
+    def slack_api_timing(self) -> aiohttp.TraceConfig:
+        """Hooks for the shared aiohttp session: the latency of every Slack API request, by method."""
+        trace = aiohttp.TraceConfig()
+
+        async def started(_session: aiohttp.ClientSession, context: SimpleNamespace, _params: Any) -> None:
+            context.crossdesk_started = time.perf_counter()
+
+        async def ended(_session: aiohttp.ClientSession, context: SimpleNamespace, params: Any) -> None:
+            began = getattr(context, "crossdesk_started", None)
+            if began is not None:
+                self.slack_api_latency.labels(api_method(params.url)).observe(time.perf_counter() - began)
+
+        trace.on_request_start.append(started)
+        trace.on_request_end.append(ended)
+        trace.on_request_exception.append(ended)
+        return trace

@@ -30,6 +30,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.clock import Clock
 from bot.ids import OutboxPurpose
+from bot.metrics import Metrics
 from bot.slack import SlackIdentity
 from bot.text import message_link
 from bot.ticket_messages import CARD_LINK
@@ -91,8 +92,10 @@ class OutboxSender:
         settings: SenderSettings | None = None,
         render_card: Callable[[Ticket], dict[str, Any]] | None = None,
         card_home: Callable[[Ticket], str] | None = None,
+        metrics: Metrics | None = None,
     ) -> None:
         self.db = db
+        self.metrics = metrics or Metrics()
         self.client = client
         self.clock = clock
         self.identity = identity
@@ -176,7 +179,9 @@ class OutboxSender:
                 )
                 async with self.db.transaction() as session:
                     await outbox.mark_failed(session, row.id, retry.reason, row.claimed_until)
+                self.metrics.outbox_failed.labels(row.method).inc()
                 return
+            self.metrics.outbox_retries.labels(row.method).inc()
             log.warning(
                 "outbox %s (%s) will retry in %ss: %s", row.id, row.method, retry.after.total_seconds(), retry.reason
             )
@@ -194,6 +199,7 @@ class OutboxSender:
             log.error("outbox %s (%s) failed: %s", row.id, row.method, failure)
             async with self.db.transaction() as session:
                 await outbox.mark_failed(session, row.id, str(failure), row.claimed_until)
+            self.metrics.outbox_failed.labels(row.method).inc()
             return
         await self._record_sent(row, response)
 
@@ -201,6 +207,7 @@ class OutboxSender:
         assert row.id is not None
         channel = response.get("channel")
         ts = response.get("ts") or response.get("message_ts")
+        self.metrics.outbox_sent.labels(row.method).inc()
         async with self.db.transaction() as session:
             if not await outbox.mark_sent(session, row.id, self.clock.now(), channel, ts, row.claimed_until):
                 log.warning("outbox %s was sent after its lease ran out; another sender may send it again", row.id)

@@ -11,8 +11,12 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Awaitable, Callable
+from datetime import UTC, datetime
 
+from apscheduler.events import EVENT_JOB_SUBMITTED, JobSubmissionEvent
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
+
+from bot.metrics import Metrics
 
 log = logging.getLogger(__name__)
 
@@ -20,9 +24,18 @@ Job = Callable[[], Awaitable[object]]
 
 
 class Ticker:
-    def __init__(self, jobs: dict[str, Job], interval_seconds: float = 15.0) -> None:
+    def __init__(
+        self,
+        jobs: dict[str, Job],
+        interval_seconds: float = 15.0,
+        metrics: Metrics | None = None,
+        wall_clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+    ) -> None:
         self.jobs = jobs
         self.interval_seconds = interval_seconds
+        self.metrics = metrics or Metrics()
+        # APScheduler plans in real time whatever clock the bot's services use, so lag is measured in real time.
+        self._wall_clock = wall_clock
         self._scheduler: AsyncIOScheduler | None = None
         self._in_flight = 0
         self._idle = asyncio.Event()
@@ -37,6 +50,7 @@ class Ticker:
                 try:
                     await job()
                 except Exception:
+                    self.metrics.scheduler_job_failures.labels(name).inc()
                     log.exception("scheduled job %s failed; it runs again on the next tick", name)
         finally:
             self._in_flight -= 1
@@ -59,8 +73,15 @@ class Ticker:
             max_instances=1,
             misfire_grace_time=None,
         )
+        scheduler.add_listener(self.on_submitted, EVENT_JOB_SUBMITTED)
         scheduler.start()
         self._scheduler = scheduler
+
+    def on_submitted(self, event: JobSubmissionEvent) -> None:
+        """APScheduler hands the tick to its executor: how late is that against the time it was planned for?"""
+        planned = max(event.scheduled_run_times, default=None)
+        if planned is not None:
+            self.metrics.scheduler_lag.observe(max(0.0, (self._wall_clock() - planned).total_seconds()))
 
     @property
     def running(self) -> bool:

@@ -13,6 +13,7 @@ from slack_bolt.async_app import AsyncApp
 from slack_bolt.request.async_request import AsyncBoltRequest
 from slack_sdk.signature import SignatureVerifier
 
+from bot.clock import Clock, SystemClock
 from bot.metrics import CONTENT_TYPE_LATEST, Metrics
 from bot.payload_shape import BadShape, check_shape
 from storage import outbox
@@ -51,9 +52,16 @@ def _signed_by_slack(verifier: SignatureVerifier, body: str, request: web.Reques
     return bool(verifier.is_valid(body=body, timestamp=timestamp, signature=signature))
 
 
-def build_web_app(bolt: AsyncApp | None, db: Database, metrics: Metrics, signing_secret: str | None) -> web.Application:
+def build_web_app(
+    bolt: AsyncApp | None,
+    db: Database,
+    metrics: Metrics,
+    signing_secret: str | None,
+    clock: Clock | None = None,
+) -> web.Application:
     """``bolt`` is ``None`` in Socket Mode: the HTTP side then only answers health and metrics."""
     verifier = SignatureVerifier(signing_secret) if signing_secret else None
+    now = (clock or SystemClock()).now  # outbox rows carry the bot's clock, so their age does too
 
     async def slack_events(request: web.Request) -> web.Response:
         if bolt is None or verifier is None:
@@ -100,7 +108,8 @@ def build_web_app(bolt: AsyncApp | None, db: Database, metrics: Metrics, signing
             async with db.transaction() as session:
                 count, oldest = await outbox.backlog(session)
             metrics.outbox_backlog.set(count)
-            metrics.outbox_oldest_age.set(max(0.0, time.time() - oldest.timestamp()) if oldest else 0.0)
+            age = (now() - oldest).total_seconds() if oldest else 0.0
+            metrics.outbox_oldest_age.set(max(0.0, age))
         except Exception:
             log.warning("metrics: database unreachable, outbox figures are stale")
         return web.Response(body=metrics.render(), headers={"Content-Type": CONTENT_TYPE_LATEST})

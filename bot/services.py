@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from bot.clock import Clock
 from bot.digest import DigestService
+from bot.metrics import Metrics
 from bot.notifier import OutboxSender
 from bot.reminders import ReminderService
 from bot.replies import Replies
@@ -29,12 +30,21 @@ class Services:
     digest: DigestService
     standups: StandupService
     reminders: ReminderService
+    metrics: Metrics
     sender: OutboxSender | None = None
 
     @classmethod
-    def build(cls, workspace: WorkspaceConfig, db: Database, clock: Clock, identity: SlackIdentity) -> Services:
-        tickets = TicketService(db, workspace, clock)
-        workflow = WorkflowService(db, workspace, clock, tickets.messages)
+    def build(
+        cls,
+        workspace: WorkspaceConfig,
+        db: Database,
+        clock: Clock,
+        identity: SlackIdentity,
+        metrics: Metrics | None = None,
+    ) -> Services:
+        metrics = metrics or Metrics()
+        tickets = TicketService(db, workspace, clock, metrics=metrics)
+        workflow = WorkflowService(db, workspace, clock, tickets.messages, metrics=metrics)
         return cls(
             workspace=workspace,
             db=db,
@@ -46,6 +56,7 @@ class Services:
             digest=DigestService(db, workspace, clock, tickets.translator, identity=identity),
             standups=StandupService(db, workspace, clock, tickets.messages),
             reminders=ReminderService(db, workspace, clock, tickets.messages),
+            metrics=metrics,
         )
 
     def attach_sender(self, sender: OutboxSender) -> None:

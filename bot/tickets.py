@@ -21,6 +21,7 @@ from bot.clock import Clock
 from bot.errors import BadRequest, TicketNotFound
 from bot.home import HomeQueue, home_view
 from bot.i18n import Translator
+from bot.metrics import Metrics
 from bot.outbox_writer import OutboxWriter
 from bot.routing import pick_owner, route, title_from_text
 from bot.sla import due_times, zone_named
@@ -96,8 +97,10 @@ class TicketService(OutboxWriter):
         workspace: WorkspaceConfig,
         clock: Clock,
         on_outbox: Callable[[], None] | None = None,
+        metrics: Metrics | None = None,
     ) -> None:
         super().__init__(db, workspace, clock, on_outbox)
+        self.metrics = metrics or Metrics()
         self.translator = Translator(workspace.language)
         self.messages = TicketMessenger(workspace, self.translator)
 
@@ -128,6 +131,7 @@ class TicketService(OutboxWriter):
                 raise
             return existing
         self._on_outbox()
+        self.metrics.tickets_opened.labels(ticket.department_key).inc()
         log.info("opened %s for %s (source %s)", ticket.key, ticket.owner_id, ticket.source)
         return OpenResult(ticket=ticket, created=True)
 

@@ -19,6 +19,7 @@ from bot import permissions
 from bot.cards import handoff_blocks, resolution_blocks
 from bot.clock import Clock
 from bot.errors import BadRequest, TicketNotFound
+from bot.metrics import Metrics
 from bot.outbox_writer import OutboxWriter
 from bot.permissions import Action, TicketParties
 from bot.sla import WorkingCalendar, advance, due_times, extend_after_pause, owner_zone, working_time_between
@@ -67,9 +68,11 @@ class WorkflowService(OutboxWriter):
         clock: Clock,
         messages: TicketMessenger,
         on_outbox: Callable[[], None] | None = None,
+        metrics: Metrics | None = None,
     ) -> None:
         super().__init__(db, workspace, clock, on_outbox)
         self.messages = messages
+        self.metrics = metrics or Metrics()
 
     # ------------------------------------------------------------------ permission checks without changes
 
@@ -446,6 +449,7 @@ class WorkflowService(OutboxWriter):
             self._require_active(ticket)
             await self._resolve(session, ticket, actor_id, _clean(note), self.clock.now())
         self._on_outbox()
+        self.metrics.tickets_resolved.labels(ticket.department_key).inc()
         return ticket
 
     async def _resolve(

@@ -40,7 +40,10 @@ async def on_error(error: Exception, body: dict[str, Any], context: AsyncBoltCon
     services = context.get("services")
     replies = getattr(services, "replies", None)
 
+    metrics = getattr(services, "metrics", None)
     if isinstance(error, MalformedPayload):
+        if metrics is not None:
+            metrics.requests_failed.labels("malformed").inc()
         log.warning("malformed Slack payload refused: %s", error)
         return BoltResponse(status=400, body=f"malformed payload: {error}")
 
@@ -63,10 +66,14 @@ async def on_error(error: Exception, body: dict[str, Any], context: AsyncBoltCon
         # Slack said no to a call the listener made (a stale view hash, a channel that does not exist): asking
         # Slack to deliver the request again would only get the same answer.
         log.warning("Slack refused a call for this request (error id %s): %s", error_id, refused)
+        if metrics is not None:
+            metrics.requests_failed.labels("slack_refused").inc()
         if is_command and replies:
             return _ephemeral(replies.t("error.unexpected", error_id=error_id))
         return BoltResponse(status=200, body="")
     outage = isinstance(error, SlackUnavailable | SlackApiError) or is_unavailable(error)
+    if metrics is not None:
+        metrics.requests_failed.labels("unavailable" if outage else "unexpected").inc()
     if outage:
         log.error("database or network unavailable (error id %s): %s", error_id, type(error).__name__)
     else:

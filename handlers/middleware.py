@@ -51,7 +51,9 @@ async def skip_processed_events(
     check is the fast path; a duplicate racing past it still loses on the primary key.
     """
     event_id = body.get("event_id") if body.get("type") == "event_callback" else None
-    if isinstance(event_id, str) and event_id and await services_of(context).tickets.event_seen(event_id):
+    services = services_of(context) if isinstance(event_id, str) and event_id else None
+    if services is not None and await services.tickets.event_seen(str(event_id)):
+        services.metrics.events_deduplicated.inc()
         retry = req.headers.get("x-slack-retry-num", ["0"])[0]
         log.info("event %s already handled (Slack retry %s); answering without redoing it", event_id, retry)
         return BoltResponse(status=200, body="")
