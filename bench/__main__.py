@@ -29,7 +29,7 @@ class Mode:
 
 
 FULL = Mode("full", warmup=3.0, seconds=20.0, scale_sizes=(10_000, 100_000), scale_runs=7)
-QUICK = Mode("quick", warmup=1.0, seconds=3.0, scale_sizes=(2_000, 20_000), scale_runs=3)
+QUICK = Mode("quick", warmup=0.5, seconds=2.0, scale_sizes=(1_000, 10_000), scale_runs=3)
 
 
 def parser() -> argparse.ArgumentParser:
@@ -65,12 +65,15 @@ def main(argv: list[str] | None = None) -> int:
     results: dict[str, Any] = {name: None for name in (*FLOORS, "sqlite", "postgres")}
     results["rss_mb"] = {}
     results["processes"] = {}
+    results["tickets"] = {}
     for target in (*FLOORS, "sqlite", *(["postgres"] if postgres_url else [])):
         print(f"bench: {target} …", file=sys.stderr, flush=True)
         measured = run_target(target, load, postgres_url)
         results[target] = measured["figures"]
         results["rss_mb"][target] = measured["rss_mb"]
         results["processes"][target] = measured["cpu_seconds"]
+        if measured["tickets"] is not None:
+            results["tickets"][target] = measured["tickets"]
     results["ratios"] = report.ratios(results)
     print(f"bench: scale ({sizes[0]} and {sizes[1]} tickets) …", file=sys.stderr, flush=True)
     results["scale"] = scale.run_scale((sizes[0], sizes[1]), runs)

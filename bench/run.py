@@ -24,10 +24,13 @@ from typing import Any
 
 import aiohttp
 import httpx
+from sqlalchemy import func, select
 
 from bench import targets
 from bench.load import KINDS, NEW_TICKET_KINDS, PhaseResult, Requests, run_phase
 from bench.targets import Process
+from storage.database import Database
+from storage.models import Ticket
 
 FLOORS = ("ack_floor", "work_floor")
 FIGURES = ("throughput_rps", "ack_p50_ms", "ack_p95_ms", "ack_p99_ms", "e2e_p50_ms", "e2e_p99_ms")
@@ -139,6 +142,7 @@ async def drive(target: str, server: Process, standin: Process, load: LoadSettin
                 dm_at = await _wait_for_dms(api, tokens, load.dm_timeout)
             await _quiesce(api, load.dm_timeout)
             figures[kind] = summarize(result, dm_at)
+    figures["_opened"] = opened
     return figures
 
 
@@ -188,12 +192,16 @@ def run_target(target: str, load: LoadSettings, postgres_url: str = "") -> dict[
             stack.callback(server.stop)
         with _profiled(load, target, server):
             figures = asyncio.run(drive(target, server, standin, load))
+        opened = figures.pop("_opened")
+        committed = asyncio.run(_count_tickets(url)) if target not in FLOORS else None
         rss_now, rss_peak = server.memory_mb()
         standin_cpu = asyncio.run(_standin_cpu(standin))
         server_cpu = server.cpu_seconds()
     after = resource.getrusage(resource.RUSAGE_SELF)
     return {
         "figures": figures,
+        # Every new-ticket request answered 200 must have its ticket in the database: committed before the ack.
+        "tickets": None if committed is None else {"acknowledged_requests": opened, "in_database": committed},
         "rss_mb": round(max(rss_now, rss_peak), 1),
         "cpu_seconds": {
             "server": round(server_cpu, 2),
@@ -202,6 +210,15 @@ def run_target(target: str, load: LoadSettings, postgres_url: str = "") -> dict[
             "wall": round(time.monotonic() - started, 2),
         },
     }
+
+
+async def _count_tickets(database_url: str) -> int:
+    db = Database(database_url)
+    try:
+        async with db.transaction() as session:
+            return int((await session.execute(select(func.count()).select_from(Ticket))).scalar_one())
+    finally:
+        await db.dispose()
 
 
 async def _standin_cpu(standin: Process) -> float:
