@@ -104,18 +104,20 @@ def cmd_run(_args: argparse.Namespace) -> int:
         if s is not None
     ]
     logs.configure(settings.log_level, json_lines=settings.log_format == "json", secrets=secrets)
-    print(summary(path, workspace), file=sys.stderr)
+    # From here on everything goes through logging, so LOG_FORMAT=json gives nothing but JSON lines.
+    log = logging.getLogger("crossdesk.cli")
+    log.info("%s", summary(path, workspace))
     if path == EXAMPLE_PATH:
-        print(
-            f"warning: no workspace file given, using the bundled example {EXAMPLE_PATH}; its people and channels "
-            "(U0ALICE, C0INTAKE, …) do not exist in your Slack. Set CROSSDESK_CONFIG or create ./crossdesk.yaml.",
-            file=sys.stderr,
+        log.warning(
+            "no workspace file given, using the bundled example %s; its people and channels (U0ALICE, C0INTAKE, …) "
+            "do not exist in your Slack. Set CROSSDESK_CONFIG or create ./crossdesk.yaml.",
+            EXAMPLE_PATH,
         )
     try:
         with contextlib.suppress(KeyboardInterrupt):
             asyncio.run(Crossdesk(settings, workspace).serve_forever())
     except StartupError as error:
-        print(f"error: {error}", file=sys.stderr)
+        log.error("%s", error)
         return EXIT_PROBLEM
     except Exception as error:
         if not is_database_error(error):

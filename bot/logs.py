@@ -1,26 +1,38 @@
-"""Logging set-up: plain or JSON lines, and a filter that keeps tokens and secrets out of every line."""
+"""Logging set-up: plain or JSON lines, and a filter that keeps tokens and secrets out of every line.
+
+The filter sits on the handler, so it sees every record that is written — ours, Bolt's, slack_sdk's
+(which logs request bodies at DEBUG), aiohttp's — and rewrites message, traceback and stack before any
+formatter runs.
+"""
 
 from __future__ import annotations
 
 import json
 import logging
 import re
+import sys
 from collections.abc import Iterable
 from datetime import UTC, datetime
+from typing import TextIO
 
 # Slack token shapes (bot, user, app-level, refresh, config) — masked wherever they appear.
 _TOKEN = re.compile(r"\bx(?:ox[abposre]|app)-[A-Za-z0-9-]+")
+# The password in a URL (``postgresql://user:password@host/db``).
+_URL_PASSWORD = re.compile(r"(?P<head>\b[a-z][a-z0-9+.-]*://[^:/@\s]*:)[^@\s]+@")
+# Libraries whose INFO and DEBUG lines are noise (every SQL statement, every access) rather than news.
+NOISY_LOGGERS = ("aiohttp.access", "sqlalchemy.engine", "aiosqlite", "asyncio", "alembic.runtime.migration")
 
 
 class RedactSecrets(logging.Filter):
-    """Masks Slack tokens and the given secret values in the message and its arguments."""
+    """Masks Slack tokens, URL passwords and the given secret values in message, arguments and traceback."""
 
     def __init__(self, secrets: Iterable[str] = ()) -> None:
         super().__init__()
-        self._secrets = [s for s in secrets if s and len(s) >= 6]
+        self._secrets = sorted({s for s in secrets if s and len(s) >= 6}, key=len, reverse=True)
 
     def redact(self, text: str) -> str:
         text = _TOKEN.sub("xox*-***", text)
+        text = _URL_PASSWORD.sub(r"\g<head>***@", text)
         for secret in self._secrets:
             text = text.replace(secret, "***")
         return text
@@ -30,15 +42,20 @@ class RedactSecrets(logging.Filter):
         cleaned = self.redact(message)
         if record.exc_info and record.exc_info[1] is not None:
             # Render the traceback now, redacted, so no handler formats the raw one later.
-            formatter = logging.Formatter()
-            record.exc_text = self.redact(formatter.formatException(record.exc_info))
+            record.exc_text = self.redact(logging.Formatter().formatException(record.exc_info))
             record.exc_info = None
+        elif record.exc_text:
+            record.exc_text = self.redact(record.exc_text)
+        if record.stack_info:
+            record.stack_info = self.redact(record.stack_info)
         if cleaned != message or record.args:
             record.msg, record.args = cleaned, None
         return True
 
 
 class JsonFormatter(logging.Formatter):
+    """One JSON object per record, traceback included, so a log shipper never splits an entry."""
+
     def format(self, record: logging.LogRecord) -> str:
         entry = {
             "time": datetime.fromtimestamp(record.created, UTC).isoformat(timespec="milliseconds"),
@@ -46,21 +63,32 @@ class JsonFormatter(logging.Formatter):
             "logger": record.name,
             "message": record.getMessage(),
         }
+        if record.exc_info and not record.exc_text:
+            record.exc_text = self.formatException(record.exc_info)
         if record.exc_text:
             entry["exception"] = record.exc_text
+        if record.stack_info:
+            entry["stack"] = record.stack_info
         return json.dumps(entry, ensure_ascii=False)
+
+
+def build_handler(
+    *, json_lines: bool = False, secrets: Iterable[str] = (), stream: TextIO | None = None
+) -> logging.Handler:
+    """The handler ``configure`` installs: our format, and redaction before anything is written."""
+    handler = logging.StreamHandler(stream or sys.stderr)
+    handler.setFormatter(
+        JsonFormatter() if json_lines else logging.Formatter("%(asctime)s %(levelname)-7s %(name)s: %(message)s")
+    )
+    handler.addFilter(RedactSecrets(secrets))
+    return handler
 
 
 def configure(level: str = "INFO", *, json_lines: bool = False, secrets: Iterable[str] = ()) -> None:
     """Called once by the CLI; libraries and tests leave the root logger alone."""
-    handler = logging.StreamHandler()
-    handler.setFormatter(
-        JsonFormatter() if json_lines else logging.Formatter("%(asctime)s %(levelname)-7s %(name)s: %(message)s")
-    )
-    redactor = RedactSecrets(secrets)
-    handler.addFilter(redactor)
     root = logging.getLogger()
-    root.handlers[:] = [handler]
+    root.handlers[:] = [build_handler(json_lines=json_lines, secrets=secrets)]
     root.setLevel(level.upper())
-    for noisy in ("aiohttp.access", "sqlalchemy.engine", "aiosqlite", "asyncio", "alembic.runtime.migration"):
+    for noisy in NOISY_LOGGERS:
         logging.getLogger(noisy).setLevel(max(logging.WARNING, root.level))
+    logging.captureWarnings(True)  # Python's warnings become records too, in the same format

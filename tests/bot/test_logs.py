@@ -1,6 +1,8 @@
 from __future__ import annotations
 
+import json
 import logging
+import sys
 
 import pytest
 
@@ -27,3 +29,23 @@ def test_tokens_and_secrets_are_masked_in_messages_args_and_tracebacks(caplog: p
 def test_json_lines() -> None:
     record = logging.LogRecord("crossdesk", logging.INFO, __file__, 1, "opened %s", ("SUP-1",), None)
     assert '"message": "opened SUP-1"' in JsonFormatter().format(record)
+
+
+def test_database_passwords_in_urls_are_masked() -> None:
+    redactor = RedactSecrets()
+    assert redactor.redact("cannot reach postgresql://crossdesk:s3cr3t@db:5432/x") == (
+        "cannot reach postgresql://crossdesk:***@db:5432/x"
+    )
+    assert redactor.redact("postgresql+asyncpg://:only-password@db/x") == "postgresql+asyncpg://:***@db/x"
+    assert redactor.redact("postgresql://postgres@127.0.0.1/test") == "postgresql://postgres@127.0.0.1/test"
+
+
+def test_json_line_carries_the_traceback_in_one_object() -> None:
+    try:
+        raise ValueError("bad\nthing")
+    except ValueError:
+        record = logging.LogRecord("crossdesk", logging.ERROR, __file__, 1, "failed", (), sys.exc_info())
+    line = JsonFormatter().format(record)
+    assert "\n" not in line
+    entry = json.loads(line)
+    assert entry["message"] == "failed" and "ValueError: bad" in entry["exception"]
