@@ -231,6 +231,11 @@ class Crossdesk:
     async def stop(self) -> None:
         if self.ticker is not None:
             self.ticker.shutdown()
+            # A tick in flight still uses the database and the outbox: let it finish before they close.
+            try:
+                await asyncio.wait_for(self.ticker.wait_idle(), timeout=10)
+            except TimeoutError:
+                log.warning("a scheduler tick was still running after 10 s; stopping without it")
         if self._socket is not None:
             await self._socket.close_async()  # type: ignore[no-untyped-call]
         if self.services and self.services.sender:

@@ -150,9 +150,6 @@ class Sandbox:
         bot, self.bot = self.bot, None
         try:
             if bot is not None:
-                if bot.ticker is not None:
-                    bot.ticker.shutdown()
-                    await asyncio.wait_for(bot.ticker.wait_idle(), timeout=10)
                 await bot.stop()
         finally:
             await self.delivery.close()
