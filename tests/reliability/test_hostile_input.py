@@ -50,8 +50,8 @@ from tests.reliability.hostile import (
 from tests.reliability.report import SuiteReport, scaled
 from tests.support.harness import Harness, running_bot
 
-EXAMPLES = scaled(short=12, full=1500)
-GARBAGE_EXAMPLES = scaled(short=30, full=3000)
+EXAMPLES = scaled(short=8, full=1000)  # per kind and property: two properties, so 2000 per kind at full
+GARBAGE_EXAMPLES = scaled(short=40, full=3000)
 PEOPLE = ["U0ALICE", "U0BOB", "U0ERIN", "U0LEADSUP", "U0ADMIN", "U0STRANGER"]
 REPORT = SuiteReport("hostile_input", "Hostile input")
 TALLY: dict[str, dict[str, int]] = {}
@@ -84,22 +84,26 @@ async def _open_view(world: World, name: str, send: Callable[[], Any]) -> None:
     world.views[name] = world.bot.opened_view()
 
 
-async def build_world(bot: Harness) -> World:
+async def build_world(bot: Harness, views: tuple[str, ...]) -> World:
+    """SUP-1 with its card, and the forms ``views`` names open (opening forms is the slow part)."""
     world = World(bot)
     await bot.intake_message("refund please, the customer is angry", user="U0ERIN")
     await bot.drain()
     ticket = await bot.ticket(world.key)
     assert ticket.card_channel and ticket.card_ts
     world.card_channel, world.card_ts = ticket.card_channel, ticket.card_ts
-    await _open_view(world, "new_ticket", lambda: bot.command("", "U0ERIN"))
+    if "new_ticket" in views:
+        await _open_view(world, "new_ticket", lambda: bot.command("", "U0ERIN"))
     for name, action in (
         ("resolve", ActionId.RESOLVE),
         ("reassign", ActionId.REASSIGN),
         ("escalate", ActionId.ESCALATE),
     ):
-        await _open_view(world, name, lambda action=action: bot.click(action.value, world.key, "U0ALICE"))
-    standup = slack_requests.slash_command_body(text="", user="U0ALICE", channel="C0SUPPORT", command="/standup")
-    await _open_view(world, "standup", lambda: bot.post(standup, "application/x-www-form-urlencoded"))
+        if name in views:
+            await _open_view(world, name, lambda action=action: bot.click(action.value, world.key, "U0ALICE"))
+    if "standup" in views:
+        standup = slack_requests.slash_command_body(text="", user="U0ALICE", channel="C0SUPPORT", command="/standup")
+        await _open_view(world, "standup", lambda: bot.post(standup, "application/x-www-form-urlencoded"))
     return world
 
 
@@ -306,10 +310,20 @@ KINDS: dict[str, tuple[Builder, list[str]]] = {
 # -- checking one answer -----------------------------------------------------------------------------------
 
 
+# The forms each kind of request refers to.
+VIEWS = {
+    "block_actions.form_department": ("new_ticket",),
+    "view_submission.new_ticket": ("new_ticket",),
+    "view_submission.notes": ("resolve", "reassign", "escalate"),
+    "view_submission.standup": ("standup",),
+}
+
+
 @pytest.fixture
-async def world(database_url: str, workspace: WorkspaceConfig) -> AsyncIterator[World]:
+async def world(request: pytest.FixtureRequest, database_url: str, workspace: WorkspaceConfig) -> AsyncIterator[World]:
+    kind = request.node.callspec.params.get("kind", "")
     async with running_bot(database_url, workspace) as bot:
-        yield await build_world(bot)
+        yield await build_world(bot, VIEWS.get(kind, ()))
 
 
 @pytest.fixture
@@ -478,7 +492,7 @@ CONTENT_TYPES = st.sampled_from(
 SIGNING = st.sampled_from(["good", "none", "wrong-secret", "old", "future", "garbled"])
 
 
-@FUZZ
+@settings(FUZZ, max_examples=GARBAGE_EXAMPLES)
 @given(body=GARBAGE_BODIES, content_type=CONTENT_TYPES, signing=SIGNING)
 async def test_garbage_and_forged_requests_change_nothing(
     world: World, trouble: Trouble, body: bytes, content_type: str, signing: str
