@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 import time
@@ -23,6 +24,8 @@ log = logging.getLogger(__name__)
 
 SLACK_EVENTS_PATH = "/slack/events"
 MAX_BODY_BYTES = 1024 * 1024  # Slack payloads are a few KB; anything near this is not from Slack
+# Slack gives up on an answer after 3 s; ours comes before that, whatever the database or Slack are doing.
+ANSWER_DEADLINE = 2.5
 
 
 def _request_kind(body: str, content_type: str) -> str:
@@ -93,7 +96,14 @@ def build_web_app(
             log.warning("malformed Slack request (%s): %s", kind, type(error).__name__)
             return web.Response(status=400, text="malformed payload")
         started = time.perf_counter()
-        bolt_response = await bolt.async_dispatch(bolt_request)
+        try:
+            bolt_response = await asyncio.wait_for(bolt.async_dispatch(bolt_request), ANSWER_DEADLINE)
+        except TimeoutError:
+            # Slack stops waiting at 3 s anyway; answering first says "not done" so it retries, and the event id
+            # stored with the work makes that retry harmless should the work have committed after all.
+            metrics.requests.labels(kind, "503").inc()
+            log.warning("%s not done within %.1f s (database or Slack slow); answered 503", kind, ANSWER_DEADLINE)
+            return web.Response(status=503, text="not done in time; retry")
         metrics.requests.labels(kind, str(bolt_response.status)).inc()
         log.debug("%s answered %s in %.1f ms", kind, bolt_response.status, (time.perf_counter() - started) * 1000)
         return await to_aiohttp_response(bolt_response)

@@ -34,6 +34,7 @@ from tests.support.harness import BOT_TOKEN, populate
 
 CROSSDESK = Path(sys.executable).with_name("crossdesk")
 SLACK_TIMEOUT = 3.0  # Slack gives up on an answer after three seconds and retries the event
+LATE = -1
 DIGEST_CHANNEL = "C0MGMT"
 # Department channels the load reacts in (the bot reads them; they are not intake channels).
 REACTION_CHANNELS = ("C0SUPPORT", "C0ENG", "C0SALES")
@@ -48,7 +49,7 @@ def free_port() -> int:
 
 def write_fast_workspace(path: Path, *, lease_free: bool = True) -> WorkspaceConfig:
     """The example workspace with time squeezed into seconds: working time all day every day, SLAs of 3 s,
-    reminders every 10 s, and a digest due at midnight UTC (so at the first tick, once per day)."""
+    reminders every 20 s, and a digest due at midnight UTC (so at the first tick, once per day)."""
     data: dict[str, Any] = yaml.safe_load(EXAMPLE_PATH.read_text(encoding="utf-8"))
     data["timezone"] = "UTC"
     data["working_hours"] = {
@@ -58,7 +59,7 @@ def write_fast_workspace(path: Path, *, lease_free: bool = True) -> WorkspaceCon
     }
     data["holidays"] = []
     data["sla"] = {p: {"acknowledge": "3s", "resolve": "1h"} for p in ("urgent", "high", "normal", "low")}
-    data["reminders"] = {"repeat_every": "10s", "escalate_after": 2}
+    data["reminders"] = {"repeat_every": "20s", "escalate_after": 2}
     data["standups"] = []
     data["digest"] = {"channel": DIGEST_CHANNEL, "at": "00:00"}
     path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
@@ -181,7 +182,8 @@ async def fake_slack(config: WorkspaceConfig, port: int = 0) -> AsyncIterator[Sl
 
 @dataclass
 class Delivery:
-    """One request as Slack would make it, and how the bot answered (``status`` 0: no answer in time)."""
+    """One request as Slack would make it, and how the bot answered (0: connection failed; ``LATE``: no answer
+    within Slack's 3 seconds)."""
 
     kind: str
     marker: str
@@ -231,8 +233,8 @@ class LoadClient:
         try:
             response = await self.http.post(f"{replica.url}/slack/events", content=body.encode(), headers=headers)
             status = response.status_code
-        except httpx.TimeoutException as error:
-            raise AssertionError(f"{replica.name} did not answer {kind} {marker} within {SLACK_TIMEOUT}s") from error
+        except httpx.TimeoutException:
+            status = LATE  # Slack gives up and delivers it again; the suites count these and require none
         except httpx.TransportError:
             status = 0  # the replica is gone (killed): Slack sees a failed delivery
         delivery = Delivery(kind, marker, status, time.perf_counter() - started, replica.name, retry)
@@ -313,9 +315,12 @@ class LoadClient:
     def acknowledged(self, kind: str) -> set[str]:
         return {d.marker for d in self.deliveries if d.kind == kind and d.acknowledged}
 
+    def late(self) -> list[Delivery]:
+        return [d for d in self.deliveries if d.status == LATE]
+
     def ack_figures(self) -> tuple[float, float, float]:
         """(median, 99th percentile, max) seconds to an answer over every delivery that got one."""
-        times = sorted(d.seconds for d in self.deliveries if d.status)
+        times = sorted(d.seconds for d in self.deliveries if d.status > 0)
         if not times:
             return 0.0, 0.0, 0.0
         p99 = times[min(len(times) - 1, int(len(times) * 0.99))]

@@ -27,8 +27,8 @@ async def postgres_url(tmp_path: Path) -> AsyncIterator[str]:
 
 
 async def test_three_replicas_lose_nothing_and_do_nothing_twice(postgres_url: str, tmp_path: Path) -> None:
-    rate = scaled(short=8.0, full=20.0)
-    seconds = scaled(short=12.0, full=90.0)
+    rate = scaled(short=8.0, full=12.0)
+    seconds = scaled(short=12.0, full=60.0)
     config_path = tmp_path / "crossdesk.yaml"
     config = cluster.write_fast_workspace(config_path)
     db = Database(postgres_url)
@@ -76,7 +76,7 @@ async def test_three_replicas_lose_nothing_and_do_nothing_twice(postgres_url: st
             await victim.process.wait()
             # The victim's leased rows come back when the lease (10 s here) runs out; the others send them.
             drain_seconds = await cluster.wait_drained(db, timeout=scaled(short=90.0, full=180.0))
-            # Let reminders run a few rounds on the survivors (a ticket is reminded every 10 s).
+            # Let reminders run a few rounds on the survivors (a ticket is reminded every 20 s).
             await asyncio.sleep(scaled(short=12.0, full=25.0))
             assert await cluster.wait_drained(db, timeout=90.0) >= 0, "the outbox did not drain"
 
@@ -119,6 +119,7 @@ async def test_three_replicas_lose_nothing_and_do_nothing_twice(postgres_url: st
             ]
             report.add("rows taken over after the kill and looked up in Slack first", len(looks))
             report.add("acknowledgement time (median / p99 / max)", f"{median:.3f} / {p99:.3f} / {slowest:.3f} s")
+            report.add("answers later than Slack's 3 s", len(load.late()))
             report.add("scale", "full" if is_full() else "short")
             report.count(lost=lost, duplicated=duplicated)
             report.write()
@@ -132,7 +133,7 @@ async def test_three_replicas_lose_nothing_and_do_nothing_twice(postgres_url: st
             assert audit.lost == audit.duplicated == 0, audit.problems[:10]
             assert steps and all(n == 1 for n in steps.values()), "a reminder step was recorded twice"
             assert len(digests) == 1 and len(charts) == 1, (len(digests), len(charts))
-            assert slowest < cluster.SLACK_TIMEOUT
+            assert not load.late(), [(d.kind, d.replica) for d in load.late()][:5]
     finally:
         await cluster.stop_replicas(replicas)
         with contextlib.suppress(Exception):
