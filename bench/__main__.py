@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import sys
 import time
@@ -43,11 +44,15 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--scale-sizes", type=int, nargs=2, metavar=("SMALL", "LARGE"), help="seeded tickets")
     p.add_argument("--scale-runs", type=int, help="repetitions per scale query (median)")
     p.add_argument("--profile", type=Path, metavar="DIR", help="sample the SQLite bot with py-spy into DIR")
+    p.add_argument("--render", action="store_true", help="only rewrite the document from the results file")
     return p
 
 
 def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
+    if args.render:
+        args.doc.write_text(report.render(json.loads(args.results.read_text(encoding="utf-8"))), encoding="utf-8")
+        return 0
     mode = QUICK if args.quick else FULL
     load = LoadSettings(
         concurrency=args.concurrency,
