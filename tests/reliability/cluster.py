@@ -8,6 +8,7 @@ import contextlib
 import itertools
 import json
 import os
+import re
 import signal
 import socket
 import statistics
@@ -35,6 +36,7 @@ from tests.support.harness import BOT_TOKEN, populate
 CROSSDESK = Path(sys.executable).with_name("crossdesk")
 SLACK_TIMEOUT = 3.0  # Slack gives up on an answer after three seconds and retries the event
 LATE = -1
+TICKET_KEY = re.compile(r"\b[A-Z][A-Z0-9]*-\d+\b")
 DIGEST_CHANNEL = "C0MGMT"
 # Department channels the load reacts in (the bot reads them; they are not intake channels).
 REACTION_CHANNELS = ("C0SUPPORT", "C0ENG", "C0SALES")
@@ -49,7 +51,7 @@ def free_port() -> int:
 
 def write_fast_workspace(path: Path, *, lease_free: bool = True) -> WorkspaceConfig:
     """The example workspace with time squeezed into seconds: working time all day every day, SLAs of 3 s,
-    reminders every 20 s, and a digest due at midnight UTC (so at the first tick, once per day)."""
+    reminders every minute, and a digest due at midnight UTC (so at the first tick, once per day)."""
     data: dict[str, Any] = yaml.safe_load(EXAMPLE_PATH.read_text(encoding="utf-8"))
     data["timezone"] = "UTC"
     data["working_hours"] = {
@@ -59,7 +61,7 @@ def write_fast_workspace(path: Path, *, lease_free: bool = True) -> WorkspaceCon
     }
     data["holidays"] = []
     data["sla"] = {p: {"acknowledge": "3s", "resolve": "1h"} for p in ("urgent", "high", "normal", "low")}
-    data["reminders"] = {"repeat_every": "20s", "escalate_after": 2}
+    data["reminders"] = {"repeat_every": "60s", "escalate_after": 2}
     data["standups"] = []
     data["digest"] = {"channel": DIGEST_CHANNEL, "at": "00:00"}
     path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
@@ -191,10 +193,15 @@ class Delivery:
     seconds: float
     replica: str
     retry_num: int = 0
+    answer: str = ""
 
     @property
     def acknowledged(self) -> bool:
-        return 200 <= self.status < 300
+        """Done, as far as Slack and the person can tell: an event answered 2xx; a command answered with the
+        key of the ticket it opened (a command that failed is answered 200 too, saying nothing was changed)."""
+        if not 200 <= self.status < 300:
+            return False
+        return self.kind != "command" or TICKET_KEY.search(self.answer) is not None
 
 
 @dataclass
@@ -230,14 +237,15 @@ class LoadClient:
         if retry:
             headers.update({"X-Slack-Retry-Num": str(retry), "X-Slack-Retry-Reason": "http_timeout"})
         started = time.perf_counter()
+        answer = ""
         try:
             response = await self.http.post(f"{replica.url}/slack/events", content=body.encode(), headers=headers)
-            status = response.status_code
+            status, answer = response.status_code, response.text[:2000]
         except httpx.TimeoutException:
             status = LATE  # Slack gives up and delivers it again; the suites count these and require none
         except httpx.TransportError:
             status = 0  # the replica is gone (killed): Slack sees a failed delivery
-        delivery = Delivery(kind, marker, status, time.perf_counter() - started, replica.name, retry)
+        delivery = Delivery(kind, marker, status, time.perf_counter() - started, replica.name, retry, answer)
         self.deliveries.append(delivery)
         return delivery
 

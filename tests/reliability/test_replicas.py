@@ -76,7 +76,7 @@ async def test_three_replicas_lose_nothing_and_do_nothing_twice(postgres_url: st
             await victim.process.wait()
             # The victim's leased rows come back when the lease (10 s here) runs out; the others send them.
             drain_seconds = await cluster.wait_drained(db, timeout=scaled(short=90.0, full=180.0))
-            # Let reminders run a few rounds on the survivors (a ticket is reminded every 20 s).
+            # Let reminders run a few rounds on the survivors (the first reminder comes 3 s after a ticket opens).
             await asyncio.sleep(scaled(short=12.0, full=25.0))
             assert await cluster.wait_drained(db, timeout=90.0) >= 0, "the outbox did not drain"
 
