@@ -15,8 +15,9 @@ USER_ID = re.compile(r"[UW][A-Z0-9]{2,}")
 CHANNEL_ID = re.compile(r"[CDG][A-Z0-9]{2,}")
 TS = re.compile(r"\d{1,12}\.\d{1,8}")
 _INTERACTIONS = {"block_actions", "view_submission", "view_closed", "message_action", "shortcut"}
-# Envelope fields Bolt looks into when they are there: each must be an object (or null).
-_OBJECTS = ("event", "view", "container", "message", "previous_message", "item", "enterprise")
+# Envelope fields Bolt looks into whenever the key is there: each must then be an object (``null`` too would
+# crash it). ``enterprise`` is the one Slack does send as ``null``.
+_OBJECTS = ("event", "view", "container", "message", "previous_message", "item")
 
 
 class BadShape(ValueError):
@@ -48,11 +49,13 @@ def check_shape(body: Any) -> None:
     if kind is not None and not isinstance(kind, str):
         raise BadShape("type must be a string")
     for name in _OBJECTS:
-        if body.get(name) is not None:
+        if name in body:
             _object(body[name], name)
+    if body.get("enterprise") is not None:
+        _object(body["enterprise"], "enterprise")
     for name in ("authorizations", "actions"):
-        value = body.get(name)
-        if value is not None and not (isinstance(value, list) and all(isinstance(v, Mapping) for v in value)):
+        value = body.get(name, [])
+        if not (isinstance(value, list) and all(isinstance(v, Mapping) for v in value)):
             raise BadShape(f"{name} must be a list of objects")
     if "command" in body:
         _ids(body, "command", {"user_id": USER_ID, "channel_id": CHANNEL_ID}, required="user_id")

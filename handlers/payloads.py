@@ -61,18 +61,24 @@ def form_values(view: Any) -> dict[str, Any]:
         for element in mapping(actions, f"state of {block_id}").values():
             element = mapping(element, f"input {block_id}")
             kind = element.get("type")
-            if kind == "plain_text_input":
-                flat[block_id] = element.get("value")
-            elif kind in ("static_select", "external_select"):
+            if kind in ("static_select", "external_select"):
                 option = element.get("selected_option")
-                flat[block_id] = option.get("value") if isinstance(option, Mapping) else None
+                value = option.get("value") if isinstance(option, Mapping) else None
             elif kind == "users_select":
-                flat[block_id] = element.get("selected_user")
+                value = element.get("selected_user")
             elif kind == "checkboxes":
                 options = element.get("selected_options") or []
+                if not isinstance(options, list):
+                    raise MalformedPayload(f"selected_options of {block_id} must be a list")
                 flat[block_id] = [o.get("value") for o in options if isinstance(o, Mapping)]
-            else:
-                flat[block_id] = element.get("value")
+                if not all(isinstance(chosen, str) for chosen in flat[block_id]):
+                    raise MalformedPayload(f"an option of {block_id} is not text")
+                continue
+            else:  # plain_text_input and anything else that carries a value
+                value = element.get("value")
+            if value is not None and not isinstance(value, str):
+                raise MalformedPayload(f"the value of {block_id} must be text")
+            flat[block_id] = value
     return flat
 
 

@@ -1,0 +1,71 @@
+"""Envelope shapes that crashed Bolt or a listener before ``check_shape`` refused them (found by the fuzz suite)."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import pytest
+
+from bot.payload_shape import BadShape, check_shape
+from bot.sandbox import slack_requests
+from tests.reliability.hostile import decode_interaction
+
+
+def click() -> dict[str, Any]:
+    body = slack_requests.block_actions_body(
+        action_id="crossdesk.ticket.acknowledge", value="SUP-1", user="U0ALICE", channel="C0INTAKE", message_ts="1.2"
+    )
+    return decode_interaction(body)
+
+
+def test_real_shapes_pass() -> None:
+    check_shape(slack_requests.message_event(channel="C0INTAKE", user="U0ERIN", text="refund"))
+    check_shape(
+        slack_requests.reaction_added_event(
+            channel="C0INTAKE", ts="1.2", user="U0BOB", reaction="ticket", item_user="U0ERIN"
+        )
+    )
+    check_shape(slack_requests.app_home_opened_event(user="U0ALICE"))
+    check_shape(click())
+    check_shape({**click(), "enterprise": None})
+
+
+@pytest.mark.parametrize(
+    ("change", "problem"),
+    [
+        ({"type": "block_actions", "event": None}, "event must be an object"),
+        ({"view": None}, "view must be an object"),
+        ({"actions": None}, "actions must be a list"),
+        ({"actions": []}, "without actions"),
+        ({"actions": [{"action_id": "x"}]}, "block_id"),
+        ({"user": {"id": "<!channel>"}}, "user.id is not a Slack id"),
+        ({"user": "U0ALICE"}, "user must be an object"),
+        ({"channel": {"id": 5}}, "channel.id is not a Slack id"),
+        ({"container": {"message_ts": "soon"}}, "container.message_ts"),
+        ({"type": 3}, "type must be a string"),
+    ],
+)
+def test_interactions_of_another_shape_are_refused(change: dict[str, Any], problem: str) -> None:
+    with pytest.raises(BadShape, match=re.escape(problem)):
+        check_shape({**click(), **change})
+
+
+@pytest.mark.parametrize(
+    ("event", "problem"),
+    [
+        (None, "event must be an object"),
+        ({"text": "no type"}, "event.type"),
+        ({"type": "message", "user": "", "channel": "C1X", "ts": "1.2"}, "event.user"),
+        ({"type": "message", "user": "U1X", "channel": "#general", "ts": "1.2"}, "event.channel"),
+        ({"type": "reaction_added", "user": "U1X", "item": {"channel": "C1X", "ts": 12}}, "event.item.ts"),
+    ],
+)
+def test_events_of_another_shape_are_refused(event: Any, problem: str) -> None:
+    with pytest.raises(BadShape, match=re.escape(problem)):
+        check_shape({"type": "event_callback", "event_id": "Ev1", "event": event})
+
+
+def test_commands_need_a_user() -> None:
+    with pytest.raises(BadShape, match=re.escape("missing command.user_id")):
+        check_shape({"command": "/ticket", "text": "help"})
