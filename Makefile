@@ -40,7 +40,7 @@ test: $(STAMP)
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/mypy bot storage config
+	$(BIN)/mypy bot storage config bench
 
 format: $(STAMP)
 	$(BIN)/ruff check --fix .

@@ -147,7 +147,10 @@ async def run_phase(
     result = PhaseResult(kind="", seconds=seconds)
 
     async def worker() -> None:
-        while (started := monotonic()) < end:
+        # Each worker keeps going past the end until it has one measured answer: on a starved machine a request
+        # can outlast the whole window, and a phase must never come back empty.
+        measured = False
+        while monotonic() < end or not measured:
             request = make()
             headers = {"Content-Type": request.content_type, **slack_requests.sign(request.body)}
             started = monotonic()
@@ -164,6 +167,7 @@ async def run_phase(
             if status == 0:
                 result.failures += 1
             result.samples.append(Sample(started, finished - started, status, request.token))
+            measured = True
 
     await asyncio.gather(*(worker() for _ in range(concurrency)))
     # Requests started near the end finish after it: the window is stretched to the last answer.

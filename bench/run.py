@@ -16,6 +16,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections import Counter
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
@@ -69,6 +70,8 @@ def summarize(result: PhaseResult, dm_at: dict[str, float] | None) -> dict[str, 
         "e2e_p99_ms": None,
         "requests": len(result.samples),
         "errors": len(result.samples) - len(answered),
+        # Which answers were not 200 (0 = no answer): 503 is the bot's "not done in 2.5 s, retry" under overload.
+        "error_statuses": dict(sorted(Counter(str(s.status) for s in result.samples if s.status != 200).items())),
     }
     if dm_at is not None:
         e2e = [dm_at[s.token] - s.started for s in answered if s.token in dm_at]

@@ -24,7 +24,8 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import delete, func, insert, select, update
+from sqlalchemy import Table, delete, func, insert, select, update
+from sqlmodel import SQLModel, col
 
 from bot.clock import ManualClock
 from bot.home import home_view
@@ -134,7 +135,12 @@ def _make_active(row: dict[str, Any], position: int, rng: random.Random) -> None
             row["paused_at"] = created + timedelta(hours=1)
 
 
-async def _insert(db: Database, table: Any, rows: list[dict[str, Any]], chunk: int = 5_000) -> None:
+def _table(model: type[SQLModel]) -> Table:
+    """The Core table behind a SQLModel class, for bulk inserts that skip the ORM."""
+    return SQLModel.metadata.tables[str(model.__tablename__)]
+
+
+async def _insert(db: Database, table: Table, rows: list[dict[str, Any]], chunk: int = 5_000) -> None:
     for start in range(0, len(rows), chunk):
         async with db.engine.begin() as connection:
             await connection.execute(insert(table), rows[start : start + chunk])
@@ -143,9 +149,11 @@ async def _insert(db: Database, table: Any, rows: list[dict[str, Any]], chunk: i
 async def seed(db: Database, workspace: WorkspaceConfig, size: int) -> None:
     """``size`` tickets with their events and sent outbox rows, in bulk."""
     rng = random.Random(size)
-    await _insert(db, Ticket.__table__, _ticket_rows(size, workspace, rng))
+    await _insert(db, _table(Ticket), _ticket_rows(size, workspace, rng))
     async with db.engine.connect() as connection:
-        tickets = (await connection.execute(select(Ticket.id, Ticket.created_at, Ticket.status))).all()
+        tickets = (
+            await connection.execute(select(*(_table(Ticket).c[name] for name in ("id", "created_at", "status"))))
+        ).all()
     events: list[dict[str, Any]] = []
     messages: list[dict[str, Any]] = []
     for ticket_id, created, status in tickets:
@@ -173,8 +181,8 @@ async def seed(db: Database, workspace: WorkspaceConfig, size: int) -> None:
                     "sent_at": created,
                 }
             )
-    await _insert(db, TicketEvent.__table__, events)
-    await _insert(db, OutboxMessage.__table__, messages)
+    await _insert(db, _table(TicketEvent), events)
+    await _insert(db, _table(OutboxMessage), messages)
     async with db.engine.begin() as connection:
         # New tickets must get numbers past the seeded ones.
         await connection.execute(update(Department).values(last_number=size))
@@ -216,7 +224,8 @@ async def measure(database_url: str, size: int, runs: int) -> dict[str, float]:
         jobs = scheduled_jobs(services)
         async with db.engine.connect() as connection:
             due_ids = [
-                row[0] for row in await connection.execute(select(Ticket.id).where(Ticket.next_reminder_at <= NOW))
+                row[0]
+                for row in await connection.execute(select(col(Ticket.id)).where(col(Ticket.next_reminder_at) <= NOW))
             ]
             last_event = (await connection.execute(select(func.max(TicketEvent.id)))).scalar() or 0
             last_message = (await connection.execute(select(func.max(OutboxMessage.id)))).scalar() or 0
@@ -231,11 +240,11 @@ async def measure(database_url: str, size: int, runs: int) -> dict[str, float]:
             async with db.engine.begin() as connection:
                 await connection.execute(
                     update(Ticket)
-                    .where(Ticket.id.in_(due_ids))  # type: ignore[union-attr]
+                    .where(col(Ticket.id).in_(due_ids))
                     .values(next_reminder_at=NOW - timedelta(minutes=1), reminder_count=0, escalation_level=0)
                 )
-                await connection.execute(delete(TicketEvent).where(TicketEvent.id > last_event))  # type: ignore[operator]
-                await connection.execute(delete(OutboxMessage).where(OutboxMessage.id > last_message))  # type: ignore[operator]
+                await connection.execute(delete(TicketEvent).where(col(TicketEvent.id) > last_event))
+                await connection.execute(delete(OutboxMessage).where(col(OutboxMessage.id) > last_message))
 
         async def nothing() -> None:
             return None

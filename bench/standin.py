@@ -15,13 +15,11 @@ import re
 import resource
 import signal
 import time
-from collections import Counter, deque
+from collections import Counter
 from collections.abc import Awaitable, Callable
-from types import SimpleNamespace
 
 from aiohttp import web
 
-from bot.sandbox import slack_api
 from bot.sandbox.slack_api import SlackWorkspace, build_slack_api_app
 from config.loader import EXAMPLE_PATH, load_workspace
 from config.schema import WorkspaceConfig
@@ -93,14 +91,6 @@ def _is_dm(raw: bytes) -> bool:
     return _DM_CHANNEL.search(raw) is not None
 
 
-def _make_lean(workspace: SlackWorkspace) -> None:
-    """Drop the fake's bookkeeping for tests: the record of every call, and the deep copies that keep those
-    records apart from the state it stores. Together they cost it more than answering; this process only.
-    """
-    workspace.calls = deque(maxlen=0)  # type: ignore[assignment]
-    slack_api.copy = SimpleNamespace(deepcopy=lambda value: value)  # type: ignore[assignment]
-
-
 def build_app(workspace: SlackWorkspace, observer: Observer) -> web.Application:
     app = build_slack_api_app(workspace)
     app.middlewares.append(observer.middleware)
@@ -138,9 +128,8 @@ def build_app(workspace: SlackWorkspace, observer: Observer) -> web.Application:
 
 
 async def serve(port: int, lean: bool) -> None:
-    workspace = SlackWorkspace(bot_token=BOT_TOKEN)
-    if lean:
-        _make_lean(workspace)
+    # Lean: no record of every call (and none of the copies that keep such records apart from the stored state).
+    workspace = SlackWorkspace(bot_token=BOT_TOKEN, record_calls=not lean)
     populate(workspace, load_workspace(EXAMPLE_PATH))
     runner = web.AppRunner(build_app(workspace, Observer()), access_log=None, shutdown_timeout=1.0)
     await runner.setup()

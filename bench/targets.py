@@ -163,7 +163,7 @@ def postgres_database(admin_url: str) -> Iterator[str]:
     """A throwaway PostgreSQL database next to ``admin_url`` (``TEST_POSTGRES_URL``), dropped afterwards."""
     import asyncio
 
-    import asyncpg
+    import asyncpg  # type: ignore[import-untyped]
 
     url = make_url(admin_url)
     name = f"crossdesk_bench_{uuid.uuid4().hex[:12]}"

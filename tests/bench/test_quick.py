@@ -40,7 +40,10 @@ def test_quick_mode_writes_complete_results(tmp_path: Path) -> None:
             figures = results[target][kind]
             assert set(FIGURES) <= figures.keys()
             assert figures["throughput_rps"] > 0, (target, kind)  # requests were answered, not only sent
-            assert figures["errors"] == 0, (target, kind, figures)
+            # The floors never fail; the bot may answer 503 ("not done in 2.5 s, retry") when CI starves it of CPU,
+            # but any other answer (a 500, a 401, no answer at all) is a defect.
+            allowed = set() if target in ("ack_floor", "work_floor") else {"503"}
+            assert set(figures["error_statuses"]) <= allowed, (target, kind, figures)
     for kind in ("message", "reaction", "command"):
         # The work floor and the bot both sent the owner's DM for every new ticket (the e2e correlation works).
         assert results["work_floor"][kind]["e2e_missing"] == 0
