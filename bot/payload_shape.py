@@ -81,7 +81,9 @@ def check_shape(body: Any) -> None:
             if not all(isinstance(action.get(name), str) for name in ("action_id", "block_id")):
                 raise BadShape("each action needs a string action_id and block_id")
         view = body.get("view")
-        if kind == "view_submission" and not (isinstance(view, Mapping) and isinstance(view.get("callback_id"), str)):
-            raise BadShape("view.callback_id must be a string")
+        if kind in ("view_submission", "view_closed") and not (
+            isinstance(view, Mapping) and all(isinstance(view.get(name), str) for name in ("type", "callback_id"))
+        ):
+            raise BadShape("view.type and view.callback_id must be strings")
         if kind in ("message_action", "shortcut") and not isinstance(body.get("callback_id"), str):
             raise BadShape("callback_id must be a string")

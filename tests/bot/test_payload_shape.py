@@ -44,6 +44,7 @@ def test_real_shapes_pass() -> None:
         ({"channel": {"id": 5}}, "channel.id is not a Slack id"),
         ({"container": {"message_ts": "soon"}}, "container.message_ts"),
         ({"type": 3}, "type must be a string"),
+        ({"type": "view_submission", "view": {"callback_id": "x"}}, "view.type and view.callback_id"),
     ],
 )
 def test_interactions_of_another_shape_are_refused(change: dict[str, Any], problem: str) -> None:
