@@ -21,12 +21,14 @@ import re
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import timedelta
-from typing import Any
+from datetime import datetime, timedelta
+from typing import Any, Literal
 
 import aiohttp
 from slack_sdk.errors import SlackApiError, SlackRequestError
 from slack_sdk.web.async_client import AsyncWebClient
+from sqlmodel import col, select
+from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.clock import Clock
 from bot.ids import OutboxPurpose
@@ -76,6 +78,18 @@ class _Fail(Exception):
     def __init__(self, reason: str, code: str | None = None) -> None:
         super().__init__(reason)
         self.code = code
+
+
+@dataclass(frozen=True)
+class _Outcome:
+    """What became of one row in a pass, written with the rest of the pass in one transaction."""
+
+    row: OutboxMessage
+    status: Literal["sent", "retry", "failed"]
+    channel: str | None = None
+    ts: str | None = None
+    retry_at: datetime | None = None
+    error: str = ""
 
 
 # Errors that mean the bot cannot post in that conversation at all.
@@ -128,12 +142,31 @@ class OutboxSender:
         self._wakeup.set()
 
     async def send_due(self) -> int:
-        """One pass: claim what is due, send it, record the outcome. Returns how many rows were claimed."""
-        now = self.clock.now()
-        async with self.db.transaction() as session:
-            rows = list(await outbox.claim_due(session, now, self.settings.lease, self.settings.batch_size))
-        if not rows:
-            return 0
+        """Claim what is due, send it, record the outcomes; again until nothing is due. Returns how many rows
+        were claimed.
+
+        Each pass's outcomes are written in the transaction that claims the next pass, which also reads the
+        tickets the rows link to: one transaction per pass however many rows it sends. On SQLite every
+        transaction waits its turn for the single writer behind the requests, and a row that waits for the
+        one before it (a DM for its card) is claimed in the very transaction that records that row as sent.
+        """
+        claimed = 0
+        outcomes: list[_Outcome] = []
+        while True:
+            async with self.db.transaction() as session:
+                if outcomes:
+                    await self._record(session, outcomes)
+                rows: list[OutboxMessage] = []
+                if not self._stopping:
+                    now = self.clock.now()
+                    rows = list(await outbox.claim_due(session, now, self.settings.lease, self.settings.batch_size))
+                tickets = await self._tickets_for(session, rows) if rows else {}
+            if not rows:
+                return claimed
+            claimed += len(rows)
+            outcomes = await self._send(rows, tickets)
+
+    async def _send(self, rows: list[OutboxMessage], tickets: dict[int, Ticket]) -> list[_Outcome]:
         if not self.identity.known:
             await self.identity.load(self.client)
         # Rows of one ticket go in order (card, then its update); different tickets go side by side.
@@ -141,30 +174,52 @@ class OutboxSender:
         for row in rows:
             groups[row.ticket_id if row.ticket_id is not None else ("row", row.id)].append(row)
         limit = asyncio.Semaphore(self.settings.concurrency)
+        outcomes: list[_Outcome] = []
 
         async def send_group(group: list[OutboxMessage]) -> None:
             async with limit:
                 for row in group:
-                    await self._deliver(row)
+                    outcomes.append(await self._deliver(row, tickets))
 
-        await asyncio.gather(*(send_group(group) for group in groups.values()))
-        return len(rows)
+        # A group that fails unexpectedly leaves its unsent rows leased (taken over when the lease runs out);
+        # what the other groups sent is still recorded, so it is not sent again.
+        results = await asyncio.gather(*(send_group(group) for group in groups.values()), return_exceptions=True)
+        for result in results:
+            if isinstance(result, BaseException):
+                if outcomes:
+                    async with self.db.transaction() as session:
+                        await self._record(session, outcomes)
+                raise result
+        return outcomes
 
-    async def _deliver(self, row: OutboxMessage) -> None:
+    async def _tickets_for(self, session: AsyncSession, rows: list[OutboxMessage]) -> dict[int, Ticket]:
+        """The tickets the rows' payloads are filled in from (card, thread, link), read in one statement."""
+        wanted = {row.ticket_id for row in rows if row.ticket_id is not None and self._needs_ticket(row)}
+        if not wanted:
+            return {}
+        found = (await session.exec(select(Ticket).where(col(Ticket.id).in_(wanted)))).all()
+        return {ticket.id: ticket for ticket in found if ticket.id is not None}
+
+    @staticmethod
+    def _needs_ticket(row: OutboxMessage) -> bool:
+        if row.purpose in (OutboxPurpose.CARD_UPDATE.value, OutboxPurpose.THREAD_NOTE.value):
+            return True
+        return CARD_LINK in json.dumps(row.payload, ensure_ascii=False)
+
+    async def _deliver(self, row: OutboxMessage, tickets: dict[int, Ticket]) -> _Outcome:
         assert row.id is not None
         try:
-            payload = await self._prepare(row)
+            payload = self._prepare(row, tickets)
             if row.method == "chat.postMessage" and "metadata" not in payload:
                 payload["metadata"] = {"event_type": OUTBOX_EVENT_TYPE, "event_payload": {"outbox_id": row.id}}
             found = await self._already_posted(row, payload)
             if found is not None:
                 log.info("outbox %s had reached Slack before its sender stopped; recording it, not resending", row.id)
-                await self._record_sent(row, found)
-                return
+                return self._sent(row, found, tickets)
             try:
                 response = await self._call(row.method, payload, row.attempts)
             except _Fail as failure:
-                fallback = await self._card_fallback(row, payload, failure)
+                fallback = await self._card_fallback(row, payload, failure, tickets)
                 if fallback is None:
                     raise
                 response = await self._call(row.method, fallback, row.attempts)
@@ -177,49 +232,62 @@ class OutboxSender:
                     row.attempts,
                     retry.reason,
                 )
-                async with self.db.transaction() as session:
-                    await outbox.mark_failed(session, row.id, retry.reason, row.claimed_until)
                 self.metrics.outbox_failed.labels(row.method).inc()
-                return
+                return _Outcome(row, "failed", error=retry.reason)
             self.metrics.outbox_retries.labels(row.method).inc()
             log.warning(
                 "outbox %s (%s) will retry in %ss: %s", row.id, row.method, retry.after.total_seconds(), retry.reason
             )
-            async with self.db.transaction() as session:
-                await outbox.mark_retry(
-                    session, row.id, self.clock.now() + retry.after, retry.reason, row.claimed_until
-                )
-            return
+            return _Outcome(row, "retry", retry_at=self.clock.now() + retry.after, error=retry.reason)
         except _Fail as failure:
             if row.method == "chat.delete" and failure.code == "message_not_found":
                 # Already gone (a newer reminder's delete got there first): what the row asked for is true.
                 log.info("outbox %s: the message to delete was already gone", row.id)
-                await self._record_sent(row, {})
-                return
+                return self._sent(row, {}, tickets)
             log.error("outbox %s (%s) failed: %s", row.id, row.method, failure)
-            async with self.db.transaction() as session:
-                await outbox.mark_failed(session, row.id, str(failure), row.claimed_until)
             self.metrics.outbox_failed.labels(row.method).inc()
-            return
-        await self._record_sent(row, response)
+            return _Outcome(row, "failed", error=str(failure))
+        return self._sent(row, response, tickets)
 
-    async def _record_sent(self, row: OutboxMessage, response: dict[str, Any]) -> None:
-        assert row.id is not None
+    def _sent(self, row: OutboxMessage, response: dict[str, Any], tickets: dict[int, Ticket]) -> _Outcome:
         channel = response.get("channel")
         ts = response.get("ts") or response.get("message_ts")
         self.metrics.outbox_sent.labels(row.method).inc()
-        async with self.db.transaction() as session:
-            if not await outbox.mark_sent(session, row.id, self.clock.now(), channel, ts, row.claimed_until):
+        ticket = tickets.get(row.ticket_id) if row.ticket_id is not None else None
+        if row.purpose == OutboxPurpose.CARD.value and ticket is not None and channel and ts:
+            # Later rows of this ticket in the same pass link to the card just posted.
+            _place_card(ticket, channel, ts)
+        return _Outcome(row, "sent", channel=channel, ts=ts)
+
+    async def _record(self, session: AsyncSession, outcomes: list[_Outcome]) -> None:
+        """Write a pass's outcomes. Each row is written only while this sender still holds its lease; a row
+        another sender took over keeps that sender's outcome (and its side effects)."""
+        now = self.clock.now()
+        cards: dict[int, tuple[str, str]] = {}
+        for outcome in outcomes:
+            row = outcome.row
+            assert row.id is not None
+            if outcome.status == "retry":
+                assert outcome.retry_at is not None
+                await outbox.mark_retry(session, row.id, outcome.retry_at, outcome.error, row.claimed_until)
+                continue
+            if outcome.status == "failed":
+                await outbox.mark_failed(session, row.id, outcome.error, row.claimed_until)
+                continue
+            channel, ts = outcome.channel, outcome.ts
+            if not await outbox.mark_sent(session, row.id, now, channel, ts, row.claimed_until):
                 log.warning("outbox %s was sent after its lease ran out; another sender may send it again", row.id)
+                continue
             if row.purpose == OutboxPurpose.REMINDER.value and channel and ts:
-                await reminders.remember(session, str(row.payload.get("channel")), channel, ts, self.clock.now())
+                await reminders.remember(session, str(row.payload.get("channel")), channel, ts, now)
             if row.purpose == OutboxPurpose.CARD.value and row.ticket_id is not None and channel and ts:
-                ticket = await session.get(Ticket, row.ticket_id)
-                if ticket is not None:
-                    ticket.card_channel, ticket.card_ts = channel, ts
-                    if ticket.thread_ts is None:
-                        ticket.thread_channel, ticket.thread_ts = channel, ts
-                    session.add(ticket)
+                cards[row.ticket_id] = (channel, ts)
+        if cards:
+            statement = select(Ticket).where(col(Ticket.id).in_(list(cards)))
+            for ticket in (await session.exec(statement)).all():
+                assert ticket.id is not None
+                _place_card(ticket, *cards[ticket.id])
+                session.add(ticket)
 
     async def _already_posted(self, row: OutboxMessage, payload: dict[str, Any]) -> dict[str, Any] | None:
         """``{"channel", "ts"}`` of the message an earlier attempt of ``row`` posted, if one did.
@@ -270,7 +338,7 @@ class OutboxSender:
         return None
 
     async def _card_fallback(
-        self, row: OutboxMessage, payload: dict[str, Any], failure: _Fail
+        self, row: OutboxMessage, payload: dict[str, Any], failure: _Fail, tickets: dict[int, Ticket]
     ) -> dict[str, Any] | None:
         """Where a card goes when its thread cannot be reached (the bot is not in that channel, or it is a DM
         Slack offered a shortcut in): the department's channel. The ticket then lives in the card's own thread."""
@@ -287,6 +355,7 @@ class OutboxSender:
                 return None
             ticket.thread_channel = ticket.thread_ts = None  # the card's own thread becomes the ticket's thread
             session.add(ticket)
+        tickets[row.ticket_id] = ticket
         log.warning(
             "card for %s could not go to %s (%s); posting it in %s",
             ticket.key,
@@ -298,15 +367,16 @@ class OutboxSender:
         fallback["channel"] = home
         return fallback
 
-    async def _prepare(self, row: OutboxMessage) -> dict[str, Any]:
-        """Fill in what was unknown when the row was queued: the card's channel and ts, its link."""
+    def _prepare(self, row: OutboxMessage, tickets: dict[int, Ticket]) -> dict[str, Any]:
+        """Fill in what was unknown when the row was queued: the card's channel and ts, its link.
+
+        ``tickets`` were read when the pass claimed its rows; a row that needs its card waits (``depends_on``)
+        until the card's outcome is committed, so they already hold it."""
         payload = dict(row.payload)
-        needs_ticket = row.purpose in (OutboxPurpose.CARD_UPDATE.value, OutboxPurpose.THREAD_NOTE.value)
         needs_link = CARD_LINK in json.dumps(payload, ensure_ascii=False)
-        if not (needs_ticket or needs_link) or row.ticket_id is None:
+        if not self._needs_ticket(row) or row.ticket_id is None:
             return payload
-        async with self.db.transaction() as session:
-            ticket = await session.get(Ticket, row.ticket_id)
+        ticket = tickets.get(row.ticket_id)
         if ticket is None:
             raise _Fail(f"ticket {row.ticket_id} no longer exists")
         if row.purpose == OutboxPurpose.CARD_UPDATE.value:
@@ -373,6 +443,13 @@ class OutboxSender:
     def _backoff(self, attempts: int) -> timedelta:
         """1s, 2s, 4s, … up to the cap; ``attempts`` counts this one (the claim bumped it)."""
         return min(self.settings.backoff_cap, timedelta(seconds=2 ** min(max(attempts - 1, 0), 16)))
+
+
+def _place_card(ticket: Ticket, channel: str, ts: str) -> None:
+    """The card is posted: it is the ticket's card, and its thread unless the ticket already had one."""
+    ticket.card_channel, ticket.card_ts = channel, ts
+    if ticket.thread_ts is None:
+        ticket.thread_channel, ticket.thread_ts = channel, ts
 
 
 def _retry_after(headers: Any) -> int:

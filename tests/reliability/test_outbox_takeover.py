@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from datetime import timedelta
+from typing import Any
 
 import pytest
 from sqlalchemy import update
@@ -98,3 +99,60 @@ async def test_a_post_that_never_reached_slack_is_sent_once_after_the_lease(bot:
     sent = [m for m in bot.fake.messages_in("C0SUPPORT") if m.text == "lost in the crash"]
     assert len(sent) == 1
     assert sent[0].metadata == {"event_type": OUTBOX_EVENT_TYPE, "event_payload": {"outbox_id": row.id}}
+
+
+@pytest.fixture
+async def quiet_bot(database_url: str, workspace: WorkspaceConfig) -> AsyncIterator[Harness]:
+    """A bot whose own sender does not poll: the test runs its passes by hand."""
+    clock = ManualClock(START)
+    slack = SlackApiServer(SlackWorkspace(bot_token=BOT_TOKEN, clock=clock))
+    populate(slack.workspace, workspace)
+    await slack.start()
+    try:
+        settings = SenderSettings(poll_interval=3600, lease=LEASE)
+        async with running_bot(database_url, workspace, slack=slack, clock=clock, sender=settings) as harness:
+            yield harness
+    finally:
+        await slack.stop()
+
+
+async def test_a_pass_records_every_outcome_but_the_one_whose_lease_was_taken_over(
+    quiet_bot: Harness, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    bot = quiet_bot
+    async with bot.services.db.transaction() as session:
+        rows = [
+            outbox.enqueue(
+                session,
+                method="chat.postMessage",
+                payload={"channel": "C0SUPPORT", "text": text},
+                purpose=OutboxPurpose.NOTICE.value,
+                now=bot.clock.now(),
+            )
+            for text in ("one", "two", "three")
+        ]
+    taken_over_until = bot.clock.now() + 2 * LEASE
+    sender = bot.services.sender
+    send = sender._call
+
+    async def call_while_another_sender_takes_two_over(method: str, payload: dict[str, Any], attempts: int) -> Any:
+        if payload.get("text") == "two":  # this sender stalled: its lease ran out and another sender claimed the row
+            async with bot.services.db.transaction() as session:
+                await session.exec(
+                    update(OutboxMessage)
+                    .where(col(OutboxMessage.id) == rows[1].id)
+                    .values(claimed_until=taken_over_until, attempts=OutboxMessage.attempts + 1)
+                )
+        return await send(method, payload, attempts)
+
+    monkeypatch.setattr(sender, "_call", call_while_another_sender_takes_two_over)
+    assert await sender.send_due() == 3
+
+    async with bot.services.db.transaction() as session:
+        statement = select(OutboxMessage).where(col(OutboxMessage.id).in_([r.id for r in rows]))
+        after = {r.payload["text"]: r for r in (await session.exec(statement)).all()}
+    assert after["one"].status == after["three"].status == "sent"
+    assert after["one"].result_ts and after["three"].result_ts
+    # The other sender's lease and outcome are left alone: it will look for the post before sending it again.
+    assert after["two"].status == "sending" and after["two"].result_ts is None
+    assert after["two"].claimed_until == taken_over_until
