@@ -11,9 +11,12 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
-USER_ID = re.compile(r"[UW][A-Z0-9]{2,}")
-CHANNEL_ID = re.compile(r"[CDG][A-Z0-9]{2,}")
+# Bounded as the columns that store them are (32 characters for ids, 64 for event ids): a longer value is not
+# Slack's, and must be refused here rather than fail in the database as a 500.
+USER_ID = re.compile(r"[UW][A-Z0-9]{2,31}")
+CHANNEL_ID = re.compile(r"[CDG][A-Z0-9]{2,31}")
 TS = re.compile(r"\d{1,12}\.\d{1,8}")
+EVENT_ID = re.compile(r"Ev[A-Za-z0-9]{1,62}")
 _INTERACTIONS = {"block_actions", "view_submission", "view_closed", "message_action", "shortcut"}
 # Envelope fields Bolt looks into whenever the key is there: each must then be an object (``null`` too would
 # crash it). ``enterprise`` is the one Slack does send as ``null``.
@@ -63,6 +66,7 @@ def check_shape(body: Any) -> None:
         event = _object(body.get("event"), "event")
         if not isinstance(event.get("type"), str):
             raise BadShape("event.type must be a string")
+        _ids(body, "body", {"event_id": EVENT_ID})
         _ids(event, "event", {"user": USER_ID, "channel": CHANNEL_ID, "ts": TS, "thread_ts": TS})
         for name in ("item", "message", "previous_message"):
             if event.get(name) is not None:

@@ -70,3 +70,24 @@ def test_events_of_another_shape_are_refused(event: Any, problem: str) -> None:
 def test_commands_need_a_user() -> None:
     with pytest.raises(BadShape, match=re.escape("missing command.user_id")):
         check_shape({"command": "/ticket", "text": "help"})
+
+
+@pytest.mark.parametrize(
+    ("change", "problem"),
+    [
+        ({"event_id": "Ev" + "A" * 63}, "body.event_id is not a Slack id"),  # longer than the column that stores it
+        ({"event_id": "<!here> ack SUP-1"}, "body.event_id is not a Slack id"),
+        ({"event_id": 7}, "body.event_id is not a Slack id"),
+    ],
+)
+def test_event_ids_must_look_like_slacks(change: dict[str, Any], problem: str) -> None:
+    event = slack_requests.message_event(channel="C0INTAKE", user="U0ERIN", text="refund")
+    with pytest.raises(BadShape, match=re.escape(problem)):
+        check_shape({**event, **change})
+
+
+def test_ids_longer_than_slacks_are_refused() -> None:
+    """A 33-character user id would overflow the 32-character columns on PostgreSQL: refused at the door."""
+    check_shape(slack_requests.message_event(channel="C0INTAKE", user="U" + "A" * 31, text="refund"))
+    with pytest.raises(BadShape, match=re.escape("event.user is not a Slack id")):
+        check_shape(slack_requests.message_event(channel="C0INTAKE", user="U" + "A" * 32, text="refund"))
