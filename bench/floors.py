@@ -12,8 +12,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import itertools
-import json
-import signal
 import tempfile
 from typing import Any
 
@@ -23,7 +21,7 @@ from slack_bolt.async_app import AsyncApp
 from slack_bolt.context.ack.async_ack import AsyncAck
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bench.standin import BOT_TOKEN
+from bench.standin import BOT_TOKEN, serve_until_signalled
 from bot.ids import ActionId
 from bot.metrics import Metrics
 from bot.sandbox.slack_requests import SIGNING_SECRET
@@ -142,16 +140,7 @@ async def serve(kind: str, api_url: str, port: int) -> None:
     session = aiohttp.ClientSession()
     client = AsyncWebClient(token=BOT_TOKEN, base_url=api_url, session=session)
     web_app = build_web_app(build_floor(kind, client), db, Metrics(), SIGNING_SECRET)
-    runner = web.AppRunner(web_app, access_log=None, handle_signals=False)
-    await runner.setup()
-    await web.TCPSite(runner, "127.0.0.1", port, backlog=1024).start()
-    print(json.dumps({"port": int(runner.addresses[0][1])}), flush=True)
-    stopping = asyncio.Event()
-    loop = asyncio.get_running_loop()
-    for signum in (signal.SIGINT, signal.SIGTERM):
-        loop.add_signal_handler(signum, stopping.set)
-    await stopping.wait()
-    await runner.cleanup()
+    await serve_until_signalled(web.AppRunner(web_app, access_log=None, handle_signals=False), port)
     await session.close()
     await db.dispose()
     scratch.cleanup()

@@ -131,7 +131,16 @@ async def serve(port: int, lean: bool) -> None:
     # Lean: no record of every call (and none of the copies that keep such records apart from the stored state).
     workspace = SlackWorkspace(bot_token=BOT_TOKEN, record_calls=not lean)
     populate(workspace, load_workspace(EXAMPLE_PATH))
-    runner = web.AppRunner(build_app(workspace, Observer()), access_log=None, shutdown_timeout=1.0)
+    await serve_until_signalled(
+        web.AppRunner(build_app(workspace, Observer()), access_log=None, shutdown_timeout=1.0), port
+    )
+
+
+async def serve_until_signalled(runner: web.AppRunner, port: int) -> None:
+    """Serve ``runner`` on 127.0.0.1, tell the parent its port (one JSON line), and stop on SIGINT/SIGTERM.
+
+    Every process the bench starts (this stand-in, the floors) reports its port this way.
+    """
     await runner.setup()
     await web.TCPSite(runner, "127.0.0.1", port, backlog=1024).start()
     print(json.dumps({"port": int(runner.addresses[0][1])}), flush=True)
