@@ -37,6 +37,7 @@ from bot.slack import SlackIdentity
 from bot.text import message_link
 from bot.ticket_messages import CARD_LINK
 from storage import outbox, reminders
+from storage import tickets as ticket_rows
 from storage.database import Database
 from storage.models import OutboxMessage, Ticket
 
@@ -60,8 +61,8 @@ class SenderSettings:
     # (50 rows / 8 at a time × 10 s ≈ 70 s), so a lease never runs out while its sender still works.
     # It is also how long a message waits when its sender dies mid-call (CROSSDESK_OUTBOX_LEASE_SECONDS).
     lease: timedelta = timedelta(minutes=5)
-    batch_size: int = 50
-    concurrency: int = 8
+    batch_size: int = 150
+    concurrency: int = 32
     poll_interval: float = 1.0
     max_attempts: int = 50  # with the 5-minute cap, a Slack outage of about four hours loses nothing
     backoff_cap: timedelta = timedelta(minutes=5)
@@ -85,7 +86,7 @@ class _Outcome:
     """What became of one row in a pass, written with the rest of the pass in one transaction."""
 
     row: OutboxMessage
-    status: Literal["sent", "retry", "failed"]
+    status: Literal["sent", "retry", "failed", "released"]
     channel: str | None = None
     ts: str | None = None
     retry_at: datetime | None = None
@@ -169,17 +170,33 @@ class OutboxSender:
     async def _send(self, rows: list[OutboxMessage], tickets: dict[int, Ticket]) -> list[_Outcome]:
         if not self.identity.known:
             await self.identity.load(self.client)
-        # Rows of one ticket go in order (card, then its update); different tickets go side by side.
+        # Rows of one ticket go in order (card, then its update), and so does a row claimed with the row it
+        # waits for; different tickets go side by side.
         groups: dict[object, list[OutboxMessage]] = defaultdict(list)
-        for row in rows:
-            groups[row.ticket_id if row.ticket_id is not None else ("row", row.id)].append(row)
+        group_of: dict[int | None, object] = {}
+        for row in sorted(rows, key=lambda r: r.id or 0):
+            key = group_of.get(row.depends_on_id) if row.depends_on_id in group_of else None
+            if key is None:
+                key = row.ticket_id if row.ticket_id is not None else ("row", row.id)
+            group_of[row.id] = key
+            groups[key].append(row)
         limit = asyncio.Semaphore(self.settings.concurrency)
         outcomes: list[_Outcome] = []
 
         async def send_group(group: list[OutboxMessage]) -> None:
             async with limit:
+                went: dict[int | None, _Outcome] = {}
                 for row in group:
-                    outcomes.append(await self._deliver(row, tickets))
+                    before = went.get(row.depends_on_id) if row.depends_on_id is not None else None
+                    if before is not None and before.status not in ("sent", "failed"):
+                        # Claimed with the row it waits for, which did not go out: back to waiting for it.
+                        outcome = _Outcome(
+                            row, "released", retry_at=before.retry_at, error=f"waiting for outbox {row.depends_on_id}"
+                        )
+                    else:
+                        outcome = await self._deliver(row, tickets)
+                    went[row.id] = outcome
+                    outcomes.append(outcome)
 
         # A group that fails unexpectedly leaves its unsent rows leased (taken over when the lease runs out);
         # what the other groups sent is still recorded, so it is not sent again.
@@ -204,7 +221,7 @@ class OutboxSender:
     def _needs_ticket(row: OutboxMessage) -> bool:
         if row.purpose in (OutboxPurpose.CARD_UPDATE.value, OutboxPurpose.THREAD_NOTE.value):
             return True
-        return CARD_LINK in json.dumps(row.payload, ensure_ascii=False)
+        return _mentions_link(row.payload)
 
     async def _deliver(self, row: OutboxMessage, tickets: dict[int, Ticket]) -> _Outcome:
         assert row.id is not None
@@ -260,34 +277,36 @@ class OutboxSender:
         return _Outcome(row, "sent", channel=channel, ts=ts)
 
     async def _record(self, session: AsyncSession, outcomes: list[_Outcome]) -> None:
-        """Write a pass's outcomes. Each row is written only while this sender still holds its lease; a row
-        another sender took over keeps that sender's outcome (and its side effects)."""
+        """Write a pass's outcomes, a statement per kind of outcome. Each row is written only while this sender
+        still holds its lease; a row another sender took over keeps that sender's outcome (and its side effects)."""
         now = self.clock.now()
+        kept = await outbox.held(session, [(o.row.id, o.row.claimed_until) for o in outcomes if o.row.id is not None])
+        sent: list[outbox.Sent] = []
+        retry: list[outbox.Retry] = []
+        failed: list[outbox.Failed] = []
         cards: dict[int, tuple[str, str]] = {}
         for outcome in outcomes:
             row = outcome.row
             assert row.id is not None
-            if outcome.status == "retry":
+            if row.id not in kept:
+                if outcome.status == "sent":
+                    log.warning("outbox %s was sent after its lease ran out; another sender may send it again", row.id)
+                continue
+            if outcome.status in ("retry", "released"):
                 assert outcome.retry_at is not None
-                await outbox.mark_retry(session, row.id, outcome.retry_at, outcome.error, row.claimed_until)
+                retry.append(outbox.Retry(row.id, outcome.retry_at, outcome.error, outcome.status == "released"))
                 continue
             if outcome.status == "failed":
-                await outbox.mark_failed(session, row.id, outcome.error, row.claimed_until)
+                failed.append(outbox.Failed(row.id, outcome.error))
                 continue
             channel, ts = outcome.channel, outcome.ts
-            if not await outbox.mark_sent(session, row.id, now, channel, ts, row.claimed_until):
-                log.warning("outbox %s was sent after its lease ran out; another sender may send it again", row.id)
-                continue
+            sent.append(outbox.Sent(row.id, channel, ts))
             if row.purpose == OutboxPurpose.REMINDER.value and channel and ts:
                 await reminders.remember(session, str(row.payload.get("channel")), channel, ts, now)
             if row.purpose == OutboxPurpose.CARD.value and row.ticket_id is not None and channel and ts:
                 cards[row.ticket_id] = (channel, ts)
-        if cards:
-            statement = select(Ticket).where(col(Ticket.id).in_(list(cards)))
-            for ticket in (await session.exec(statement)).all():
-                assert ticket.id is not None
-                _place_card(ticket, *cards[ticket.id])
-                session.add(ticket)
+        await outbox.record(session, now, sent, retry, failed)
+        await ticket_rows.place_cards(session, cards)
 
     async def _already_posted(self, row: OutboxMessage, payload: dict[str, Any]) -> dict[str, Any] | None:
         """``{"channel", "ts"}`` of the message an earlier attempt of ``row`` posted, if one did.
@@ -371,9 +390,9 @@ class OutboxSender:
         """Fill in what was unknown when the row was queued: the card's channel and ts, its link.
 
         ``tickets`` were read when the pass claimed its rows; a row that needs its card waits (``depends_on``)
-        until the card's outcome is committed, so they already hold it."""
+        until the card went out, earlier in the same pass or in an earlier one, so they already hold it."""
         payload = dict(row.payload)
-        needs_link = CARD_LINK in json.dumps(payload, ensure_ascii=False)
+        needs_link = _mentions_link(payload)
         if not self._needs_ticket(row) or row.ticket_id is None:
             return payload
         ticket = tickets.get(row.ticket_id)
@@ -443,6 +462,14 @@ class OutboxSender:
     def _backoff(self, attempts: int) -> timedelta:
         """1s, 2s, 4s, … up to the cap; ``attempts`` counts this one (the claim bumped it)."""
         return min(self.settings.backoff_cap, timedelta(seconds=2 ** min(max(attempts - 1, 0), 16)))
+
+
+def _mentions_link(payload: dict[str, Any]) -> bool:
+    """Whether the payload carries the card-link placeholder (in its text, or anywhere in its blocks)."""
+    text = payload.get("text")
+    if isinstance(text, str) and CARD_LINK in text:
+        return True
+    return "blocks" in payload and CARD_LINK in json.dumps(payload["blocks"], ensure_ascii=False)
 
 
 def _place_card(ticket: Ticket, channel: str, ts: str) -> None:

@@ -87,8 +87,11 @@ class TicketMessenger:
             return self.workspace.intake_channels[0]
         return ticket.requester_id
 
-    async def new_ticket(self, session: AsyncSession, ticket: Ticket, now: datetime) -> None:
-        """The card, the owner's DM and the department's notice for a ticket just opened."""
+    def new_ticket(self, ticket: Ticket) -> list[outbox.Call]:
+        """The card, the owner's DM and the department's notice for a ticket just opened (``ticket.id`` set).
+
+        The DM and the notice wait for the card: they link to it.
+        """
         channel, thread_ts = self.card_home(ticket)
         payload: dict[str, Any] = {
             "channel": channel,
@@ -96,15 +99,7 @@ class TicketMessenger:
         }
         if thread_ts:
             payload["thread_ts"] = thread_ts
-        card = outbox.enqueue(
-            session,
-            method="chat.postMessage",
-            payload=payload,
-            purpose=OutboxPurpose.CARD,
-            now=now,
-            ticket_id=ticket.id,
-        )
-        await session.flush()  # the card's id is needed by the rows that link to it
+        card = outbox.Call("chat.postMessage", payload, OutboxPurpose.CARD.value, ticket.id)
         priority = self.t("priority." + ticket.priority)
         dm_text = self.t(
             "dm.new_ticket",
@@ -115,7 +110,7 @@ class TicketMessenger:
             ack_due=self.date(ticket.ack_due_at),
             link=self.link(),
         )
-        self._post(session, ticket, now, ticket.owner_id, dm_text, card)
+        calls = [card, self._post_call(ticket, ticket.owner_id, dm_text, card)]
         department = self.workspace.department(ticket.department_key)
         if department is not None and department.channel and department.channel != channel:
             notice = self.t(
@@ -126,7 +121,14 @@ class TicketMessenger:
                 title=ticket.title,
                 link=self.link(),
             )
-            self._post(session, ticket, now, department.channel, notice, card)
+            calls.append(self._post_call(ticket, department.channel, notice, card))
+        return calls
+
+    @staticmethod
+    def _post_call(ticket: Ticket, channel: str, text: str, card: outbox.Call) -> outbox.Call:
+        return outbox.Call(
+            "chat.postMessage", {"channel": channel, "text": text}, OutboxPurpose.NOTICE.value, ticket.id, card
+        )
 
     async def changed(
         self, session: AsyncSession, ticket: Ticket, now: datetime, note_key: str, actor_id: str, **params: Any

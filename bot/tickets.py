@@ -12,13 +12,14 @@ import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from enum import StrEnum
+from enum import Enum, StrEnum
 
 from sqlalchemy.exc import IntegrityError
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.clock import Clock
 from bot.errors import BadRequest, TicketNotFound
+from bot.group_commit import GroupCommit
 from bot.home import HomeQueue, home_view
 from bot.i18n import Translator
 from bot.metrics import Metrics
@@ -28,10 +29,11 @@ from bot.sla import due_times, zone_named
 from bot.states import ACTIVE_STATUSES, CLOCK_RUNNING, Status
 from bot.text import to_plain
 from bot.ticket_messages import TicketMessenger
-from config.schema import LIFECYCLE_STAGES, PRIORITIES, WorkspaceConfig
-from storage import directory, events
+from config.schema import LIFECYCLE_STAGES, PRIORITIES, Department, WorkspaceConfig
+from storage import directory, events, outbox
 from storage import tickets as ticket_rows
 from storage.database import Database
+from storage.directory import OwnerProfile
 from storage.models import Ticket, TicketEvent
 
 log = logging.getLogger(__name__)
@@ -78,6 +80,16 @@ class OpenResult:
 
 
 @dataclass(frozen=True)
+class _Opening:
+    request: TicketRequest
+    text: str  # the request's text, cleaned
+
+
+class _Batch(Enum):
+    SAME_MESSAGE = "same message"  # an earlier opening of the same batch is about to make this message a ticket
+
+
+@dataclass(frozen=True)
 class TicketHistory:
     ticket: Ticket
     events: Sequence[TicketEvent] = field(default_factory=list)
@@ -88,6 +100,18 @@ def is_overdue(ticket: Ticket, now: datetime) -> bool:
     if status == Status.OPEN and ticket.ack_due_at is not None and ticket.ack_due_at <= now:
         return True
     return status in CLOCK_RUNNING and ticket.resolve_due_at is not None and ticket.resolve_due_at <= now
+
+
+def _created_event(ticket: Ticket, now: datetime) -> TicketEvent:
+    assert ticket.id is not None, "insert the ticket first"
+    return TicketEvent(
+        ticket_id=ticket.id,
+        actor_id=ticket.requester_id,
+        action="created",
+        at=now,
+        to_value=ticket.owner_id,
+        note=ticket.source,
+    )
 
 
 class TicketService(OutboxWriter):
@@ -103,11 +127,17 @@ class TicketService(OutboxWriter):
         self.metrics = metrics or Metrics()
         self.translator = Translator(workspace.language)
         self.messages = TicketMessenger(workspace, self.translator)
+        self._openings: GroupCommit[_Opening, OpenResult] = GroupCommit(self._open_batch)
 
     # ------------------------------------------------------------------ opening
 
     async def open_ticket(self, request: TicketRequest) -> OpenResult:
-        """Open a ticket, or return the one that already exists for the same message or event."""
+        """Open a ticket, or return the one that already exists for the same message or event.
+
+        Tickets opened at the same moment are written together (:class:`GroupCommit`): one transaction, a few
+        statements, and on SQLite one turn of the writer for the whole batch. Each caller still returns only
+        once its own ticket is committed.
+        """
         text = request.text.replace("\x00", "").strip()  # a message fetched from Slack may carry NUL
         if not text:
             raise BadRequest("error.empty_text")
@@ -117,56 +147,150 @@ class TicketService(OutboxWriter):
             raise BadRequest("error.bad_request")
         if request.department_key is not None and self.workspace.department(request.department_key) is None:
             raise BadRequest("error.unknown_department", department=request.department_key)
+        result = await self._openings.submit(_Opening(request, text))
+        if result.created and result.ticket is not None:
+            self.metrics.tickets_opened.labels(result.ticket.department_key).inc()
+            log.info("opened %s for %s (source %s)", result.ticket.key, result.ticket.owner_id, result.ticket.source)
+        return result
+
+    async def _open_batch(self, openings: list[_Opening]) -> list[OpenResult | BaseException]:
+        """Write a batch of openings in one transaction. A conflict with another replica (the same message
+        opened there at the same moment) fails the whole transaction; then each is written on its own, so
+        one request's conflict never costs the others their ticket."""
         try:
             async with self.db.transaction() as session:
-                existing = await self._existing(session, request)
-                if existing is not None:
-                    return existing
-                ticket = await self._create(session, request, text)
+                results: list[OpenResult | BaseException] = list(await self._open_together(session, openings))
         except IntegrityError:
-            # Another request (a Slack retry on another replica, a second reaction) won the race.
+            results = [await self._open_alone(opening) for opening in openings]
+        if any(isinstance(result, OpenResult) and result.created for result in results):
+            self._on_outbox()
+        return results
+
+    async def _open_alone(self, opening: _Opening) -> OpenResult | BaseException:
+        try:
             async with self.db.transaction() as session:
-                existing = await self._existing(session, request)
-            if existing is None:
-                raise
-            return existing
-        self._on_outbox()
-        self.metrics.tickets_opened.labels(ticket.department_key).inc()
-        log.info("opened %s for %s (source %s)", ticket.key, ticket.owner_id, ticket.source)
-        return OpenResult(ticket=ticket, created=True)
+                return (await self._open_together(session, [opening]))[0]
+        except IntegrityError as error:
+            # Another request (a Slack retry on another replica, a second reaction) won the race.
+            try:
+                async with self.db.transaction() as session:
+                    existing = (await self._existing(session, [opening]))[0]
+            except Exception as lookup_error:
+                return lookup_error
+            return existing if isinstance(existing, OpenResult) else error
+        except Exception as error:
+            return error
 
-    async def _existing(self, session: AsyncSession, request: TicketRequest) -> OpenResult | None:
-        if request.event_id and await events.was_processed(session, request.event_id):
-            return OpenResult(ticket=None, created=False, duplicate_event=True)
-        if request.origin_channel and request.origin_ts:
-            ticket = await ticket_rows.by_origin(session, request.origin_channel, request.origin_ts)
-            if ticket is not None:
-                return OpenResult(ticket=ticket, created=False)
-        return None
+    async def _existing(self, session: AsyncSession, openings: list[_Opening]) -> list[OpenResult | _Batch | None]:
+        """For each opening: the event already handled, or the ticket its message already is, else ``None``.
 
-    async def _create(self, session: AsyncSession, request: TicketRequest, text: str) -> Ticket:
+        Within the batch too: the second of two openings with one event id, or of one message, is answered
+        by the first.
+        """
+        requests = [opening.request for opening in openings]
+        seen = await events.processed_among(session, [r.event_id for r in requests if r.event_id])
+        made = await ticket_rows.by_origins(
+            session, [(r.origin_channel, r.origin_ts) for r in requests if r.origin_channel and r.origin_ts]
+        )
+        answers: list[OpenResult | _Batch | None] = []
+        coming: set[tuple[str, str]] = set()
+        for request in requests:
+            origin = (
+                (request.origin_channel, request.origin_ts) if request.origin_channel and request.origin_ts else None
+            )
+            if request.event_id and request.event_id in seen:
+                answers.append(OpenResult(ticket=None, created=False, duplicate_event=True))
+            elif origin is not None and origin in made:
+                answers.append(OpenResult(ticket=made[origin], created=False))
+            elif origin is not None and origin in coming:
+                answers.append(_Batch.SAME_MESSAGE)
+            else:
+                answers.append(None)
+                if request.event_id:
+                    seen.add(request.event_id)
+                if origin is not None:
+                    coming.add(origin)
+        return answers
+
+    async def _open_together(self, session: AsyncSession, openings: list[_Opening]) -> list[OpenResult]:
+        answers = await self._existing(session, openings)
+        fresh = [opening for opening, answer in zip(openings, answers, strict=True) if answer is None]
+        created = await self._create(session, fresh) if fresh else []
+        by_origin: dict[tuple[str | None, str | None], Ticket] = {(t.origin_channel, t.origin_ts): t for t in created}
+        new_tickets = iter(created)
+        results: list[OpenResult] = []
+        for opening, answer in zip(openings, answers, strict=True):
+            if answer is None:
+                results.append(OpenResult(ticket=next(new_tickets), created=True))
+            elif answer is _Batch.SAME_MESSAGE:
+                request = opening.request
+                results.append(OpenResult(ticket=by_origin[(request.origin_channel, request.origin_ts)], created=False))
+            else:
+                results.append(answer)
+        return results
+
+    async def _create(self, session: AsyncSession, openings: list[_Opening]) -> list[Ticket]:
+        """Create the tickets of ``openings`` (none of them exists yet) with their audit events and messages."""
         now = self.clock.now()
-        department = self.workspace.department(request.department_key or route(text, self.workspace))
-        assert department is not None, "route() only returns configured departments"
-        # Who is away and each owner's time zone, asked once and before the department's row is locked:
-        # on PostgreSQL every ticket of the department waits for that lock, so it is held for as little as can be.
-        profiles = await directory.owner_profiles(session, list(department.owners))
-        number, turn = await directory.take_number_and_turn(session, department.key)
+        departments = []
+        for opening in openings:
+            key = opening.request.department_key or route(opening.text, self.workspace)
+            department = self.workspace.department(key)
+            assert department is not None, "route() only returns configured departments"
+            departments.append(department)
+        # Who is away and each owner's time zone, asked once and before any department's row is locked: on
+        # PostgreSQL every ticket of a department waits for that lock, so it is held for as little as can be.
+        owners = sorted({owner for department in departments for owner in department.owners})
+        profiles = await directory.owner_profiles(session, owners)
         away = {user_id for user_id, profile in profiles.items() if profile.away}
-        owner_id, next_turn = pick_owner(department.owners, turn, away)
-        # Skipping someone away must not hand the next person two tickets in a row.
-        await directory.set_next_turn(session, department.key, next_turn % len(department.owners))
+        # Numbers and owners, department by department (in a fixed order, so two replicas never deadlock).
+        numbered: dict[int, tuple[int, str]] = {}
+        for department_key in sorted({department.key for department in departments}):
+            members = [i for i, department in enumerate(departments) if department.key == department_key]
+            department = departments[members[0]]
+            number, turn = await directory.take_numbers_and_turn(session, department_key, len(members))
+            for offset, index in enumerate(members):
+                owner_id, next_turn = pick_owner(department.owners, turn, away)
+                # Skipping someone away must not hand the next person two tickets in a row.
+                turn = next_turn % len(department.owners)
+                numbered[index] = (number + offset, owner_id)
+            await directory.set_next_turn(session, department_key, turn)
+        tickets = [
+            self._new_ticket(opening, department, *numbered[index], profiles.get(numbered[index][1]), now)
+            for index, (opening, department) in enumerate(zip(openings, departments, strict=True))
+        ]
+        await ticket_rows.insert_many(session, tickets)
+        await ticket_rows.insert_events(session, [_created_event(ticket, now) for ticket in tickets])
+        await events.mark_many_processed(
+            session,
+            [(o.request.event_id, o.request.event_type or "event") for o in openings if o.request.event_id],
+            now,
+        )
+        await outbox.enqueue_calls(
+            session, [call for ticket in tickets for call in self.messages.new_ticket(ticket)], now
+        )
+        return tickets
+
+    def _new_ticket(
+        self,
+        opening: _Opening,
+        department: Department,
+        number: int,
+        owner_id: str,
+        owner: OwnerProfile | None,
+        now: datetime,
+    ) -> Ticket:
+        request = opening.request
         priority = request.priority or "normal"
-        owner = profiles.get(owner_id)
         ack_due, resolve_due = due_times(now, priority, self.workspace, zone_named(owner.tz if owner else None))
-        ticket = Ticket(
+        return Ticket(
             key=f"{department.key}-{number}",
             department_key=department.key,
             number=number,
             owner_id=owner_id,
             requester_id=request.requester_id,
-            title=title_from_text(to_plain(request.title or text)),
-            text=text,
+            title=title_from_text(to_plain(request.title or opening.text)),
+            text=opening.text,
             priority=priority,
             status=Status.OPEN.value,
             source=request.source.value,
@@ -184,22 +308,6 @@ class TicketService(OutboxWriter):
             next_reminder_at=ack_due,
             sla_started_at=now,
         )
-        session.add(ticket)
-        await session.flush()
-        await ticket_rows.add_event(
-            session,
-            ticket,
-            actor_id=request.requester_id,
-            action="created",
-            at=now,
-            to_value=owner_id,
-            note=request.source.value,
-        )
-        if request.event_id:
-            events.mark_processed(session, request.event_id, request.event_type or "event", now)
-        await self.messages.new_ticket(session, ticket, now)
-        await session.flush()
-        return ticket
 
     async def next_owner(self, department_key: str) -> str | None:
         """Who would own a ticket opened in ``department_key`` now (shown in the new-ticket form)."""
@@ -289,7 +397,7 @@ class TicketService(OutboxWriter):
 
     async def event_seen(self, event_id: str) -> bool:
         """Whether the Slack event ``event_id`` was already handled (by this or any replica)."""
-        async with self.db.transaction() as session:
+        async with self.db.reading() as session:
             return await events.was_processed(session, event_id)
 
     async def get(self, key: str) -> Ticket:

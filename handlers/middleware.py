@@ -48,10 +48,13 @@ async def skip_processed_events(
     """Answer a redelivered event at once, without running its listener again.
 
     The event id is written by the service in the same transaction as the event's effects, so this
-    check is the fast path; a duplicate racing past it still loses on the primary key.
+    check is the fast path; a duplicate racing past it still loses on the primary key. Over HTTP only Slack's
+    retries (``X-Slack-Retry-Num``) are looked up: a first delivery cannot have been handled yet, and the
+    look-up would cost every event a query.
     """
     event_id = body.get("event_id") if body.get("type") == "event_callback" else None
-    services = services_of(context) if isinstance(event_id, str) and event_id else None
+    first_delivery = req.mode == "http" and not req.headers.get("x-slack-retry-num")
+    services = services_of(context) if isinstance(event_id, str) and event_id and not first_delivery else None
     if services is not None and await services.tickets.event_seen(str(event_id)):
         services.metrics.events_deduplicated.inc()
         retry = req.headers.get("x-slack-retry-num", ["0"])[0]

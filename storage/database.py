@@ -14,6 +14,8 @@ from sqlalchemy.exc import TimeoutError as PoolTimeout
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from storage.sqlite_inline import inline_creator
+
 SQLITE_BUSY_TIMEOUT_MS = 30_000
 READ_ONLY = "crossdesk_read_only"  # execution option: this connection only reads
 
@@ -69,7 +71,8 @@ def create_engine(
 ) -> AsyncEngine:
     """An engine tuned for its backend.
 
-    SQLite gets WAL (readers never wait for the writer), a busy timeout, foreign keys, and ``BEGIN
+    SQLite runs its statements on the event loop's thread (:mod:`storage.sqlite_inline`) and gets WAL
+    (readers never wait for the writer), a busy timeout, foreign keys, and ``BEGIN
     IMMEDIATE`` so a transaction takes the write lock when it starts instead of failing halfway when it
     first writes: SQLite allows one writer, and this makes it wait its turn rather than deadlock.
 
@@ -82,7 +85,10 @@ def create_engine(
         database = parsed.database or ""
         if database in ("", ":memory:"):
             raise DatabaseUrlError("an in-memory SQLite database cannot be shared; use sqlite:///path/to/file.db")
-        engine = create_async_engine(parsed, echo=echo, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000})
+        uri = str(parsed.query.get("uri", "")).lower() in ("true", "1")
+        engine = create_async_engine(
+            parsed, echo=echo, async_creator=inline_creator(database, SQLITE_BUSY_TIMEOUT_MS / 1000, uri=uri)
+        )
         _tune_sqlite(engine)
         return engine
     return create_async_engine(
@@ -104,7 +110,9 @@ def _tune_sqlite(engine: AsyncEngine) -> None:
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA synchronous=NORMAL")
-        cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+        # Zero: a locked database must not be waited for inside SQLite, on the event loop's thread; the
+        # connection waits with asyncio instead (storage/sqlite_inline.py).
+        cursor.execute("PRAGMA busy_timeout=0")
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.close()
 
@@ -152,6 +160,15 @@ class Database:
             return
         async with self._turns, self._sessions() as session, session.begin():
             yield session
+
+    @asynccontextmanager
+    async def reading(self) -> AsyncIterator[AsyncSession]:
+        """A session that only reads. On SQLite it starts a plain ``BEGIN`` and does not wait for the writer's
+        turn: WAL lets it read the last committed state while a write is under way."""
+        async with self.engine.connect() as connection:
+            await connection.execution_options(**{READ_ONLY: True})
+            async with AsyncSession(bind=connection, expire_on_commit=False) as session:
+                yield session
 
     async def ping(self, timeout: float = 2.0) -> bool:  # noqa: ASYNC109
         """Whether the database answers a trivial query within ``timeout`` seconds (used by ``/healthz``)."""

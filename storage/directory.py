@@ -91,25 +91,26 @@ async def set_away(session: AsyncSession, user_id: str, away: bool) -> None:
     await session.exec(update(Member).where(col(Member.user_id) == user_id).values(away=away))
 
 
-async def take_number_and_turn(session: AsyncSession, department_key: str) -> tuple[int, int]:
-    """Atomically take the department's next ticket number, and read its round-robin turn.
+async def take_numbers_and_turn(session: AsyncSession, department_key: str, count: int = 1) -> tuple[int, int]:
+    """Atomically take the department's next ``count`` ticket numbers, and read its round-robin turn.
 
-    The ``UPDATE … RETURNING`` holds the department's row lock until the transaction ends, so concurrent
-    transactions (on PostgreSQL, in other processes) each get their own number, and each sees the turn
-    the previous one left with :func:`set_next_turn`.
+    Returns the first of the numbers taken (they run on from it) and the turn. The ``UPDATE … RETURNING``
+    holds the department's row lock until the transaction ends, so concurrent transactions (on PostgreSQL,
+    in other processes) each get their own numbers, and each sees the turn the previous one left with
+    :func:`set_next_turn`.
     """
     statement = (
         update(Department)
         .where(col(Department.key) == department_key)
-        .values(last_number=col(Department.last_number) + 1)
+        .values(last_number=col(Department.last_number) + count)
         .returning(col(Department.last_number), col(Department.next_owner))
     )
     row = (await session.exec(statement)).one()
-    return int(row[0]), int(row[1])
+    return int(row[0]) - count + 1, int(row[1])
 
 
 async def set_next_turn(session: AsyncSession, department_key: str, turn: int) -> None:
-    """Where the round robin continues; called under the row lock taken by :func:`take_number_and_turn`."""
+    """Where the round robin continues; called under the row lock taken by :func:`take_numbers_and_turn`."""
     await session.exec(update(Department).where(col(Department.key) == department_key).values(next_owner=turn))
 
 

@@ -5,10 +5,16 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, Column, Index, Text, UniqueConstraint
+from sqlalchemy import JSON, Column, Index, Table, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from storage.types import UTCDateTime
+
+
+def table_of(model: type[SQLModel]) -> Table:
+    """The Core table of a model, for bulk statements that skip the ORM's per-object work."""
+    table: Table = model.__table__  # type: ignore[attr-defined]
+    return table
 
 
 def _utc_column(nullable: bool = True, index: bool = False) -> Any:
@@ -68,6 +74,7 @@ class Ticket(SQLModel, table=True):
         Index("ix_tickets_status_ack_due", "status", "ack_due_at"),
         Index("ix_tickets_status_resolve_due", "status", "resolve_due_at"),
         Index("ix_tickets_thread", "thread_channel", "thread_ts"),
+        Index("ix_tickets_card", "card_channel", "card_ts"),  # a reaction on a card finds its ticket
         Index("ix_tickets_status_resolved_at", "status", "resolved_at"),
         Index("ix_tickets_pending_owner", "pending_owner_id"),
         Index("ix_tickets_next_reminder", "next_reminder_at"),

@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import exists, func, or_, update
+from sqlalchemy import bindparam, case, exists, func, insert, or_, update
+from sqlalchemy import select as select_rows
 from sqlalchemy.orm import aliased
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from storage.models import OutboxMessage
+from storage.models import OutboxMessage, table_of
 
 PENDING, SENDING, SENT, FAILED = "pending", "sending", "sent", "failed"
 # ``last_error`` of a row taken over from a sender whose lease ran out: that sender may have died after Slack
@@ -43,21 +45,81 @@ def enqueue(
     return message
 
 
-async def claim_due(session: AsyncSession, now: datetime, lease: timedelta, limit: int) -> Sequence[OutboxMessage]:
+@dataclass(eq=False)
+class Call:
+    """A call to queue with :func:`enqueue_calls`; ``after`` is another call of the same batch that must be sent
+    (or have failed for good) before this one is."""
+
+    method: str
+    payload: dict[str, Any]
+    purpose: str
+    ticket_id: int | None = None
+    after: Call | None = None
+
+
+async def enqueue_calls(session: AsyncSession, calls: Sequence[Call], now: datetime) -> None:
+    """:func:`enqueue` for many calls: one ``INSERT`` per generation of dependency instead of one per call.
+
+    Each call's ``after`` must come earlier in ``calls``.
+    """
+    ids: dict[int, int] = {}  # id(call) -> its row id
+    remaining = list(calls)
+    table = table_of(OutboxMessage)
+    statement = insert(table).returning(table.c.id, sort_by_parameter_order=True)
+    connection = await session.connection()
+    while remaining:
+        ready = [call for call in remaining if call.after is None or id(call.after) in ids]
+        if not ready:
+            raise ValueError("an outbox call waits for a call that is not queued before it")
+        rows = [
+            {
+                "ticket_id": call.ticket_id,
+                "purpose": call.purpose,
+                "method": call.method,
+                "payload": call.payload,
+                "status": PENDING,
+                "attempts": 0,
+                "depends_on_id": ids[id(call.after)] if call.after is not None else None,
+                "created_at": now,
+                "next_attempt_at": now,
+                "claimed_until": None,
+                "sent_at": None,
+                "last_error": None,
+                "result_channel": None,
+                "result_ts": None,
+            }
+            for call in ready
+        ]
+        result = await connection.execute(statement, rows)
+        for call, (row_id,) in zip(ready, result.all(), strict=True):
+            ids[id(call)] = row_id
+        taken = {id(call) for call in ready}
+        remaining = [call for call in remaining if id(call) not in taken]
+
+
+async def claim_due(session: AsyncSession, now: datetime, lease: timedelta, limit: int) -> list[OutboxMessage]:
     """Take up to ``limit`` rows that are due, in order, and lease them to the caller.
 
     A row is due when it is pending (or its sender's lease ran out) and whatever it depends on has been
-    sent or has failed for good. ``FOR UPDATE SKIP LOCKED`` lets replicas on PostgreSQL claim disjoint
-    rows; SQLite's single writer (``BEGIN IMMEDIATE``) gives the same guarantee there. A row whose
-    lease ran out is marked ``LEASE_RAN_OUT``: its outcome is unknown.
+    sent or has failed for good. The rows that wait only for a row claimed here are claimed with it (the DM
+    that links to a card goes in the same pass as the card; the sender sends them in order and releases
+    the dependent again if the card does not go out). ``FOR UPDATE SKIP LOCKED`` lets replicas on
+    PostgreSQL claim disjoint rows; SQLite's single writer (``BEGIN IMMEDIATE``) gives the same guarantee
+    there. A row whose lease ran out is marked ``LEASE_RAN_OUT``: its outcome is unknown. The locks are
+    ``FOR NO KEY UPDATE`` (``key_share``): a transaction queuing a row that waits for one of these holds a
+    key-share lock on it through the foreign key, and must not deadlock with the sender.
+
+    The rows come back detached from the session, as they are after the claim: a few set-based statements
+    do the claiming, not one flush per row.
     """
+    table = table_of(OutboxMessage)
     dependency = aliased(OutboxMessage)
     dependency_done = exists().where(
         col(dependency.id) == col(OutboxMessage.depends_on_id),
         col(dependency.status).in_([SENT, FAILED]),
     )
     statement = (
-        select(OutboxMessage)
+        select_rows(table)
         .where(
             or_(
                 col(OutboxMessage.status) == PENDING,
@@ -68,66 +130,129 @@ async def claim_due(session: AsyncSession, now: datetime, lease: timedelta, limi
         )
         .order_by(col(OutboxMessage.id))
         .limit(limit)
-        .with_for_update(skip_locked=True)
+        .with_for_update(skip_locked=True, key_share=True)
     )
-    rows = (await session.exec(statement)).all()
+    connection = await session.connection()
+    rows = [OutboxMessage(**row._mapping) for row in (await connection.execute(statement)).all()]
+    waiting_on = {row.id for row in rows}
+    while waiting_on and len(rows) < limit:
+        followers = (
+            select_rows(table)
+            .where(
+                col(OutboxMessage.status) == PENDING,
+                col(OutboxMessage.next_attempt_at) <= now,
+                col(OutboxMessage.depends_on_id).in_(sorted(i for i in waiting_on if i is not None)),
+            )
+            .order_by(col(OutboxMessage.id))
+            .limit(limit - len(rows))
+            .with_for_update(skip_locked=True, key_share=True)
+        )
+        found = [OutboxMessage(**row._mapping) for row in (await connection.execute(followers)).all()]
+        rows.extend(found)
+        waiting_on = {row.id for row in found}
+    if not rows:
+        return rows
+    until = now + lease
+    await connection.execute(
+        update(table)
+        .where(table.c.id.in_([row.id for row in rows]))
+        .values(
+            last_error=case((table.c.status == SENDING, LEASE_RAN_OUT), else_=table.c.last_error),
+            status=SENDING,
+            claimed_until=until,
+            attempts=table.c.attempts + 1,
+        )
+    )
     for row in rows:
         if row.status == SENDING:
             row.last_error = LEASE_RAN_OUT
         row.status = SENDING
-        row.claimed_until = now + lease
+        row.claimed_until = until
         row.attempts += 1
-        session.add(row)
-    await session.flush()
     return rows
 
 
-def _leased(message_id: int, lease_until: datetime | None) -> Any:
-    """The row, but only while the caller still holds its lease: a sender whose lease ran out (and whose
-    row another sender took over) must not overwrite that sender's outcome."""
-    condition = col(OutboxMessage.id) == message_id
-    if lease_until is not None:
-        condition = (
-            condition & (col(OutboxMessage.status) == SENDING) & (col(OutboxMessage.claimed_until) == lease_until)
+async def held(session: AsyncSession, leases: Sequence[tuple[int, datetime | None]]) -> set[int]:
+    """Which of the (row id, lease) pairs the caller still holds: a sender whose lease ran out (and whose row
+    another sender took over) must not overwrite that sender's outcome. The rows are locked until commit."""
+    by_lease: dict[datetime | None, list[int]] = {}
+    for message_id, lease_until in leases:
+        by_lease.setdefault(lease_until, []).append(message_id)
+    kept: set[int] = set()
+    for lease_until, ids in by_lease.items():
+        condition: Any = col(OutboxMessage.id).in_(ids)
+        if lease_until is not None:
+            condition = (
+                condition & (col(OutboxMessage.status) == SENDING) & (col(OutboxMessage.claimed_until) == lease_until)
+            )
+        statement = select(OutboxMessage.id).where(condition).with_for_update(key_share=True)
+        kept.update(row_id for row_id in (await session.exec(statement)).all() if row_id is not None)
+    return kept
+
+
+@dataclass(frozen=True)
+class Sent:
+    id: int
+    channel: str | None
+    ts: str | None
+
+
+@dataclass(frozen=True)
+class Retry:
+    id: int
+    at: datetime
+    error: str
+    release: bool = False  # never attempted (it waited for a row that did not go out): the attempt is given back
+
+
+@dataclass(frozen=True)
+class Failed:
+    id: int
+    error: str
+
+
+async def record(
+    session: AsyncSession, now: datetime, sent: Sequence[Sent], retry: Sequence[Retry], failed: Sequence[Failed]
+) -> None:
+    """Write outcomes, one statement per kind; call it only for rows :func:`held` confirmed."""
+    table = table_of(OutboxMessage)
+    connection = await session.connection()
+    by_id = table.c.id == bindparam("row_id")
+    if sent:
+        await connection.execute(
+            update(table)
+            .where(by_id)
+            .values(
+                status=SENT,
+                sent_at=now,
+                claimed_until=None,
+                result_channel=bindparam("channel"),
+                result_ts=bindparam("ts"),
+                last_error=None,
+            ),
+            [{"row_id": item.id, "channel": item.channel, "ts": item.ts} for item in sent],
         )
-    return condition
-
-
-async def mark_sent(
-    session: AsyncSession,
-    message_id: int,
-    now: datetime,
-    channel: str | None,
-    ts: str | None,
-    lease_until: datetime | None = None,
-) -> bool:
-    """Record a successful send; ``False`` when the lease had been lost (the row was taken over)."""
-    result = await session.exec(
-        update(OutboxMessage)
-        .where(_leased(message_id, lease_until))
-        .values(status=SENT, sent_at=now, claimed_until=None, result_channel=channel, result_ts=ts, last_error=None)
-    )
-    return bool(result.rowcount)
-
-
-async def mark_retry(
-    session: AsyncSession, message_id: int, retry_at: datetime, error: str, lease_until: datetime | None = None
-) -> bool:
-    result = await session.exec(
-        update(OutboxMessage)
-        .where(_leased(message_id, lease_until))
-        .values(status=PENDING, next_attempt_at=retry_at, claimed_until=None, last_error=error[:2000])
-    )
-    return bool(result.rowcount)
-
-
-async def mark_failed(session: AsyncSession, message_id: int, error: str, lease_until: datetime | None = None) -> bool:
-    result = await session.exec(
-        update(OutboxMessage)
-        .where(_leased(message_id, lease_until))
-        .values(status=FAILED, claimed_until=None, last_error=error[:2000])
-    )
-    return bool(result.rowcount)
+    if retry:
+        await connection.execute(
+            update(table)
+            .where(by_id)
+            .values(
+                status=PENDING,
+                next_attempt_at=bindparam("at"),
+                claimed_until=None,
+                last_error=bindparam("error"),
+                attempts=table.c.attempts - bindparam("given_back"),
+            ),
+            [
+                {"row_id": item.id, "at": item.at, "error": item.error[:2000], "given_back": int(item.release)}
+                for item in retry
+            ],
+        )
+    if failed:
+        await connection.execute(
+            update(table).where(by_id).values(status=FAILED, claimed_until=None, last_error=bindparam("error")),
+            [{"row_id": item.id, "error": item.error[:2000]} for item in failed],
+        )
 
 
 async def backlog(session: AsyncSession) -> tuple[int, datetime | None]:

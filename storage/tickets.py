@@ -5,11 +5,11 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from datetime import datetime
 
-from sqlalchemy import or_
+from sqlalchemy import String, bindparam, case, func, insert, or_, tuple_, update
 from sqlmodel import and_, col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from storage.models import Ticket, TicketEvent
+from storage.models import Ticket, TicketEvent, table_of
 
 
 async def by_key(session: AsyncSession, key: str, *, for_update: bool = False) -> Ticket | None:
@@ -28,6 +28,66 @@ async def by_origin(session: AsyncSession, channel: str, ts: str) -> Ticket | No
         )
     )
     return (await session.exec(statement)).first()
+
+
+async def by_origins(session: AsyncSession, origins: Iterable[tuple[str, str]]) -> dict[tuple[str, str], Ticket]:
+    """:func:`by_origin` for many messages in one query: each (channel, ts) found → its ticket."""
+    wanted = set(origins)
+    if not wanted:
+        return {}
+    pairs = sorted(wanted)
+    statement = select(Ticket).where(
+        or_(
+            tuple_(col(Ticket.origin_channel), col(Ticket.origin_ts)).in_(pairs),
+            tuple_(col(Ticket.card_channel), col(Ticket.card_ts)).in_(pairs),
+        )
+    )
+    found: dict[tuple[str, str], Ticket] = {}
+    for ticket in (await session.exec(statement)).all():
+        for place in ((ticket.origin_channel, ticket.origin_ts), (ticket.card_channel, ticket.card_ts)):
+            if place in wanted and place not in found:
+                found[place] = ticket
+    return found
+
+
+async def insert_many(session: AsyncSession, tickets: Sequence[Ticket]) -> None:
+    """Insert new tickets in one statement and give each its id (they are not added to the session)."""
+    if not tickets:
+        return
+    table = table_of(Ticket)
+    statement = insert(table).returning(table.c.id, sort_by_parameter_order=True)
+    rows = [ticket.model_dump(exclude={"id"}) for ticket in tickets]
+    result = await (await session.connection()).execute(statement, rows)
+    for ticket, (ticket_id,) in zip(tickets, result.all(), strict=True):
+        ticket.id = ticket_id
+
+
+async def insert_events(session: AsyncSession, events: Sequence[TicketEvent]) -> None:
+    """Insert audit events in one statement (their ids are not needed back)."""
+    if events:
+        rows = [event.model_dump(exclude={"id"}) for event in events]
+        await (await session.connection()).execute(insert(table_of(TicketEvent)), rows)
+
+
+async def place_cards(session: AsyncSession, cards: dict[int, tuple[str, str]]) -> None:
+    """Record each ticket's posted card (ticket id → (channel, ts)); the card's thread becomes the ticket's
+    thread unless the ticket already had one (the message it was made from)."""
+    if not cards:
+        return
+    table = table_of(Ticket)
+    channel, ts = bindparam("channel", type_=String), bindparam("ts", type_=String)
+    statement = (
+        update(table)
+        .where(table.c.id == bindparam("ticket_id"))
+        .values(
+            card_channel=channel,
+            card_ts=ts,
+            thread_channel=case((table.c.thread_ts.is_(None), channel), else_=table.c.thread_channel),
+            thread_ts=func.coalesce(table.c.thread_ts, ts),
+        )
+    )
+    rows = [{"ticket_id": ticket_id, "channel": c, "ts": t} for ticket_id, (c, t) in sorted(cards.items())]
+    await (await session.connection()).execute(statement, rows)
 
 
 async def by_thread(session: AsyncSession, channel: str, thread_ts: str) -> Ticket | None:

@@ -260,7 +260,9 @@ async def test_answering_updates_the_question_dm_and_a_skip_after_answering_is_r
     async with synced.transaction() as session:
         [prompt] = [m for m in (await session.exec(select(OutboxMessage))).all() if m.payload["channel"] == "U0BOB"]
         assert prompt.id is not None
-        await outbox_rows.mark_sent(session, prompt.id, clock.now(), "D0BOB", "1790000000.000100")
+        await outbox_rows.record(
+            session, clock.now(), [outbox_rows.Sent(prompt.id, "D0BOB", "1790000000.000100")], [], []
+        )
     await service.answer("SUP", "U0BOB", "2026-11-30", ["a", "b", ""])
     [updated] = [m for m in await rows(synced) if m.method == "chat.update"]
     assert (updated.payload["channel"], updated.payload["ts"]) == ("D0BOB", "1790000000.000100")

@@ -8,6 +8,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 from sqlmodel import col, select
+from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.clock import ManualClock
 from bot.errors import BadRequest
@@ -15,6 +16,7 @@ from bot.ids import OutboxPurpose
 from bot.tickets import ListScope, Source, TicketRequest, TicketService
 from config.schema import WorkspaceConfig
 from storage import directory
+from storage import tickets as ticket_rows
 from storage.database import Database
 from storage.models import OutboxMessage, ProcessedEvent, Ticket, TicketEvent
 
@@ -160,3 +162,74 @@ async def test_round_robin_skips_the_absent_without_doubling_up(
     service = TicketService(db, three, clock)
     owners = [(await service.open_ticket(message("refund", f"11.{n}"))).ticket for n in range(4)]
     assert [t.owner_id for t in owners if t] == ["U0BOB", "U0CAROL", "U0BOB", "U0CAROL"]
+
+
+async def test_tickets_opened_at_once_are_written_together_as_if_one_after_another(
+    service: TicketService, db: Database
+) -> None:
+    texts = ["Customer wants a refund", "The app shows an error", "Another complaint", "Bug in export", "Refund"]
+    results = await asyncio.gather(*(service.open_ticket(message(t, f"5.{i}")) for i, t in enumerate(texts)))
+    tickets = [result.ticket for result in results]
+    assert all(result.created for result in results)
+    assert [t.key for t in tickets if t] == ["SUP-1", "ENG-1", "SUP-2", "ENG-2", "SUP-3"]
+    assert [t.owner_id for t in tickets if t and t.department_key == "SUP"] == ["U0ALICE", "U0BOB", "U0ALICE"]
+    rows = await outbox_rows(db)
+    cards = {row.ticket_id: row for row in rows if row.purpose == OutboxPurpose.CARD.value}
+    assert set(cards) == {t.id for t in tickets if t}
+    for row in rows:
+        if row.purpose != OutboxPurpose.CARD.value:  # each DM and notice waits for its own ticket's card
+            assert row.depends_on_id == cards[row.ticket_id].id
+    async with db.transaction() as session:
+        created = (await session.exec(select(TicketEvent).where(col(TicketEvent.action) == "created"))).all()
+    assert sorted((e.ticket_id, e.actor_id, e.to_value) for e in created) == sorted(
+        (t.id, "U0ERIN", t.owner_id) for t in tickets if t
+    )
+
+
+async def test_the_same_message_or_event_twice_in_one_batch_makes_one_ticket(
+    service: TicketService, db: Database
+) -> None:
+    first, same_message, same_event, other = await asyncio.gather(
+        service.open_ticket(message("Customer wants a refund", "6.1", event_id="Ev61")),
+        service.open_ticket(message("Customer wants a refund", "6.1", user="U0FRANK", event_id="Ev62")),
+        service.open_ticket(message("Customer wants a refund", "6.1", event_id="Ev61")),
+        service.open_ticket(message("Another complaint", "6.2", event_id="Ev63")),
+    )
+    assert first.created and first.ticket is not None
+    assert not same_message.created and same_message.ticket is not None and same_message.ticket.id == first.ticket.id
+    assert same_event.duplicate_event and same_event.ticket is None
+    assert other.created and other.ticket is not None and other.ticket.key == "SUP-2"
+    async with db.transaction() as session:
+        assert len((await session.exec(select(Ticket))).all()) == 2
+        seen = set((await session.exec(select(ProcessedEvent.event_id))).all())
+    assert seen == {"Ev61", "Ev63"}  # the second reaction's event did nothing, so it is not recorded as done
+
+
+async def test_a_conflict_in_a_batch_costs_only_its_own_request(
+    service: TicketService,
+    db: Database,
+    workspace: WorkspaceConfig,
+    clock: ManualClock,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Another replica (a second service on the same database) opens message 7.1 first.
+    elsewhere = TicketService(db, workspace, clock)
+    made_elsewhere = (await elsewhere.open_ticket(message("Customer wants a refund", "7.1"))).ticket
+    assert made_elsewhere is not None
+    # This replica's look-up raced past it, so the batch's INSERT conflicts on the message.
+    original = ticket_rows.by_origins
+    calls = 0
+
+    async def miss_once(session: AsyncSession, origins: list[tuple[str, str]]) -> dict[tuple[str, str], Ticket]:
+        nonlocal calls
+        calls += 1
+        return {} if calls == 1 else await original(session, origins)
+
+    monkeypatch.setattr(ticket_rows, "by_origins", miss_once)
+    raced, fresh = await asyncio.gather(
+        service.open_ticket(message("Customer wants a refund", "7.1")),
+        service.open_ticket(message("Another complaint", "7.2")),
+    )
+    assert calls >= 2  # the batch's look-up, then each request's own
+    assert not raced.created and raced.ticket is not None and raced.ticket.id == made_elsewhere.id
+    assert fresh.created and fresh.ticket is not None and fresh.ticket.key == "SUP-2"

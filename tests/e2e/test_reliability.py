@@ -116,15 +116,15 @@ async def test_malformed_payloads_get_a_log_line_and_a_non_500_answer(
 async def test_database_failure_before_commit_makes_slack_retry_and_writes_nothing(
     bot: Harness, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import bot.ticket_messages as messages_module
+    from storage import outbox
 
-    def database_gone(*_args: object, **_kwargs: object) -> None:
+    async def database_gone(*_args: object, **_kwargs: object) -> None:
         raise OperationalError("INSERT INTO outbox", {}, Exception("server closed the connection"))
 
     message = bot.fake.post_user_message("C0INTAKE", "U0ERIN", "refund please")
     payload = slack_requests.message_event(channel="C0INTAKE", user="U0ERIN", text=message.text, ts=message.ts)
     with monkeypatch.context() as patch:
-        patch.setattr(messages_module.outbox, "enqueue", database_gone)
+        patch.setattr(outbox, "enqueue_calls", database_gone)  # the ticket's card, DM and notice
         response = await bot.event(payload)
     assert response.status_code == 503  # not acknowledged as done: Slack will deliver it again
     assert await bot.tickets() == []
