@@ -31,6 +31,7 @@ from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.clock import Clock
+from bot.group_commit import GroupCommit
 from bot.ids import OutboxPurpose
 from bot.metrics import Metrics
 from bot.slack import SlackIdentity
@@ -39,7 +40,8 @@ from bot.ticket_messages import CARD_LINK
 from storage import outbox, reminders
 from storage import tickets as ticket_rows
 from storage.database import Database
-from storage.models import OutboxMessage, Ticket
+from storage.models import Ticket
+from storage.outbox import OutboxRow
 
 log = logging.getLogger(__name__)
 
@@ -85,8 +87,8 @@ class _Fail(Exception):
 class _Outcome:
     """What became of one row in a pass, written with the rest of the pass in one transaction."""
 
-    row: OutboxMessage
-    status: Literal["sent", "retry", "failed", "released"]
+    row: OutboxRow
+    status: Literal["sent", "retry", "failed", "released", "lost"]  # lost: the lease ran out before it was sent
     channel: str | None = None
     ts: str | None = None
     retry_at: datetime | None = None
@@ -121,13 +123,19 @@ class OutboxSender:
         self._card_home = card_home
         self._wakeup = asyncio.Event()
         self._stopping = False
+        # Calls in flight, whether from a claimed pass or from rows handed over (shared, so the limit holds).
+        self._limit = asyncio.Semaphore(self.settings.concurrency)
+        self._handed: set[asyncio.Task[None]] = set()
+        # Outcomes of handed-over rows, written a batch at a time like the tickets that queued them.
+        self._outcomes: GroupCommit[list[_Outcome], None] = GroupCommit(self._record_handed)
 
     def wake(self) -> None:
         """Ask for a pass now (called after a transaction that queued messages commits)."""
         self._wakeup.set()
 
     async def run(self) -> None:
-        """Send until stopped; a failing database only delays delivery, it never ends the loop."""
+        """Send until stopped; a failing database only delays delivery, it never ends the loop. When stopped,
+        the rows already handed over are still sent and recorded."""
         while not self._stopping:
             try:
                 while await self.send_due() and not self._stopping:
@@ -137,6 +145,38 @@ class OutboxSender:
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._wakeup.wait(), timeout=self.settings.poll_interval)
             self._wakeup.clear()
+        while self._handed:
+            await asyncio.wait(set(self._handed))
+        await self._outcomes.idle()
+
+    def lease_until(self) -> datetime:
+        """The lease rows handed to this sender are written with (see :meth:`hand_over`)."""
+        return self.clock.now() + self.settings.lease
+
+    def hand_over(self, rows: list[OutboxRow], tickets: dict[int, Ticket]) -> None:
+        """Send rows this process has just committed, already leased to this sender (:meth:`lease_until`),
+        at once and without claiming them: a new ticket's card and DM go out without waiting for a pass.
+
+        ``tickets`` are the rows' tickets as committed; posting a card records it on its ticket here too, so
+        the DM that follows links to it. Should this process die first, another sender takes the rows over
+        when the lease runs out, and looks in Slack before posting, as for any claimed row.
+        """
+        task = asyncio.get_running_loop().create_task(self._send_handed(rows, tickets), name="crossdesk-outbox-now")
+        self._handed.add(task)
+        task.add_done_callback(self._handed.discard)
+
+    async def _send_handed(self, rows: list[OutboxRow], tickets: dict[int, Ticket]) -> None:
+        try:
+            await self._outcomes.submit(await self._send(rows, tickets))
+        except Exception:
+            log.exception(
+                "sending %s handed-over outbox rows failed; they are retried when their lease runs out", len(rows)
+            )
+
+    async def _record_handed(self, batches: list[list[_Outcome]]) -> list[BaseException | None]:
+        async with self.db.transaction() as session:
+            await self._record(session, [outcome for batch in batches for outcome in batch])
+        return [None] * len(batches)
 
     def stop(self) -> None:
         self._stopping = True
@@ -157,7 +197,7 @@ class OutboxSender:
             async with self.db.transaction() as session:
                 if outcomes:
                     await self._record(session, outcomes)
-                rows: list[OutboxMessage] = []
+                rows: list[OutboxRow] = []
                 if not self._stopping:
                     now = self.clock.now()
                     rows = list(await outbox.claim_due(session, now, self.settings.lease, self.settings.batch_size))
@@ -167,12 +207,12 @@ class OutboxSender:
             claimed += len(rows)
             outcomes = await self._send(rows, tickets)
 
-    async def _send(self, rows: list[OutboxMessage], tickets: dict[int, Ticket]) -> list[_Outcome]:
+    async def _send(self, rows: list[OutboxRow], tickets: dict[int, Ticket]) -> list[_Outcome]:
         if not self.identity.known:
             await self.identity.load(self.client)
         # Rows of one ticket go in order (card, then its update), and so does a row claimed with the row it
         # waits for; different tickets go side by side.
-        groups: dict[object, list[OutboxMessage]] = defaultdict(list)
+        groups: dict[object, list[OutboxRow]] = defaultdict(list)
         group_of: dict[int | None, object] = {}
         for row in sorted(rows, key=lambda r: r.id or 0):
             key = group_of.get(row.depends_on_id) if row.depends_on_id in group_of else None
@@ -180,15 +220,17 @@ class OutboxSender:
                 key = row.ticket_id if row.ticket_id is not None else ("row", row.id)
             group_of[row.id] = key
             groups[key].append(row)
-        limit = asyncio.Semaphore(self.settings.concurrency)
         outcomes: list[_Outcome] = []
 
-        async def send_group(group: list[OutboxMessage]) -> None:
-            async with limit:
+        async def send_group(group: list[OutboxRow]) -> None:
+            async with self._limit:
                 went: dict[int | None, _Outcome] = {}
-                for row in group:
+                for index, row in enumerate(group):
                     before = went.get(row.depends_on_id) if row.depends_on_id is not None else None
-                    if before is not None and before.status not in ("sent", "failed"):
+                    if (before is not None and before.status == "lost") or not await self._hold(group[index:]):
+                        # Another sender may have taken it over: it is theirs to send now, not ours.
+                        outcome = _Outcome(row, "lost")
+                    elif before is not None and before.status not in ("sent", "failed"):
                         # Claimed with the row it waits for, which did not go out: back to waiting for it.
                         outcome = _Outcome(
                             row, "released", retry_at=before.retry_at, error=f"waiting for outbox {row.depends_on_id}"
@@ -209,7 +251,24 @@ class OutboxSender:
                 raise result
         return outcomes
 
-    async def _tickets_for(self, session: AsyncSession, rows: list[OutboxMessage]) -> dict[int, Ticket]:
+    async def _hold(self, rows: list[OutboxRow]) -> bool:
+        """Whether ``rows[0]`` is still leased to this sender, renewing the lease of ``rows`` (the rest of its
+        group) when less than half of it is left: a group whose calls are slow (the card, then the DM, each
+        taking seconds) must not outlive its lease, or a second sender takes the rows over and posts them
+        again. Costs nothing while Slack answers quickly."""
+        row = rows[0]
+        now = self.clock.now()
+        if row.claimed_until is None or row.claimed_until - now > self.settings.lease / 2:
+            return True
+        renewed = now + self.settings.lease
+        async with self.db.transaction() as session:
+            kept = await outbox.renew(session, [r.id for r in rows], row.claimed_until, renewed)
+        for other in rows:
+            if other.id in kept:
+                other.claimed_until = renewed
+        return row.id in kept
+
+    async def _tickets_for(self, session: AsyncSession, rows: list[OutboxRow]) -> dict[int, Ticket]:
         """The tickets the rows' payloads are filled in from (card, thread, link), read in one statement."""
         wanted = {row.ticket_id for row in rows if row.ticket_id is not None and self._needs_ticket(row)}
         if not wanted:
@@ -218,12 +277,12 @@ class OutboxSender:
         return {ticket.id: ticket for ticket in found if ticket.id is not None}
 
     @staticmethod
-    def _needs_ticket(row: OutboxMessage) -> bool:
+    def _needs_ticket(row: OutboxRow) -> bool:
         if row.purpose in (OutboxPurpose.CARD_UPDATE.value, OutboxPurpose.THREAD_NOTE.value):
             return True
         return _mentions_link(row.payload)
 
-    async def _deliver(self, row: OutboxMessage, tickets: dict[int, Ticket]) -> _Outcome:
+    async def _deliver(self, row: OutboxRow, tickets: dict[int, Ticket]) -> _Outcome:
         assert row.id is not None
         try:
             payload = self._prepare(row, tickets)
@@ -266,7 +325,7 @@ class OutboxSender:
             return _Outcome(row, "failed", error=str(failure))
         return self._sent(row, response, tickets)
 
-    def _sent(self, row: OutboxMessage, response: dict[str, Any], tickets: dict[int, Ticket]) -> _Outcome:
+    def _sent(self, row: OutboxRow, response: dict[str, Any], tickets: dict[int, Ticket]) -> _Outcome:
         channel = response.get("channel")
         ts = response.get("ts") or response.get("message_ts")
         self.metrics.outbox_sent.labels(row.method).inc()
@@ -288,7 +347,7 @@ class OutboxSender:
         for outcome in outcomes:
             row = outcome.row
             assert row.id is not None
-            if row.id not in kept:
+            if row.id not in kept or outcome.status == "lost":
                 if outcome.status == "sent":
                     log.warning("outbox %s was sent after its lease ran out; another sender may send it again", row.id)
                 continue
@@ -308,7 +367,7 @@ class OutboxSender:
         await outbox.record(session, now, sent, retry, failed)
         await ticket_rows.place_cards(session, cards)
 
-    async def _already_posted(self, row: OutboxMessage, payload: dict[str, Any]) -> dict[str, Any] | None:
+    async def _already_posted(self, row: OutboxRow, payload: dict[str, Any]) -> dict[str, Any] | None:
         """``{"channel", "ts"}`` of the message an earlier attempt of ``row`` posted, if one did.
 
         Only asked when that attempt's outcome is unknown. A conversation we cannot read (a missing
@@ -357,7 +416,7 @@ class OutboxSender:
         return None
 
     async def _card_fallback(
-        self, row: OutboxMessage, payload: dict[str, Any], failure: _Fail, tickets: dict[int, Ticket]
+        self, row: OutboxRow, payload: dict[str, Any], failure: _Fail, tickets: dict[int, Ticket]
     ) -> dict[str, Any] | None:
         """Where a card goes when its thread cannot be reached (the bot is not in that channel, or it is a DM
         Slack offered a shortcut in): the department's channel. The ticket then lives in the card's own thread."""
@@ -386,7 +445,7 @@ class OutboxSender:
         fallback["channel"] = home
         return fallback
 
-    def _prepare(self, row: OutboxMessage, tickets: dict[int, Ticket]) -> dict[str, Any]:
+    def _prepare(self, row: OutboxRow, tickets: dict[int, Ticket]) -> dict[str, Any]:
         """Fill in what was unknown when the row was queued: the card's channel and ts, its link.
 
         ``tickets`` were read when the pass claimed its rows; a row that needs its card waits (``depends_on``)

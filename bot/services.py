@@ -62,7 +62,7 @@ class Services:
     def attach_sender(self, sender: OutboxSender) -> None:
         """Let services wake the sender as soon as their transaction has queued messages."""
         self.sender = sender
-        self.tickets.set_outbox_listener(sender.wake)
+        self.tickets.attach_sender(sender)
         self.workflow.set_outbox_listener(sender.wake)
         self.digest.set_outbox_listener(sender.wake)
         self.standups.set_outbox_listener(sender.wake)

@@ -13,6 +13,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import Enum, StrEnum
+from typing import TYPE_CHECKING
 
 from sqlalchemy.exc import IntegrityError
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -34,6 +35,10 @@ from storage import directory, events, outbox
 from storage import tickets as ticket_rows
 from storage.database import Database
 from storage.directory import OwnerProfile
+from storage.outbox import OutboxRow
+
+if TYPE_CHECKING:
+    from bot.notifier import OutboxSender
 from storage.models import Ticket, TicketEvent
 
 log = logging.getLogger(__name__)
@@ -128,6 +133,7 @@ class TicketService(OutboxWriter):
         self.translator = Translator(workspace.language)
         self.messages = TicketMessenger(workspace, self.translator)
         self._openings: GroupCommit[_Opening, OpenResult] = GroupCommit(self._open_batch)
+        self._sender: OutboxSender | None = None
 
     # ------------------------------------------------------------------ opening
 
@@ -153,23 +159,37 @@ class TicketService(OutboxWriter):
             log.info("opened %s for %s (source %s)", result.ticket.key, result.ticket.owner_id, result.ticket.source)
         return result
 
+    def attach_sender(self, sender: OutboxSender) -> None:
+        """New tickets' messages go to ``sender`` straight after their commit (:meth:`OutboxSender.hand_over`)."""
+        self._sender = sender
+        self.set_outbox_listener(sender.wake)
+
     async def _open_batch(self, openings: list[_Opening]) -> list[OpenResult | BaseException]:
         """Write a batch of openings in one transaction. A conflict with another replica (the same message
         opened there at the same moment) fails the whole transaction; then each is written on its own, so
         one request's conflict never costs the others their ticket."""
         try:
-            async with self.db.transaction() as session:
-                results: list[OpenResult | BaseException] = list(await self._open_together(session, openings))
+            results: list[OpenResult | BaseException] = list(await self._open_committed(openings))
         except IntegrityError:
             results = [await self._open_alone(opening) for opening in openings]
-        if any(isinstance(result, OpenResult) and result.created for result in results):
+        return results
+
+    async def _open_committed(self, openings: list[_Opening]) -> list[OpenResult]:
+        """One transaction for ``openings``; once it has committed, their messages go to the sender."""
+        lease = self._sender.lease_until() if self._sender is not None else None
+        queued: list[OutboxRow] = []
+        async with self.db.transaction() as session:
+            results = await self._open_together(session, openings, lease, queued)
+        if queued and self._sender is not None and lease is not None:
+            made = {r.ticket.id: r.ticket for r in results if r.created and r.ticket is not None and r.ticket.id}
+            self._sender.hand_over(queued, made)
+        elif queued:
             self._on_outbox()
         return results
 
     async def _open_alone(self, opening: _Opening) -> OpenResult | BaseException:
         try:
-            async with self.db.transaction() as session:
-                return (await self._open_together(session, [opening]))[0]
+            return (await self._open_committed([opening]))[0]
         except IntegrityError as error:
             # Another request (a Slack retry on another replica, a second reaction) won the race.
             try:
@@ -212,10 +232,12 @@ class TicketService(OutboxWriter):
                     coming.add(origin)
         return answers
 
-    async def _open_together(self, session: AsyncSession, openings: list[_Opening]) -> list[OpenResult]:
+    async def _open_together(
+        self, session: AsyncSession, openings: list[_Opening], lease: datetime | None, queued: list[OutboxRow]
+    ) -> list[OpenResult]:
         answers = await self._existing(session, openings)
         fresh = [opening for opening, answer in zip(openings, answers, strict=True) if answer is None]
-        created = await self._create(session, fresh) if fresh else []
+        created = await self._create(session, fresh, lease, queued) if fresh else []
         by_origin: dict[tuple[str | None, str | None], Ticket] = {(t.origin_channel, t.origin_ts): t for t in created}
         new_tickets = iter(created)
         results: list[OpenResult] = []
@@ -229,8 +251,11 @@ class TicketService(OutboxWriter):
                 results.append(answer)
         return results
 
-    async def _create(self, session: AsyncSession, openings: list[_Opening]) -> list[Ticket]:
-        """Create the tickets of ``openings`` (none of them exists yet) with their audit events and messages."""
+    async def _create(
+        self, session: AsyncSession, openings: list[_Opening], lease: datetime | None, queued: list[OutboxRow]
+    ) -> list[Ticket]:
+        """Create the tickets of ``openings`` (none of them exists yet) with their audit events and messages
+        (added to ``queued``, leased until ``lease`` when a sender in this process takes them straight over)."""
         now = self.clock.now()
         departments = []
         for opening in openings:
@@ -266,9 +291,8 @@ class TicketService(OutboxWriter):
             [(o.request.event_id, o.request.event_type or "event") for o in openings if o.request.event_id],
             now,
         )
-        await outbox.enqueue_calls(
-            session, [call for ticket in tickets for call in self.messages.new_ticket(ticket)], now
-        )
+        calls = [call for ticket in tickets for call in self.messages.new_ticket(ticket)]
+        queued.extend(await outbox.enqueue_calls(session, calls, now, lease))
         return tickets
 
     def _new_ticket(

@@ -45,6 +45,28 @@ def enqueue(
     return message
 
 
+@dataclass(slots=True)
+class OutboxRow:
+    """A row as its sender sees it: read once when claimed (or handed over as written) and never saved back
+    through the ORM; outcomes are written with :func:`record`. Plain, because building an ORM object per row
+    cost more than sending it."""
+
+    id: int
+    ticket_id: int | None
+    purpose: str
+    method: str
+    payload: dict[str, Any]
+    status: str
+    attempts: int
+    depends_on_id: int | None
+    created_at: datetime
+    claimed_until: datetime | None
+    last_error: str | None
+
+
+_ROW_COLUMNS = tuple(OutboxRow.__dataclass_fields__)
+
+
 @dataclass(eq=False)
 class Call:
     """A call to queue with :func:`enqueue_calls`; ``after`` is another call of the same batch that must be sent
@@ -57,11 +79,17 @@ class Call:
     after: Call | None = None
 
 
-async def enqueue_calls(session: AsyncSession, calls: Sequence[Call], now: datetime) -> None:
+async def enqueue_calls(
+    session: AsyncSession, calls: Sequence[Call], now: datetime, leased_until: datetime | None = None
+) -> list[OutboxRow]:
     """:func:`enqueue` for many calls: one ``INSERT`` per generation of dependency instead of one per call.
 
-    Each call's ``after`` must come earlier in ``calls``.
+    Each call's ``after`` must come earlier in ``calls``. With ``leased_until`` the rows are written already
+    claimed (as :func:`claim_due` would leave them) by a sender in this process, which gets them handed over
+    after the commit instead of claiming them; should it die first, another sender takes them over when the
+    lease runs out, exactly as for a claimed row. Returns the rows as written.
     """
+    written: list[OutboxRow] = []
     ids: dict[int, int] = {}  # id(call) -> its row id
     remaining = list(calls)
     table = table_of(OutboxMessage)
@@ -77,12 +105,12 @@ async def enqueue_calls(session: AsyncSession, calls: Sequence[Call], now: datet
                 "purpose": call.purpose,
                 "method": call.method,
                 "payload": call.payload,
-                "status": PENDING,
-                "attempts": 0,
+                "status": PENDING if leased_until is None else SENDING,
+                "attempts": 0 if leased_until is None else 1,
                 "depends_on_id": ids[id(call.after)] if call.after is not None else None,
                 "created_at": now,
                 "next_attempt_at": now,
-                "claimed_until": None,
+                "claimed_until": leased_until,
                 "sent_at": None,
                 "last_error": None,
                 "result_channel": None,
@@ -93,11 +121,27 @@ async def enqueue_calls(session: AsyncSession, calls: Sequence[Call], now: datet
         result = await connection.execute(statement, rows)
         for call, (row_id,) in zip(ready, result.all(), strict=True):
             ids[id(call)] = row_id
+            written.append(
+                OutboxRow(
+                    id=row_id,
+                    ticket_id=call.ticket_id,
+                    purpose=call.purpose,
+                    method=call.method,
+                    payload=call.payload,
+                    status=PENDING if leased_until is None else SENDING,
+                    attempts=0 if leased_until is None else 1,
+                    depends_on_id=ids[id(call.after)] if call.after is not None else None,
+                    created_at=now,
+                    claimed_until=leased_until,
+                    last_error=None,
+                )
+            )
         taken = {id(call) for call in ready}
         remaining = [call for call in remaining if id(call) not in taken]
+    return written
 
 
-async def claim_due(session: AsyncSession, now: datetime, lease: timedelta, limit: int) -> list[OutboxMessage]:
+async def claim_due(session: AsyncSession, now: datetime, lease: timedelta, limit: int) -> list[OutboxRow]:
     """Take up to ``limit`` rows that are due, in order, and lease them to the caller.
 
     A row is due when it is pending (or its sender's lease ran out) and whatever it depends on has been
@@ -109,17 +153,18 @@ async def claim_due(session: AsyncSession, now: datetime, lease: timedelta, limi
     ``FOR NO KEY UPDATE`` (``key_share``): a transaction queuing a row that waits for one of these holds a
     key-share lock on it through the foreign key, and must not deadlock with the sender.
 
-    The rows come back detached from the session, as they are after the claim: a few set-based statements
-    do the claiming, not one flush per row.
+    The rows come back as they are after the claim: a few set-based statements do the claiming, not one
+    flush per row.
     """
     table = table_of(OutboxMessage)
+    columns = [table.c[name] for name in _ROW_COLUMNS]
     dependency = aliased(OutboxMessage)
     dependency_done = exists().where(
         col(dependency.id) == col(OutboxMessage.depends_on_id),
         col(dependency.status).in_([SENT, FAILED]),
     )
     statement = (
-        select_rows(table)
+        select_rows(*columns)
         .where(
             or_(
                 col(OutboxMessage.status) == PENDING,
@@ -133,21 +178,21 @@ async def claim_due(session: AsyncSession, now: datetime, lease: timedelta, limi
         .with_for_update(skip_locked=True, key_share=True)
     )
     connection = await session.connection()
-    rows = [OutboxMessage(**row._mapping) for row in (await connection.execute(statement)).all()]
+    rows = [OutboxRow(*row) for row in (await connection.execute(statement)).all()]
     waiting_on = {row.id for row in rows}
     while waiting_on and len(rows) < limit:
         followers = (
-            select_rows(table)
+            select_rows(*columns)
             .where(
                 col(OutboxMessage.status) == PENDING,
                 col(OutboxMessage.next_attempt_at) <= now,
-                col(OutboxMessage.depends_on_id).in_(sorted(i for i in waiting_on if i is not None)),
+                col(OutboxMessage.depends_on_id).in_(sorted(waiting_on)),
             )
             .order_by(col(OutboxMessage.id))
             .limit(limit - len(rows))
             .with_for_update(skip_locked=True, key_share=True)
         )
-        found = [OutboxMessage(**row._mapping) for row in (await connection.execute(followers)).all()]
+        found = [OutboxRow(*row) for row in (await connection.execute(followers)).all()]
         rows.extend(found)
         waiting_on = {row.id for row in found}
     if not rows:
@@ -188,6 +233,18 @@ async def held(session: AsyncSession, leases: Sequence[tuple[int, datetime | Non
         statement = select(OutboxMessage.id).where(condition).with_for_update(key_share=True)
         kept.update(row_id for row_id in (await session.exec(statement)).all() if row_id is not None)
     return kept
+
+
+async def renew(session: AsyncSession, ids: Sequence[int], lease_until: datetime, renewed: datetime) -> set[int]:
+    """Extend the lease of the rows the caller still holds (leased until ``lease_until``); returns their ids."""
+    table = table_of(OutboxMessage)
+    statement = (
+        update(table)
+        .where(table.c.id.in_(list(ids)), table.c.status == SENDING, table.c.claimed_until == lease_until)
+        .values(claimed_until=renewed)
+        .returning(table.c.id)
+    )
+    return {row_id for (row_id,) in (await (await session.connection()).execute(statement)).all()}
 
 
 @dataclass(frozen=True)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from datetime import datetime
 
-from sqlalchemy import String, bindparam, case, func, insert, or_, tuple_, update
+from sqlalchemy import String, bindparam, case, func, insert, or_, update
 from sqlmodel import and_, col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -35,11 +35,13 @@ async def by_origins(session: AsyncSession, origins: Iterable[tuple[str, str]]) 
     wanted = set(origins)
     if not wanted:
         return {}
-    pairs = sorted(wanted)
+    # Channels and timestamps each as a list, not (channel, ts) pairs: SQLite cannot search an index for a
+    # list of pairs and would read the whole table. The few extra combinations this finds are dropped below.
+    channels, stamps = sorted({c for c, _ in wanted}), sorted({t for _, t in wanted})
     statement = select(Ticket).where(
         or_(
-            tuple_(col(Ticket.origin_channel), col(Ticket.origin_ts)).in_(pairs),
-            tuple_(col(Ticket.card_channel), col(Ticket.card_ts)).in_(pairs),
+            col(Ticket.origin_channel).in_(channels) & col(Ticket.origin_ts).in_(stamps),
+            col(Ticket.card_channel).in_(channels) & col(Ticket.card_ts).in_(stamps),
         )
     )
     found: dict[tuple[str, str], Ticket] = {}

@@ -157,8 +157,10 @@ async def test_server_errors_are_retried_with_backoff(bot: Harness) -> None:
     bot.fake.fail_next("chat.postMessage", status=500, times=2)
     ts, _ = await bot.intake_message("refund please")
     await bot.fake.wait_for_calls("chat.postMessage", count=1)
+    await bot.settle()  # the retry is scheduled 1 s from when the 500 came back, not from when it was sent
     bot.clock.advance(timedelta(seconds=1))
     await bot.fake.wait_for_calls("chat.postMessage", count=2)
+    await bot.settle()
     bot.clock.advance(timedelta(seconds=2))
     await bot.drain()
     assert len(cards_in(bot, "C0INTAKE", ts)) == 1
