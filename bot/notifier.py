@@ -278,9 +278,9 @@ class OutboxSender:
 
     @staticmethod
     def _needs_ticket(row: OutboxRow) -> bool:
-        if row.purpose in (OutboxPurpose.CARD_UPDATE.value, OutboxPurpose.THREAD_NOTE.value):
-            return True
-        return _mentions_link(row.payload)
+        return row.purpose in (OutboxPurpose.CARD_UPDATE.value, OutboxPurpose.THREAD_NOTE.value) or _links_card(
+            row, row.payload
+        )
 
     async def _deliver(self, row: OutboxRow, tickets: dict[int, Ticket]) -> _Outcome:
         assert row.id is not None
@@ -451,8 +451,9 @@ class OutboxSender:
         ``tickets`` were read when the pass claimed its rows; a row that needs its card waits (``depends_on``)
         until the card went out, earlier in the same pass or in an earlier one, so they already hold it."""
         payload = dict(row.payload)
-        needs_link = _mentions_link(payload)
-        if not self._needs_ticket(row) or row.ticket_id is None:
+        needs_link = _links_card(row, payload)
+        fills_in = row.purpose in (OutboxPurpose.CARD_UPDATE.value, OutboxPurpose.THREAD_NOTE.value)
+        if not (needs_link or fills_in) or row.ticket_id is None:
             return payload
         ticket = tickets.get(row.ticket_id)
         if ticket is None:
@@ -523,8 +524,11 @@ class OutboxSender:
         return min(self.settings.backoff_cap, timedelta(seconds=2 ** min(max(attempts - 1, 0), 16)))
 
 
-def _mentions_link(payload: dict[str, Any]) -> bool:
-    """Whether the payload carries the card-link placeholder (in its text, or anywhere in its blocks)."""
+def _links_card(row: OutboxRow, payload: dict[str, Any]) -> bool:
+    """Whether the payload carries the card-link placeholder (in its text, or anywhere in its blocks). The card
+    itself never links to itself, and its blocks are the largest there are, so they are not searched."""
+    if row.purpose in (OutboxPurpose.CARD.value, OutboxPurpose.CARD_UPDATE.value):
+        return False
     text = payload.get("text")
     if isinstance(text, str) and CARD_LINK in text:
         return True

@@ -165,21 +165,22 @@ class TicketService(OutboxWriter):
         self.set_outbox_listener(sender.wake)
 
     async def _open_batch(self, openings: list[_Opening]) -> list[OpenResult | BaseException]:
-        """Write a batch of openings in one transaction. A conflict with another replica (the same message
-        opened there at the same moment) fails the whole transaction; then each is written on its own, so
-        one request's conflict never costs the others their ticket."""
+        """Write a batch of openings in one transaction. A repeated event or message (a Slack retry that raced
+        past the door's check, the same message opened on another replica at the same moment) fails the whole
+        transaction on a unique key; then each is written on its own, looked up first, so one request's
+        conflict never costs the others their ticket."""
         try:
-            results: list[OpenResult | BaseException] = list(await self._open_committed(openings))
+            results: list[OpenResult | BaseException] = list(await self._open_committed(openings, thorough=False))
         except IntegrityError:
             results = [await self._open_alone(opening) for opening in openings]
         return results
 
-    async def _open_committed(self, openings: list[_Opening]) -> list[OpenResult]:
+    async def _open_committed(self, openings: list[_Opening], *, thorough: bool) -> list[OpenResult]:
         """One transaction for ``openings``; once it has committed, their messages go to the sender."""
         lease = self._sender.lease_until() if self._sender is not None else None
         queued: list[OutboxRow] = []
         async with self.db.transaction() as session:
-            results = await self._open_together(session, openings, lease, queued)
+            results = await self._open_together(session, openings, lease, queued, thorough=thorough)
         if queued and self._sender is not None and lease is not None:
             made = {r.ticket.id: r.ticket for r in results if r.created and r.ticket is not None and r.ticket.id}
             self._sender.hand_over(queued, made)
@@ -189,28 +190,40 @@ class TicketService(OutboxWriter):
 
     async def _open_alone(self, opening: _Opening) -> OpenResult | BaseException:
         try:
-            return (await self._open_committed([opening]))[0]
+            return (await self._open_committed([opening], thorough=True))[0]
         except IntegrityError as error:
             # Another request (a Slack retry on another replica, a second reaction) won the race.
             try:
                 async with self.db.transaction() as session:
-                    existing = (await self._existing(session, [opening]))[0]
+                    existing = (await self._existing(session, [opening], thorough=True))[0]
             except Exception as lookup_error:
                 return lookup_error
             return existing if isinstance(existing, OpenResult) else error
         except Exception as error:
             return error
 
-    async def _existing(self, session: AsyncSession, openings: list[_Opening]) -> list[OpenResult | _Batch | None]:
+    async def _existing(
+        self, session: AsyncSession, openings: list[_Opening], *, thorough: bool
+    ) -> list[OpenResult | _Batch | None]:
         """For each opening: the event already handled, or the ticket its message already is, else ``None``.
 
         Within the batch too: the second of two openings with one event id, or of one message, is answered
-        by the first.
+        by the first. Not ``thorough``, the database is asked only what its constraints cannot answer: whether
+        a reacted-to message is a ticket's card. A repeated event id or a message opened twice then fails the
+        transaction on a unique key, and the openings are tried again one by one, thoroughly (see
+        :meth:`_open_batch`) — rare, where asking first would cost every batch two queries.
         """
         requests = [opening.request for opening in openings]
-        seen = await events.processed_among(session, [r.event_id for r in requests if r.event_id])
+        seen = await events.processed_among(session, [r.event_id for r in requests if r.event_id and thorough])
         made = await ticket_rows.by_origins(
-            session, [(r.origin_channel, r.origin_ts) for r in requests if r.origin_channel and r.origin_ts]
+            session,
+            [
+                (r.origin_channel, r.origin_ts)
+                for r in requests
+                # A message event's origin is a person's new message: never a card, and only ever made a
+                # ticket by this same event, which the event id's key already guards.
+                if r.origin_channel and r.origin_ts and (thorough or r.source != Source.MESSAGE)
+            ],
         )
         answers: list[OpenResult | _Batch | None] = []
         coming: set[tuple[str, str]] = set()
@@ -233,9 +246,15 @@ class TicketService(OutboxWriter):
         return answers
 
     async def _open_together(
-        self, session: AsyncSession, openings: list[_Opening], lease: datetime | None, queued: list[OutboxRow]
+        self,
+        session: AsyncSession,
+        openings: list[_Opening],
+        lease: datetime | None,
+        queued: list[OutboxRow],
+        *,
+        thorough: bool,
     ) -> list[OpenResult]:
-        answers = await self._existing(session, openings)
+        answers = await self._existing(session, openings, thorough=thorough)
         fresh = [opening for opening, answer in zip(openings, answers, strict=True) if answer is None]
         created = await self._create(session, fresh, lease, queued) if fresh else []
         by_origin: dict[tuple[str | None, str | None], Ticket] = {(t.origin_channel, t.origin_ts): t for t in created}

@@ -219,19 +219,24 @@ async def claim_due(session: AsyncSession, now: datetime, lease: timedelta, limi
 
 async def held(session: AsyncSession, leases: Sequence[tuple[int, datetime | None]]) -> set[int]:
     """Which of the (row id, lease) pairs the caller still holds: a sender whose lease ran out (and whose row
-    another sender took over) must not overwrite that sender's outcome. The rows are locked until commit."""
-    by_lease: dict[datetime | None, list[int]] = {}
-    for message_id, lease_until in leases:
-        by_lease.setdefault(lease_until, []).append(message_id)
+    another sender took over) must not overwrite that sender's outcome. ``None`` stands for a row sent without
+    a lease. One query; the rows are locked until commit (``FOR NO KEY UPDATE``, as in :func:`claim_due`)."""
+    if not leases:
+        return set()
+    table = table_of(OutboxMessage)
+    statement = (
+        select_rows(table.c.id, table.c.status, table.c.claimed_until)
+        .where(table.c.id.in_(sorted({message_id for message_id, _ in leases})))
+        .with_for_update(key_share=True)
+    )
+    found = {
+        row_id: (status, until) for row_id, status, until in (await (await session.connection()).execute(statement))
+    }
     kept: set[int] = set()
-    for lease_until, ids in by_lease.items():
-        condition: Any = col(OutboxMessage.id).in_(ids)
-        if lease_until is not None:
-            condition = (
-                condition & (col(OutboxMessage.status) == SENDING) & (col(OutboxMessage.claimed_until) == lease_until)
-            )
-        statement = select(OutboxMessage.id).where(condition).with_for_update(key_share=True)
-        kept.update(row_id for row_id in (await session.exec(statement)).all() if row_id is not None)
+    for message_id, lease_until in leases:
+        status, until = found.get(message_id, (None, None))
+        if status is not None and (lease_until is None or (status == SENDING and until == lease_until)):
+            kept.add(message_id)
     return kept
 
 
