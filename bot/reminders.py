@@ -19,14 +19,15 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from bot.clock import Clock
 from bot.ids import OutboxPurpose
 from bot.outbox_writer import OutboxWriter
-from bot.sla import WorkingCalendar, advance, owner_zone
+from bot.sla import WorkingCalendar, advance, zone_named
 from bot.states import Status
 from bot.ticket_messages import SYSTEM_ACTOR, TicketMessenger
 from config.schema import WorkspaceConfig
-from storage import outbox, reminders
+from storage import directory, outbox, reminders
 from storage import tickets as ticket_rows
 from storage.database import Database
 from storage.models import Ticket
+from storage.tickets import OverdueLine
 
 log = logging.getLogger(__name__)
 
@@ -58,19 +59,30 @@ class ReminderService(OutboxWriter):
             ladder = self.workspace.reminders
             # One calendar per owner, looked up before any ticket changes: a query after a change would
             # flush first, and a hundred flushes cost more than the rest of the tick.
+            profiles = await directory.owner_profiles(session, sorted({ticket.owner_id for ticket in due}))
             calendars = {
-                owner: WorkingCalendar.from_workspace(self.workspace, await owner_zone(session, owner))
-                for owner in sorted({ticket.owner_id for ticket in due})
+                owner: WorkingCalendar.from_workspace(
+                    self.workspace, zone_named(profiles[owner].tz if owner in profiles else None)
+                )
+                for owner in {ticket.owner_id for ticket in due}
             }
+            # The tickets are changed here and written below in one statement, not flushed object by object
+            # (a hundred ORM flushes cost more than the rest of the tick): detached, they are plain values.
+            session.expunge_all()
+            steps: list[tuple[int, int, datetime, int]] = []
+            audit: list[dict[str, object]] = []
             for ticket in due:
+                assert ticket.id is not None
                 ticket.reminder_count += 1
                 step = ticket.reminder_count
                 # Repeats count working time: nobody is chased up the ladder overnight or over a weekend.
                 calendar = calendars[ticket.owner_id]
                 ticket.next_reminder_at = advance(now, ladder.repeat_every, calendar)
                 owners_due.add(ticket.owner_id)
-                await ticket_rows.add_event(
-                    session, ticket, actor_id=SYSTEM_ACTOR, action="reminded", at=now, to_value=str(step)
+                audit.append(
+                    ticket_rows.event_row(
+                        ticket.id, actor_id=SYSTEM_ACTOR, action="reminded", at=now, to_value=str(step)
+                    )
                 )
                 department = self.workspace.department(ticket.department_key)
                 if step == ladder.escalate_after + 1:
@@ -78,13 +90,14 @@ class ReminderService(OutboxWriter):
                     lead = department.lead if department is not None else None
                     if lead:
                         lead_lines[lead].append(ticket)
-                    await ticket_rows.add_event(
-                        session,
-                        ticket,
-                        actor_id=SYSTEM_ACTOR,
-                        action="escalated",
-                        at=now,
-                        note=f"reminders:{ladder.escalate_after}",
+                    audit.append(
+                        ticket_rows.event_row(
+                            ticket.id,
+                            actor_id=SYSTEM_ACTOR,
+                            action="escalated",
+                            at=now,
+                            note=f"reminders:{ladder.escalate_after}",
+                        )
                     )
                     await self.messages.changed(
                         session,
@@ -98,13 +111,15 @@ class ReminderService(OutboxWriter):
                 elif step == ladder.escalate_after + 2 and self.workspace.admins:
                     admin_lines.append(ticket)
                     await self.messages.changed(session, ticket, now, "reminder.thread.admins", SYSTEM_ACTOR)
-                session.add(ticket)
-            await session.flush()
+                assert ticket.next_reminder_at is not None
+                steps.append((ticket.id, ticket.reminder_count, ticket.next_reminder_at, ticket.escalation_level))
+            await ticket_rows.set_reminder_steps(session, steps)
+            await ticket_rows.insert_events(session, audit)
             texts: dict[str, list[str]] = defaultdict(list)
-            for owner, tickets in (await self._overdue_by_owner(session, owners_due, now)).items():
-                texts[owner].append(self._owner_text(tickets, now))
-            for lead, tickets in lead_lines.items():
-                texts[lead].append(self._escalated_text("reminder.lead_header", tickets))
+            for owner, lines in (await self._overdue_by_owner(session, owners_due, now)).items():
+                texts[owner].append(self._owner_text(lines, now))
+            for lead, escalated in lead_lines.items():
+                texts[lead].append(self._escalated_text("reminder.lead_header", escalated))
             for admin in self.workspace.admins if admin_lines else []:
                 texts[admin].append(self._escalated_text("reminder.admin_header", admin_lines))
             await self._send(session, {person: "\n\n".join(parts) for person, parts in texts.items()}, now)
@@ -114,13 +129,13 @@ class ReminderService(OutboxWriter):
 
     async def _overdue_by_owner(
         self, session: AsyncSession, owners: set[str], now: datetime
-    ) -> dict[str, list[Ticket]]:
-        grouped: dict[str, list[Ticket]] = defaultdict(list)
+    ) -> dict[str, list[OverdueLine]]:
+        grouped: dict[str, list[OverdueLine]] = defaultdict(list)
         for ticket in await ticket_rows.overdue_owned_by(session, owners, now):
             grouped[ticket.owner_id].append(ticket)
         return grouped
 
-    def _owner_text(self, tickets: list[Ticket], now: datetime) -> str:
+    def _owner_text(self, tickets: list[OverdueLine], now: datetime) -> str:
         t = self.messages.t
         lines = [t("reminder.header", count=len(tickets))]
         for ticket in tickets:

@@ -107,15 +107,10 @@ def is_overdue(ticket: Ticket, now: datetime) -> bool:
     return status in CLOCK_RUNNING and ticket.resolve_due_at is not None and ticket.resolve_due_at <= now
 
 
-def _created_event(ticket: Ticket, now: datetime) -> TicketEvent:
+def _created_event(ticket: Ticket, now: datetime) -> dict[str, object]:
     assert ticket.id is not None, "insert the ticket first"
-    return TicketEvent(
-        ticket_id=ticket.id,
-        actor_id=ticket.requester_id,
-        action="created",
-        at=now,
-        to_value=ticket.owner_id,
-        note=ticket.source,
+    return ticket_rows.event_row(
+        ticket.id, actor_id=ticket.requester_id, action="created", at=now, to_value=ticket.owner_id, note=ticket.source
     )
 
 

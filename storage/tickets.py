@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from datetime import datetime
+from typing import NamedTuple
 
 from sqlalchemy import String, bindparam, case, func, insert, or_, update
+from sqlalchemy import select as select_rows
 from sqlmodel import and_, col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -64,11 +66,52 @@ async def insert_many(session: AsyncSession, tickets: Sequence[Ticket]) -> None:
         ticket.id = ticket_id
 
 
-async def insert_events(session: AsyncSession, events: Sequence[TicketEvent]) -> None:
-    """Insert audit events in one statement (their ids are not needed back)."""
+def event_row(
+    ticket_id: int,
+    *,
+    actor_id: str,
+    action: str,
+    at: datetime,
+    from_value: str | None = None,
+    to_value: str | None = None,
+    note: str | None = None,
+    slack_ts: str | None = None,
+) -> dict[str, object]:
+    """One audit event as :func:`insert_events` writes it (what :func:`add_event` records, without the ORM)."""
+    return {
+        "ticket_id": ticket_id,
+        "actor_id": actor_id,
+        "action": action,
+        "from_value": from_value,
+        "to_value": to_value,
+        "note": note,
+        "slack_ts": slack_ts,
+        "at": at,
+    }
+
+
+async def insert_events(session: AsyncSession, events: Sequence[dict[str, object]]) -> None:
+    """Insert audit events (built by :func:`event_row`) in one statement; their ids are not needed back."""
     if events:
-        rows = [event.model_dump(exclude={"id"}) for event in events]
-        await (await session.connection()).execute(insert(table_of(TicketEvent)), rows)
+        await (await session.connection()).execute(insert(table_of(TicketEvent)), list(events))
+
+
+async def set_reminder_steps(session: AsyncSession, steps: Sequence[tuple[int, int, datetime, int]]) -> None:
+    """Record reminders sent: (ticket id, reminder count, next reminder, escalation level), one statement."""
+    if not steps:
+        return
+    table = table_of(Ticket)
+    statement = (
+        update(table)
+        .where(table.c.id == bindparam("ticket_id"))
+        .values(
+            reminder_count=bindparam("count"),
+            next_reminder_at=bindparam("next_at", type_=table.c.next_reminder_at.type),
+            escalation_level=bindparam("level"),
+        )
+    )
+    rows = [{"ticket_id": i, "count": c, "next_at": n, "level": lv} for i, c, n, lv in steps]
+    await (await session.connection()).execute(statement, rows)
 
 
 async def place_cards(session: AsyncSession, cards: dict[int, tuple[str, str]]) -> None:
@@ -265,13 +308,29 @@ async def reminders_due(session: AsyncSession, now: datetime, limit: int = 100) 
     return (await session.exec(statement)).all()
 
 
-async def overdue_owned_by(session: AsyncSession, user_ids: Iterable[str], now: datetime) -> Sequence[Ticket]:
-    """Every overdue ticket these people own, for the one reminder each of them gets."""
+class OverdueLine(NamedTuple):
+    """What a reminder says about one overdue ticket."""
+
+    owner_id: str
+    key: str
+    title: str
+    status: str
+    ack_due_at: datetime | None
+    resolve_due_at: datetime | None
+    reminder_count: int
+
+
+async def overdue_owned_by(session: AsyncSession, user_ids: Iterable[str], now: datetime) -> list[OverdueLine]:
+    """Every overdue ticket these people own, for the one reminder each of them gets (only the columns the
+    reminder shows: a busy owner can have hundreds)."""
+    table = table_of(Ticket)
     condition = or_(
-        and_(col(Ticket.status) == "open", col(Ticket.ack_due_at) <= now),
-        and_(col(Ticket.status) == "acknowledged", col(Ticket.resolve_due_at) <= now),
+        and_(table.c.status == "open", table.c.ack_due_at <= now),
+        and_(table.c.status == "acknowledged", table.c.resolve_due_at <= now),
     )
     statement = (
-        select(Ticket).where(col(Ticket.owner_id).in_(list(user_ids)), condition).order_by(col(Ticket.created_at))
+        select_rows(*(table.c[name] for name in OverdueLine._fields))
+        .where(table.c.owner_id.in_(sorted(set(user_ids))), condition)
+        .order_by(table.c.created_at)
     )
-    return (await session.exec(statement)).all()
+    return [OverdueLine(*row) for row in await (await session.connection()).execute(statement)]
