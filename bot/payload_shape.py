@@ -17,6 +17,12 @@ USER_ID = re.compile(r"[UW][A-Z0-9]{2,31}")
 CHANNEL_ID = re.compile(r"[CDG][A-Z0-9]{2,31}")
 TS = re.compile(r"\d{1,12}\.\d{1,8}")
 EVENT_ID = re.compile(r"Ev[A-Za-z0-9]{1,62}")
+TEAM_ID = re.compile(r"T[A-Z0-9]{2,31}")
+ENTERPRISE_ID = re.compile(r"E[A-Z0-9]{2,31}")
+APP_ID = re.compile(r"A[A-Z0-9]{2,31}")
+# Workspace, organisation and app ids of the envelope: Bolt passes them on to Slack Web API calls (in the URL
+# of a GET), so an outsized one would fail there instead of here.
+_ENVELOPE_IDS = {"team_id": TEAM_ID, "enterprise_id": ENTERPRISE_ID, "api_app_id": APP_ID}
 _INTERACTIONS = {"block_actions", "view_submission", "view_closed", "message_action", "shortcut"}
 # Envelope fields Bolt looks into whenever the key is there: each must then be an object (``null`` too would
 # crash it). ``enterprise`` is the one Slack does send as ``null``.
@@ -51,6 +57,7 @@ def check_shape(body: Any) -> None:
     kind = body.get("type")
     if kind is not None and not isinstance(kind, str):
         raise BadShape("type must be a string")
+    _ids(body, "body", _ENVELOPE_IDS)
     for name in _OBJECTS:
         if name in body:
             _object(body[name], name)
@@ -73,6 +80,8 @@ def check_shape(body: Any) -> None:
                 _ids(_object(event[name], f"event.{name}"), f"event.{name}", {"channel": CHANNEL_ID, "ts": TS})
     elif kind in _INTERACTIONS:
         _ids(_object(body.get("user"), "user"), "user", {"id": USER_ID}, required="id")
+        if body.get("team") is not None:
+            _ids(_object(body["team"], "team"), "team", {"id": TEAM_ID})
         if body.get("channel") is not None:
             _ids(_object(body["channel"], "channel"), "channel", {"id": CHANNEL_ID})
         if body.get("container") is not None:

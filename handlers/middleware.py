@@ -29,23 +29,19 @@ def _without_nul(value: Any) -> Any:
     return value
 
 
-async def refuse_malformed(body: dict[str, Any], next: Callable[[], Awaitable[None]]) -> None:
-    """The HTTP door checks the shape before Bolt runs; Socket Mode requests get the same check here.
-
-    Listeners then see a body whose ids are ids and whose text has no NUL characters.
-    """
-    try:
-        check_shape(body)
-    except BadShape as error:
-        raise MalformedPayload(str(error)) from None
+def _refuse_malformed(body: dict[str, Any], req: AsyncBoltRequest) -> None:
+    """The HTTP door checks the shape before Bolt runs (``bot.server``); Socket Mode requests get the same
+    check here. Listeners then see a body whose ids are ids and whose text has no NUL characters."""
+    if req.mode != "http":
+        try:
+            check_shape(body)
+        except BadShape as error:
+            raise MalformedPayload(str(error)) from None
     _without_nul(body)
-    await next()
 
 
-async def skip_processed_events(
-    context: AsyncBoltContext, body: dict[str, Any], req: AsyncBoltRequest, next: Callable[[], Awaitable[None]]
-) -> BoltResponse | None:
-    """Answer a redelivered event at once, without running its listener again.
+async def _already_handled(context: AsyncBoltContext, body: dict[str, Any], req: AsyncBoltRequest) -> bool:
+    """Whether this is a redelivered event that was handled before, so its listener must not run again.
 
     The event id is written by the service in the same transaction as the event's effects, so this
     check is the fast path; a duplicate racing past it still loses on the primary key. Over HTTP only Slack's
@@ -54,16 +50,28 @@ async def skip_processed_events(
     """
     event_id = body.get("event_id") if body.get("type") == "event_callback" else None
     first_delivery = req.mode == "http" and not req.headers.get("x-slack-retry-num")
-    services = services_of(context) if isinstance(event_id, str) and event_id and not first_delivery else None
-    if services is not None and await services.tickets.event_seen(str(event_id)):
-        services.metrics.events_deduplicated.inc()
-        retry = req.headers.get("x-slack-retry-num", ["0"])[0]
-        log.info("event %s already handled (Slack retry %s); answering without redoing it", event_id, retry)
+    if not (isinstance(event_id, str) and event_id) or first_delivery:
+        return False
+    services = services_of(context)
+    if not await services.tickets.event_seen(event_id):
+        return False
+    services.metrics.events_deduplicated.inc()
+    retry = req.headers.get("x-slack-retry-num", ["0"])[0]
+    log.info("event %s already handled (Slack retry %s); answering without redoing it", event_id, retry)
+    return True
+
+
+async def before_listeners(
+    context: AsyncBoltContext, body: dict[str, Any], req: AsyncBoltRequest, next: Callable[[], Awaitable[None]]
+) -> BoltResponse | None:
+    """Shape check, NUL removal, and redelivered events answered at once: one middleware, since each one
+    Bolt runs costs every request its argument matching."""
+    _refuse_malformed(body, req)
+    if await _already_handled(context, body, req):
         return BoltResponse(status=200, body="")
     await next()
     return None
 
 
 def register(app: AsyncApp) -> None:
-    app.middleware(refuse_malformed)
-    app.middleware(skip_processed_events)
+    app.middleware(before_listeners)

@@ -5,11 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from sqlalchemy import delete, text, update
+from sqlalchemy import select as select_rows
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from config.schema import WorkspaceConfig
-from storage.models import Department, DepartmentMember, Member
+from storage.models import Department, DepartmentMember, Member, table_of
 
 _PG_SYNC_LOCK = 0x43524F5354  # the same for every replica; differs from the migration lock
 
@@ -78,8 +79,10 @@ class OwnerProfile:
 
 async def owner_profiles(session: AsyncSession, user_ids: list[str]) -> dict[str, OwnerProfile]:
     """Whether each of ``user_ids`` is away, and their time zone, in one query (opening a ticket needs both)."""
-    statement = select(Member.user_id, Member.away, Member.tz).where(col(Member.user_id).in_(user_ids))
-    return {user_id: OwnerProfile(bool(away), tz) for user_id, away, tz in (await session.exec(statement)).all()}
+    members = table_of(Member)
+    statement = select_rows(members.c.user_id, members.c.away, members.c.tz).where(members.c.user_id.in_(user_ids))
+    rows = await (await session.connection()).execute(statement)
+    return {user_id: OwnerProfile(bool(away), tz) for user_id, away, tz in rows}
 
 
 async def away_members(session: AsyncSession, user_ids: list[str]) -> set[str]:
@@ -99,19 +102,23 @@ async def take_numbers_and_turn(session: AsyncSession, department_key: str, coun
     in other processes) each get their own numbers, and each sees the turn the previous one left with
     :func:`set_next_turn`.
     """
+    departments = table_of(Department)  # Core, not the ORM's bulk update: this runs with every new ticket
     statement = (
-        update(Department)
-        .where(col(Department.key) == department_key)
-        .values(last_number=col(Department.last_number) + count)
-        .returning(col(Department.last_number), col(Department.next_owner))
+        update(departments)
+        .where(departments.c.key == department_key)
+        .values(last_number=departments.c.last_number + count)
+        .returning(departments.c.last_number, departments.c.next_owner)
     )
-    row = (await session.exec(statement)).one()
+    row = (await (await session.connection()).execute(statement)).one()
     return int(row[0]) - count + 1, int(row[1])
 
 
 async def set_next_turn(session: AsyncSession, department_key: str, turn: int) -> None:
     """Where the round robin continues; called under the row lock taken by :func:`take_numbers_and_turn`."""
-    await session.exec(update(Department).where(col(Department.key) == department_key).values(next_owner=turn))
+    departments = table_of(Department)
+    await (await session.connection()).execute(
+        update(departments).where(departments.c.key == department_key).values(next_owner=turn)
+    )
 
 
 async def current_turn(session: AsyncSession, department_key: str) -> int:

@@ -91,3 +91,15 @@ def test_ids_longer_than_slacks_are_refused() -> None:
     check_shape(slack_requests.message_event(channel="C0INTAKE", user="U" + "A" * 31, text="refund"))
     with pytest.raises(BadShape, match=re.escape("event.user is not a Slack id")):
         check_shape(slack_requests.message_event(channel="C0INTAKE", user="U" + "A" * 32, text="refund"))
+
+
+@pytest.mark.parametrize("field", ["team_id", "enterprise_id", "api_app_id"])
+def test_outsized_workspace_ids_are_refused_before_bolt_passes_them_to_slack(field: str) -> None:
+    # Found by the fuzz suite: Bolt put a 3,588-character team_id into a conversations.history URL.
+    event = slack_requests.reaction_added_event(
+        channel="C0INTAKE", ts="1.2", user="U0BOB", reaction="ticket", item_user="U0ERIN"
+    )
+    with pytest.raises(BadShape, match=f"body.{field} is not a Slack id"):
+        check_shape({**event, field: "退" * 3588})
+    with pytest.raises(BadShape, match="team.id is not a Slack id"):
+        check_shape({**click(), "team": {"id": "T" * 40}})
