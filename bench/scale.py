@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Table, delete, func, insert, select, update
-from sqlmodel import SQLModel, col
+from sqlmodel import col
 
 from bot.clock import ManualClock
 from bot.home import home_view
@@ -38,7 +38,7 @@ from config.schema import WorkspaceConfig
 from storage import directory, outbox
 from storage.database import Database
 from storage.migrate import upgrade
-from storage.models import Department, OutboxMessage, Ticket, TicketEvent
+from storage.models import Department, OutboxMessage, Ticket, TicketEvent, table_of
 
 # Monday 30 Nov 2026, 10:00 in Shanghai: working hours, after the stand-up questions, before the digest.
 NOW = datetime(2026, 11, 30, 2, 0, tzinfo=UTC)
@@ -135,11 +135,6 @@ def _make_active(row: dict[str, Any], position: int, rng: random.Random) -> None
             row["paused_at"] = created + timedelta(hours=1)
 
 
-def _table(model: type[SQLModel]) -> Table:
-    """The Core table behind a SQLModel class, for bulk inserts that skip the ORM."""
-    return SQLModel.metadata.tables[str(model.__tablename__)]
-
-
 async def _insert(db: Database, table: Table, rows: list[dict[str, Any]], chunk: int = 5_000) -> None:
     for start in range(0, len(rows), chunk):
         async with db.engine.begin() as connection:
@@ -149,10 +144,10 @@ async def _insert(db: Database, table: Table, rows: list[dict[str, Any]], chunk:
 async def seed(db: Database, workspace: WorkspaceConfig, size: int) -> None:
     """``size`` tickets with their events and sent outbox rows, in bulk."""
     rng = random.Random(size)
-    await _insert(db, _table(Ticket), _ticket_rows(size, workspace, rng))
+    await _insert(db, table_of(Ticket), _ticket_rows(size, workspace, rng))
     async with db.engine.connect() as connection:
         tickets = (
-            await connection.execute(select(*(_table(Ticket).c[name] for name in ("id", "created_at", "status"))))
+            await connection.execute(select(*(table_of(Ticket).c[name] for name in ("id", "created_at", "status"))))
         ).all()
     events: list[dict[str, Any]] = []
     messages: list[dict[str, Any]] = []
@@ -181,8 +176,8 @@ async def seed(db: Database, workspace: WorkspaceConfig, size: int) -> None:
                     "sent_at": created,
                 }
             )
-    await _insert(db, _table(TicketEvent), events)
-    await _insert(db, _table(OutboxMessage), messages)
+    await _insert(db, table_of(TicketEvent), events)
+    await _insert(db, table_of(OutboxMessage), messages)
     async with db.engine.begin() as connection:
         # New tickets must get numbers past the seeded ones.
         await connection.execute(update(Department).values(last_number=size))
