@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from bench import report, scale, targets
+from bench.load import KINDS
 from bench.run import FLOORS, LoadSettings, run_target
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -45,6 +46,13 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--scale-runs", type=int, help="repetitions per scale query (median)")
     p.add_argument("--profile", type=Path, metavar="DIR", help="sample the SQLite bot with py-spy into DIR")
     p.add_argument("--render", action="store_true", help="only rewrite the document from the results file")
+    p.add_argument(
+        "--only",
+        nargs="+",
+        choices=(*FLOORS, "sqlite", "postgres"),
+        help="a partial run (e.g. --only work_floor sqlite --kinds message): print its figures, write nothing",
+    )
+    p.add_argument("--kinds", nargs="+", choices=KINDS, default=list(KINDS), help="phases to run (default all)")
     return p
 
 
@@ -60,12 +68,20 @@ def main(argv: list[str] | None = None) -> int:
         seconds=args.seconds if args.seconds is not None else mode.seconds,
         dm_timeout=20.0 if args.quick else 60.0,
         profile_dir=args.profile,
+        kinds=tuple(args.kinds),
     )
     sizes = tuple(args.scale_sizes) if args.scale_sizes else mode.scale_sizes
     runs = args.scale_runs or mode.scale_runs
     postgres_url = os.environ.get("TEST_POSTGRES_URL", "")
     targets.pin_self()
     started = time.monotonic()
+    if args.only or load.kinds != KINDS:
+        partial = {}
+        for target in args.only or (*FLOORS, "sqlite", *(["postgres"] if postgres_url else [])):
+            print(f"bench: {target} …", file=sys.stderr, flush=True)
+            partial[target] = run_target(target, load, postgres_url)
+        print(json.dumps(partial, indent=1))
+        return 0
 
     results: dict[str, Any] = {name: None for name in (*FLOORS, "sqlite", "postgres")}
     results["rss_mb"] = {}

@@ -44,6 +44,7 @@ class LoadSettings:
     seconds: float = 20.0
     dm_timeout: float = 60.0  # how long to wait after a phase for the DMs it caused
     profile_dir: Path | None = None  # wrap the SQLite bot in py-spy and keep its samples here
+    kinds: tuple[str, ...] = KINDS  # the phases to run, in this order
 
 
 def percentile(values: list[float], fraction: float) -> float | None:
@@ -119,10 +120,10 @@ async def drive(target: str, server: Process, standin: Process, load: LoadSettin
         aiohttp.ClientSession(server.url, connector=connector, timeout=aiohttp.ClientTimeout(total=30)) as client,
         httpx.AsyncClient(base_url=standin.url, timeout=30) as api,
     ):
-        for kind in KINDS:
+        for kind in load.kinds:
             if kind == "reaction":
                 # Enough messages that none is reacted to twice, judged from the message phase's pace.
-                pace = max(figures["message"]["throughput_rps"], 50.0)
+                pace = max(figures.get("message", {}).get("throughput_rps", 0.0), 50.0)
                 count = int(pace * 1.5 * (load.warmup + load.seconds)) + 100
                 first = requests.skip_tokens(count)
                 seeded = (

@@ -60,9 +60,12 @@ _LOOK_PAGES = 5
 @dataclass(frozen=True)
 class SenderSettings:
     # Long enough for a whole batch even when every call runs into the client's 10 s timeout
-    # (50 rows / 8 at a time × 10 s ≈ 70 s), so a lease never runs out while its sender still works.
-    # It is also how long a message waits when its sender dies mid-call (CROSSDESK_OUTBOX_LEASE_SECONDS).
+    # (150 rows / 32 at a time × 10 s ≈ 50 s); a group of calls that runs longer renews its lease when half
+    # of it is left (OutboxSender._hold), so a lease never runs out while its sender still works. It is
+    # also how long a message waits when its sender dies mid-call (CROSSDESK_OUTBOX_LEASE_SECONDS).
     lease: timedelta = timedelta(minutes=5)
+    # 32 calls in flight: at 8 the sender fell behind a few hundred new tickets a second and DMs waited
+    # seconds (docs/benchmarks.md); Slack's own rate limits are answered with 429, which the sender honours.
     batch_size: int = 150
     concurrency: int = 32
     poll_interval: float = 1.0

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
+
+from sqlmodel import select
 
 from bot.ids import ActionId
 from bot.sandbox import slack_requests
+from storage.models import OutboxMessage
 from tests.support.harness import Harness
 
 
@@ -110,3 +114,34 @@ async def test_a_message_with_a_screenshot_is_still_a_ticket(bot: Harness) -> No
     payload["event"]["files"] = [{"id": "F0SHOT", "name": "screenshot.png", "mimetype": "image/png"}]
     assert (await bot.event(payload)).status_code == 200
     assert [t.key for t in await bot.tickets()] == ["SUP-1"]
+
+
+async def test_many_messages_at_once_each_get_one_card_and_one_dm_without_a_second_claim(bot: Harness) -> None:
+    """Written together (group commit) and handed straight to the sender: every card and DM goes out once,
+    linking to its own card, and no sender pass claims the handed-over rows a second time."""
+    posted = [bot.fake.post_user_message("C0INTAKE", "U0ERIN", f"refund please, order {n}") for n in range(12)]
+    answers = await asyncio.gather(
+        *(
+            bot.event(slack_requests.message_event(channel="C0INTAKE", user="U0ERIN", text=m.text, ts=m.ts))
+            for m in posted
+        )
+    )
+    assert [a.status_code for a in answers] == [200] * 12
+    await bot.drain()
+    tickets = await bot.tickets()
+    assert sorted(t.number for t in tickets) == list(range(1, 13))
+    for message, ticket in zip(posted, sorted(tickets, key=lambda t: t.origin_ts or ""), strict=True):
+        cards = [m for m in bot.fake.messages_in("C0INTAKE", thread_ts=message.ts) if m.user == bot.fake.bot_user_id]
+        assert len(cards) == 1 and ticket.card_ts == cards[0].ts
+    dms = bot.fake.messages_in(bot.fake.dm_channel_for("U0ALICE")) + bot.fake.messages_in(
+        bot.fake.dm_channel_for("U0BOB")
+    )
+    assert len(dms) == 12
+    assert sorted(next(t.key for t in tickets if f"*{t.key}*" in (m.text or "")) for m in dms) == sorted(
+        t.key for t in tickets
+    )
+    assert not any("{card_link}" in (m.text or "") for m in dms)  # each links to its card, posted just before
+    async with bot.services.db.transaction() as session:
+        rows = (await session.exec(select(OutboxMessage))).all()
+    assert {row.status for row in rows} == {"sent"}
+    assert {row.attempts for row in rows} == {1}  # handed over once; never claimed again by a pass
