@@ -39,7 +39,7 @@ from storage.outbox import OutboxRow
 
 if TYPE_CHECKING:
     from bot.notifier import OutboxSender
-from storage.models import Ticket, TicketEvent
+from storage.models import Ticket, TicketEvent, built
 
 log = logging.getLogger(__name__)
 
@@ -321,30 +321,33 @@ class TicketService(OutboxWriter):
         request = opening.request
         priority = request.priority or "normal"
         ack_due, resolve_due = due_times(now, priority, self.workspace, zone_named(owner.tz if owner else None))
-        return Ticket(
-            key=f"{department.key}-{number}",
-            department_key=department.key,
-            number=number,
-            owner_id=owner_id,
-            requester_id=request.requester_id,
-            title=title_from_text(to_plain(request.title or opening.text)),
-            text=opening.text,
-            priority=priority,
-            status=Status.OPEN.value,
-            source=request.source.value,
-            origin_channel=request.origin_channel,
-            origin_ts=request.origin_ts,
-            thread_channel=request.origin_channel,
-            thread_ts=request.origin_thread_ts or request.origin_ts,
-            customer_name=to_plain(request.customer_name.strip())[:200] if request.customer_name else None,
-            lifecycle_stage=request.lifecycle_stage,
-            is_complaint=request.is_complaint,
-            created_at=now,
-            updated_at=now,
-            ack_due_at=ack_due,
-            resolve_due_at=resolve_due,
-            next_reminder_at=ack_due,
-            sla_started_at=now,
+        return built(
+            Ticket,
+            dict(
+                key=f"{department.key}-{number}",
+                department_key=department.key,
+                number=number,
+                owner_id=owner_id,
+                requester_id=request.requester_id,
+                title=title_from_text(to_plain(request.title or opening.text)),
+                text=opening.text,
+                priority=priority,
+                status=Status.OPEN.value,
+                source=request.source.value,
+                origin_channel=request.origin_channel,
+                origin_ts=request.origin_ts,
+                thread_channel=request.origin_channel,
+                thread_ts=request.origin_thread_ts or request.origin_ts,
+                customer_name=to_plain(request.customer_name.strip())[:200] if request.customer_name else None,
+                lifecycle_stage=request.lifecycle_stage,
+                is_complaint=request.is_complaint,
+                created_at=now,
+                updated_at=now,
+                ack_due_at=ack_due,
+                resolve_due_at=resolve_due,
+                next_reminder_at=ack_due,
+                sla_started_at=now,
+            ),
         )
 
     async def next_owner(self, department_key: str) -> str | None:

@@ -18,6 +18,7 @@ from pydantic import (
     BeforeValidator,
     ConfigDict,
     Field,
+    PrivateAttr,
     model_validator,
 )
 from pydantic_core import PydanticCustomError
@@ -210,6 +211,7 @@ class WorkspaceConfig(_Strict):
     timezone: TimeZoneName = "UTC"
     language: Language = "en"
     admins: list[UserId] = Field(default_factory=list)
+    _departments_by_key: tuple[list[Department], dict[str, Department]] | None = PrivateAttr(default=None)
     intake_channels: list[ChannelId] = Field(default_factory=list)
     triage_department: DepartmentKey
     reactions: Reactions = Reactions()
@@ -241,7 +243,12 @@ class WorkspaceConfig(_Strict):
         return ZoneInfo(self.timezone)
 
     def department(self, key: str) -> Department | None:
-        return next((d for d in self.departments if d.key == key.upper()), None)
+        # Asked several times for every ticket: a dict, rebuilt if a copy of this model has other departments
+        # (``model_copy`` carries private attributes over).
+        index = self._departments_by_key
+        if index is None or index[0] is not self.departments:
+            index = self._departments_by_key = (self.departments, {d.key: d for d in self.departments})
+        return index[1].get(key.upper())
 
     @property
     def triage(self) -> Department:
