@@ -152,9 +152,10 @@ class OutboxSender:
             await asyncio.wait(set(self._handed))
         await self._outcomes.idle()
 
-    def lease_until(self) -> datetime:
-        """The lease rows handed to this sender are written with (see :meth:`hand_over`)."""
-        return self.clock.now() + self.settings.lease
+    def lease_until(self) -> datetime | None:
+        """The lease rows handed to this sender are written with (see :meth:`hand_over`); ``None`` once it is
+        stopping: rows are then written pending, for whichever sender runs next to claim at once."""
+        return None if self._stopping else self.clock.now() + self.settings.lease
 
     def hand_over(self, rows: list[OutboxRow], tickets: dict[int, Ticket]) -> None:
         """Send rows this process has just committed, already leased to this sender (:meth:`lease_until`),

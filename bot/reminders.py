@@ -67,8 +67,7 @@ class ReminderService(OutboxWriter):
                 for owner in {ticket.owner_id for ticket in due}
             }
             # The tickets are changed here and written below in one statement, not flushed object by object
-            # (a hundred ORM flushes cost more than the rest of the tick): detached, they are plain values.
-            session.expunge_all()
+            # (a hundred ORM flushes cost more than the rest of the tick): they are in no session.
             steps: list[tuple[int, int, datetime, int]] = []
             audit: list[dict[str, object]] = []
             for ticket in due:

@@ -7,6 +7,7 @@ from typing import Any, TypeVar
 
 from pydantic_core import PydanticUndefined
 from sqlalchemy import JSON, Column, Index, Table, Text, UniqueConstraint
+from sqlalchemy.orm import configure_mappers
 from sqlmodel import Field, SQLModel
 
 from storage.types import UTCDateTime
@@ -24,7 +25,10 @@ def built(model: type[_Model], values: dict[str, Any]) -> _Model:
     """An instance made the way the ORM makes one from a row: no validation, no change tracking — ~3 µs
     instead of ~90 µs for a ticket. Only for values this code computed itself, on the hot path (opening a
     ticket); the instance is transient (in no session), and fields not given get their defaults."""
-    instance: _Model = model.__mapper__.class_manager.new_instance()  # type: ignore[attr-defined]
+    mapper = model.__mapper__  # type: ignore[attr-defined]
+    if not mapper.configured:  # a fresh process may build before any query has set the mappers up
+        configure_mappers()
+    instance: _Model = mapper.class_manager.new_instance()
     instance.__dict__.update(_defaults(model))
     instance.__dict__.update(values)
     return instance

@@ -158,6 +158,11 @@ async def claim_due(session: AsyncSession, now: datetime, lease: timedelta, limi
     """
     table = table_of(OutboxMessage)
     columns = [table.c[name] for name in _ROW_COLUMNS]
+    # Pending, or taken over from a sender whose lease ran out.
+    claimable = or_(
+        col(OutboxMessage.status) == PENDING,
+        (col(OutboxMessage.status) == SENDING) & (col(OutboxMessage.claimed_until) < now),
+    )
     dependency = aliased(OutboxMessage)
     dependency_done = exists().where(
         col(dependency.id) == col(OutboxMessage.depends_on_id),
@@ -166,10 +171,7 @@ async def claim_due(session: AsyncSession, now: datetime, lease: timedelta, limi
     statement = (
         select_rows(*columns)
         .where(
-            or_(
-                col(OutboxMessage.status) == PENDING,
-                (col(OutboxMessage.status) == SENDING) & (col(OutboxMessage.claimed_until) < now),
-            ),
+            claimable,
             col(OutboxMessage.next_attempt_at) <= now,
             or_(col(OutboxMessage.depends_on_id).is_(None), dependency_done),
         )
@@ -184,7 +186,7 @@ async def claim_due(session: AsyncSession, now: datetime, lease: timedelta, limi
         followers = (
             select_rows(*columns)
             .where(
-                col(OutboxMessage.status) == PENDING,
+                claimable,
                 col(OutboxMessage.next_attempt_at) <= now,
                 col(OutboxMessage.depends_on_id).in_(sorted(waiting_on)),
             )

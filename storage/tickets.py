@@ -11,7 +11,7 @@ from sqlalchemy import select as select_rows
 from sqlmodel import and_, col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from storage.models import Ticket, TicketEvent, table_of
+from storage.models import Ticket, TicketEvent, built, table_of
 
 
 async def by_key(session: AsyncSession, key: str, *, for_update: bool = False) -> Ticket | None:
@@ -292,20 +292,23 @@ async def departments_passed(session: AsyncSession, ticket: Ticket) -> list[str]
     return list(dict.fromkeys(path))
 
 
-async def reminders_due(session: AsyncSession, now: datetime, limit: int = 100) -> Sequence[Ticket]:
+async def reminders_due(session: AsyncSession, now: datetime, limit: int = 100) -> list[Ticket]:
     """Tickets whose next overdue reminder is due, locked for this transaction.
 
     ``FOR UPDATE SKIP LOCKED``: replicas ticking at the same moment each take different tickets, so every
     reminder goes out once. The ``next_reminder_at`` index keeps this independent of how many tickets exist.
     """
+    table = table_of(Ticket)
     statement = (
-        select(Ticket)
-        .where(col(Ticket.next_reminder_at) <= now, col(Ticket.status).in_(["open", "acknowledged"]))
-        .order_by(col(Ticket.next_reminder_at))
+        select_rows(table)
+        .where(table.c.next_reminder_at <= now, table.c.status.in_(["open", "acknowledged"]))
+        .order_by(table.c.next_reminder_at)
         .limit(limit)
         .with_for_update(skip_locked=True)
     )
-    return (await session.exec(statement)).all()
+    # Plain tickets outside the session (the tick writes its changes in bulk): made as :func:`built` makes
+    # them, a fraction of what loading a hundred ORM-tracked objects costs.
+    return [built(Ticket, dict(row._mapping)) for row in await (await session.connection()).execute(statement)]
 
 
 class OverdueLine(NamedTuple):
