@@ -153,15 +153,17 @@ async def add_event(
     slack_ts: str | None = None,
 ) -> TicketEvent:
     assert ticket.id is not None, "flush the ticket before recording events on it"
-    event = TicketEvent(
-        ticket_id=ticket.id,
-        actor_id=actor_id,
-        action=action,
-        from_value=from_value,
-        to_value=to_value,
-        note=note,
-        slack_ts=slack_ts,
-        at=at,
+    event = TicketEvent.model_validate(
+        event_row(
+            ticket.id,
+            actor_id=actor_id,
+            action=action,
+            at=at,
+            from_value=from_value,
+            to_value=to_value,
+            note=note,
+            slack_ts=slack_ts,
+        )
     )
     session.add(event)
     return event
