@@ -215,8 +215,8 @@ class TicketService(OutboxWriter):
             [
                 (r.origin_channel, r.origin_ts)
                 for r in requests
-                # A message event's origin is a person's new message: never a card, and only ever made a
-                # ticket by this same event, which the event id's key already guards.
+                # A message event's origin is a person's new message, never a card; should a reaction have
+                # made it a ticket first, the origin's unique key refuses the second one.
                 if r.origin_channel and r.origin_ts and (thorough or r.source != Source.MESSAGE)
             ],
         )
