@@ -23,13 +23,7 @@ async def by_key(session: AsyncSession, key: str, *, for_update: bool = False) -
 
 async def by_origin(session: AsyncSession, channel: str, ts: str) -> Ticket | None:
     """The ticket made from the message at (channel, ts), or whose card is that message."""
-    statement = select(Ticket).where(
-        or_(
-            and_(col(Ticket.origin_channel) == channel, col(Ticket.origin_ts) == ts),
-            and_(col(Ticket.card_channel) == channel, col(Ticket.card_ts) == ts),
-        )
-    )
-    return (await session.exec(statement)).first()
+    return (await by_origins(session, [(channel, ts)])).get((channel, ts))
 
 
 async def by_origins(session: AsyncSession, origins: Iterable[tuple[str, str]]) -> dict[tuple[str, str], Ticket]:

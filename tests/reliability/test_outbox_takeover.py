@@ -4,6 +4,7 @@ row over finds the post by its metadata and records it, instead of posting it a 
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from datetime import timedelta
 from typing import Any
 
@@ -23,19 +24,27 @@ from tests.support.harness import BOT_TOKEN, START, Harness, populate, running_b
 LEASE = timedelta(minutes=5)
 
 
-@pytest.fixture
-async def bot(database_url: str, workspace: WorkspaceConfig) -> AsyncIterator[Harness]:
+@asynccontextmanager
+async def sharing_a_clock(
+    database_url: str, workspace: WorkspaceConfig, poll_interval: float
+) -> AsyncIterator[Harness]:
+    """A bot and a fake Slack on one clock, as in life: the look-up searches from when the row was queued."""
     clock = ManualClock(START)
-    # Slack's clock and ours agree, as they do in life: the look-up searches from when the row was queued.
     slack = SlackApiServer(SlackWorkspace(bot_token=BOT_TOKEN, clock=clock))
     populate(slack.workspace, workspace)
     await slack.start()
     try:
-        settings = SenderSettings(poll_interval=0.05, lease=LEASE)
+        settings = SenderSettings(poll_interval=poll_interval, lease=LEASE)
         async with running_bot(database_url, workspace, slack=slack, clock=clock, sender=settings) as harness:
             yield harness
     finally:
         await slack.stop()
+
+
+@pytest.fixture
+async def bot(database_url: str, workspace: WorkspaceConfig) -> AsyncIterator[Harness]:
+    async with sharing_a_clock(database_url, workspace, poll_interval=0.05) as harness:
+        yield harness
 
 
 async def _posts(bot: Harness) -> list[OutboxMessage]:
@@ -104,16 +113,8 @@ async def test_a_post_that_never_reached_slack_is_sent_once_after_the_lease(bot:
 @pytest.fixture
 async def quiet_bot(database_url: str, workspace: WorkspaceConfig) -> AsyncIterator[Harness]:
     """A bot whose own sender does not poll: the test runs its passes by hand."""
-    clock = ManualClock(START)
-    slack = SlackApiServer(SlackWorkspace(bot_token=BOT_TOKEN, clock=clock))
-    populate(slack.workspace, workspace)
-    await slack.start()
-    try:
-        settings = SenderSettings(poll_interval=3600, lease=LEASE)
-        async with running_bot(database_url, workspace, slack=slack, clock=clock, sender=settings) as harness:
-            yield harness
-    finally:
-        await slack.stop()
+    async with sharing_a_clock(database_url, workspace, poll_interval=3600) as harness:
+        yield harness
 
 
 async def test_a_pass_records_every_outcome_but_the_one_whose_lease_was_taken_over(
