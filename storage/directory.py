@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import delete, text, update
+from sqlalchemy import bindparam, delete, text, update
 from sqlalchemy import select as select_rows
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from config.schema import WorkspaceConfig
 from storage.models import Department, DepartmentMember, Member, table_of
+from storage.prepared import Prepared, Statements
 
 _PG_SYNC_LOCK = 0x43524F5354  # the same for every replica; differs from the migration lock
 
@@ -77,11 +78,15 @@ class OwnerProfile:
     tz: str | None
 
 
+_MEMBERS = table_of(Member)
+_OWNER_PROFILES = select_rows(_MEMBERS.c.user_id, _MEMBERS.c.away, _MEMBERS.c.tz).where(
+    _MEMBERS.c.user_id.in_(bindparam("user_ids", expanding=True))
+)
+
+
 async def owner_profiles(session: AsyncSession, user_ids: list[str]) -> dict[str, OwnerProfile]:
     """Whether each of ``user_ids`` is away, and their time zone, in one query (opening a ticket needs both)."""
-    members = table_of(Member)
-    statement = select_rows(members.c.user_id, members.c.away, members.c.tz).where(members.c.user_id.in_(user_ids))
-    rows = await (await session.connection()).execute(statement)
+    rows = await (await session.connection()).execute(_OWNER_PROFILES, {"user_ids": list(user_ids)})
     return {user_id: OwnerProfile(bool(away), tz) for user_id, away, tz in rows}
 
 
@@ -94,31 +99,37 @@ async def set_away(session: AsyncSession, user_id: str, away: bool) -> None:
     await session.exec(update(Member).where(col(Member.user_id) == user_id).values(away=away))
 
 
+_DEPARTMENTS = table_of(Department)
+_TAKE_NUMBERS = Prepared(
+    update(_DEPARTMENTS)
+    .where(_DEPARTMENTS.c.key == bindparam("department"))
+    .values(last_number=_DEPARTMENTS.c.last_number + bindparam("count"))
+    .returning(_DEPARTMENTS.c.last_number, _DEPARTMENTS.c.next_owner)
+)
+_SET_TURN = Prepared(
+    update(_DEPARTMENTS).where(_DEPARTMENTS.c.key == bindparam("department")).values(next_owner=bindparam("turn"))
+)
+
+
 async def take_numbers_and_turn(session: AsyncSession, department_key: str, count: int = 1) -> tuple[int, int]:
     """Atomically take the department's next ``count`` ticket numbers, and read its round-robin turn.
 
     Returns the first of the numbers taken (they run on from it) and the turn. The ``UPDATE … RETURNING``
     holds the department's row lock until the transaction ends, so concurrent transactions (on PostgreSQL,
     in other processes) each get their own numbers, and each sees the turn the previous one left with
-    :func:`set_next_turn`.
+    :func:`set_next_turn`. Runs with every new ticket, so it is a prepared statement (:mod:`storage.prepared`).
     """
-    departments = table_of(Department)  # Core, not the ORM's bulk update: this runs with every new ticket
-    statement = (
-        update(departments)
-        .where(departments.c.key == department_key)
-        .values(last_number=departments.c.last_number + count)
-        .returning(departments.c.last_number, departments.c.next_owner)
-    )
-    row = (await (await session.connection()).execute(statement)).one()
-    return int(row[0]) - count + 1, int(row[1])
+    statements = await Statements.of(session)
+    found = await statements.rows(_TAKE_NUMBERS, {"department": department_key, "count": count})
+    if not found:
+        raise LookupError(f"department {department_key!r} is not in the database (is the workspace file synced?)")
+    last_number, turn = found[0]
+    return int(last_number) - count + 1, int(turn)
 
 
 async def set_next_turn(session: AsyncSession, department_key: str, turn: int) -> None:
     """Where the round robin continues; called under the row lock taken by :func:`take_numbers_and_turn`."""
-    departments = table_of(Department)
-    await (await session.connection()).execute(
-        update(departments).where(departments.c.key == department_key).values(next_owner=turn)
-    )
+    await (await Statements.of(session)).run(_SET_TURN, [{"department": department_key, "turn": turn}])
 
 
 async def current_turn(session: AsyncSession, department_key: str) -> int:

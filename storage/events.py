@@ -5,11 +5,13 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import datetime
 
-from sqlalchemy import insert
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from storage.models import ProcessedEvent, table_of
+from storage.prepared import Statements, prepared_insert
+
+_INSERT_PROCESSED = prepared_insert(table_of(ProcessedEvent), leave_out=())
 
 
 async def was_processed(session: AsyncSession, event_id: str) -> bool:
@@ -34,5 +36,4 @@ async def processed_among(session: AsyncSession, event_ids: Iterable[str]) -> se
 async def mark_many_processed(session: AsyncSession, events: Iterable[tuple[str, str]], at: datetime) -> None:
     """Record ``(event_id, event_type)`` pairs in one statement; a duplicate fails the transaction on the key."""
     rows = [{"event_id": event_id, "event_type": event_type, "received_at": at} for event_id, event_type in events]
-    if rows:
-        await (await session.connection()).execute(insert(table_of(ProcessedEvent)), rows)
+    await (await Statements.of(session)).run(_INSERT_PROCESSED, rows)

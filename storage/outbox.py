@@ -7,13 +7,14 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import bindparam, case, exists, func, insert, or_, update
+from sqlalchemy import bindparam, case, exists, func, or_, update
 from sqlalchemy import select as select_rows
 from sqlalchemy.orm import aliased
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from storage.models import OutboxMessage, table_of
+from storage.prepared import Prepared, Statements, prepared_insert
 
 PENDING, SENDING, SENT, FAILED = "pending", "sending", "sent", "failed"
 # ``last_error`` of a row taken over from a sender whose lease ran out: that sender may have died after Slack
@@ -79,6 +80,10 @@ class Call:
     after: Call | None = None
 
 
+_OUTBOX = table_of(OutboxMessage)
+_INSERT = prepared_insert(_OUTBOX)
+
+
 async def enqueue_calls(
     session: AsyncSession, calls: Sequence[Call], now: datetime, leased_until: datetime | None = None
 ) -> list[OutboxRow]:
@@ -92,9 +97,7 @@ async def enqueue_calls(
     written: list[OutboxRow] = []
     ids: dict[int, int] = {}  # id(call) -> its row id
     remaining = list(calls)
-    table = table_of(OutboxMessage)
-    statement = insert(table).returning(table.c.id, sort_by_parameter_order=True)
-    connection = await session.connection()
+    statements = await Statements.of(session)
     while remaining:
         ready = [call for call in remaining if call.after is None or id(call.after) in ids]
         if not ready:
@@ -118,8 +121,7 @@ async def enqueue_calls(
             }
             for call in ready
         ]
-        result = await connection.execute(statement, rows)
-        for call, (row_id,) in zip(ready, result.all(), strict=True):
+        for call, row_id in zip(ready, await statements.insert(_INSERT, rows), strict=True):
             ids[id(call)] = row_id
             written.append(
                 OutboxRow(
@@ -219,20 +221,23 @@ async def claim_due(session: AsyncSession, now: datetime, lease: timedelta, limi
     return rows
 
 
+_HELD = (
+    select_rows(_OUTBOX.c.id, _OUTBOX.c.status, _OUTBOX.c.claimed_until)
+    .where(_OUTBOX.c.id.in_(bindparam("ids", expanding=True)))
+    .with_for_update(key_share=True)
+)
+
+
 async def held(session: AsyncSession, leases: Sequence[tuple[int, datetime | None]]) -> set[int]:
     """Which of the (row id, lease) pairs the caller still holds: a sender whose lease ran out (and whose row
     another sender took over) must not overwrite that sender's outcome. ``None`` stands for a row sent without
     a lease. One query; the rows are locked until commit (``FOR NO KEY UPDATE``, as in :func:`claim_due`)."""
     if not leases:
         return set()
-    table = table_of(OutboxMessage)
-    statement = (
-        select_rows(table.c.id, table.c.status, table.c.claimed_until)
-        .where(table.c.id.in_(sorted({message_id for message_id, _ in leases})))
-        .with_for_update(key_share=True)
-    )
+    ids = sorted({message_id for message_id, _ in leases})
     found = {
-        row_id: (status, until) for row_id, status, until in (await (await session.connection()).execute(statement))
+        row_id: (status, until)
+        for row_id, status, until in await (await session.connection()).execute(_HELD, {"ids": ids})
     }
     kept: set[int] = set()
     for message_id, lease_until in leases:
@@ -275,48 +280,51 @@ class Failed:
     error: str
 
 
+_BY_ROW_ID = _OUTBOX.c.id == bindparam("row_id")
+_RECORD_SENT = Prepared(
+    update(_OUTBOX)
+    .where(_BY_ROW_ID)
+    .values(
+        status=SENT,
+        sent_at=bindparam("now", type_=_OUTBOX.c.sent_at.type),
+        claimed_until=None,
+        result_channel=bindparam("channel"),
+        result_ts=bindparam("ts"),
+        last_error=None,
+    )
+)
+_RECORD_RETRY = Prepared(
+    update(_OUTBOX)
+    .where(_BY_ROW_ID)
+    .values(
+        status=PENDING,
+        next_attempt_at=bindparam("at", type_=_OUTBOX.c.next_attempt_at.type),
+        claimed_until=None,
+        last_error=bindparam("error"),
+        attempts=_OUTBOX.c.attempts - bindparam("given_back"),
+    )
+)
+_RECORD_FAILED = Prepared(
+    update(_OUTBOX).where(_BY_ROW_ID).values(status=FAILED, claimed_until=None, last_error=bindparam("error"))
+)
+
+
 async def record(
     session: AsyncSession, now: datetime, sent: Sequence[Sent], retry: Sequence[Retry], failed: Sequence[Failed]
 ) -> None:
     """Write outcomes, one statement per kind; call it only for rows :func:`held` confirmed."""
-    table = table_of(OutboxMessage)
-    connection = await session.connection()
-    by_id = table.c.id == bindparam("row_id")
-    if sent:
-        await connection.execute(
-            update(table)
-            .where(by_id)
-            .values(
-                status=SENT,
-                sent_at=now,
-                claimed_until=None,
-                result_channel=bindparam("channel"),
-                result_ts=bindparam("ts"),
-                last_error=None,
-            ),
-            [{"row_id": item.id, "channel": item.channel, "ts": item.ts} for item in sent],
-        )
-    if retry:
-        await connection.execute(
-            update(table)
-            .where(by_id)
-            .values(
-                status=PENDING,
-                next_attempt_at=bindparam("at"),
-                claimed_until=None,
-                last_error=bindparam("error"),
-                attempts=table.c.attempts - bindparam("given_back"),
-            ),
-            [
-                {"row_id": item.id, "at": item.at, "error": item.error[:2000], "given_back": int(item.release)}
-                for item in retry
-            ],
-        )
-    if failed:
-        await connection.execute(
-            update(table).where(by_id).values(status=FAILED, claimed_until=None, last_error=bindparam("error")),
-            [{"row_id": item.id, "error": item.error[:2000]} for item in failed],
-        )
+    statements = await Statements.of(session)
+    await statements.run(
+        _RECORD_SENT, [{"row_id": item.id, "now": now, "channel": item.channel, "ts": item.ts} for item in sent]
+    )
+    await statements.run(
+        _RECORD_RETRY,
+        [
+            {"row_id": item.id, "at": item.at, "error": item.error[:2000], "given_back": int(item.release)}
+            for item in retry
+        ],
+    )
+    await statements.run(_RECORD_FAILED, [{"row_id": item.id, "error": item.error[:2000]} for item in failed])
 
 
 async def backlog(session: AsyncSession) -> tuple[int, datetime | None]:

@@ -6,12 +6,18 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import NamedTuple
 
-from sqlalchemy import String, bindparam, case, func, insert, or_, update
+from sqlalchemy import String, bindparam, case, func, or_, update
 from sqlalchemy import select as select_rows
 from sqlmodel import and_, col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from storage.models import Ticket, TicketEvent, built, table_of
+from storage.prepared import Prepared, Statements, prepared_insert
+
+_TICKETS = table_of(Ticket)
+_INSERT_TICKET = prepared_insert(_TICKETS)
+_TICKET_COLUMNS = tuple(column.key for column in _TICKETS.c if column.key != "id")
+_INSERT_EVENT = prepared_insert(table_of(TicketEvent))
 
 
 async def by_key(session: AsyncSession, key: str, *, for_update: bool = False) -> Ticket | None:
@@ -49,14 +55,14 @@ async def by_origins(session: AsyncSession, origins: Iterable[tuple[str, str]]) 
 
 
 async def insert_many(session: AsyncSession, tickets: Sequence[Ticket]) -> None:
-    """Insert new tickets in one statement and give each its id (they are not added to the session)."""
+    """Insert new tickets (a prepared statement, :mod:`storage.prepared`) and give each its id; they are not
+    added to the session."""
     if not tickets:
         return
-    table = table_of(Ticket)
-    statement = insert(table).returning(table.c.id, sort_by_parameter_order=True)
-    rows = [ticket.model_dump(exclude={"id"}) for ticket in tickets]
-    result = await (await session.connection()).execute(statement, rows)
-    for ticket, (ticket_id,) in zip(tickets, result.all(), strict=True):
+    # Each value as the instance holds it: tickets on this path are made by ``built``, not validated again.
+    rows = [{name: ticket.__dict__.get(name) for name in _TICKET_COLUMNS} for ticket in tickets]
+    ids = await (await Statements.of(session)).insert(_INSERT_TICKET, rows)
+    for ticket, ticket_id in zip(tickets, ids, strict=True):
         ticket.id = ticket_id
 
 
@@ -87,7 +93,7 @@ def event_row(
 async def insert_events(session: AsyncSession, events: Sequence[dict[str, object]]) -> None:
     """Insert audit events (built by :func:`event_row`) in one statement; their ids are not needed back."""
     if events:
-        await (await session.connection()).execute(insert(table_of(TicketEvent)), list(events))
+        await (await Statements.of(session)).run(_INSERT_EVENT, events)
 
 
 async def set_reminder_steps(session: AsyncSession, steps: Sequence[tuple[int, int, datetime, int]]) -> None:
@@ -108,25 +114,24 @@ async def set_reminder_steps(session: AsyncSession, steps: Sequence[tuple[int, i
     await (await session.connection()).execute(statement, rows)
 
 
+_CARD_CHANNEL, _CARD_TS = bindparam("channel", type_=String), bindparam("ts", type_=String)
+_PLACE_CARD = Prepared(
+    update(_TICKETS)
+    .where(_TICKETS.c.id == bindparam("ticket_id"))
+    .values(
+        card_channel=_CARD_CHANNEL,
+        card_ts=_CARD_TS,
+        thread_channel=case((_TICKETS.c.thread_ts.is_(None), _CARD_CHANNEL), else_=_TICKETS.c.thread_channel),
+        thread_ts=func.coalesce(_TICKETS.c.thread_ts, _CARD_TS),
+    )
+)
+
+
 async def place_cards(session: AsyncSession, cards: dict[int, tuple[str, str]]) -> None:
     """Record each ticket's posted card (ticket id → (channel, ts)); the card's thread becomes the ticket's
     thread unless the ticket already had one (the message it was made from)."""
-    if not cards:
-        return
-    table = table_of(Ticket)
-    channel, ts = bindparam("channel", type_=String), bindparam("ts", type_=String)
-    statement = (
-        update(table)
-        .where(table.c.id == bindparam("ticket_id"))
-        .values(
-            card_channel=channel,
-            card_ts=ts,
-            thread_channel=case((table.c.thread_ts.is_(None), channel), else_=table.c.thread_channel),
-            thread_ts=func.coalesce(table.c.thread_ts, ts),
-        )
-    )
     rows = [{"ticket_id": ticket_id, "channel": c, "ts": t} for ticket_id, (c, t) in sorted(cards.items())]
-    await (await session.connection()).execute(statement, rows)
+    await (await Statements.of(session)).run(_PLACE_CARD, rows)
 
 
 async def by_thread(session: AsyncSession, channel: str, thread_ts: str) -> Ticket | None:
