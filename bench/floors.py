@@ -22,10 +22,12 @@ from slack_bolt.context.ack.async_ack import AsyncAck
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bench.standin import BOT_TOKEN, serve_until_signalled
+from bot import logs
 from bot.ids import ActionId
 from bot.metrics import Metrics
 from bot.sandbox.slack_requests import SIGNING_SECRET
 from bot.server import build_web_app
+from bot.slack import make_client
 from storage.database import Database
 
 # What the bot calls for each kind of request (recorded from it against the fake, see docs/benchmarks.md):
@@ -138,7 +140,7 @@ async def serve(kind: str, api_url: str, port: int) -> None:
     scratch = tempfile.TemporaryDirectory(prefix="crossdesk-floor-")
     db = Database(f"sqlite:///{scratch.name}/floor.db")  # only /healthz asks it anything
     session = aiohttp.ClientSession()
-    client = AsyncWebClient(token=BOT_TOKEN, base_url=api_url, session=session)
+    client = make_client(BOT_TOKEN, api_url, session)  # set up as the bot's client is
     web_app = build_web_app(build_floor(kind, client), db, Metrics(), SIGNING_SECRET)
     await serve_until_signalled(web.AppRunner(web_app, access_log=None, handle_signals=False), port)
     await session.close()
@@ -152,6 +154,7 @@ def main() -> None:
     parser.add_argument("--api-url", required=True)
     parser.add_argument("--port", type=int, default=0)
     args = parser.parse_args()
+    logs.configure("WARNING")  # as the bench runs the bot (LOG_LEVEL=WARNING): no debug lines made for nothing
     asyncio.run(serve(args.kind, args.api_url, args.port))
 
 

@@ -15,7 +15,6 @@ from __future__ import annotations
 import asyncio
 import base64
 import contextlib
-import json
 import logging
 import re
 from collections import defaultdict
@@ -481,11 +480,8 @@ class OutboxSender:
         link = None
         if self.identity.url and ticket.card_channel and ticket.card_ts:
             link = message_link(self.identity.url, ticket.card_channel, ticket.card_ts, ticket.thread_ts)
-        text = json.dumps(payload, ensure_ascii=False)
-        # Without a link (the card could not be posted) drop the "<link|Open the ticket>" markup entirely.
-        text = text.replace(CARD_LINK, link) if link else _LINK_MARKUP.sub("", text)
-        result: dict[str, Any] = json.loads(text)
-        return result
+        filled: dict[str, Any] = _filled_link(payload, link)
+        return filled
 
     async def _call(self, method: str, payload: dict[str, Any], attempts: int) -> dict[str, Any]:
         try:
@@ -533,10 +529,32 @@ def _links_card(row: OutboxRow, payload: dict[str, Any]) -> bool:
     itself never links to itself, and its blocks are the largest there are, so they are not searched."""
     if row.purpose in (OutboxPurpose.CARD.value, OutboxPurpose.CARD_UPDATE.value):
         return False
-    text = payload.get("text")
-    if isinstance(text, str) and CARD_LINK in text:
-        return True
-    return "blocks" in payload and CARD_LINK in json.dumps(payload["blocks"], ensure_ascii=False)
+    return _mentions_link(payload.get("text")) or _mentions_link(payload.get("blocks"))
+
+
+def _mentions_link(value: Any) -> bool:
+    if isinstance(value, str):
+        return CARD_LINK in value
+    if isinstance(value, dict):
+        return any(_mentions_link(item) for item in value.values())
+    if isinstance(value, list):
+        return any(_mentions_link(item) for item in value)
+    return False
+
+
+def _filled_link(value: Any, link: str | None) -> Any:
+    """``value`` with the card-link placeholder replaced by ``link`` in every string; without a link (the card
+    could not be posted) the "<link|Open the ticket>" markup is dropped entirely. A copy where anything
+    changes: the row's payload stays as it was queued."""
+    if isinstance(value, str):
+        if CARD_LINK not in value:
+            return value
+        return value.replace(CARD_LINK, link) if link else _LINK_MARKUP.sub("", value)
+    if isinstance(value, dict):
+        return {key: _filled_link(item, link) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_filled_link(item, link) for item in value]
+    return value
 
 
 def _place_card(ticket: Ticket, channel: str, ts: str) -> None:

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from functools import lru_cache
 
 from config.schema import PRIORITIES, WorkspaceConfig
 
@@ -14,18 +15,35 @@ def _normalise(text: str) -> str:
     return unicodedata.normalize("NFKC", text).casefold()
 
 
-def _keyword_position(keyword: str, text: str) -> int | None:
-    """Where ``keyword`` first occurs in the normalised ``text``, or ``None``."""
+@lru_cache(maxsize=4096)
+def _keyword_finder(keyword: str) -> Callable[[str], int | None] | None:
+    """How to find ``keyword`` in a normalised text (``None`` for a keyword that is only blanks); made once per
+    keyword, since every new ticket is routed against every department's keywords."""
     keyword = _normalise(keyword).strip()
     if not keyword:
         return None
     if keyword.isascii() and keyword[0].isalnum():
         # Latin keywords match at the start of a word: "refund" finds "refunds", "bug" does not find "debug".
+        pattern = re.compile(rf"(?<!\w){re.escape(keyword)}")
+
+        def at_word_start(text: str) -> int | None:
+            match = pattern.search(text)
+            return match.start() if match else None
+
+        return at_word_start
+
+    def anywhere(text: str) -> int | None:
         # CJK text has no spaces between words, so there a keyword matches anywhere.
-        match = re.search(rf"(?<!\w){re.escape(keyword)}", text)
-        return match.start() if match else None
-    position = text.find(keyword)
-    return position if position >= 0 else None
+        position = text.find(keyword)
+        return position if position >= 0 else None
+
+    return anywhere
+
+
+def _keyword_position(keyword: str, text: str) -> int | None:
+    """Where ``keyword`` first occurs in the normalised ``text``, or ``None``."""
+    find = _keyword_finder(keyword)
+    return find(text) if find is not None else None
 
 
 def route(text: str, workspace: WorkspaceConfig) -> str:

@@ -49,3 +49,24 @@ def test_json_line_carries_the_traceback_in_one_object() -> None:
     assert "\n" not in line
     entry = json.loads(line)
     assert entry["message"] == "failed" and "ValueError: bad" in entry["exception"]
+
+
+@pytest.mark.parametrize(("level", "formats_debug"), [("INFO", False), ("WARNING", False), ("DEBUG", True)])
+def test_slack_sdk_makes_its_per_call_debug_lines_only_when_debug_is_on(level: str, formats_debug: bool) -> None:
+    # slack_sdk decides whether to format a call's debug line from its logger's own level (``level <= DEBUG``,
+    # which an unset level passes); configure() sets that level, and puts the root's handlers back afterwards.
+    from slack_sdk.web.async_client import AsyncWebClient
+
+    from bot import logs
+
+    root = logging.getLogger()
+    saved = (root.level, root.handlers[:], logging.getLogger(logs.SLACK_SDK_CLIENT_LOGGER).level)
+    try:
+        logs.configure(level)
+        client_logger = AsyncWebClient(token="xoxb-test").logger
+        assert (client_logger.level <= logging.DEBUG) is formats_debug
+    finally:
+        root.setLevel(saved[0])
+        root.handlers[:] = saved[1]
+        logging.getLogger(logs.SLACK_SDK_CLIENT_LOGGER).setLevel(saved[2])
+        logging.captureWarnings(False)

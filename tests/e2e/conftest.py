@@ -56,12 +56,13 @@ class DebugCapture:
 def debug_log_without_secrets() -> Iterator[DebugCapture]:
     root = logging.getLogger()
     capture = DebugCapture()
-    noisy = {name: logging.getLogger(name).level for name in logs.NOISY_LOGGERS}
+    noisy = {name: logging.getLogger(name).level for name in (*logs.NOISY_LOGGERS, logs.SLACK_SDK_CLIENT_LOGGER)}
     level = root.level
     root.addHandler(capture.handler)
     root.setLevel(logging.DEBUG)
     for name in logs.NOISY_LOGGERS:  # as ``logs.configure("DEBUG")`` leaves them
         logging.getLogger(name).setLevel(logging.WARNING)
+    logging.getLogger(logs.SLACK_SDK_CLIENT_LOGGER).setLevel(logging.DEBUG)
     try:
         yield capture
     finally:
