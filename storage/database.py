@@ -14,6 +14,7 @@ from sqlalchemy.exc import TimeoutError as PoolTimeout
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from storage.sqlite_checkpoints import WalCheckpointer
 from storage.sqlite_inline import inline_creator
 
 SQLITE_BUSY_TIMEOUT_MS = 30_000
@@ -61,6 +62,14 @@ def is_sqlite(url: URL) -> bool:
     return url.get_backend_name() == "sqlite"
 
 
+def sqlite_file(url: URL) -> tuple[str, bool]:
+    """The file a SQLite URL names, and whether it is a ``file:`` URI (``?uri=true``)."""
+    database = url.database or ""
+    if database in ("", ":memory:"):
+        raise DatabaseUrlError("an in-memory SQLite database cannot be shared; use sqlite:///path/to/file.db")
+    return database, str(url.query.get("uri", "")).lower() in ("true", "1")
+
+
 def create_engine(
     url: str,
     *,
@@ -82,10 +91,7 @@ def create_engine(
     """
     parsed = async_url(url)
     if is_sqlite(parsed):
-        database = parsed.database or ""
-        if database in ("", ":memory:"):
-            raise DatabaseUrlError("an in-memory SQLite database cannot be shared; use sqlite:///path/to/file.db")
-        uri = str(parsed.query.get("uri", "")).lower() in ("true", "1")
+        database, uri = sqlite_file(parsed)
         engine = create_async_engine(
             parsed, echo=echo, async_creator=inline_creator(database, SQLITE_BUSY_TIMEOUT_MS / 1000, uri=uri)
         )
@@ -114,6 +120,8 @@ def _tune_sqlite(engine: AsyncEngine) -> None:
         # connection waits with asyncio instead (storage/sqlite_inline.py).
         cursor.execute("PRAGMA busy_timeout=0")
         cursor.execute("PRAGMA foreign_keys=ON")
+        # Checkpoints run on a thread of their own (storage/sqlite_checkpoints.py), not inside a commit on the loop.
+        cursor.execute("PRAGMA wal_autocheckpoint=0")
         cursor.close()
 
     @event.listens_for(engine.sync_engine, "begin")
@@ -141,6 +149,11 @@ class Database:
         )
         self._sessions = async_sessionmaker(self.engine, class_=AsyncSession, expire_on_commit=False)
         self._turns: asyncio.Lock | None = asyncio.Lock() if is_sqlite(self.url) else None
+        self._checkpoints: WalCheckpointer | None = None
+        if is_sqlite(self.url):
+            database, uri = sqlite_file(self.url)
+            self._checkpoints = WalCheckpointer(database, uri=uri)
+            self._checkpoints.start()
 
     @property
     def is_sqlite(self) -> bool:
@@ -185,4 +198,6 @@ class Database:
             return False
 
     async def dispose(self) -> None:
+        if self._checkpoints is not None:
+            await asyncio.to_thread(self._checkpoints.stop)  # its last checkpoint may take a moment
         await self.engine.dispose()
