@@ -102,10 +102,20 @@ class Metrics:
         async def started(_session: aiohttp.ClientSession, context: SimpleNamespace, _params: Any) -> None:
             context.crossdesk_started = time.perf_counter()
 
+        by_path: dict[str, Any] = {}  # URL path → its method's histogram; every call passes here, so asked once
+
         async def ended(_session: aiohttp.ClientSession, context: SimpleNamespace, params: Any) -> None:
             began = getattr(context, "crossdesk_started", None)
-            if began is not None:
-                self.slack_api_latency.labels(api_method(params.url)).observe(time.perf_counter() - began)
+            if began is None:
+                return
+            path = str(getattr(params.url, "path", params.url))
+            latency = by_path.get(path)
+            if latency is None:
+                method = api_method(path)
+                latency = self.slack_api_latency.labels(method)
+                if method != "upload":  # upload URLs are one of a kind: not kept
+                    by_path[path] = latency
+            latency.observe(time.perf_counter() - began)
 
         trace.on_request_start.append(started)
         trace.on_request_end.append(ended)

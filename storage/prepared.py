@@ -45,22 +45,20 @@ class _Compiled:
     """A statement as SQLite's driver takes it: SQL text with ``?`` marks, and how to fill them."""
 
     sql: str
-    names: tuple[str, ...]  # the parameters in the order of the marks
-    defaults: tuple[Any, ...]  # a fixed value written into the statement (``values(status="sent")``), else _MISSING
-    processors: tuple[Callable[[Any], Any] | None, ...]
+    # Each mark's parameter, in order, with the value written into the statement (``values(status="sent")``)
+    # or _MISSING when the caller must give one.
+    plan: tuple[tuple[str, Any], ...]
+    processing: tuple[tuple[int, Callable[[Any], Any]], ...]  # (mark, bind processor) where the type has one
     result_processors: tuple[Callable[[Any], Any] | None, ...]
 
-    def parameters(self, values: Mapping[str, Any]) -> tuple[Any, ...]:
-        filled = []
-        for name, default, process in zip(self.names, self.defaults, self.processors, strict=True):
-            if name in values:
-                value = values[name]
-            elif default is not _MISSING:
-                value = default
-            else:
-                raise KeyError(f"no value for the statement's parameter {name!r}")
-            filled.append(process(value) if process is not None else value)
-        return tuple(filled)
+    def parameters(self, values: Mapping[str, Any]) -> list[Any]:
+        try:
+            filled = [values[name] if default is _MISSING else values.get(name, default) for name, default in self.plan]
+        except KeyError as error:
+            raise KeyError(f"no value for the statement's parameter {error.args[0]!r}") from None
+        for index, process in self.processing:
+            filled[index] = process(filled[index])
+        return filled
 
     def row(self, raw: Sequence[Any]) -> tuple[Any, ...]:
         return tuple(
@@ -84,14 +82,13 @@ class Prepared:
     def for_sqlite(self, dialect: Dialect) -> _Compiled:
         if self._sqlite is None:
             compiled = self.statement.compile(dialect=dialect)
-            names = tuple(compiled.positiontup or ())
-            binds = [compiled.binds[name] for name in names]
+            binds = [(name, compiled.binds[name]) for name in compiled.positiontup or ()]
             columns: list[Column[Any]] = list(getattr(self.statement, "exported_columns", ()))
+            processors = [bind.type.bind_processor(dialect) for _, bind in binds]
             self._sqlite = _Compiled(
                 sql=compiled.string,
-                names=names,
-                defaults=tuple(_MISSING if bind.required else bind.value for bind in binds),
-                processors=tuple(bind.type.bind_processor(dialect) for bind in binds),
+                plan=tuple((name, _MISSING if bind.required else bind.value) for name, bind in binds),
+                processing=tuple((index, process) for index, process in enumerate(processors) if process is not None),
                 result_processors=tuple(column.type.result_processor(dialect, None) for column in columns),
             )
         return self._sqlite
@@ -174,7 +171,7 @@ class Statements:
         compiled = prepared.for_sqlite(self._dialect)
         cursor = self._driver.cursor()
         ids: list[int] = []
-        parameters: tuple[Any, ...] = ()
+        parameters: list[Any] = []
         try:
             # One row at a time: each insert tells its own rowid, at a few microseconds a row.
             for row in rows:

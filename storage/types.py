@@ -34,12 +34,23 @@ class UTCDateTime(TypeDecorator[datetime]):
         if dialect.name != "sqlite":
             return super().bind_processor(dialect)
 
+        # A batch of new tickets and their outbox rows binds the same ``now`` a dozen times per ticket: the last
+        # value and its text are kept (datetimes are immutable, so the same object always gives the same text).
+        last: tuple[datetime | None, str | None] = (None, None)
+
         def to_text(value: datetime | None) -> str | None:
+            nonlocal last
             if value is None:
                 return None
-            if value.tzinfo is None:
+            if value is last[0]:
+                return last[1]
+            zone = value.tzinfo
+            if zone is None:
                 raise ValueError("naive datetime given to a UTCDateTime column; use an aware datetime")
-            return value.astimezone(UTC).replace(tzinfo=None).isoformat(" ", "microseconds")
+            naive = value.replace(tzinfo=None) if zone is UTC else value.astimezone(UTC).replace(tzinfo=None)
+            text = naive.isoformat(" ", "microseconds")
+            last = (value, text)
+            return text
 
         return to_text
 
