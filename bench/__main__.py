@@ -44,7 +44,7 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--warmup", type=float, help="warm-up seconds per kind (overrides the mode)")
     p.add_argument("--scale-sizes", type=int, nargs=2, metavar=("SMALL", "LARGE"), help="seeded tickets")
     p.add_argument("--scale-runs", type=int, help="repetitions per scale query (median)")
-    p.add_argument("--profile", type=Path, metavar="DIR", help="sample the SQLite bot with py-spy into DIR")
+    p.add_argument("--profile", type=Path, metavar="DIR", help="sample the bot and work floor with py-spy")
     p.add_argument("--render", action="store_true", help="only rewrite the document from the results file")
     p.add_argument(
         "--only",

@@ -43,7 +43,7 @@ class LoadSettings:
     warmup: float = 3.0
     seconds: float = 20.0
     dm_timeout: float = 60.0  # how long to wait after a phase for the DMs it caused
-    profile_dir: Path | None = None  # wrap the SQLite bot in py-spy and keep its samples here
+    profile_dir: Path | None = None  # sample the SQLite bot and the work floor with py-spy, samples kept here
     kinds: tuple[str, ...] = KINDS  # the phases to run, in this order
 
 
@@ -162,8 +162,9 @@ def _database(target: str, postgres_url: str) -> Iterator[str]:
 
 @contextmanager
 def _profiled(load: LoadSettings, target: str, server: Process) -> Iterator[None]:
-    """With ``profile_dir``, py-spy samples the SQLite bot while it is driven (collapsed stacks, one per line)."""
-    if load.profile_dir is None or target != "sqlite":
+    """With ``profile_dir``, py-spy samples the SQLite bot and the work floor while they are driven (collapsed
+    stacks, one per line), so the two can be compared."""
+    if load.profile_dir is None or target not in ("sqlite", "work_floor"):
         yield
         return
     load.profile_dir.mkdir(parents=True, exist_ok=True)

@@ -281,8 +281,10 @@ class OutboxSender:
 
     @staticmethod
     def _needs_ticket(row: OutboxRow) -> bool:
-        return row.purpose in (OutboxPurpose.CARD_UPDATE.value, OutboxPurpose.THREAD_NOTE.value) or _links_card(
-            row, row.payload
+        return (
+            row.purpose in (OutboxPurpose.CARD_UPDATE.value, OutboxPurpose.THREAD_NOTE.value)
+            or _renders_card(row)
+            or _links_card(row, row.payload)
         )
 
     async def _deliver(self, row: OutboxRow, tickets: dict[int, Ticket]) -> _Outcome:
@@ -449,19 +451,25 @@ class OutboxSender:
         return fallback
 
     def _prepare(self, row: OutboxRow, tickets: dict[int, Ticket]) -> dict[str, Any]:
-        """Fill in what was unknown when the row was queued: the card's channel and ts, its link.
+        """Fill in what was unknown when the row was queued: a new card's text and blocks (rendered from the ticket
+        as it is now), the card's channel and ts, its link.
 
         ``tickets`` were read when the pass claimed its rows; a row that needs its card waits (``depends_on``)
         until the card went out, earlier in the same pass or in an earlier one, so they already hold it."""
         payload = dict(row.payload)
         needs_link = _links_card(row, payload)
         fills_in = row.purpose in (OutboxPurpose.CARD_UPDATE.value, OutboxPurpose.THREAD_NOTE.value)
-        if not (needs_link or fills_in) or row.ticket_id is None:
+        renders = _renders_card(row)
+        if not (needs_link or fills_in or renders) or row.ticket_id is None:
             return payload
         ticket = tickets.get(row.ticket_id)
         if ticket is None:
             raise _Fail(f"ticket {row.ticket_id} no longer exists")
-        if row.purpose == OutboxPurpose.CARD_UPDATE.value:
+        if renders:
+            if self._render_card is None:
+                raise _Fail("this sender cannot render cards")
+            payload.update(self._render_card(ticket))
+        elif row.purpose == OutboxPurpose.CARD_UPDATE.value:
             if not (ticket.card_channel and ticket.card_ts):
                 raise _Fail(f"{ticket.key} has no card to update (posting it failed)")
             payload["channel"], payload["ts"] = ticket.card_channel, ticket.card_ts
@@ -522,6 +530,12 @@ class OutboxSender:
     def _backoff(self, attempts: int) -> timedelta:
         """1s, 2s, 4s, … up to the cap; ``attempts`` counts this one (the claim bumped it)."""
         return min(self.settings.backoff_cap, timedelta(seconds=2 ** min(max(attempts - 1, 0), 16)))
+
+
+def _renders_card(row: OutboxRow) -> bool:
+    """A new ticket's card is queued as where it goes; its text and blocks come from the ticket when it is sent
+    (a row queued by an older version carries them already, and is sent as it is)."""
+    return row.purpose == OutboxPurpose.CARD.value and "blocks" not in row.payload
 
 
 def _links_card(row: OutboxRow, payload: dict[str, Any]) -> bool:

@@ -93,10 +93,10 @@ class TicketMessenger:
         The DM and the notice wait for the card: they link to it.
         """
         channel, thread_ts = self.card_home(ticket)
-        payload: dict[str, Any] = {
-            "channel": channel,
-            **self.card_payload(ticket),
-        }
+        # Where the card goes, not what it says: the sender renders its text and blocks from the ticket as it is
+        # when the card is sent (as for a card update), so a card held up by a Slack outage never shows a status
+        # the ticket has left, and the row stays a few bytes instead of the card's two kilobytes.
+        payload: dict[str, Any] = {"channel": channel}
         if thread_ts:
             payload["thread_ts"] = thread_ts
         card = outbox.Call("chat.postMessage", payload, OutboxPurpose.CARD.value, ticket.id)

@@ -63,7 +63,9 @@ def posted_to(messages: list[OutboxMessage], channel: str) -> list[OutboxMessage
     return [
         m
         for m in messages
-        if m.method == "chat.postMessage" and m.payload["channel"] == channel and "stand-up" in m.payload["text"]
+        if m.method == "chat.postMessage"
+        and m.payload["channel"] == channel
+        and "stand-up" in m.payload.get("text", "")
     ]
 
 
