@@ -96,22 +96,21 @@ async def insert_events(session: AsyncSession, events: Sequence[dict[str, object
         await (await Statements.of(session)).run(_INSERT_EVENT, events)
 
 
+_SET_REMINDER_STEP = Prepared(
+    update(_TICKETS)
+    .where(_TICKETS.c.id == bindparam("ticket_id"))
+    .values(
+        reminder_count=bindparam("count"),
+        next_reminder_at=bindparam("next_at", type_=_TICKETS.c.next_reminder_at.type),
+        escalation_level=bindparam("level"),
+    )
+)
+
+
 async def set_reminder_steps(session: AsyncSession, steps: Sequence[tuple[int, int, datetime, int]]) -> None:
     """Record reminders sent: (ticket id, reminder count, next reminder, escalation level), one statement."""
-    if not steps:
-        return
-    table = table_of(Ticket)
-    statement = (
-        update(table)
-        .where(table.c.id == bindparam("ticket_id"))
-        .values(
-            reminder_count=bindparam("count"),
-            next_reminder_at=bindparam("next_at", type_=table.c.next_reminder_at.type),
-            escalation_level=bindparam("level"),
-        )
-    )
     rows = [{"ticket_id": i, "count": c, "next_at": n, "level": lv} for i, c, n, lv in steps]
-    await (await session.connection()).execute(statement, rows)
+    await (await Statements.of(session)).run(_SET_REMINDER_STEP, rows)
 
 
 _CARD_CHANNEL, _CARD_TS = bindparam("channel", type_=String), bindparam("ts", type_=String)
