@@ -14,7 +14,7 @@ from typing import Any
 
 from bench import report, scale, targets
 from bench.load import KINDS
-from bench.run import FLOORS, LoadSettings, run_target
+from bench.run import FLOORS, LoadSettings, run_pairs, run_target
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -28,10 +28,11 @@ class Mode:
     seconds: float
     scale_sizes: tuple[int, int]
     scale_runs: int
+    pairs: int  # interleaved work-floor/bot message phases the ratio targets are decided on (bench.run.run_pairs)
 
 
-FULL = Mode("full", warmup=3.0, seconds=20.0, scale_sizes=(10_000, 100_000), scale_runs=7)
-QUICK = Mode("quick", warmup=0.5, seconds=2.0, scale_sizes=(1_000, 10_000), scale_runs=3)
+FULL = Mode("full", warmup=3.0, seconds=20.0, scale_sizes=(10_000, 100_000), scale_runs=7, pairs=3)
+QUICK = Mode("quick", warmup=0.5, seconds=2.0, scale_sizes=(1_000, 10_000), scale_runs=3, pairs=0)
 
 
 def parser() -> argparse.ArgumentParser:
@@ -44,6 +45,7 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--warmup", type=float, help="warm-up seconds per kind (overrides the mode)")
     p.add_argument("--scale-sizes", type=int, nargs=2, metavar=("SMALL", "LARGE"), help="seeded tickets")
     p.add_argument("--scale-runs", type=int, help="repetitions per scale query (median)")
+    p.add_argument("--pairs", type=int, help="interleaved floor/bot message pairs for the ratio targets (full: 3)")
     p.add_argument("--profile", type=Path, metavar="DIR", help="sample the bot and work floor with py-spy")
     p.add_argument("--render", action="store_true", help="only rewrite the document from the results file")
     p.add_argument(
@@ -96,6 +98,10 @@ def main(argv: list[str] | None = None) -> int:
         if measured["tickets"] is not None:
             results["tickets"][target] = measured["tickets"]
     results["ratios"] = report.ratios(results)
+    pairs = args.pairs if args.pairs is not None else mode.pairs
+    if pairs > 0:
+        print(f"bench: {pairs} interleaved pairs of work floor and SQLite bot (messages) …", file=sys.stderr)
+        results["paired"] = run_pairs(load, pairs)
     print(f"bench: scale ({sizes[0]} and {sizes[1]} tickets) …", file=sys.stderr, flush=True)
     results["scale"] = scale.run_scale((sizes[0], sizes[1]), runs)
     results["targets"] = report.target_checks(results)
@@ -108,6 +114,7 @@ def main(argv: list[str] | None = None) -> int:
         "seconds": load.seconds,
         "scale_sizes": list(sizes),
         "scale_runs": runs,
+        "pairs": pairs,
         "pinned": targets.pinning(),
         "total_seconds": round(time.monotonic() - started, 1),
     }

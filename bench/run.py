@@ -12,6 +12,7 @@ import math
 import resource
 import shutil
 import signal
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -19,7 +20,7 @@ import time
 from collections import Counter
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -229,3 +230,39 @@ async def _count_tickets(database_url: str) -> int:
 async def _standin_cpu(standin: Process) -> float:
     async with httpx.AsyncClient(base_url=standin.url, timeout=10) as api:
         return float((await _stats(api))["cpu_seconds"])
+
+
+PAIRED_RATIOS = ("throughput_vs_work_floor", "ack_p99_vs_work_floor", "e2e_p50_vs_work_floor")
+
+
+def run_pairs(load: LoadSettings, pairs: int) -> dict[str, Any]:
+    """The work floor and the SQLite bot, message phase only, one after the other ``pairs`` times: the ratios of
+    each pair and their medians.
+
+    Why: the bench VM's speed drifts within minutes (a fixed loop took 1.1–1.7 s within one hour), and in the
+    main run the floor's and the bot's message phases are minutes apart, so one drift could decide a target.
+    Interleaved, each pair is measured under nearly the same conditions, and the median leaves out the odd pair.
+    """
+    message_only = replace(load, kinds=("message",), profile_dir=None)
+    rounds: list[dict[str, Any]] = []
+    for _ in range(pairs):
+        floor = run_target("work_floor", message_only)["figures"]["message"]
+        bot = run_target("sqlite", message_only)["figures"]["message"]
+        rounds.append(
+            {
+                "work_floor": {key: floor[key] for key in ("throughput_rps", "ack_p99_ms", "e2e_p50_ms")},
+                "sqlite": {key: bot[key] for key in ("throughput_rps", "ack_p99_ms", "e2e_p50_ms")},
+                "throughput_vs_work_floor": _share(bot["throughput_rps"], floor["throughput_rps"]),
+                "ack_p99_vs_work_floor": _share(bot["ack_p99_ms"], floor["ack_p99_ms"]),
+                "e2e_p50_vs_work_floor": _share(bot["e2e_p50_ms"], floor["e2e_p50_ms"]),
+            }
+        )
+    medians: dict[str, float | None] = {}
+    for name in PAIRED_RATIOS:
+        values = [r[name] for r in rounds if r[name] is not None]
+        medians[name] = round(statistics.median(values), 3) if values else None
+    return {"pairs": rounds, "median": medians}
+
+
+def _share(bot: float | None, floor: float | None) -> float | None:
+    return round(bot / floor, 3) if bot is not None and floor else None

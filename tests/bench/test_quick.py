@@ -26,7 +26,7 @@ def test_quick_mode_writes_complete_results(tmp_path: Path) -> None:
         "-m",
         "bench",
         "--quick",
-        *("--warmup", "0.2", "--seconds", "0.5", "--scale-sizes", "1000", "3000", "--scale-runs", "1"),
+        *("--warmup", "0.2", "--seconds", "0.5", "--scale-sizes", "1000", "3000", "--scale-runs", "1", "--pairs", "1"),
         *("--results", str(results_path), "--doc", str(doc_path)),
     ]
     done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=600, env=dict(os.environ))
@@ -55,9 +55,32 @@ def test_quick_mode_writes_complete_results(tmp_path: Path) -> None:
     assert set(results["scale"]) == {"tick_100_due", "outbox_claim", "list_overdue", "digest", "app_home"}
     assert set(results["scale"]["tick_100_due"]) == {"1k", "3k", "growth"}
     assert results["rss_mb"]["sqlite"] > 0
+    # One interleaved pair of message phases; the ratio targets are decided on the pairs' medians.
+    [pair] = results["paired"]["pairs"]
+    assert pair["work_floor"]["throughput_rps"] > 0 and pair["sqlite"]["throughput_rps"] > 0
+    assert results["paired"]["median"]["throughput_vs_work_floor"] == pair["throughput_vs_work_floor"]
+    ratio_targets = [check for check in results["targets"] if "/ work floor" in check["target"]]
+    assert len(ratio_targets) == 3 and all("median of interleaved pairs" in c["target"] for c in ratio_targets)
     assert all(cost["standin"] >= 0 for cost in results["processes"].values())
 
     doc = doc_path.read_text(encoding="utf-8")
     assert "make bench BENCH_QUICK=1" in doc
     assert "| sqlite | message |" in doc
     assert results["machine"]["cpu"] in doc
+    assert "| 1 | " in doc  # the pair's row
+
+
+def test_ratio_targets_use_the_pairs_median_when_there_are_pairs() -> None:
+    results = {
+        "ratios": {"sqlite.message.throughput_vs_work_floor": 0.4, "sqlite.message.ack_p99_vs_work_floor": 2.0},
+        "paired": {
+            "median": {"throughput_vs_work_floor": 0.55, "ack_p99_vs_work_floor": 1.4, "e2e_p50_vs_work_floor": 1.1}
+        },
+    }
+    checks = {c["target"].split(" (")[0]: c for c in report.target_checks(results)}
+    assert checks["SQLite message throughput / work floor"]["value"] == 0.55
+    assert checks["SQLite message throughput / work floor"]["holds"] is True
+    assert checks["SQLite message ack p99 / work floor"]["holds"] is True
+    without_pairs = {c["target"]: c for c in report.target_checks({"ratios": results["ratios"]})}
+    assert without_pairs["SQLite message throughput / work floor"]["value"] == 0.4
+    assert without_pairs["SQLite message throughput / work floor"]["holds"] is False
