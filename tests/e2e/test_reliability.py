@@ -227,3 +227,19 @@ async def test_slack_unreachable_for_auth_test_makes_slack_retry_instead_of_losi
     assert await bot.tickets() == []
     assert (await bot.event(payload, retry_num=1)).status_code == 200
     assert [t.key for t in await bot.tickets()] == ["SUP-1"]
+
+
+async def test_a_card_held_up_by_slack_shows_the_ticket_as_it_is_when_it_is_posted(bot: Harness) -> None:
+    """The card is rendered when it is sent, not when it was queued: acknowledged while Slack was failing, the
+    ticket's first card already says so."""
+    bot.fake.fail_next("chat.postMessage", status=500)
+    await bot.intake_message("refund please")
+    await bot.fake.wait_for_calls("chat.postMessage", count=1)
+    await bot.settle()
+    await bot.command("ack SUP-1", "U0ALICE")
+    bot.clock.advance(timedelta(seconds=1))
+    await bot.drain()
+    posted_cards = [c for c in bot.fake.calls_to("chat.postMessage") if c.ok and c.blocks]
+    assert posted_cards, "the card was never posted"
+    fields = [field["text"] for block in posted_cards[0].blocks for field in block.get("fields", [])]
+    assert "*Status*\nAcknowledged" in fields, fields
