@@ -19,11 +19,11 @@ from typing import TextIO
 _TOKEN = re.compile(r"\bx(?:ox[abposre]|app)-[A-Za-z0-9-]+")
 # The password in a URL (``postgresql://user:password@host/db``).
 _URL_PASSWORD = re.compile(r"(?P<head>\b[a-z][a-z0-9+.-]*://[^:/@\s]*:)[^@\s]+@")
-# Libraries whose INFO and DEBUG lines are noise (every SQL statement, every access) rather than news.
 # slack_sdk's web client formats a debug line holding each call's whole request and answer whenever this logger's
 # own level is unset: it tests ``logger.level``, not whether debug is on. That cost ~0.13 ms a call on the bench
 # machine, for lines nobody reads; :func:`configure` gives it the root's level, so they are made only for DEBUG.
 SLACK_SDK_CLIENT_LOGGER = "slack_sdk.web.async_base_client"
+# Libraries whose INFO and DEBUG lines are noise (every SQL statement, every access) rather than news.
 NOISY_LOGGERS = ("aiohttp.access", "sqlalchemy.engine", "aiosqlite", "asyncio", "alembic.runtime.migration")
 
 

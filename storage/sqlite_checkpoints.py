@@ -56,6 +56,7 @@ class WalCheckpointer:
 
     def start(self) -> None:
         if self._thread is None:
+            self._stopping.clear()  # started again after a stop
             self._thread = threading.Thread(target=self._run, name="crossdesk-sqlite-checkpoints", daemon=True)
             self._thread.start()
 
