@@ -6,6 +6,7 @@ import os
 import sqlite3
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 from sqlalchemy import text
@@ -25,10 +26,11 @@ def grown_database(path: Path, rows: int) -> sqlite3.Connection:
     return connection
 
 
-def wait_until(condition: object, timeout: float = 10.0) -> bool:
+def wait_until(condition: Callable[[], bool], timeout: float = 10.0) -> bool:
+    """Polls the checkpoint thread's counters (real thread work); asserts nothing about how long it took."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
-        if callable(condition) and condition():
+        if condition():
             return True
         time.sleep(0.01)
     return False
