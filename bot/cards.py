@@ -37,7 +37,10 @@ def slack_date(moment: datetime | None, tz: ZoneInfo, translator: Translator) ->
     """A date Slack shows in each reader's own time zone, with the workspace's time as the fallback text."""
     if moment is None:
         return translator.t("word.none")
-    fallback = moment.astimezone(tz).strftime("%Y-%m-%d %H:%M %Z")
+    local = moment.astimezone(tz)
+    # ``2026-11-30 10:00 CST``: the same text as strftime's "%Y-%m-%d %H:%M %Z" at less than half the cost (a
+    # reminder writes one of these per overdue line).
+    fallback = f"{local.isoformat(' ', 'minutes')[:16]} {local.tzname() or ''}".rstrip()
     return f"<!date^{int(moment.timestamp())}^{{date_short_pretty}} {{time}}|{fallback}>"
 
 

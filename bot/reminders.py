@@ -26,7 +26,7 @@ from config.schema import WorkspaceConfig
 from storage import directory, outbox, reminders
 from storage import tickets as ticket_rows
 from storage.database import Database
-from storage.models import Ticket
+from storage.models import Ticket, assign
 from storage.tickets import OverdueLine
 
 log = logging.getLogger(__name__)
@@ -50,48 +50,60 @@ class ReminderService(OutboxWriter):
         """Send the reminders that fell due; returns how many tickets were reminded."""
         now = self.clock.now()
         async with self.db.transaction() as session:
-            due = list(await ticket_rows.reminders_due(session, now, self.batch))
+            due = await ticket_rows.reminders_due(session, now, self.batch)
             if not due:
                 return 0
-            owners_due: set[str] = set()
-            lead_lines: dict[str, list[Ticket]] = defaultdict(list)
-            admin_lines: list[Ticket] = []
             ladder = self.workspace.reminders
             # One calendar per owner, looked up before any ticket changes: a query after a change would
             # flush first, and a hundred flushes cost more than the rest of the tick.
-            profiles = await directory.owner_profiles(session, sorted({ticket.owner_id for ticket in due}))
-            calendars = {
-                owner: WorkingCalendar.from_workspace(
-                    self.workspace, zone_named(profiles[owner].tz if owner in profiles else None)
+            owners = sorted({ticket.owner_id for ticket in due})
+            profiles = await directory.owner_profiles(session, owners)
+            repeat_at = {
+                owner: advance(
+                    now,
+                    ladder.repeat_every,
+                    WorkingCalendar.from_workspace(
+                        self.workspace, zone_named(profiles[owner].tz if owner in profiles else None)
+                    ),
                 )
-                for owner in {ticket.owner_id for ticket in due}
+                for owner in owners
             }
-            # The tickets are changed here and written below in one statement, not flushed object by object
-            # (a hundred ORM flushes cost more than the rest of the tick): they are in no session.
+            # The steps are written below in one statement; only tickets that climb the ladder are read whole,
+            # for their card and thread line.
+            climbing = {
+                ticket.id
+                for ticket in due
+                if ticket.reminder_count + 1 == ladder.escalate_after + 1
+                or (ticket.reminder_count + 1 == ladder.escalate_after + 2 and self.workspace.admins)
+            }
+            whole = await ticket_rows.plain_by_ids(session, climbing)
+            lead_lines: dict[str, list[Ticket]] = defaultdict(list)
+            admin_lines: list[Ticket] = []
             steps: list[tuple[int, int, datetime, int]] = []
             audit: list[dict[str, object]] = []
-            for ticket in due:
-                assert ticket.id is not None
-                ticket.reminder_count += 1
-                step = ticket.reminder_count
+            for reminder in due:
+                step = reminder.reminder_count + 1
                 # Repeats count working time: nobody is chased up the ladder overnight or over a weekend.
-                calendar = calendars[ticket.owner_id]
-                ticket.next_reminder_at = advance(now, ladder.repeat_every, calendar)
-                owners_due.add(ticket.owner_id)
+                next_at = repeat_at[reminder.owner_id]
+                level = reminder.escalation_level + (1 if step == ladder.escalate_after + 1 else 0)
+                steps.append((reminder.id, step, next_at, level))
                 audit.append(
                     ticket_rows.event_row(
-                        ticket.id, actor_id=SYSTEM_ACTOR, action="reminded", at=now, to_value=str(step)
+                        reminder.id, actor_id=SYSTEM_ACTOR, action="reminded", at=now, to_value=str(step)
                     )
                 )
-                department = self.workspace.department(ticket.department_key)
+                ticket = whole.get(reminder.id)
+                if ticket is None:
+                    continue
+                assign(ticket, reminder_count=step, next_reminder_at=next_at, escalation_level=level)
                 if step == ladder.escalate_after + 1:
-                    ticket.escalation_level += 1
+                    department = self.workspace.department(ticket.department_key)
                     lead = department.lead if department is not None else None
                     if lead:
                         lead_lines[lead].append(ticket)
                     audit.append(
                         ticket_rows.event_row(
-                            ticket.id,
+                            reminder.id,
                             actor_id=SYSTEM_ACTOR,
                             action="escalated",
                             at=now,
@@ -107,15 +119,13 @@ class ReminderService(OutboxWriter):
                         count=ladder.escalate_after,
                         lead=lead or "—",
                     )
-                elif step == ladder.escalate_after + 2 and self.workspace.admins:
+                else:
                     admin_lines.append(ticket)
                     await self.messages.changed(session, ticket, now, "reminder.thread.admins", SYSTEM_ACTOR)
-                assert ticket.next_reminder_at is not None
-                steps.append((ticket.id, ticket.reminder_count, ticket.next_reminder_at, ticket.escalation_level))
             await ticket_rows.set_reminder_steps(session, steps)
             await ticket_rows.insert_events(session, audit)
             texts: dict[str, list[str]] = defaultdict(list)
-            for owner, lines in (await self._overdue_by_owner(session, owners_due, now)).items():
+            for owner, lines in (await self._overdue_by_owner(session, set(owners), now)).items():
                 texts[owner].append(self._owner_text(lines, now))
             for lead, escalated in lead_lines.items():
                 texts[lead].append(self._escalated_text("reminder.lead_header", escalated))
@@ -138,7 +148,7 @@ class ReminderService(OutboxWriter):
         t = self.messages.t
         lines = [t("reminder.header", count=len(tickets))]
         for ticket in tickets:
-            phase = "acknowledge" if Status(ticket.status) == Status.OPEN else "resolve"
+            phase = "acknowledge" if ticket.status == Status.OPEN else "resolve"
             due = ticket.ack_due_at if phase == "acknowledge" else ticket.resolve_due_at
             lines.append(
                 t(
@@ -173,22 +183,12 @@ class ReminderService(OutboxWriter):
     async def _send(self, session: AsyncSession, texts: dict[str, str], now: datetime) -> None:
         """One DM per person; the previous reminder is deleted once the new one is posted."""
         previous = await reminders.last_reminders(session, list(texts))
+        calls: list[outbox.Call] = []
         for person, text in sorted(texts.items()):
-            new = outbox.enqueue(
-                session,
-                method="chat.postMessage",
-                payload={"channel": person, "text": text},
-                purpose=OutboxPurpose.REMINDER,
-                now=now,
-            )
+            new = outbox.Call("chat.postMessage", {"channel": person, "text": text}, OutboxPurpose.REMINDER)
+            calls.append(new)
             old = previous.get(person)
             if old is not None:
-                await session.flush()
-                outbox.enqueue(
-                    session,
-                    method="chat.delete",
-                    payload={"channel": old.channel, "ts": old.ts},
-                    purpose=OutboxPurpose.NOTICE,
-                    now=now,
-                    depends_on=new,
-                )
+                payload = {"channel": old.channel, "ts": old.ts}
+                calls.append(outbox.Call("chat.delete", payload, OutboxPurpose.NOTICE, after=new))
+        await outbox.enqueue_calls(session, calls, now)

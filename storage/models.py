@@ -34,6 +34,12 @@ def built(model: type[_Model], values: dict[str, Any]) -> _Model:
     return instance
 
 
+def assign(instance: SQLModel, **values: Any) -> None:
+    """Set fields of an instance :func:`built` made, again without change tracking: its changes are written by
+    the caller's own bulk statement, never flushed from the instance (it is in no session)."""
+    instance.__dict__.update(values)
+
+
 _DEFAULTS: dict[type[SQLModel], dict[str, Any]] = {}
 
 
@@ -105,7 +111,7 @@ class Ticket(SQLModel, table=True):
         Index("ix_tickets_card", "card_channel", "card_ts"),  # a reaction on a card finds its ticket
         Index("ix_tickets_status_resolved_at", "status", "resolved_at"),
         Index("ix_tickets_pending_owner", "pending_owner_id"),
-        Index("ix_tickets_next_reminder", "next_reminder_at"),
+        Index("ix_tickets_status_next_reminder", "status", "next_reminder_at"),  # the reminder tick
         # App Home, /ticket list and the department's queue: whose, in which status, oldest first.
         Index("ix_tickets_owner_status_created", "owner_id", "status", "created_at"),
         Index("ix_tickets_requester_status_created", "requester_id", "status", "created_at"),

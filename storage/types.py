@@ -57,11 +57,25 @@ class UTCDateTime(TypeDecorator[datetime]):
     def result_processor(self, dialect: Dialect, coltype: Any) -> Any:
         """On SQLite, the stored text parsed in one step by ``fromisoformat`` (C code) instead of SQLAlchemy's
         regular-expression parse followed by :meth:`process_result_value`: the reminder tick reads a hundred
-        tickets of a dozen datetimes each, and the two-step parse was a third of its time."""
+        tickets of a dozen datetimes each, and the two-step parse was a third of its time.
+
+        The stored text is naive UTC, so the zone is written onto the text before the parse: ``fromisoformat``
+        then returns the aware value itself, without the ``replace`` that cost six times the parse. Text that
+        already names a zone (never written by this type) falls back to the general path."""
         if dialect.name != "sqlite":
             return super().result_processor(dialect, coltype)
         process = self.process_result_value
-        return lambda value: process(value, dialect)
+        parse = datetime.fromisoformat
+
+        def from_text(value: Any) -> datetime | None:
+            if value.__class__ is str:
+                try:
+                    return parse(value + "+00:00")
+                except ValueError:
+                    pass
+            return process(value, dialect)
+
+        return from_text
 
     def process_result_value(self, value: Any, dialect: Dialect) -> datetime | None:
         if value is None:
