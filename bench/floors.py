@@ -22,7 +22,7 @@ from slack_bolt.context.ack.async_ack import AsyncAck
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bench.standin import BOT_TOKEN, serve_until_signalled
-from bot import logs
+from bot import heap, logs
 from bot.ids import ActionId
 from bot.metrics import Metrics
 from bot.sandbox.slack_requests import SIGNING_SECRET
@@ -136,13 +136,17 @@ def build_floor(kind: str, client: AsyncWebClient) -> AsyncApp:
     return app
 
 
-async def serve(kind: str, api_url: str, port: int) -> None:
+async def serve(kind: str, api_url: str, port: int, settled: bool = False) -> None:
     scratch = tempfile.TemporaryDirectory(prefix="crossdesk-floor-")
     db = Database(f"sqlite:///{scratch.name}/floor.db")  # only /healthz asks it anything
     session = aiohttp.ClientSession()
     client = make_client(BOT_TOKEN, api_url, session)  # set up as the bot's client is
     web_app = build_web_app(build_floor(kind, client), db, Metrics(), SIGNING_SECRET)
-    await serve_until_signalled(web.AppRunner(web_app, access_log=None, handle_signals=False), port)
+    await serve_until_signalled(
+        web.AppRunner(web_app, access_log=None, handle_signals=False),
+        port,
+        heap.settle_after_startup if settled else None,
+    )
     await session.close()
     await db.dispose()
     scratch.cleanup()
@@ -153,9 +157,12 @@ def main() -> None:
     parser.add_argument("kind", choices=("ack", "work"))
     parser.add_argument("--api-url", required=True)
     parser.add_argument("--port", type=int, default=0)
+    parser.add_argument(
+        "--settled", action="store_true", help="freeze the start-up heap as the bot does (bot/heap.py); off: bare"
+    )
     args = parser.parse_args()
     logs.configure("WARNING")  # as the bench runs the bot (LOG_LEVEL=WARNING): no debug lines made for nothing
-    asyncio.run(serve(args.kind, args.api_url, args.port))
+    asyncio.run(serve(args.kind, args.api_url, args.port, args.settled))
 
 
 if __name__ == "__main__":

@@ -8,6 +8,7 @@ request carries a token (``bq000000123``) in its text so the stand-in can time t
 from __future__ import annotations
 
 import asyncio
+import gc
 import itertools
 import json
 from collections.abc import Callable
@@ -141,6 +142,11 @@ async def run_phase(
     client: aiohttp.ClientSession, make: Callable[[], Request], *, concurrency: int, warmup: float, seconds: float
 ) -> PhaseResult:
     """Send for ``warmup + seconds``; only requests started after the warm-up count."""
+    # This process holds the bot's modules (the scale phase uses them) and the samples of earlier phases: a full
+    # collection of all that held the load generator ~70 ms, and answers waiting to be read meanwhile were
+    # measured as the server's latency. Freeze what exists before the phase starts.
+    gc.collect()
+    gc.freeze()
     start = monotonic()
     measure_from = start + warmup
     end = measure_from + seconds

@@ -204,6 +204,31 @@ def render(results: dict[str, Any]) -> str:
                 pair["e2e_p50_vs_work_floor"],
             ]
             lines.append(f"| {number} | " + " | ".join(_cell(cell) for cell in row) + " |")
+        settled = [pair for pair in pairs if pair.get("work_floor_settled")]
+        if settled:
+            lines += [
+                "",
+                "The same pairs against the work floor *settled* — its start-up heap frozen as the bot freezes its",
+                "own (`bot/heap.py`). The targets are decided against the bare floor above, as issue 7 defines it;",
+                "this shows how much of the difference is that one setting:",
+                "",
+                "| pair | settled floor msgs/s | throughput ratio | settled floor ack p99 | ack p99 ratio |",
+                "|---|---|---|---|---|",
+            ]
+            for number, pair in enumerate(settled, start=1):
+                floor = pair["work_floor_settled"]
+                row = [
+                    floor["throughput_rps"],
+                    pair["throughput_vs_settled_floor"],
+                    floor["ack_p99_ms"],
+                    pair["ack_p99_vs_settled_floor"],
+                ]
+                lines.append(f"| {number} | " + " | ".join(_cell(cell) for cell in row) + " |")
+            medians = (results.get("paired") or {}).get("median") or {}
+            lines.append(
+                f"| median | | {_cell(medians.get('throughput_vs_settled_floor'))} | "
+                f"| {_cell(medians.get('ack_p99_vs_settled_floor'))} |"
+            )
     for bot, counts in (results.get("tickets") or {}).items():
         lines += [
             "",

@@ -180,15 +180,17 @@ def _profiled(load: LoadSettings, target: str, server: Process) -> Iterator[None
         profiler.wait(timeout=30)
 
 
-def run_target(target: str, load: LoadSettings, postgres_url: str = "") -> dict[str, Any]:
-    """Start the stand-in and the target, drive the phases, stop both. Figures plus process costs."""
+def run_target(target: str, load: LoadSettings, postgres_url: str = "", settled: bool = False) -> dict[str, Any]:
+    """Start the stand-in and the target, drive the phases, stop both. Figures plus process costs.
+
+    ``settled``: a floor with its start-up heap frozen as the bot freezes its own (``bot/heap.py``)."""
     before = resource.getrusage(resource.RUSAGE_SELF)
     started = time.monotonic()
     with ExitStack() as stack:
         standin = targets.start_standin()
         stack.callback(standin.stop)
         if target in FLOORS:
-            server = targets.start_floor(target.removesuffix("_floor"), f"{standin.url}/api/")
+            server = targets.start_floor(target.removesuffix("_floor"), f"{standin.url}/api/", settled)
             stack.callback(server.stop)
             targets.wait_healthy(server)
         else:
@@ -233,6 +235,8 @@ async def _standin_cpu(standin: Process) -> float:
 
 
 PAIRED_RATIOS = ("throughput_vs_work_floor", "ack_p99_vs_work_floor", "e2e_p50_vs_work_floor")
+SETTLED_RATIOS = ("throughput_vs_settled_floor", "ack_p99_vs_settled_floor")
+_PAIRED_FIGURES = ("throughput_rps", "ack_p99_ms", "e2e_p50_ms")
 
 
 def run_pairs(load: LoadSettings, pairs: int) -> dict[str, Any]:
@@ -242,23 +246,31 @@ def run_pairs(load: LoadSettings, pairs: int) -> dict[str, Any]:
     Why: the bench VM's speed drifts within minutes (a fixed loop took 1.1–1.7 s within one hour), and in the
     main run the floor's and the bot's message phases are minutes apart, so one drift could decide a target.
     Interleaved, each pair is measured under nearly the same conditions, and the median leaves out the odd pair.
+
+    Each pair also measures the work floor *settled* — its start-up heap frozen as the bot freezes its own
+    (``bot/heap.py``) — and reports the bot against it too: the targets are decided against the floor as issue 7
+    defines it (a bare Bolt app), and the settled floor shows how much of the difference is that one setting.
     """
     message_only = replace(load, kinds=("message",), profile_dir=None)
     rounds: list[dict[str, Any]] = []
     for _ in range(pairs):
         floor = run_target("work_floor", message_only)["figures"]["message"]
         bot = run_target("sqlite", message_only)["figures"]["message"]
+        settled = run_target("work_floor", message_only, settled=True)["figures"]["message"]
         rounds.append(
             {
-                "work_floor": {key: floor[key] for key in ("throughput_rps", "ack_p99_ms", "e2e_p50_ms")},
-                "sqlite": {key: bot[key] for key in ("throughput_rps", "ack_p99_ms", "e2e_p50_ms")},
+                "work_floor": {key: floor[key] for key in _PAIRED_FIGURES},
+                "sqlite": {key: bot[key] for key in _PAIRED_FIGURES},
+                "work_floor_settled": {key: settled[key] for key in _PAIRED_FIGURES},
                 "throughput_vs_work_floor": _share(bot["throughput_rps"], floor["throughput_rps"]),
                 "ack_p99_vs_work_floor": _share(bot["ack_p99_ms"], floor["ack_p99_ms"]),
                 "e2e_p50_vs_work_floor": _share(bot["e2e_p50_ms"], floor["e2e_p50_ms"]),
+                "throughput_vs_settled_floor": _share(bot["throughput_rps"], settled["throughput_rps"]),
+                "ack_p99_vs_settled_floor": _share(bot["ack_p99_ms"], settled["ack_p99_ms"]),
             }
         )
     medians: dict[str, float | None] = {}
-    for name in PAIRED_RATIOS:
+    for name in (*PAIRED_RATIOS, *SETTLED_RATIOS):
         values = [r[name] for r in rounds if r[name] is not None]
         medians[name] = round(statistics.median(values), 3) if values else None
     return {"pairs": rounds, "median": medians}

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import gc
 import json
 import re
 import resource
@@ -20,6 +21,7 @@ from collections.abc import Awaitable, Callable
 
 from aiohttp import web
 
+from bot.heap import YOUNG_THRESHOLD
 from bot.sandbox.slack_api import SlackWorkspace, build_slack_api_app
 from config.loader import EXAMPLE_PATH, load_workspace
 from config.schema import WorkspaceConfig
@@ -127,22 +129,44 @@ def build_app(workspace: SlackWorkspace, observer: Observer) -> web.Application:
     return app
 
 
+async def keep_old_objects_frozen(every: float = 0.25) -> None:
+    """Keep the collector off what the fake has stored.
+
+    The fake keeps every message posted to it (cards are updated in place, messages are reacted to): tens of
+    thousands of objects over a run, which CPython's full collections walked again and again — pauses of
+    100–400 ms on the load core, during which the load generator's answers waited to be read and were measured
+    as the server's latency. Each second, what survived a young collection is frozen out of the collector's
+    walk (reference counting still frees it); the young generation is collected less often for the same reason
+    as in the bot (``bot/heap.py``).
+    """
+    gc.set_threshold(YOUNG_THRESHOLD, *gc.get_threshold()[1:])
+    while True:
+        await asyncio.sleep(every)
+        gc.collect(1)
+        gc.freeze()
+
+
 async def serve(port: int, lean: bool) -> None:
     # Lean: no record of every call (and none of the copies that keep such records apart from the stored state).
     workspace = SlackWorkspace(bot_token=BOT_TOKEN, record_calls=not lean)
     populate(workspace, load_workspace(EXAMPLE_PATH))
+    freezer = asyncio.create_task(keep_old_objects_frozen())
     await serve_until_signalled(
         web.AppRunner(build_app(workspace, Observer()), access_log=None, shutdown_timeout=1.0), port
     )
+    freezer.cancel()
 
 
-async def serve_until_signalled(runner: web.AppRunner, port: int) -> None:
+async def serve_until_signalled(runner: web.AppRunner, port: int, listening: Callable[[], None] | None = None) -> None:
     """Serve ``runner`` on 127.0.0.1, tell the parent its port (one JSON line), and stop on SIGINT/SIGTERM.
 
-    Every process the bench starts (this stand-in, the floors) reports its port this way.
+    Every process the bench starts (this stand-in, the floors) reports its port this way. ``listening`` runs
+    once the server listens (a floor started as ``--settled`` settles its heap then, as the bot does).
     """
     await runner.setup()
     await web.TCPSite(runner, "127.0.0.1", port, backlog=1024).start()
+    if listening is not None:
+        listening()
     print(json.dumps({"port": int(runner.addresses[0][1])}), flush=True)
     stopping = asyncio.Event()
     loop = asyncio.get_running_loop()

@@ -103,8 +103,9 @@ def start_standin() -> Process:
     return _start("stand-in", [sys.executable, "-m", "bench.standin"], LOAD_CORE)
 
 
-def start_floor(kind: str, api_url: str) -> Process:
-    return _start(f"{kind} floor", [sys.executable, "-m", "bench.floors", kind, "--api-url", api_url], SERVER_CORE)
+def start_floor(kind: str, api_url: str, settled: bool = False) -> Process:
+    command = [sys.executable, "-m", "bench.floors", kind, "--api-url", api_url, *(["--settled"] if settled else [])]
+    return _start(f"{kind} floor", command, SERVER_CORE)
 
 
 def free_port() -> int:

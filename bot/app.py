@@ -21,6 +21,7 @@ from slack_bolt.context.async_context import AsyncBoltContext
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
+from bot import heap
 from bot.clock import Clock, SystemClock
 from bot.jobs import scheduled_jobs
 from bot.metrics import Metrics
@@ -262,6 +263,7 @@ class Crossdesk:
             loop.add_signal_handler(signum, stopping.set)
         try:
             await self.start()
+            heap.settle_after_startup()
             await stopping.wait()
             log.info("stopping")
         finally:

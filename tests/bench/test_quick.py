@@ -59,6 +59,9 @@ def test_quick_mode_writes_complete_results(tmp_path: Path) -> None:
     [pair] = results["paired"]["pairs"]
     assert pair["work_floor"]["throughput_rps"] > 0 and pair["sqlite"]["throughput_rps"] > 0
     assert results["paired"]["median"]["throughput_vs_work_floor"] == pair["throughput_vs_work_floor"]
+    # The settled floor (its start-up heap frozen, as the bot's) is measured beside the bare one, not instead of it.
+    assert pair["work_floor_settled"]["throughput_rps"] > 0
+    assert results["paired"]["median"]["ack_p99_vs_settled_floor"] == pair["ack_p99_vs_settled_floor"]
     ratio_targets = [check for check in results["targets"] if "/ work floor" in check["target"]]
     assert len(ratio_targets) == 3 and all("median of interleaved pairs" in c["target"] for c in ratio_targets)
     assert all(cost["standin"] >= 0 for cost in results["processes"].values())
@@ -68,6 +71,7 @@ def test_quick_mode_writes_complete_results(tmp_path: Path) -> None:
     assert "| sqlite | message |" in doc
     assert results["machine"]["cpu"] in doc
     assert "| 1 | " in doc  # the pair's row
+    assert "settled floor msgs/s" in doc
 
 
 def test_ratio_targets_use_the_pairs_median_when_there_are_pairs() -> None:
