@@ -17,7 +17,6 @@ from aiohttp import web
 from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
 from slack_bolt.async_app import AsyncApp
 from slack_bolt.authorization import AuthorizeResult
-from slack_bolt.context.async_context import AsyncBoltContext
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
@@ -97,13 +96,7 @@ def build_bolt_app(services: Services, client: AsyncWebClient, *, signing_secret
         process_before_response=True,
         logger=_bolt_logger(),
     )
-
-    async def attach_services(context: AsyncBoltContext, next: Callable[[], Awaitable[None]]) -> None:
-        context["services"] = services
-        await next()
-
-    app.use(attach_services)
-    register_all(app)
+    register_all(app, services)
     return app
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from slack_bolt.async_app import AsyncApp
 
+from bot.services import Services
 from handlers import (
     actions,
     commands,
@@ -19,9 +20,9 @@ from handlers import (
 )
 
 
-def register_all(app: AsyncApp) -> None:
+def register_all(app: AsyncApp, services: Services) -> None:
     """Register every listener, middleware first so listeners see deduplicated, service-bearing requests."""
-    middleware.register(app)
+    middleware.register(app, services)
     errors.register(app)
     messages.register(app)
     reactions.register(app)

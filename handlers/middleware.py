@@ -13,6 +13,7 @@ from slack_bolt.request.async_request import AsyncBoltRequest
 from slack_bolt.response import BoltResponse
 
 from bot.payload_shape import BadShape, check_shape
+from bot.services import Services
 from handlers.payloads import MalformedPayload, services_of
 
 log = logging.getLogger(__name__)
@@ -67,17 +68,21 @@ async def _already_handled(context: AsyncBoltContext, body: dict[str, Any], req:
     return True
 
 
-async def before_listeners(
-    context: AsyncBoltContext, body: dict[str, Any], req: AsyncBoltRequest, next: Callable[[], Awaitable[None]]
-) -> BoltResponse | None:
-    """Shape check, NUL removal, and redelivered events answered at once: one middleware, since each one
-    Bolt runs costs every request its argument matching."""
-    _refuse_malformed(body, req)
-    if await _already_handled(context, body, req):
-        return BoltResponse(status=200, body="")
-    await next()
-    return None
+def register(app: AsyncApp, services: Services) -> None:
+    """The one middleware every request goes through: Bolt builds each middleware's arguments for every request,
+    so attaching the services, the shape check, NUL removal and answering redelivered events at once are one."""
 
+    async def before_listeners(
+        context: AsyncBoltContext,
+        body: dict[str, Any],
+        req: AsyncBoltRequest,
+        next: Callable[[], Awaitable[None]],
+    ) -> BoltResponse | None:
+        context["services"] = services
+        _refuse_malformed(body, req)
+        if await _already_handled(context, body, req):
+            return BoltResponse(status=200, body="")
+        await next()
+        return None
 
-def register(app: AsyncApp) -> None:
     app.middleware(before_listeners)
