@@ -73,3 +73,14 @@ async def test_plan_of_sees_a_full_scan_when_there_is_one(sqlite_db: Database) -
 
     plan = await plan_of(sqlite_db, unindexed)
     assert "SCAN tickets" in plan, plan
+
+
+async def test_a_departments_attention_list_searches_by_department_and_status(sqlite_db: Database) -> None:
+    """App Home's department list must not read the department's closed history."""
+    plan = await plan_of(
+        sqlite_db,
+        lambda session: ticket_rows.needing_attention(
+            session, ["SUP"], NOW, unacknowledged=["open"], unresolved=["acknowledged", "waiting", "blocked"]
+        ),
+    )
+    assert "USING INDEX ix_tickets_department_status_created (department_key=? AND status=?)" in plan, plan
