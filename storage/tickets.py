@@ -310,8 +310,6 @@ class DueReminder(NamedTuple):
     id: int
     key: str
     owner_id: str
-    department_key: str
-    status: str
     reminder_count: int
     escalation_level: int
 
