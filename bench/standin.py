@@ -135,7 +135,7 @@ async def keep_old_objects_frozen(every: float = 0.25) -> None:
     The fake keeps every message posted to it (cards are updated in place, messages are reacted to): tens of
     thousands of objects over a run, which CPython's full collections walked again and again — pauses of
     100–400 ms on the load core, during which the load generator's answers waited to be read and were measured
-    as the server's latency. Each second, what survived a young collection is frozen out of the collector's
+    as the server's latency. Every quarter second, what survived a young collection is frozen out of the collector's
     walk (reference counting still frees it); the young generation is collected less often for the same reason
     as in the bot (``bot/heap.py``).
     """
