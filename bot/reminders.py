@@ -13,6 +13,7 @@ import logging
 from collections import defaultdict
 from collections.abc import Callable
 from datetime import datetime
+from typing import Literal
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -54,8 +55,8 @@ class ReminderService(OutboxWriter):
             if not due:
                 return 0
             ladder = self.workspace.reminders
-            # One calendar per owner, looked up before any ticket changes: a query after a change would
-            # flush first, and a hundred flushes cost more than the rest of the tick.
+            # Every reminder of one owner repeats at the same moment of that owner's working calendar: repeats
+            # count working time, so nobody is chased up the ladder overnight or over a weekend.
             owners = sorted({ticket.owner_id for ticket in due})
             profiles = await directory.owner_profiles(session, owners)
             repeat_at = {
@@ -70,12 +71,7 @@ class ReminderService(OutboxWriter):
             }
             # The steps are written below in one statement; only tickets that climb the ladder are read whole,
             # for their card and thread line.
-            climbing = {
-                ticket.id
-                for ticket in due
-                if ticket.reminder_count + 1 == ladder.escalate_after + 1
-                or (ticket.reminder_count + 1 == ladder.escalate_after + 2 and self.workspace.admins)
-            }
+            climbing = {ticket.id for ticket in due if self._rung(ticket.reminder_count + 1) is not None}
             whole = await ticket_rows.plain_by_ids(session, climbing)
             lead_lines: dict[str, list[Ticket]] = defaultdict(list)
             admin_lines: list[Ticket] = []
@@ -83,20 +79,20 @@ class ReminderService(OutboxWriter):
             audit: list[dict[str, object]] = []
             for reminder in due:
                 step = reminder.reminder_count + 1
-                # Repeats count working time: nobody is chased up the ladder overnight or over a weekend.
                 next_at = repeat_at[reminder.owner_id]
-                level = reminder.escalation_level + (1 if step == ladder.escalate_after + 1 else 0)
+                rung = self._rung(step)
+                level = reminder.escalation_level + (1 if rung == "lead" else 0)
                 steps.append((reminder.id, step, next_at, level))
                 audit.append(
                     ticket_rows.event_row(
                         reminder.id, actor_id=SYSTEM_ACTOR, action="reminded", at=now, to_value=str(step)
                     )
                 )
-                ticket = whole.get(reminder.id)
-                if ticket is None:
+                if rung is None:
                     continue
+                ticket = whole[reminder.id]
                 assign(ticket, reminder_count=step, next_reminder_at=next_at, escalation_level=level)
-                if step == ladder.escalate_after + 1:
+                if rung == "lead":
                     department = self.workspace.department(ticket.department_key)
                     lead = department.lead if department is not None else None
                     if lead:
@@ -135,6 +131,16 @@ class ReminderService(OutboxWriter):
         self._on_outbox()
         log.info("reminded %s ticket(s): %s", len(due), ", ".join(t.key for t in due))
         return len(due)
+
+    def _rung(self, step: int) -> Literal["lead", "admins"] | None:
+        """The rung of the escalation ladder reminder number ``step`` reaches: the lead is told after
+        ``escalate_after`` unanswered reminders, the admins (if any) one reminder later."""
+        after = self.workspace.reminders.escalate_after
+        if step == after + 1:
+            return "lead"
+        if step == after + 2 and self.workspace.admins:
+            return "admins"
+        return None
 
     async def _overdue_by_owner(
         self, session: AsyncSession, owners: set[str], now: datetime
