@@ -148,16 +148,15 @@ class Crossdesk:
                 log.info("database migrated from %s to %s", before or "empty", after)
         async with db.transaction() as session:
             await directory.sync_workspace(session, self.workspace)
-        self._http = aiohttp.ClientSession(
-            timeout=aiohttp.ClientTimeout(total=SLACK_CALL_TIMEOUT), trace_configs=[self.metrics.slack_api_timing()]
-        )
-        client = make_client(token, settings.api_url, self._http)
+        self._http = aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=SLACK_CALL_TIMEOUT))
+        timed = self.metrics.slack_call
+        client = make_client(token, settings.api_url, self._http, on_call=timed)
         identity = SlackIdentity()
         await self._check_tokens(client, identity)
         self.services = services = Services.build(self.workspace, db, self.clock, identity, self.metrics)
         sender = OutboxSender(
             db,
-            make_client(token, settings.api_url, self._http, retry_handlers=[]),
+            make_client(token, settings.api_url, self._http, retry_handlers=[], on_call=timed),
             self.clock,
             identity,
             self.sender_settings,
@@ -178,7 +177,8 @@ class Crossdesk:
         # Calls made while Slack waits for our answer (auth.test, reading a reacted-to message, opening a form)
         # get a short timeout and no retries, so a slow Slack cannot hold an answer past Slack's 3 seconds.
         self._request_http = aiohttp.ClientSession(
-            timeout=aiohttp.ClientTimeout(total=REQUEST_SLACK_TIMEOUT), trace_configs=[self.metrics.slack_api_timing()]
+            timeout=aiohttp.ClientTimeout(total=REQUEST_SLACK_TIMEOUT),
+            trace_configs=[self.metrics.slack_request_timing()],
         )
         request_client = make_client(
             token, settings.api_url, self._request_http, timeout=REQUEST_SLACK_TIMEOUT, retry_handlers=[]

@@ -2,8 +2,8 @@
 
 Every figure is counted where it happens once: requests at the HTTP door, deduplication in the middleware,
 failures in the one error handler, tickets in the services after their commit, outbox outcomes in the
-sender, Slack API latency on the shared aiohttp session (every Web API call goes through it), scheduler lag
-in the ticker. The outbox backlog is read from the database when Prometheus scrapes.
+sender, Slack API latency by the client that made the call (:meth:`Metrics.slack_call`), scheduler lag in
+the ticker. The outbox backlog is read from the database when Prometheus scrapes.
 """
 
 from __future__ import annotations
@@ -77,11 +77,12 @@ class Metrics:
         )
         self.slack_api_latency = Histogram(
             "crossdesk_slack_api_request_duration_seconds",
-            "Time for one HTTP request to the Slack Web API, by method",
+            "Time for one call to the Slack Web API, by method",
             ["method"],
             buckets=_LATENCY_BUCKETS,
             registry=registry,
         )
+        self._latency_by_method: dict[str, Any] = {}  # every call passes here: each method's child asked once
         self.scheduler_lag = Histogram(
             "crossdesk_scheduler_lag_seconds",
             "How late each tick of the ticker started against its schedule",
@@ -95,27 +96,29 @@ class Metrics:
     def render(self) -> bytes:
         return bytes(generate_latest(self.registry))
 
-    def slack_api_timing(self) -> aiohttp.TraceConfig:
-        """Hooks for the shared aiohttp session: the latency of every Slack API request, by method."""
+    def slack_call(self, method: str, seconds: float) -> None:
+        """One Slack Web API call (``chat.postMessage``, …) took ``seconds``."""
+        latency = self._latency_by_method.get(method)
+        if latency is None:
+            latency = self.slack_api_latency.labels(method)
+            if method != "upload":  # upload URLs are one of a kind: not kept
+                self._latency_by_method[method] = latency
+        latency.observe(seconds)
+
+    def slack_request_timing(self) -> aiohttp.TraceConfig:
+        """Hooks for the aiohttp session of the calls made while Slack waits for an answer (reading a reacted-to
+        message, opening a form). Bolt makes a plain ``AsyncWebClient`` for each request, so those calls cannot
+        be timed by :class:`bot.slack.TimedWebClient` like the rest; they are few, and the tracing's cost (see
+        there) is paid only by them."""
         trace = aiohttp.TraceConfig()
 
         async def started(_session: aiohttp.ClientSession, context: SimpleNamespace, _params: Any) -> None:
             context.crossdesk_started = time.perf_counter()
 
-        by_path: dict[str, Any] = {}  # URL path → its method's histogram; every call passes here, so asked once
-
         async def ended(_session: aiohttp.ClientSession, context: SimpleNamespace, params: Any) -> None:
             began = getattr(context, "crossdesk_started", None)
-            if began is None:
-                return
-            path = str(getattr(params.url, "path", params.url))
-            latency = by_path.get(path)
-            if latency is None:
-                method = api_method(path)
-                latency = self.slack_api_latency.labels(method)
-                if method != "upload":  # upload URLs are one of a kind: not kept
-                    by_path[path] = latency
-            latency.observe(time.perf_counter() - began)
+            if began is not None:
+                self.slack_call(api_method(params.url), time.perf_counter() - began)
 
         trace.on_request_start.append(started)
         trace.on_request_end.append(ended)

@@ -79,14 +79,17 @@ class OwnerProfile:
 
 
 _MEMBERS = table_of(Member)
-_OWNER_PROFILES = select_rows(_MEMBERS.c.user_id, _MEMBERS.c.away, _MEMBERS.c.tz).where(
-    _MEMBERS.c.user_id.in_(bindparam("user_ids", expanding=True))
+_OWNER_PROFILES = Prepared(
+    select_rows(_MEMBERS.c.user_id, _MEMBERS.c.away, _MEMBERS.c.tz).where(
+        _MEMBERS.c.user_id.in_(bindparam("user_ids", expanding=True))
+    )
 )
 
 
 async def owner_profiles(session: AsyncSession, user_ids: list[str]) -> dict[str, OwnerProfile]:
-    """Whether each of ``user_ids`` is away, and their time zone, in one query (opening a ticket needs both)."""
-    rows = await (await session.connection()).execute(_OWNER_PROFILES, {"user_ids": list(user_ids)})
+    """Whether each of ``user_ids`` is away, and their time zone, in one query (opening a ticket needs both;
+    a prepared statement, as every batch of new tickets asks)."""
+    rows = await (await Statements.of(session)).rows(_OWNER_PROFILES, {"user_ids": list(user_ids)})
     return {user_id: OwnerProfile(bool(away), tz) for user_id, away, tz in rows}
 
 

@@ -221,7 +221,7 @@ async def claim_due(session: AsyncSession, now: datetime, lease: timedelta, limi
     return rows
 
 
-_HELD = (
+_HELD = Prepared(
     select_rows(_OUTBOX.c.id, _OUTBOX.c.status, _OUTBOX.c.claimed_until)
     .where(_OUTBOX.c.id.in_(bindparam("ids", expanding=True)))
     .with_for_update(key_share=True)
@@ -237,7 +237,7 @@ async def held(session: AsyncSession, leases: Sequence[tuple[int, datetime | Non
     ids = sorted({message_id for message_id, _ in leases})
     found = {
         row_id: (status, until)
-        for row_id, status, until in await (await session.connection()).execute(_HELD, {"ids": ids})
+        for row_id, status, until in await (await Statements.of(session)).rows(_HELD, {"ids": ids})
     }
     kept: set[int] = set()
     for message_id, lease_until in leases:

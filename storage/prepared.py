@@ -15,13 +15,16 @@ statement object goes through SQLAlchemy, whose asyncpg dialect prepares and cac
 trip costs more than the Python around it). Errors come out as SQLAlchemy's exceptions on both backends, so a
 caller catching ``IntegrityError`` or telling an unreachable database apart sees no difference.
 
-Only statements whose parameters are plain values are prepared this way (no ``IN`` lists, which change the SQL
-with their length); they run in a transaction begun by :meth:`storage.database.Database.transaction`, which
-on SQLite already holds the write lock, so nothing here waits for another writer.
+An ``IN`` list (an expanding ``bindparam``) would change the SQL with its length; on SQLite it is therefore
+sent as one JSON array and searched as ``IN (SELECT value FROM json_each(?))``, which SQLite answers from the
+column's index like a written-out list. Prepared statements run in a transaction begun by
+:meth:`storage.database.Database.transaction`, which on SQLite already holds the write lock, so nothing here
+waits for another writer.
 """
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
@@ -70,6 +73,15 @@ class _Compiled:
 _MISSING = object()
 
 
+def _json_list(process: Callable[[Any], Any] | None) -> Callable[[Any], str]:
+    """An ``IN`` list's values as the one JSON parameter ``json_each`` reads, each stored as its type stores it."""
+
+    def to_json(values: Any) -> str:
+        return json.dumps([process(value) for value in values] if process is not None else list(values))
+
+    return to_json
+
+
 class Prepared:
     """A Core statement built once (at import), compiled for SQLite the first time it runs there."""
 
@@ -84,9 +96,16 @@ class Prepared:
             compiled = self.statement.compile(dialect=dialect)
             binds = [(name, compiled.binds[name]) for name in compiled.positiontup or ()]
             columns: list[Column[Any]] = list(getattr(self.statement, "exported_columns", ()))
-            processors = [bind.type.bind_processor(dialect) for _, bind in binds]
+            sql = compiled.string
+            processors: list[Callable[[Any], Any] | None] = []
+            for name, bind in binds:
+                process: Callable[[Any], Any] | None = bind.type.bind_processor(dialect)
+                if bind.expanding:
+                    sql = sql.replace(f"__[POSTCOMPILE_{name}]", "SELECT value FROM json_each(?)")
+                    process = _json_list(process)
+                processors.append(process)
             self._sqlite = _Compiled(
-                sql=compiled.string,
+                sql=sql,
                 plan=tuple((name, _MISSING if bind.required else bind.value) for name, bind in binds),
                 processing=tuple((index, process) for index, process in enumerate(processors) if process is not None),
                 result_processors=tuple(column.type.result_processor(dialect, None) for column in columns),

@@ -45,15 +45,22 @@ async def test_metrics_follow_requests_tickets_and_the_outbox(bot: Harness) -> N
     assert unsigned.status_code == 401
     assert (await bot.post('{"type": "event_callback", "event": 7}', "application/json")).status_code == 400
     await bot.command("close SUP-1 refunded", "U0ALICE")
+    # A reaction: the bot reads the reacted-to message while Slack waits (Bolt's own client for the request).
+    reacted = bot.fake.post_user_message("C0ENG", "U0ERIN", "Checkout crashes for ACME since this morning")
+    reaction = slack_requests.reaction_added_event(
+        channel="C0ENG", ts=reacted.ts, user="U0DAN", reaction="ticket", item_user="U0ERIN"
+    )
+    assert (await bot.event(reaction)).status_code == 200
     await bot.drain()
 
     after = await scrape(bot)
     assert value(after, "crossdesk_slack_requests_total", kind="message", status="200") == 3
+    assert value(after, "crossdesk_slack_requests_total", kind="reaction_added", status="200") == 1
     assert value(after, "crossdesk_events_deduplicated_total") == 1
     assert value(after, "crossdesk_slack_requests_refused_total", reason="signature") == 1
     assert value(after, "crossdesk_slack_requests_refused_total", reason="malformed") == 1
     assert value(after, "crossdesk_tickets_opened_total", department="SUP") == 1
-    assert value(after, "crossdesk_tickets_opened_total", department="ENG") == 1
+    assert value(after, "crossdesk_tickets_opened_total", department="ENG") == 2
     assert value(after, "crossdesk_tickets_resolved_total", department="SUP") == 1
     assert value(after, "crossdesk_tickets_resolved_total", department="ENG") == 0
     posted = len([c for c in bot.fake.calls_to("chat.postMessage") if c.ok])
@@ -61,6 +68,9 @@ async def test_metrics_follow_requests_tickets_and_the_outbox(bot: Harness) -> N
     # Every Web API call the bot made was timed, by method (auth.test at start, the posts since).
     assert value(after, "crossdesk_slack_api_request_duration_seconds_count", method="chat.postMessage") >= posted
     assert value(after, "crossdesk_slack_api_request_duration_seconds_count", method="auth.test") >= 1
+    history = len(bot.fake.calls_to("conversations.history"))
+    assert value(after, "crossdesk_slack_api_request_duration_seconds_count", method="conversations.history") == history
+    assert history >= 1
     assert value(after, "crossdesk_outbox_backlog") == 0
     assert value(after, "crossdesk_outbox_oldest_age_seconds") == 0
 

@@ -23,6 +23,12 @@ MARK_SENT = Prepared(
     .where(OUTBOX.c.id == bindparam("row_id"))
     .values(status="sent", result_ts=bindparam("ts"), sent_at=bindparam("at", type_=OUTBOX.c.sent_at.type))
 )
+BY_IDS_AND_LEASES = Prepared(
+    select_rows(OUTBOX.c.id, OUTBOX.c.status).where(
+        OUTBOX.c.id.in_(bindparam("ids", expanding=True)),
+        OUTBOX.c.claimed_until.in_(bindparam("leases", expanding=True)),
+    )
+)
 LEASES = Prepared(
     select_rows(OUTBOX.c.id, OUTBOX.c.claimed_until, OUTBOX.c.payload).where(OUTBOX.c.status == bindparam("status"))
 )
@@ -93,6 +99,23 @@ async def test_an_update_fills_in_its_fixed_values_and_a_select_reads_values_bac
     async with db.transaction() as session:
         row = await session.get(OutboxMessage, row_id)
     assert row is not None and (row.status, row.result_ts, row.sent_at) == ("sent", "1.5", NOW)
+
+
+async def test_in_lists_of_any_length_find_what_a_written_out_list_finds(db: Database) -> None:
+    """On SQLite an ``IN`` list goes as one JSON array (``json_each``); its values are stored as their type stores
+    them, so a list of datetimes matches the stored text."""
+    later = NOW + timedelta(minutes=5)
+    async with db.transaction() as session:
+        statements = await Statements.of(session)
+        ids = await statements.insert(
+            INSERT_OUTBOX, [outbox_row(str(n), claimed_until=NOW if n % 2 else later) for n in range(5)]
+        )
+        assert await statements.rows(BY_IDS_AND_LEASES, {"ids": [], "leases": [NOW]}) == []
+        found = await statements.rows(BY_IDS_AND_LEASES, {"ids": ids[:4], "leases": [NOW]})
+        assert sorted(row_id for row_id, _ in found) == [ids[1], ids[3]]
+        found = await statements.rows(BY_IDS_AND_LEASES, {"ids": [ids[0], ids[4], 10_000], "leases": [NOW, later]})
+        assert sorted(row_id for row_id, _ in found) == [ids[0], ids[4]]
+        assert {status for _, status in found} == {"pending"}
 
 
 async def test_a_missing_parameter_is_named(db: Database) -> None:

@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 from sqlalchemy import event, text
 
-from storage import outbox
+from storage import directory, outbox
 from storage import tickets as ticket_rows
 from storage.database import Database
 from storage.migrate import upgrade
@@ -84,3 +84,21 @@ async def test_a_departments_attention_list_searches_by_department_and_status(sq
         ),
     )
     assert "USING INDEX ix_tickets_department_status_created (department_key=? AND status=?)" in plan, plan
+
+
+async def test_in_lists_of_prepared_statements_search_the_key(sqlite_db: Database) -> None:
+    """A prepared statement's ``IN`` list is one JSON parameter on SQLite (storage/prepared.py); SQLite must still
+    search the key for each value, not read the table: the lease check of every outbox pass and the owners'
+    profiles of every batch of new tickets."""
+    cases = [
+        (outbox._HELD, ["[1, 2, 3]"], "USING INTEGER PRIMARY KEY (rowid=?)"),
+        (directory._OWNER_PROFILES, ['["U0ALICE", "U0BOB"]'], "USING INDEX sqlite_autoindex_members_1 (user_id=?)"),
+    ]
+    async with sqlite_db.engine.connect() as connection:
+        for prepared, parameters, search in cases:
+            sql = prepared.for_sqlite(connection.dialect).sql
+            assert "json_each(?)" in sql, sql
+            rows = (await connection.exec_driver_sql(f"EXPLAIN QUERY PLAN {sql}", tuple(parameters))).all()
+            plan = "\n".join(str(row[-1]) for row in rows)
+            assert search in plan, plan
+            assert "SCAN outbox" not in plan and "SCAN members" not in plan, plan
