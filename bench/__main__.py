@@ -31,7 +31,7 @@ class Mode:
     pairs: int  # interleaved work-floor/bot message phases the ratio targets are decided on (bench.run.run_pairs)
 
 
-FULL = Mode("full", warmup=3.0, seconds=20.0, scale_sizes=(10_000, 100_000), scale_runs=7, pairs=3)
+FULL = Mode("full", warmup=3.0, seconds=20.0, scale_sizes=(10_000, 100_000), scale_runs=7, pairs=5)
 QUICK = Mode("quick", warmup=0.5, seconds=2.0, scale_sizes=(1_000, 10_000), scale_runs=3, pairs=0)
 
 
@@ -45,7 +45,7 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--warmup", type=float, help="warm-up seconds per kind (overrides the mode)")
     p.add_argument("--scale-sizes", type=int, nargs=2, metavar=("SMALL", "LARGE"), help="seeded tickets")
     p.add_argument("--scale-runs", type=int, help="repetitions per scale query (median)")
-    p.add_argument("--pairs", type=int, help="interleaved floor/bot message pairs for the ratio targets (full: 3)")
+    p.add_argument("--pairs", type=int, help="interleaved floor/bot message pairs for the ratio targets (full: 5)")
     p.add_argument("--profile", type=Path, metavar="DIR", help="sample the bot and work floor with py-spy")
     p.add_argument("--render", action="store_true", help="only rewrite the document from the results file")
     p.add_argument(

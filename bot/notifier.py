@@ -30,7 +30,6 @@ from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.clock import Clock
-from bot.group_commit import GroupCommit
 from bot.ids import OutboxPurpose
 from bot.metrics import Metrics
 from bot.slack import SlackIdentity
@@ -68,6 +67,10 @@ class SenderSettings:
     batch_size: int = 150
     concurrency: int = 32
     poll_interval: float = 1.0
+    # How long the outcomes of handed-over rows wait to be written in a transaction of their own. On SQLite a
+    # batch of new tickets written meanwhile takes them into its transaction (OutboxSender.take_outcomes):
+    # under load that is nearly always, and one writer turn in two is saved (docs/benchmarks.md).
+    outcome_linger: float = 0.025
     max_attempts: int = 50  # with the 5-minute cap, a Slack outage of about four hours loses nothing
     backoff_cap: timedelta = timedelta(minutes=5)
 
@@ -128,8 +131,10 @@ class OutboxSender:
         # Calls in flight, whether from a claimed pass or from rows handed over (shared, so the limit holds).
         self._limit = asyncio.Semaphore(self.settings.concurrency)
         self._handed: set[asyncio.Task[None]] = set()
-        # Outcomes of handed-over rows, written a batch at a time like the tickets that queued them.
-        self._outcomes: GroupCommit[list[_Outcome], None] = GroupCommit(self._record_handed)
+        # Outcomes of handed-over rows not yet written, and the task that writes them (see outcome_linger).
+        self._unrecorded: list[_Outcome] = []
+        self._recorder: asyncio.Task[None] | None = None
+        self._record_now = asyncio.Event()  # set when stopping: outcomes are then written without lingering
 
     def wake(self) -> None:
         """Ask for a pass now (called after a transaction that queued messages commits)."""
@@ -149,7 +154,8 @@ class OutboxSender:
             self._wakeup.clear()
         while self._handed:
             await asyncio.wait(set(self._handed))
-        await self._outcomes.idle()
+        while self._recorder is not None and not self._recorder.done():
+            await asyncio.wait({self._recorder})
 
     def lease_until(self) -> datetime | None:
         """The lease rows handed to this sender are written with (see :meth:`hand_over`); ``None`` once it is
@@ -170,20 +176,56 @@ class OutboxSender:
 
     async def _send_handed(self, rows: list[OutboxRow], tickets: dict[int, Ticket]) -> None:
         try:
-            await self._outcomes.submit(await self._send(rows, tickets))
+            outcomes = await self._send(rows, tickets)
         except Exception:
             log.exception(
                 "sending %s handed-over outbox rows failed; they are retried when their lease runs out", len(rows)
             )
+            return
+        self.give_back(outcomes)
 
-    async def _record_handed(self, batches: list[list[_Outcome]]) -> list[BaseException | None]:
-        async with self.db.transaction() as session:
-            await self._record(session, [outcome for batch in batches for outcome in batch])
-        return [None] * len(batches)
+    def take_outcomes(self) -> list[_Outcome]:
+        """The outcomes of handed-over rows not yet written, for the caller to write with :meth:`record_outcomes`
+        in a transaction of its own making; should that transaction fail, the caller gives them back."""
+        taken, self._unrecorded = self._unrecorded, []
+        return taken
+
+    def give_back(self, outcomes: list[_Outcome]) -> None:
+        """Outcomes to write: a batch of new tickets committed within ``outcome_linger`` takes them along, or else
+        they are written on their own."""
+        if not outcomes:
+            return
+        self._unrecorded.extend(outcomes)
+        if self._recorder is None or self._recorder.done():
+            self._recorder = asyncio.get_running_loop().create_task(self._record_unrecorded(), name="outbox-outcomes")
+
+    async def record_outcomes(self, session: AsyncSession, outcomes: list[_Outcome]) -> None:
+        """Write ``outcomes`` (from :meth:`take_outcomes`) in ``session``'s transaction."""
+        await self._record(session, outcomes)
+
+    @property
+    def outcomes_waiting(self) -> int:
+        """How many outcomes of handed-over rows are not written yet."""
+        return len(self._unrecorded)
+
+    async def _record_unrecorded(self) -> None:
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(self._record_now.wait(), timeout=self.settings.outcome_linger)
+        while self._unrecorded:
+            outcomes = self.take_outcomes()
+            try:
+                async with self.db.transaction() as session:
+                    await self._record(session, outcomes)
+            except Exception:
+                log.exception(
+                    "recording the outcomes of %s outbox rows failed; they are retried when their lease runs out",
+                    len(outcomes),
+                )
 
     def stop(self) -> None:
         self._stopping = True
         self._wakeup.set()
+        self._record_now.set()
 
     async def send_due(self) -> int:
         """Claim what is due, send it, record the outcomes; again until nothing is due. Returns how many rows

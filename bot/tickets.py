@@ -172,13 +172,25 @@ class TicketService(OutboxWriter):
 
     async def _open_committed(self, openings: list[_Opening], *, thorough: bool) -> list[OpenResult]:
         """One transaction for ``openings``; once it has committed, their messages go to the sender."""
-        lease = self._sender.lease_until() if self._sender is not None else None
+        sender = self._sender
+        lease = sender.lease_until() if sender is not None else None
         queued: list[OutboxRow] = []
-        async with self.db.transaction() as session:
-            results = await self._open_together(session, openings, lease, queued, thorough=thorough)
-        if queued and self._sender is not None and lease is not None:
+        # On SQLite, where every transaction waits its turn for the one writer, the sender's outcomes waiting to
+        # be written go along in this one (OutboxSender.take_outcomes). On PostgreSQL they would hold outbox row
+        # locks together with the department's, which another replica's sender may want in the other order.
+        outcomes = sender.take_outcomes() if sender is not None and self.db.is_sqlite else []
+        try:
+            async with self.db.transaction() as session:
+                results = await self._open_together(session, openings, lease, queued, thorough=thorough)
+                if sender is not None and outcomes:
+                    await sender.record_outcomes(session, outcomes)
+        except BaseException:
+            if sender is not None:
+                sender.give_back(outcomes)
+            raise
+        if queued and sender is not None and lease is not None:
             made = {r.ticket.id: r.ticket for r in results if r.created and r.ticket is not None and r.ticket.id}
-            self._sender.hand_over(queued, made)
+            sender.hand_over(queued, made)
         elif queued:
             self._on_outbox()
         return results
