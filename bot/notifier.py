@@ -182,17 +182,18 @@ class OutboxSender:
                 "sending %s handed-over outbox rows failed; they are retried when their lease runs out", len(rows)
             )
             return
-        self.give_back(outcomes)
+        self.record_later(outcomes)
 
     def take_outcomes(self) -> list[_Outcome]:
         """The outcomes of handed-over rows not yet written, for the caller to write with :meth:`record_outcomes`
-        in a transaction of its own making; should that transaction fail, the caller gives them back."""
+        in a transaction of its own making; should that transaction fail, the caller hands them back with
+        :meth:`record_later`."""
         taken, self._unrecorded = self._unrecorded, []
         return taken
 
-    def give_back(self, outcomes: list[_Outcome]) -> None:
-        """Outcomes to write: a batch of new tickets committed within ``outcome_linger`` takes them along, or else
-        they are written on their own."""
+    def record_later(self, outcomes: list[_Outcome]) -> None:
+        """Outcomes to write soon: a batch of new tickets committed within ``outcome_linger`` takes them along
+        (on SQLite), or else they are written in a transaction of their own."""
         if not outcomes:
             return
         self._unrecorded.extend(outcomes)

@@ -186,7 +186,7 @@ class TicketService(OutboxWriter):
                     await sender.record_outcomes(session, outcomes)
         except BaseException:
             if sender is not None:
-                sender.give_back(outcomes)
+                sender.record_later(outcomes)
             raise
         if queued and sender is not None and lease is not None:
             made = {r.ticket.id: r.ticket for r in results if r.created and r.ticket is not None and r.ticket.id}
