@@ -28,9 +28,13 @@ from storage import directory, outbox, reminders
 from storage import tickets as ticket_rows
 from storage.database import Database
 from storage.models import Ticket, assign
-from storage.tickets import OverdueLine
+from storage.tickets import OwnerOverdue
 
 log = logging.getLogger(__name__)
+
+# An owner's reminder lists this many of their overdue tickets (the oldest) and counts the rest: Slack cuts a
+# message off at 40,000 characters, and nobody reads the hundredth line.
+REMINDER_LINES = 20
 
 
 class ReminderService(OutboxWriter):
@@ -121,8 +125,9 @@ class ReminderService(OutboxWriter):
             await ticket_rows.set_reminder_steps(session, steps)
             await ticket_rows.insert_events(session, audit)
             texts: dict[str, list[str]] = defaultdict(list)
-            for owner, lines in (await self._overdue_by_owner(session, set(owners), now)).items():
-                texts[owner].append(self._owner_text(lines, now))
+            overdue = await ticket_rows.overdue_owned_by(session, set(owners), now, REMINDER_LINES)
+            for owner, owned in sorted(overdue.items()):
+                texts[owner].append(self._owner_text(owned))
             for lead, escalated in lead_lines.items():
                 texts[lead].append(self._escalated_text("reminder.lead_header", escalated))
             for admin in self.workspace.admins if admin_lines else []:
@@ -142,18 +147,10 @@ class ReminderService(OutboxWriter):
             return "admins"
         return None
 
-    async def _overdue_by_owner(
-        self, session: AsyncSession, owners: set[str], now: datetime
-    ) -> dict[str, list[OverdueLine]]:
-        grouped: dict[str, list[OverdueLine]] = defaultdict(list)
-        for ticket in await ticket_rows.overdue_owned_by(session, owners, now):
-            grouped[ticket.owner_id].append(ticket)
-        return grouped
-
-    def _owner_text(self, tickets: list[OverdueLine], now: datetime) -> str:
+    def _owner_text(self, overdue: OwnerOverdue) -> str:
         t = self.messages.t
-        lines = [t("reminder.header", count=len(tickets))]
-        for ticket in tickets:
+        lines = [t("reminder.header", count=overdue.total)]
+        for ticket in overdue.lines:
             phase = "acknowledge" if ticket.status == Status.OPEN else "resolve"
             due = ticket.ack_due_at if phase == "acknowledge" else ticket.resolve_due_at
             lines.append(
@@ -165,6 +162,8 @@ class ReminderService(OutboxWriter):
                     step=ticket.reminder_count,
                 )
             )
+        if overdue.total > len(overdue.lines):
+            lines.append(t("reminder.more", count=overdue.total - len(overdue.lines)))
         lines.append(t("reminder.footer"))
         return "\n".join(lines)
 

@@ -361,17 +361,44 @@ class OverdueLine(NamedTuple):
     reminder_count: int
 
 
-async def overdue_owned_by(session: AsyncSession, user_ids: Iterable[str], now: datetime) -> list[OverdueLine]:
-    """Every overdue ticket these people own, for the one reminder each of them gets (only the columns the
-    reminder shows: a busy owner can have hundreds)."""
+class OwnerOverdue(NamedTuple):
+    """One owner's overdue tickets for a reminder: how many there are, and the oldest few of them."""
+
+    total: int
+    lines: list[OverdueLine]
+
+
+async def overdue_owned_by(
+    session: AsyncSession, user_ids: Iterable[str], now: datetime, per_owner: int
+) -> dict[str, OwnerOverdue]:
+    """Each of these people's overdue tickets — how many, and the ``per_owner`` oldest (the columns a reminder
+    shows) — in one statement. A busy owner can have hundreds; a reminder lists a few and counts the rest, so
+    neither the message nor the tick grows with them."""
     table = table_of(Ticket)
     condition = or_(
         and_(table.c.status == "open", table.c.ack_due_at <= now),
         and_(table.c.status == "acknowledged", table.c.resolve_due_at <= now),
     )
-    statement = (
-        select_rows(*(table.c[name] for name in OverdueLine._fields))
-        .where(table.c.owner_id.in_(sorted(set(user_ids))), condition)
-        .order_by(table.c.created_at)
+    ranked = (
+        select_rows(
+            *(table.c[name] for name in OverdueLine._fields),
+            func.row_number()
+            .over(partition_by=table.c.owner_id, order_by=(table.c.created_at, table.c.id))
+            .label("place"),
+            func.count().over(partition_by=table.c.owner_id).label("total"),
+        )
+        # The status list repeats what ``condition`` says so SQLite searches (owner, status) in the index rather
+        # than every ticket these people ever owned (tests/storage/test_query_plans.py).
+        .where(table.c.owner_id.in_(sorted(set(user_ids))), table.c.status.in_(["open", "acknowledged"]), condition)
+        .subquery()
     )
-    return [OverdueLine(*row) for row in await (await session.connection()).execute(statement)]
+    statement = (
+        select_rows(*(ranked.c[name] for name in OverdueLine._fields), ranked.c.total)
+        .where(ranked.c.place <= per_owner)
+        .order_by(ranked.c.owner_id, ranked.c.place)
+    )
+    found: dict[str, OwnerOverdue] = {}
+    for *line, total in await (await session.connection()).execute(statement):
+        overdue = OverdueLine(*line)
+        found.setdefault(overdue.owner_id, OwnerOverdue(int(total), [])).lines.append(overdue)
+    return found

@@ -8,6 +8,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "reminder.line.acknowledge": "• *{key}* {title} — acknowledge was due {due} · reminder {step}",
         "reminder.line.resolve": "• *{key}* {title} — resolve was due {due} · reminder {step}",
         "reminder.line.overdue": "• *{key}* {title} — overdue since {due}",
+        "reminder.more": "• …and {count} more",
         "reminder.footer": "Acknowledge, resolve, hand off or pause them (`/ticket list overdue`); "
         "this message is replaced by the next reminder.",
         "reminder.lead_header": ":rotating_light: Escalated to you as department lead — nobody answered "
@@ -25,6 +26,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "reminder.line.acknowledge": "• *{key}* {title}——确认期限 {due} · 第 {step} 次提醒",
         "reminder.line.resolve": "• *{key}* {title}——解决期限 {due} · 第 {step} 次提醒",
         "reminder.line.overdue": "• *{key}* {title}——自 {due} 起逾期",
+        "reminder.more": "• ……还有 {count} 张",
         "reminder.footer": "请确认、解决、转交或暂停这些工单（`/ticket list overdue`）；下一次提醒会替换本消息。",
         "reminder.lead_header": ":rotating_light: 作为部门主管收到升级——{count} 次提醒无人回应：",
         "reminder.admin_header": ":rotating_light: 已升级至管理员——通知主管后仍无人回应：",

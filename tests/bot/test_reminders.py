@@ -10,7 +10,7 @@ import pytest
 from sqlmodel import col, select
 
 from bot.clock import ManualClock
-from bot.reminders import ReminderService
+from bot.reminders import REMINDER_LINES, ReminderService
 from bot.states import Status
 from bot.tickets import Source, TicketRequest, TicketService
 from bot.workflow import WorkflowService
@@ -108,6 +108,23 @@ async def test_one_message_per_person_listing_all_their_overdue_tickets(
     assert sorted(m.payload["channel"] for m in dms) == ["U0ALICE", "U0BOB"]
     [alice] = [m for m in dms if m.payload["channel"] == "U0ALICE"]
     assert "*SUP-1*" in alice.payload["text"] and "*SUP-3*" in alice.payload["text"]
+
+
+async def test_a_busy_owner_gets_the_oldest_few_listed_and_the_rest_counted(
+    services: tuple[TicketService, WorkflowService, ReminderService], db: Database, clock: ManualClock
+) -> None:
+    tickets, _workflow, reminders = services
+    opened = [await open_refund(tickets, f"3.{n:02d}") for n in range(2 * (REMINDER_LINES + 3))]
+    alices = [t.key for t in opened if t.owner_id == "U0ALICE"]
+    assert len(alices) == REMINDER_LINES + 3
+    clock.advance(timedelta(hours=4))
+    await reminders.tick()
+    [alice] = [m for m in await reminder_dms(db) if m.payload["channel"] == "U0ALICE"]
+    text = alice.payload["text"]
+    assert f"You have {REMINDER_LINES + 3} overdue ticket(s)" in text
+    listed = [key for key in alices if f"*{key}*" in text]
+    assert listed == alices[:REMINDER_LINES]  # the oldest, in the order they were opened
+    assert "…and 3 more" in text
 
 
 async def test_paused_and_finished_tickets_are_not_reminded(

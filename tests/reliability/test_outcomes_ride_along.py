@@ -11,6 +11,7 @@ import pytest
 from sqlmodel import col, select
 
 from bot.notifier import SenderSettings
+from bot.sandbox import slack_requests
 from config.schema import WorkspaceConfig
 from storage.database import Database
 from storage.models import OutboxMessage, Ticket
@@ -62,6 +63,22 @@ async def test_the_next_ticket_writes_the_outcomes_waiting_on_sqlite_only(linger
     else:
         # PostgreSQL keeps them apart (row locks of two kinds, taken by two replicas in either order).
         assert await statuses(bot, "SUP-1") == ["sending", "sending", "sending"]
+
+
+async def test_outcomes_taken_by_a_batch_that_fails_are_written_by_the_next_try(lingering: Harness) -> None:
+    """A batch that fails on a unique key (an event delivered again without Slack's retry header, so not looked up
+    first) rolls back the outcomes it took along; they go back to the sender and the one-by-one retry of the
+    batch writes them (on SQLite)."""
+    bot = lingering
+    message = bot.fake.post_user_message("C0INTAKE", "U0ERIN", "refund please")
+    event = slack_requests.message_event(channel="C0INTAKE", user="U0ERIN", text=message.text, ts=message.ts)
+    assert (await bot.event(event)).status_code == 200
+    await outcomes_in_memory(bot, 3)
+    assert (await bot.event(event)).status_code == 200  # same event id, first-delivery headers
+    assert [t.key for t in await bot.tickets()] == ["SUP-1"]
+    expected = ["sent"] * 3 if bot.services.db.is_sqlite else ["sending"] * 3
+    assert await statuses(bot, "SUP-1") == expected
+    assert bot.services.sender.outcomes_waiting == (0 if bot.services.db.is_sqlite else 3)
 
 
 async def test_stopping_writes_the_outcomes_waiting_at_once(database_url: str, workspace: WorkspaceConfig) -> None:

@@ -102,3 +102,11 @@ async def test_in_lists_of_prepared_statements_search_the_key(sqlite_db: Databas
             plan = "\n".join(str(row[-1]) for row in rows)
             assert search in plan, plan
             assert "SCAN outbox" not in plan and "SCAN members" not in plan, plan
+
+
+async def test_an_owners_overdue_tickets_are_searched_by_owner_and_status(sqlite_db: Database) -> None:
+    """The reminder tick reads the reminded owners' overdue tickets: through (owner, status), never every ticket
+    those people ever owned (it grew with the table until the status list was added)."""
+    plan = await plan_of(sqlite_db, lambda session: ticket_rows.overdue_owned_by(session, ["U0ALICE"], NOW, 20))
+    assert "ix_tickets_owner_status_created (owner_id=? AND status=?)" in plan, plan
+    assert "SCAN tickets" not in plan, plan
