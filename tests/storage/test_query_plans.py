@@ -104,9 +104,10 @@ async def test_in_lists_of_prepared_statements_search_the_key(sqlite_db: Databas
             assert "SCAN outbox" not in plan and "SCAN members" not in plan, plan
 
 
-async def test_an_owners_overdue_tickets_are_searched_by_owner_and_status(sqlite_db: Database) -> None:
-    """The reminder tick reads the reminded owners' overdue tickets: through (owner, status), never every ticket
-    those people ever owned (it grew with the table until the status list was added)."""
+async def test_an_owners_overdue_tickets_are_read_through_the_due_time_indexes(sqlite_db: Database) -> None:
+    """The reminder tick reads the reminded owners' overdue tickets: only overdue ones, through (status, due time),
+    never every ticket those people ever owned."""
     plan = await plan_of(sqlite_db, lambda session: ticket_rows.overdue_owned_by(session, ["U0ALICE"], NOW, 20))
-    assert "ix_tickets_owner_status_created (owner_id=? AND status=?)" in plan, plan
+    assert "ix_tickets_status_ack_due (status=? AND ack_due_at<?)" in plan, plan
+    assert "ix_tickets_status_resolve_due (status=? AND resolve_due_at<?)" in plan, plan
     assert "SCAN tickets" not in plan, plan
