@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import NamedTuple
@@ -385,13 +386,11 @@ async def overdue_owned_by(
         .where(table.c.owner_id.in_(sorted(set(user_ids))), condition)
         .order_by(table.c.created_at, table.c.id)
     )
-    found: dict[str, OwnerOverdue] = {}
+    totals: Counter[str] = Counter()
+    oldest: dict[str, list[OverdueLine]] = defaultdict(list)
     for row in await (await session.connection()).execute(statement):
         line = OverdueLine(*row)
-        owned = found.get(line.owner_id)
-        if owned is None:
-            owned = found[line.owner_id] = OwnerOverdue(0, [])
-        if len(owned.lines) < per_owner:
-            owned.lines.append(line)
-        found[line.owner_id] = owned._replace(total=owned.total + 1)
-    return found
+        totals[line.owner_id] += 1
+        if totals[line.owner_id] <= per_owner:
+            oldest[line.owner_id].append(line)
+    return {owner: OwnerOverdue(total, oldest[owner]) for owner, total in totals.items()}
