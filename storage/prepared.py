@@ -101,7 +101,11 @@ class Prepared:
             for name, bind in binds:
                 process: Callable[[Any], Any] | None = bind.type.bind_processor(dialect)
                 if bind.expanding:
-                    sql = sql.replace(f"__[POSTCOMPILE_{name}]", "SELECT value FROM json_each(?)")
+                    # SQLAlchemy leaves a placeholder where it would write the list out at execution.
+                    placeholder = f"__[POSTCOMPILE_{name}]"
+                    if placeholder not in sql:
+                        raise RuntimeError(f"no {placeholder} in the compiled statement; SQLAlchemy changed: {sql}")
+                    sql = sql.replace(placeholder, "SELECT value FROM json_each(?)")
                     process = _json_list(process)
                 processors.append(process)
             self._sqlite = _Compiled(
