@@ -70,6 +70,14 @@ def _duration(value: object) -> timedelta:
     return parse_duration(str(value))
 
 
+def _catch_up_window(value: timedelta) -> timedelta:
+    # Shorter than a minute, a tick that runs a little late would drop the day's work; longer than a day, a
+    # restart would post yesterday's round as if it were today's.
+    if not timedelta(minutes=1) <= value <= timedelta(days=1):
+        raise ValueError("catch_up_within must be between 1m and 1d, e.g. 1h")
+    return value
+
+
 def _clock_time(value: object) -> time:
     if isinstance(value, time):
         return value
@@ -225,6 +233,9 @@ class WorkspaceConfig(_Strict):
     bounce_limit: int = Field(default=3, ge=1, le=50)
     escalation: Escalation = Escalation()
     auto_close_after: Duration = timedelta(days=3)
+    # After an outage, a stand-up step or digest missed while the bot was down still runs if it is at most
+    # this late; later than that it is dropped for the day (a summary nobody was asked for helps nobody).
+    catch_up_within: Annotated[Duration, AfterValidator(_catch_up_window)] = timedelta(hours=1)
 
     @model_validator(mode="after")
     def _cross_check(self) -> WorkspaceConfig:

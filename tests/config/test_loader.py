@@ -54,6 +54,7 @@ def test_example_file_is_valid_and_documents_every_contract_key() -> None:
         "bounce_limit:",
         "escalation:",
         "auto_close_after:",
+        "catch_up_within:",
     ):
         line = next(line for line in text.splitlines() if key in line and not line.lstrip().startswith("#"))
         assert line, key
@@ -105,6 +106,14 @@ standups:
     for prefix in expected:
         assert any(line.startswith(prefix) for line in found), (prefix, found)
     assert len(found) == len(expected), found
+
+
+def test_catch_up_window_defaults_to_an_hour_and_is_bounded() -> None:
+    assert parse_workspace(MINIMAL).catch_up_within == timedelta(hours=1)
+    assert parse_workspace(MINIMAL + "catch_up_within: 15m\n").catch_up_within == timedelta(minutes=15)
+    for value in ("30s", "2d"):
+        [problem] = problems_of(MINIMAL + f"catch_up_within: {value}\n")
+        assert problem.startswith("w.yaml:6: catch_up_within:") and "between 1m and 1d" in problem, problem
 
 
 def test_missing_required_keys_are_named() -> None:
