@@ -1,16 +1,20 @@
-"""Periodic work that must happen once per period, however many replicas tick."""
+"""Periodic work that must happen once per period, however many replicas tick, and when the database first ran
+the bot (scheduled work from before that moment never runs)."""
 
 from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import update
+from sqlalchemy import func, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-from sqlmodel import col
+from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from storage.models import JobRun
+from storage.models import JobRun, Ticket
+
+# The (job, period) row whose ``started_at`` is the moment this database first ran the bot.
+FIRST_START = ("crossdesk", "first-start")
 
 
 async def claim_period(session: AsyncSession, job: str, period: str, now: datetime) -> bool:
@@ -30,3 +34,29 @@ async def finish(session: AsyncSession, job: str, period: str, now: datetime) ->
     await session.exec(
         update(JobRun).where(col(JobRun.job) == job, col(JobRun.period) == period).values(finished_at=now)
     )
+
+
+async def first_started(session: AsyncSession, now: datetime) -> datetime:
+    """When this database first ran the bot; the first caller records it, every later one reads the same moment.
+
+    A database that already has job runs or tickets (one from before this record existed) counts from its
+    oldest row, so an upgrade is not mistaken for a first start. Replicas starting together insert with ON
+    CONFLICT DO NOTHING and then read whichever moment won.
+    """
+    job, period = FIRST_START
+    found = await _first_start(session)
+    if found is not None:
+        return found
+    oldest_run = (await session.exec(select(func.min(JobRun.started_at)))).one()
+    oldest_ticket = (await session.exec(select(func.min(Ticket.created_at)))).one()
+    moment = min(m for m in (now, oldest_run, oldest_ticket) if m is not None)
+    await claim_period(session, job, period, moment)
+    found = await _first_start(session)
+    assert found is not None, "inserted by this caller or by the replica that won"
+    return found
+
+
+async def _first_start(session: AsyncSession) -> datetime | None:
+    job, period = FIRST_START
+    statement = select(JobRun.started_at).where(col(JobRun.job) == job, col(JobRun.period) == period)
+    return (await session.exec(statement)).first()

@@ -71,6 +71,16 @@ async def entries_on(session: AsyncSession, department_key: str, days: Iterable[
     return (await session.exec(statement)).all()
 
 
+async def anyone_asked(session: AsyncSession, department_key: str, day: str) -> bool:
+    """Whether the stand-up question went out to at least one member of the department on ``day``."""
+    statement = select(StandupEntry.id).where(
+        col(StandupEntry.department_key) == department_key,
+        col(StandupEntry.day) == day,
+        col(StandupEntry.asked_at).is_not(None),
+    )
+    return (await session.exec(statement.limit(1))).first() is not None
+
+
 async def time_zones(session: AsyncSession, user_ids: Iterable[str]) -> dict[str, str]:
     """The Slack time zone of each member who has one recorded."""
     statement = select(Member.user_id, Member.tz).where(

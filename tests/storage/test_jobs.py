@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import asyncio
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from storage.database import Database
-from storage.jobs import claim_period, finish
+from storage.jobs import claim_period, finish, first_started
 
 NOW = datetime(2026, 11, 30, 10, 0, tzinfo=UTC)
 
@@ -34,3 +34,33 @@ async def test_racing_claimers_on_separate_engines_get_one_winner(db: Database, 
         for engine in engines:
             await engine.dispose()
     assert sorted(results) == [False] * 11 + [True]
+
+
+async def test_the_first_start_is_recorded_once_and_read_back(db: Database) -> None:
+    async with db.transaction() as session:
+        assert await first_started(session, NOW) == NOW
+    async with db.transaction() as session:
+        assert await first_started(session, NOW + timedelta(days=1)) == NOW
+
+
+async def test_a_database_used_before_the_record_existed_counts_from_its_oldest_run(db: Database) -> None:
+    async with db.transaction() as session:
+        await claim_period(session, "digest", "2026-11-20", NOW - timedelta(days=10))
+        await claim_period(session, "digest", "2026-11-29", NOW - timedelta(days=1))
+    async with db.transaction() as session:
+        assert await first_started(session, NOW) == NOW - timedelta(days=10)
+
+
+async def test_replicas_starting_together_agree_on_one_first_start(db: Database, database_url: str) -> None:
+    engines = [Database(database_url) for _ in range(4)]
+
+    async def start(engine: Database, offset: int) -> datetime:
+        async with engine.transaction() as session:
+            return await first_started(session, NOW + timedelta(seconds=offset))
+
+    try:
+        moments = await asyncio.gather(*(start(engine, n) for n, engine in enumerate(engines * 2)))
+    finally:
+        for engine in engines:
+            await engine.dispose()
+    assert len(set(moments)) == 1 and moments[0] - NOW < timedelta(seconds=8)
