@@ -154,6 +154,9 @@ class Crossdesk:
         identity = SlackIdentity()
         await self._check_tokens(client, identity)
         self.services = services = Services.build(self.workspace, db, self.clock, identity, self.metrics)
+        # Recorded before the first tick: on a new database, work whose time already passed today never runs.
+        first_started = await services.catch_up.first_started()
+        log.info("scheduled work counts from %s, when this database first ran the bot", first_started.isoformat())
         sender = OutboxSender(
             db,
             make_client(token, settings.api_url, self._http, retry_handlers=[], on_call=timed),

@@ -2,7 +2,8 @@
 
 The report is computed from the database when it is asked for, so a digest posted late (after a restart)
 shows the same kind of numbers as one on time. Posting claims the local date as a once-per-period job in
-the same transaction that queues the Slack calls, so however many replicas tick, one digest goes out.
+the same transaction that queues the Slack calls, so however many replicas tick, one digest goes out. A
+digest due before the database first ran the bot, or more than ``catch_up_within`` ago, is not posted.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from bot.cards import Block
+from bot.catch_up import CatchUp
 from bot.charts import opened_per_day_png
 from bot.clock import Clock
 from bot.i18n import Translator
@@ -119,10 +121,12 @@ class DigestService(OutboxWriter):
         on_outbox: Callable[[], None] | None = None,
         *,
         identity: SlackIdentity | None = None,
+        catch_up: CatchUp | None = None,
     ) -> None:
         super().__init__(db, workspace, clock, on_outbox)
         self.translator = translator
         self.identity = identity or SlackIdentity()
+        self.catch_up = catch_up or CatchUp(db, clock)
 
     # ------------------------------------------------------------------ the numbers
 
@@ -226,14 +230,17 @@ class DigestService(OutboxWriter):
     async def post_daily(self, now: datetime) -> bool:
         """Queue today's digest and chart once ``digest.at`` has passed; ``True`` if this call queued it.
 
-        A digest missed while the bot was down is posted at the first tick after the restart (on the same
-        local day), once. The cheap "already done?" look keeps later ticks from computing the report.
+        A digest missed while the bot was down is posted at the first tick after the restart, once, if that is
+        within ``catch_up_within`` of ``digest.at``; a digest due before the database first ran the bot never
+        is (a new install posts no empty report). The cheap "already done?" look keeps later ticks from
+        computing the report.
         """
         settings = self.workspace.digest
         if settings is None:
             return False
         local = now.astimezone(self.workspace.tz)
-        if local.time() < settings.at:
+        due = datetime.combine(local.date(), settings.at, tzinfo=self.workspace.tz)
+        if not await self.catch_up.may_run(due, now, self.workspace.catch_up_within):
             return False
         period = local.date().isoformat()
         async with self.db.transaction() as session:
@@ -281,7 +288,9 @@ class DigestService(OutboxWriter):
 
     async def tick(self) -> bool:
         """The ticker's job: post today's digest if it is due and nobody has."""
-        return await self.post_daily(self.clock.now())
+        now = self.clock.now()
+        await self.catch_up.first_started(now)  # a new database's first tick marks where its digests begin
+        return await self.post_daily(now)
 
     async def on_demand(self, user_id: str, now: datetime) -> list[Block]:
         """The digest as of ``now`` for ``/digest``: the same blocks as the daily post, without the chart."""

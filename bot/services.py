@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from bot.catch_up import CatchUp
 from bot.clock import Clock
 from bot.digest import DigestService
 from bot.metrics import Metrics
@@ -30,6 +31,7 @@ class Services:
     digest: DigestService
     standups: StandupService
     reminders: ReminderService
+    catch_up: CatchUp
     metrics: Metrics
     sender: OutboxSender | None = None
 
@@ -45,6 +47,7 @@ class Services:
         metrics = metrics or Metrics()
         tickets = TicketService(db, workspace, clock, metrics=metrics)
         workflow = WorkflowService(db, workspace, clock, tickets.messages, metrics=metrics)
+        catch_up = CatchUp(db, clock)
         return cls(
             workspace=workspace,
             db=db,
@@ -53,9 +56,10 @@ class Services:
             tickets=tickets,
             workflow=workflow,
             replies=Replies(tickets, identity),
-            digest=DigestService(db, workspace, clock, tickets.translator, identity=identity),
-            standups=StandupService(db, workspace, clock, tickets.messages),
+            digest=DigestService(db, workspace, clock, tickets.translator, identity=identity, catch_up=catch_up),
+            standups=StandupService(db, workspace, clock, tickets.messages, catch_up=catch_up),
             reminders=ReminderService(db, workspace, clock, tickets.messages),
+            catch_up=catch_up,
             metrics=metrics,
         )
 

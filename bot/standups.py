@@ -7,6 +7,11 @@ together and restarts after an outage do each step once. Asking and nudging foll
 department gets one summary a day at one time everyone in the file can read; members whose own ``at`` is
 still ahead are listed as "asked later", and an answer that arrives after the summary is posted to the
 channel on its own.
+
+A summary is posted only for a stand-up whose questions went out, and lists as not answering only members who
+were asked. A step whose time came before the database first ran the bot never runs, and after an outage a
+missed step runs only within ``catch_up_within`` of its time (``CatchUp``): a new install or a long outage
+never posts a list of people who were never asked.
 """
 
 from __future__ import annotations
@@ -20,6 +25,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from bot.catch_up import CatchUp
 from bot.clock import Clock
 from bot.errors import BadRequest
 from bot.i18n import Translator
@@ -106,9 +112,12 @@ class StandupService(OutboxWriter):
         clock: Clock,
         messages: TicketMessenger,
         on_outbox: Callable[[], None] | None = None,
+        *,
+        catch_up: CatchUp | None = None,
     ) -> None:
         super().__init__(db, workspace, clock, on_outbox)
         self.messages = messages
+        self.catch_up = catch_up or CatchUp(db, clock)
 
     @property
     def translator(self) -> Translator:
@@ -119,6 +128,7 @@ class StandupService(OutboxWriter):
     async def tick(self) -> None:
         """Ask, nudge and summarise whatever is due now; one broken stand-up does not stop the others."""
         now = self.clock.now()
+        await self.catch_up.first_started(now)  # a new database's first tick marks where its stand-ups begin
         for standup in self.workspace.standups:
             department = self.workspace.department(standup.department)
             if department is None:
@@ -145,16 +155,19 @@ class StandupService(OutboxWriter):
             if not start <= now < end:
                 continue
             halfway = start + (end - start) / 2
-            asks.append((user_id, local_day.isoformat()))
-            if now >= halfway:
+            # A question from before the first start, or too late after an outage, is not sent; the nudge
+            # of someone asked before the outage may still be.
+            if await self.catch_up.may_run(start, now, self.workspace.catch_up_within):
+                asks.append((user_id, local_day.isoformat()))
+            if await self.catch_up.may_run(halfway, now, self.workspace.catch_up_within):
                 nudges.append((user_id, local_day.isoformat(), halfway))
-        if not asks:
+        if not asks and not nudges:
             return
         queued = 0
+        days = {day for _, day in asks} | {day for _, day, _ in nudges}
         async with self.db.transaction() as session:
             existing = {
-                (entry.user_id, entry.day): entry
-                for entry in await entries.entries_on(session, department.key, {day for _, day in asks})
+                (entry.user_id, entry.day): entry for entry in await entries.entries_on(session, department.key, days)
             }
             for user_id, day in asks:
                 if (user_id, day) in existing:
@@ -176,11 +189,18 @@ class StandupService(OutboxWriter):
 
     async def _post_summary(self, standup: Standup, department: Department, now: datetime) -> None:
         today = now.astimezone(self.workspace.tz).date()
-        if not self._is_standup_day(standup, today) or now < self._moment(today, standup.post_at, self.workspace.tz):
+        if not self._is_standup_day(standup, today):
+            return
+        due = self._moment(today, standup.post_at, self.workspace.tz)
+        if not await self.catch_up.may_run(due, now, self.workspace.catch_up_within):
             return
         target = department.channel or department.lead
         day = today.isoformat()
         async with self.db.transaction() as session:
+            # No questions went out (the bot was not running yet, or was down beyond the grace period): there
+            # is nothing to sum up, and a list of people who were never asked must not reach the channel.
+            if not await entries.anyone_asked(session, department.key, day):
+                return
             if not await jobs.claim_period(session, summary_job(department.key), day, now):
                 return
             summary = await self._summary(session, standup, department, day, now, final=True)
@@ -370,10 +390,11 @@ class StandupService(OutboxWriter):
             elif entry is not None and entry.answered_at is not None and entry.answers is not None and entry.id:
                 answers = list(entry.answers)
                 summary.answered.append(AnsweredEntry(entry.id, user_id, answers, is_blocker(answers[-1])))
+            elif entry is not None and entry.asked_at is not None:
+                summary.missing.append(user_id)
             elif entry is None and now < self._moment(date.fromisoformat(day), standup.at, zones[user_id]):
                 summary.later.append(user_id)
-            else:
-                summary.missing.append(user_id)
+            # Anyone else was never asked (not yet running, down too long, joined after their time): not listed.
             owned = await ticket_rows.owned_by(session, user_id, active)
             summary.overdue[user_id] = [self._line(ticket, now) for ticket in owned if is_overdue(ticket, now)]
         return summary

@@ -286,6 +286,27 @@ async def test_posted_once_a_day_after_its_time(week: Week, db: Database) -> Non
     assert len(await digest_rows(db)) == 4
 
 
+async def test_a_digest_later_than_the_grace_period_is_not_posted(week: Week, db: Database) -> None:
+    assert not await week.digest.post_daily(local(12, 4, 19, 1))  # 61 minutes late: the bot was down
+    assert await digest_rows(db) == []
+    assert await week.digest.post_daily(local(12, 5, 19, 0))  # Saturday's, within the hour
+    assert len(await digest_rows(db)) == 2
+
+
+async def test_a_new_database_started_after_the_digest_time_posts_none_that_day(
+    db: Database, workspace: WorkspaceConfig
+) -> None:
+    clock = ManualClock(local(12, 4, 18, 5))  # the bot's very first tick, five minutes after 18:00
+    service = DigestService(db, workspace, clock, Translator("en"))
+    assert not await service.tick()
+    clock.set(local(12, 4, 18, 30))
+    assert not await service.tick()
+    clock.set(local(12, 5, 18, 0))
+    assert await service.tick()
+    [message, _chart] = await digest_rows(db)
+    assert "2026-12-05" in message.payload["text"]
+
+
 async def test_no_digest_without_a_digest_channel(db: Database, workspace: WorkspaceConfig) -> None:
     quiet = workspace.model_copy(update={"digest": None})
     service = DigestService(db, quiet, ManualClock(FRIDAY_EVENING), Translator("en"))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -147,8 +147,11 @@ async def test_a_member_whose_own_time_is_later_is_listed_as_asked_later(
     synced: Database, workspace: WorkspaceConfig
 ) -> None:
     await set_time_zone(synced, "U0BOB", "Europe/Berlin")
-    clock = ManualClock(shanghai(MONDAY, 10, 30))
-    await standups(synced, workspace, clock).tick()
+    clock = ManualClock(shanghai(MONDAY, 9, 30))
+    service = standups(synced, workspace, clock)
+    await service.tick()
+    clock.set(shanghai(MONDAY, 10, 30))
+    await service.tick()
     [summary] = posted_to(await rows(synced), "C0SUPPORT")
     shown = json.dumps(summary.payload["blocks"], ensure_ascii=False)
     assert "Asked later in their own time zone: <@U0BOB>" in shown
@@ -178,17 +181,83 @@ async def test_one_nudge_halfway_to_the_summary_for_those_who_have_not_answered(
     assert found["U0ALICE"].nudged_at is None and found["U0BOB"].nudged_at is None
 
 
-async def test_after_an_outage_past_post_at_nobody_is_asked_and_the_summary_goes_out_once(
+async def test_a_first_start_after_the_stand_up_time_asks_nobody_and_posts_no_summary(
     synced: Database, workspace: WorkspaceConfig
 ) -> None:
-    clock = ManualClock(shanghai(MONDAY, 10, 45))
+    clock = ManualClock(shanghai(MONDAY, 10, 0))  # the database's first tick: the 09:30 questions never go out
     service = standups(synced, workspace, clock)
     await service.tick()
+    clock.set(shanghai(MONDAY, 10, 30))
     await service.tick()
+    clock.set(shanghai(MONDAY, 10, 31))
+    await service.tick()
+    assert await rows(synced) == [] and await entries(synced) == {}
+    async with synced.transaction() as session:
+        assert [(r.job, r.period) for r in (await session.exec(select(JobRun))).all()] == [("crossdesk", "first-start")]
+
+
+async def test_after_an_outage_past_post_at_nobody_is_asked_and_no_summary_lists_them(
+    synced: Database, workspace: WorkspaceConfig
+) -> None:
+    clock = ManualClock(shanghai(MONDAY, 9, 0))
+    service = standups(synced, workspace, clock)
+    await service.tick()  # running before the stand-up; then down from 09:01 to 10:45
+    restarted = standups(synced, workspace, clock)
+    clock.set(shanghai(MONDAY, 10, 45))
+    await restarted.tick()
+    await restarted.tick()
+    assert await rows(synced) == []
+
+
+async def test_after_an_outage_within_the_grace_period_the_questions_and_summary_catch_up(
+    synced: Database, workspace: WorkspaceConfig
+) -> None:
+    clock = ManualClock(shanghai(MONDAY, 9, 0))
+    await standups(synced, workspace, clock).tick()
+    clock.set(shanghai(MONDAY, 10, 15))  # down from 09:01: the questions are 45 minutes late
+    restarted = standups(synced, workspace, clock)
+    await restarted.tick()
     messages = await rows(synced)
-    assert prompts(messages) == []
-    [summary] = posted_to(messages, "C0SUPPORT")
+    assert sorted(prompts(messages)) == sorted(SUP)
+    assert not [m for m in messages if "still open" in m.payload.get("text", "")]  # no question and nudge at once
+    clock.set(shanghai(MONDAY, 10, 30))
+    await restarted.tick()
+    [summary] = posted_to(await rows(synced), "C0SUPPORT")
     assert "Did not answer: <@U0ALICE>, <@U0BOB>, <@U0LEADSUP>" in json.dumps(summary.payload["blocks"])
+
+
+async def test_a_shorter_grace_period_drops_what_is_later_than_it(synced: Database, workspace: WorkspaceConfig) -> None:
+    strict = workspace.model_copy(update={"catch_up_within": timedelta(minutes=15)})
+    clock = ManualClock(shanghai(MONDAY, 9, 0))
+    await standups(synced, strict, clock).tick()
+    clock.set(shanghai(MONDAY, 9, 46))  # 16 minutes late
+    await standups(synced, strict, clock).tick()
+    assert prompts(await rows(synced)) == []
+    clock.set(shanghai(MONDAY, 10, 30))
+    await standups(synced, strict, clock).tick()
+    assert await rows(synced) == []
+
+
+async def test_the_summary_names_as_not_answering_only_those_who_were_asked(
+    synced: Database, workspace: WorkspaceConfig
+) -> None:
+    await set_time_zone(synced, "U0BOB", "Asia/Tokyo")  # his 09:30 is 08:30 in Shanghai, before the first start
+    clock = ManualClock(shanghai(MONDAY, 9, 0))
+    service = standups(synced, workspace, clock)
+    await service.tick()
+    clock.set(shanghai(MONDAY, 9, 30))
+    await service.tick()
+    assert sorted(prompts(await rows(synced))) == ["U0ALICE", "U0LEADSUP"]
+    await service.answer("SUP", "U0ALICE", "2026-11-30", ["Refunds", "More refunds", "none"])
+    so_far = json.dumps((await service.summary_so_far("U0LEADSUP"))["blocks"])
+    assert "Not answered yet: <@U0LEADSUP>" in so_far and "U0BOB" not in so_far
+    clock.set(shanghai(MONDAY, 10, 30))
+    await service.tick()
+    [summary] = posted_to(await rows(synced), "C0SUPPORT")
+    shown = json.dumps(summary.payload["blocks"])
+    assert "Did not answer: <@U0LEADSUP>" in shown and "More refunds" in shown
+    assert "U0BOB" not in shown
+    assert summary.payload["text"].endswith("1 answered, 0 skipped, 1 not answered")
 
 
 async def test_two_replicas_on_two_engines_ask_once_and_summarise_once(
@@ -211,8 +280,10 @@ async def test_two_replicas_on_two_engines_ask_once_and_summarise_once(
     assert len([m for m in messages if "still open" in m.payload.get("text", "")]) == 3
     assert len(posted_to(messages, "C0SUPPORT")) == 1
     async with synced.transaction() as session:
-        [run] = (await session.exec(select(JobRun))).all()
-    assert (run.job, run.period, run.finished_at) == ("standup:SUP", "2026-11-30", shanghai(MONDAY, 10, 30))
+        runs = {(run.job, run.period): run for run in (await session.exec(select(JobRun))).all()}
+    assert set(runs) == {("crossdesk", "first-start"), ("standup:SUP", "2026-11-30")}
+    assert runs["crossdesk", "first-start"].started_at == shanghai(MONDAY, 9, 30)
+    assert runs["standup:SUP", "2026-11-30"].finished_at == shanghai(MONDAY, 10, 30)
 
 
 async def test_summary_has_answers_skips_non_responders_and_overdue_tickets(

@@ -17,6 +17,7 @@ import time
 from collections import Counter
 from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -29,6 +30,7 @@ from bot.sandbox import slack_requests
 from bot.sandbox.slack_api import SlackApiServer, SlackWorkspace
 from config.loader import EXAMPLE_PATH, load_workspace
 from config.schema import WorkspaceConfig
+from storage import jobs
 from storage.database import Database
 from storage.models import OutboxMessage, Ticket, TicketEvent
 from tests.support.harness import BOT_TOKEN, populate
@@ -51,7 +53,8 @@ def free_port() -> int:
 
 def write_fast_workspace(path: Path, *, lease_free: bool = True) -> WorkspaceConfig:
     """The example workspace with time squeezed into seconds: working time all day every day, SLAs of 3 s,
-    reminders every minute, and a digest due at midnight UTC (so at the first tick, once per day)."""
+    reminders every minute, and a digest due at midnight UTC, caught up for a day (so at the first tick, once
+    per day, on a database that :func:`running_since_yesterday` marks as started before that midnight)."""
     data: dict[str, Any] = yaml.safe_load(EXAMPLE_PATH.read_text(encoding="utf-8"))
     data["timezone"] = "UTC"
     data["working_hours"] = {
@@ -64,8 +67,15 @@ def write_fast_workspace(path: Path, *, lease_free: bool = True) -> WorkspaceCon
     data["reminders"] = {"repeat_every": "60s", "escalate_after": 2}
     data["standups"] = []
     data["digest"] = {"channel": DIGEST_CHANNEL, "at": "00:00"}
+    data["catch_up_within"] = "1d"
     path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
     return load_workspace(path)
+
+
+async def running_since_yesterday(db: Database) -> None:
+    """Mark the database as first started a day ago, so today's midnight digest is due, not from before day one."""
+    async with db.transaction() as session:
+        await jobs.first_started(session, datetime.now(UTC) - timedelta(days=1))
 
 
 # ----------------------------------------------------------------------------------------------- processes

@@ -33,6 +33,7 @@ async def test_three_replicas_lose_nothing_and_do_nothing_twice(postgres_url: st
     config = cluster.write_fast_workspace(config_path)
     db = Database(postgres_url)
     await upgrade(db)  # the replicas would migrate too (one at a time, under an advisory lock); this is quicker
+    await cluster.running_since_yesterday(db)
     report = SuiteReport("replicas", "Three replicas on one PostgreSQL, one killed with SIGKILL under load")
     replicas: list[cluster.Replica] = []
     try:
