@@ -1,7 +1,9 @@
 """The page's clock control: move the bot's clock forward and run whatever fell due at once.
 
-Reminders, stand-ups and the digest are ticker jobs that ask the database what is due; after a jump the sandbox
-ticks immediately instead of waiting up to a tick interval, so the effect shows while you watch.
+Reminders, stand-ups and the digest are ticker jobs that ask the database what is due; a move walks the clock
+forward in steps and ticks after each, as a bot that stayed up would have, so the effect shows while you watch.
+Walking matters because missed scheduled work runs only within ``catch_up_within`` (``bot/catch_up.py``): a
+jump from 09:00 straight to 18:00 would otherwise skip the 10:30 stand-up summary as if the bot had been down.
 """
 
 from __future__ import annotations
@@ -14,6 +16,10 @@ from zoneinfo import ZoneInfo
 from bot.clock import ShiftableClock
 
 MAX_ADVANCE = timedelta(days=31)
+# A step shorter than the shortest sensible catch-up window (check-config allows 1m, the default is 1h); moves longer
+# than STEPPED_SPAN jump to its start at once, since the work of days ago would be past any grace period anyway.
+STEP = timedelta(minutes=15)
+STEPPED_SPAN = timedelta(days=2)
 _CLOCK_TIME = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)$")
 
 
@@ -49,15 +55,26 @@ class TimeControl:
         delta = timedelta(minutes=minutes)
         if delta <= timedelta(0) or delta > MAX_ADVANCE:
             raise ClockError("move the clock forward by 1 minute to 31 days")
-        self.clock.advance(delta)
-        await self._run_due_work()
+        await self._walk(delta)
         return self.clock.now()
 
     async def jump_to(self, at: str) -> datetime:
         """Jump to the next ``HH:MM`` in the workspace's time zone."""
-        self.clock.set(next_occurrence(self.clock.now(), parse_clock_time(at), self.tz))
-        await self._run_due_work()
+        now = self.clock.now()
+        await self._walk(next_occurrence(now, parse_clock_time(at), self.tz) - now)
         return self.clock.now()
+
+    async def _walk(self, delta: timedelta) -> None:
+        """Move ``delta`` forward in steps of at most ``STEP``, running the due work after each step."""
+        if delta > STEPPED_SPAN:
+            self.clock.advance(delta - STEPPED_SPAN)
+            delta = STEPPED_SPAN
+        while delta > STEP:
+            self.clock.advance(STEP)
+            delta -= STEP
+            await self._run_due_work()
+        self.clock.advance(delta)
+        await self._run_due_work()
 
     def describe(self) -> dict[str, object]:
         now = self.clock.now()

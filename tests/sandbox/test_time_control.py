@@ -58,14 +58,38 @@ async def test_each_move_runs_the_due_work_once_and_bad_moves_change_nothing() -
 
     control = TimeControl(clock, SHANGHAI, due_work)
     await control.jump_to("18:00")
-    assert clock.now().astimezone(SHANGHAI).strftime("%H:%M") == "18:00" and len(runs) == 1
-    offset = clock.offset
+    assert clock.now().astimezone(SHANGHAI).strftime("%H:%M") == "18:00"
+    assert clock.now() - runs[-1] < timedelta(seconds=1)
+    offset, count = clock.offset, len(runs)
     for minutes in (0, -5, 60 * 24 * 40):
         with pytest.raises(ClockError):
             await control.advance(minutes)
-    assert clock.offset == offset and len(runs) == 1
-    await control.advance(60)
-    assert clock.offset == offset + timedelta(hours=1) and len(runs) == 2
+    assert clock.offset == offset and len(runs) == count
+    await control.advance(10)
+    assert clock.offset == offset + timedelta(minutes=10) and len(runs) == count + 1
+
+
+@pytest.mark.asyncio
+async def test_a_long_move_ticks_along_the_way_so_no_scheduled_work_is_skipped() -> None:
+    """A jump from 08:00 to 18:00 ticks at most 15 minutes apart, as a bot that stayed up would (missed stand-ups and
+    digests run only within catch_up_within); a month's move steps only through its last two days."""
+    clock = ShiftableClock()  # real time plus an offset, so the moments below are compared within a second
+    monday_8 = next_occurrence(clock.now() + timedelta(days=7), time(8, 0), SHANGHAI)
+    clock.set(monday_8)
+    runs: list[datetime] = []
+
+    async def due_work() -> None:
+        runs.append(clock.now())
+
+    control = TimeControl(clock, SHANGHAI, due_work)
+    await control.jump_to("18:00")
+    assert abs(runs[-1] - (monday_8 + timedelta(hours=10))) < timedelta(seconds=1)
+    gaps = [later - earlier for earlier, later in zip([monday_8, *runs], runs, strict=False)]
+    assert max(gaps) <= timedelta(minutes=15, seconds=1) and len(runs) == 40
+    runs.clear()
+    await control.advance(60 * 24 * 30)
+    assert runs[0] >= clock.now() - timedelta(days=2, seconds=1) and len(runs) <= 2 * 24 * 4 + 1
+    assert clock.now() - runs[-1] < timedelta(seconds=1)
 
 
 @pytest.mark.asyncio
