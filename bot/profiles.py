@@ -1,18 +1,68 @@
-"""People's Slack time zones, learnt once with ``users.info``: deadlines and stand-ups follow the owner's
-own working day when Slack knows where they are, and the workspace time zone until then."""
+"""People's Slack time zones and names, learnt with ``users.info``: deadlines and stand-ups follow the owner's
+own working day when Slack knows where they are, and the workspace time zone until then; text shown where Slack
+cannot render a mention (plain-text fields, form errors, form prefills) names people instead of ``<@U…>``."""
 
 from __future__ import annotations
 
+import asyncio
 import logging
+from collections.abc import Iterable
 
 import aiohttp
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
+from bot.text import mentioned_users, to_plain
 from storage import directory
 from storage.database import Database
 
 log = logging.getLogger(__name__)
+
+# Asking Slack for names happens while Slack waits for our answer (a form error, a form to open within 3 s of
+# the click): a few people at once, for at most this long; whoever is still unknown is shown by id.
+NAME_LOOKUPS = 5
+NAME_LOOKUP_SECONDS = 1.0
+
+
+def _name_of(user: dict[str, object]) -> str | None:
+    profile = user.get("profile")
+    display = profile.get("display_name") if isinstance(profile, dict) else None
+    name = display or user.get("real_name") or user.get("name")
+    return name if isinstance(name, str) and name else None
+
+
+async def display_names(db: Database, client: AsyncWebClient | None, user_ids: Iterable[str]) -> dict[str, str]:
+    """Names for ``user_ids``: those the ticker learnt for members, then ``users.info`` for a few others (people
+    outside every department), best effort; anyone Slack does not answer for in time is left out."""
+    wanted = list(dict.fromkeys(user_ids))
+    if not wanted:
+        return {}
+    async with db.reading() as session:
+        names = await directory.display_names(session, wanted)
+    unknown = [user_id for user_id in wanted if user_id not in names][:NAME_LOOKUPS]
+    if client is None or not unknown:
+        return names
+
+    async def ask(user_id: str) -> tuple[str, str | None]:
+        try:
+            response = await client.users_info(user=user_id)
+        except (SlackApiError, aiohttp.ClientError, OSError):
+            return user_id, None
+        user = response.get("user")
+        return user_id, _name_of(user) if isinstance(user, dict) else None
+
+    try:
+        answers = await asyncio.wait_for(asyncio.gather(*(ask(u) for u in unknown)), NAME_LOOKUP_SECONDS)
+    except TimeoutError:
+        log.info("users.info did not answer in time; showing %s person(s) by id", len(unknown))
+        return names
+    names.update({user_id: name for user_id, name in answers if name})
+    return names
+
+
+async def readable(db: Database, client: AsyncWebClient | None, text: str, *, emphasis: bool = True) -> str:
+    """Slack text as plain text, with the people it mentions by name (:func:`bot.text.to_plain`)."""
+    return to_plain(text, await display_names(db, client, mentioned_users(text)), emphasis=emphasis)
 
 
 class MemberProfiles:
@@ -42,8 +92,7 @@ class MemberProfiles:
             except (aiohttp.ClientError, TimeoutError, OSError):
                 break  # Slack unreachable: the next tick tries again
             user = response.get("user") or {}
-            profile = user.get("profile") or {}
-            learnt[user_id] = (str(user.get("tz") or ""), profile.get("display_name") or user.get("real_name"))
+            learnt[user_id] = (str(user.get("tz") or ""), _name_of(user))
         if learnt:
             async with self.db.transaction() as session:
                 for user_id, (tz, name) in learnt.items():

@@ -155,3 +155,13 @@ async def set_member_profile(session: AsyncSession, user_id: str, tz: str | None
     await session.exec(
         update(Member).where(col(Member.user_id) == user_id).values(tz=tz or "", display_name=display_name)
     )
+
+
+async def display_names(session: AsyncSession, user_ids: list[str]) -> dict[str, str]:
+    """The names learnt with ``users.info`` for those of ``user_ids`` that have one."""
+    if not user_ids:
+        return {}
+    statement = select(Member.user_id, Member.display_name).where(
+        col(Member.user_id).in_(user_ids), col(Member.display_name).is_not(None), col(Member.display_name) != ""
+    )
+    return {user_id: str(name) for user_id, name in (await session.exec(statement)).all()}
