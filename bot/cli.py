@@ -17,6 +17,7 @@ from typing import TextIO
 from pydantic import ValidationError
 
 from bot import __version__
+from bot.text import mentioned_users, to_plain
 from config.loader import EXAMPLE_PATH, ConfigError, load_workspace
 from config.schema import WorkspaceConfig
 from config.settings import Settings
@@ -229,12 +230,21 @@ EXPORT_FIELDS = (
 )
 
 
+def _export_value(field: str, value: object, names: dict[str, str]) -> object:
+    """A ticket's field as the export shows it: times in ISO 8601, the title as plain text (it is kept as Slack
+    text, ``&amp;`` and ``<@U…>``; a spreadsheet shows ``&`` and the person's name)."""
+    if field == "title" and isinstance(value, str):
+        return to_plain(value, names)
+    return value.isoformat() if hasattr(value, "isoformat") else value
+
+
 def cmd_export(args: argparse.Namespace) -> int:
     settings = _settings(sys.stderr)
     if settings is None:
         return EXIT_PROBLEM
     from sqlmodel import col, select
 
+    from storage.directory import display_names
     from storage.models import Ticket
 
     async def rows() -> list[dict[str, object]]:
@@ -242,15 +252,12 @@ def cmd_export(args: argparse.Namespace) -> int:
         try:
             async with db.transaction() as session:
                 tickets = (await session.exec(select(Ticket).order_by(col(Ticket.id)))).all()
+                mentioned = {user for ticket in tickets for user in mentioned_users(ticket.title)}
+                names = await display_names(session, sorted(mentioned))
         finally:
             await db.dispose()
         return [
-            {
-                name: (value.isoformat() if hasattr(value, "isoformat") else value)
-                for name in EXPORT_FIELDS
-                for value in [getattr(ticket, name)]
-            }
-            for ticket in tickets
+            {name: _export_value(name, getattr(ticket, name), names) for name in EXPORT_FIELDS} for ticket in tickets
         ]
 
     try:

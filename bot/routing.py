@@ -7,6 +7,7 @@ import unicodedata
 from collections.abc import Callable, Sequence
 from functools import lru_cache
 
+from bot.text import clip
 from config.schema import PRIORITIES, WorkspaceConfig
 
 
@@ -88,9 +89,10 @@ def split_priority(text: str) -> tuple[str | None, str]:
 
 
 def title_from_text(text: str, limit: int = 120) -> str:
-    """A one-line title: the first non-empty line, cut at a word boundary."""
+    """A one-line title: the first non-empty line, cut at a word boundary (never inside Slack's ``&amp;`` or
+    ``<@U…>``)."""
     line = next((part.strip() for part in text.splitlines() if part.strip()), "").strip()
     if len(line) <= limit:
         return line
-    cut = line[:limit].rsplit(" ", 1)[0]
-    return (cut if len(cut) > limit // 2 else line[:limit]).rstrip() + "…"
+    cut = clip(line, limit).rsplit(" ", 1)[0]
+    return (cut if len(cut) > limit // 2 else clip(line, limit)).rstrip() + "…"

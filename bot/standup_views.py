@@ -197,7 +197,7 @@ def answer_modal(
             "max_length": ANSWER_MAX,
         }
         if previous is not None and index < len(previous) and previous[index]:
-            element["initial_value"] = previous[index][:ANSWER_MAX]
+            element["initial_value"] = to_plain(previous[index])[:ANSWER_MAX]  # kept as Slack text, typed as plain
         blocks.append(
             {
                 "type": "input",

@@ -42,7 +42,7 @@ from bot.standup_views import (
     summary_message,
 )
 from bot.states import ACTIVE_STATUSES
-from bot.text import to_plain
+from bot.text import clip, without_links
 from bot.ticket_messages import TicketMessenger
 from bot.tickets import is_overdue
 from config.schema import WEEKDAYS, Department, Standup, WorkspaceConfig
@@ -98,7 +98,8 @@ class StandupRound:
 
 @dataclass(frozen=True)
 class BlockerDraft:
-    """What the new-ticket form is prefilled with when a blocker becomes a ticket."""
+    """What the new-ticket form is prefilled with when a blocker becomes a ticket, as Slack text (the form shows
+    it as plain text, with names: ``bot.profiles.readable``)."""
 
     title: str
     description: str
@@ -312,7 +313,8 @@ class StandupService(OutboxWriter):
             day=entry.day,
             answer=answer,
         )
-        return BlockerDraft(title=title_from_text(to_plain(answer)), description=description[:DESCRIPTION_MAX])
+        title = title_from_text(without_links(answer))
+        return BlockerDraft(title=title, description=clip(description, DESCRIPTION_MAX))
 
     # ------------------------------------------------------------------ helpers
 

@@ -28,7 +28,7 @@ from bot.outbox_writer import OutboxWriter
 from bot.routing import pick_owner, route, title_from_text
 from bot.sla import due_times, zone_named
 from bot.states import ACTIVE_STATUSES, CLOCK_RUNNING, Status
-from bot.text import to_plain
+from bot.text import clip, to_plain, without_links
 from bot.ticket_messages import TicketMessenger
 from config.schema import LIFECYCLE_STAGES, PRIORITIES, Department, WorkspaceConfig
 from storage import directory, events, outbox
@@ -285,7 +285,7 @@ class TicketService(OutboxWriter):
         now = self.clock.now()
         departments = []
         for opening in openings:
-            key = opening.request.department_key or route(opening.text, self.workspace)
+            key = opening.request.department_key or route(to_plain(opening.text), self.workspace)
             department = self.workspace.department(key)
             assert department is not None, "route() only returns configured departments"
             departments.append(department)
@@ -332,6 +332,7 @@ class TicketService(OutboxWriter):
     ) -> Ticket:
         request = opening.request
         priority = request.priority or "normal"
+        customer = (request.customer_name or "").strip()
         ack_due, resolve_due = due_times(now, priority, self.workspace, zone_named(owner.tz if owner else None))
         return built(
             Ticket,
@@ -341,7 +342,7 @@ class TicketService(OutboxWriter):
                 number=number,
                 owner_id=owner_id,
                 requester_id=request.requester_id,
-                title=title_from_text(to_plain(request.title or opening.text)),
+                title=title_from_text(without_links(request.title or opening.text)),
                 text=opening.text,
                 priority=priority,
                 status=Status.OPEN.value,
@@ -350,7 +351,7 @@ class TicketService(OutboxWriter):
                 origin_ts=request.origin_ts,
                 thread_channel=request.origin_channel,
                 thread_ts=request.origin_thread_ts or request.origin_ts,
-                customer_name=to_plain(request.customer_name.strip())[:200] if request.customer_name else None,
+                customer_name=clip(without_links(customer), 200) if customer else None,
                 lifecycle_stage=request.lifecycle_stage,
                 is_complaint=request.is_complaint,
                 created_at=now,

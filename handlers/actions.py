@@ -145,7 +145,7 @@ async def on_form_department(
     """The department changed in the new-ticket form: redraw it with who would get the ticket there."""
     services = services_of(context)
     view = mapping(body.get("view"), "view")
-    values = form_values(view)
+    values = form_values(view, as_typed=True)  # drawn again as the person typed it
     department = values.get(BlockId.FORM_DEPARTMENT.value)
     redrawn = await new_ticket_form(
         services,

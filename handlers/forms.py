@@ -25,7 +25,11 @@ async def new_ticket_form(
     department_key: str | None = None,
     initial: dict[str, Any] | None = None,
 ) -> View:
-    """The new-ticket form, with the routed department preselected and who would get the ticket shown."""
+    """The new-ticket form, with the routed department preselected and who would get the ticket shown.
+
+    ``title`` and ``description`` are plain text, as the form shows them (``bot.text.to_plain``); what is
+    submitted comes back as Slack text through ``form_values``.
+    """
     workspace = services.workspace
     department = department_key or route(f"{title}\n{description}", workspace)
     next_owner = await services.tickets.next_owner(department)

@@ -9,6 +9,7 @@ from typing import Any
 from slack_bolt.context.async_context import AsyncBoltContext
 
 from bot.services import Services
+from bot.text import escape
 
 
 class MalformedPayload(Exception):
@@ -48,11 +49,14 @@ def optional_text(container: Any, name: str) -> str | None:
     return value
 
 
-def form_values(view: Any) -> dict[str, Any]:
+def form_values(view: Any, *, as_typed: bool = False) -> dict[str, Any]:
     """Flatten a modal's ``state.values`` to ``{block_id: value}``, whatever the input type.
 
     Text inputs give a string (or ``None``), selects the chosen option's value, a user select the user id,
-    checkboxes the list of chosen values.
+    checkboxes the list of chosen values. What people typed arrives raw (Slack escapes message text, not form
+    input), so text inputs come back as Slack text, escaped (:mod:`bot.text`): the bot keeps and posts only
+    Slack text, and a masked link typed into a form must reach mrkdwn as the characters typed. ``as_typed``
+    gives them back exactly as typed, for drawing the same form again.
     """
     state = mapping(mapping(view, "view").get("state") or {}, "view.state")
     values = mapping(state.get("values") or {}, "view.state.values")
@@ -78,7 +82,8 @@ def form_values(view: Any) -> dict[str, Any]:
                 value = element.get("value")
             if value is not None and not isinstance(value, str):
                 raise MalformedPayload(f"the value of {block_id} must be text")
-            flat[block_id] = value
+            typed = kind not in ("static_select", "external_select", "users_select")
+            flat[block_id] = escape(value) if typed and value is not None and not as_typed else value
     return flat
 
 

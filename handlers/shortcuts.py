@@ -1,4 +1,7 @@
-"""The "Create ticket" message shortcut: the new-ticket form, filled from the message and linking to it."""
+"""The "Create ticket" message shortcut: the new-ticket form, filled from the message and linking to it.
+
+The message's text is Slack text (``&amp;``, ``<@U…>``); the form shows it as the message reads, people by name.
+"""
 
 from __future__ import annotations
 
@@ -10,8 +13,9 @@ from slack_bolt.context.async_context import AsyncBoltContext
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.ids import CallbackId
+from bot.profiles import display_names
 from bot.routing import title_from_text
-from bot.text import message_link, to_plain
+from bot.text import mentioned_users, message_link, to_plain, without_links
 from bot.views import TEXT_MAX
 from handlers.forms import new_ticket_form, open_form
 from handlers.payloads import mapping, optional_text, services_of, text
@@ -30,7 +34,9 @@ async def on_create_from_message(
         await services.tickets.tell_text(user, channel, services.replies.t("command.exists", key=existing.key))
         await ack()
         return
-    message_text = text(message, "text", required=False)
+    slack_text = text(message, "text", required=False)
+    names = await display_names(services.db, client, mentioned_users(slack_text))
+    message_text = to_plain(slack_text, names)
     thread_ts = optional_text(message, "thread_ts")
     link = message_link(services.identity.url, channel, ts, thread_ts) if services.identity.url else ""
     # Cut the message, never the link, to fit the form's 3000 characters.
@@ -41,7 +47,7 @@ async def on_create_from_message(
     description = "\n\n".join(part for part in (excerpt, link) if part)
     view = await new_ticket_form(
         services,
-        title=title_from_text(to_plain(message_text)),
+        title=title_from_text(to_plain(without_links(slack_text), names)),  # a link's label, not its address
         description=description,
         metadata={
             "channel": channel,

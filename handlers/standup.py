@@ -11,9 +11,11 @@ from slack_bolt.context.async_context import AsyncBoltContext
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.ids import ActionId, BlockId, CallbackId, Command
+from bot.profiles import display_names
 from bot.services import Services
 from bot.standup_views import answer_block_id, answer_modal, is_optional, parse_round
 from bot.standups import StandupRound
+from bot.text import mentioned_users, to_plain
 from handlers.forms import new_ticket_form, open_form
 from handlers.payloads import MalformedPayload, clicked_in, form_values, mapping, metadata, services_of, text
 
@@ -149,8 +151,12 @@ async def on_blocker_ticket(
         raise MalformedPayload("button value is not a stand-up entry")
     draft = await services.standups.blocker_draft(int(value))
     channel, _, _ = clicked_in(body)
+    names = await display_names(services.db, client, mentioned_users(draft.description))
     view = await new_ticket_form(
-        services, title=draft.title, description=draft.description, metadata={"channel": channel}
+        services,
+        title=to_plain(draft.title, names),
+        description=to_plain(draft.description, names),
+        metadata={"channel": channel},
     )
     await open_form(client, text(body, "trigger_id"), view)
     await ack()

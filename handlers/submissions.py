@@ -1,7 +1,8 @@
 """Form submissions (``view_submission``): new ticket, hand-off, decline, resolve, escalate.
 
 A missing or blank required field comes back as Slack's inline field error; a refusal (not allowed, wrong
-state) replaces the form with a notice saying why — both through the answer to this request.
+state) replaces the form with a notice saying why — both through the answer to this request. What people
+typed reaches the services as Slack text, escaped by ``form_values`` (see :mod:`bot.text`).
 """
 
 from __future__ import annotations
@@ -11,9 +12,11 @@ from typing import Any
 from slack_bolt.async_app import AsyncApp
 from slack_bolt.context.ack.async_ack import AsyncAck
 from slack_bolt.context.async_context import AsyncBoltContext
+from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.errors import BadRequest
 from bot.ids import BlockId, CallbackId
+from bot.profiles import readable
 from bot.services import Services
 from bot.tickets import Source, TicketRequest
 from handlers.payloads import form_values, mapping, metadata, services_of, text
@@ -35,7 +38,12 @@ def _blank(value: Any) -> bool:
     return not isinstance(value, str) or not value.strip()
 
 
-async def _field_errors(ack: AsyncAck, errors: dict[BlockId, str]) -> None:
+async def _field_errors(
+    ack: AsyncAck, errors: dict[BlockId, str], services: Services | None = None, client: AsyncWebClient | None = None
+) -> None:
+    """Slack shows a field error as plain text: people by name, no mrkdwn (``services`` to look names up)."""
+    if services is not None:
+        errors = {block: await readable(services.db, client, text, emphasis=False) for block, text in errors.items()}
     await ack(response_action="errors", errors={block.value: message for block, message in errors.items()})
 
 
@@ -69,7 +77,9 @@ async def on_new_ticket(ack: AsyncAck, body: dict[str, Any], view: dict[str, Any
     await ack()
 
 
-async def on_reassign(ack: AsyncAck, body: dict[str, Any], view: dict[str, Any], context: AsyncBoltContext) -> None:
+async def on_reassign(
+    ack: AsyncAck, body: dict[str, Any], view: dict[str, Any], client: AsyncWebClient, context: AsyncBoltContext
+) -> None:
     services = services_of(context)
     values, origin = form_values(view), metadata(view)
     person, reason = values.get(BlockId.FORM_PERSON.value), values.get(BlockId.FORM_REASON.value)
@@ -91,7 +101,7 @@ async def on_reassign(ack: AsyncAck, body: dict[str, Any], view: dict[str, Any],
         field = _FIELD_OF_ERROR.get(refusal.message_key)
         if field is None:
             raise
-        await _field_errors(ack, {field: services.replies.error(refusal)})
+        await _field_errors(ack, {field: services.replies.error(refusal)}, services, client)
         return
     answer = (
         services.replies.t("command.handoff_taken", key=ticket.key)

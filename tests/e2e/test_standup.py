@@ -109,7 +109,8 @@ async def test_stand_up_round_trip(database_url: str, workspace: WorkspaceConfig
         assert ticket_form["callback_id"] == CallbackId.NEW_TICKET
         blocks = {b.get("block_id"): b for b in ticket_form["blocks"]}
         assert blocks[BlockId.FORM_TITLE]["element"]["initial_value"] == "Export crash blocks the ACME refund"
-        assert "<@U0ALICE>" in blocks[BlockId.FORM_DESCRIPTION]["element"]["initial_value"]
+        description = blocks[BlockId.FORM_DESCRIPTION]["element"]["initial_value"]
+        assert "From @alice's" in description and "<@" not in description  # a form shows names, not markup
         assert blocks[BlockId.FORM_DEPARTMENT]["element"]["initial_option"]["value"] == "ENG"  # "crash" routes there
         assert (await bot.submit(ticket_form, "U0LEADSUP", {})).status_code == 200
         [ticket] = await bot.tickets()
