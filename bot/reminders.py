@@ -22,7 +22,7 @@ from bot.ids import OutboxPurpose
 from bot.outbox_writer import OutboxWriter
 from bot.sla import WorkingCalendar, advance, zone_named
 from bot.states import Status
-from bot.ticket_messages import SYSTEM_ACTOR, TicketMessenger
+from bot.ticket_messages import SYSTEM_ACTOR, TicketMessenger, reminders_note
 from config.schema import WorkspaceConfig
 from storage import directory, outbox, reminders
 from storage import tickets as ticket_rows
@@ -107,17 +107,17 @@ class ReminderService(OutboxWriter):
                             actor_id=SYSTEM_ACTOR,
                             action="escalated",
                             at=now,
-                            note=f"reminders:{ladder.escalate_after}",
+                            note=reminders_note(ladder.escalate_after),
                         )
                     )
                     await self.messages.changed(
                         session,
                         ticket,
                         now,
-                        "reminder.thread.lead",
+                        "reminder.thread.lead" if lead else "reminder.thread.no_lead",
                         SYSTEM_ACTOR,
                         count=ladder.escalate_after,
-                        lead=lead or "—",
+                        lead=lead,
                     )
                 else:
                     admin_lines.append(ticket)

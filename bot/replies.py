@@ -13,6 +13,26 @@ from bot.text import message_link, neutralise_broadcasts
 from bot.tickets import OpenResult, TicketHistory, TicketService
 from storage.models import Ticket
 
+# ``/ticket help``: one catalogue line (``help.<name>``, both languages) per command, in this order. A new command
+# adds its line here; a test checks that every ``/ticket`` subcommand is explained.
+HELP_LINES = (
+    "intro",
+    "open",
+    "list",
+    "show",
+    "ack",
+    "assign",
+    "handoff",
+    "escalate",
+    "pause",
+    "close",
+    "reopen",
+    "away",
+    "standup",
+    "digest",
+    "reaction",
+)
+
 
 class Replies:
     """Renders answers in the workspace's language and time zone."""
@@ -30,7 +50,8 @@ class Replies:
         return slack_date(moment, self.workspace.tz, self.translator)
 
     def help(self) -> str:
-        return self.t("help", ticket_emoji=self.workspace.reactions.ticket)
+        emoji = self.workspace.reactions.ticket
+        return "\n".join(self.t(f"help.{line}", ticket_emoji=emoji) for line in HELP_LINES)
 
     def usage(self, message_key: str, subcommand: str, given: str) -> str:
         """What was wrong with the command, followed by how to use it."""
@@ -111,6 +132,7 @@ class Replies:
         if link:
             lines.append(self.t("command.show.link", link=link))
         lines.append(self.t("command.show.history"))
+        messages = self.service.messages
         for event in history.events:
             change = ""
             if event.action in ("assigned", "handoff_requested", "handoff_accepted") and event.to_value:
@@ -118,18 +140,17 @@ class Replies:
             elif event.action == "escalated" and event.to_value:
                 change = f" → {self.t('priority.' + event.to_value)}"
             elif event.action == "department_changed" and event.to_value:
-                change = f" → {self.service.messages.department_name(event.to_value)}"
-            note = f": {neutralise_broadcasts(event.note)}" if event.note and event.action != "created" else ""
+                change = f" → {messages.department_name(event.to_value)}"
+            # The note of "created" is the door it came through (a code such as "message"), not what anyone wrote.
+            text = messages.event_note(event.actor_id, event.action, event.note) if event.action != "created" else None
             lines.append(
                 self.t(
                     "command.show.event",
                     at=self.date(event.at),
-                    actor=self.service.messages.who(event.actor_id),
-                    action=self.t(f"action.{event.action}")
-                    if self.translator.has(f"action.{event.action}")
-                    else event.action,
+                    actor=messages.who(event.actor_id),
+                    action=messages.action(event.action),
                     change=change,
-                    note=note,
+                    note=f": {neutralise_broadcasts(text)}" if text else "",
                 )
             )
         return "\n".join(lines)

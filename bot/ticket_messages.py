@@ -6,6 +6,7 @@ one-line thread entry (who, what, when), DMs, channel notices, ephemeral notes a
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
@@ -21,6 +22,19 @@ from storage.models import OutboxMessage, Ticket
 
 CARD_LINK = "{card_link}"  # replaced by the notifier with the card's permalink once the card exists
 SYSTEM_ACTOR = "crossdesk"  # the actor of changes nobody made by hand (auto-close)
+_REMINDERS_NOTE = "reminders:"  # the note of an escalation by the reminder ladder, with how many went unanswered
+_PATH_SEPARATOR = " → "  # the note of an escalation for bouncing: the departments it passed through
+
+
+def reminders_note(count: int) -> str:
+    """The event note of an escalation after ``count`` unanswered reminders (a code; :meth:`TicketMessenger.
+    event_note` words it)."""
+    return f"{_REMINDERS_NOTE}{count}"
+
+
+def bounce_note(path: Sequence[str]) -> str:
+    """The event note of an escalation for bouncing between the departments ``path`` (keys)."""
+    return _PATH_SEPARATOR.join(path)
 
 
 class TicketMessenger:
@@ -44,6 +58,20 @@ class TicketMessenger:
     def department_name(self, key: str) -> str:
         department = self.workspace.department(key)
         return department.name if department else key
+
+    def action(self, action: str) -> str:
+        """What an event's action reads as in a ticket's history ("escalated it"); never the stored code."""
+        key = f"action.{action}"
+        return self.t(key) if self.translator.has(key) else self.t("action.other")
+
+    def event_note(self, actor_id: str, action: str, note: str | None) -> str | None:
+        """An event's note as people read it: what someone typed as it is, what the bot wrote in words."""
+        if not note or actor_id != SYSTEM_ACTOR or action != "escalated":
+            return note
+        if note.startswith(_REMINDERS_NOTE) and note[len(_REMINDERS_NOTE) :].isdigit():
+            return self.t("event.reminders_escalated", count=int(note[len(_REMINDERS_NOTE) :]))
+        path = _PATH_SEPARATOR.join(self.department_name(key) for key in note.split(_PATH_SEPARATOR))
+        return self.t("thread.bounce_note", path=path)
 
     def card_data(self, ticket: Ticket) -> CardData:
         return CardData(

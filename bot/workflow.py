@@ -24,8 +24,8 @@ from bot.outbox_writer import OutboxWriter
 from bot.permissions import Action, TicketParties
 from bot.sla import WorkingCalendar, advance, due_times, extend_after_pause, owner_zone, working_time_between
 from bot.states import ACTIVE_STATUSES, Status, check_move
-from bot.text import neutralise_broadcasts
-from bot.ticket_messages import SYSTEM_ACTOR, TicketMessenger
+from bot.text import clip, neutralise_broadcasts
+from bot.ticket_messages import SYSTEM_ACTOR, TicketMessenger, bounce_note
 from config.schema import PRIORITIES, WorkspaceConfig
 from storage import events
 from storage import tickets as ticket_rows
@@ -54,10 +54,11 @@ def tightened(
 
 
 def _clean(text: str | None) -> str | None:
-    """A reason or note as people typed it, without broadcasts; ``None`` when blank."""
+    """A reason or note (Slack text: escaped where it was typed, see :mod:`bot.text`), without broadcasts;
+    ``None`` when blank."""
     if text is None or not text.strip():
         return None
-    return neutralise_broadcasts(text.strip())[:2000]
+    return clip(neutralise_broadcasts(text.strip()), 2000)
 
 
 class WorkflowService(OutboxWriter):
@@ -238,7 +239,7 @@ class WorkflowService(OutboxWriter):
             actor_id=SYSTEM_ACTOR,
             action="escalated",
             at=now,
-            note=" → ".join(path),
+            note=bounce_note(path),
         )
         await self.messages.changed(
             session, ticket, now, "thread.bounce_escalated", SYSTEM_ACTOR, count=ticket.bounce_count, departments=names

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 MESSAGES: dict[str, dict[str, str]] = {
     "en": {
-        "reminder.header": ":alarm_clock: You have {count} overdue ticket(s):",
+        "reminder.header": ":alarm_clock: You have {count} overdue {count:ticket|tickets}:",
         "reminder.line.acknowledge": "• *{key}* {title} — acknowledge was due {due} · reminder {step}",
         "reminder.line.resolve": "• *{key}* {title} — resolve was due {due} · reminder {step}",
         "reminder.line.overdue": "• *{key}* {title} — overdue since {due}",
@@ -12,13 +12,15 @@ MESSAGES: dict[str, dict[str, str]] = {
         "reminder.footer": "Acknowledge, resolve, hand off or pause them (`/ticket list overdue`); "
         "this message is replaced by the next reminder.",
         "reminder.lead_header": ":rotating_light: Escalated to you as department lead — nobody answered "
-        "{count} reminder(s):",
+        "{count} {count:reminder|reminders}:",
         "reminder.admin_header": ":rotating_light: Escalated to the admins — still unanswered after the lead was told:",
         "reminder.escalated_line": "• *{key}* {title} — owner <@{owner}>, {phase} was due {due}",
         "reminder.phase.acknowledge": "acknowledge",
         "reminder.phase.resolve": "resolve",
-        "reminder.thread.lead": ":rotating_light: No answer to {count} reminders: the department lead <@{lead}> "
-        "has been told · {at}",
+        "reminder.thread.lead": ":rotating_light: No answer to {count} {count:reminder|reminders}: the department "
+        "lead <@{lead}> has been told · {at}",
+        "reminder.thread.no_lead": ":rotating_light: No answer to {count} {count:reminder|reminders}, and the "
+        "department has no lead to tell · {at}",
         "reminder.thread.admins": ":rotating_light: Still no answer: the admins have been told · {at}",
     },
     "zh": {
@@ -34,6 +36,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "reminder.phase.acknowledge": "确认",
         "reminder.phase.resolve": "解决",
         "reminder.thread.lead": ":rotating_light: {count} 次提醒无人回应：已通知部门主管 <@{lead}> · {at}",
+        "reminder.thread.no_lead": ":rotating_light: {count} 次提醒无人回应，本部门没有可通知的主管 · {at}",
         "reminder.thread.admins": ":rotating_light: 仍无人回应：已通知管理员 · {at}",
     },
 }

@@ -45,7 +45,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "command.resolved": "*{key}* is resolved.",
         "command.closed": "*{key}* is closed.",
         "command.reopened": "*{key}* is open again, owner <@{owner}>.",
-        "command.list.header": "{count} ticket(s) — {scope}:",
+        "command.list.header": "{count} {count:ticket|tickets} — {scope}:",
         "command.list.empty": "No tickets — {scope}.",
         "command.list.line": "• *{key}* {title} — <@{owner}>, {status}, {priority}{overdue}",
         "command.list.overdue_mark": " · :warning: overdue",
@@ -66,19 +66,25 @@ MESSAGES: dict[str, dict[str, str]] = {
         "action.reopened": "reopened it",
         "action.commented": "commented",
         "action.escalated": "escalated it",
-        "help": "*Crossdesk* — one owner for every cross-department request.\n"
-        "`/ticket` open the new-ticket form · `/ticket [urgent|high|normal|low] <text>` open a ticket\n"
-        "`/ticket list [mine|dept|overdue]` list tickets\n"
-        "`/ticket show KEY` a ticket and its history\n"
-        "`/ticket ack KEY` acknowledge a ticket you own\n"
-        "`/ticket assign KEY @person [reason]` offer a ticket to someone (they accept or decline)\n"
-        "`/ticket accept KEY` / `/ticket decline KEY <reason>` answer a hand-off offered to you\n"
-        "`/ticket escalate KEY [reason]` raise the priority and tell the department lead\n"
-        "`/ticket wait KEY [note]` / `/ticket block KEY [note]` / `/ticket resume KEY` stop and restart the clock\n"
-        "`/ticket close KEY [note]` resolve a ticket (close it once resolved)\n"
-        "`/ticket reopen KEY` reopen a resolved or closed ticket\n"
-        "`/ticket away` / `/ticket back` stop and restart getting new tickets in turn\n"
-        "React with :{ticket_emoji}: to turn any message into a ticket.",
+        "action.other": "changed it",
+        "event.reminders_escalated": "no answer to {count} {count:reminder|reminders}",
+        "help.intro": "*Crossdesk* — one owner for every cross-department request.",
+        "help.open": "`/ticket` open the new-ticket form · `/ticket [urgent|high|normal|low] <text>` open a ticket",
+        "help.list": "`/ticket list [mine|dept|overdue]` list tickets",
+        "help.show": "`/ticket show KEY` a ticket and its history",
+        "help.ack": "`/ticket ack KEY` acknowledge a ticket you own",
+        "help.assign": "`/ticket assign KEY @person [reason]` offer a ticket to someone (they accept or decline)",
+        "help.handoff": "`/ticket accept KEY` / `/ticket decline KEY <reason>` answer a hand-off offered to you",
+        "help.escalate": "`/ticket escalate KEY [reason]` raise the priority and tell the department lead",
+        "help.pause": "`/ticket wait KEY [note]` / `/ticket block KEY [note]` / `/ticket resume KEY` "
+        "stop and restart the clock",
+        "help.close": "`/ticket close KEY [note]` resolve a ticket (close it once resolved)",
+        "help.reopen": "`/ticket reopen KEY` reopen a resolved or closed ticket",
+        "help.away": "`/ticket away` / `/ticket back` stop and restart getting new tickets in turn",
+        "help.standup": "`/standup` answer today's stand-up · `/standup skip` skip it · "
+        "`/standup summary` today's answers so far",
+        "help.digest": "`/digest` today's numbers of the daily digest, as of now, just for you",
+        "help.reaction": "React with :{ticket_emoji}: to turn any message into a ticket.",
         "usage.show": "Usage: `/ticket show KEY`, e.g. `/ticket show SUP-12`.",
         "usage.ack": "Usage: `/ticket ack KEY`, e.g. `/ticket ack SUP-12`.",
         "usage.assign": "Usage: `/ticket assign KEY @person [reason]`, "
@@ -161,7 +167,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "thread.handoff_accepted": ":handshake: {actor} accepted: <@{owner}> now owns this ticket "
         "(was <@{previous}>) · {at}",
         "thread.handoff_declined": ":no_entry_sign: {actor} declined to take this ticket: {reason} · {at}",
-        "thread.bounce_escalated": ":ping_pong: This ticket has moved between departments {count} times "
+        "thread.bounce_escalated": ":ping_pong: This ticket has moved between departments {count} {count:time|times} "
         "({departments}); their leads have been asked to settle who owns it · {at}",
         "thread.escalated": ":rotating_light: {actor} escalated this ticket to {priority}{reason} · {at}",
         "dm.resolved": "*{key}* {title} was resolved by <@{actor}>{note}. Is it really solved? "
@@ -170,11 +176,11 @@ MESSAGES: dict[str, dict[str, str]] = {
         "Until you accept, the current owner stays responsible. {link}",
         "dm.handoff_accepted": "<@{owner}> accepted *{key}* and owns it now. {link}",
         "dm.handoff_declined": "<@{person}> declined to take *{key}*: {reason}. <@{owner}> still owns it. {link}",
-        "dm.bounce_escalated": ":ping_pong: *{key}* {title} has moved between departments {count} times "
+        "dm.bounce_escalated": ":ping_pong: *{key}* {title} has moved between departments {count} {count:time|times} "
         "({departments}). Please agree on one owner; <@{owner}> has it now. {link}",
         "dm.reopened": "<@{actor}> reopened *{key}* {title}; it is yours again. {link}",
-        "department.escalated": ":rotating_light: *{key}* {title} was escalated to {priority} by <@{actor}>{reason}. "
-        "Owner: <@{owner}>. {link}",
+        "department.escalated": ":rotating_light: <@{actor}> escalated *{key}* {title} (owner <@{owner}>) "
+        "to {priority}{reason}. {link}",
         "command.handoff_requested": "Asked <@{owner}> to take over *{key}*; you stay responsible until they accept.",
         "command.handoff_taken": "*{key}* is yours now.",
         "command.escalated": "*{key}* is escalated to {priority}; the department lead has been told.",
@@ -240,7 +246,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "reaction.no_text": "That message has no text to make a ticket from; use the Create ticket shortcut "
         "on it and describe the problem.",
         "error.note_required": "Say how it was resolved; the requester will read it.",
-        "reaction.escalated": "escalated with the :{emoji}: reaction",
+        "reaction.escalated": "reacted with :{emoji}:",
     },
     "zh": {
         "priority.urgent": "紧急",
@@ -305,19 +311,23 @@ MESSAGES: dict[str, dict[str, str]] = {
         "action.reopened": "重新打开了工单",
         "action.commented": "发表了评论",
         "action.escalated": "升级了工单",
-        "help": "*Crossdesk*——每个跨部门请求都有唯一负责人。\n"
-        "`/ticket` 打开新建工单表单 · `/ticket [urgent|high|normal|low] <内容>` 创建工单\n"
-        "`/ticket list [mine|dept|overdue]` 查看工单列表\n"
-        "`/ticket show KEY` 查看工单及处理记录\n"
-        "`/ticket ack KEY` 确认你负责的工单\n"
-        "`/ticket assign KEY @某人 [原因]` 转交工单（对方接受或拒绝）\n"
-        "`/ticket accept KEY` / `/ticket decline KEY <原因>` 接受或拒绝转交给你的工单\n"
-        "`/ticket escalate KEY [原因]` 提高优先级并通知部门主管\n"
-        "`/ticket wait KEY [备注]` / `/ticket block KEY [备注]` / `/ticket resume KEY` 暂停或恢复计时\n"
-        "`/ticket close KEY [备注]` 解决工单（已解决的则关闭）\n"
-        "`/ticket reopen KEY` 重新打开已解决或已关闭的工单\n"
-        "`/ticket away` / `/ticket back` 暂停或恢复轮流接收新工单\n"
-        "对任意消息添加 :{ticket_emoji}: 表情即可创建工单。",
+        "action.other": "更改了工单",
+        "event.reminders_escalated": "{count} 次提醒无人回应",
+        "help.intro": "*Crossdesk*——每个跨部门请求都有唯一负责人。",
+        "help.open": "`/ticket` 打开新建工单表单 · `/ticket [urgent|high|normal|low] <内容>` 创建工单",
+        "help.list": "`/ticket list [mine|dept|overdue]` 查看工单列表",
+        "help.show": "`/ticket show KEY` 查看工单及处理记录",
+        "help.ack": "`/ticket ack KEY` 确认你负责的工单",
+        "help.assign": "`/ticket assign KEY @某人 [原因]` 转交工单（对方接受或拒绝）",
+        "help.handoff": "`/ticket accept KEY` / `/ticket decline KEY <原因>` 接受或拒绝转交给你的工单",
+        "help.escalate": "`/ticket escalate KEY [原因]` 提高优先级并通知部门主管",
+        "help.pause": "`/ticket wait KEY [备注]` / `/ticket block KEY [备注]` / `/ticket resume KEY` 暂停或恢复计时",
+        "help.close": "`/ticket close KEY [备注]` 解决工单（已解决的则关闭）",
+        "help.reopen": "`/ticket reopen KEY` 重新打开已解决或已关闭的工单",
+        "help.away": "`/ticket away` / `/ticket back` 暂停或恢复轮流接收新工单",
+        "help.standup": "`/standup` 填写今天的站会 · `/standup skip` 今天跳过 · `/standup summary` 查看今天目前的回答",
+        "help.digest": "`/digest` 查看截至此刻的每日简报数据，仅你可见",
+        "help.reaction": "对任意消息添加 :{ticket_emoji}: 表情即可创建工单。",
         "usage.show": "用法：`/ticket show KEY`，例如 `/ticket show SUP-12`。",
         "usage.ack": "用法：`/ticket ack KEY`，例如 `/ticket ack SUP-12`。",
         "usage.assign": "用法：`/ticket assign KEY @某人 [原因]`，例如 `/ticket assign SUP-12 @alice 账单问题`。",
@@ -410,8 +420,8 @@ MESSAGES: dict[str, dict[str, str]] = {
         "dm.bounce_escalated": ":ping_pong: *{key}* {title} 已在部门间转交 {count} 次（{departments}）。"
         "请商定唯一负责人；目前由 <@{owner}> 负责。{link}",
         "dm.reopened": "<@{actor}> 重新打开了 *{key}* {title}，仍由你负责。{link}",
-        "department.escalated": ":rotating_light: *{key}* {title} 已被 <@{actor}> 升级为{priority}{reason}。"
-        "负责人：<@{owner}>。{link}",
+        "department.escalated": ":rotating_light: <@{actor}> 将 *{key}* {title}（负责人 <@{owner}>）"
+        "升级为{priority}{reason}。{link}",
         "command.handoff_requested": "已请 <@{owner}> 接手 *{key}*；在其接受之前仍由你负责。",
         "command.handoff_taken": "*{key}* 现由你负责。",
         "command.escalated": "*{key}* 已升级为{priority}，已通知部门主管。",
@@ -476,6 +486,6 @@ MESSAGES: dict[str, dict[str, str]] = {
         "prompt.declined": "你已拒绝 *{key}*。",
         "reaction.no_text": "这条消息没有文字，无法创建工单；请对其使用“创建工单”快捷方式并描述问题。",
         "error.note_required": "请说明解决方式；提出人会看到。",
-        "reaction.escalated": "通过 :{emoji}: 表情升级",
+        "reaction.escalated": "添加了 :{emoji}: 表情",
     },
 }

@@ -47,3 +47,41 @@ def test_every_message_key_the_code_names_exists() -> None:
                 if is_key and node.value not in CATALOGUE["en"]:
                     missing.append(f"{path.relative_to(root)}:{node.lineno}: {node.value}")
     assert missing == []
+
+
+@pytest.mark.parametrize(
+    ("count", "english", "chinese"),
+    [
+        (1, "1 ticket — yours:", "共 1 张工单（yours）："),
+        (2, "2 tickets — yours:", "共 2 张工单（yours）："),
+        (0, "0 tickets", "共 0"),
+    ],
+)
+def test_plurals_read_right(count: int, english: str, chinese: str) -> None:
+    assert english in Translator("en").t("command.list.header", count=count, scope="yours")
+    assert chinese in Translator("zh").t("command.list.header", count=count, scope="yours")
+
+
+def test_no_message_leaves_the_plural_to_the_reader() -> None:
+    """``ticket(s)`` reads badly; ``{count:ticket|tickets}`` chooses (see ``bot.i18n``)."""
+    assert [key for key, message in CATALOGUE["en"].items() if "(s)" in message] == []
+
+
+def test_every_action_recorded_in_a_history_has_words() -> None:
+    """``/ticket show`` words each event's action (``action.<name>``); a stored code must never show."""
+    import ast
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    actions: set[str] = set()
+    for path in (root / "bot").rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Call) and getattr(node.func, "attr", getattr(node.func, "id", "")) in (
+                "add_event",
+                "event_row",
+            ):
+                for keyword in node.keywords:
+                    if keyword.arg == "action" and isinstance(keyword.value, ast.Constant):
+                        actions.add(str(keyword.value.value))
+    assert {"created", "escalated", "reminded", "handoff_requested"} <= actions  # the scan finds them
+    assert sorted(a for a in actions if f"action.{a}" not in CATALOGUE["en"]) == []

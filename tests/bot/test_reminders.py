@@ -121,7 +121,7 @@ async def test_a_busy_owner_gets_the_oldest_few_listed_and_the_rest_counted(
     await reminders.tick()
     [alice] = [m for m in await reminder_dms(db) if m.payload["channel"] == "U0ALICE"]
     text = alice.payload["text"]
-    assert f"You have {REMINDER_LINES + 3} overdue ticket(s)" in text
+    assert f"You have {REMINDER_LINES + 3} overdue tickets:" in text
     listed = [key for key in alices if f"*{key}*" in text]
     assert listed == alices[:REMINDER_LINES]  # the oldest, in the order they were opened
     assert "…and 3 more" in text

@@ -132,7 +132,7 @@ async def test_escalation_by_button_and_reaction_with_a_cooldown(bot: Harness) -
     escalations = [(e.actor_id, e.note) for e in history.events if e.action == "escalated"]
     assert escalations == [
         ("U0ERIN", "customer threatens to cancel"),
-        ("U0ERIN", "escalated with the :rotating_light: reaction"),
+        ("U0ERIN", "reacted with :rotating_light:"),
     ]
 
 
