@@ -11,6 +11,7 @@ from typing import Any
 from bot.cards import Block
 from bot.i18n import Translator
 from bot.ids import ActionId, BlockId, CallbackId
+from bot.text import to_plain
 from config.schema import LIFECYCLE_STAGES, PRIORITIES, WorkspaceConfig
 
 View = dict[str, Any]
@@ -39,7 +40,7 @@ def _modal(
     view: View = {
         "type": "modal",
         "callback_id": callback_id.value,
-        "title": _plain(title[:24]),
+        "title": _plain(to_plain(title)[:24]),  # a plain_text title shows markup as typed: never <@U…>
         "close": _plain(translator.t("form.cancel")),
         "blocks": blocks,
         "private_metadata": json.dumps(metadata or {}, ensure_ascii=False),
