@@ -114,8 +114,8 @@ async def test_escalation_by_button_and_reaction_with_a_cooldown(bot: Harness) -
     assert (ticket.priority, ticket.escalation_level) == ("high", 1)
     await bot.drain()
     lead = bot.fake.messages_in(bot.fake.dm_channel_for("U0LEADSUP"))
-    assert any("escalated to High" in m.text and "customer threatens to cancel" in m.text for m in lead)
-    assert any("escalated to High" in m.text for m in bot.fake.messages_in("C0SUPPORT"))
+    assert any("escalated *SUP-1*" in m.text and "to High — customer threatens to cancel" in m.text for m in lead)
+    assert any("escalated *SUP-1*" in m.text and "to High" in m.text for m in bot.fake.messages_in("C0SUPPORT"))
 
     def escalate_reaction(on_ts: str) -> dict[str, object]:
         return slack_requests.reaction_added_event(
