@@ -197,3 +197,15 @@ def resolution_blocks(key: str, text: str, translator: Translator) -> list[Block
             _button(ActionId.REOPEN, translator.t("button.reopen"), key),
         ],
     )
+
+
+def settled_prompt(text: str, outcome: str) -> dict[str, Any]:
+    """``text`` + ``blocks`` for a prompt whose question is settled: what it asked, then what happened, and no
+    buttons left to click."""
+    return {
+        "text": f"{text}\n{outcome}",
+        "blocks": [
+            {"type": "section", "text": {"type": "mrkdwn", "text": text}},
+            {"type": "context", "elements": [{"type": "mrkdwn", "text": outcome}]},
+        ],
+    }

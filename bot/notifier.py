@@ -260,6 +260,7 @@ class OutboxSender:
         # waits for; different tickets go side by side.
         groups: dict[object, list[OutboxRow]] = defaultdict(list)
         group_of: dict[int | None, object] = {}
+        places = await self._prompt_places(rows)
         for row in sorted(rows, key=lambda r: r.id or 0):
             key = group_of.get(row.depends_on_id) if row.depends_on_id in group_of else None
             if key is None:
@@ -282,7 +283,9 @@ class OutboxSender:
                             row, "released", retry_at=before.retry_at, error=f"waiting for outbox {row.depends_on_id}"
                         )
                     else:
-                        outcome = await self._deliver(row, tickets)
+                        outcome = await self._deliver(row, tickets, places)
+                    if outcome.status == "sent" and outcome.channel and outcome.ts:
+                        places[row.id] = (outcome.channel, outcome.ts)  # a prompt update claimed with its prompt
                     went[row.id] = outcome
                     outcomes.append(outcome)
 
@@ -330,10 +333,37 @@ class OutboxSender:
             or _links_card(row, row.payload)
         )
 
-    async def _deliver(self, row: OutboxRow, tickets: dict[int, Ticket]) -> _Outcome:
+    async def _prompt_places(self, rows: list[OutboxRow]) -> dict[int, tuple[str, str]]:
+        """Where Slack put the DMs that prompt updates among ``rows`` settle (recorded when each was sent, in an
+        earlier pass); a DM sent in this pass is added as it goes out."""
+        claimed = {row.id for row in rows}
+        wanted = [
+            row.depends_on_id
+            for row in rows
+            if row.purpose == OutboxPurpose.PROMPT_UPDATE.value
+            and row.depends_on_id is not None
+            and row.depends_on_id not in claimed
+        ]
+        if not wanted:
+            return {}
+        async with self.db.reading() as session:
+            return await outbox.places(session, wanted)
+
+    async def _deliver(
+        self, row: OutboxRow, tickets: dict[int, Ticket], places: dict[int, tuple[str, str]] | None = None
+    ) -> _Outcome:
         assert row.id is not None
+        place = None
+        if row.purpose == OutboxPurpose.PROMPT_UPDATE.value:
+            place = (places or {}).get(row.depends_on_id or 0)
+            if place is None:
+                # The DM it would settle failed for good: there is no message to update.
+                log.info("outbox %s: the DM it settles was never posted; nothing to update", row.id)
+                return self._sent(row, {}, tickets)
         try:
             payload = self._prepare(row, tickets)
+            if place is not None:
+                payload["channel"], payload["ts"] = place
             if row.method == "chat.postMessage" and "metadata" not in payload:
                 payload["metadata"] = {"event_type": OUTBOX_EVENT_TYPE, "event_payload": {"outbox_id": row.id}}
             found = await self._already_posted(row, payload)

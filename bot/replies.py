@@ -90,6 +90,12 @@ class Replies:
             ack_due=self.date(ticket.ack_due_at),
         )
 
+    def unclear_answer(self, waiting: Sequence[str]) -> str:
+        """A DM that answers no ticket: none waits on its sender, or it cannot be told which of them it answers."""
+        if not waiting:
+            return self.t("dm.nothing_waiting")
+        return self.t("dm.answer_which", keys=", ".join(f"*{key}*" for key in waiting), example=waiting[0])
+
     def ticket_list(self, tickets: Sequence[Ticket], scope: str) -> str:
         scope_text = self.t(f"command.list.scope.{scope}")
         if not tickets:

@@ -13,12 +13,14 @@ from typing import Any
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from bot.cards import Block, CardData, card_message, slack_date
+from bot import prompts
+from bot.cards import Block, CardData, card_message, settled_prompt, slack_date
 from bot.i18n import Translator
 from bot.ids import OutboxPurpose
 from config.schema import WorkspaceConfig
 from storage import outbox
 from storage.models import OutboxMessage, Ticket
+from storage.prompts import prompts_of
 
 CARD_LINK = "{card_link}"  # replaced by the notifier with the card's permalink once the card exists
 SYSTEM_ACTOR = "crossdesk"  # the actor of changes nobody made by hand (auto-close)
@@ -185,6 +187,7 @@ class TicketMessenger:
             ticket_id=ticket.id,
             depends_on=previous_line or card_row,
         )
+        await self.settle_prompts(session, ticket, now, line)
 
     async def notify(
         self,
@@ -197,6 +200,42 @@ class TicketMessenger:
     ) -> None:
         """A DM (``channel`` = a user id) or channel post about ``ticket``, sent after its card exists."""
         self._post(session, ticket, now, channel, text, await self._card_row(session, ticket), blocks)
+
+    async def prompt(
+        self,
+        session: AsyncSession,
+        ticket: Ticket,
+        now: datetime,
+        purpose: OutboxPurpose,
+        user_id: str,
+        text: str,
+        blocks: list[Block],
+    ) -> None:
+        """A DM with buttons about ``ticket`` (a purpose of ``bot.prompts.PROMPT_PURPOSES``). Slack's channel/ts
+        for it is recorded on its row when it is sent, so the change that answers its question settles it; an
+        older prompt of the same kind asks a question this one replaces, and is settled now."""
+        card_row = await self._card_row(session, ticket)
+        self._post(session, ticket, now, user_id, text, card_row, blocks, purpose=purpose)
+        await self.settle_prompts(session, ticket, now, self.t("prompt.superseded", key=ticket.key))
+
+    async def settle_prompts(self, session: AsyncSession, ticket: Ticket, now: datetime, outcome: str) -> None:
+        """Every DM of ``ticket`` whose buttons no longer answer an open question shows ``outcome`` instead.
+
+        The update waits for its DM to be sent (it may still be in the outbox) and takes the DM's channel/ts
+        from it then, as a card update takes the card's (``bot.notifier``).
+        """
+        assert ticket.id is not None
+        found = await prompts_of(session, ticket.id, prompts.PROMPT_PURPOSES, OutboxPurpose.PROMPT_UPDATE.value)
+        for prompt in prompts.to_settle(found, ticket):
+            outbox.enqueue(
+                session,
+                method="chat.update",
+                payload=settled_prompt(prompt.text, outcome),
+                purpose=OutboxPurpose.PROMPT_UPDATE,
+                now=now,
+                ticket_id=ticket.id,
+                depends_on=prompt.row,
+            )
 
     def ephemeral(
         self, session: AsyncSession, now: datetime, channel: str, user_id: str, text: str, ticket_id: int | None = None
@@ -221,16 +260,6 @@ class TicketMessenger:
             now=now,
         )
 
-    def settle_prompt(self, session: AsyncSession, now: datetime, channel: str, ts: str, outcome: str) -> None:
-        blocks = [{"type": "context", "elements": [{"type": "mrkdwn", "text": f"{outcome} · {self.date(now)}"}]}]
-        outbox.enqueue(
-            session,
-            method="chat.update",
-            payload={"channel": channel, "ts": ts, "text": outcome, "blocks": blocks},
-            purpose=OutboxPurpose.NOTICE,
-            now=now,
-        )
-
     def publish_home(self, session: AsyncSession, now: datetime, user_id: str, view: dict[str, Any]) -> None:
         outbox.enqueue(
             session,
@@ -249,6 +278,7 @@ class TicketMessenger:
         text: str,
         card_row: OutboxMessage | None,
         blocks: list[Block] | None = None,
+        purpose: OutboxPurpose = OutboxPurpose.NOTICE,
     ) -> None:
         payload: dict[str, Any] = {"channel": channel, "text": text}
         if blocks:
@@ -257,7 +287,7 @@ class TicketMessenger:
             session,
             method="chat.postMessage",
             payload=payload,
-            purpose=OutboxPurpose.NOTICE,
+            purpose=purpose,
             now=now,
             ticket_id=ticket.id,
             depends_on=card_row,

@@ -419,12 +419,6 @@ class TicketService(OutboxWriter):
                 events.mark_processed(session, event_id, "notice", now)
         self._on_outbox()
 
-    async def settle_prompt(self, channel: str, ts: str, outcome: str) -> None:
-        """Replace an answered prompt (Accept/Decline, Confirm/Reopen) with its outcome."""
-        async with self.db.transaction() as session:
-            self.messages.settle_prompt(session, self.clock.now(), channel, ts, outcome)
-        self._on_outbox()
-
     # ------------------------------------------------------------------ thread comments
 
     async def record_comment(

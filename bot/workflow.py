@@ -15,13 +15,16 @@ from zoneinfo import ZoneInfo
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from bot import permissions
+from bot import answers, permissions, prompts
+from bot.answers import DmAnswer
 from bot.cards import handoff_blocks, resolution_blocks
 from bot.clock import Clock
 from bot.errors import BadRequest, TicketNotFound
+from bot.ids import OutboxPurpose
 from bot.metrics import Metrics
 from bot.outbox_writer import OutboxWriter
 from bot.permissions import Action, TicketParties
+from bot.prompts import PromptRef
 from bot.sla import WorkingCalendar, advance, due_times, extend_after_pause, owner_zone, working_time_between
 from bot.states import ACTIVE_STATUSES, Status, check_move
 from bot.text import clip, neutralise_broadcasts
@@ -31,6 +34,7 @@ from storage import events
 from storage import tickets as ticket_rows
 from storage.database import Database
 from storage.models import Ticket
+from storage.prompts import prompts_of, ticket_messaged_at
 
 log = logging.getLogger(__name__)
 
@@ -86,9 +90,10 @@ class WorkflowService(OutboxWriter):
             raise BadRequest("error.not_active", key=ticket.key, status=ticket.status)
         return ticket
 
-    async def check_handoff_answer(self, key: str, actor_id: str) -> Ticket:
+    async def check_handoff_answer(self, key: str, actor_id: str, prompt: PromptRef | None = None) -> Ticket:
         async with self.db.transaction() as session:
             ticket = await self._load(session, key, for_update=False)
+            await self._require_current(session, ticket, prompt)
         if ticket.pending_owner_id is None:
             raise BadRequest("error.no_pending_handoff", key=ticket.key)
         permissions.require(actor_id, Action.ANSWER_HANDOFF, self._parties(ticket), self.workspace)
@@ -168,15 +173,17 @@ class WorkflowService(OutboxWriter):
                     reason=reason_text,
                     link=self.messages.link(),
                 )
-                await self.messages.notify(
-                    session, ticket, now, new_owner_id, text, handoff_blocks(ticket.key, text, self.messages.translator)
+                blocks = handoff_blocks(ticket.key, text, self.messages.translator)
+                await self.messages.prompt(
+                    session, ticket, now, OutboxPurpose.HANDOFF_PROMPT, new_owner_id, text, blocks
                 )
         self._on_outbox()
         return ticket
 
-    async def accept_handoff(self, key: str, actor_id: str) -> Ticket:
+    async def accept_handoff(self, key: str, actor_id: str, prompt: PromptRef | None = None) -> Ticket:
         async with self.db.transaction() as session:
             ticket = await self._load(session, key)
+            await self._require_current(session, ticket, prompt)
             if ticket.pending_owner_id is None:
                 raise BadRequest("error.no_pending_handoff", key=ticket.key)
             permissions.require(actor_id, Action.ANSWER_HANDOFF, self._parties(ticket), self.workspace)
@@ -258,12 +265,15 @@ class WorkflowService(OutboxWriter):
             await self.messages.notify(session, ticket, now, lead, text)
         log.warning("%s bounced %s times (%s); leads pinged", ticket.key, ticket.bounce_count, names)
 
-    async def decline_handoff(self, key: str, actor_id: str, reason: str | None) -> Ticket:
+    async def decline_handoff(
+        self, key: str, actor_id: str, reason: str | None, prompt: PromptRef | None = None
+    ) -> Ticket:
         note = _clean(reason)
         if note is None:
             raise BadRequest("error.reason_required")
         async with self.db.transaction() as session:
             ticket = await self._load(session, key)
+            await self._require_current(session, ticket, prompt)
             if ticket.pending_owner_id is None:
                 raise BadRequest("error.no_pending_handoff", key=ticket.key)
             permissions.require(actor_id, Action.ANSWER_HANDOFF, self._parties(ticket), self.workspace)
@@ -415,31 +425,128 @@ class WorkflowService(OutboxWriter):
         async with self.db.transaction() as session:
             ticket = await self._load(session, key)
             permissions.require(actor_id, Action.RESUME, self._parties(ticket), self.workspace)
-            status = Status(ticket.status)
-            if status not in (Status.WAITING, Status.BLOCKED):
+            if Status(ticket.status) not in (Status.WAITING, Status.BLOCKED):
                 raise BadRequest("error.not_paused", key=ticket.key)
             now = self.clock.now()
-            calendar = WorkingCalendar.from_workspace(self.workspace, await self._owner_tz(session, ticket))
-            paused_at = ticket.paused_at or now
-            ticket.resolve_due_at = extend_after_pause(ticket.resolve_due_at, paused_at, now, calendar)
-            ticket.paused_at = None
-            self._move(ticket, Status.ACKNOWLEDGED, now)
-            self._schedule_reminders(ticket)
-            session.add(ticket)
-            await ticket_rows.add_event(
-                session,
-                ticket,
-                actor_id=actor_id,
-                action="resumed",
-                at=now,
-                from_value=status.value,
-                to_value=Status.ACKNOWLEDGED.value,
-            )
+            await self._resume(session, ticket, actor_id, now)
             await self.messages.changed(
                 session, ticket, now, "thread.resumed", actor_id, due=self.messages.date(ticket.resolve_due_at)
             )
         self._on_outbox()
         return ticket
+
+    async def _resume(self, session: AsyncSession, ticket: Ticket, actor_id: str, now: datetime) -> None:
+        """The SLA clock runs again with the working time it had left: the deadline moves on by the working time
+        the ticket spent paused."""
+        status = Status(ticket.status)
+        calendar = WorkingCalendar.from_workspace(self.workspace, await self._owner_tz(session, ticket))
+        paused_at = ticket.paused_at or now
+        ticket.resolve_due_at = extend_after_pause(ticket.resolve_due_at, paused_at, now, calendar)
+        ticket.paused_at = None
+        self._move(ticket, Status.ACKNOWLEDGED, now)
+        self._schedule_reminders(ticket)
+        session.add(ticket)
+        await ticket_rows.add_event(
+            session,
+            ticket,
+            actor_id=actor_id,
+            action="resumed",
+            at=now,
+            from_value=status.value,
+            to_value=Status.ACKNOWLEDGED.value,
+        )
+
+    # ------------------------------------------------------------------ the requester answers (waiting ends)
+
+    async def answer_in_thread(
+        self, *, channel: str, thread_ts: str, user_id: str, text: str, ts: str, event_id: str | None
+    ) -> Ticket | None:
+        """A reply in the thread of a ticket that waits on its author (its requester): recorded as a comment, and
+        the ticket goes back to work (:meth:`_take_answer`). ``None``, with nothing done, for any other reply:
+        that is an ordinary comment (``TicketService.record_comment``).
+
+        Asked first without the writer's lock, so an ordinary comment costs one read more, not a write turn.
+        """
+        async with self.db.reading() as session:
+            found = await ticket_rows.by_thread(session, channel, thread_ts)
+        if found is None or not answers.waits_on(found, user_id):
+            return None
+        async with self.db.transaction() as session:
+            ticket = await self._load(session, found.key)
+            if event_id and await events.was_processed(session, event_id):
+                return ticket
+            if not answers.waits_on(ticket, user_id):
+                return None  # resumed a moment ago: this reply is an ordinary comment now
+            await self._take_answer(session, ticket, user_id, text, ts, event_id, by_dm=False)
+        self._on_outbox()
+        return ticket
+
+    async def answer_by_dm(
+        self, *, channel: str, user_id: str, text: str, ts: str, thread_ts: str | None, event_id: str | None
+    ) -> DmAnswer:
+        """A DM to the bot from someone one of whose tickets waits on them: the answer to that ticket (which one:
+        ``bot.answers.choose``), taken as a reply in its thread would be, and quoted there. When it cannot be told
+        which ticket is meant, or none waits, nothing changes and the result says why."""
+        async with self.db.reading() as session:
+            waiting = list(await ticket_rows.requested_by(session, user_id, [Status.WAITING.value]))
+            about = None
+            if thread_ts is not None:
+                ids = [ticket.id for ticket in waiting if ticket.id is not None]
+                about = await ticket_messaged_at(session, ids, channel, thread_ts)
+        prefixes = [department.key for department in self.workspace.departments]
+        choice = answers.choose(waiting, text, prefixes, in_thread=thread_ts is not None, thread_about=about)
+        if choice.ticket is None:
+            return choice
+        async with self.db.transaction() as session:
+            ticket = await self._load(session, choice.ticket.key)
+            if event_id and await events.was_processed(session, event_id):
+                return DmAnswer(ticket=ticket)
+            if not answers.waits_on(ticket, user_id):  # resumed meanwhile: ask again with what waits now
+                return DmAnswer(waiting=[other.key for other in waiting if other.key != ticket.key])
+            await self._take_answer(session, ticket, user_id, text, ts, event_id, by_dm=True)
+        self._on_outbox()
+        return DmAnswer(ticket=ticket)
+
+    async def _take_answer(
+        self,
+        session: AsyncSession,
+        ticket: Ticket,
+        user_id: str,
+        text: str,
+        ts: str,
+        event_id: str | None,
+        *,
+        by_dm: bool,
+    ) -> None:
+        """The requester's answer: a comment, the ticket resumed (by them), a line in its thread, and a DM to the
+        owner with the answer; an answer sent by DM is quoted in the thread and its sender told where it went."""
+        now = self.clock.now()
+        await ticket_rows.add_event(
+            session, ticket, actor_id=user_id, action="commented", at=now, note=text, slack_ts=ts
+        )
+        if event_id:
+            events.mark_processed(session, event_id, "message", now)
+        await self._resume(session, ticket, user_id, now)
+        due = self.messages.date(ticket.resolve_due_at)
+        quoted = answers.quoted(_clean(text))
+        if by_dm:
+            await self.messages.changed(session, ticket, now, "thread.answered_dm", user_id, due=due, answer=quoted)
+        else:
+            await self.messages.changed(session, ticket, now, "thread.answered", user_id, due=due)
+        if ticket.owner_id != user_id:
+            told = self.messages.t(
+                "dm.requester_answered",
+                requester=user_id,
+                key=ticket.key,
+                title=ticket.title,
+                due=due,
+                link=self.messages.link(),
+                answer=quoted,
+            )
+            await self.messages.notify(session, ticket, now, ticket.owner_id, told)
+        if by_dm:
+            taken = self.messages.t("dm.answer_taken", key=ticket.key, owner=ticket.owner_id, link=self.messages.link())
+            await self.messages.notify(session, ticket, now, user_id, taken)
 
     # ------------------------------------------------------------------ resolve, confirm, close, reopen
 
@@ -486,18 +593,14 @@ class WorkflowService(OutboxWriter):
                 closes=quiet,
                 link=self.messages.link(),
             )
-            await self.messages.notify(
-                session,
-                ticket,
-                now,
-                ticket.requester_id,
-                text,
-                resolution_blocks(ticket.key, text, self.messages.translator),
+            blocks = resolution_blocks(ticket.key, text, self.messages.translator)
+            await self.messages.prompt(
+                session, ticket, now, OutboxPurpose.RESOLUTION_PROMPT, ticket.requester_id, text, blocks
             )
 
-    async def confirm(self, key: str, actor_id: str) -> Ticket:
+    async def confirm(self, key: str, actor_id: str, prompt: PromptRef | None = None) -> Ticket:
         """The requester agrees the ticket is resolved: it closes."""
-        return await self._close_resolved(key, actor_id, note=None, action="closed")
+        return await self._close_resolved(key, actor_id, note=None, action="closed", prompt=prompt)
 
     async def close(self, key: str, actor_id: str, note: str | None = None) -> Ticket:
         """``/ticket close``: resolve an active ticket, close a resolved one."""
@@ -507,9 +610,12 @@ class WorkflowService(OutboxWriter):
             return await self._close_resolved(key, actor_id, note=note, action="closed")
         return await self.resolve(key, actor_id, note)
 
-    async def _close_resolved(self, key: str, actor_id: str, *, note: str | None, action: str) -> Ticket:
+    async def _close_resolved(
+        self, key: str, actor_id: str, *, note: str | None, action: str, prompt: PromptRef | None = None
+    ) -> Ticket:
         async with self.db.transaction() as session:
             ticket = await self._load(session, key)
+            await self._require_current(session, ticket, prompt)
             permissions.require(actor_id, Action.CLOSE, self._parties(ticket), self.workspace)
             now = self.clock.now()
             await self._close(session, ticket, actor_id, _clean(note), now)
@@ -536,9 +642,12 @@ class WorkflowService(OutboxWriter):
         )
         await self.messages.changed(session, ticket, now, "thread.closed", actor_id, note=f" — {note}" if note else "")
 
-    async def reopen(self, key: str, actor_id: str, reason: str | None = None) -> Ticket:
+    async def reopen(
+        self, key: str, actor_id: str, reason: str | None = None, prompt: PromptRef | None = None
+    ) -> Ticket:
         async with self.db.transaction() as session:
             ticket = await self._load(session, key)
+            await self._require_current(session, ticket, prompt)
             permissions.require(actor_id, Action.REOPEN, self._parties(ticket), self.workspace)
             now = self.clock.now()
             previous = ticket.status
@@ -596,6 +705,29 @@ class WorkflowService(OutboxWriter):
         if ticket is None:
             raise TicketNotFound(key=key.upper())
         return ticket
+
+    async def _require_current(self, session: AsyncSession, ticket: Ticket, prompt: PromptRef | None) -> None:
+        """A button clicked on a DM acts only while that DM still asks its question (``bot.prompts``): a Reopen
+        from before the ticket was closed, reopened and resolved again, or an Accept on an offer that was
+        withdrawn, is answered with what happened since, and changes nothing. A message that is not a tracked
+        prompt (the card, when it lives in a DM) always shows the ticket as it is, and acts."""
+        if prompt is None or ticket.id is None:
+            return
+        found = await prompts_of(session, ticket.id, prompts.PROMPT_PURPOSES, OutboxPurpose.PROMPT_UPDATE.value)
+        clicked = prompts.clicked(found, prompt)
+        if clicked is None or prompts.stands(clicked, found, ticket):
+            return
+        last = await ticket_rows.last_change(session, ticket.id, ignoring=prompts.QUIET_ACTIONS)
+        change = ""
+        if last is not None:
+            action = f"action.{last.action}"
+            change = self.messages.t(
+                "prompt.last_change",
+                actor=self.messages.who(last.actor_id),
+                action=self.messages.t(action) if self.messages.translator.has(action) else last.action,
+                at=self.messages.date(last.at),
+            )
+        raise BadRequest("error.stale_prompt", key=ticket.key, status=ticket.status, change=change)
 
     @staticmethod
     def _parties(ticket: Ticket) -> TicketParties:

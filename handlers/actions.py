@@ -19,7 +19,16 @@ from bot.services import Services
 from bot.states import Status
 from bot.views import decline_modal, escalate_modal, reassign_modal, resolve_modal
 from handlers.forms import new_ticket_form, open_form
-from handlers.payloads import MalformedPayload, clicked_in, form_values, mapping, metadata, services_of, text
+from handlers.payloads import (
+    MalformedPayload,
+    clicked_in,
+    dm_prompt,
+    form_values,
+    mapping,
+    metadata,
+    services_of,
+    text,
+)
 
 
 def _clicked(body: dict[str, Any]) -> tuple[str, str]:
@@ -47,11 +56,14 @@ async def on_acknowledge(ack: AsyncAck, body: dict[str, Any], context: AsyncBolt
     await ack()
 
 
+# Accept, Confirm and Reopen on a DM act only while that DM still asks its question (``bot.prompts``); the change
+# they make settles the DM like every other change of the ticket (``TicketMessenger.settle_prompts``).
+
+
 async def on_accept_handoff(ack: AsyncAck, body: dict[str, Any], context: AsyncBoltContext) -> None:
     services = services_of(context)
     key, user = _clicked(body)
-    ticket = await services.workflow.accept_handoff(key, user)
-    await _settle_prompt(services, body, services.replies.t("command.handoff_taken", key=ticket.key))
+    await services.workflow.accept_handoff(key, user, prompt=dm_prompt(*clicked_in(body)))
     await _after_click(services, body, user)
     await ack()
 
@@ -59,27 +71,15 @@ async def on_accept_handoff(ack: AsyncAck, body: dict[str, Any], context: AsyncB
 async def on_confirm(ack: AsyncAck, body: dict[str, Any], context: AsyncBoltContext) -> None:
     services = services_of(context)
     key, user = _clicked(body)
-    ticket = await services.workflow.confirm(key, user)
-    await _settle_prompt(services, body, services.replies.t("command.closed", key=ticket.key))
+    await services.workflow.confirm(key, user, prompt=dm_prompt(*clicked_in(body)))
     await ack()
 
 
 async def on_reopen(ack: AsyncAck, body: dict[str, Any], context: AsyncBoltContext) -> None:
     services = services_of(context)
     key, user = _clicked(body)
-    ticket = await services.workflow.reopen(key, user)
-    await _settle_prompt(services, body, services.replies.t("command.reopened", key=ticket.key, owner=ticket.owner_id))
+    await services.workflow.reopen(key, user, prompt=dm_prompt(*clicked_in(body)))
     await ack()
-
-
-async def _settle_prompt(services: Services, body: dict[str, Any], outcome: str) -> None:
-    """Replace an answered DM prompt's buttons with what was decided, so it cannot be answered twice.
-
-    Only prompts in a DM: the same buttons on the ticket card are left to the card's own update.
-    """
-    channel, ts, from_home = clicked_in(body)
-    if channel and channel.startswith("D") and ts and not from_home:
-        await services.tickets.settle_prompt(channel, ts, outcome)
 
 
 async def on_resume(ack: AsyncAck, body: dict[str, Any], context: AsyncBoltContext) -> None:
@@ -124,7 +124,7 @@ async def on_form_button(
         ticket = await services.workflow.check(key, user, Action.RESOLVE)
         view = resolve_modal(translator, ticket.key)
     else:
-        ticket = await services.workflow.check_handoff_answer(key, user)
+        ticket = await services.workflow.check_handoff_answer(key, user, prompt=dm_prompt(*clicked_in(body)))
         view = decline_modal(translator, ticket.key)
     channel, ts, from_home = clicked_in(body)
     view["private_metadata"] = _with_origin(view["private_metadata"], channel, ts, from_home)

@@ -8,6 +8,7 @@ from typing import Any
 
 from slack_bolt.context.async_context import AsyncBoltContext
 
+from bot.prompts import PromptRef
 from bot.services import Services
 from bot.text import escape
 
@@ -109,3 +110,11 @@ def clicked_in(body: Mapping[str, Any]) -> tuple[str | None, str | None, bool]:
     from_home = isinstance(view, Mapping) and view.get("type") == "home"
     ts = container.get("message_ts")
     return (channel if isinstance(channel, str) else None, ts if isinstance(ts, str) else None, from_home)
+
+
+def dm_prompt(channel: object, ts: object, from_home: bool) -> PromptRef | None:
+    """The DM a button was clicked on, from :func:`clicked_in`'s answer (or a form's remembered origin); ``None``
+    for a channel (the card) or App Home, which always show the ticket as it is."""
+    if isinstance(channel, str) and channel.startswith("D") and isinstance(ts, str) and ts and not from_home:
+        return PromptRef(channel, ts)
+    return None

@@ -19,7 +19,7 @@ from bot.ids import BlockId, CallbackId
 from bot.profiles import readable
 from bot.services import Services
 from bot.tickets import Source, TicketRequest
-from handlers.payloads import form_values, mapping, metadata, services_of, text
+from handlers.payloads import dm_prompt, form_values, mapping, metadata, services_of, text
 
 # Refusals that are about one field of the form are shown next to that field.
 _FIELD_OF_ERROR = {
@@ -120,10 +120,8 @@ async def on_decline(ack: AsyncAck, body: dict[str, Any], view: dict[str, Any], 
         await _field_errors(ack, {BlockId.FORM_REASON: services.replies.t("error.reason_required")})
         return
     user = _user(body)
-    ticket = await services.workflow.decline_handoff(text(origin, "key"), user, reason)
-    outcome = services.replies.t("prompt.declined", key=ticket.key)
-    if origin.get("channel") and origin.get("message_ts") and not origin.get("home"):
-        await services.tickets.settle_prompt(origin["channel"], origin["message_ts"], outcome)
+    prompt = dm_prompt(origin.get("channel"), origin.get("message_ts"), bool(origin.get("home")))
+    await services.workflow.decline_handoff(text(origin, "key"), user, reason, prompt=prompt)
     await _after(services, user, origin, None)
     await ack()
 

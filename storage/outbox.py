@@ -327,6 +327,18 @@ async def record(
     await statements.run(_RECORD_FAILED, [{"row_id": item.id, "error": item.error[:2000]} for item in failed])
 
 
+async def places(session: AsyncSession, ids: Sequence[int]) -> dict[int, tuple[str, str]]:
+    """Where Slack put each of these rows that was sent: row id → (channel, ts), as recorded with its outcome."""
+    if not ids:
+        return {}
+    table = table_of(OutboxMessage)
+    statement = select_rows(table.c.id, table.c.result_channel, table.c.result_ts).where(
+        table.c.id.in_(sorted(set(ids))), table.c.status == SENT
+    )
+    found = (await (await session.connection()).execute(statement)).all()
+    return {row_id: (channel, ts) for row_id, channel, ts in found if channel and ts}
+
+
 async def backlog(session: AsyncSession) -> tuple[int, datetime | None]:
     """(unsent rows, creation time of the oldest) — for metrics and health."""
     statement = select(func.count(), func.min(OutboxMessage.created_at)).where(

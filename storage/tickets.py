@@ -173,6 +173,17 @@ async def events_of(session: AsyncSession, ticket_id: int) -> Sequence[TicketEve
     return (await session.exec(statement)).all()
 
 
+async def last_change(session: AsyncSession, ticket_id: int, ignoring: Iterable[str] = ()) -> TicketEvent | None:
+    """The ticket's newest audit event whose action is not one of ``ignoring`` (comments, reminders)."""
+    statement = (
+        select(TicketEvent)
+        .where(col(TicketEvent.ticket_id) == ticket_id, col(TicketEvent.action).not_in(list(ignoring)))
+        .order_by(col(TicketEvent.id).desc())
+        .limit(1)
+    )
+    return (await session.exec(statement)).first()
+
+
 async def owned_by(session: AsyncSession, user_id: str, statuses: Iterable[str], limit: int = 50) -> Sequence[Ticket]:
     statement = (
         select(Ticket)

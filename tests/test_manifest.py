@@ -78,8 +78,9 @@ def test_events_and_scopes_are_exactly_those_used() -> None:
     events = set(settings["event_subscriptions"]["bot_events"])  # type: ignore[index]
     scopes = set(manifest()["oauth_config"]["scopes"]["bot"])  # type: ignore[index]
     assert registered_listeners().events == {"message", "reaction_added", "app_home_opened"}
-    # message.channels / message.groups deliver "message" from public and private intake channels.
-    assert events == {"message.channels", "message.groups", "reaction_added", "app_home_opened"}
+    # message.channels / message.groups deliver "message" from public and private intake channels, message.im the
+    # DMs people send the bot (an answer to a ticket waiting on them).
+    assert events == {"message.channels", "message.groups", "message.im", "reaction_added", "app_home_opened"}
     assert scopes == {
         "channels:history",
         "groups:history",

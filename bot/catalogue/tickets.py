@@ -122,7 +122,17 @@ MESSAGES: dict[str, dict[str, str]] = {
         "thread.blocked": ":construction: {actor} marked this ticket blocked{note} · {at}",
         "thread.resumed": ":arrow_forward: {actor} resumed work on this ticket; resolve by {due} · {at}",
         "dm.waiting_on_you": "<@{actor}> needs your answer to go on with *{key}* {title}{note}. Reply in the "
-        "ticket's thread; the clock is stopped until then. {link}",
+        "ticket's thread, or here; the clock is stopped until you do. {link}",
+        "thread.answered": ":speech_balloon: {actor} answered; the clock runs again, resolve by {due} · {at}",
+        "thread.answered_dm": ":speech_balloon: {actor} answered by DM; the clock runs again, resolve by {due} · "
+        "{at}{answer}",
+        "dm.requester_answered": "<@{requester}> answered on *{key}* {title}; it is back in progress, resolve by "
+        "{due}. {link}{answer}",
+        "dm.answer_taken": "Thank you: your answer went to *{key}*, and <@{owner}> has been told. {link}",
+        "dm.answer_which": "Which ticket does this answer? Waiting for your answer: {keys}. Reply in the thread of "
+        "my message about it, or write its key (e.g. {example}) in your message.",
+        "dm.nothing_waiting": "None of your tickets is waiting for your answer, so I did not pass this on. To comment "
+        "on a ticket, reply in its thread; `/ticket help` shows what else I can do.",
         "error.not_paused": "*{key}* is not waiting or blocked.",
         "error.bad_request": "That request is not valid.",
         "command.paused": "*{key}* is {status}; its SLA clock is stopped.",
@@ -243,6 +253,9 @@ MESSAGES: dict[str, dict[str, str]] = {
         "home.truncated": "More tickets than fit here: use `/ticket list`.",
         "shortcut.no_text": "That message has no text; describe the ticket in the form.",
         "prompt.declined": "You declined *{key}*.",
+        "prompt.superseded": "A newer message about *{key}* replaces this one.",
+        "prompt.last_change": "Since it was sent, {actor} {action} ({at}). ",
+        "error.stale_prompt": "This message is out of date. {change}*{key}* is now {status}, so nothing was changed.",
         "reaction.no_text": "That message has no text to make a ticket from; use the Create ticket shortcut "
         "on it and describe the problem.",
         "error.note_required": "Say how it was resolved; the requester will read it.",
@@ -363,8 +376,16 @@ MESSAGES: dict[str, dict[str, str]] = {
         "thread.waiting": ":hourglass_flowing_sand: {actor} 将此工单设为等待提出人回复{note} · {at}",
         "thread.blocked": ":construction: {actor} 将此工单标记为受阻{note} · {at}",
         "thread.resumed": ":arrow_forward: {actor} 恢复处理此工单；解决期限 {due} · {at}",
-        "dm.waiting_on_you": "<@{actor}> 需要你的回复才能继续处理 *{key}* {title}{note}。请在工单讨论串中回复；"
-        "在此之前计时暂停。{link}",
+        "dm.waiting_on_you": "<@{actor}> 需要你的回复才能继续处理 *{key}* {title}{note}。请在工单讨论串中或直接在这里"
+        "回复；在你回复之前计时暂停。{link}",
+        "thread.answered": ":speech_balloon: {actor} 已回复；计时恢复，解决期限 {due} · {at}",
+        "thread.answered_dm": ":speech_balloon: {actor} 通过私信回复；计时恢复，解决期限 {due} · {at}{answer}",
+        "dm.requester_answered": "<@{requester}> 回复了 *{key}* {title}；工单恢复处理，解决期限 {due}。{link}{answer}",
+        "dm.answer_taken": "谢谢：你的回复已记入 *{key}*，并已告知 <@{owner}>。{link}",
+        "dm.answer_which": "这条回复是针对哪个工单的？等待你回复的有：{keys}。请在我关于该工单的消息的讨论串中回复，"
+        "或在消息中写上工单号（例如 {example}）。",
+        "dm.nothing_waiting": "你没有等待你回复的工单，所以这条消息没有转给任何人。要评论工单，请在其讨论串中回复；"
+        "`/ticket help` 可查看其他用法。",
         "error.not_paused": "*{key}* 不在等待或受阻状态。",
         "error.bad_request": "请求无效。",
         "command.paused": "*{key}* 已为{status}；SLA 计时已暂停。",
@@ -484,6 +505,9 @@ MESSAGES: dict[str, dict[str, str]] = {
         "home.truncated": "工单太多无法全部显示：请使用 `/ticket list`。",
         "shortcut.no_text": "这条消息没有文字；请在表单中描述工单。",
         "prompt.declined": "你已拒绝 *{key}*。",
+        "prompt.superseded": "关于 *{key}* 有一条更新的消息，取代了这一条。",
+        "prompt.last_change": "此消息发出后，{actor}{action}（{at}）。",
+        "error.stale_prompt": "此消息已过时。{change}*{key}* 现在是{status}，因此未做任何更改。",
         "reaction.no_text": "这条消息没有文字，无法创建工单；请对其使用“创建工单”快捷方式并描述问题。",
         "error.note_required": "请说明解决方式；提出人会看到。",
         "reaction.escalated": "添加了 :{emoji}: 表情",

@@ -21,9 +21,10 @@ from bot.sandbox.slack_api import FakeMessage, JsonDict, SlackWorkspace
 COMMANDS = frozenset(c.value for c in Command)
 SHORTCUT_CALLBACK = CallbackId.CREATE_FROM_MESSAGE.value
 # What slack-manifest.yml subscribes the app to: Slack delivers nothing else, so neither does the sandbox.
-SUBSCRIBED_EVENTS = frozenset({"message.channels", "message.groups", "reaction_added", "app_home_opened"})
-# The manifest's messages_tab_read_only_enabled: people cannot write to the app, only use its commands.
-MESSAGES_TAB_READ_ONLY = True
+SUBSCRIBED_EVENTS = frozenset({"message.channels", "message.groups", "message.im", "reaction_added", "app_home_opened"})
+# The manifest's messages_tab_read_only_enabled: when true, people could not write to the app, only use its commands.
+# It is false: a requester may answer a ticket waiting on them by DM.
+MESSAGES_TAB_READ_ONLY = False
 READ_ONLY_NOTICE = "Sending messages to this app has been turned off."
 
 

@@ -204,7 +204,7 @@ function renderMain(state) {
   if (nearBottom || list.dataset.channel !== channel.id) list.scrollTop = list.scrollHeight;
   list.dataset.channel = channel.id;
   document.getElementById("composer-input").placeholder = isApp
-    ? `Only slash commands here: /ticket, /standup, /digest (${state.bot.name}'s messages tab is read-only)`
+    ? `Message ${state.bot.name}: answer a ticket waiting on you, or type /ticket, /standup, /digest`
     : `Message #${channel.name}`;
 }
 

@@ -1,0 +1,75 @@
+"""The DMs sent about a ticket, as the outbox recorded them: what each asked and of whom, where Slack put it
+(``result_channel``/``result_ts``, written when it was sent), and whether a later update settled it.
+
+Every query here is narrowed by the ticket (the outbox's ``ticket_id`` index): a ticket has a handful of rows,
+however large the outbox grows.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from sqlmodel import col, select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from storage.models import OutboxMessage
+
+
+@dataclass(frozen=True)
+class SentPrompt:
+    """A DM with buttons about a ticket, and whether an update has settled it (taken its buttons away)."""
+
+    row: OutboxMessage
+    settled: bool
+
+    @property
+    def id(self) -> int:
+        assert self.row.id is not None
+        return self.row.id
+
+    @property
+    def purpose(self) -> str:
+        return self.row.purpose
+
+    @property
+    def recipient(self) -> str:
+        """Whom it was sent to: the user id it was addressed to."""
+        return str(self.row.payload.get("channel") or "")
+
+    @property
+    def text(self) -> str:
+        return str(self.row.payload.get("text") or "")
+
+    def is_at(self, channel: str, ts: str) -> bool:
+        """Whether Slack put it at (channel, ts)."""
+        return self.row.result_channel == channel and self.row.result_ts == ts
+
+
+async def prompts_of(
+    session: AsyncSession, ticket_id: int, purposes: Sequence[str], update_purpose: str
+) -> list[SentPrompt]:
+    """The ticket's rows of ``purposes``, oldest first, each settled when a row of ``update_purpose`` waits for it.
+
+    Rows queued earlier in the caller's transaction are included (the session flushes before it reads).
+    """
+    statement = (
+        select(OutboxMessage)
+        .where(col(OutboxMessage.ticket_id) == ticket_id, col(OutboxMessage.purpose).in_([*purposes, update_purpose]))
+        .order_by(col(OutboxMessage.id))
+    )
+    rows = (await session.exec(statement)).all()
+    settled = {row.depends_on_id for row in rows if row.purpose == update_purpose}
+    return [SentPrompt(row, row.id in settled) for row in rows if row.purpose != update_purpose]
+
+
+async def ticket_messaged_at(session: AsyncSession, ticket_ids: Sequence[int], channel: str, ts: str) -> int | None:
+    """Which of these tickets the bot's message at (channel, ts) is about, if it is about one of them."""
+    if not ticket_ids:
+        return None
+    statement = select(OutboxMessage.ticket_id).where(
+        col(OutboxMessage.ticket_id).in_(sorted(set(ticket_ids))),
+        col(OutboxMessage.result_channel) == channel,
+        col(OutboxMessage.result_ts) == ts,
+    )
+    return (await session.exec(statement)).first()
