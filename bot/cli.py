@@ -65,9 +65,23 @@ def cmd_check_config(args: argparse.Namespace) -> int:
     path = Path(args.file)
     workspace = _workspace(path, sys.stdout)
     if workspace is None:
+        if not path.exists():
+            # Day one: there is no file yet (``make check-config`` looks for ./crossdesk.yaml). Say how to begin.
+            print(
+                "To start one, copy the example (it explains every key), put in your team's Slack ids "
+                f"and run this check again:\n  cp {_shown(EXAMPLE_PATH)} {path}",
+            )
         return EXIT_PROBLEM
     print(summary(path, workspace))
     return EXIT_OK
+
+
+def _shown(path: Path) -> str:
+    """``path`` relative to the working directory when it lies below it (``config/crossdesk.example.yaml``)."""
+    try:
+        return str(path.resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path)
 
 
 def cmd_run(_args: argparse.Namespace) -> int:

@@ -15,6 +15,7 @@ from typing import Any
 import yaml
 from pydantic import ValidationError
 
+from config.explain import schema_message, yaml_problem
 from config.schema import CROSS_CHECK_ERROR, WorkspaceConfig, cross_check
 
 EXAMPLE_PATH = Path(__file__).with_name("crossdesk.example.yaml")
@@ -62,9 +63,7 @@ def parse_workspace(text: str, source: str = "<workspace>") -> WorkspaceConfig:
         node = yaml.compose(text, Loader=yaml.SafeLoader)
         data = yaml.safe_load(text)
     except yaml.YAMLError as error:
-        mark = getattr(error, "problem_mark", None)
-        line = mark.line + 1 if mark is not None else None
-        reason = getattr(error, "problem", None) or str(error)
+        line, reason = yaml_problem(error, text)
         raise ConfigError([ConfigProblem(source, line, "", f"not valid YAML: {reason}")]) from None
     if not isinstance(data, dict):
         raise ConfigError(
@@ -81,10 +80,11 @@ def parse_workspace(text: str, source: str = "<workspace>") -> WorkspaceConfig:
     try:
         return WorkspaceConfig.model_validate(data)
     except ValidationError as error:
-        problems = _problems(error, lines, source)
+        names = _department_names(data)
+        problems = _problems(error, lines, source, names)
         # Pydantic skips whole-model checks when a field failed; run them on the raw data so every problem shows.
         seen = {(p.path, p.message) for p in problems}
-        for extra in _located(cross_check(data), (), lines, source):
+        for extra in _located(cross_check(data), (), lines, source, names):
             if (extra.path, extra.message) not in seen:
                 problems.append(extra)
         problems.sort(key=lambda p: (p.line or 0, p.path))
@@ -128,47 +128,71 @@ def _parse_path(path: str) -> Location:
     return tuple(name if name else int(number) for name, number in _PATH_PART.findall(path))
 
 
-def _format_location(location: Location) -> str:
+_NAMEABLE_KEY = re.compile(r"^[A-Za-z0-9_-]{1,20}$")
+
+
+def _department_names(data: dict[str, Any]) -> dict[int, str]:
+    """Department positions that can be named by their key: admins think in ``SALES``, not in ``2``.
+
+    A key that is missing, odd or given twice keeps the position, so every name points at one department.
+    """
+    departments = data.get("departments")
+    if not isinstance(departments, list):
+        return {}
+    keys = [d.get("key") if isinstance(d, dict) else None for d in departments]
+    return {
+        index: key
+        for index, key in enumerate(keys)
+        if isinstance(key, str) and _NAMEABLE_KEY.match(key) and keys.count(key) == 1
+    }
+
+
+def _format_location(location: Location, names: dict[int, str]) -> str:
     text = ""
-    for part in location:
-        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
+    for position, part in enumerate(location):
+        if isinstance(part, int):
+            named = position == 1 and location[0] == "departments" and part in names
+            text += f"[{names[part]}]" if named else f"[{part}]"
+        else:
+            text += f".{part}" if text else str(part)
     return text
 
 
-def _problems(error: ValidationError, lines: dict[Location, int], source: str) -> list[ConfigProblem]:
+def _problems(
+    error: ValidationError, lines: dict[Location, int], source: str, names: dict[int, str]
+) -> list[ConfigProblem]:
     problems: list[ConfigProblem] = []
     for detail in error.errors(include_url=False):
         location: Location = tuple(part for part in detail["loc"] if not _is_pydantic_tag(part))
-        message = _clean_message(detail)
         if detail["type"] == CROSS_CHECK_ERROR:
             # A cross-key check: each entry is "path: message" relative to the model that raised it.
-            problems.extend(_located(detail.get("ctx", {}).get("entries", []), location, lines, source))
+            problems.extend(_located(detail.get("ctx", {}).get("entries", []), location, lines, source, names))
             continue
+        line = _line_for(location, lines)
         if detail["type"] == "missing":
-            message = "this key is required"
+            # A key that is not there has no line of its own; at the top level, no line is the truth.
+            message = "missing (this key is required)"
+            if len(location) == 1:
+                line, message = None, "missing from the file (this key is required)"
         elif detail["type"] == "extra_forbidden":
             message = "unknown key (check the spelling against config/crossdesk.example.yaml)"
-        problems.append(ConfigProblem(source, _line_for(location, lines), _format_location(location), message))
+        else:
+            message = schema_message(detail)
+        problems.append(ConfigProblem(source, line, _format_location(location, names), message))
     return problems
 
 
-def _located(entries: list[str], base: Location, lines: dict[Location, int], source: str) -> list[ConfigProblem]:
+def _located(
+    entries: list[str], base: Location, lines: dict[Location, int], source: str, names: dict[int, str]
+) -> list[ConfigProblem]:
     located: list[ConfigProblem] = []
     for entry in entries:
         path_text, _, text = entry.partition(": ")
         full = (*base, *_parse_path(path_text))
-        located.append(ConfigProblem(source, _line_for(full, lines), _format_location(full), text))
+        located.append(ConfigProblem(source, _line_for(full, lines), _format_location(full, names), text))
     return located
 
 
 def _is_pydantic_tag(part: Any) -> bool:
     # Union members and validator names show up in locations (e.g. "function-after[...]"); they mean nothing to admins.
     return isinstance(part, str) and ("[" in part or part in {"str", "int", "list", "dict"})
-
-
-def _clean_message(detail: Any) -> str:
-    message = str(detail["msg"])
-    for prefix in ("Value error, ", "Assertion failed, "):
-        if message.startswith(prefix):
-            message = message[len(prefix) :]
-    return message

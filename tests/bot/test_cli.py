@@ -47,8 +47,55 @@ def test_check_config_lists_every_problem_with_its_line(tmp_path: Path) -> None:
     lines = result.stdout.strip().splitlines()
     assert f"error: {bad}:1: triage_department: unknown department OPS (known: SUP)" in lines
     assert any(line.startswith(f"error: {bad}:2: admins[0]:") for line in lines)
-    assert any(line.startswith(f"error: {bad}:4: departments[0].owners:") for line in lines)
+    assert f"error: {bad}:4: departments[SUP].owners: must not be empty" in lines
     assert len(lines) == 3
+
+
+def broken_example(tmp_path: Path, line: int, old: str, new: str) -> Path:
+    """The example file with one mistake a new admin makes on ``line`` (the example's own line numbers)."""
+    lines = EXAMPLE_PATH.read_text(encoding="utf-8").splitlines(keepends=True)
+    assert old in lines[line - 1], (line, lines[line - 1])
+    lines[line - 1] = lines[line - 1].replace(old, new)
+    bad = tmp_path / "crossdesk.yaml"
+    bad.write_text("".join(lines), encoding="utf-8")
+    return bad
+
+
+def test_check_config_points_at_the_line_of_a_yaml_syntax_error(tmp_path: Path) -> None:
+    # PyYAML notices the missing } only at the next key, three lines later (line 61).
+    bad = broken_example(tmp_path, 58, '"18:00"}', '"18:00"')
+    result = crossdesk("check-config", str(bad))
+    assert result.returncode == 1
+    assert result.stdout.splitlines() == [
+        f"error: {bad}:58: not valid YAML: the '{{' on this line is not closed: add the missing '}}' "
+        "(or a ',' between two entries)"
+    ]
+
+
+def test_check_config_reports_a_missing_required_key_as_missing_from_the_file(tmp_path: Path) -> None:
+    bad = broken_example(tmp_path, 21, "triage_department: SUP", "")
+    result = crossdesk("check-config", str(bad))
+    assert result.returncode == 1
+    assert result.stdout.splitlines() == [
+        f"error: {bad}: triage_department: missing from the file (this key is required)"
+    ]
+
+
+def test_check_config_names_departments_by_key_in_plain_words(tmp_path: Path) -> None:
+    bad = broken_example(tmp_path, 46, "owners: [U0ERIN]", "owners: []")
+    result = crossdesk("check-config", str(bad))
+    assert result.returncode == 1
+    assert result.stdout.splitlines() == [f"error: {bad}:46: departments[SALES].owners: must not be empty"]
+    bad = broken_example(tmp_path, 12, "language: en", "language: fr")
+    result = crossdesk("check-config", str(bad))
+    assert result.stdout.splitlines() == [f"error: {bad}:12: language: must be 'en' or 'zh' (not 'fr')"]
+
+
+def test_check_config_without_a_file_says_how_to_start_from_the_example(tmp_path: Path) -> None:
+    result = crossdesk("check-config", "crossdesk.yaml", cwd=tmp_path)
+    assert result.returncode == 1
+    assert result.stdout.splitlines()[0] == "error: crossdesk.yaml: file not found"
+    assert f"  cp {EXAMPLE_PATH} crossdesk.yaml" in result.stdout.splitlines()
 
 
 def test_run_names_each_missing_variable_and_exits_at_once(tmp_path: Path) -> None:
@@ -65,7 +112,7 @@ def test_run_with_a_bad_workspace_file_reports_it(tmp_path: Path) -> None:
     env = {"SLACK_BOT_TOKEN": "xoxb-1", "SLACK_SIGNING_SECRET": "secret", "CROSSDESK_CONFIG": str(bad)}
     result = crossdesk("run", env=env, cwd=tmp_path)
     assert result.returncode == 1
-    assert f"{bad}:1: triage_department: this key is required" in result.stderr
+    assert f"{bad}: triage_department: missing from the file (this key is required)" in result.stderr
     assert "xoxb-1" not in result.stderr + result.stdout
 
 

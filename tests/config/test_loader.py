@@ -92,12 +92,12 @@ standups:
     found = problems_of(text)
     expected = [
         "w.yaml:1: timezone: unknown time zone",
-        "w.yaml:2: language:",
+        "w.yaml:2: language: must be 'en' or 'zh' (not 'fr')",
         "w.yaml:3: admins[0]: user id 'alice' must be a Slack member id",
         "w.yaml:4: triage_department: unknown department OPS",
-        "w.yaml:8: departments[0].channel: channel id '#support'",
-        "w.yaml:9: departments[0].owners[1]: U0ALICE is listed twice",
-        "w.yaml:10: departments[0].colour: unknown key",
+        "w.yaml:8: departments[SUP].channel: channel id '#support'",
+        "w.yaml:9: departments[SUP].owners[1]: U0ALICE is listed twice",
+        "w.yaml:10: departments[SUP].colour: unknown key",
         "w.yaml:12: sla.urgent.acknowledge: bad duration '15'",
         "w.yaml:13: working_hours: working_hours.end must be later",
         "w.yaml:15: standups[0].at: bad time of day '25:00'",
@@ -116,16 +116,96 @@ def test_catch_up_window_defaults_to_an_hour_and_is_bounded() -> None:
         assert problem.startswith("w.yaml:6: catch_up_within:") and "between 1m and 1d" in problem, problem
 
 
-def test_missing_required_keys_are_named() -> None:
-    found = problems_of("language: en\n")
-    assert any("triage_department: this key is required" in line for line in found)
-    assert any("departments: this key is required" in line for line in found)
+def test_missing_required_keys_are_missing_from_the_file_not_at_a_line() -> None:
+    assert problems_of("language: en\n") == [
+        "w.yaml: departments: missing from the file (this key is required)",
+        "w.yaml: triage_department: missing from the file (this key is required)",
+    ]
 
 
-def test_yaml_syntax_error_has_a_line() -> None:
-    found = problems_of("triage_department: SUP\ndepartments: [\n  {key: SUP\n")
-    assert len(found) == 1
-    assert found[0].startswith("w.yaml:") and "not valid YAML" in found[0]
+def test_a_missing_key_inside_an_entry_points_at_the_entry() -> None:
+    found = problems_of(MINIMAL + "standups:\n  - department: SUP\n    post_at: '10:00'\n")
+    assert found == ["w.yaml:7: standups[0].at: missing (this key is required)"]
+
+
+def test_departments_are_named_by_key_unless_the_key_cannot_name_one() -> None:
+    text = """\
+triage_department: SUP
+departments:
+  - {key: SUP, name: Support, owners: [U0ALICE]}
+  - {key: ENG, name: "", owners: [U0BOB]}
+  - {key: OPS, name: Ops, owners: [U0CAROL]}
+  - {key: OPS, name: Ops again, owners: U0DAN}
+"""
+    assert problems_of(text) == [
+        "w.yaml:4: departments[ENG].name: must not be empty",
+        "w.yaml:6: departments[3].key: department OPS is defined twice",
+        "w.yaml:6: departments[3].owners: must be a list, e.g. [a, b] (not 'U0DAN')",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "reminders: {repeat_every: 1h, escalate_after: 0}\nbounce_limit: many\n",
+            [
+                "w.yaml:6: reminders.escalate_after: must be 1 or more (not 0)",
+                "w.yaml:7: bounce_limit: must be a whole number (not 'many')",
+            ],
+        ),
+        (
+            'holidays: ["2026-13-01"]\n',
+            ["w.yaml:6: holidays[0]: must be a date written YYYY-MM-DD, e.g. \"2026-10-01\" (not '2026-13-01')"],
+        ),
+        (
+            "working_hours: {days: [mon, tuesday]}\n",
+            [
+                "w.yaml:6: working_hours.days[1]: must be 'mon', 'tue', 'wed', 'thu', 'fri', 'sat' or 'sun' "
+                "(not 'tuesday')"
+            ],
+        ),
+        ("digest:\n  channel:\n", ["w.yaml:7: digest.channel: has no value: write one after the ':'"]),
+    ],
+)
+def test_schema_problems_are_in_plain_words(text: str, expected: list[str]) -> None:
+    assert problems_of(MINIMAL + text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # An unclosed { or [ is noticed at the next key, after blank and comment lines: point at the line it is on.
+        (
+            "working_hours: {start: '09:00', end: '18:00'\n\n# holidays\nholidays: []\n",
+            "w.yaml:6: not valid YAML: the '{' on this line is not closed: add the missing '}' "
+            "(or a ',' between two entries)",
+        ),
+        (
+            "holidays: [\n  '2026-10-01',\n  '2026-10-02'\ndigest: {channel: C0MGMT}\n",
+            "w.yaml:8: not valid YAML: the '[' on line 6 is not closed: add the missing ']' "
+            "(or a ',' between two entries)",
+        ),
+        (
+            'digest: {channel: "C0MGMT}\n',
+            "w.yaml:6: not valid YAML: a quoted text starts here but its closing quote is missing",
+        ),
+        (
+            "digest:\n  channel: C0MGMT\n    at: '18:00'\n",
+            "w.yaml:8: not valid YAML: a ':' where a plain value was "
+            "expected: put quotes around a value that contains ': ' (e.g. name: \"Sales: EMEA\"), or check the "
+            "indentation",
+        ),
+        (
+            "digest:\n    channel: C0MGMT\n  at: '18:00'\n",
+            "w.yaml:8: not valid YAML: this line is not indented like the lines above it",
+        ),
+        ("digest: {channel: C0MGMT}}\n", "w.yaml:6: not valid YAML: this '}' closes nothing: remove it"),
+        ("digest:\n\tchannel: C0MGMT\n", "w.yaml:7: not valid YAML: a tab character: indent with spaces only"),
+    ],
+)
+def test_yaml_syntax_errors_point_at_the_line_of_the_mistake(text: str, expected: str) -> None:
+    assert problems_of(MINIMAL + text) == [expected]
 
 
 def test_non_mapping_document_is_refused() -> None:
