@@ -10,6 +10,7 @@ STAMP := $(VENV)/.installed
 
 help:
 	@echo "make run           run the bot (Slack credentials from the environment or .env), else the sandbox"
+	@echo "                   options go through ARGS, e.g. make run ARGS=\"--port 9000 --reset\""
 	@echo "make test          run the test suite (PostgreSQL too when TEST_POSTGRES_URL is set)"
 	@echo "make lint          ruff (lint + format check) and mypy"
 	@echo "make format        apply ruff's formatting and safe fixes"
@@ -27,11 +28,13 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
+ARGS ?=
+
 run: $(STAMP)
 	@if [ -n "$$SLACK_BOT_TOKEN" ] || grep -qs '^SLACK_BOT_TOKEN=.' .env; then \
-		$(BIN)/crossdesk run; \
+		$(BIN)/crossdesk run $(ARGS); \
 	else \
-		$(BIN)/crossdesk sandbox; \
+		$(BIN)/crossdesk sandbox $(ARGS); \
 	fi
 
 test: $(STAMP)

@@ -180,8 +180,6 @@ def cmd_sandbox(args: argparse.Namespace) -> int:
 
     sandbox = Sandbox(workspace, port=args.port, clean=args.reset, tick_seconds=settings.tick_seconds)
     logs.configure(settings.log_level, json_lines=settings.log_format == "json", secrets=sandbox.secrets())
-    for chatty in ("httpx", "apscheduler"):  # a line per delivery and per tick would bury what matters
-        logging.getLogger(chatty).setLevel(max(logging.WARNING, logging.getLogger().level))
     print(summary(path, workspace), file=sys.stderr)
     if args.reset:
         print(f"starting clean: {sandbox.data_dir}/ reset", file=sys.stderr)

@@ -25,6 +25,9 @@ _URL_PASSWORD = re.compile(r"(?P<head>\b[a-z][a-z0-9+.-]*://[^:/@\s]*:)[^@\s]+@"
 SLACK_SDK_CLIENT_LOGGER = "slack_sdk.web.async_base_client"
 # Libraries whose INFO and DEBUG lines are noise (every SQL statement, every access) rather than news.
 NOISY_LOGGERS = ("aiohttp.access", "sqlalchemy.engine", "aiosqlite", "asyncio", "alembic.runtime.migration")
+# Libraries that write a line per routine run (APScheduler: "Running job", "executed successfully" every tick;
+# httpx: every request). Useful when debugging, so they speak at LOG_LEVEL=DEBUG and keep to warnings otherwise.
+CHATTY_LOGGERS = ("apscheduler", "httpx")
 
 
 class RedactSecrets(logging.Filter):
@@ -95,5 +98,9 @@ def configure(level: str = "INFO", *, json_lines: bool = False, secrets: Iterabl
     root.setLevel(level.upper())
     for noisy in NOISY_LOGGERS:
         logging.getLogger(noisy).setLevel(max(logging.WARNING, root.level))
+    for chatty in CHATTY_LOGGERS:
+        logging.getLogger(chatty).setLevel(
+            logging.NOTSET if root.level <= logging.DEBUG else max(logging.WARNING, root.level)
+        )
     logging.getLogger(SLACK_SDK_CLIENT_LOGGER).setLevel(root.level)
     logging.captureWarnings(True)  # Python's warnings become records too, in the same format

@@ -70,3 +70,41 @@ def test_slack_sdk_makes_its_per_call_debug_lines_only_when_debug_is_on(level: s
         root.handlers[:] = saved[1]
         logging.getLogger(logs.SLACK_SDK_CLIENT_LOGGER).setLevel(saved[2])
         logging.captureWarnings(False)
+
+
+@pytest.mark.parametrize(("level", "shows_runs"), [(None, False), ("WARNING", False), ("DEBUG", True)])
+async def test_the_ticker_writes_no_line_per_run_unless_debug_is_on(
+    level: str | None, shows_runs: bool, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # APScheduler logs "Running job ..." and "... executed successfully" at INFO on every tick (every 15 s).
+    import asyncio
+
+    from bot import logs
+    from bot.scheduler import Ticker
+    from config.settings import Settings
+
+    root = logging.getLogger()
+    chatty = {name: logging.getLogger(name).level for name in ("apscheduler", "httpx", *logs.NOISY_LOGGERS)}
+    saved = (root.level, root.handlers[:], logging.getLogger(logs.SLACK_SDK_CLIENT_LOGGER).level)
+    ticked = asyncio.Event()
+
+    async def job() -> None:
+        ticked.set()
+
+    ticker = Ticker({"job": job}, interval_seconds=0.01)
+    try:
+        logs.configure(level or str(Settings.model_fields["log_level"].default))  # None: what `crossdesk run` uses
+        ticker.start()
+        await asyncio.wait_for(ticked.wait(), timeout=10)
+    finally:
+        ticker.shutdown()
+        await ticker.wait_idle()
+        root.setLevel(saved[0])
+        root.handlers[:] = saved[1]
+        logging.getLogger(logs.SLACK_SDK_CLIENT_LOGGER).setLevel(saved[2])
+        for name, previous in chatty.items():
+            logging.getLogger(name).setLevel(previous)
+        logging.captureWarnings(False)
+    written = capsys.readouterr().err
+    assert ("Running job" in written) is shows_runs, written
+    assert ("Scheduler started" in written) is shows_runs, written
