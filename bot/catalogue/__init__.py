@@ -5,6 +5,12 @@ Add an area by writing a module with ``MESSAGES = {"en": {...}, "zh": {...}}`` a
 
 from __future__ import annotations
 
-from bot.catalogue import digest, reminders, standups, tickets
+from bot.catalogue import digest, reminders, sandbox, standups, tickets
 
-AREAS: list[dict[str, dict[str, str]]] = [tickets.MESSAGES, digest.MESSAGES, standups.MESSAGES, reminders.MESSAGES]
+AREAS: list[dict[str, dict[str, str]]] = [
+    tickets.MESSAGES,
+    digest.MESSAGES,
+    standups.MESSAGES,
+    reminders.MESSAGES,
+    sandbox.MESSAGES,
+]

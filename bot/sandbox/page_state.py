@@ -34,6 +34,15 @@ def _message(message: FakeMessage, me: str) -> JsonDict:
     }
 
 
+def _unread(workspace: SlackWorkspace, dm: str, read: str | None) -> int:
+    """The app's messages in ``dm`` after ``read`` (the last ts the person saw there; the page remembers it)."""
+    try:
+        seen = float(read or 0)
+    except ValueError:
+        seen = 0.0
+    return sum(1 for m in workspace.messages_in(dm) if m.bot_id is not None and float(m.ts) > seen)
+
+
 def page_state(
     workspace: SlackWorkspace,
     people: People,
@@ -45,6 +54,7 @@ def page_state(
     thread_ts: str | None,
     intake_channels: list[str],
     reactions: dict[str, str],
+    dm_read: str | None = None,
 ) -> JsonDict:
     dm = workspace.dm_channel_for(me)
     shown = channel if channel in workspace.channels else None
@@ -62,6 +72,7 @@ def page_state(
             if not c.is_im and not c.is_mpim and me in c.members
         ],
         "dm": dm,
+        "dm_unread": _unread(workspace, dm, dm_read),
         "channel": None,
         "messages": [],
         "thread": None,

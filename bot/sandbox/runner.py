@@ -70,7 +70,7 @@ class Sandbox:
         self.delivery = Delivery("", self.signing_secret)  # the bot's URL is known once it listens
         self.people = People(self.workspace, self.delivery, self.response_urls)
         self.live = LiveFeed(self.workspace)
-        self.time = TimeControl(self.clock, ZoneInfo(config.timezone), self.run_due_work)
+        self.time = TimeControl(self.clock, ZoneInfo(config.timezone), self.run_due_work, workspace=config)
         self.saver = snapshot.Saver(data_dir / snapshot.FILE_NAME, self.workspace, lambda: self.clock.offset)
         self.bot: Crossdesk | None = None
         self._runner: web.AppRunner | None = None

@@ -4,16 +4,21 @@ Reminders, stand-ups and the digest are ticker jobs that ask the database what i
 forward in steps and ticks after each, as a bot that stayed up would have, so the effect shows while you watch.
 Walking matters because missed scheduled work runs only within ``catch_up_within`` (``bot/catch_up.py``): a
 jump from 09:00 straight to 18:00 would otherwise skip the 10:30 stand-up summary as if the bot had been down.
+On a weekend or a holiday nothing falls due, which looks like a broken bot; :meth:`TimeControl.day_note`
+says why instead.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Awaitable, Callable
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from bot.clock import ShiftableClock
+from bot.i18n import Translator
+from bot.sla import WorkingCalendar
+from config.schema import WEEKDAYS, WorkspaceConfig
 
 MAX_ADVANCE = timedelta(days=31)
 # A step shorter than the shortest sensible catch-up window (check-config allows 1m, the default is 1h); moves longer
@@ -46,10 +51,19 @@ def parse_clock_time(text: str) -> time:
 class TimeControl:
     """Moves a ``ShiftableClock`` forward in the workspace's time zone, then runs the due work."""
 
-    def __init__(self, clock: ShiftableClock, tz: ZoneInfo, run_due_work: Callable[[], Awaitable[None]]) -> None:
+    def __init__(
+        self,
+        clock: ShiftableClock,
+        tz: ZoneInfo,
+        run_due_work: Callable[[], Awaitable[None]],
+        *,
+        workspace: WorkspaceConfig | None = None,
+    ) -> None:
         self.clock = clock
         self.tz = tz
         self._run_due_work = run_due_work
+        self._workspace = workspace
+        self._calendar = WorkingCalendar.from_workspace(workspace, tz) if workspace is not None else None
 
     async def advance(self, minutes: int) -> datetime:
         delta = timedelta(minutes=minutes)
@@ -76,6 +90,23 @@ class TimeControl:
         self.clock.advance(delta)
         await self._run_due_work()
 
+    def day_note(self) -> str | None:
+        """On a weekend or holiday (in the workspace's time zone), why no ticket falls overdue; else ``None``."""
+        if self._workspace is None or self._calendar is None:
+            return None
+        today = self.clock.now().astimezone(self.tz).date()
+        if self._calendar.is_working_day(today):
+            return None
+        translator = Translator(self._workspace.language)
+        later = (today + timedelta(days=n) for n in range(1, 367))
+        resumes = next((day for day in later if self._calendar.is_working_day(day)), None)
+        key = "sandbox.clock.holiday" if today in self._calendar.holidays else "sandbox.clock.day_off"
+        note = translator.t(key, day=_day(translator, today), next_day=_day(translator, resumes) if resumes else "—")
+        standup_today = today not in self._workspace.holidays and any(
+            WEEKDAYS[today.weekday()] in standup.days for standup in self._workspace.standups
+        )
+        return note if standup_today else note + translator.t("sandbox.clock.no_standup")
+
     def describe(self) -> dict[str, object]:
         now = self.clock.now()
         local = now.astimezone(self.tz)
@@ -84,4 +115,10 @@ class TimeControl:
             "local": local.strftime("%a %d %b %H:%M"),
             "tz": str(self.tz),
             "offset_seconds": int(self.clock.offset.total_seconds()),
+            "note": self.day_note(),
         }
+
+
+def _day(translator: Translator, day: date) -> str:
+    weekday = translator.t("sandbox.weekdays").split()[day.weekday()]
+    return translator.t("sandbox.day", weekday=weekday, date=day.isoformat())

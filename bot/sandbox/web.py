@@ -88,6 +88,7 @@ class Page:
             thread_ts=query.get("thread") or None,
             intake_channels=self.intake_channels,
             reactions=self.reactions,
+            dm_read=query.get("read") or None,
         )
         return web.json_response(body)
 

@@ -11,6 +11,7 @@ import pytest
 from bot.clock import ShiftableClock
 from bot.sandbox.time_control import ClockError, TimeControl, next_occurrence, parse_clock_time
 from bot.scheduler import Ticker
+from config.schema import WorkspaceConfig
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 
@@ -112,3 +113,49 @@ async def test_stopping_waits_for_the_tick_in_flight() -> None:
     await waiting
     assert finished == ["job"]
     await tick
+
+
+def _next(weekday: int, clock: ShiftableClock, at: time = time(10, 0)) -> datetime:
+    """The next ``weekday`` (0 = Monday) at ``at`` in Shanghai, after the clock's now (it only moves forward)."""
+    today = clock.now().astimezone(SHANGHAI).date()
+    return datetime.combine(today + timedelta(days=(weekday - today.weekday()) % 7 or 7), at, tzinfo=SHANGHAI)
+
+
+async def _nothing() -> None:
+    return None
+
+
+def test_a_day_without_work_is_explained_and_a_working_day_needs_no_note(workspace: WorkspaceConfig) -> None:
+    clock = ShiftableClock()
+    control = TimeControl(clock, SHANGHAI, _nothing, workspace=workspace)
+    clock.set(_next(4, clock))  # Friday
+    assert control.day_note() is None and control.describe()["note"] is None
+    clock.set(_next(5, clock))  # Saturday
+    monday = _next(0, clock).date()
+    saturday = monday - timedelta(days=2)
+    assert control.day_note() == (
+        f"Sat {saturday} is not a working day: SLA clocks stand still until Mon {monday}, "
+        "so no ticket falls overdue and nobody is reminded. No stand-up today."
+    )
+    assert control.describe()["note"] == control.day_note()
+
+
+def test_a_holiday_is_named_in_the_workspaces_language_and_a_weekend_stand_up_is_not_denied(
+    workspace: WorkspaceConfig,
+) -> None:
+    clock = ShiftableClock()
+    wednesday = _next(2, clock).date()
+    thursday, friday = wednesday + timedelta(days=1), wednesday + timedelta(days=2)
+    chinese = workspace.model_copy(update={"language": "zh", "holidays": [thursday, friday]})
+    control = TimeControl(clock, SHANGHAI, _nothing, workspace=chinese)
+    clock.set(datetime.combine(thursday, time(9, 30), tzinfo=SHANGHAI))
+    monday = thursday + timedelta(days=4)
+    assert control.day_note() == (
+        f"{thursday}（周四）是工作区文件里的假日：SLA 计时暂停到 {monday}（周一），"
+        "不会有工单逾期，也不会发提醒。今天没有站会。"
+    )
+    weekend_standup = workspace.standups[0].model_copy(update={"days": ["sat"]})
+    with_standup = workspace.model_copy(update={"standups": [weekend_standup]})
+    clock.set(_next(5, clock))
+    note = TimeControl(clock, SHANGHAI, _nothing, workspace=with_standup).day_note()
+    assert note is not None and note.endswith("nobody is reminded.")

@@ -14,7 +14,12 @@ const ui = {
   state: null,
   modalKey: null,
   homeKey: null,
+  inDm: false,  // the app's Messages tab is on screen (its messages count as read)
+  newSince: null,  // the last ts read before this visit to the app's messages: the "New" line goes after it
 };
+
+// What each person has read of their DM with the app, kept in this browser as Slack keeps it per account.
+const readKey = (person) => `crossdesk.read.${person}`;
 
 // -- talking to the sandbox ------------------------------------------------------------------------------
 
@@ -37,7 +42,8 @@ function refreshSoon() {
 }
 
 async function refresh() {
-  const query = new URLSearchParams({ as: ui.as, channel: ui.channel, thread: ui.thread || "" });
+  const read = localStorage.getItem(readKey(ui.as)) || "";
+  const query = new URLSearchParams({ as: ui.as, channel: ui.channel, thread: ui.thread || "", read });
   const response = await fetch(`/sandbox/state?${query}`);
   if (!response.ok) return;
   const state = await response.json();
@@ -79,6 +85,39 @@ function avatar(userId, state) {
   for (const c of userId || "") hash = (hash * 31 + c.charCodeAt(0)) >>> 0;
   const initials = name.split(/\s+/).map((w) => w[0]).join("").slice(0, 2).toUpperCase();
   return h("div", { className: "avatar", style: `background:${COLORS[hash % COLORS.length]}` }, initials);
+}
+
+function dayOf(ts, tz) {
+  return new Intl.DateTimeFormat("en-CA", { timeZone: tz, year: "numeric", month: "2-digit", day: "2-digit" })
+    .format(new Date(Number(ts) * 1000));
+}
+
+function dayLabel(day, state) {
+  // "Today" and "Yesterday" by the bot's clock (the clock control moves it), as Slack labels days.
+  const today = dayOf(Date.parse(state.clock.now) / 1000, state.clock.tz);
+  const noon = (d) => new Date(`${d}T12:00:00Z`);
+  const daysAgo = Math.round((noon(today) - noon(day)) / 86400000);
+  if (daysAgo === 0) return "Today";
+  if (daysAgo === 1) return "Yesterday";
+  const options = { timeZone: "UTC", weekday: "long", day: "numeric", month: "long" };
+  if (day.slice(0, 4) !== today.slice(0, 4)) options.year = "numeric";
+  return new Intl.DateTimeFormat("en-GB", options).format(noon(day));
+}
+
+// Messages with a day separator wherever the day changes (after ``previous``, the message shown just before).
+function withDays(messages, state, draw, previous = null) {
+  const nodes = [];
+  let last = previous ? dayOf(previous.ts, state.clock.tz) : null;
+  for (const message of messages) {
+    const day = dayOf(message.ts, state.clock.tz);
+    if (day !== last) {
+      nodes.push(h("div", { className: "day-divider", role: "separator", "data-day": day },
+        h("span", {}, dayLabel(day, state))));
+      last = day;
+    }
+    nodes.push(draw(message));
+  }
+  return nodes;
 }
 
 function timeOf(ts, tz) {
@@ -166,20 +205,25 @@ function renderTopbar(state) {
   document.getElementById("now").textContent = `${state.clock.local} (${state.clock.tz})`;
   document.getElementById("now").title = state.clock.offset_seconds
     ? `the bot's clock is ${Math.round(state.clock.offset_seconds / 60)} min ahead of real time` : "real time";
+  const note = document.getElementById("clock-note");
+  note.textContent = state.clock.note || "";
+  note.hidden = !state.clock.note;
 }
 
 function renderSidebar(state) {
   const me = state.people.find((p) => p.id === state.me);
-  const link = (label, active, onclick, tag, id) =>
-    h("a", { href: "#", className: active ? "active" : "", "data-channel": id, onclick: (e) => { e.preventDefault(); onclick(); } }, label,
-      tag ? h("span", { className: "tag" }, tag) : null);
+  const link = (label, active, onclick, tag, id, unread = 0) =>
+    h("a", { href: "#", className: `${active ? "active" : ""}${unread ? " unread" : ""}`, "data-channel": id, onclick: (e) => { e.preventDefault(); onclick(); } }, label,
+      tag ? h("span", { className: "tag" }, tag) : null,
+      unread ? h("span", { className: "badge", title: `${unread} unread` }, String(unread)) : null);
   const onApp = ui.channel === state.dm;
   document.getElementById("sidebar").replaceChildren(
     h("div", { className: "me" }, me ? me.name : state.me, h("div", { className: "role" }, me ? `${me.role}${me.department ? ` · ${me.department}` : ""}` : "")),
     h("h3", {}, "Channels"),
     ...state.channels.map((c) => link(`# ${c.name}`, ui.channel === c.id, () => go(c.id), c.intake ? "intake" : null, c.id)),
     h("h3", {}, "Apps"),
-    link(`✦ ${state.bot.name}`, onApp, () => go(state.dm, "home"), null, state.dm));
+    link(`✦ ${state.bot.name}`, onApp, () => go(state.dm, "home"), null, state.dm, unreadInDm(state)));
+  document.querySelector(`#sidebar a[data-channel="${CSS.escape(state.dm)}"]`).classList.add("app");
 }
 
 function renderMain(state) {
@@ -190,7 +234,8 @@ function renderMain(state) {
     h("span", { className: "hint" }, isApp ? "your DM with the app" : channel.intake ? "every top-level message here becomes a ticket" : ""),
     isApp ? h("div", { className: "tabs" },
       h("button", { className: ui.tab === "home" ? "active" : "", id: "tab-home", onclick: () => go(state.dm, "home") }, "Home"),
-      h("button", { className: ui.tab === "messages" ? "active" : "", id: "tab-messages", onclick: () => go(state.dm, "messages") }, "Messages"))
+      h("button", { className: ui.tab === "messages" ? "active" : "", id: "tab-messages", onclick: () => go(state.dm, "messages") }, "Messages",
+        unreadInDm(state) ? h("span", { className: "badge" }, String(unreadInDm(state))) : null))
       : h("span"));
   const showHome = isApp && ui.tab === "home";
   document.getElementById("home").hidden = !showHome;
@@ -198,8 +243,14 @@ function renderMain(state) {
   if (showHome) return renderHome(state);
   const list = document.getElementById("messages");
   const nearBottom = list.scrollHeight - list.scrollTop - list.clientHeight < 80;
-  list.replaceChildren(...(state.messages.length
-    ? state.messages.map((m) => messageNode(m, state))
+  const nodes = withDays(state.messages, state, (m) => messageNode(m, state));
+  if (isApp && ui.newSince !== null) {
+    const first = state.messages.find((m) => m.is_bot && !m.ephemeral && Number(m.ts) > Number(ui.newSince || 0));
+    const at = first ? nodes.findIndex((n) => n.dataset && n.dataset.ts === first.ts) : -1;
+    if (at >= 0) nodes.splice(at, 0, h("div", { className: "new-divider", role: "separator" }, h("span", {}, "New")));
+  }
+  list.replaceChildren(...(nodes.length
+    ? nodes
     : [h("div", { className: "empty" }, isApp ? "Nothing from the app yet." : "No messages yet. Say something!")]));
   if (nearBottom || list.dataset.channel !== channel.id) list.scrollTop = list.scrollHeight;
   list.dataset.channel = channel.id;
@@ -236,7 +287,7 @@ function renderThread(state) {
   list.replaceChildren(
     messageNode(root, state, { inThread: true }),
     h("div", { className: "divider-count" }, `${replies.length} ${replies.length === 1 ? "reply" : "replies"}`),
-    ...replies.map((m) => messageNode(m, state, { inThread: true })));
+    ...withDays(replies, state, (m) => messageNode(m, state, { inThread: true }), root));
   if (nearBottom || list.dataset.thread !== state.thread.ts) list.scrollTop = list.scrollHeight;
   list.dataset.thread = state.thread.ts;
 }
@@ -295,7 +346,23 @@ function typedValues(root) {
   return values;
 }
 
+// The app's messages the person has not seen: none while its Messages tab is on screen.
+function unreadInDm(state) {
+  return ui.inDm ? 0 : state.dm_unread || 0;
+}
+
+function markDmRead(state) {
+  const inDm = Boolean(state.channel && state.channel.is_im && ui.tab === "messages");
+  const key = readKey(state.me);
+  if (inDm && !ui.inDm) ui.newSince = localStorage.getItem(key) || "";
+  if (!inDm) ui.newSince = null;
+  ui.inDm = inDm;
+  const last = inDm ? state.messages.filter((m) => !m.ephemeral).map((m) => m.ts).pop() : null;
+  if (last && Number(last) > Number(localStorage.getItem(key) || 0)) localStorage.setItem(key, last);
+}
+
 function render(state) {
+  markDmRead(state);
   renderTopbar(state);
   renderSidebar(state);
   renderMain(state);
@@ -351,6 +418,22 @@ function wireClock() {
     if (event.key === "Enter") post("clock", { to: custom.value });
   });
 }
+
+// A picture in a message (the digest's chart) opens at full size over the page; a click or Escape closes it.
+function openImage(image) {
+  const close = () => { box.remove(); document.removeEventListener("keydown", onKey); };
+  const onKey = (event) => { if (event.key === "Escape") close(); };
+  const box = h("div", { id: "lightbox", role: "dialog", "aria-label": image.alt || "image", onclick: close },
+    h("button", { className: "close", title: "Close (Esc)" }, "×"),
+    h("img", { src: image.src, alt: image.alt || "" }));
+  document.addEventListener("keydown", onKey);
+  document.body.append(box);
+}
+
+document.addEventListener("click", (event) => {
+  const image = event.target.closest && event.target.closest("img.bk-image");
+  if (image && !image.closest("#lightbox")) openImage(image);
+});
 
 document.addEventListener("click", (event) => {
   const link = event.target.closest && event.target.closest("a.permalink");
