@@ -10,6 +10,7 @@ says why instead.
 
 from __future__ import annotations
 
+import asyncio
 import re
 from collections.abc import Awaitable, Callable
 from datetime import date, datetime, time, timedelta
@@ -64,19 +65,25 @@ class TimeControl:
         self._run_due_work = run_due_work
         self._workspace = workspace
         self._calendar = WorkingCalendar.from_workspace(workspace, tz) if workspace is not None else None
+        # One move at a time: a second click waits, so the first move's due work runs at its own moments, not at
+        # the later click's (a 18:00 jump then a 09:30 jump must post the 18:00 digest).
+        self._moving = asyncio.Lock()
 
     async def advance(self, minutes: int) -> datetime:
         delta = timedelta(minutes=minutes)
         if delta <= timedelta(0) or delta > MAX_ADVANCE:
             raise ClockError("move the clock forward by 1 minute to 31 days")
-        await self._walk(delta)
-        return self.clock.now()
+        async with self._moving:
+            await self._walk(delta)
+            return self.clock.now()
 
     async def jump_to(self, at: str) -> datetime:
         """Jump to the next ``HH:MM`` in the workspace's time zone."""
-        now = self.clock.now()
-        await self._walk(next_occurrence(now, parse_clock_time(at), self.tz) - now)
-        return self.clock.now()
+        at_time = parse_clock_time(at)
+        async with self._moving:
+            now = self.clock.now()
+            await self._walk(next_occurrence(now, at_time, self.tz) - now)
+            return self.clock.now()
 
     async def _walk(self, delta: timedelta) -> None:
         """Move ``delta`` forward in steps of at most ``STEP``, running the due work after each step."""

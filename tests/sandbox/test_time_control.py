@@ -159,3 +159,22 @@ def test_a_holiday_is_named_in_the_workspaces_language_and_a_weekend_stand_up_is
     clock.set(_next(5, clock))
     note = TimeControl(clock, SHANGHAI, _nothing, workspace=with_standup).day_note()
     assert note is not None and note.endswith("nobody is reminded.")
+
+
+@pytest.mark.asyncio
+async def test_two_moves_at_once_run_one_after_the_other() -> None:
+    """Two clicks in quick succession: the first move's due work runs at its own moments, never at the second's."""
+    clock = ShiftableClock()
+    start = next_occurrence(clock.now() + timedelta(days=7), time(17, 0), SHANGHAI)
+    clock.set(start)
+    seen: list[datetime] = []
+
+    async def slow_due_work() -> None:
+        seen.append(clock.now())
+        await asyncio.sleep(0)  # another request gets its turn here, as on the page
+
+    control = TimeControl(clock, SHANGHAI, slow_due_work)
+    await asyncio.gather(control.jump_to("18:00"), control.jump_to("09:30"))
+    eighteen = [moment for moment in seen if abs(moment - (start + timedelta(hours=1))) < timedelta(seconds=1)]
+    assert eighteen, "the 18:00 move ran its due work at 18:00"
+    assert seen == sorted(seen) and clock.now().astimezone(SHANGHAI).strftime("%H:%M") == "09:30"
