@@ -8,6 +8,8 @@ from typing import Any
 from bot.sandbox.slack_api import JsonDict, SlackWorkspace
 
 REQUIRED = "Please fill out this field."
+TOO_LONG = "Please use {count} characters or fewer."
+TOO_SHORT = "Please use at least {count} characters."
 _INITIAL_KEYS = ("initial_value", "initial_option", "initial_options", "initial_user")
 
 
@@ -21,6 +23,23 @@ def missing_required(view: JsonDict, answers: JsonDict) -> dict[str, str]:
         and answers.get(block["block_id"]) in (None, "", [])
         and not any(block.get("element", {}).get(key) for key in _INITIAL_KEYS)
     }
+
+
+def wrong_length(view: JsonDict, answers: JsonDict) -> dict[str, str]:
+    """Text answers longer than their input's ``max_length`` (or shorter than ``min_length``), by block id: Slack's
+    box refuses them before the app hears anything, so the page's does too."""
+    errors: dict[str, str] = {}
+    for block in view.get("blocks", []):
+        element = block.get("element", {})
+        answer = answers.get(block.get("block_id"))
+        if block.get("type") != "input" or element.get("type") != "plain_text_input" or not isinstance(answer, str):
+            continue
+        longest, shortest = element.get("max_length"), element.get("min_length")
+        if isinstance(longest, int) and len(answer) > longest:
+            errors[block["block_id"]] = TOO_LONG.format(count=longest)
+        elif isinstance(shortest, int) and answer and len(answer) < shortest:
+            errors[block["block_id"]] = TOO_SHORT.format(count=shortest)
+    return errors
 
 
 class Modals:

@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from bot.sandbox.modals import REQUIRED, Modals, missing_required
+from bot.sandbox.modals import REQUIRED, TOO_LONG, TOO_SHORT, Modals, missing_required, wrong_length
 from bot.sandbox.slack_api import SlackWorkspace
 
 
@@ -40,6 +40,15 @@ def test_required_inputs_are_checked_unless_optional_or_prefilled() -> None:
     assert missing_required(_modal("a"), {"note": "  x"}) == {}
     assert missing_required(_modal("a", optional=True), {}) == {}
     assert missing_required(_modal("a", initial="kept"), {}) == {}
+
+
+def test_text_longer_than_max_length_or_shorter_than_min_length_is_refused_before_the_app_hears() -> None:
+    view = _modal("a")
+    view["blocks"][0]["element"].update(max_length=5, min_length=2)
+    assert wrong_length(view, {"note": "123456"}) == {"note": TOO_LONG.format(count=5)}
+    assert wrong_length(view, {"note": "1"}) == {"note": TOO_SHORT.format(count=2)}
+    assert wrong_length(view, {"note": "12345"}) == wrong_length(view, {"note": None}) == {}
+    assert wrong_length(_modal("no limit"), {"note": "x" * 4000}) == {}
 
 
 def test_errors_keep_the_view_open_and_are_shown_inline(modals: Modals) -> None:

@@ -187,11 +187,14 @@ function input(block, ctx) {
   const inputCtx = { ...ctx, dispatch: Boolean(block.dispatch_action) };
   let control;
   switch (el.type) {
-    case "plain_text_input":
+    case "plain_text_input": {
+      // Slack's box takes no more than max_length characters (and asks for min_length); so does this one.
+      const limits = { name: block.block_id, placeholder: plain(el.placeholder), maxlength: el.max_length, minlength: el.min_length };
       control = el.multiline
-        ? h("textarea", { name: block.block_id, placeholder: plain(el.placeholder) }, el.initial_value || "")
-        : h("input", { type: "text", name: block.block_id, value: el.initial_value || "", placeholder: plain(el.placeholder) });
+        ? h("textarea", limits, el.initial_value || "")
+        : h("input", { type: "text", value: el.initial_value || "", ...limits });
       break;
+    }
     case "static_select": control = staticSelect(el, block.block_id, inputCtx, { inForm: true }); break;
     case "users_select": control = usersSelect(el, block.block_id, inputCtx, { inForm: true }); break;
     case "checkboxes":
