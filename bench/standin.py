@@ -56,6 +56,7 @@ def populate(workspace: SlackWorkspace, config: WorkspaceConfig) -> None:
     channels.update(react_channel(i) for i in range(REACT_CHANNELS))
     for channel in sorted(channels):
         workspace.add_channel(channel, channel[1:].lower(), members=people)
+        workspace.invite_bot(channel)
 
 
 def react_channel(index: int) -> str:

@@ -11,10 +11,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from bot.ids import CallbackId, Command
-from bot.sandbox import slack_requests
+from bot.sandbox import block_rules, slack_requests
 from bot.sandbox.composer import encode
 from bot.sandbox.delivery import Answer, Delivery
-from bot.sandbox.modals import Modals, missing_required
+from bot.sandbox.modals import Modals, missing_required, wrong_length
 from bot.sandbox.response_urls import ResponseUrls
 from bot.sandbox.slack_api import FakeMessage, JsonDict, SlackWorkspace
 
@@ -272,8 +272,8 @@ class People:
         if self.modals.top(user) != view_id:
             return _refused("that form is not open")
         view = self.workspace.views[view_id]
-        missing = missing_required(view, answers)
-        if missing:  # Slack checks required inputs itself before the app hears anything
+        missing = missing_required(view, answers) | wrong_length(view, answers)
+        if missing:  # Slack checks required inputs and lengths itself before the app hears anything
             return Outcome(errors=self.modals.show_errors(view_id, missing))
         try:
             body = slack_requests.view_submission_body(
@@ -301,7 +301,7 @@ class People:
             text=text,
             user=self.workspace.bot_user_id,
             bot_id=self.workspace.bot_id,
-            blocks=blocks,
+            blocks=block_rules.with_generated_ids(blocks) if isinstance(blocks, list) else blocks,
             thread_ts=thread_ts,
             subtype="ephemeral",
             visible_to=user,
@@ -316,7 +316,7 @@ class People:
             text=text,
             user=self.workspace.bot_user_id,
             bot_id=self.workspace.bot_id,
-            blocks=blocks,
+            blocks=block_rules.with_generated_ids(blocks) if isinstance(blocks, list) else blocks,
             thread_ts=self.workspace._thread_root(channel, thread_ts),
         )
         self.workspace._add_message(message)

@@ -12,6 +12,7 @@ from typing import Any
 
 from aiohttp import web
 
+from bot.sandbox import block_rules
 from bot.sandbox.slack_api import FakeMessage, SlackWorkspace
 
 MAX_USES = 5
@@ -50,8 +51,11 @@ class ResponseUrls:
         text, blocks = body.get("text"), body.get("blocks")
         if not body.get("delete_original") and not text and not blocks:
             return 400, {"ok": False, "error": "no_text"}
-        if blocks is not None and not isinstance(blocks, list):
-            return 400, {"ok": False, "error": "invalid_blocks"}
+        if blocks is not None:
+            problems = block_rules.block_problems(blocks)
+            if problems:
+                return 400, {"ok": False, "error": "invalid_blocks", "response_metadata": {"messages": problems}}
+            blocks = block_rules.with_generated_ids(blocks)
         origin.uses += 1
         original = self._original(origin)
         if body.get("delete_original"):

@@ -77,7 +77,7 @@ def channel_names(config: WorkspaceConfig) -> dict[str, str]:
 
 
 def build_workspace(config: WorkspaceConfig, clock: Clock, *, bot_token: str) -> SlackWorkspace:
-    """A fake workspace holding the cast, a channel per channel id in the file (everyone a member), and the bot."""
+    """A fake workspace holding the cast and the bot, and a channel per channel id in the file (everyone in it)."""
     workspace = SlackWorkspace(bot_name=BOT_NAME.lower(), bot_token=bot_token, clock=clock)
     workspace.users[workspace.bot_user_id].real_name = BOT_NAME
     people = cast(config)
@@ -85,4 +85,5 @@ def build_workspace(config: WorkspaceConfig, clock: Clock, *, bot_token: str) ->
         workspace.add_user(person.id, username(person.name), person.name, tz=config.timezone)
     for channel, name in channel_names(config).items():
         workspace.add_channel(channel, name, members=[p.id for p in people])
+        workspace.invite_bot(channel)  # an admin invites the app to every channel the workspace file names
     return workspace

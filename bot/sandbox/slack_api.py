@@ -1,7 +1,9 @@
 """A fake Slack Web API: an in-memory workspace served over HTTP to the bot's real ``AsyncWebClient``.
 
 Tests, the browser sandbox and the benchmarks point ``SLACK_API_URL`` at it. Every call is recorded, answers use
-Slack's field and error names, and faults (rate limits, 5xx, error bodies) can be injected per method.
+Slack's field and error names, and faults (rate limits, 5xx, error bodies) can be injected per method. It refuses
+what Slack refuses: Block Kit that fails Slack's rules (``block_rules``), a channel the bot was not invited to, a
+trigger_id used twice or after 3 seconds.
 
 It also plays Slack's side of Socket Mode: ``apps.connections.open`` hands out a single-use ``ws://…/socket?ticket=…``
 URL, the WebSocket there greets the client with ``hello``, and ``SlackWorkspace.socket_send`` delivers an envelope
@@ -17,6 +19,7 @@ import contextlib
 import copy
 import itertools
 import json
+import re
 import uuid
 from collections import deque
 from collections.abc import Callable, Iterable
@@ -29,15 +32,16 @@ from zoneinfo import ZoneInfo
 from aiohttp import WSCloseCode, WSMsgType, web
 
 from bot.clock import Clock, SystemClock
+from bot.sandbox import block_rules
 
 DEFAULT_TZ = "Asia/Shanghai"
-# Limits Slack enforces; a bot that breaks them in production should break here first.
+# Limits Slack enforces; a bot that breaks them in production should break here first. Block Kit's are in block_rules.
 MAX_TEXT_LENGTH = 40_000
-MAX_MESSAGE_BLOCKS = 50
-MAX_VIEW_BLOCKS = 100
-MAX_VIEW_TITLE = 24
-MAX_PRIVATE_METADATA = 3_000
 MAX_VIEW_STACK = 3
+# A trigger_id can be exchanged (views.open, views.push) once, within 3 seconds of the request that carried it.
+TRIGGER_SECONDS = 3.0
+# What Slack's trigger ids look like ("12345.98765.abcd2358fdea"); anything else is invalid_trigger_id.
+TRIGGER_SHAPE = re.compile(r"^\d+\.\d+\.[0-9A-Za-z]+$")
 # Methods an app-level token (xapp-) may call; everything else needs the bot token, and vice versa.
 APP_TOKEN_METHODS = frozenset({"apps.connections.open"})
 # What the Socket Mode server calls itself in ``hello`` and ``disconnect`` (Slack's look like applink-7fc4fdbb64-4x5xq).
@@ -239,6 +243,7 @@ class RecordedCall:
     status: int
     http_verb: str = "POST"
     response: JsonDict = field(default_factory=dict)
+    injected: bool = False  # the answer was a fault from ``fail_next``, not the fake's own judgement
 
     def json_arg(self, name: str) -> Any:
         """The argument ``name`` decoded when it was sent as a JSON string; ``None`` when absent."""
@@ -256,6 +261,15 @@ class RecordedCall:
     def view(self) -> JsonDict | None:
         view = self.json_arg("view")
         return view if isinstance(view, dict) else None
+
+
+@dataclass
+class _Trigger:
+    """A trigger_id the fake handed out with an interaction: whose it is, when, and whether it was exchanged."""
+
+    user: str
+    issued_at: datetime
+    exchanged: bool = False
 
 
 @dataclass(frozen=True)
@@ -318,7 +332,7 @@ class SlackWorkspace:
         self.views: dict[str, JsonDict] = {}
         self.home_views: dict[str, str] = {}  # user id -> view id
         self.modal_stacks: dict[str, list[str]] = {}  # user id ("" when the trigger is unknown) -> view ids
-        self.trigger_users: dict[str, str] = {}
+        self.triggers: dict[str, _Trigger] = {}
         self.files: dict[str, FakeFile] = {}
         self.calls: list[RecordedCall] = []
         # Socket Mode: every envelope sent and every acknowledgement (a frame with an envelope_id) received.
@@ -371,19 +385,35 @@ class SlackWorkspace:
         members: Iterable[str] = (),
         is_private: bool = False,
     ) -> FakeChannel:
-        """Add a channel (``C…`` or ``G…``); the bot is always a member, as if it had been invited."""
+        """Add a channel (``C…`` or ``G…``) with ``members``. The bot is a member only once invited (``invite()``, or
+        its id among ``members``): like Slack, the fake refuses to post or read where the bot is not."""
         if channel_id[:1] not in {"C", "G"}:
             raise ValueError(f"channel ids start with C or G (IMs come from dm_channel_for), not {channel_id!r}")
         channel = FakeChannel(
             id=channel_id,
             name=name or channel_id.lower(),
-            members={*members, self.bot_user_id},
+            members=set(members),
             is_private=is_private or channel_id.startswith("G"),
             created=int(self.clock.now().timestamp()),
         )
         self.channels[channel_id] = channel
         self.messages.setdefault(channel_id, [])
         return channel
+
+    def invite(self, channel_id: str, *user_ids: str) -> None:
+        """Invite people, or the bot (``bot_user_id``), to a channel, as ``/invite`` does."""
+        channel = self.channels.get(channel_id)
+        if channel is None or channel.is_im or channel.is_mpim:
+            raise KeyError(f"no channel {channel_id!r} to invite to; add_channel() it first")
+        unknown = [user for user in user_ids if user not in self.users]
+        if unknown:
+            raise KeyError(f"no user {unknown[0]!r} in the fake workspace; add_user() it first")
+        channel.members.update(user_ids)
+
+    def invite_bot(self, *channel_ids: str) -> None:
+        """Invite the bot to each channel: what an admin does when installing the app."""
+        for channel_id in channel_ids:
+            self.invite(channel_id, self.bot_user_id)
 
     def dm_channel_for(self, user_id: str) -> str:
         """The id of the bot's IM with ``user_id``, opened on first use; what ``conversations.open`` returns."""
@@ -426,9 +456,11 @@ class SlackWorkspace:
         return message
 
     def new_trigger_id(self, user_id: str) -> str:
-        """A trigger id for an interaction by ``user_id``, so the views it opens land on that user's stack."""
-        trigger_id = f"{next(self._serial)}.{int(self.clock.now().timestamp())}.{uuid.uuid4().hex[:12]}"
-        self.trigger_users[trigger_id] = user_id
+        """A trigger id for an interaction by ``user_id`` happening now (on the fake's clock), so the view it opens
+        lands on that user's stack. It can be exchanged once, within ``TRIGGER_SECONDS``."""
+        now = self.clock.now()
+        trigger_id = f"{next(self._serial)}.{int(now.timestamp())}.{uuid.uuid4().hex[:12]}"
+        self.triggers[trigger_id] = _Trigger(user=user_id, issued_at=now)
         return trigger_id
 
     # -- reading the state ---------------------------------------------------------------------------------
@@ -473,6 +505,11 @@ class SlackWorkspace:
     def calls_to(self, method: str) -> list[RecordedCall]:
         """Every recorded call of ``method``, failed ones included, oldest first."""
         return [call for call in self.calls if call.method == method]
+
+    def rejected_calls(self) -> list[RecordedCall]:
+        """Every call the fake refused on its own judgement (bad blocks, no such channel, an expired trigger…),
+        not the faults ``fail_next`` injected: what Slack would have refused too."""
+        return [call for call in self.calls if not call.ok and not call.injected]
 
     def clear_calls(self) -> None:
         self.calls.clear()
@@ -732,6 +769,25 @@ class SlackWorkspace:
         self._last_ts_micros = micros
         return f"{micros // 1_000_000}.{micros % 1_000_000:06d}"
 
+    def _exchange_trigger(self, trigger_id: str) -> str:
+        """Use up a trigger for views.open/push; returns whose it is ("" for one the fake did not issue).
+
+        A well-formed trigger the fake never issued (a payload a test or the load generator built by hand) cannot
+        be dated, so only its single use is checked: it is recorded here at its first exchange.
+        """
+        if not TRIGGER_SHAPE.match(trigger_id):
+            raise _ApiError("invalid_trigger_id")
+        trigger = self.triggers.get(trigger_id)
+        if trigger is None:
+            self.triggers[trigger_id] = _Trigger(user="", issued_at=self.clock.now(), exchanged=True)
+            return ""
+        if trigger.exchanged:
+            raise _ApiError("exchanged_trigger_id")
+        if (self.clock.now() - trigger.issued_at).total_seconds() > TRIGGER_SECONDS:
+            raise _ApiError("expired_trigger_id")
+        trigger.exchanged = True
+        return trigger.user
+
     def _new_id(self, prefix: str) -> str:
         return f"{prefix}{next(self._serial):010d}"
 
@@ -811,7 +867,7 @@ class SlackWorkspace:
             "title": view.get("title"),
             "submit": view.get("submit"),
             "close": view.get("close"),
-            "blocks": view.get("blocks", []),
+            "blocks": block_rules.with_generated_ids(view.get("blocks", [])),
             "private_metadata": view.get("private_metadata", ""),
             "callback_id": view.get("callback_id", ""),
             "state": {"values": {}},
@@ -967,6 +1023,14 @@ def _postable_channel(workspace: SlackWorkspace, value: str | None) -> FakeChann
     return _channel(workspace, value)
 
 
+def _joined(workspace: SlackWorkspace, channel: FakeChannel) -> FakeChannel:
+    """``channel`` if the bot is in it. A private channel it is not in does not exist for it (channel_not_found);
+    a public one needs an invitation (not_in_channel: the app has chat:write, not chat:write.public)."""
+    if workspace.bot_user_id in channel.members:
+        return channel
+    raise _ApiError("channel_not_found" if channel.is_private else "not_in_channel")
+
+
 def _message(workspace: SlackWorkspace, channel: FakeChannel, ts: str | None) -> FakeMessage:
     message = workspace.message(channel.id, ts or "")
     if message is None:
@@ -974,22 +1038,17 @@ def _message(workspace: SlackWorkspace, channel: FakeChannel, ts: str | None) ->
     return message
 
 
-def _blocks(request: _ApiRequest, name: str = "blocks", *, limit: int = MAX_MESSAGE_BLOCKS) -> list[JsonDict] | None:
-    blocks = request.decoded(name, error="invalid_blocks_format")
+def _blocks(request: _ApiRequest) -> list[JsonDict] | None:
+    """The message's blocks, checked as Slack checks them, with the block and action ids Slack fills in."""
+    blocks = request.decoded("blocks", error="invalid_blocks_format")
     if blocks is None:
         return None
     if not isinstance(blocks, list):
         raise _ApiError("invalid_blocks_format")
-    _check_blocks(blocks, limit, error="invalid_blocks")
-    return blocks
-
-
-def _check_blocks(blocks: list[Any], limit: int, *, error: str) -> None:
-    if len(blocks) > limit:
-        raise _ApiError(error, messages=[f"[ERROR] no more than {limit} items allowed [json-pointer:/blocks]"])
-    for index, block in enumerate(blocks):
-        if not isinstance(block, dict) or not isinstance(block.get("type"), str):
-            raise _ApiError(error, messages=[f"[ERROR] missing required field: type [json-pointer:/blocks/{index}]"])
+    problems = block_rules.block_problems(blocks)
+    if problems:
+        raise _ApiError("invalid_blocks", messages=problems)
+    return block_rules.with_generated_ids(blocks)
 
 
 def _attachments(request: _ApiRequest) -> list[JsonDict] | None:
@@ -1062,7 +1121,7 @@ def _auth_test(workspace: SlackWorkspace, request: _ApiRequest) -> JsonDict:
 
 @_api_method("chat.postMessage")
 def _chat_post_message(workspace: SlackWorkspace, request: _ApiRequest) -> JsonDict:
-    channel = _postable_channel(workspace, request.text("channel"))
+    channel = _joined(workspace, _postable_channel(workspace, request.text("channel")))
     text, blocks, attachments = _message_content(request)
     metadata = _metadata(request)
     # Slack threads a reply-to-a-reply under the parent, and posts to the channel when the ts is unknown.
@@ -1086,10 +1145,12 @@ def _chat_post_message(workspace: SlackWorkspace, request: _ApiRequest) -> JsonD
 
 @_api_method("chat.postEphemeral")
 def _chat_post_ephemeral(workspace: SlackWorkspace, request: _ApiRequest) -> JsonDict:
-    channel = _channel(workspace, request.text("channel"))
+    channel = _joined(workspace, _channel(workspace, request.text("channel")))
     user = request.text("user")
     if not user or user not in workspace.users:
         raise _ApiError("user_not_found")
+    if user not in channel.members:
+        raise _ApiError("user_not_in_channel")
     text, blocks, attachments = _message_content(request)
     message = FakeMessage(
         channel=channel.id,
@@ -1109,7 +1170,7 @@ def _chat_post_ephemeral(workspace: SlackWorkspace, request: _ApiRequest) -> Jso
 
 @_api_method("chat.update")
 def _chat_update(workspace: SlackWorkspace, request: _ApiRequest) -> JsonDict:
-    channel = _channel(workspace, request.text("channel"))
+    channel = _joined(workspace, _channel(workspace, request.text("channel")))
     message = _message(workspace, channel, request.text("ts"))
     if message.bot_id != workspace.bot_id:
         raise _ApiError("cant_update_message")
@@ -1188,7 +1249,7 @@ def _conversations_info(workspace: SlackWorkspace, request: _ApiRequest) -> Json
 
 @_api_method("conversations.history")
 def _conversations_history(workspace: SlackWorkspace, request: _ApiRequest) -> JsonDict:
-    channel = _channel(workspace, request.text("channel"))
+    channel = _joined(workspace, _channel(workspace, request.text("channel")))
     within = _time_window(request)
     newest_first = [m for m in reversed(workspace.messages_in(channel.id)) if within(m)]
     page, next_cursor = _page(newest_first, lambda m: m.ts, request, kind="next_ts", default_limit=100, max_limit=999)
@@ -1205,7 +1266,7 @@ def _conversations_history(workspace: SlackWorkspace, request: _ApiRequest) -> J
 
 @_api_method("conversations.replies")
 def _conversations_replies(workspace: SlackWorkspace, request: _ApiRequest) -> JsonDict:
-    channel = _channel(workspace, request.text("channel"))
+    channel = _joined(workspace, _channel(workspace, request.text("channel")))
     message = workspace.message(channel.id, request.required("ts"))
     if message is None:
         raise _ApiError("thread_not_found")
@@ -1251,47 +1312,10 @@ def _view(request: _ApiRequest, *, expected_type: str) -> JsonDict:
         raise _ApiError.missing("view")
     if not isinstance(view, dict):
         raise _ApiError("invalid_arguments", messages=["[ERROR] view must be an object [json-pointer:/view]"])
-    problems = _view_problems(view, expected_type)
+    problems = block_rules.view_problems(view, expected_type)
     if problems:
         raise _ApiError("invalid_arguments", messages=problems)
     return view
-
-
-def _view_problems(view: JsonDict, expected_type: str) -> list[str]:
-    """What Slack would reject in a view, in its ``response_metadata.messages`` wording."""
-    problems: list[str] = []
-    if view.get("type") != expected_type:
-        problems.append(f"[ERROR] must be '{expected_type}' here [json-pointer:/view/type]")
-    blocks = view.get("blocks")
-    if not isinstance(blocks, list):
-        problems.append("[ERROR] missing required field: blocks [json-pointer:/view/blocks]")
-        blocks = []
-    elif len(blocks) > MAX_VIEW_BLOCKS:
-        problems.append(f"[ERROR] no more than {MAX_VIEW_BLOCKS} items allowed [json-pointer:/view/blocks]")
-    for index, block in enumerate(blocks):
-        if not isinstance(block, dict) or not isinstance(block.get("type"), str):
-            problems.append(f"[ERROR] missing required field: type [json-pointer:/view/blocks/{index}]")
-    if expected_type == "modal":
-        for name in ("title", "submit", "close"):
-            label = view.get(name)
-            if label is None:
-                if name == "title":
-                    problems.append("[ERROR] missing required field: title [json-pointer:/view/title]")
-                continue
-            if not isinstance(label, dict) or label.get("type") != "plain_text":
-                problems.append(f"[ERROR] must be a plain_text text object [json-pointer:/view/{name}]")
-            elif len(str(label.get("text", ""))) > MAX_VIEW_TITLE:
-                problems.append(
-                    f"[ERROR] must be less than {MAX_VIEW_TITLE + 1} characters [json-pointer:/view/{name}/text]"
-                )
-        has_input = any(isinstance(b, dict) and b.get("type") == "input" for b in blocks)
-        if has_input and view.get("submit") is None:
-            problems.append("[ERROR] must provide submit for views with input blocks [json-pointer:/view/submit]")
-    if len(str(view.get("private_metadata", ""))) > MAX_PRIVATE_METADATA:
-        problems.append(
-            f"[ERROR] must be less than {MAX_PRIVATE_METADATA + 1} characters [json-pointer:/view/private_metadata]"
-        )
-    return problems
 
 
 def _check_external_id(workspace: SlackWorkspace, view: JsonDict, own_id: str | None) -> None:
@@ -1312,8 +1336,9 @@ def _views_open(workspace: SlackWorkspace, request: _ApiRequest) -> JsonDict:
     trigger_id = _trigger(request)
     view = _view(request, expected_type="modal")
     _check_external_id(workspace, view, None)
+    user = workspace._exchange_trigger(trigger_id)
     stored = workspace._store_view(view, view_id=None, root_id=None, previous_id=None)
-    workspace.modal_stacks[workspace.trigger_users.get(trigger_id, "")] = [stored["id"]]
+    workspace.modal_stacks[user] = [stored["id"]]
     return {"view": stored}
 
 
@@ -1321,10 +1346,12 @@ def _views_open(workspace: SlackWorkspace, request: _ApiRequest) -> JsonDict:
 def _views_push(workspace: SlackWorkspace, request: _ApiRequest) -> JsonDict:
     trigger_id = _trigger(request)
     view = _view(request, expected_type="modal")
-    stack = workspace.modal_stacks.setdefault(workspace.trigger_users.get(trigger_id, ""), [])
+    issued = workspace.triggers.get(trigger_id)
+    stack = workspace.modal_stacks.setdefault(issued.user if issued else "", [])
     if len(stack) >= MAX_VIEW_STACK:
         raise _ApiError("push_limit_reached")
     _check_external_id(workspace, view, None)
+    workspace._exchange_trigger(trigger_id)
     root_id = workspace.views[stack[0]]["id"] if stack else None
     stored = workspace._store_view(view, view_id=None, root_id=root_id, previous_id=stack[-1] if stack else None)
     stack.append(stored["id"])
@@ -1370,7 +1397,7 @@ def _views_publish(workspace: SlackWorkspace, request: _ApiRequest) -> JsonDict:
 
 @_api_method("reactions.add")
 def _reactions_add(workspace: SlackWorkspace, request: _ApiRequest) -> JsonDict:
-    channel = _channel(workspace, request.text("channel"))
+    channel = _joined(workspace, _channel(workspace, request.text("channel")))
     message = _message(workspace, channel, request.text("timestamp"))
     name = request.text("name") or ""
     if not name or ":" in name or " " in name:
@@ -1408,7 +1435,7 @@ def _files_complete_upload_external(workspace: SlackWorkspace, request: _ApiRequ
     targets = [c.strip() for c in (request.text("channels") or "").split(",") if c.strip()]
     if request.text("channel_id"):
         targets.insert(0, request.required("channel_id"))
-    channels = [_postable_channel(workspace, target) for target in targets]
+    channels = [_joined(workspace, _postable_channel(workspace, target)) for target in targets]
     thread_ts = request.text("thread_ts") or None
     created = int(workspace.clock.now().timestamp())
     shared = [
@@ -1481,26 +1508,27 @@ async def _read_arguments(request: web.Request) -> tuple[JsonDict, str | None]:
 
 def _answer(
     workspace: SlackWorkspace, method: str, args: JsonDict, token: str | None, origin: str
-) -> tuple[int, JsonDict, dict[str, str]]:
+) -> tuple[int, JsonDict, dict[str, str], bool]:
+    """(HTTP status, body, headers, whether the answer is an injected fault) for one call."""
     handler = _METHODS.get(method)
     if handler is None:
-        return 404, {"ok": False, "error": "unknown_method"}, {}
+        return 404, {"ok": False, "error": "unknown_method"}, {}, False
     if not token:
-        return 200, {"ok": False, "error": "not_authed"}, {}
+        return 200, {"ok": False, "error": "not_authed"}, {}, False
     if token not in {workspace.bot_token, workspace.app_token}:
-        return 200, {"ok": False, "error": "invalid_auth"}, {}
+        return 200, {"ok": False, "error": "invalid_auth"}, {}, False
     if (token == workspace.app_token) != (method in APP_TOKEN_METHODS):
-        return 200, {"ok": False, "error": "not_allowed_token_type"}, {}
+        return 200, {"ok": False, "error": "not_allowed_token_type"}, {}, False
     fault = workspace._take_fault(method)
     if fault is not None:
         headers = {"Retry-After": str(fault.retry_after)} if fault.retry_after is not None else {}
-        return fault.status, {"ok": False, "error": fault.error}, headers
+        return fault.status, {"ok": False, "error": fault.error}, headers, True
     try:
         # The handler gets its own copy: state it stores must not share lists with the recorded call.
         own_args = copy.deepcopy(args) if workspace.record_calls else args
-        return 200, {"ok": True, **handler(workspace, _ApiRequest(method, own_args, origin))}, {}
+        return 200, {"ok": True, **handler(workspace, _ApiRequest(method, own_args, origin))}, {}, False
     except _ApiError as error:
-        return 200, error.body(), {}
+        return 200, error.body(), {}, False
 
 
 async def _handle_api(request: web.Request) -> web.Response:
@@ -1513,10 +1541,10 @@ async def _handle_api(request: web.Request) -> web.Response:
         args, token = await _read_arguments(request)
     except _ApiError as error:
         args = {}
-        status, body, headers = 200, error.body(), {}
+        status, body, headers, injected = 200, error.body(), {}, False
     else:
         origin = f"{request.scheme}://{request.host}"
-        status, body, headers = _answer(workspace, method, args, token, origin)
+        status, body, headers, injected = _answer(workspace, method, args, token, origin)
     workspace._record(
         RecordedCall(
             method=method,
@@ -1526,6 +1554,7 @@ async def _handle_api(request: web.Request) -> web.Response:
             status=status,
             http_verb=request.method,
             response=copy.deepcopy(body) if workspace.record_calls else body,
+            injected=injected,
         )
     )
     return web.json_response(body, status=status, headers=headers)

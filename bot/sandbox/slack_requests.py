@@ -42,6 +42,12 @@ def next_event_id() -> str:
     return f"Ev0{_RUN}{next(_event_counter):06d}"
 
 
+def next_trigger_id() -> str:
+    """A trigger id in Slack's shape that no other request has, in this process or another: the fake Slack lets each
+    be exchanged once. (The sandbox and the test harness ask the fake for one instead, which it also dates.)"""
+    return f"{next(_event_counter)}.{next(_event_counter)}.{_RUN.lower()}"
+
+
 def sign(body: str | bytes, secret: str = SIGNING_SECRET, timestamp: int | None = None) -> dict[str, str]:
     """The two headers Slack adds: ``v0=`` + HMAC-SHA256 of ``v0:{timestamp}:{body}``."""
     stamp = str(int(time.time()) if timestamp is None else timestamp)
@@ -162,8 +168,8 @@ def slash_command_body(
     user_name: str | None = None,
     channel_name: str | None = None,
 ) -> str:
-    """The form-encoded body of a slash command, as Slack posts it (the sample's trigger and response URL unless
-    given: the sandbox hands out ones it can honour)."""
+    """The form-encoded body of a slash command, as Slack posts it (a fresh trigger and the sample's response URL
+    unless given: the sandbox hands out ones it can honour)."""
     fields = copy.deepcopy(load("slash_command.json"))
     fields.update(
         {
@@ -172,7 +178,7 @@ def slash_command_body(
             "user_id": user,
             "channel_id": channel,
             "team_id": TEAM_ID,
-            "trigger_id": trigger_id or f"{next(_event_counter)}.{next(_event_counter)}.trigger",
+            "trigger_id": trigger_id or next_trigger_id(),
         }
     )
     if response_url:
@@ -258,10 +264,19 @@ def block_actions_payload(
 
 
 def block_actions_body(
-    *, action_id: str, value: str, user: str, channel: str, message_ts: str, blocks: list[dict[str, Any]] | None = None
+    *,
+    action_id: str,
+    value: str,
+    user: str,
+    channel: str,
+    message_ts: str,
+    blocks: list[dict[str, Any]] | None = None,
+    block_id: str = "crossdesk.card.actions",
+    trigger_id: str | None = None,
 ) -> str:
     """A button click (``block_actions``) form-encoded as ``payload=<json>``, as Slack posts it."""
     payload = copy.deepcopy(load("block_actions.json"))
+    payload["trigger_id"] = trigger_id or next_trigger_id()
     payload["user"] = {"id": user, "username": user.lower(), "name": user.lower(), "team_id": TEAM_ID}
     payload["team"] = {"id": TEAM_ID, "domain": "crossdesk"}
     payload["channel"] = {"id": channel, "name": "channel"}
@@ -272,7 +287,7 @@ def block_actions_body(
     payload["actions"] = [
         {
             "action_id": action_id,
-            "block_id": "crossdesk.card.actions",
+            "block_id": block_id,
             "value": value,
             "type": "button",
             "text": {"type": "plain_text", "text": action_id},
@@ -322,8 +337,7 @@ def view_submission_body(
 ) -> str:
     """A form submission as Slack posts it: ``payload=<json>`` with the view and its state."""
     payload = copy.deepcopy(load("view_submission.json"))
-    if trigger_id:
-        payload["trigger_id"] = trigger_id
+    payload["trigger_id"] = trigger_id or next_trigger_id()
     payload["team"] = {"id": TEAM_ID, "domain": "crossdesk"}
     payload["user"] = {"id": user, "username": user.lower(), "name": user.lower(), "team_id": TEAM_ID}
     submitted = copy.deepcopy(view)
@@ -332,9 +346,12 @@ def view_submission_body(
     return urlencode({"payload": json.dumps(payload)})
 
 
-def view_block_actions_body(*, view: dict[str, Any], action_id: str, block_id: str, value: str, user: str) -> str:
+def view_block_actions_body(
+    *, view: dict[str, Any], action_id: str, block_id: str, value: str, user: str, trigger_id: str | None = None
+) -> str:
     """A select changed inside an open form (``dispatch_action``): ``block_actions`` with a view container."""
     payload = copy.deepcopy(load("block_actions.json"))
+    payload["trigger_id"] = trigger_id or next_trigger_id()
     payload["user"] = {"id": user, "username": user.lower(), "name": user.lower(), "team_id": TEAM_ID}
     payload["team"] = {"id": TEAM_ID, "domain": "crossdesk"}
     payload["container"] = {"type": "view", "view_id": view["id"]}
@@ -357,9 +374,12 @@ def view_block_actions_body(*, view: dict[str, Any], action_id: str, block_id: s
     return urlencode({"payload": json.dumps(payload)})
 
 
-def home_block_actions_body(*, action_id: str, value: str, user: str, view_id: str = "VHOME") -> str:
+def home_block_actions_body(
+    *, action_id: str, value: str, user: str, view_id: str = "VHOME", trigger_id: str | None = None
+) -> str:
     """A button clicked on App Home: the container is the home view, there is no channel."""
     payload = copy.deepcopy(load("block_actions.json"))
+    payload["trigger_id"] = trigger_id or next_trigger_id()
     payload["user"] = {"id": user, "username": user.lower(), "name": user.lower(), "team_id": TEAM_ID}
     payload["team"] = {"id": TEAM_ID, "domain": "crossdesk"}
     payload["container"] = {"type": "view", "view_id": view_id}
@@ -396,7 +416,7 @@ def message_action_body(
     payload["user"] = {"id": user, "name": user.lower()}
     payload["channel"] = {"id": channel, "name": channel.lower()}
     payload["callback_id"] = callback_id
-    payload["trigger_id"] = trigger_id or f"{next(_event_counter)}.{next(_event_counter)}.trigger"
+    payload["trigger_id"] = trigger_id or next_trigger_id()
     payload["message_ts"] = message["ts"]
     payload["message"] = {**payload["message"], **message}
     return urlencode({"payload": json.dumps(payload)})

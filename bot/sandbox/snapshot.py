@@ -15,6 +15,7 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
+from bot.sandbox import block_rules
 from bot.sandbox.slack_api import FakeMessage, JsonDict, SlackWorkspace
 
 log = logging.getLogger(__name__)
@@ -63,6 +64,8 @@ def restore(workspace: SlackWorkspace, saved: JsonDict) -> timedelta:
         for stored in messages:
             message = FakeMessage(**{name: value for name, value in stored.items() if name in fields})
             message.channel = channel_id
+            if isinstance(message.blocks, list):  # saved before the fake filled in block ids as Slack does
+                message.blocks = block_rules.with_generated_ids(message.blocks)
             if message.is_reply and workspace.message(channel_id, message.thread_ts or "") is None:
                 continue  # its parent was skipped
             workspace._add_message(message)

@@ -19,7 +19,7 @@ from bot.slack import TimedWebClient, make_client
 async def server() -> AsyncIterator[SlackApiServer]:
     workspace = SlackWorkspace()
     workspace.add_user("U0ALICE", "alice", "Alice Wang")
-    workspace.add_channel("C0INTAKE", "intake", members=["U0ALICE"])
+    workspace.add_channel("C0INTAKE", "intake", members=["U0ALICE", workspace.bot_user_id])
     async with SlackApiServer(workspace) as running:
         yield running
 

@@ -14,6 +14,7 @@ import httpx
 from bot.ids import ActionId, BlockId
 from bot.sandbox.runner import Sandbox
 from config.schema import WorkspaceConfig
+from tests.support.harness import assert_no_mistakes
 
 T = TypeVar("T")
 REQUESTER, ALICE = "U0REQUESTER", "U0ALICE"
@@ -26,6 +27,7 @@ async def running_sandbox(config: WorkspaceConfig, data_dir: Path, *, clean: boo
     await sandbox.start()
     try:
         yield sandbox
+        assert_no_mistakes(sandbox.workspace)
     finally:
         await sandbox.stop()
 

@@ -6,6 +6,7 @@ import asyncio
 import json
 import time
 from collections.abc import AsyncIterator, Awaitable
+from datetime import UTC, datetime, timedelta
 
 import pytest
 import pytest_asyncio
@@ -13,11 +14,18 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.http_retry.builtin_async_handlers import AsyncRateLimitErrorRetryHandler
 from slack_sdk.web.async_client import AsyncWebClient
 
+from bot.clock import ManualClock
 from bot.sandbox.slack_api import SlackApiServer, SlackWorkspace
 
 pytestmark = pytest.mark.asyncio
 
-SECTION = {"type": "section", "text": {"type": "mrkdwn", "text": "*SUP-1* refund for ACME"}}
+SECTION = {"type": "section", "block_id": "summary", "text": {"type": "mrkdwn", "text": "*SUP-1* refund for ACME"}}
+INPUT = {
+    "type": "input",
+    "block_id": "title",
+    "label": {"type": "plain_text", "text": "What?"},
+    "element": {"type": "plain_text_input", "action_id": "value", "max_length": 150},
+}
 
 
 @pytest_asyncio.fixture
@@ -26,6 +34,7 @@ async def server() -> AsyncIterator[SlackApiServer]:
     workspace.add_user("U0ALICE", "alice", "Alice Wang")
     workspace.add_user("U0BOB", "bob", "Bob Li", tz="Europe/Berlin")
     workspace.add_channel("C0INTAKE", "intake", members=["U0ALICE", "U0BOB"])
+    workspace.invite_bot("C0INTAKE")
     async with SlackApiServer(workspace) as running:
         yield running
 
@@ -134,7 +143,9 @@ async def test_form_encoded_and_get_arguments_are_understood(client: AsyncWebCli
 
 async def test_update_replaces_text_and_blocks(client: AsyncWebClient, workspace: SlackWorkspace) -> None:
     posted = await client.chat_postMessage(channel="C0INTAKE", text="SUP-1 open", blocks=[SECTION])
-    new_blocks = [{"type": "section", "text": {"type": "mrkdwn", "text": "*SUP-1* acknowledged"}}]
+    new_blocks = [
+        {"type": "section", "block_id": "summary.2", "text": {"type": "mrkdwn", "text": "*SUP-1* acknowledged"}}
+    ]
     updated = await client.chat_update(
         channel="C0INTAKE", ts=posted["ts"], text="SUP-1 acknowledged", blocks=new_blocks
     )
@@ -372,17 +383,16 @@ async def test_views_publish_open_update_and_push(client: AsyncWebClient, worksp
     assert published["view"]["id"] == republished["view"]["id"]
     assert workspace.home_view("U0ALICE") == republished["view"]
 
-    trigger = workspace.new_trigger_id("U0ALICE")
     modal = {
         "type": "modal",
         "callback_id": "new_ticket",
         "title": {"type": "plain_text", "text": "New ticket"},
         "submit": {"type": "plain_text", "text": "Open"},
-        "blocks": [{"type": "input", "label": {"type": "plain_text", "text": "What?"}, "element": {}}],
+        "blocks": [INPUT],
     }
-    opened = (await client.views_open(trigger_id=trigger, view=modal))["view"]
+    opened = (await client.views_open(trigger_id=workspace.new_trigger_id("U0ALICE"), view=modal))["view"]
     assert (opened["type"], opened["callback_id"], opened["root_view_id"]) == ("modal", "new_ticket", opened["id"])
-    pushed = (await client.views_push(trigger_id=trigger, view=modal))["view"]
+    pushed = (await client.views_push(trigger_id=workspace.new_trigger_id("U0ALICE"), view=modal))["view"]
     assert pushed["previous_view_id"] == opened["id"]
     assert [v["id"] for v in workspace.modal_stack("U0ALICE")] == [opened["id"], pushed["id"]]
 
@@ -392,7 +402,7 @@ async def test_views_publish_open_update_and_push(client: AsyncWebClient, worksp
     assert stale.response["error"] == "hash_conflict"
 
     too_long = {**modal, "title": {"type": "plain_text", "text": "A title far longer than Slack allows"}}
-    rejected = await slack_error(client.views_open(trigger_id=trigger, view=too_long))
+    rejected = await slack_error(client.views_open(trigger_id=workspace.new_trigger_id("U0ALICE"), view=too_long))
     assert rejected.response["error"] == "invalid_arguments"
     assert "/view/title/text" in rejected.response["response_metadata"]["messages"][0]
 
@@ -436,3 +446,214 @@ async def test_socket_mode_connection_url_needs_the_app_token(server: SlackApiSe
 
     wrong = await slack_error(client.apps_connections_open(app_token=server.workspace.bot_token))
     assert wrong.response["error"] == "not_allowed_token_type"
+
+
+# -- what Slack refuses ------------------------------------------------------------------------------------------
+
+BUTTON = {"type": "button", "action_id": "ack", "text": {"type": "plain_text", "text": "Acknowledge"}, "value": "SUP-1"}
+
+
+def messages_of(error: SlackApiError) -> list[str]:
+    return list(error.response["response_metadata"]["messages"])
+
+
+async def test_blocks_are_checked_with_slack_sdks_models(client: AsyncWebClient, workspace: SlackWorkspace) -> None:
+    too_long = {"type": "section", "text": {"type": "mrkdwn", "text": "x" * 3001}}
+    refused = await slack_error(client.chat_postMessage(channel="C0INTAKE", text="SUP-1", blocks=[SECTION, too_long]))
+    assert refused.response["error"] == "invalid_blocks"
+    assert messages_of(refused) == ["[ERROR] text attribute cannot exceed 3000 characters [json-pointer:/blocks/1]"]
+
+    wide_button = {"type": "actions", "elements": [{**BUTTON, "text": {"type": "plain_text", "text": "y" * 76}}]}
+    refused = await slack_error(client.chat_postMessage(channel="C0INTAKE", text="SUP-1", blocks=[wide_button]))
+    assert messages_of(refused) == ["[ERROR] text attribute cannot exceed 75 characters [json-pointer:/blocks/0]"]
+    assert workspace.messages_in("C0INTAKE") == []  # nothing posted
+
+
+async def test_what_slack_sdks_models_let_through_is_refused_too(client: AsyncWebClient) -> None:
+    """The models skip unknown types and fields, read a string as mrkdwn and drop empty texts; Slack refuses all."""
+    cases = {
+        "[ERROR] unsupported type: frobnicate [json-pointer:/blocks/0/type]": {"type": "frobnicate"},
+        "[ERROR] unsupported type: dropdown [json-pointer:/blocks/0/elements/0]": {
+            "type": "actions",
+            "elements": [{"type": "dropdown", "action_id": "x"}],
+        },
+        "[ERROR] unknown field: acessory [json-pointer:/blocks/0/acessory]": {**SECTION, "acessory": BUTTON},
+        "[ERROR] must be an object, not a string [json-pointer:/blocks/0/text]": {"type": "section", "text": "hi"},
+        "[ERROR] must be more than 0 characters [json-pointer:/blocks/0/text/text]": {
+            "type": "section",
+            "text": {"type": "mrkdwn", "text": ""},
+        },
+        "[ERROR] missing required field: label, element [json-pointer:/blocks/0]": {"type": "input"},
+    }
+    for expected, block in cases.items():
+        refused = await slack_error(client.chat_postMessage(channel="C0INTAKE", text="SUP-1", blocks=[block]))
+        assert (refused.response["error"], messages_of(refused)) == ("invalid_blocks", [expected])
+
+
+async def test_ids_must_be_unique_block_ids_per_message_action_ids_per_block(client: AsyncWebClient) -> None:
+    twice = await slack_error(client.chat_postMessage(channel="C0INTAKE", text="SUP-1", blocks=[SECTION, SECTION]))
+    assert messages_of(twice) == ["[ERROR] duplicate block_id 'summary' [json-pointer:/blocks/1/block_id]"]
+
+    same_action = {"type": "actions", "block_id": "buttons", "elements": [BUTTON, {**BUTTON, "value": "SUP-2"}]}
+    refused = await slack_error(client.chat_postMessage(channel="C0INTAKE", text="SUP-1", blocks=[same_action]))
+    assert refused.response["error"] == "invalid_blocks"
+    assert messages_of(refused) == ["[ERROR] duplicate action_id 'ack' [json-pointer:/blocks/0/elements/1/action_id]"]
+
+    # The same action_id in two blocks is fine (a button per ticket in a list, say).
+    one, two = ({"type": "actions", "block_id": f"b{n}", "elements": [BUTTON]} for n in (1, 2))
+    assert (await client.chat_postMessage(channel="C0INTAKE", text="SUP-1", blocks=[one, two]))["ok"] is True
+
+
+async def test_option_counts_are_checked(client: AsyncWebClient, workspace: SlackWorkspace) -> None:
+    def options(count: int) -> list[dict[str, object]]:
+        return [{"text": {"type": "plain_text", "text": f"o{n}"}, "value": f"o{n}"} for n in range(count)]
+
+    def modal(element: dict[str, object]) -> dict[str, object]:
+        block = {"type": "input", "block_id": "pick", "label": {"type": "plain_text", "text": "Pick"}}
+        return {
+            "type": "modal",
+            "title": {"type": "plain_text", "text": "Pick"},
+            "submit": {"type": "plain_text", "text": "Save"},
+            "blocks": [{**block, "element": {"action_id": "value", **element}}],
+        }
+
+    eleven = modal({"type": "checkboxes", "options": options(11)})
+    refused = await slack_error(client.views_open(trigger_id=workspace.new_trigger_id("U0ALICE"), view=eleven))
+    assert refused.response["error"] == "invalid_arguments"
+    assert messages_of(refused) == [
+        "[ERROR] no more than 10 items allowed [json-pointer:/view/blocks/0/element/options]"
+    ]
+    a_hundred_and_one = modal({"type": "static_select", "options": options(101)})
+    refused = await slack_error(
+        client.views_open(trigger_id=workspace.new_trigger_id("U0ALICE"), view=a_hundred_and_one)
+    )
+    assert messages_of(refused) == [
+        "[ERROR] options attribute cannot exceed 100 elements [json-pointer:/view/blocks/0]"
+    ]
+    ten = modal({"type": "checkboxes", "options": options(10)})
+    assert (await client.views_open(trigger_id=workspace.new_trigger_id("U0ALICE"), view=ten))["ok"] is True
+
+
+async def test_a_too_long_message_text_is_refused(client: AsyncWebClient, workspace: SlackWorkspace) -> None:
+    refused = await slack_error(client.chat_postMessage(channel="C0INTAKE", text="x" * 40_001))
+    assert refused.response["error"] == "msg_too_long"
+    posted = await client.chat_postMessage(channel="C0INTAKE", text="x" * 40_000)
+    edited = await slack_error(client.chat_update(channel="C0INTAKE", ts=posted["ts"], text="y" * 40_001))
+    assert edited.response["error"] == "msg_too_long"
+
+
+async def test_the_bot_posts_and_reads_only_where_it_was_invited(
+    client: AsyncWebClient, workspace: SlackWorkspace
+) -> None:
+    workspace.add_channel("C0SALES", "sales", members=["U0ALICE"])
+    workspace.add_channel("G0LEGAL", "legal", members=["U0ALICE"])
+    workspace.post_user_message("C0SALES", "U0ALICE", "ACME wants a call")
+    refusals = [
+        client.chat_postMessage(channel="C0SALES", text="SUP-1"),
+        client.chat_postMessage(channel="#sales", text="SUP-1"),
+        client.chat_postEphemeral(channel="C0SALES", user="U0ALICE", text="only you"),
+        client.conversations_history(channel="C0SALES"),
+    ]
+    for call in refusals:
+        assert (await slack_error(call)).response["error"] == "not_in_channel"
+    # A private channel the bot is not in does not exist for it.
+    legal = await slack_error(client.chat_postMessage(channel="G0LEGAL", text="SUP-1"))
+    assert legal.response["error"] == "channel_not_found"
+    assert (await client.conversations_info(channel="C0SALES"))["channel"]["is_member"] is False
+
+    workspace.invite_bot("C0SALES")
+    assert (await client.chat_postMessage(channel="C0SALES", text="SUP-1"))["ok"] is True
+    assert (await client.conversations_info(channel="C0SALES"))["channel"]["is_member"] is True
+    # The person must be in the channel too for an ephemeral message; a DM needs no invitation.
+    stranger = await slack_error(client.chat_postEphemeral(channel="C0SALES", user="U0BOB", text="only you"))
+    assert stranger.response["error"] == "user_not_in_channel"
+    dm = (await client.conversations_open(users="U0BOB"))["channel"]["id"]
+    assert (await client.chat_postMessage(channel=dm, text="You own SUP-1"))["ok"] is True
+
+
+async def test_blocks_and_elements_without_ids_get_one_as_slack_gives_them(
+    client: AsyncWebClient, workspace: SlackWorkspace
+) -> None:
+    plain = {"type": "section", "text": {"type": "mrkdwn", "text": "no id"}, "accessory": {**BUTTON, "action_id": None}}
+    del plain["accessory"]["action_id"]
+    sent = [SECTION, plain, {"type": "actions", "elements": [BUTTON]}]
+    posted = await client.chat_postMessage(channel="C0INTAKE", text="SUP-1", blocks=sent)
+    shown = posted["message"]["blocks"]
+    block_ids = [b["block_id"] for b in shown]
+    assert block_ids[0] == "summary" and all(block_ids) and len(set(block_ids)) == 3
+    assert shown[1]["accessory"]["action_id"] and shown[2]["elements"][0]["action_id"] == "ack"
+    stored = workspace.message("C0INTAKE", posted["ts"])
+    assert stored is not None and stored.blocks == shown
+    assert workspace.calls_to("chat.postMessage")[0].blocks == sent  # the record keeps what the bot sent
+
+    modal = {"type": "modal", "title": {"type": "plain_text", "text": "New"}, "blocks": [{**SECTION, "block_id": None}]}
+    del modal["blocks"][0]["block_id"]  # type: ignore[index]
+    opened = await client.views_open(trigger_id=workspace.new_trigger_id("U0ALICE"), view=modal)
+    assert opened["view"]["blocks"][0]["block_id"]
+
+
+async def test_views_are_checked_with_slack_sdks_models(client: AsyncWebClient, workspace: SlackWorkspace) -> None:
+    bad_input = {"type": "input", "block_id": "x", "label": {"type": "plain_text", "text": "?"}, "element": {}}
+    modal = {
+        "type": "modal",
+        "title": {"type": "plain_text", "text": "New"},
+        "submit": {"type": "plain_text", "text": "Open"},
+        "blocks": [bad_input],
+    }
+    refused = await slack_error(client.views_open(trigger_id=workspace.new_trigger_id("U0ALICE"), view=modal))
+    assert refused.response["error"] == "invalid_arguments"
+    assert messages_of(refused) == ["[ERROR] must not be empty [json-pointer:/view/blocks/0/element]"]
+
+    home = {"type": "home", "blocks": [SECTION], "submit": {"type": "plain_text", "text": "Save"}}
+    refused = await slack_error(client.views_publish(user_id="U0ALICE", view=home))
+    assert messages_of(refused) == ["[ERROR] home view cannot have submit and close [json-pointer:/view]"]
+    assert workspace.home_view("U0ALICE") is None
+
+
+async def test_a_trigger_opens_one_view_within_three_seconds() -> None:
+    """Slack's views.open/push errors: expired_trigger_id (3 s, on the fake's clock), exchanged_trigger_id (used
+    before), invalid_trigger_id (not a trigger at all)."""
+    clock = ManualClock(datetime(2026, 11, 30, 2, 0, tzinfo=UTC))
+    workspace = SlackWorkspace(clock=clock)
+    workspace.add_user("U0ALICE", "alice")
+    modal = {"type": "modal", "title": {"type": "plain_text", "text": "New"}, "blocks": [SECTION]}
+    async with SlackApiServer(workspace) as server:
+        client = AsyncWebClient(token=workspace.bot_token, base_url=server.url, retry_handlers=[])
+        on_time = workspace.new_trigger_id("U0ALICE")
+        clock.advance(timedelta(seconds=3))
+        opened = await client.views_open(trigger_id=on_time, view=modal)
+        assert workspace.modal_stack("U0ALICE") == [opened["view"]]
+        again = await slack_error(client.views_push(trigger_id=on_time, view=modal))
+        assert again.response["error"] == "exchanged_trigger_id"
+
+        late = workspace.new_trigger_id("U0ALICE")
+        clock.advance(timedelta(seconds=3, milliseconds=1))
+        expired = await slack_error(client.views_open(trigger_id=late, view=modal))
+        assert expired.response["error"] == "expired_trigger_id"
+        made_up = await slack_error(client.views_open(trigger_id="not-a-trigger", view=modal))
+        assert made_up.response["error"] == "invalid_trigger_id"
+        # A view Slack refuses does not use the trigger up.
+        fresh = workspace.new_trigger_id("U0ALICE")
+        await slack_error(client.views_open(trigger_id=fresh, view={**modal, "blocks": [{"type": "frobnicate"}]}))
+        assert (await client.views_open(trigger_id=fresh, view=modal))["ok"] is True
+        assert [c.ok for c in workspace.calls_to("views.open")] == [True, False, False, False, True]
+
+
+async def test_every_refusal_is_recorded_and_told_apart_from_injected_faults(
+    client: AsyncWebClient, workspace: SlackWorkspace
+) -> None:
+    workspace.fail_next("chat.postMessage", error="ekm_access_denied")
+    await slack_error(client.chat_postMessage(channel="C0INTAKE", text="SUP-1"))
+    await slack_error(client.chat_postMessage(channel="C0INTAKE", text="SUP-1", blocks=[{"type": "frobnicate"}]))
+    await slack_error(client.chat_postMessage(channel="C0NOWHERE", text="SUP-1"))
+    [injected, *_] = workspace.calls_to("chat.postMessage")
+    assert injected.injected and injected.error == "ekm_access_denied"
+    rejected = workspace.rejected_calls()
+    assert [(c.method, c.error) for c in rejected] == [
+        ("chat.postMessage", "invalid_blocks"),
+        ("chat.postMessage", "channel_not_found"),
+    ]
+    assert rejected[0].response["response_metadata"]["messages"] == [
+        "[ERROR] unsupported type: frobnicate [json-pointer:/blocks/0/type]"
+    ]
+    assert rejected[0].blocks == [{"type": "frobnicate"}]  # what was sent, for the test to show

@@ -29,10 +29,10 @@ START = datetime(2026, 11, 30, 2, 0, tzinfo=UTC)
 
 def populate(workspace: SlackWorkspace, config: WorkspaceConfig) -> None:
     """Give the fake workspace every person and channel the workspace file names."""
-    people = set(config.admins)
+    people = set(config.admins) | {"U0ERIN", "U0STRANGER"}  # a requester, and someone in no department
     for department in config.departments:
         people.update(department.members)
-    for user_id in sorted(people | {"U0ERIN", "U0STRANGER"}):
+    for user_id in sorted(people):
         if user_id not in workspace.users:
             workspace.add_user(user_id, user_id[2:].lower())
     channels = set(config.intake_channels)
@@ -41,6 +41,29 @@ def populate(workspace: SlackWorkspace, config: WorkspaceConfig) -> None:
         channels.add(config.digest.channel)
     for channel in sorted(channels):
         workspace.add_channel(channel, channel[2:].lower(), members=people)
+        workspace.invite_bot(channel)  # as the install guide tells an admin to do
+
+
+# What the fake Slack refuses only when the bot got something wrong (unlike a channel it was not invited to, which
+# the bot copes with): every e2e test fails on one, whatever it was looking at.
+BOT_MISTAKES = frozenset(
+    {
+        "invalid_blocks",
+        "invalid_blocks_format",
+        "invalid_arguments",
+        "msg_too_long",
+        "invalid_trigger_id",
+        "exchanged_trigger_id",
+        "expired_trigger_id",
+    }
+)
+
+
+def assert_no_mistakes(workspace: SlackWorkspace) -> None:
+    """Fail the test if the bot sent anything the fake Slack refused as Slack would (the record says what)."""
+    mistakes = [call for call in workspace.rejected_calls() if call.error in BOT_MISTAKES]
+    details = [f"{c.method}: {c.error} {c.response.get('response_metadata', '')}" for c in mistakes]
+    assert not mistakes, "the fake Slack refused what the bot sent:\n" + "\n".join(details)
 
 
 class Harness:
@@ -76,15 +99,24 @@ class Harness:
         headers = {"X-Slack-Retry-Num": str(retry_num), "X-Slack-Retry-Reason": "http_timeout"} if retry_num else {}
         return await self.post(json.dumps(payload), "application/json", headers=headers)
 
+    def trigger(self, user: str) -> str:
+        """A trigger id from the fake Slack, as Slack puts one in each interaction: usable once, for 3 seconds."""
+        return self.fake.new_trigger_id(user)
+
     async def command(self, text: str, user: str, channel: str = "C0INTAKE") -> httpx.Response:
-        body = slack_requests.slash_command_body(text=text, user=user, channel=channel)
+        body = slack_requests.slash_command_body(text=text, user=user, channel=channel, trigger_id=self.trigger(user))
         return await self.post(body, "application/x-www-form-urlencoded")
 
     async def click(self, action_id: str, key: str, user: str) -> httpx.Response:
         ticket = await self.ticket(key)
         assert ticket.card_channel and ticket.card_ts, f"{key} has no card yet"
         body = slack_requests.block_actions_body(
-            action_id=action_id, value=key, user=user, channel=ticket.card_channel, message_ts=ticket.card_ts
+            action_id=action_id,
+            value=key,
+            user=user,
+            channel=ticket.card_channel,
+            message_ts=ticket.card_ts,
+            trigger_id=self.trigger(user),
         )
         return await self.post(body, "application/x-www-form-urlencoded")
 
@@ -100,12 +132,15 @@ class Harness:
                     channel=channel,
                     message_ts=message.ts,
                     blocks=message.blocks,
+                    trigger_id=self.trigger(user),
                 )
                 return await self.post(body, "application/x-www-form-urlencoded")
         raise AssertionError(f"no DM to {user} with {action_id} for {key}")
 
     async def click_on_home(self, action_id: str, key: str, user: str) -> httpx.Response:
-        body = slack_requests.home_block_actions_body(action_id=action_id, value=key, user=user)
+        body = slack_requests.home_block_actions_body(
+            action_id=action_id, value=key, user=user, trigger_id=self.trigger(user)
+        )
         return await self.post(body, "application/x-www-form-urlencoded")
 
     def opened_view(self) -> dict[str, Any]:
@@ -117,7 +152,7 @@ class Harness:
         return view
 
     async def submit(self, view: dict[str, Any], user: str, answers: dict[str, Any]) -> httpx.Response:
-        body = slack_requests.view_submission_body(view=view, user=user, answers=answers)
+        body = slack_requests.view_submission_body(view=view, user=user, answers=answers, trigger_id=self.trigger(user))
         return await self.post(body, "application/x-www-form-urlencoded")
 
     async def intake_message(
@@ -180,13 +215,16 @@ async def running_bot(
     clock: ManualClock | None = None,
     sender: SenderSettings | None = None,
 ) -> AsyncIterator[Harness]:
-    """Start the fake Slack (unless given) and a bot on a free port; stop both afterwards."""
+    """Start the fake Slack (unless given) and a bot on a free port; stop both afterwards.
+
+    A fake Slack started here keeps the bot's clock, so its 3-second trigger ids expire only when a test moves time.
+    """
     own_slack = slack is None
-    server = slack or SlackApiServer(SlackWorkspace(bot_token=BOT_TOKEN))
+    clock = clock or ManualClock(START)
+    server = slack or SlackApiServer(SlackWorkspace(bot_token=BOT_TOKEN, clock=clock))
     if own_slack:
         populate(server.workspace, config)
         await server.start()
-    clock = clock or ManualClock(START)
     settings = Settings.model_validate(
         {
             "SLACK_BOT_TOKEN": BOT_TOKEN,
@@ -206,6 +244,7 @@ async def running_bot(
     try:
         async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{bot.port}", timeout=10) as http:
             yield Harness(server, bot, http, clock)
+        assert_no_mistakes(server.workspace)
     finally:
         await bot.stop()
         if own_slack:
