@@ -104,6 +104,20 @@ class _Outcome:
 _UNREACHABLE_CHANNEL = frozenset({"not_in_channel", "channel_not_found", "is_archived", "restricted_action"})
 
 
+def _dm_instead(row: OutboxRow, payload: dict[str, Any], failure: _Fail) -> dict[str, Any] | None:
+    """An ephemeral note that cannot be shown where it was meant goes to the person by DM instead: the bot is not
+    in that channel (a shortcut or a command used anywhere), or the person is not (they only preview it)."""
+    if row.method != "chat.postEphemeral" or failure.code not in {*_UNREACHABLE_CHANNEL, "user_not_in_channel"}:
+        return None
+    user = payload.get("user")
+    if not isinstance(user, str) or not user:
+        return None
+    channel = payload.get("channel")
+    log.warning("outbox %s: no ephemeral note in %s (%s); sending it by DM", row.id, channel, failure.code)
+    kept = {key: value for key, value in payload.items() if key not in {"channel", "user", "thread_ts"}}
+    return {**kept, "channel": user}
+
+
 class OutboxSender:
     def __init__(
         self,
@@ -373,10 +387,14 @@ class OutboxSender:
             try:
                 response = await self._call(row.method, payload, row.attempts)
             except _Fail as failure:
-                fallback = await self._card_fallback(row, payload, failure, tickets)
-                if fallback is None:
-                    raise
-                response = await self._call(row.method, fallback, row.attempts)
+                dm = _dm_instead(row, payload, failure)
+                if dm is not None:
+                    response = await self._call("chat.postMessage", dm, row.attempts)
+                else:
+                    fallback = await self._card_fallback(row, payload, failure, tickets)
+                    if fallback is None:
+                        raise
+                    response = await self._call(row.method, fallback, row.attempts)
         except _Retry as retry:
             if row.attempts >= self.settings.max_attempts:
                 log.error(

@@ -295,3 +295,36 @@ async def test_permission_matrix_is_enforced_through_slash_commands(bot: Harness
                     before.priority,
                     before.pending_owner_id,
                 ), (command, role)
+
+
+async def test_create_ticket_shortcut_in_a_channel_the_bot_was_not_invited_to(bot: Harness) -> None:
+    """Shortcuts work in any channel, but the bot may only post where it was invited (Slack answers not_in_channel):
+    the card goes to the department channel and the person's notes come by DM."""
+    bot.fake.add_channel("C0RANDOM", "random", members=["U0ERIN", "U0DAN"])
+    message = bot.fake.post_user_message("C0RANDOM", "U0ERIN", "The app crashes when ACME exports reports")
+
+    async def shortcut() -> None:
+        body = slack_requests.message_action_body(
+            callback_id=CallbackId.CREATE_FROM_MESSAGE,
+            channel="C0RANDOM",
+            user="U0DAN",
+            message={"ts": message.ts, "text": message.text, "user": "U0ERIN"},
+            trigger_id=bot.trigger("U0DAN"),
+        )
+        assert (await bot.post(body, "application/x-www-form-urlencoded")).status_code == 200
+
+    await shortcut()
+    assert (await bot.submit(bot.opened_view(), "U0DAN", {})).status_code == 200
+    await bot.drain()
+    [ticket] = await bot.tickets()
+    assert (ticket.key, ticket.card_channel) == ("ENG-1", "C0ENG")
+    assert bot.fake.messages_in("C0RANDOM") == [message]
+    # Again on the same message: the note that it is already a ticket cannot be shown in #random, so it is a DM.
+    await shortcut()
+    await bot.drain()
+    assert [(c.method, c.error) for c in bot.fake.rejected_calls()] == [
+        ("chat.postMessage", "not_in_channel"),
+        ("chat.postEphemeral", "not_in_channel"),
+    ]
+    dms = [m.text for m in bot.fake.messages_in(bot.fake.dm_channel_for("U0DAN"))]
+    assert any("already ticket *ENG-1*" in text for text in dms), dms
