@@ -54,6 +54,7 @@ class BlockId(StrEnum):
     FORM_NOTE = "note"
     STANDUP_PROMPT_ACTIONS = "crossdesk.standup.prompt.actions"  # Answer / Skip today
     STANDUP_ANSWER = "standup_answer"  # prefix: one input per question, "standup_answer.0", ".1", …
+    STANDUP_BLOCKER = "crossdesk.standup.blocker"  # prefix: a summary's answer with a blocker, ".<entry id>"
 
 
 class Command(StrEnum):

@@ -67,6 +67,12 @@ def answer_block_id(index: int) -> str:
     return f"{BlockId.STANDUP_ANSWER.value}.{index}"
 
 
+def blocker_block_id(entry_id: int) -> str:
+    """The summary's block for one person's answers when they carry a blocker button: an id the bot sets, so the
+    click names a block the bot knows (Slack would make one up otherwise), unique within the message."""
+    return f"{BlockId.STANDUP_BLOCKER.value}.{entry_id}"
+
+
 def _section(text: str) -> Block:
     return {"type": "section", "text": {"type": "mrkdwn", "text": text[:SECTION_MAX]}}
 
@@ -236,6 +242,7 @@ def summary_message(translator: Translator, summary: Summary) -> dict[str, Any]:
         text = f"{t('standup.summary.person', user=entry.user_id)}\n{_answers_text(summary.questions, entry.answers)}"
         block = _section(text)
         if entry.blocker:
+            block["block_id"] = blocker_block_id(entry.entry_id)
             block["accessory"] = _button(
                 ActionId.STANDUP_BLOCKER_TICKET, t("standup.button.blocker_ticket"), str(entry.entry_id)
             )

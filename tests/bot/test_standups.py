@@ -15,6 +15,7 @@ from bot.clock import ManualClock
 from bot.errors import BadRequest
 from bot.i18n import Translator
 from bot.ids import ActionId, OutboxPurpose
+from bot.standup_views import blocker_block_id
 from bot.standups import StandupService
 from bot.ticket_messages import TicketMessenger
 from bot.tickets import Source, TicketRequest, TicketService
@@ -310,10 +311,12 @@ async def test_summary_has_answers_skips_non_responders_and_overdue_tickets(
     assert "Skipped: <@U0LEADSUP>" in shown
     assert "Did not answer: <@U0BOB>" in shown
     assert f"<@U0ALICE>: *{key}* Refund for ACME stuck" in shown
-    [button] = [b["accessory"] for b in blocks if "accessory" in b]
+    [blocker] = [b for b in blocks if "accessory" in b]
+    button = blocker["accessory"]
     assert button["action_id"] == ActionId.STANDUP_BLOCKER_TICKET.value
     alice = (await entries(synced))["U0ALICE"]
     assert button["value"] == str(alice.id)
+    assert blocker["block_id"] == blocker_block_id(alice.id)  # the bot's own id, not one Slack makes up
     draft = await service.blocker_draft(int(button["value"]))
     assert draft.title == "Waiting on ENG for the refund API"
     assert "<@U0ALICE>" in draft.description and "Waiting on ENG" in draft.description
