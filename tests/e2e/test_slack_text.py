@@ -103,7 +103,9 @@ async def test_stand_up_answers_are_inert_and_come_back_to_the_form_as_typed(
         assert "<https://evil.example" not in shown
         assert_no_live_phish(bot)
 
-        assert (await bot.post(body, FORM)).status_code == 200  # /standup again: the answers, to edit
+        # /standup again (a new request, so a new trigger_id): the answers, to edit
+        body = slack_requests.slash_command_body(text="", user="U0ALICE", channel="C0SUPPORT", command=Command.STANDUP)
+        assert (await bot.post(body, FORM)).status_code == 200
         again = {b["block_id"]: b for b in bot.opened_view()["blocks"] if b["type"] == "input"}
         assert again[answer_block_id(0)]["element"]["initial_value"] == f"R&D {PHISH}"
 
