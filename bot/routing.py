@@ -65,6 +65,14 @@ def route(text: str, workspace: WorkspaceConfig) -> str:
     return best[2] if best else workspace.triage_department
 
 
+def is_complaint(text: str, keywords: Sequence[str]) -> bool:
+    """Whether ``text`` mentions one of the complaint ``keywords`` (``complaint_keywords``), matched as routing
+    matches a department's: case-insensitive, Latin words at a word start, Chinese anywhere. A complaint said in
+    words counts as one even when nobody ticked the form's box, so the digest's complaint numbers are true."""
+    normalised = _normalise(text)
+    return any(_keyword_position(keyword, normalised) is not None for keyword in keywords)
+
+
 def pick_owner(owners: Sequence[str], cursor: int, away: set[str]) -> tuple[str, int]:
     """Round robin: the owner at ``cursor`` (skipping the absent) and the cursor for the next ticket.
 

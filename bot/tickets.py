@@ -25,7 +25,7 @@ from bot.home import HomeQueue, home_view
 from bot.i18n import Translator
 from bot.metrics import Metrics
 from bot.outbox_writer import OutboxWriter
-from bot.routing import pick_owner, route, title_from_text
+from bot.routing import is_complaint, pick_owner, route, title_from_text
 from bot.sla import due_times, zone_named
 from bot.states import ACTIVE_STATUSES, CLOCK_RUNNING, Status
 from bot.text import clip, to_plain, without_links
@@ -353,7 +353,7 @@ class TicketService(OutboxWriter):
                 thread_ts=request.origin_thread_ts or request.origin_ts,
                 customer_name=clip(without_links(customer), 200) if customer else None,
                 lifecycle_stage=request.lifecycle_stage,
-                is_complaint=request.is_complaint,
+                is_complaint=request.is_complaint or is_complaint(opening.text, self.workspace.complaint_keywords),
                 created_at=now,
                 updated_at=now,
                 ack_due_at=ack_due,

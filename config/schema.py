@@ -40,6 +40,9 @@ _CHANNEL_ID = re.compile(r"^[CG][A-Z0-9]{2,}$")
 _DEPARTMENT_KEY = re.compile(r"^[A-Z][A-Z0-9]{1,9}$")
 _CLOCK_TIME = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)$")
 _EMOJI_NAME = re.compile(r"^[a-z0-9_+\-']+$")
+# Used when the file has no ``complaint_keywords``: a customer complaining, in English and Chinese (投诉 a complaint,
+# 客诉 a customer complaint). "complain" also finds "complains" and "complained" (Latin keywords match word starts).
+DEFAULT_COMPLAINT_KEYWORDS: tuple[str, ...] = ("complaint", "complain", "投诉", "客诉")
 
 
 def _user_id(value: str) -> str:
@@ -59,6 +62,12 @@ def _department_key(value: str) -> str:
         raise ValueError(
             f"department key {value!r} must be 2-10 capital letters or digits starting with a letter, e.g. SUP"
         )
+    return value
+
+
+def _keyword(value: str) -> str:
+    if not value.strip():
+        raise ValueError("a keyword must not be empty or only spaces: it would never match")
     return value
 
 
@@ -103,6 +112,7 @@ def _timezone(value: str) -> str:
 UserId = Annotated[str, AfterValidator(_user_id)]
 ChannelId = Annotated[str, AfterValidator(_channel_id)]
 DepartmentKey = Annotated[str, AfterValidator(_department_key)]
+Keyword = Annotated[str, AfterValidator(_keyword)]
 Duration = Annotated[timedelta, BeforeValidator(_duration)]
 ClockTime = Annotated[time, BeforeValidator(_clock_time)]
 TimeZoneName = Annotated[str, AfterValidator(_timezone)]
@@ -236,6 +246,8 @@ class WorkspaceConfig(_Strict):
     # After an outage, a stand-up step or digest missed while the bot was down still runs if it is at most
     # this late; later than that it is dropped for the day (a summary nobody was asked for helps nobody).
     catch_up_within: Annotated[Duration, AfterValidator(_catch_up_window)] = timedelta(hours=1)
+    # A ticket whose text matches one of these counts as a complaint (the digest's complaints); [] turns it off.
+    complaint_keywords: list[Keyword] = Field(default_factory=lambda: list(DEFAULT_COMPLAINT_KEYWORDS))
 
     @model_validator(mode="after")
     def _cross_check(self) -> WorkspaceConfig:

@@ -2,8 +2,8 @@ from __future__ import annotations
 
 import pytest
 
-from bot.routing import pick_owner, route, split_priority, title_from_text
-from config.schema import WorkspaceConfig
+from bot.routing import is_complaint, pick_owner, route, split_priority, title_from_text
+from config.schema import DEFAULT_COMPLAINT_KEYWORDS, WorkspaceConfig
 
 
 @pytest.mark.parametrize(
@@ -24,6 +24,26 @@ from config.schema import WorkspaceConfig
 )
 def test_route(text: str, department: str, workspace: WorkspaceConfig) -> None:
     assert route(text, workspace) == department
+
+
+@pytest.mark.parametrize(
+    ("text", "complaint"),
+    [
+        ("客户投诉：退款一直没有到账", True),
+        ("这是一个客诉，请尽快处理", True),
+        ("COMPLAINT from ACME about the invoice", True),
+        ("The customer complained twice", True),  # "complain" starts the word
+        ("Ｃｏｍｐｌａｉｎｔ in full-width letters", True),
+        ("Refund for order 42", False),
+        ("uncomplaining customer, just a question", False),  # inside a word is not a match
+    ],
+)
+def test_complaint_keywords_match_case_insensitively_and_chinese_anywhere(text: str, complaint: bool) -> None:
+    assert is_complaint(text, DEFAULT_COMPLAINT_KEYWORDS) is complaint
+
+
+def test_no_complaint_keywords_means_no_complaint_from_text() -> None:
+    assert not is_complaint("客户投诉", [])
 
 
 def test_route_prefers_the_keyword_that_comes_first(workspace: WorkspaceConfig) -> None:

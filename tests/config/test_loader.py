@@ -55,6 +55,7 @@ def test_example_file_is_valid_and_documents_every_contract_key() -> None:
         "escalation:",
         "auto_close_after:",
         "catch_up_within:",
+        "complaint_keywords:",
     ):
         line = next(line for line in text.splitlines() if key in line and not line.lstrip().startswith("#"))
         assert line, key
@@ -69,6 +70,20 @@ def test_minimal_file_gets_defaults() -> None:
     assert workspace.reactions.ticket == "ticket"
     assert workspace.sla.normal.resolve == timedelta(days=3)
     assert workspace.triage.key == "SUP"
+    assert workspace.complaint_keywords == ["complaint", "complain", "投诉", "客诉"]
+
+
+def test_complaint_keywords_are_checked_with_their_line() -> None:
+    assert parse_workspace(MINIMAL + "complaint_keywords: [escalation, 差评]\n").complaint_keywords == [
+        "escalation",
+        "差评",
+    ]
+    assert parse_workspace(MINIMAL + "complaint_keywords: []\n").complaint_keywords == []
+    found = problems_of(MINIMAL + 'complaint_keywords:\n  - complaint\n  - "  "\n  - 42\n')
+    assert any(line.startswith("w.yaml:8: complaint_keywords[1]: a keyword must not be empty") for line in found), found
+    assert any(line.startswith("w.yaml:9: complaint_keywords[2]:") for line in found), found
+    assert len(found) == 2, found
+    assert problems_of(MINIMAL + "complaint_keywords: complaint\n")[0].startswith("w.yaml:6: complaint_keywords:")
 
 
 def test_every_problem_is_reported_with_its_line() -> None:
