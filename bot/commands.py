@@ -12,6 +12,9 @@ from config.schema import PRIORITIES
 KEY_PATTERN = re.compile(r"^[A-Za-z][A-Za-z0-9]{1,9}-\d{1,9}$")
 # With "Escape channels, users, and links" on, Slack sends @alice as <@U123|alice>; accept a bare id too.
 _USER_MENTION = re.compile(r"^<@([UW][A-Z0-9]+)(?:\|[^>]*)?>$|^([UW][A-Z0-9]{2,})$")
+# The manifest sets should_escape, so Slack turns every @name it knows into <@U…|name>; an @name left as typed is
+# someone Slack did not find in the workspace.
+_UNKNOWN_MENTION = re.compile(r"^@([^\s@<>]+)$")
 
 
 class Subcommand(StrEnum):
@@ -44,7 +47,8 @@ class ParsedCommand:
     priority: str | None = None
     key: str | None = None
     user_id: str | None = None
-    scope: str | None = None
+    scope: str | None = None  # list: None when not given (the asker's default list)
+    unknown_person: str | None = None  # assign: an @name Slack did not recognise, as typed
     usage_key: str | None = None  # set when the subcommand was recognised but used wrongly
 
 
@@ -65,7 +69,9 @@ def parse_ticket_command(text: str) -> ParsedCommand:
     if subcommand in (Subcommand.HELP, Subcommand.AWAY, Subcommand.BACK):
         return ParsedCommand(subcommand)
     if subcommand == Subcommand.LIST:
-        scope = (rest.split() or ["mine"])[0].lower()
+        if not rest:
+            return ParsedCommand(subcommand)
+        scope = rest.split()[0].lower()
         if scope not in ("mine", "dept", "overdue"):
             return ParsedCommand(subcommand, usage_key="usage.list")
         return ParsedCommand(subcommand, scope=scope)
@@ -80,6 +86,9 @@ def parse_ticket_command(text: str) -> ParsedCommand:
     if subcommand == Subcommand.ASSIGN:
         mention, _, reason = after_key.partition(" ")
         match = _USER_MENTION.match(mention) if mention else None
+        unknown = _UNKNOWN_MENTION.match(mention) if mention and match is None else None
+        if unknown is not None:
+            return ParsedCommand(subcommand, key=key, unknown_person=unknown.group(1), text=reason.strip())
         if match is None:
             return ParsedCommand(subcommand, key=key, usage_key="usage.assign")
         return ParsedCommand(subcommand, key=key, user_id=match.group(1) or match.group(2), text=reason.strip())

@@ -43,6 +43,8 @@ from storage.models import Ticket, TicketEvent, built
 
 log = logging.getLogger(__name__)
 
+LIST_LIMIT = 50  # tickets in one /ticket list answer
+
 
 class Source(StrEnum):
     MESSAGE = "message"
@@ -52,9 +54,10 @@ class Source(StrEnum):
 
 
 class ListScope(StrEnum):
-    MINE = "mine"
+    MINE = "mine"  # what you own and what you asked for
     DEPT = "dept"
     OVERDUE = "overdue"
+    ALL = "all"  # every open ticket, overdue first: an admin's ``/ticket list``
 
 
 @dataclass(frozen=True)
@@ -468,29 +471,45 @@ class TicketService(OutboxWriter):
         async with self.db.transaction() as session:
             return await ticket_rows.by_origin(session, channel, ts)
 
+    def default_scope(self, actor_id: str) -> ListScope:
+        """What a bare ``/ticket list`` shows: an admin every open ticket; anyone else their own and those they
+        asked for (a requester has nothing else to follow)."""
+        return ListScope.ALL if actor_id in self.workspace.admins else ListScope.MINE
+
     async def list_tickets(self, actor_id: str, scope: ListScope) -> Sequence[Ticket]:
+        """The tickets of ``scope`` for ``actor_id``, at most :data:`LIST_LIMIT`."""
         active = [s.value for s in ACTIVE_STATUSES]
-        running = [s.value for s in CLOCK_RUNNING]
         departments = self.departments_of(actor_id)
+        admin = actor_id in self.workspace.admins
+        if scope == ListScope.DEPT and not departments:
+            raise BadRequest("error.no_department")
+        if scope == ListScope.ALL and not admin:
+            raise BadRequest("error.bad_request")  # not a choice people make: default_scope gives it to admins
         async with self.db.transaction() as session:
             if scope == ListScope.MINE:
-                return await ticket_rows.owned_by(session, actor_id, active)
-            if scope == ListScope.DEPT:
-                if not departments:
-                    raise BadRequest("error.no_department")
-                return await ticket_rows.in_departments(session, departments, active)
-            limit_to: list[str] | None = None
-            if actor_id not in self.workspace.admins:
-                if not departments:
-                    raise BadRequest("error.no_department")
-                limit_to = departments
-            return await ticket_rows.overdue(
-                session,
-                self.clock.now(),
-                unacknowledged=[Status.OPEN.value],
-                unresolved=running,
-                department_keys=limit_to,
-            )
+                owned = await ticket_rows.owned_by(session, actor_id, active, LIST_LIMIT)
+                asked = await ticket_rows.requested_by(session, actor_id, active, LIST_LIMIT)
+                found = sorted({t.id: t for t in [*owned, *asked]}.values(), key=lambda t: (t.created_at, t.id or 0))
+            elif scope == ListScope.DEPT:
+                found = list(await ticket_rows.in_departments(session, departments, active, LIST_LIMIT))
+            else:
+                found = list(
+                    await ticket_rows.overdue(
+                        session,
+                        self.clock.now(),
+                        unacknowledged=[Status.OPEN.value],
+                        unresolved=[s.value for s in CLOCK_RUNNING],
+                        # Everyone may ask; each sees what concerns them: their departments' and their own.
+                        department_keys=None if admin else departments,
+                        involving=None if admin else actor_id,
+                        limit=LIST_LIMIT,
+                    )
+                )
+                if scope == ListScope.ALL:
+                    overdue_ids = {ticket.id for ticket in found}
+                    rest = await ticket_rows.in_statuses(session, active, LIST_LIMIT + len(found))
+                    found += [ticket for ticket in rest if ticket.id not in overdue_ids]
+            return found[:LIST_LIMIT]
 
     def departments_of(self, user_id: str) -> list[str]:
         return [d.key for d in self.workspace.departments if user_id in d.members]

@@ -10,7 +10,9 @@ from slack_bolt.context.async_context import AsyncBoltContext
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.commands import ParsedCommand, Subcommand, parse_ticket_command
+from bot.errors import BadRequest
 from bot.ids import Command
+from bot.permissions import Action
 from bot.services import Services
 from bot.states import Status
 from bot.tickets import ListScope, Source, TicketRequest
@@ -56,7 +58,7 @@ async def _run(services: Services, parsed: ParsedCommand, user: str) -> str:
             )
             return replies.opened(result)
         case Subcommand.LIST:
-            scope = ListScope(parsed.scope or "mine")
+            scope = ListScope(parsed.scope) if parsed.scope else tickets.default_scope(user)
             return replies.ticket_list(await tickets.list_tickets(user, scope), scope.value)
         case Subcommand.SHOW:
             assert parsed.key
@@ -65,6 +67,10 @@ async def _run(services: Services, parsed: ParsedCommand, user: str) -> str:
             assert parsed.key
             ticket = await workflow.acknowledge(parsed.key, user)
             return replies.t("command.acknowledged", key=ticket.key)
+        case Subcommand.ASSIGN if parsed.unknown_person:
+            assert parsed.key
+            await workflow.check(parsed.key, user, Action.ASSIGN)  # no such ticket, not allowed: said first
+            raise BadRequest("error.person_not_in_workspace", person=parsed.unknown_person)
         case Subcommand.ASSIGN:
             assert parsed.key and parsed.user_id
             ticket = await workflow.request_handoff(parsed.key, user, parsed.user_id, reason=parsed.text or None)

@@ -7,7 +7,7 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import NamedTuple
 
-from sqlalchemy import Integer, String, bindparam, case, func, or_, update
+from sqlalchemy import ColumnElement, Integer, String, bindparam, case, false, func, or_, update
 from sqlalchemy import select as select_rows
 from sqlmodel import and_, col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -219,9 +219,11 @@ async def overdue(
     unacknowledged: Iterable[str],
     unresolved: Iterable[str],
     department_keys: Iterable[str] | None = None,
+    involving: str | None = None,
     limit: int = 50,
 ) -> Sequence[Ticket]:
-    """Tickets past their acknowledge deadline while unacknowledged, or past resolve while unresolved.
+    """Tickets past their acknowledge deadline while unacknowledged, or past resolve while unresolved; all of them,
+    or only those in ``department_keys`` or owned or asked for by ``involving`` when either is given.
 
     Each half matches one (status, due) index, so the scan does not grow with closed history.
     """
@@ -230,9 +232,22 @@ async def overdue(
         and_(col(Ticket.status).in_(list(unresolved)), col(Ticket.resolve_due_at) <= now),
     )
     statement = select(Ticket).where(condition)
-    if department_keys is not None:
-        statement = statement.where(col(Ticket.department_key).in_(list(department_keys)))
+    if department_keys is not None or involving is not None:
+        # Someone's own view: their departments' tickets, and the ones they own or asked for wherever those are.
+        keys = list(department_keys or [])
+        mine: list[ColumnElement[bool]] = [col(Ticket.department_key).in_(keys)] if keys else []
+        if involving is not None:
+            mine += [col(Ticket.owner_id) == involving, col(Ticket.requester_id) == involving]
+        statement = statement.where(or_(*mine) if mine else false())
     statement = statement.order_by(col(Ticket.created_at)).limit(limit)
+    return (await session.exec(statement)).all()
+
+
+async def in_statuses(session: AsyncSession, statuses: Iterable[str], limit: int = 50) -> Sequence[Ticket]:
+    """Every ticket in one of ``statuses``, oldest first (an admin's list of all open work)."""
+    statement = (
+        select(Ticket).where(col(Ticket.status).in_(list(statuses))).order_by(col(Ticket.created_at)).limit(limit)
+    )
     return (await session.exec(statement)).all()
 
 

@@ -49,9 +49,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "command.list.empty": "No tickets — {scope}.",
         "command.list.line": "• *{key}* {title} — <@{owner}>, {status}, {priority}{overdue}",
         "command.list.overdue_mark": " · :warning: overdue",
-        "command.list.scope.mine": "yours",
+        "command.list.scope.mine": "yours and the ones you asked for",
         "command.list.scope.dept": "your department's",
         "command.list.scope.overdue": "overdue",
+        "command.list.scope.all": "every open ticket, overdue first",
         "command.show.header": "*{key}* {title}",
         "command.show.fields": "{department} · owner <@{owner}> · requested by <@{requester}> · {priority} · {status}",
         "command.show.due": "Acknowledge by {ack_due} · resolve by {resolve_due}",
@@ -70,7 +71,8 @@ MESSAGES: dict[str, dict[str, str]] = {
         "event.reminders_escalated": "no answer to {count} {count:reminder|reminders}",
         "help.intro": "*Crossdesk* — one owner for every cross-department request.",
         "help.open": "`/ticket` open the new-ticket form · `/ticket [urgent|high|normal|low] <text>` open a ticket",
-        "help.list": "`/ticket list [mine|dept|overdue]` list tickets",
+        "help.list": "`/ticket list [mine|dept|overdue]` the tickets you own or asked for (an admin: every open "
+        "one), your department's, or the overdue ones that concern you",
         "help.show": "`/ticket show KEY` a ticket and its history",
         "help.ack": "`/ticket ack KEY` acknowledge a ticket you own",
         "help.assign": "`/ticket assign KEY @person [reason]` offer a ticket to someone (they accept or decline)",
@@ -173,6 +175,8 @@ MESSAGES: dict[str, dict[str, str]] = {
         "error.handoff_not_member": "<@{owner}> is not an owner or lead in {department}; pick one of its people.",
         "error.handoff_no_department": "<@{owner}> is not in any department, so they cannot own a ticket. "
         "Ask an admin to add them to the workspace file.",
+        "error.person_not_in_workspace": "There is nobody called @{person} in this workspace. Type @ and pick the "
+        "new owner from the list Slack offers.",
         "thread.handoff_requested": ":arrow_right: {actor} offered this ticket to <@{owner}>{reason} · {at}",
         "thread.handoff_accepted": ":handshake: {actor} accepted: <@{owner}> now owns this ticket "
         "(was <@{previous}>) · {at}",
@@ -307,9 +311,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "command.list.empty": "没有工单（{scope}）。",
         "command.list.line": "• *{key}* {title}——<@{owner}>，{status}，{priority}{overdue}",
         "command.list.overdue_mark": " · :warning: 已逾期",
-        "command.list.scope.mine": "我负责的",
+        "command.list.scope.mine": "我负责的和我提出的",
         "command.list.scope.dept": "本部门的",
         "command.list.scope.overdue": "已逾期的",
+        "command.list.scope.all": "所有未关闭的工单，逾期的在前",
         "command.show.header": "*{key}* {title}",
         "command.show.fields": "{department} · 负责人 <@{owner}> · 提出人 <@{requester}> · {priority} · {status}",
         "command.show.due": "确认期限 {ack_due} · 解决期限 {resolve_due}",
@@ -328,7 +333,8 @@ MESSAGES: dict[str, dict[str, str]] = {
         "event.reminders_escalated": "{count} 次提醒无人回应",
         "help.intro": "*Crossdesk*——每个跨部门请求都有唯一负责人。",
         "help.open": "`/ticket` 打开新建工单表单 · `/ticket [urgent|high|normal|low] <内容>` 创建工单",
-        "help.list": "`/ticket list [mine|dept|overdue]` 查看工单列表",
+        "help.list": "`/ticket list [mine|dept|overdue]` 你负责或提出的工单（管理员：所有未关闭的工单）、"
+        "本部门的工单，或与你相关的逾期工单",
         "help.show": "`/ticket show KEY` 查看工单及处理记录",
         "help.ack": "`/ticket ack KEY` 确认你负责的工单",
         "help.assign": "`/ticket assign KEY @某人 [原因]` 转交工单（对方接受或拒绝）",
@@ -425,6 +431,8 @@ MESSAGES: dict[str, dict[str, str]] = {
         "error.escalation_cooldown": "*{key}* 刚刚升级过；{again} 之后才能再次升级。",
         "error.handoff_not_member": "<@{owner}> 不是{department}的负责人或主管；请选择该部门的成员。",
         "error.handoff_no_department": "<@{owner}> 不属于任何部门，不能负责工单。请管理员将其加入配置文件。",
+        "error.person_not_in_workspace": "此工作区中没有名为 @{person} 的成员。"
+        "请输入 @ 并从 Slack 提供的列表中选择新的负责人。",
         "thread.handoff_requested": ":arrow_right: {actor} 将此工单转交给 <@{owner}>{reason} · {at}",
         "thread.handoff_accepted": ":handshake: {actor} 已接受：此工单现由 <@{owner}> 负责"
         "（原为 <@{previous}>） · {at}",

@@ -16,7 +16,8 @@ from bot.commands import ParsedCommand, Subcommand, parse_ticket_command
             ParsedCommand(Subcommand.OPEN, text="site is down for ACME", priority="urgent"),
         ),
         ("客户要求退款", ParsedCommand(Subcommand.OPEN, text="客户要求退款")),
-        ("list", ParsedCommand(Subcommand.LIST, scope="mine")),
+        ("list", ParsedCommand(Subcommand.LIST)),  # the asker's default list: decided by who asks
+        ("list mine", ParsedCommand(Subcommand.LIST, scope="mine")),
         ("list overdue", ParsedCommand(Subcommand.LIST, scope="overdue")),
         ("list everything", ParsedCommand(Subcommand.LIST, usage_key="usage.list")),
         ("show sup-12", ParsedCommand(Subcommand.SHOW, key="SUP-12")),
@@ -29,7 +30,13 @@ from bot.commands import ParsedCommand, Subcommand, parse_ticket_command
             ParsedCommand(Subcommand.ASSIGN, key="SUP-3", user_id="U0BOB", text="knows billing"),
         ),
         ("assign SUP-3 U0BOB", ParsedCommand(Subcommand.ASSIGN, key="SUP-3", user_id="U0BOB")),
-        ("assign SUP-3 @bob", ParsedCommand(Subcommand.ASSIGN, key="SUP-3", usage_key="usage.assign")),
+        # Slack escapes every @name it knows: one left as typed is nobody in the workspace, not a usage mistake.
+        ("assign SUP-3 @zed", ParsedCommand(Subcommand.ASSIGN, key="SUP-3", unknown_person="zed")),
+        (
+            "assign SUP-3 @zed.w knows billing",
+            ParsedCommand(Subcommand.ASSIGN, key="SUP-3", unknown_person="zed.w", text="knows billing"),
+        ),
+        ("assign SUP-3 @", ParsedCommand(Subcommand.ASSIGN, key="SUP-3", usage_key="usage.assign")),
         ("assign SUP-3 <#C0INTAKE|intake>", ParsedCommand(Subcommand.ASSIGN, key="SUP-3", usage_key="usage.assign")),
         ("close SUP-3 refunded in full", ParsedCommand(Subcommand.CLOSE, key="SUP-3", text="refunded in full")),
         ("close SUP-3", ParsedCommand(Subcommand.CLOSE, key="SUP-3")),
