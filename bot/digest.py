@@ -209,13 +209,15 @@ class DigestService(OutboxWriter):
         return department.name if department else key
 
     def _open_ticket(self, ticket: Ticket, now: datetime) -> OpenTicket:
+        """A ticket among the oldest open work. The digest goes to a channel (anyone may read it): a private ticket
+        is counted and named by key, department and owner, but neither its title nor its card (a DM) is shown."""
         link = None
         channel, ts = ticket.card_channel or ticket.thread_channel, ticket.card_ts or ticket.thread_ts
-        if self.identity.url and channel and ts:
+        if self.identity.url and channel and ts and not ticket.is_private:
             link = message_link(self.identity.url, channel, ts, ticket.thread_ts)
         return OpenTicket(
             key=ticket.key,
-            title=ticket.title,
+            title=self.translator.t("ticket.private_title") if ticket.is_private else ticket.title,
             department_key=ticket.department_key,
             department_name=self._department_name(ticket.department_key),
             owner_id=ticket.owner_id,

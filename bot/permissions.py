@@ -11,14 +11,17 @@
 | resume                  |    yes    |  yes  |                   | yes  |  yes  |             |
 | close (a resolved one)  |    yes    |  yes  |                   | yes  |  yes  |             |
 | reopen                  |    yes    |  yes  |                   | yes  |  yes  |             |
-| comment, show, list     | everybody                                                        |
+| comment, show, list     | everybody (**)                                                   |
 
 (*) and the person the hand-off was offered to: that role exists only while a hand-off is pending.
 "Department member" and "lead" are of the department that owns the ticket now.
+(**) A private ticket (made from a private channel or a DM) is seen only by its requester, its owner, the person
+it is offered to, the members and leads of every department it has belonged to, and admins (:func:`may_see`).
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -69,6 +72,7 @@ class TicketParties:
     owner_id: str
     requester_id: str
     pending_owner_id: str | None = None
+    private: bool = False
 
 
 def roles_of(user_id: str, ticket: TicketParties, workspace: WorkspaceConfig) -> set[Role]:
@@ -102,3 +106,21 @@ def require(user_id: str, action: Action, ticket: TicketParties, workspace: Work
             action=action.value,
             roles=[role.value for role in ALLOWED[action]],
         )
+
+
+def may_see(user_id: str, ticket: TicketParties, workspace: WorkspaceConfig, departments: Iterable[str]) -> bool:
+    """Whether ``user_id`` may read ``ticket`` (its title, text and history) anywhere the bot shows it.
+
+    ``departments`` are those the ticket has belonged to (it passed through them); their people worked on it or
+    may have to again, so they keep seeing it after it moved on. Everything else about a private ticket stays with
+    the people it concerns: it came from a conversation others could not read.
+    """
+    if not ticket.private or user_id in workspace.admins:
+        return True
+    if user_id in (ticket.requester_id, ticket.owner_id, ticket.pending_owner_id):
+        return True
+    for key in {*departments, ticket.department_key}:
+        department = workspace.department(key)
+        if department is not None and user_id in department.members:
+            return True
+    return False

@@ -63,7 +63,7 @@ class Replies:
 
     def error(self, error: CrossdeskError) -> str:
         params = dict(error.params)
-        if isinstance(error, NotAllowed):
+        if isinstance(error, NotAllowed) and "roles" in params:  # who may do an action (not: who may see a ticket)
             roles = [self.t(f"role.{role}") for role in params.pop("roles", [])]
             params["who"] = self.t("word.or").join(roles)
             params["action"] = self.t(f"verb.{params.get('action', 'close')}")

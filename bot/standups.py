@@ -398,7 +398,9 @@ class StandupService(OutboxWriter):
                 summary.later.append(user_id)
             # Anyone else was never asked (not yet running, down too long, joined after their time): not listed.
             owned = await ticket_rows.owned_by(session, user_id, active)
-            summary.overdue[user_id] = [self._line(ticket, now) for ticket in owned if is_overdue(ticket, now)]
+            summary.overdue[user_id] = [
+                self._line(ticket, now, in_channel=True) for ticket in owned if is_overdue(ticket, now)
+            ]
         return summary
 
     async def _queue_prompt(
@@ -440,9 +442,11 @@ class StandupService(OutboxWriter):
     ) -> None:
         outbox.enqueue(session, method=method, payload=payload, purpose=purpose.value, now=now)
 
-    @staticmethod
-    def _line(ticket: Ticket, now: datetime) -> TicketLine:
-        return TicketLine(ticket.key, ticket.title, ticket.status, is_overdue(ticket, now))
+    def _line(self, ticket: Ticket, now: datetime, *, in_channel: bool = False) -> TicketLine:
+        """A ticket as a stand-up shows it; in the department channel's summary a private one keeps its title to
+        itself (anyone may be in a channel)."""
+        title = self.translator.t("ticket.private_title") if in_channel and ticket.is_private else ticket.title
+        return TicketLine(ticket.key, title, ticket.status, is_overdue(ticket, now))
 
     def _is_standup_day(self, standup: Standup, day: date) -> bool:
         return WEEKDAYS[day.weekday()] in standup.days and day not in self.workspace.holidays

@@ -97,7 +97,13 @@ class TicketMessenger:
         return card_message(self.card_data(ticket), self.translator, self.workspace.tz)
 
     def card_home(self, ticket: Ticket) -> tuple[str, str | None]:
-        """Where the card goes: into the origin message's thread, else the department channel."""
+        """Where the card goes: into the origin message's thread, else the department channel.
+
+        A private ticket's card goes to its owner's DM with the bot: the one place sure to hold nobody but a person
+        allowed to see it (a department channel or the conversation it came from may hold anyone).
+        """
+        if ticket.is_private:
+            return ticket.owner_id, None
         if ticket.thread_channel:
             return ticket.thread_channel, ticket.thread_ts
         department = self.workspace.department(ticket.department_key)
@@ -109,7 +115,9 @@ class TicketMessenger:
 
     def fallback_home(self, ticket: Ticket) -> str:
         """The department channel (else the first intake channel, else the requester's DM) for a card whose
-        own thread cannot be reached."""
+        own thread cannot be reached; a private ticket's stays with its owner."""
+        if ticket.is_private:
+            return ticket.owner_id
         department = self.workspace.department(ticket.department_key)
         if department is not None and department.channel:
             return department.channel
@@ -143,15 +151,24 @@ class TicketMessenger:
         calls = [card, self._post_call(ticket, ticket.owner_id, dm_text, card)]
         department = self.workspace.department(ticket.department_key)
         if department is not None and department.channel and department.channel != channel:
-            notice = self.t(
-                "department.new_ticket",
-                key=ticket.key,
-                priority=priority,
-                owner=ticket.owner_id,
-                title=ticket.title,
-                link=self.link(),
-            )
+            if ticket.is_private:  # the channel learns that there is work and who has it, not what it is
+                notice = self.t(
+                    "department.new_private_ticket", key=ticket.key, priority=priority, owner=ticket.owner_id
+                )
+            else:
+                notice = self.t(
+                    "department.new_ticket",
+                    key=ticket.key,
+                    priority=priority,
+                    owner=ticket.owner_id,
+                    title=ticket.title,
+                    link=self.link(),
+                )
             calls.append(self._post_call(ticket, department.channel, notice, card))
+        if ticket.is_private and ticket.source in ("message", "reaction") and ticket.requester_id != ticket.owner_id:
+            # No card answers them where they asked, and nobody else told them (a command or a form answers itself).
+            told = self.t("dm.private_ticket_opened", key=ticket.key, owner=ticket.owner_id)
+            calls.append(self._post_call(ticket, ticket.requester_id, told, card))
         return calls
 
     @staticmethod

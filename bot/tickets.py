@@ -19,12 +19,13 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.clock import Clock
-from bot.errors import BadRequest, TicketNotFound
+from bot.errors import BadRequest, NotAllowed, TicketNotFound
 from bot.group_commit import GroupCommit
 from bot.home import HomeQueue, home_view
 from bot.i18n import Translator
 from bot.metrics import Metrics
 from bot.outbox_writer import OutboxWriter
+from bot.permissions import TicketParties, may_see
 from bot.routing import is_complaint, pick_owner, route, title_from_text
 from bot.sla import due_times, zone_named
 from bot.states import ACTIVE_STATUSES, CLOCK_RUNNING, Status
@@ -78,6 +79,7 @@ class TicketRequest:
     customer_name: str | None = None
     lifecycle_stage: str | None = None
     is_complaint: bool = False
+    private: bool = False  # asked in a private channel or a DM: only the people involved may see it
 
 
 @dataclass(frozen=True)
@@ -108,6 +110,18 @@ def is_overdue(ticket: Ticket, now: datetime) -> bool:
     if status == Status.OPEN and ticket.ack_due_at is not None and ticket.ack_due_at <= now:
         return True
     return status in CLOCK_RUNNING and ticket.resolve_due_at is not None and ticket.resolve_due_at <= now
+
+
+def parties_of(ticket: Ticket) -> TicketParties:
+    """What a permission or visibility check needs to know of ``ticket``."""
+    return TicketParties(
+        ticket.key,
+        ticket.department_key,
+        ticket.owner_id,
+        ticket.requester_id,
+        ticket.pending_owner_id,
+        private=ticket.is_private,
+    )
 
 
 def _created_event(ticket: Ticket, now: datetime) -> dict[str, object]:
@@ -352,11 +366,14 @@ class TicketService(OutboxWriter):
                 source=request.source.value,
                 origin_channel=request.origin_channel,
                 origin_ts=request.origin_ts,
-                thread_channel=request.origin_channel,
-                thread_ts=request.origin_thread_ts or request.origin_ts,
+                # A private ticket's thread is its card's, where only the people involved are (card_home); the
+                # conversation it came from may hold people who must not read what happens to it.
+                thread_channel=None if request.private else request.origin_channel,
+                thread_ts=None if request.private else request.origin_thread_ts or request.origin_ts,
                 customer_name=clip(without_links(customer), 200) if customer else None,
                 lifecycle_stage=request.lifecycle_stage,
                 is_complaint=request.is_complaint or is_complaint(opening.text, self.workspace.complaint_keywords),
+                is_private=request.private,
                 created_at=now,
                 updated_at=now,
                 ack_due_at=ack_due,
@@ -466,6 +483,29 @@ class TicketService(OutboxWriter):
             assert ticket.id is not None
             return TicketHistory(ticket=ticket, events=await ticket_rows.events_of(session, ticket.id))
 
+    async def show(self, key: str, viewer_id: str) -> TicketHistory:
+        """:meth:`history` for ``/ticket show``: a private ticket only for the people who may see it."""
+        async with self.db.transaction() as session:
+            ticket = await ticket_rows.by_key(session, key)
+            if ticket is None:
+                raise TicketNotFound(key=key.upper())
+            if not (await self._visible(session, viewer_id, [ticket])):
+                raise NotAllowed("error.private_ticket", key=ticket.key)
+            assert ticket.id is not None
+            return TicketHistory(ticket=ticket, events=await ticket_rows.events_of(session, ticket.id))
+
+    async def _visible(self, session: AsyncSession, viewer_id: str, tickets: Sequence[Ticket]) -> list[Ticket]:
+        """The ones of ``tickets`` that ``viewer_id`` may see (:func:`bot.permissions.may_see`); the departments a
+        private ticket passed through are read in one query, and only when there is a private ticket."""
+        private = [ticket for ticket in tickets if ticket.is_private]
+        passed = await ticket_rows.departments_passed_by(session, private) if private else {}
+        return [
+            ticket
+            for ticket in tickets
+            if not ticket.is_private
+            or may_see(viewer_id, parties_of(ticket), self.workspace, passed.get(ticket.id or 0, []))
+        ]
+
     async def find_by_message(self, channel: str, ts: str) -> Ticket | None:
         """The ticket made from the message at (channel, ts), or whose card that message is."""
         async with self.db.transaction() as session:
@@ -477,7 +517,7 @@ class TicketService(OutboxWriter):
         return ListScope.ALL if actor_id in self.workspace.admins else ListScope.MINE
 
     async def list_tickets(self, actor_id: str, scope: ListScope) -> Sequence[Ticket]:
-        """The tickets of ``scope`` for ``actor_id``, at most :data:`LIST_LIMIT`."""
+        """The tickets of ``scope`` that ``actor_id`` may see, at most :data:`LIST_LIMIT`."""
         active = [s.value for s in ACTIVE_STATUSES]
         departments = self.departments_of(actor_id)
         admin = actor_id in self.workspace.admins
@@ -509,7 +549,7 @@ class TicketService(OutboxWriter):
                     overdue_ids = {ticket.id for ticket in found}
                     rest = await ticket_rows.in_statuses(session, active, LIST_LIMIT + len(found))
                     found += [ticket for ticket in rest if ticket.id not in overdue_ids]
-            return found[:LIST_LIMIT]
+            return (await self._visible(session, actor_id, found))[:LIST_LIMIT]
 
     def departments_of(self, user_id: str) -> list[str]:
         return [d.key for d in self.workspace.departments if user_id in d.members]
@@ -533,7 +573,15 @@ class TicketService(OutboxWriter):
                 attention = await ticket_rows.needing_attention(
                     session, departments, now, unacknowledged=[Status.OPEN.value], unresolved=running
                 )
-        return HomeQueue(owned=owned, requested=requested, offered=offered, department=attention)
+            # Each list is someone's own or their department's, so all of it is theirs to see; checked all the
+            # same, so a new section can never show a private ticket to the wrong person.
+            visible = {t.id for t in await self._visible(session, user_id, [*owned, *requested, *offered, *attention])}
+        return HomeQueue(
+            owned=[t for t in owned if t.id in visible],
+            requested=[t for t in requested if t.id in visible],
+            offered=[t for t in offered if t.id in visible],
+            department=[t for t in attention if t.id in visible],
+        )
 
     async def publish_home(self, user_id: str) -> None:
         """Queue a ``views.publish`` of ``user_id``'s App Home with their current queue."""

@@ -374,6 +374,14 @@ class WorkflowService(OutboxWriter):
             if department is not None and department.lead and department.lead != actor_id:
                 await self.messages.notify(session, ticket, now, department.lead, text)
             if department is not None and department.channel:
+                if ticket.is_private:  # neither what it is nor why it was escalated, in a channel
+                    text = self.messages.t(
+                        "department.escalated_private",
+                        key=ticket.key,
+                        actor=actor_id,
+                        owner=ticket.owner_id,
+                        priority=priority,
+                    )
                 await self.messages.notify(session, ticket, now, department.channel, text)
         self._on_outbox()
         return ticket

@@ -17,7 +17,7 @@ from bot.services import Services
 from bot.states import Status
 from bot.tickets import ListScope, Source, TicketRequest
 from handlers.forms import new_ticket_form, open_form
-from handlers.payloads import mapping, services_of, text
+from handlers.payloads import is_private_conversation, mapping, services_of, text
 
 
 async def on_ticket_command(
@@ -27,21 +27,23 @@ async def on_ticket_command(
     services = services_of(context)
     command = dict(mapping(command, "command"))
     user = text(command, "user_id")
+    channel = text(command, "channel_id", required=False)
+    private = is_private_conversation(channel, channel_name=text(command, "channel_name", required=False) or None)
     parsed = parse_ticket_command(text(command, "text", required=False))
     if parsed.subcommand == Subcommand.OPEN and not parsed.text and not parsed.usage_key:
         view = await new_ticket_form(
             services,
-            metadata={"channel": text(command, "channel_id", required=False)},
+            metadata={"channel": channel, "private": private},
             initial={"priority": parsed.priority},
         )
         await open_form(client, text(command, "trigger_id"), view)
         await ack()
         return
-    answer = await _run(services, parsed, user)
+    answer = await _run(services, parsed, user, private=private)
     await ack(response_type="ephemeral", text=answer)
 
 
-async def _run(services: Services, parsed: ParsedCommand, user: str) -> str:
+async def _run(services: Services, parsed: ParsedCommand, user: str, *, private: bool) -> str:
     replies, tickets, workflow = services.replies, services.tickets, services.workflow
     if parsed.usage_key:
         return replies.usage(parsed.usage_key, parsed.subcommand.value, parsed.text)
@@ -54,7 +56,13 @@ async def _run(services: Services, parsed: ParsedCommand, user: str) -> str:
             return replies.t("command.away" if away else "command.back")
         case Subcommand.OPEN:
             result = await tickets.open_ticket(
-                TicketRequest(text=parsed.text, requester_id=user, source=Source.COMMAND, priority=parsed.priority)
+                TicketRequest(
+                    text=parsed.text,
+                    requester_id=user,
+                    source=Source.COMMAND,
+                    priority=parsed.priority,
+                    private=private,
+                )
             )
             return replies.opened(result)
         case Subcommand.LIST:
@@ -62,7 +70,7 @@ async def _run(services: Services, parsed: ParsedCommand, user: str) -> str:
             return replies.ticket_list(await tickets.list_tickets(user, scope), scope.value)
         case Subcommand.SHOW:
             assert parsed.key
-            return replies.show(await tickets.history(parsed.key))
+            return replies.show(await tickets.show(parsed.key, user))
         case Subcommand.ACK:
             assert parsed.key
             ticket = await workflow.acknowledge(parsed.key, user)

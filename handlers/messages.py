@@ -13,7 +13,7 @@ from slack_bolt.context.async_context import AsyncBoltContext
 
 from bot.services import Services
 from bot.tickets import Source, TicketRequest
-from handlers.payloads import mapping, optional_text, services_of, text
+from handlers.payloads import is_private_conversation, mapping, optional_text, services_of, text
 
 log = logging.getLogger(__name__)
 
@@ -67,6 +67,7 @@ async def on_message(event: dict[str, Any], body: dict[str, Any], context: Async
             origin_ts=ts,
             event_id=event_id,
             event_type="message",
+            private=is_private_conversation(channel, channel_type=optional_text(event, "channel_type")),
         )
     )
 

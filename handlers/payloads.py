@@ -50,6 +50,24 @@ def optional_text(container: Any, name: str) -> str | None:
     return value
 
 
+_PRIVATE_CHANNEL_TYPES = frozenset({"group", "im", "mpim"})  # a message event's channel_type
+_PRIVATE_CHANNEL_NAMES = frozenset({"directmessage", "privategroup"})  # a slash command's or shortcut's channel_name
+
+
+def is_private_conversation(
+    channel_id: str | None, *, channel_type: str | None = None, channel_name: str | None = None
+) -> bool:
+    """Whether only its members can read the conversation a request came from: a private channel, a DM or a group
+    DM. Message events say so in ``channel_type``; slash commands and shortcuts in ``channel_name``
+    ("directmessage", "privategroup", "mpdm-…"); DM ids start with D, and private channels and group DMs made
+    before 2021 have G ids (a reaction's item carries nothing but the id)."""
+    if channel_type in _PRIVATE_CHANNEL_TYPES:
+        return True
+    if channel_name is not None and (channel_name in _PRIVATE_CHANNEL_NAMES or channel_name.startswith("mpdm-")):
+        return True
+    return bool(channel_id) and str(channel_id)[:1] in ("D", "G")
+
+
 def form_values(view: Any, *, as_typed: bool = False) -> dict[str, Any]:
     """Flatten a modal's ``state.values`` to ``{block_id: value}``, whatever the input type.
 

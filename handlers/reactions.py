@@ -12,7 +12,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.services import Services
 from bot.tickets import Source, TicketRequest
-from handlers.payloads import mapping, optional_text, services_of, text
+from handlers.payloads import is_private_conversation, mapping, optional_text, services_of, text
 
 log = logging.getLogger(__name__)
 
@@ -92,6 +92,7 @@ async def on_reaction_added(
             origin_thread_ts=parent if isinstance(parent, str) and parent != ts else None,
             event_id=event_id,
             event_type="reaction_added",
+            private=is_private_conversation(channel),
         )
     )
 

@@ -18,7 +18,7 @@ from bot.routing import title_from_text
 from bot.text import mentioned_users, message_link, to_plain, without_links
 from bot.views import TEXT_MAX
 from handlers.forms import new_ticket_form, open_form
-from handlers.payloads import mapping, optional_text, services_of, text
+from handlers.payloads import is_private_conversation, mapping, optional_text, services_of, text
 
 
 async def on_create_from_message(
@@ -26,7 +26,9 @@ async def on_create_from_message(
 ) -> None:
     services = services_of(context)
     message = mapping(body.get("message"), "message")
-    channel = text(mapping(body.get("channel"), "channel"), "id")
+    channel_info = mapping(body.get("channel"), "channel")
+    channel = text(channel_info, "id")
+    private = is_private_conversation(channel, channel_name=optional_text(channel_info, "name"))
     ts = text(message, "ts")
     user = text(mapping(body.get("user"), "user"), "id")
     existing = await services.tickets.find_by_message(channel, ts)
@@ -54,6 +56,7 @@ async def on_create_from_message(
             "origin_channel": channel,
             "origin_ts": ts,
             "origin_thread_ts": thread_ts if thread_ts and thread_ts != ts else None,
+            "private": private,
         },
     )
     await open_form(client, text(body, "trigger_id"), view)

@@ -71,6 +71,7 @@ async def on_new_ticket(ack: AsyncAck, body: dict[str, Any], view: dict[str, Any
             customer_name=values.get(BlockId.FORM_CUSTOMER.value) or None,
             lifecycle_stage=values.get(BlockId.FORM_STAGE.value) or None,
             is_complaint=bool(values.get(BlockId.FORM_COMPLAINT.value)),
+            private=origin.get("private") is True,  # set by the door that opened the form (a command, a shortcut)
         )
     )
     await _confirm(services, user, origin, services.replies.opened(result))

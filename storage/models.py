@@ -157,6 +157,9 @@ class Ticket(SQLModel, table=True):
     customer_name: str | None = Field(default=None, max_length=200)
     lifecycle_stage: str | None = Field(default=None, max_length=16)
     is_complaint: bool = Field(default=False)
+    # Made from a private channel or a DM: only its requester, owner, the departments it passed through and admins
+    # may see what it says.
+    is_private: bool = Field(default=False)
     created_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
     updated_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
     acknowledged_at: datetime | None = _utc_column()

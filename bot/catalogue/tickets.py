@@ -34,6 +34,13 @@ MESSAGES: dict[str, dict[str, str]] = {
         "Acknowledge by {ack_due}. {link}",
         "dm.open_ticket": "<{url}|Open the ticket thread>",
         "department.new_ticket": ":inbox_tray: New ticket *{key}* ({priority}) for <@{owner}>: {title} {link}",
+        "department.new_private_ticket": ":inbox_tray: :lock: New private ticket *{key}* ({priority}) for "
+        "<@{owner}>. It was asked in a private conversation, so only the people it concerns can read it "
+        "(`/ticket show {key}`).",
+        "dm.private_ticket_opened": ":lock: Your ticket *{key}* is private, as the conversation it came from: its "
+        "card went to its owner <@{owner}>, and only the people it concerns can read it. Follow it with "
+        "`/ticket show {key}` or on my Home tab.",
+        "ticket.private_title": ":lock: _private_",
         "thread.acknowledged": ":eyes: {actor} acknowledged this ticket · {at}",
         "thread.resolved": ":white_check_mark: {actor} resolved this ticket · {at}{note}",
         "thread.closed": ":lock: {actor} closed this ticket · {at}{note}",
@@ -101,6 +108,8 @@ MESSAGES: dict[str, dict[str, str]] = {
         "error.bad_key": "`{text}` is not a ticket key. Keys look like SUP-12.",
         "error.invalid_transition": "*{key}* is {current}; it cannot become {target}.",
         "error.not_allowed": "Only {who} may {action} *{key}*.",
+        "error.private_ticket": ":lock: *{key}* is private: only its requester, its owner, the departments it passed "
+        "through and admins can see it.",
         "error.unknown_subcommand": "Unknown subcommand `{subcommand}`.",
         "error.empty_text": "Tell me what the ticket is about: `/ticket [priority] <text>`.",
         "error.no_department": "You are not in any department, so there is no department list for you.",
@@ -195,6 +204,8 @@ MESSAGES: dict[str, dict[str, str]] = {
         "dm.reopened": "<@{actor}> reopened *{key}* {title}; it is yours again. {link}",
         "department.escalated": ":rotating_light: <@{actor}> escalated *{key}* {title} (owner <@{owner}>) "
         "to {priority}{reason}. {link}",
+        "department.escalated_private": ":rotating_light: :lock: <@{actor}> escalated private ticket *{key}* "
+        "(owner <@{owner}>) to {priority}.",
         "command.handoff_requested": "Asked <@{owner}> to take over *{key}*; you stay responsible until they accept.",
         "command.handoff_taken": "*{key}* is yours now.",
         "command.escalated": "*{key}* is escalated to {priority}; the department lead has been told.",
@@ -296,6 +307,11 @@ MESSAGES: dict[str, dict[str, str]] = {
         "请在 {ack_due} 前确认。{link}",
         "dm.open_ticket": "<{url}|打开工单讨论串>",
         "department.new_ticket": ":inbox_tray: 新工单 *{key}*（{priority}），负责人 <@{owner}>：{title} {link}",
+        "department.new_private_ticket": ":inbox_tray: :lock: 新的私密工单 *{key}*（{priority}），负责人 <@{owner}>。"
+        "它来自私密会话，只有相关人员可以查看（`/ticket show {key}`）。",
+        "dm.private_ticket_opened": ":lock: 你的工单 *{key}* 与其来源会话一样是私密的：工单卡片已发给负责人 "
+        "<@{owner}>，只有相关人员可以查看。可用 `/ticket show {key}` 或在我的主页标签中跟进。",
+        "ticket.private_title": ":lock: _私密_",
         "thread.acknowledged": ":eyes: {actor} 已确认此工单 · {at}",
         "thread.resolved": ":white_check_mark: {actor} 已解决此工单 · {at}{note}",
         "thread.closed": ":lock: {actor} 已关闭此工单 · {at}{note}",
@@ -360,6 +376,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "error.bad_key": "`{text}` 不是工单编号。工单编号形如 SUP-12。",
         "error.invalid_transition": "*{key}* 当前为{current}，不能变为{target}。",
         "error.not_allowed": "只有{who}可以{action} *{key}*。",
+        "error.private_ticket": ":lock: *{key}* 是私密工单：只有提出人、负责人、经手过的部门和管理员可以查看。",
         "error.unknown_subcommand": "未知的子命令 `{subcommand}`。",
         "error.empty_text": "请写明工单内容：`/ticket [优先级] <内容>`。",
         "error.no_department": "你不属于任何部门，因此没有部门工单列表。",
@@ -451,6 +468,8 @@ MESSAGES: dict[str, dict[str, str]] = {
         "dm.reopened": "<@{actor}> 重新打开了 *{key}* {title}，仍由你负责。{link}",
         "department.escalated": ":rotating_light: <@{actor}> 将 *{key}* {title}（负责人 <@{owner}>）"
         "升级为{priority}{reason}。{link}",
+        "department.escalated_private": ":rotating_light: :lock: <@{actor}> 将私密工单 *{key}*（负责人 <@{owner}>）"
+        "升级为{priority}。",
         "command.handoff_requested": "已请 <@{owner}> 接手 *{key}*；在其接受之前仍由你负责。",
         "command.handoff_taken": "*{key}* 现由你负责。",
         "command.escalated": "*{key}* 已升级为{priority}，已通知部门主管。",

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from bot.errors import NotAllowed
-from bot.permissions import ALLOWED, Action, Role, TicketParties, may, require, roles_of
+from bot.permissions import ALLOWED, Action, Role, TicketParties, may, may_see, require, roles_of
 from config.schema import WorkspaceConfig
 
 # SUP-1: Erin asked, Alice owns, and a hand-off to Dan (Engineering) is waiting for his answer.
@@ -58,3 +58,38 @@ def test_roles(workspace: WorkspaceConfig) -> None:
     assert roles_of("U0STRANGER", TICKET, workspace) == set()
     no_offer = TicketParties("SUP-1", "SUP", "U0ALICE", "U0ERIN")
     assert roles_of("U0DAN", no_offer, workspace) == set()
+
+
+@pytest.mark.parametrize(
+    ("person", "sees"),
+    [
+        ("U0ERIN", True),  # the requester
+        ("U0ALICE", True),  # the owner
+        ("U0DAN", True),  # offered it: must read it to answer
+        ("U0BOB", True),  # Support, where it is
+        ("U0LEADSUP", True),
+        ("U0CAROL", True),  # Engineering, where it was before (see the departments below)
+        ("U0ADMIN", True),
+        ("U0LEADSALES", False),
+        ("U0STRANGER", False),
+    ],
+)
+def test_a_private_ticket_is_seen_by_the_people_it_concerns(
+    person: str, sees: bool, workspace: WorkspaceConfig
+) -> None:
+    private = TicketParties(
+        key="SUP-1",
+        department_key="SUP",
+        owner_id="U0ALICE",
+        requester_id="U0ERIN",
+        pending_owner_id="U0DAN",
+        private=True,
+    )
+    assert may_see(person, private, workspace, ["ENG", "SUP"]) is sees
+    assert may_see(person, TICKET, workspace, []) is True  # a public one: everybody
+
+
+def test_the_department_a_private_ticket_is_in_counts_even_when_not_passed(workspace: WorkspaceConfig) -> None:
+    private = TicketParties(key="SUP-1", department_key="SUP", owner_id="U0ALICE", requester_id="U0ERIN", private=True)
+    assert may_see("U0BOB", private, workspace, [])
+    assert not may_see("U0CAROL", private, workspace, [])

@@ -87,3 +87,48 @@ async def test_upgrading_schedules_reminders_for_tickets_that_were_already_open(
         assert ticket.sla_started_at == datetime(2026, 11, 30, 2, 0, tzinfo=UTC)
     finally:
         await db.dispose()
+
+
+async def test_upgrading_keeps_existing_tickets_visible_to_everyone(database_url: str) -> None:
+    """0007 adds ``is_private``: tickets made before it had their cards in channels, so they stay public."""
+    from datetime import datetime
+
+    from alembic import command
+    from sqlalchemy import text
+
+    from storage.migrate import alembic_config
+
+    def downgrade_to_0006(sync_connection: object) -> None:
+        config = alembic_config()
+        config.attributes["connection"] = sync_connection
+        command.downgrade(config, "0006")
+
+    db = Database(database_url)
+    try:
+        await upgrade(db, "0006")
+        async with db.engine.begin() as connection:
+            await connection.execute(
+                text("INSERT INTO departments (key, name, last_number, next_owner) VALUES ('SUP', 'Support', 1, 0)")
+            )
+            await connection.execute(
+                text(
+                    "INSERT INTO tickets (key, department_key, number, owner_id, requester_id, title, text, priority, "
+                    "status, source, escalation_level, bounce_count, is_complaint, reminder_count, created_at, "
+                    "updated_at) VALUES ('SUP-1', 'SUP', 1, 'U0ALICE', 'U0ERIN', 't', 't', 'normal', 'open', "
+                    "'command', 0, 0, false, 0, :created, :created)"
+                ),
+                {"created": datetime(2026, 11, 30, 2, 0)},
+            )
+        await upgrade(db)
+        async with db.transaction() as session:
+            from storage.models import Ticket
+
+            ticket = await session.get(Ticket, 1)
+        assert ticket is not None and ticket.is_private is False
+        async with db.engine.begin() as connection:
+            await connection.run_sync(downgrade_to_0006)
+        async with db.engine.connect() as connection:
+            columns = await connection.run_sync(lambda sync: {c["name"] for c in inspect(sync).get_columns("tickets")})
+        assert "is_private" not in columns and "is_complaint" in columns
+    finally:
+        await db.dispose()
