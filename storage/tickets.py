@@ -239,14 +239,17 @@ async def overdue(
         if involving is not None:
             mine += [col(Ticket.owner_id) == involving, col(Ticket.requester_id) == involving]
         statement = statement.where(or_(*mine) if mine else false())
-    statement = statement.order_by(col(Ticket.created_at)).limit(limit)
+    statement = statement.order_by(col(Ticket.created_at), col(Ticket.id)).limit(limit)
     return (await session.exec(statement)).all()
 
 
 async def in_statuses(session: AsyncSession, statuses: Iterable[str], limit: int = 50) -> Sequence[Ticket]:
     """Every ticket in one of ``statuses``, oldest first (an admin's list of all open work)."""
     statement = (
-        select(Ticket).where(col(Ticket.status).in_(list(statuses))).order_by(col(Ticket.created_at)).limit(limit)
+        select(Ticket)
+        .where(col(Ticket.status).in_(list(statuses)))
+        .order_by(col(Ticket.created_at), col(Ticket.id))  # tickets opened in one batch share their moment
+        .limit(limit)
     )
     return (await session.exec(statement)).all()
 

@@ -180,7 +180,7 @@ async def test_ticket_show_words_what_the_bot_did(bot: Harness) -> None:
 
 async def test_counts_read_right_in_english(bot: Harness) -> None:
     await open_ticket(bot)
-    assert "1 ticket — yours:" in (await bot.command("list mine", "U0ALICE")).json()["text"]
+    assert "1 ticket — yours and the ones you asked for:" in (await bot.command("list mine", "U0ALICE")).json()["text"]
     bot.clock.advance(timedelta(hours=4))
     await bot.bot.ticker.tick()
     await bot.drain()
@@ -188,7 +188,7 @@ async def test_counts_read_right_in_english(bot: Harness) -> None:
     assert "You have 1 overdue ticket:" in reminder.text
     await bot.command("refund another order", "U0ERIN")
     await bot.command("refund a third order", "U0ERIN")  # round robin: Bob, then Alice again
-    assert "2 tickets — yours:" in (await bot.command("list mine", "U0ALICE")).json()["text"]
+    assert "2 tickets — yours and the ones you asked for:" in (await bot.command("list mine", "U0ALICE")).json()["text"]
 
 
 async def test_the_escalation_notice_is_one_sentence(bot: Harness) -> None:
