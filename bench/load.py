@@ -11,6 +11,7 @@ import asyncio
 import gc
 import itertools
 import json
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -86,8 +87,10 @@ class Requests:
             "command": slack_requests.slash_command_body(
                 text=f"Badge reader at the side door is dead {_TOKEN}", user=REQUESTER
             ),
-            "click": slack_requests.block_actions_body(
-                action_id=ActionId.ACKNOWLEDGE.value, value=_KEY, user=ADMIN, channel=_CHANNEL, message_ts=_TS
+            "click": _varying_action_ts(
+                slack_requests.block_actions_body(
+                    action_id=ActionId.ACKNOWLEDGE.value, value=_KEY, user=ADMIN, channel=_CHANNEL, message_ts=_TS
+                )
             ),
         }
 
@@ -130,12 +133,25 @@ class Requests:
         key = self.ticket_keys[self._clicked % len(self.ticket_keys)] if self.ticket_keys else "SUP-1"
         channel, ts = self.cards[self._clicked % len(self.cards)]
         self._clicked += 1
+        action_ts, _ = self._unique()
         body = self._templates["click"].replace(_KEY, key).replace(_CHANNEL, channel).replace(_TS, ts)
+        body = body.replace(_ACTION, action_ts)
         return Request(body.encode(), "application/x-www-form-urlencoded", None)
 
 
 # Placeholders in the templates: letters and digits only, so form encoding leaves them as they are.
 _TOKEN, _TS, _EVENT, _CHANNEL, _KEY = "QQTOKENQQ", "QQTSQQ", "QQEVENTQQ", "QQCHANNELQQ", "QQKEYQQ"
+_ACTION = "QQACTIONQQ"
+_ACTION_TS = re.compile(r"(action_ts%22%3A\+%22)[0-9.]+(%22)")  # the click's action_ts, form-encoded
+
+
+def _varying_action_ts(click: str) -> str:
+    """The click template with a placeholder for its action_ts: each click gets its own, as Slack's do (the bot
+    answers a body it has seen before as a replay, without acting on it)."""
+    template, found = _ACTION_TS.subn(r"\g<1>" + _ACTION + r"\g<2>", click)
+    if found != 1:
+        raise RuntimeError("the click template has no action_ts to vary")
+    return template
 
 
 async def run_phase(

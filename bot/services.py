@@ -10,6 +10,7 @@ from bot.digest import DigestService
 from bot.metrics import Metrics
 from bot.notifier import OutboxSender
 from bot.reminders import ReminderService
+from bot.replays import RequestReplays
 from bot.replies import Replies
 from bot.slack import SlackIdentity
 from bot.standups import StandupService
@@ -33,6 +34,7 @@ class Services:
     reminders: ReminderService
     catch_up: CatchUp
     metrics: Metrics
+    replays: RequestReplays
     sender: OutboxSender | None = None
 
     @classmethod
@@ -61,6 +63,7 @@ class Services:
             reminders=ReminderService(db, workspace, clock, tickets.messages),
             catch_up=catch_up,
             metrics=metrics,
+            replays=RequestReplays(db, clock),
         )
 
     def attach_sender(self, sender: OutboxSender) -> None:

@@ -1,4 +1,5 @@
-"""Cross-cutting steps every request goes through before a listener: shape checks, event deduplication."""
+"""Cross-cutting steps every request goes through before a listener: shape checks, event deduplication, and
+refusing replays of signed commands and interactions."""
 
 from __future__ import annotations
 
@@ -22,6 +23,8 @@ log = logging.getLogger(__name__)
 # Over HTTP a NUL can only arrive escaped: ``\u0000`` in JSON, ``%00`` in a form field, ``%5Cu0000`` in JSON sent
 # as a form field. A body without any of these has no NUL, and is not walked string by string.
 _MAY_HOLD_NUL = re.compile(r"\\u0000|%00|%5[cC]u0000")
+# Interactions that act (slash commands are told apart by their ``command`` field); a replay of one is refused.
+_ACTING_INTERACTIONS = frozenset({"block_actions", "view_submission", "view_closed", "message_action", "shortcut"})
 
 
 def _without_nul(value: Any) -> Any:
@@ -69,10 +72,32 @@ async def _already_handled(context: AsyncBoltContext, body: dict[str, Any], req:
     return True
 
 
+async def _replayed(context: AsyncBoltContext, body: dict[str, Any], req: AsyncBoltRequest) -> bool:
+    """Whether this is a signed command or interaction received before, body, timestamp and all: somebody sending
+    a captured request again within the five minutes its signature is good for. Slack never sends one twice.
+
+    Only HTTP requests carry a signature (Socket Mode's come over the app's own authenticated connection), and
+    events are left to their event id (:func:`_already_handled`).
+    """
+    kind = "command" if "command" in body else body.get("type")
+    if req.mode != "http" or not (kind == "command" or kind in _ACTING_INTERACTIONS):
+        return False
+    timestamp = (req.headers.get("x-slack-request-timestamp") or [""])[0]
+    if not timestamp.isdigit():  # the door (bot.server) checked it already
+        return False
+    services = services_of(context)
+    if await services.replays.first_time(timestamp, req.raw_body or "", str(kind)):
+        return False
+    services.metrics.requests_refused.labels("replay").inc()
+    log.warning("a signed %s was sent again with the same timestamp and signature; answered without acting", kind)
+    return True
+
+
 class BeforeListeners(AsyncMiddleware):
     """The one middleware every request goes through: attaches the services, checks the shape, removes NUL
-    characters and answers redelivered events. A class rather than a function: Bolt builds a function
-    middleware's keyword arguments by inspection on every request, which cost more than the work here."""
+    characters, answers redelivered events and refuses replayed commands and interactions. A class rather than a
+    function: Bolt builds a function middleware's keyword arguments by inspection on every request, which cost more
+    than the work here."""
 
     def __init__(self, services: Services) -> None:
         self._services = services
@@ -83,7 +108,7 @@ class BeforeListeners(AsyncMiddleware):
         context = req.context
         context["services"] = self._services
         _refuse_malformed(req.body, req)
-        if await _already_handled(context, req.body, req):
+        if await _already_handled(context, req.body, req) or await _replayed(context, req.body, req):
             return BoltResponse(status=200, body="")
         return await next()
 
