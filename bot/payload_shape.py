@@ -27,6 +27,10 @@ _INTERACTIONS = {"block_actions", "view_submission", "view_closed", "message_act
 # Envelope fields Bolt looks into whenever the key is there: each must then be an object (``null`` too would
 # crash it). ``enterprise`` is the one Slack does send as ``null``.
 _OBJECTS = ("event", "view", "container", "message", "previous_message", "item")
+# Slack's deepest payloads (rich text in a form's state, a message's attachments) nest about fifteen objects and
+# lists deep. Far deeper is not Slack's, and every walk of the body — ours, Bolt's, a JSON encoder's — recurses:
+# a few hundred levels would end in a RecursionError, a 500, instead of a clear refusal here.
+MAX_DEPTH = 64
 
 
 class BadShape(ValueError):
@@ -51,9 +55,25 @@ def _ids(container: Mapping[str, Any], name: str, shapes: dict[str, re.Pattern[s
             raise BadShape(f"{name}.{field} is not a Slack id")
 
 
+def check_depth(body: Any) -> None:
+    """Raise :class:`BadShape` when objects and lists in ``body`` nest deeper than :data:`MAX_DEPTH`. Walked with a
+    list, not by recursion, so the check itself cannot run out of stack."""
+    stack: list[tuple[Any, int]] = [(body, 1)]
+    while stack:
+        value, depth = stack.pop()
+        children = value.values() if isinstance(value, dict) else value
+        for child in children:
+            if isinstance(child, dict | list):
+                if depth >= MAX_DEPTH:
+                    raise BadShape(f"nested more than {MAX_DEPTH} levels deep")
+                stack.append((child, depth + 1))
+
+
 def check_shape(body: Any) -> None:
-    """Raise :class:`BadShape` unless ``body`` has the envelope and id shapes Slack documents."""
+    """Raise :class:`BadShape` unless ``body`` has the envelope and id shapes Slack documents (and a depth
+    Slack's payloads have)."""
     body = _object(body, "body")
+    check_depth(body)
     kind = body.get("type")
     if kind is not None and not isinstance(kind, str):
         raise BadShape("type must be a string")

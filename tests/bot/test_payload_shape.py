@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from bot.payload_shape import BadShape, check_shape
+from bot.payload_shape import MAX_DEPTH, BadShape, check_depth, check_shape
 from bot.sandbox import slack_requests
 from tests.reliability.hostile import decode_interaction
 
@@ -103,3 +103,21 @@ def test_outsized_workspace_ids_are_refused_before_bolt_passes_them_to_slack(fie
         check_shape({**event, field: "退" * 3588})
     with pytest.raises(BadShape, match=re.escape("team.id is not a Slack id")):
         check_shape({**click(), "team": {"id": "T" * 40}})
+
+
+def _nested(depth: int) -> Any:
+    """Objects and lists alternating, ``depth`` levels in all (the outermost an object)."""
+    value: Any = "leaf"
+    for level in range(depth - 1):
+        value = [value] if level % 2 else {"next": value}
+    return {"type": "block_actions", "deep": value} if depth > 1 else {}
+
+
+def test_nesting_is_bounded_without_recursing() -> None:
+    check_depth(_nested(MAX_DEPTH))
+    with pytest.raises(BadShape, match=re.escape(f"nested more than {MAX_DEPTH} levels deep")):
+        check_depth(_nested(MAX_DEPTH + 1))
+    with pytest.raises(BadShape, match="nested more than"):
+        check_depth(_nested(50_000))  # far past the interpreter's recursion limit: the walk has no stack to run out
+    with pytest.raises(BadShape, match="nested more than"):
+        check_shape({**click(), "state": _nested(200)})
