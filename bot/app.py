@@ -29,7 +29,7 @@ from bot.profiles import MemberProfiles
 from bot.scheduler import Ticker
 from bot.server import build_web_app
 from bot.services import Services
-from bot.slack import SlackIdentity, SlackUnavailable, make_client
+from bot.slack import SlackIdentity, SlackUnavailable, TokenHealth, make_client
 from config.schema import WorkspaceConfig
 from config.settings import Settings
 from handlers import register_all
@@ -126,6 +126,7 @@ class Crossdesk:
     port: int | None = None
     tick_seconds: float | None = None  # None: CROSSDESK_TICK_SECONDS (default 15 s)
     ticker: Ticker | None = None
+    token: TokenHealth | None = None  # whether Slack still takes the bot token (set by start)
     _http: aiohttp.ClientSession | None = None
     _request_http: aiohttp.ClientSession | None = None
     _runner: web.AppRunner | None = None
@@ -153,6 +154,7 @@ class Crossdesk:
         client = make_client(token, settings.api_url, self._http, on_call=timed)
         identity = SlackIdentity()
         await self._check_tokens(client, identity)
+        self.token = token_health = TokenHealth()
         self.services = services = Services.build(self.workspace, db, self.clock, identity, self.metrics)
         # Recorded before the first tick: on a new database, work whose time already passed today never runs.
         first_started = await services.catch_up.first_started()
@@ -166,12 +168,13 @@ class Crossdesk:
             render_card=services.tickets.messages.card_payload,
             card_home=services.tickets.messages.fallback_home,
             metrics=self.metrics,
+            token=token_health,
         )
         if settings.outbox_lease_seconds is not None:
             sender.settings = replace(sender.settings, lease=timedelta(seconds=settings.outbox_lease_seconds))
         services.attach_sender(sender)
         self._sender_task = asyncio.create_task(sender.run(), name="crossdesk-outbox")
-        jobs = {"profiles": MemberProfiles(db, client).refresh, **scheduled_jobs(services)}
+        jobs = {"profiles": MemberProfiles(db, client, self.clock, token_health).refresh, **scheduled_jobs(services)}
         self.ticker = Ticker(jobs, self.tick_seconds or settings.tick_seconds, self.metrics)
         self.ticker.start()
         signing_secret = None
@@ -188,7 +191,13 @@ class Crossdesk:
         )
         self.bolt = build_bolt_app(services, request_client, signing_secret=signing_secret)
         web_app = build_web_app(
-            None if settings.socket_mode else self.bolt, db, self.metrics, signing_secret, self.clock
+            None if settings.socket_mode else self.bolt,
+            db,
+            self.metrics,
+            signing_secret,
+            self.clock,
+            metrics_token=settings.metrics_bearer,
+            token=token_health,
         )
         self._runner = web.AppRunner(web_app, access_log=None, handle_signals=False)
         await self._runner.setup()

@@ -115,7 +115,12 @@ def cmd_run(_args: argparse.Namespace) -> int:
 
     secrets = [
         s.get_secret_value()
-        for s in (settings.slack_bot_token, settings.slack_signing_secret, settings.slack_app_token)
+        for s in (
+            settings.slack_bot_token,
+            settings.slack_signing_secret,
+            settings.slack_app_token,
+            settings.metrics_token,
+        )
         if s is not None
     ]
     logs.configure(settings.log_level, json_lines=settings.log_format == "json", secrets=secrets)

@@ -5,9 +5,13 @@ or a dropped connection after an exponential backoff, and a restart or another r
 this one stopped. A row is leased while it is being sent, so two senders never send it at once.
 
 Every ``chat.postMessage`` carries message metadata naming its outbox row. A sender that takes over a row
-whose outcome is unknown (the previous sender's lease ran out, or the call timed out on the way) first
+whose outcome is unknown (the previous sender's lease ran out, the call timed out on the way, or Slack answered
+a 5xx, ``internal_error`` or ``fatal_error``, which it says may come after part of the work was done) first
 looks in the target conversation for a message with that metadata, and records it as sent instead of
 posting it a second time.
+
+A bot token Slack stops taking while the bot runs pauses sending: the rows stay pending, one error is logged,
+``/healthz`` says so, and sending resumes by itself once ``auth.test`` succeeds again.
 """
 
 from __future__ import annotations
@@ -32,7 +36,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from bot.clock import Clock
 from bot.ids import OutboxPurpose
 from bot.metrics import Metrics
-from bot.slack import SlackIdentity
+from bot.slack import DEAD_TOKEN_ERRORS, SlackIdentity, TokenHealth, retry_after_seconds
 from bot.text import message_link
 from bot.ticket_messages import CARD_LINK
 from storage import outbox, reminders
@@ -45,11 +49,15 @@ log = logging.getLogger(__name__)
 
 # Slack errors that mean "try again later" rather than "this call can never succeed".
 TRANSIENT_ERRORS = frozenset({"ratelimited", "internal_error", "fatal_error", "service_unavailable", "request_timeout"})
+# Of those, the ones Slack documents as possibly coming after part of the call succeeded (as may any 5xx): the
+# message may be posted already, so the next attempt looks for it first.
+UNCERTAIN_ERRORS = frozenset({"internal_error", "fatal_error"})
+_MAY_HAVE_WORKED = "Slack may have done it"
 _LINK_MARKUP = re.compile(r"<" + re.escape(CARD_LINK) + r"\|[^>]*>")
 # Message metadata on every post: ``{"event_type": OUTBOX_EVENT_TYPE, "event_payload": {"outbox_id": id}}``.
 OUTBOX_EVENT_TYPE = "crossdesk_outbox"
 # Reasons a previous attempt may have reached Slack although nobody recorded it.
-_UNCERTAIN = (outbox.LEASE_RAN_OUT, "cannot reach Slack")
+_UNCERTAIN = (outbox.LEASE_RAN_OUT, "cannot reach Slack", _MAY_HAVE_WORKED)
 # How far back (before the row was queued) and how many pages of a conversation a look goes.
 _LOOK_MARGIN = timedelta(minutes=5)
 _LOOK_PAGES = 5
@@ -80,6 +88,14 @@ class _Retry(Exception):
         super().__init__(reason)
         self.after = after
         self.reason = reason
+
+
+class _TokenRejected(Exception):
+    """Slack rejects the bot token itself (``DEAD_TOKEN_ERRORS``): no call can work until it takes one again."""
+
+    def __init__(self, code: str) -> None:
+        super().__init__(code)
+        self.code = code
 
 
 class _Fail(Exception):
@@ -129,9 +145,11 @@ class OutboxSender:
         render_card: Callable[[Ticket], dict[str, Any]] | None = None,
         card_home: Callable[[Ticket], str] | None = None,
         metrics: Metrics | None = None,
+        token: TokenHealth | None = None,
     ) -> None:
         self.db = db
         self.metrics = metrics or Metrics()
+        self.token = token or TokenHealth()
         self.client = client
         self.clock = clock
         self.identity = identity
@@ -254,11 +272,12 @@ class OutboxSender:
         claimed = 0
         outcomes: list[_Outcome] = []
         while True:
+            paused = not await self._token_works()
             async with self.db.transaction() as session:
                 if outcomes:
                     await self._record(session, outcomes)
                 rows: list[OutboxRow] = []
-                if not self._stopping:
+                if not (self._stopping or paused):
                     now = self.clock.now()
                     rows = list(await outbox.claim_due(session, now, self.settings.lease, self.settings.batch_size))
                 tickets = await self._tickets_for(session, rows) if rows else {}
@@ -267,8 +286,44 @@ class OutboxSender:
             claimed += len(rows)
             outcomes = await self._send(rows, tickets)
 
+    async def _token_works(self) -> bool:
+        """Whether to send: yes while Slack takes the token; once it rejected it, only after an ``auth.test``
+        (one every ``TokenHealth.recheck_every``) succeeds again."""
+        if self.token.ok:
+            return True
+        if not self.token.recheck_due(self.clock.now()):
+            return False
+        try:
+            await self.identity.check(self.client)
+        except SlackApiError as error:
+            code = str(error.response.get("error", "")) if isinstance(error.response.data, dict) else ""
+            if code in DEAD_TOKEN_ERRORS:
+                self.token.rejected(code, self.clock.now())
+            return False
+        except (aiohttp.ClientError, TimeoutError, OSError):
+            return False
+        if self.token.accepted():
+            log.warning("Slack takes SLACK_BOT_TOKEN again; the queued messages are sent now")
+        return True
+
+    def _token_rejected(self, code: str) -> None:
+        if self.token.rejected(code, self.clock.now()):
+            # Once, not once per message: every queued message would fail the same way.
+            log.error(
+                "%s; sending resumes by itself once Slack takes the token again "
+                "(reinstall the app, or set a working SLACK_BOT_TOKEN and restart)",
+                self.token.problem(),
+            )
+
+    def _paused(self, row: OutboxRow) -> _Outcome:
+        """Back to pending with its attempt given back, due at once: it goes out when Slack takes the token again.
+        An uncertain earlier attempt stays recorded, so the post is looked for before it is sent."""
+        uncertain = (row.last_error or "").startswith(_UNCERTAIN)
+        error = row.last_error if uncertain and row.last_error else f"paused: {self.token.problem()}"
+        return _Outcome(row, "released", retry_at=self.clock.now(), error=error)
+
     async def _send(self, rows: list[OutboxRow], tickets: dict[int, Ticket]) -> list[_Outcome]:
-        if not self.identity.known:
+        if not self.identity.known and self.token.ok:
             await self.identity.load(self.client)
         # Rows of one ticket go in order (card, then its update), and so does a row claimed with the row it
         # waits for; different tickets go side by side.
@@ -367,6 +422,8 @@ class OutboxSender:
         self, row: OutboxRow, tickets: dict[int, Ticket], places: dict[int, tuple[str, str]] | None = None
     ) -> _Outcome:
         assert row.id is not None
+        if not self.token.ok:  # another row of this pass found the token rejected: do not ask Slack again
+            return self._paused(row)
         place = None
         if row.purpose == OutboxPurpose.PROMPT_UPDATE.value:
             place = (places or {}).get(row.depends_on_id or 0)
@@ -411,6 +468,9 @@ class OutboxSender:
                 "outbox %s (%s) will retry in %ss: %s", row.id, row.method, retry.after.total_seconds(), retry.reason
             )
             return _Outcome(row, "retry", retry_at=self.clock.now() + retry.after, error=retry.reason)
+        except _TokenRejected as rejected:
+            self._token_rejected(rejected.code)
+            return self._paused(row)
         except _Fail as failure:
             if row.method == "chat.delete" and failure.code == "message_not_found":
                 # Already gone (a newer reminder's delete got there first): what the row asked for is true.
@@ -504,6 +564,8 @@ class OutboxSender:
         except SlackApiError as error:
             status = error.response.status_code
             code = str(error.response.get("error", "")) if isinstance(error.response.data, dict) else ""
+            if code in DEAD_TOKEN_ERRORS:
+                raise _TokenRejected(code) from None
             if status == 429 or status >= 500 or code in TRANSIENT_ERRORS:
                 raise _Retry(self._backoff(row.attempts), f"cannot reach Slack to look for outbox {row.id}") from None
             log.warning("cannot look for outbox %s in %s (%s); sending it again", row.id, target, code or status)
@@ -601,10 +663,15 @@ class OutboxSender:
             status = error.response.status_code
             code = str(error.response.get("error", "")) if isinstance(error.response.data, dict) else ""
             if status == 429 or code == "ratelimited":
-                retry_after = _retry_after(error.response.headers)
+                retry_after = retry_after_seconds(error.response.headers)
                 raise _Retry(timedelta(seconds=retry_after), f"rate limited (Retry-After {retry_after}s)") from None
-            if status >= 500 or code in TRANSIENT_ERRORS:
-                raise _Retry(self._backoff(attempts), f"Slack answered {status} {code}".strip()) from None
+            if code in DEAD_TOKEN_ERRORS:
+                raise _TokenRejected(code) from None
+            if status >= 500 or code in UNCERTAIN_ERRORS:
+                reason = f"{_MAY_HAVE_WORKED}: it answered {status} {code}".strip()
+                raise _Retry(self._backoff(attempts), reason) from None
+            if code in TRANSIENT_ERRORS:
+                raise _Retry(self._backoff(attempts), f"Slack answered {status} {code}") from None
             raise _Fail(f"Slack refused {method}: {code or status}", code or None) from None
         except SlackRequestError as error:
             # Only the upload POST raises this; slack_sdk puts its HTTP status in the message alone.
@@ -667,15 +734,3 @@ def _place_card(ticket: Ticket, channel: str, ts: str) -> None:
     ticket.card_channel, ticket.card_ts = channel, ts
     if ticket.thread_ts is None:
         ticket.thread_channel, ticket.thread_ts = channel, ts
-
-
-def _retry_after(headers: Any) -> int:
-    raw = None
-    if headers:
-        for name, value in dict(headers).items():
-            if str(name).lower() == "retry-after":
-                raw = value[0] if isinstance(value, list) else value
-    try:
-        return max(1, int(str(raw)))
-    except (TypeError, ValueError):
-        return 1

@@ -7,11 +7,14 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Iterable
+from datetime import datetime, timedelta
 
 import aiohttp
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
+from bot.clock import Clock, SystemClock
+from bot.slack import DEAD_TOKEN_ERRORS, TokenHealth, retry_after_seconds
 from bot.text import mentioned_users, to_plain
 from storage import directory
 from storage.database import Database
@@ -66,16 +69,31 @@ async def readable(db: Database, client: AsyncWebClient | None, text: str, *, em
 
 
 class MemberProfiles:
-    def __init__(self, db: Database, client: AsyncWebClient, batch: int = 20) -> None:
+    def __init__(
+        self,
+        db: Database,
+        client: AsyncWebClient,
+        clock: Clock | None = None,
+        token: TokenHealth | None = None,
+        batch: int = 20,
+    ) -> None:
         self.db = db
         self.client = client
+        self.clock = clock or SystemClock()
+        self.token = token or TokenHealth()
         self.batch = batch
+        # Slack answered 429: no users.info before this moment (its Retry-After), whichever tick comes first.
+        self._not_before: datetime | None = None
 
     async def refresh(self) -> int:
         """Look up members whose time zone is not known yet; returns how many were learnt.
 
-        The Slack calls happen between two short transactions, never inside one.
+        The Slack calls happen between two short transactions, never inside one. Nothing is asked while Slack's
+        Retry-After runs or while it rejects the bot token (the outbox sender finds out when it takes it again).
         """
+        now = self.clock.now()
+        if not self.token.ok or (self._not_before is not None and now < self._not_before):
+            return 0
         async with self.db.transaction() as session:
             pending = await directory.members_without_tz(session, self.batch)
         learnt: dict[str, tuple[str, str | None]] = {}
@@ -84,7 +102,16 @@ class MemberProfiles:
                 response = await self.client.users_info(user=user_id)
             except SlackApiError as error:
                 code = error.response.get("error") if isinstance(error.response.data, dict) else None
-                if code in ("user_not_found", "account_inactive"):
+                if error.response.status_code == 429 or code == "ratelimited":
+                    wait = retry_after_seconds(error.response.headers)
+                    self._not_before = self.clock.now() + timedelta(seconds=wait)
+                    log.warning("users.info is rate limited; asking again in %s s (Slack's Retry-After)", wait)
+                    break
+                if code in DEAD_TOKEN_ERRORS:
+                    if self.token.rejected(str(code), self.clock.now()):
+                        log.error("%s; profile look-ups pause too", self.token.problem())
+                    break
+                if code == "user_not_found":
                     learnt[user_id] = ("", None)  # "" = asked, unknown: do not ask again every tick
                     continue
                 log.warning("users.info for %s failed (%s); will try again", user_id, code)

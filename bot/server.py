@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import hmac
 import json
 import logging
 import time
@@ -16,7 +17,8 @@ from slack_sdk.signature import SignatureVerifier
 
 from bot.clock import Clock, SystemClock
 from bot.metrics import CONTENT_TYPE_LATEST, Metrics
-from bot.payload_shape import BadShape, check_shape
+from bot.payload_shape import MAX_DEPTH, BadShape, check_shape
+from bot.slack import TokenHealth
 from storage import outbox
 from storage.database import Database
 
@@ -41,7 +43,7 @@ def _request_kind(body: str, content_type: str) -> str:
         if "payload" in form:
             payload = json.loads(form["payload"][0])
             return str(payload.get("type", "interaction")) if isinstance(payload, dict) else "interaction"
-    except (ValueError, AttributeError):
+    except (ValueError, AttributeError, RecursionError):  # RecursionError: JSON nested about a thousand deep
         return "malformed"
     return "unknown"
 
@@ -55,14 +57,27 @@ def _signed_by_slack(verifier: SignatureVerifier, body: str, request: web.Reques
     return bool(verifier.is_valid(body=body, timestamp=timestamp, signature=signature))
 
 
+def _bearer_matches(request: web.Request, token: str) -> bool:
+    """Whether the request carries ``Authorization: Bearer <token>``, compared in constant time (a comparison that
+    stopped at the first wrong character would tell a patient caller the token one character at a time)."""
+    scheme, _, given = request.headers.get("Authorization", "").partition(" ")
+    return scheme.lower() == "bearer" and hmac.compare_digest(given.strip().encode(), token.encode())
+
+
 def build_web_app(
     bolt: AsyncApp | None,
     db: Database,
     metrics: Metrics,
     signing_secret: str | None,
     clock: Clock | None = None,
+    *,
+    metrics_token: str | None = None,
+    token: TokenHealth | None = None,
 ) -> web.Application:
-    """``bolt`` is ``None`` in Socket Mode: the HTTP side then only answers health and metrics."""
+    """``bolt`` is ``None`` in Socket Mode: the HTTP side then only answers health and metrics.
+
+    With ``metrics_token`` (``METRICS_TOKEN``) ``/metrics`` answers only a request bearing it; ``token`` is what
+    the bot knows of its Slack token, which ``/healthz`` reports."""
     verifier = SignatureVerifier(signing_secret) if signing_secret else None
     now = (clock or SystemClock()).now  # outbox rows carry the bot's clock, so their age does too
 
@@ -91,6 +106,10 @@ def build_web_app(
             metrics.requests_refused.labels("malformed").inc()
             log.warning("malformed Slack request (%s): %s", kind, error)
             return web.Response(status=400, text=f"malformed payload: {error}")
+        except RecursionError:  # the JSON parser gives up on nesting about a thousand deep
+            metrics.requests_refused.labels("malformed").inc()
+            log.warning("malformed Slack request (%s): nested too deeply to parse", kind)
+            return web.Response(status=400, text=f"malformed payload: nested more than {MAX_DEPTH} levels deep")
         except Exception as error:  # Bolt parses eagerly and raises whatever the parser raised
             metrics.requests_refused.labels("malformed").inc()
             log.warning("malformed Slack request (%s): %s", kind, type(error).__name__)
@@ -109,11 +128,24 @@ def build_web_app(
         return await to_aiohttp_response(bolt_response)
 
     async def healthz(_request: web.Request) -> web.Response:
-        if await db.ping():
-            return web.json_response({"status": "ok", "database": "reachable"})
-        return web.json_response({"status": "unavailable", "database": "unreachable"}, status=503)
+        """200 while the database answers and Slack takes the bot token; 503 naming what is wrong otherwise."""
+        reachable = await db.ping()
+        body = {"status": "ok", "database": "reachable" if reachable else "unreachable"}
+        problem = token.problem() if token is not None else None
+        if problem is not None:
+            body["slack"] = problem
+        if not reachable or problem is not None:
+            body["status"] = "unavailable"
+            return web.json_response(body, status=503)
+        return web.json_response(body)
 
-    async def metrics_endpoint(_request: web.Request) -> web.Response:
+    async def metrics_endpoint(request: web.Request) -> web.Response:
+        if metrics_token is not None and not _bearer_matches(request, metrics_token):
+            return web.Response(
+                status=401,
+                text="metrics need Authorization: Bearer <METRICS_TOKEN>",
+                headers={"WWW-Authenticate": "Bearer"},
+            )
         try:
             async with db.transaction() as session:
                 count, oldest = await outbox.backlog(session)

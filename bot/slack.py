@@ -10,6 +10,7 @@ import logging
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 from typing import Any
 
 import aiohttp
@@ -19,6 +20,69 @@ from slack_sdk.web.async_client import AsyncWebClient
 from slack_sdk.web.async_slack_response import AsyncSlackResponse
 
 log = logging.getLogger(__name__)
+
+
+# Slack's answers when the bot token stopped working while the bot runs (revoked, the app uninstalled, the bot's
+# account or the workspace deactivated): every call fails the same way until Slack takes a token again.
+DEAD_TOKEN_ERRORS = frozenset({"invalid_auth", "not_authed", "token_revoked", "token_expired", "account_inactive"})
+
+
+class TokenHealth:
+    """Whether Slack still takes the bot token, shared by the outbox sender, the profile look-ups and ``/healthz``.
+
+    Whoever sees the token rejected says so with :meth:`rejected`; sending then pauses (messages stay queued)
+    instead of failing message after message, and the sender asks Slack again every ``recheck_every``
+    (:meth:`recheck_due`) until :meth:`accepted`.
+    """
+
+    def __init__(self, recheck_every: timedelta = timedelta(seconds=30)) -> None:
+        self.recheck_every = recheck_every
+        self.error: str | None = None  # Slack's error code while the token is rejected
+        self._next_check: datetime | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.error is None
+
+    def rejected(self, error: str, now: datetime) -> bool:
+        """Record that Slack rejected the token; ``True`` only when it had been taken until now (log it once)."""
+        first = self.error is None
+        self.error = error
+        if first:
+            self._next_check = now + self.recheck_every
+        return first
+
+    def recheck_due(self, now: datetime) -> bool:
+        """Whether to ask Slack about a rejected token now; each ``True`` puts the next check ``recheck_every`` on."""
+        if self.error is None or (self._next_check is not None and now < self._next_check):
+            return False
+        self._next_check = now + self.recheck_every
+        return True
+
+    def accepted(self) -> bool:
+        """Record that Slack took the token; ``True`` when it had been rejected until now."""
+        was_rejected = self.error is not None
+        self.error = self._next_check = None
+        return was_rejected
+
+    def problem(self) -> str | None:
+        """What ``/healthz`` and the log say while the token is rejected."""
+        if self.error is None:
+            return None
+        return f"Slack rejects SLACK_BOT_TOKEN ({self.error}): sending is paused, messages stay queued"
+
+
+def retry_after_seconds(headers: Any) -> int:
+    """Seconds a 429's ``Retry-After`` header asks for (at least 1; 1 when it is missing or unreadable)."""
+    raw = None
+    if headers:
+        for name, value in dict(headers).items():
+            if str(name).lower() == "retry-after":
+                raw = value[0] if isinstance(value, list) else value
+    try:
+        return max(1, int(str(raw)))
+    except (TypeError, ValueError):
+        return 1
 
 
 class SlackUnavailable(RuntimeError):

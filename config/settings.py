@@ -31,6 +31,8 @@ class Settings(BaseSettings):
     port: int = Field(default=3000, alias="PORT", ge=0, le=65535)
     host: str = Field(default="0.0.0.0", alias="HOST")  # noqa: S104  (a server in a container must listen on all)
     log_level: str = Field(default="INFO", alias="LOG_LEVEL")
+    # When set, ``GET /metrics`` answers only ``Authorization: Bearer <METRICS_TOKEN>`` (401 otherwise).
+    metrics_token: SecretStr | None = Field(default=None, alias="METRICS_TOKEN")
     tick_seconds: float = Field(default=15.0, alias="CROSSDESK_TICK_SECONDS", gt=0, le=3600)
     log_format: str = Field(default="text", alias="LOG_FORMAT", pattern="^(text|json)$")
     # Replicas on PostgreSQL: each process holds up to pool + overflow connections; size them so that
@@ -45,6 +47,12 @@ class Settings(BaseSettings):
     @property
     def socket_mode(self) -> bool:
         return self.slack_app_token is not None and bool(self.slack_app_token.get_secret_value())
+
+    @property
+    def metrics_bearer(self) -> str | None:
+        """``METRICS_TOKEN`` when it is set to something other than blanks; ``None`` leaves ``/metrics`` open."""
+        token = self.metrics_token.get_secret_value().strip() if self.metrics_token is not None else ""
+        return token or None
 
     def missing_for_run(self) -> list[str]:
         """Names of the variables ``crossdesk run`` needs and does not have, in the order to set them."""

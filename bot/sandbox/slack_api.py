@@ -277,6 +277,7 @@ class _Fault:
     status: int
     error: str
     retry_after: int | None
+    after_doing_it: bool = False  # the call takes effect, then fails: Slack's half-succeeded internal_error
 
 
 @dataclass(eq=False)
@@ -343,6 +344,7 @@ class SlackWorkspace:
         self._dm_by_user: dict[str, str] = {}
         self._mpims: dict[frozenset[str], str] = {}
         self._faults: dict[str, deque[_Fault]] = {}
+        self._rejected_tokens: dict[str, str] = {}  # token -> the error every call with it answers
         self._waiters: list[tuple[asyncio.AbstractEventLoop, asyncio.Event]] = []
         self._serial = itertools.count(1)
         self._last_ts_micros = 0
@@ -524,8 +526,10 @@ class SlackWorkspace:
         error: str | None = None,
         retry_after: int | None = None,
         times: int = 1,
+        after_doing_it: bool = False,
     ) -> None:
-        """Make the next ``times`` calls of ``method`` fail, before they change anything.
+        """Make the next ``times`` calls of ``method`` fail, before they change anything (``after_doing_it``:
+        after, as Slack's ``internal_error`` and 5xx may).
 
         ``status=429`` answers ``ratelimited`` with a ``Retry-After`` header (``retry_after``, default 1);
         ``status>=500`` answers that status; ``status=200`` needs ``error`` and answers ``{"ok": false, …}``.
@@ -541,8 +545,18 @@ class SlackWorkspace:
             retry_after = 1 if retry_after is None else retry_after
         elif status >= 500:
             error = error or "internal_error"
-        fault = _Fault(status=status, error=error or "request_failed", retry_after=retry_after)
+        fault = _Fault(
+            status=status, error=error or "request_failed", retry_after=retry_after, after_doing_it=after_doing_it
+        )
         self._faults.setdefault(method, deque()).extend([fault] * times)
+
+    def reject_token(self, token: str, error: str = "token_revoked") -> None:
+        """Answer every call made with ``token`` with ``error`` (``token_revoked``, ``account_inactive``, …), as
+        Slack does once a token is revoked, until :meth:`accept_token`."""
+        self._rejected_tokens[token] = error
+
+    def accept_token(self, token: str) -> None:
+        self._rejected_tokens.pop(token, None)
 
     # A test helper whose whole job is a deadline, so it takes ``timeout`` rather than asking callers for one.
     async def wait_for_calls(self, method: str, count: int = 1, timeout: float = 5.0) -> list[RecordedCall]:  # noqa: ASYNC109
@@ -1517,18 +1531,26 @@ def _answer(
         return 200, {"ok": False, "error": "not_authed"}, {}, False
     if token not in {workspace.bot_token, workspace.app_token}:
         return 200, {"ok": False, "error": "invalid_auth"}, {}, False
+    if token in workspace._rejected_tokens:  # a revoked token, as a test or the sandbox asked (injected)
+        return 200, {"ok": False, "error": workspace._rejected_tokens[token]}, {}, True
     if (token == workspace.app_token) != (method in APP_TOKEN_METHODS):
         return 200, {"ok": False, "error": "not_allowed_token_type"}, {}, False
     fault = workspace._take_fault(method)
-    if fault is not None:
-        headers = {"Retry-After": str(fault.retry_after)} if fault.retry_after is not None else {}
-        return fault.status, {"ok": False, "error": fault.error}, headers, True
+    if fault is not None and not fault.after_doing_it:
+        return fault.status, {"ok": False, "error": fault.error}, _fault_headers(fault), True
     try:
         # The handler gets its own copy: state it stores must not share lists with the recorded call.
         own_args = copy.deepcopy(args) if workspace.record_calls else args
-        return 200, {"ok": True, **handler(workspace, _ApiRequest(method, own_args, origin))}, {}, False
+        done = handler(workspace, _ApiRequest(method, own_args, origin))
     except _ApiError as error:
         return 200, error.body(), {}, False
+    if fault is not None:
+        return fault.status, {"ok": False, "error": fault.error}, _fault_headers(fault), True
+    return 200, {"ok": True, **done}, {}, False
+
+
+def _fault_headers(fault: _Fault) -> dict[str, str]:
+    return {"Retry-After": str(fault.retry_after)} if fault.retry_after is not None else {}
 
 
 async def _handle_api(request: web.Request) -> web.Response:

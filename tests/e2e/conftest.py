@@ -19,11 +19,13 @@ from config.schema import WorkspaceConfig
 from tests.support.harness import BOT_TOKEN, Harness, running_bot
 
 TOKEN_SHAPE = re.compile(r"\bx(?:ox[abposre]|app)-[A-Za-z0-9-]+")
+METRICS_TOKEN = "metrics-bearer-for-tests"  # a fixed test value; like the tokens, it must never be logged
 
 
 def secret_values() -> list[str]:
-    """What must never be written: the bot token, the signing secret, the test database's password."""
-    values = [BOT_TOKEN, SIGNING_SECRET]
+    """What must never be written: the bot token, the signing secret, the metrics token, the test database's
+    password."""
+    values = [BOT_TOKEN, SIGNING_SECRET, METRICS_TOKEN]
     password = make_url(os.environ["TEST_POSTGRES_URL"]).password if os.environ.get("TEST_POSTGRES_URL") else None
     if password:
         values.append(str(password))

@@ -205,8 +205,10 @@ async def running_bot(
     slack: SlackApiServer | None = None,
     clock: ManualClock | None = None,
     sender: SenderSettings | None = None,
+    env: dict[str, str] | None = None,
 ) -> AsyncIterator[Harness]:
-    """Start the fake Slack (unless given) and a bot on a free port; stop both afterwards.
+    """Start the fake Slack (unless given) and a bot on a free port; stop both afterwards. ``env``: more
+    environment settings (``METRICS_TOKEN``, say).
 
     A fake Slack started here keeps the bot's clock, so its 3-second trigger ids expire only when a test moves time.
     """
@@ -224,6 +226,7 @@ async def running_bot(
             "DATABASE_URL": database_url,
             "HOST": "127.0.0.1",
             "PORT": 0,
+            **(env or {}),
         }
     )
     # The ticker runs only when a test calls ``bot.bot.ticker.tick()``: a tick on its own schedule could
