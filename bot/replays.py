@@ -36,11 +36,21 @@ class RequestReplays:
         self._forgotten_at = 0.0
         self._claims: GroupCommit[tuple[str, str], bool] = GroupCommit(self._claim_batch)
 
-    async def first_time(self, timestamp: str, body: str, kind: str) -> bool:
-        """Whether this signed request (``X-Slack-Request-Timestamp`` and the raw body, exactly as Slack signs
-        them) is new; ``False`` for a replay of one received before, by this replica or another."""
+    @staticmethod
+    def key(timestamp: str, body: str) -> str:
+        """The key of a signed request: ``X-Slack-Request-Timestamp`` and the raw body, exactly as Slack signs them."""
         digest = hashlib.sha256(f"v0:{timestamp}:".encode() + body.encode()).hexdigest()
-        return await self._claims.submit((events.request_key(int(timestamp), digest), kind))
+        return events.request_key(int(timestamp), digest)
+
+    async def first_time(self, key: str, kind: str) -> bool:
+        """Record the request's :meth:`key`; ``False`` when it was recorded before (a replay), by any replica."""
+        return await self._claims.submit((key, kind))
+
+    async def forget(self, key: str) -> None:
+        """Drop a request's key again: the request was refused as malformed, and a refused request changes nothing
+        (sent again, it is refused again)."""
+        async with self.db.transaction() as session:
+            await events.forget_request(session, key)
 
     async def _claim_batch(self, items: list[tuple[str, str]]) -> Sequence[bool]:
         now = self._wall_clock()

@@ -20,10 +20,23 @@ from bot.errors import CrossdeskError
 from bot.notifier import TRANSIENT_ERRORS
 from bot.slack import SlackUnavailable
 from bot.views import notice_view
+from handlers.middleware import REPLAY_KEY
 from handlers.payloads import MalformedPayload, services_of
 from storage.database import is_unavailable
 
 log = logging.getLogger(__name__)
+
+
+async def _forget_request(context: AsyncBoltContext) -> None:
+    """A refused payload leaves nothing behind, not even the replay key its request was recorded under."""
+    key = context.get(REPLAY_KEY)
+    services = context.get("services")
+    if key is None or services is None:
+        return
+    try:
+        await services.replays.forget(key)
+    except Exception as error:  # the refusal stands; the key only expires later (five minutes)
+        log.warning("could not drop the replay key of a refused request: %s", type(error).__name__)
 
 
 def _ephemeral(text: str) -> BoltResponse:
@@ -45,6 +58,7 @@ async def on_error(error: Exception, body: dict[str, Any], context: AsyncBoltCon
         if metrics is not None:
             metrics.requests_failed.labels("malformed").inc()
         log.warning("malformed Slack payload refused: %s", error)
+        await _forget_request(context)
         return BoltResponse(status=400, body=f"malformed payload: {error}")
 
     if isinstance(error, CrossdeskError):

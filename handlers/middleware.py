@@ -23,6 +23,8 @@ log = logging.getLogger(__name__)
 # Over HTTP a NUL can only arrive escaped: ``\u0000`` in JSON, ``%00`` in a form field, ``%5Cu0000`` in JSON sent
 # as a form field. A body without any of these has no NUL, and is not walked string by string.
 _MAY_HOLD_NUL = re.compile(r"\\u0000|%00|%5[cC]u0000")
+# Where the context keeps the replay key of the request being handled (see handlers.errors).
+REPLAY_KEY = "crossdesk_replay_key"
 # Interactions that act (slash commands are told apart by their ``command`` field); a replay of one is refused.
 _ACTING_INTERACTIONS = frozenset({"block_actions", "view_submission", "view_closed", "message_action", "shortcut"})
 
@@ -86,7 +88,9 @@ async def _replayed(context: AsyncBoltContext, body: dict[str, Any], req: AsyncB
     if not timestamp.isdigit():  # the door (bot.server) checked it already
         return False
     services = services_of(context)
-    if await services.replays.first_time(timestamp, req.raw_body or "", str(kind)):
+    key = services.replays.key(timestamp, req.raw_body or "")
+    if await services.replays.first_time(key, str(kind)):
+        context[REPLAY_KEY] = key  # the error path forgets it should the listener refuse the payload as malformed
         return False
     services.metrics.requests_refused.labels("replay").inc()
     log.warning("a signed %s was sent again with the same timestamp and signature; answered without acting", kind)

@@ -78,3 +78,9 @@ async def forget_requests_before(session: AsyncSession, timestamp: int) -> None:
             table.c.event_id.like(f"{REQUEST_KEY_PREFIX}%"),  # whatever order the database's collation sorts in
         )
     )
+
+
+async def forget_request(session: AsyncSession, key: str) -> None:
+    """Delete one request key (its request was refused, and a refused request leaves nothing behind)."""
+    table = table_of(ProcessedEvent)
+    await (await session.connection()).execute(delete(table).where(table.c.event_id == key))

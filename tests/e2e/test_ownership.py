@@ -195,8 +195,15 @@ async def test_create_ticket_shortcut_fills_the_form_from_the_message(bot: Harne
     await bot.drain()
     thread = bot.fake.messages_in("C0ENG", thread_ts=message.ts)
     assert any(m.user == bot.fake.bot_user_id and "ENG-1" in json.dumps(m.blocks, ensure_ascii=False) for m in thread)
-    # Again on the same message: it is already a ticket.
-    assert (await bot.post(body, "application/x-www-form-urlencoded")).status_code == 200
+    # Again on the same message (a new request, as Slack sends it: the same body again would be a replay): it is
+    # already a ticket.
+    again = slack_requests.message_action_body(
+        callback_id=CallbackId.CREATE_FROM_MESSAGE,
+        channel="C0ENG",
+        user="U0DAN",
+        message={"ts": message.ts, "text": message.text, "user": "U0ERIN"},
+    )
+    assert (await bot.post(again, "application/x-www-form-urlencoded")).status_code == 200
     await bot.drain()
     assert len(await bot.tickets()) == 1
     assert any("already ticket *ENG-1*" in c.args["text"] for c in bot.fake.calls_to("chat.postEphemeral"))

@@ -15,6 +15,7 @@ import socket
 import sys
 import time
 from collections.abc import AsyncIterator
+from datetime import timedelta
 from pathlib import Path
 
 import httpx
@@ -34,7 +35,11 @@ async def test_debug_capture_sees_slack_sdk_requests_and_redacts_tracebacks(
     await bot.intake_message("refund please")
     await bot.drain()
     bot.fake.fail_next("chat.postMessage", error="invalid_auth")
+    posts = len(bot.fake.calls_to("chat.postMessage"))
     await bot.intake_message("another refund")
+    await bot.fake.wait_for_calls("chat.postMessage", count=posts + 1)
+    await bot.settle()
+    bot.clock.advance(timedelta(seconds=30))  # a rejected token pauses sending; the sender asks Slack again in 30 s
     await bot.drain()
 
     async def leaky_job() -> None:
