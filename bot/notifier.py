@@ -439,7 +439,7 @@ class OutboxSender:
                 payload["metadata"] = {"event_type": OUTBOX_EVENT_TYPE, "event_payload": {"outbox_id": row.id}}
             found = await self._already_posted(row, payload)
             if found is not None:
-                log.info("outbox %s had reached Slack before its sender stopped; recording it, not resending", row.id)
+                log.info("outbox %s was in Slack although its outcome was unknown; recording it, not resending", row.id)
                 return self._sent(row, found, tickets)
             try:
                 response = await self._call(row.method, payload, row.attempts)
