@@ -248,51 +248,80 @@ EXPORT_FIELDS = (
 
 
 def _export_value(field: str, value: object, names: dict[str, str]) -> object:
-    """A ticket's field as the export shows it: times in ISO 8601, the title as plain text (it is kept as Slack
-    text, ``&amp;`` and ``<@U…>``; a spreadsheet shows ``&`` and the person's name)."""
-    if field == "title" and isinstance(value, str):
+    """A ticket's field as the export shows it: times in ISO 8601, the title (and a history entry's note) as plain
+    text (it is kept as Slack text, ``&amp;`` and ``<@U…>``; a spreadsheet shows ``&`` and the person's name)."""
+    if field in ("title", "note") and isinstance(value, str):
         return to_plain(value, names)
     return value.isoformat() if hasattr(value, "isoformat") else value
+
+
+HISTORY_FIELDS = ("key", "at", "actor_id", "action", "from_value", "to_value", "note", "slack_ts")
+
+
+async def _ticket_rows(db: Database) -> list[dict[str, object]]:
+    from sqlmodel import col, select
+
+    from storage.directory import display_names
+    from storage.models import Ticket
+
+    async with db.transaction() as session:
+        tickets = (await session.exec(select(Ticket).order_by(col(Ticket.id)))).all()
+        mentioned = {user for ticket in tickets for user in mentioned_users(ticket.title)}
+        names = await display_names(session, sorted(mentioned))
+    return [{name: _export_value(name, getattr(ticket, name), names) for name in EXPORT_FIELDS} for ticket in tickets]
+
+
+async def _history_rows(db: Database, key: str) -> list[dict[str, object]] | None:
+    """Every event of ticket ``key``, oldest first, notes in full (``/ticket show`` lists only the newest)."""
+    from storage import tickets as ticket_rows
+    from storage.directory import display_names
+
+    async with db.transaction() as session:
+        ticket = await ticket_rows.by_key(session, key)
+        if ticket is None or ticket.id is None:
+            return None
+        events = await ticket_rows.events_of(session, ticket.id)
+        mentioned = {user for event in events for user in mentioned_users(event.note or "")}
+        names = await display_names(session, sorted(mentioned))
+    return [
+        {"key": ticket.key, **{name: _export_value(name, getattr(event, name), names) for name in HISTORY_FIELDS[1:]}}
+        for event in events
+    ]
 
 
 def cmd_export(args: argparse.Namespace) -> int:
     settings = _settings(sys.stderr)
     if settings is None:
         return EXIT_PROBLEM
-    from sqlmodel import col, select
 
-    from storage.directory import display_names
-    from storage.models import Ticket
-
-    async def rows() -> list[dict[str, object]]:
+    async def rows() -> list[dict[str, object]] | None:
         db = Database(settings.database_url)
         try:
-            async with db.transaction() as session:
-                tickets = (await session.exec(select(Ticket).order_by(col(Ticket.id)))).all()
-                mentioned = {user for ticket in tickets for user in mentioned_users(ticket.title)}
-                names = await display_names(session, sorted(mentioned))
+            return await (_history_rows(db, args.history) if args.history else _ticket_rows(db))
         finally:
             await db.dispose()
-        return [
-            {name: _export_value(name, getattr(ticket, name), names) for name in EXPORT_FIELDS} for ticket in tickets
-        ]
 
     try:
         records = asyncio.run(rows())
     except DatabaseUrlError as error:
         print(f"error: {error}", file=sys.stderr)
         return EXIT_PROBLEM
+    if records is None:
+        print(f"error: no ticket {args.history.upper()}", file=sys.stderr)
+        return EXIT_PROBLEM
+    fields = HISTORY_FIELDS if args.history else EXPORT_FIELDS
     buffer = io.StringIO()
     if args.format == "json":
         json.dump(records, buffer, ensure_ascii=False, indent=2)
         buffer.write("\n")
     else:
-        writer = csv.DictWriter(buffer, fieldnames=list(EXPORT_FIELDS))
+        writer = csv.DictWriter(buffer, fieldnames=list(fields))
         writer.writeheader()
         writer.writerows(records)
+    what = f"{len(records)} entries of {args.history.upper()}" if args.history else f"{len(records)} tickets"
     if args.output and args.output != "-":
         Path(args.output).write_text(buffer.getvalue(), encoding="utf-8")
-        print(f"exported {len(records)} tickets to {args.output}", file=sys.stderr)
+        print(f"exported {what} to {args.output}", file=sys.stderr)
     else:
         sys.stdout.write(buffer.getvalue())
     return EXIT_OK
@@ -315,9 +344,10 @@ def parser() -> argparse.ArgumentParser:
     check = commands.add_parser("check-config", help="validate a workspace file and report every problem")
     check.add_argument("file", help="path of the workspace file, e.g. crossdesk.yaml")
     check.set_defaults(func=cmd_check_config)
-    export = commands.add_parser("export", help="export tickets as CSV or JSON")
+    export = commands.add_parser("export", help="export tickets (or one ticket's whole history) as CSV or JSON")
     export.add_argument("--format", choices=("csv", "json"), default="csv")
     export.add_argument("--output", "-o", help="file to write (default: standard output)")
+    export.add_argument("--history", metavar="KEY", help="every entry of ticket KEY's history instead, e.g. SUP-12")
     export.set_defaults(func=cmd_export)
     return root
 

@@ -8,6 +8,7 @@ from datetime import datetime
 from bot.cards import slack_date
 from bot.errors import CrossdeskError, NotAllowed
 from bot.i18n import Translator
+from bot.limits import clip, fit_lines
 from bot.slack import SlackIdentity
 from bot.text import message_link, neutralise_broadcasts
 from bot.tickets import OpenResult, TicketHistory, TicketService
@@ -32,6 +33,13 @@ HELP_LINES = (
     "digest",
     "reaction",
 )
+
+# ``/ticket show`` lists the newest entries of a ticket's history, each note cut to a few lines, and counts the
+# older ones: a ticket with hundreds of comments would otherwise pass Slack's 40,000 characters, and an answer
+# past a few thousand is folded away anyway. ``crossdesk export --history KEY`` writes every entry in full.
+SHOW_EVENTS = 20
+SHOW_NOTE = 300
+SHOW_TEXT = 8_000
 
 
 class Replies:
@@ -138,6 +146,20 @@ class Replies:
         if link:
             lines.append(self.t("command.show.link", link=link))
         lines.append(self.t("command.show.history"))
+        head = "\n".join(lines)
+        entries = self._history_lines(history)
+        older = fit_lines(
+            entries,
+            SHOW_TEXT - len(head) - 1,
+            lambda count: self.translator.count("command.show.earlier", count, key=ticket.key),
+            max_lines=SHOW_EVENTS,
+            latest=True,
+            unseen=history.earlier,
+        )
+        return f"{head}\n{older}" if older else head
+
+    def _history_lines(self, history: TicketHistory) -> list[str]:
+        lines: list[str] = []
         messages = self.service.messages
         for event in history.events:
             change = ""
@@ -156,10 +178,10 @@ class Replies:
                     actor=messages.who(event.actor_id),
                     action=messages.action(event.action),
                     change=change,
-                    note=f": {neutralise_broadcasts(text)}" if text else "",
+                    note=f": {clip(neutralise_broadcasts(text), SHOW_NOTE)}" if text else "",
                 )
             )
-        return "\n".join(lines)
+        return lines
 
     def thread_link(self, ticket: Ticket) -> str | None:
         channel = ticket.thread_channel or ticket.card_channel

@@ -103,6 +103,7 @@ class _Batch(Enum):
 class TicketHistory:
     ticket: Ticket
     events: Sequence[TicketEvent] = field(default_factory=list)
+    earlier: int = 0  # older events not read: ``/ticket show`` counts them, ``crossdesk export --history`` has them
 
 
 def is_overdue(ticket: Ticket, now: datetime) -> bool:
@@ -475,15 +476,19 @@ class TicketService(OutboxWriter):
             raise TicketNotFound(key=key.upper())
         return ticket
 
-    async def history(self, key: str) -> TicketHistory:
+    async def history(self, key: str, latest: int | None = None) -> TicketHistory:
+        """The ticket and its events: every one, or the ``latest`` few and a count of the others."""
         async with self.db.transaction() as session:
             ticket = await ticket_rows.by_key(session, key)
             if ticket is None:
                 raise TicketNotFound(key=key.upper())
             assert ticket.id is not None
-            return TicketHistory(ticket=ticket, events=await ticket_rows.events_of(session, ticket.id))
+            if latest is None:
+                return TicketHistory(ticket=ticket, events=await ticket_rows.events_of(session, ticket.id))
+            events, total = await ticket_rows.latest_events_of(session, ticket.id, latest)
+            return TicketHistory(ticket=ticket, events=events, earlier=total - len(events))
 
-    async def show(self, key: str, viewer_id: str) -> TicketHistory:
+    async def show(self, key: str, viewer_id: str, latest: int | None = None) -> TicketHistory:
         """:meth:`history` for ``/ticket show``: a private ticket only for the people who may see it."""
         async with self.db.transaction() as session:
             ticket = await ticket_rows.by_key(session, key)
@@ -492,7 +497,10 @@ class TicketService(OutboxWriter):
             if not (await self._visible(session, viewer_id, [ticket])):
                 raise NotAllowed("error.private_ticket", key=ticket.key)
             assert ticket.id is not None
-            return TicketHistory(ticket=ticket, events=await ticket_rows.events_of(session, ticket.id))
+            if latest is None:
+                return TicketHistory(ticket=ticket, events=await ticket_rows.events_of(session, ticket.id))
+            events, total = await ticket_rows.latest_events_of(session, ticket.id, latest)
+            return TicketHistory(ticket=ticket, events=events, earlier=total - len(events))
 
     async def _visible(self, session: AsyncSession, viewer_id: str, tickets: Sequence[Ticket]) -> list[Ticket]:
         """The ones of ``tickets`` that ``viewer_id`` may see (:func:`bot.permissions.may_see`); the departments a

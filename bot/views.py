@@ -6,15 +6,18 @@ Pure functions of what to show; the ticket key or origin message travels in ``pr
 from __future__ import annotations
 
 import json
+import math
 from typing import Any
 
 from bot.cards import Block
 from bot.i18n import Translator
 from bot.ids import ActionId, BlockId, CallbackId
+from bot.limits import OPTION_GROUPS, OPTION_TEXT, SELECT_OPTIONS, clip
 from bot.text import to_plain
-from config.schema import LIFECYCLE_STAGES, PRIORITIES, WorkspaceConfig
+from config.schema import LIFECYCLE_STAGES, PRIORITIES, Department, WorkspaceConfig
 
 View = dict[str, Any]
+Choices = dict[str, list[dict[str, Any]]]  # a select's ``options`` or its ``option_groups``
 
 TITLE_MAX = 150
 TEXT_MAX = 3000
@@ -25,7 +28,7 @@ def _plain(text: str) -> dict[str, Any]:
 
 
 def _option(text: str, value: str) -> dict[str, Any]:
-    return {"text": _plain(text[:75]), "value": value}
+    return {"text": _plain(clip(text, OPTION_TEXT)), "value": value}
 
 
 def _modal(
@@ -82,15 +85,17 @@ def _text_input(
 def _select(
     block_id: BlockId,
     label: str,
-    options: list[dict[str, Any]],
+    options: list[dict[str, Any]] | Choices,
     *,
     initial: str | None = None,
     optional: bool = False,
     action_id: ActionId = ActionId.FORM_VALUE,
     dispatch: bool = False,
 ) -> Block:
-    element: dict[str, Any] = {"type": "static_select", "action_id": action_id.value, "options": options}
-    chosen = next((o for o in options if o["value"] == initial), None)
+    choices: Choices = {"options": options} if isinstance(options, list) else options
+    element: dict[str, Any] = {"type": "static_select", "action_id": action_id.value, **choices}
+    every = choices.get("options") or [o for group in choices.get("option_groups", []) for o in group["options"]]
+    chosen = next((o for o in every if o["value"] == initial), None)
     if chosen is not None:
         element["initial_option"] = chosen
     block: Block = {
@@ -107,6 +112,30 @@ def _select(
 
 def department_options(workspace: WorkspaceConfig) -> list[dict[str, Any]]:
     return [_option(d.name, d.key) for d in workspace.departments]
+
+
+def department_choices(translator: Translator, workspace: WorkspaceConfig) -> Choices:
+    """The department picker's options: in file order while Slack's 100 fit in one menu; beyond that, in
+    alphabetical option groups (Slack takes 100 groups of 100), each labelled with its first and last name so a
+    person scrolling knows where they are. Typing filters across every group, and the routed department can
+    still be preselected — which a menu loading its options from the bot (``external_select``) would make a
+    round trip per keystroke for, and an extra URL to configure in the Slack app."""
+    departments = workspace.departments
+    if len(departments) <= SELECT_OPTIONS:
+        return {"options": department_options(workspace)}
+    ordered = sorted(departments, key=lambda d: (d.name.casefold(), d.key))
+    count = math.ceil(len(ordered) / SELECT_OPTIONS)
+    if count > OPTION_GROUPS:
+        raise ValueError("check-config allows no more departments than Slack's option groups hold")
+    size = math.ceil(len(ordered) / count)  # groups of equal size rather than 100 and a straggler
+    groups = [ordered[start : start + size] for start in range(0, len(ordered), size)]
+    return {"option_groups": [_department_group(translator, group) for group in groups]}
+
+
+def _department_group(translator: Translator, group: list[Department]) -> dict[str, Any]:
+    half = (OPTION_TEXT - 3) // 2  # two names around " – "
+    label = translator.t("form.department_group", first=clip(group[0].name, half), last=clip(group[-1].name, half))
+    return {"label": _plain(clip(label, OPTION_TEXT)), "options": [_option(d.name, d.key) for d in group]}
 
 
 def owner_hint(translator: Translator, department_name: str, owner_id: str | None) -> Block:
@@ -156,7 +185,7 @@ def new_ticket_modal(
         _select(
             BlockId.FORM_DEPARTMENT,
             t("form.department"),
-            department_options(workspace),
+            department_choices(translator, workspace),
             initial=department.key,
             action_id=ActionId.FORM_DEPARTMENT,
             dispatch=True,
@@ -195,7 +224,12 @@ def reassign_modal(translator: Translator, workspace: WorkspaceConfig, key: str,
     t = translator.t
     blocks: list[Block] = [
         {"type": "section", "text": {"type": "mrkdwn", "text": t("form.reassign_intro", key=key)}},
-        _select(BlockId.FORM_DEPARTMENT, t("form.department"), department_options(workspace), initial=department_key),
+        _select(
+            BlockId.FORM_DEPARTMENT,
+            t("form.department"),
+            department_choices(translator, workspace),
+            initial=department_key,
+        ),
         {
             "type": "input",
             "block_id": BlockId.FORM_PERSON.value,

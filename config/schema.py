@@ -19,6 +19,7 @@ from pydantic import (
     ConfigDict,
     Field,
     PrivateAttr,
+    field_validator,
     model_validator,
 )
 from pydantic_core import PydanticCustomError
@@ -34,6 +35,11 @@ LifecycleStage = Literal["acquisition", "conversion", "retention", "growth", "wi
 LIFECYCLE_STAGES: tuple[LifecycleStage, ...] = ("acquisition", "conversion", "retention", "growth", "win-back")
 Language = Literal["en", "zh"]
 CROSS_CHECK_ERROR = "crossdesk_cross_check"
+# What Slack can show: the department picker holds 100 groups of 100 departments; a stand-up's questions are the
+# answer form's labels and are repeated with every answer in the summary, whose sections hold 3,000 characters.
+MAX_DEPARTMENTS = 10_000
+MAX_STANDUP_QUESTIONS = 8
+MAX_QUESTION_LENGTH = 150
 
 _USER_ID = re.compile(r"^[UW][A-Z0-9]{2,}$")
 _CHANNEL_ID = re.compile(r"^[CG][A-Z0-9]{2,}$")
@@ -211,6 +217,23 @@ class Standup(_Strict):
         min_length=1,
     )
 
+    @field_validator("questions")
+    @classmethod
+    def _questions_fit(cls, questions: list[str]) -> list[str]:
+        if len(questions) > MAX_STANDUP_QUESTIONS:
+            raise ValueError(
+                f"{len(questions)} questions; at most {MAX_STANDUP_QUESTIONS} fit the answer form and the summary"
+            )
+        for number, question in enumerate(questions, start=1):
+            if not question.strip():
+                raise ValueError(f"question {number} is empty")
+            if len(question) > MAX_QUESTION_LENGTH:
+                raise ValueError(
+                    f"question {number} is {len(question)} characters long; at most {MAX_QUESTION_LENGTH} "
+                    "(it is repeated with every answer in the summary)"
+                )
+        return questions
+
     @model_validator(mode="after")
     def _post_after_questions(self) -> Standup:
         if self.post_at <= self.at:
@@ -290,9 +313,16 @@ def cross_check(data: dict[str, Any]) -> list[str]:
     departments = [d for d in data.get("departments") or [] if isinstance(d, dict)]
     keys = [str(d.get("key")) for d in departments if d.get("key") is not None]
     known = ", ".join(keys) or "none"
+    seen: set[str] = set()
     for index, key in enumerate(keys):
-        if key in keys[:index]:
+        if key in seen:
             problems.append(f"departments[{index}].key: department {key} is defined twice")
+        seen.add(key)
+    if len(departments) > MAX_DEPARTMENTS:
+        problems.append(
+            f"departments: {len(departments)} departments; at most {MAX_DEPARTMENTS} fit Slack's department picker "
+            "(100 groups of 100)"
+        )
     triage = data.get("triage_department")
     if triage is not None and keys and triage not in keys:
         problems.append(f"triage_department: unknown department {triage} (known: {known})")

@@ -13,6 +13,7 @@ from bot.commands import ParsedCommand, Subcommand, parse_ticket_command
 from bot.errors import BadRequest
 from bot.ids import Command
 from bot.permissions import Action
+from bot.replies import SHOW_EVENTS
 from bot.services import Services
 from bot.states import Status
 from bot.tickets import ListScope, Source, TicketRequest
@@ -70,7 +71,7 @@ async def _run(services: Services, parsed: ParsedCommand, user: str, *, private:
             return replies.ticket_list(await tickets.list_tickets(user, scope), scope.value)
         case Subcommand.SHOW:
             assert parsed.key
-            return replies.show(await tickets.show(parsed.key, user))
+            return replies.show(await tickets.show(parsed.key, user, latest=SHOW_EVENTS))
         case Subcommand.ACK:
             assert parsed.key
             ticket = await workflow.acknowledge(parsed.key, user)

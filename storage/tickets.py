@@ -184,6 +184,21 @@ async def last_change(session: AsyncSession, ticket_id: int, ignoring: Iterable[
     return (await session.exec(statement)).first()
 
 
+async def latest_events_of(session: AsyncSession, ticket_id: int, limit: int) -> tuple[list[TicketEvent], int]:
+    """The newest ``limit`` events of a ticket, oldest first, and how many it has in all."""
+    newest = (
+        select(TicketEvent)
+        .where(col(TicketEvent.ticket_id) == ticket_id)
+        .order_by(col(TicketEvent.id).desc())
+        .limit(limit)
+    )
+    events = list(reversed((await session.exec(newest)).all()))
+    if len(events) < limit:
+        return events, len(events)
+    counted = select(func.count()).select_from(TicketEvent).where(col(TicketEvent.ticket_id) == ticket_id)
+    return events, int((await session.exec(counted)).one())
+
+
 async def owned_by(session: AsyncSession, user_id: str, statuses: Iterable[str], limit: int = 50) -> Sequence[Ticket]:
     statement = (
         select(Ticket)

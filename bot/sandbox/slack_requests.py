@@ -195,6 +195,12 @@ def form_body(payload: dict[str, Any]) -> str:
     return urlencode({"payload": json.dumps(payload)})
 
 
+def options_of(element: dict[str, Any]) -> list[dict[str, Any]]:
+    """Every option of a menu, whether listed directly or in option groups."""
+    groups = element.get("option_groups") or []
+    return list(element.get("options") or []) + [option for group in groups for option in group.get("options", [])]
+
+
 def block_action(element: dict[str, Any], block_id: str, *, choice: Any = None) -> dict[str, Any]:
     """One entry of ``actions`` for a person using ``element``: a button's value, a select's or overflow's
     chosen option (``choice`` is the option's value), a users select's chosen user."""
@@ -212,7 +218,7 @@ def block_action(element: dict[str, Any], block_id: str, *, choice: Any = None) 
         if "style" in element:
             action["style"] = element["style"]
     elif kind in {"static_select", "overflow", "radio_buttons"}:
-        option = next((o for o in element.get("options", []) if o.get("value") == choice), None)
+        option = next((o for o in options_of(element) if o.get("value") == choice), None)
         if option is None:
             raise ValueError(f"{choice!r} is not one of the options of {element.get('action_id')!r}")
         action["selected_option"] = option
@@ -303,7 +309,7 @@ def _state_element(element: dict[str, Any], answer: Any) -> dict[str, Any]:
     if kind == "plain_text_input":
         return {"type": kind, "value": answer}
     if kind == "static_select":
-        option = next((o for o in element["options"] if o["value"] == answer), None)
+        option = next((o for o in options_of(element) if o["value"] == answer), None)
         return {"type": kind, "selected_option": option}
     if kind == "users_select":
         return {"type": kind, "selected_user": answer}
@@ -361,7 +367,7 @@ def view_block_actions_body(
     submitted["state"] = view_state(view, {block_id: value})
     payload["view"] = submitted
     block = next(b for b in view["blocks"] if b.get("block_id") == block_id)
-    option = next(o for o in block["element"]["options"] if o["value"] == value)
+    option = next(o for o in options_of(block["element"]) if o["value"] == value)
     payload["actions"] = [
         {
             "action_id": action_id,

@@ -9,6 +9,7 @@ import pytest
 
 from config.durations import format_duration, parse_duration
 from config.loader import EXAMPLE_PATH, ConfigError, load_workspace, parse_workspace
+from config.schema import cross_check
 
 MINIMAL = """\
 triage_department: SUP
@@ -236,6 +237,38 @@ def test_unquoted_clock_times_are_understood() -> None:
     # YAML 1.1 turns 09:30 into the integer 570; admins should not have to know that.
     workspace = parse_workspace(MINIMAL + "digest: {channel: C0MGMT, at: 18:00}\n")
     assert workspace.digest is not None and workspace.digest.at.hour == 18
+
+
+def test_stand_up_questions_are_capped_to_what_slack_can_show() -> None:
+    """Each question is a label of the answer form and is repeated with every answer in the summary."""
+    many = ", ".join(f'"Question {n}?"' for n in range(1, 10))
+    long = "x" * 151
+    text = (
+        MINIMAL
+        + "standups:\n"
+        + f'  - {{department: SUP, at: "09:30", post_at: "10:30", questions: [{many}]}}\n'
+        + f'  - {{department: SUP, at: "09:30", post_at: "10:30", questions: ["Done?", "{long}"]}}\n'
+        + '  - {department: SUP, at: "09:30", post_at: "10:30", questions: ["Done?", "  "]}\n'
+    )
+    found = problems_of(text)
+    assert found == [
+        "w.yaml:7: standups[0].questions: 9 questions; at most 8 fit the answer form and the summary",
+        "w.yaml:8: standups[1].questions: question 2 is 151 characters long; at most 150 "
+        "(it is repeated with every answer in the summary)",
+        "w.yaml:9: standups[2].questions: question 2 is empty",
+    ]
+    eight = ", ".join(f'"Question {n}?"' for n in range(1, 9))
+    fine = MINIMAL + f'standups:\n  - {{department: SUP, at: "09:30", post_at: "10:30", questions: [{eight}]}}\n'
+    assert len(parse_workspace(fine).standups[0].questions) == 8
+
+
+def test_no_more_departments_than_the_department_picker_holds() -> None:
+    # Checked on plain data: a 10,001-department YAML file takes PyYAML seconds to read.
+    departments = [{"key": f"D{n}", "name": f"Dept {n}", "owners": ["U0ALICE"]} for n in range(10_001)]
+    assert cross_check({"triage_department": "D0", "departments": departments}) == [
+        "departments: 10001 departments; at most 10000 fit Slack's department picker (100 groups of 100)"
+    ]
+    assert cross_check({"triage_department": "D0", "departments": departments[:10_000]}) == []
 
 
 @pytest.mark.parametrize(
