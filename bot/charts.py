@@ -32,6 +32,7 @@ _CJK_FONTS = (
     "SimHei",
 )
 _BASE_FONT = "DejaVu Sans"  # ships with matplotlib, so it is always there
+CHART_LINES = 10  # lines a legend holds readably; beyond, the busiest departments and the others together
 
 
 @cache
@@ -52,6 +53,19 @@ def _labels(language: str) -> tuple[Translator, list[str]]:
     return Translator(language), [_BASE_FONT, cjk] if cjk else [_BASE_FONT]
 
 
+def _lines(report: DigestReport, translator: Translator) -> list[tuple[str, tuple[int, ...]]]:
+    """(label, counts per day) of each line: a line per department, or once there are more than a legend can
+    hold, the busiest departments and one line adding up all the others (the digest's thread lists each)."""
+    # Keys, not names: they are short and always drawable, and they are what ticket keys start with.
+    lines = [(department.key, department.opened_per_day) for department in report.departments]
+    if len(lines) <= CHART_LINES:
+        return lines
+    busiest = sorted(lines, key=lambda line: -sum(line[1]))  # stable: file order among equals
+    shown, others = busiest[: CHART_LINES - 1], busiest[CHART_LINES - 1 :]
+    summed = tuple(sum(day) for day in zip(*(counts for _, counts in others), strict=True))
+    return [*shown, (translator.count("digest.chart.others", len(others)), summed)]
+
+
 def opened_per_day_png(report: DigestReport) -> bytes:
     """One line per department over the report's days, with labelled axes, as PNG bytes."""
     translator, fonts = _labels(report.language)
@@ -59,9 +73,8 @@ def opened_per_day_png(report: DigestReport) -> bytes:
     FigureCanvasAgg(figure)
     axes = figure.add_subplot()
     positions = list(range(len(report.days)))
-    for department in report.departments:
-        # Keys, not names: they are short and always drawable, and they are what ticket keys start with.
-        axes.plot(positions, department.opened_per_day, marker="o", linewidth=2, label=department.key)
+    for label, counts in _lines(report, translator):
+        axes.plot(positions, counts, marker="o", linewidth=2, label=label)
     axes.set_xticks(positions, [day.strftime("%m-%d") for day in report.days], fontfamily=fonts)
     axes.yaxis.set_major_locator(MaxNLocator(integer=True))
     axes.set_ylim(bottom=0)

@@ -16,6 +16,7 @@ from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
+from functools import partial
 from zoneinfo import ZoneInfo
 
 from bot.cards import Block
@@ -24,6 +25,7 @@ from bot.charts import opened_per_day_png
 from bot.clock import Clock
 from bot.i18n import Translator
 from bot.ids import OutboxPurpose
+from bot.limits import MESSAGE_BLOCKS, SECTION_TEXT, chunked, clip, fit_lines
 from bot.outbox_writer import OutboxWriter
 from bot.slack import SlackIdentity
 from bot.states import ACTIVE_STATUSES, CLOCK_RUNNING, Status
@@ -40,6 +42,7 @@ DIGEST_JOB = "digest"
 UPLOAD_METHOD = "files_upload_v2"  # not a Web API method: the sender runs slack_sdk's three-step upload for it
 CHART_FILENAME = "crossdesk-7-days.png"
 OLDEST_SHOWN = 5
+DEPARTMENT_NAME_SHOWN = 100  # a department's name in the digest; the file does not bound it
 UNKNOWN_STAGE = "unknown"
 STAGES: tuple[str, ...] = (*LIFECYCLE_STAGES, UNKNOWN_STAGE)
 
@@ -249,7 +252,7 @@ class DigestService(OutboxWriter):
             if await digest_rows.period_claimed(session, DIGEST_JOB, period):
                 return False
         report = await self.report(now)
-        blocks = render_blocks(report)
+        first, *rest = render_messages(report)
         png = await asyncio.to_thread(opened_per_day_png, report)  # a few hundred ms of CPU, off the loop
         chart_title = self.translator.t(
             "digest.chart.file_title", start=report.days[0].isoformat(), end=report.day.isoformat()
@@ -263,7 +266,7 @@ class DigestService(OutboxWriter):
                 payload={
                     "channel": settings.channel,
                     "text": fallback_text(report),
-                    "blocks": blocks,
+                    "blocks": first,
                     "unfurl_links": False,
                 },
                 purpose=OutboxPurpose.NOTICE.value,
@@ -283,6 +286,15 @@ class DigestService(OutboxWriter):
                 now=now,
                 depends_on=message,
             )
+            for blocks in rest:  # the departments that did not fit, in the message's thread
+                outbox.enqueue(
+                    session,
+                    method="chat.postMessage",
+                    payload={"channel": settings.channel, "text": header_text(blocks), "blocks": blocks},
+                    purpose=OutboxPurpose.THREAD_REPLY.value,
+                    now=now,
+                    depends_on=message,
+                )
             await jobs.finish(session, DIGEST_JOB, period, now)
         self._on_outbox()
         log.info("digest for %s queued for %s (%s bytes of chart)", period, settings.channel, len(png))
@@ -329,51 +341,90 @@ def fallback_text(report: DigestReport) -> str:
 
 
 def header_text(blocks: list[Block]) -> str:
-    """The header of rendered digest blocks: the fallback text of an answer that has only the blocks."""
+    """The header of rendered digest blocks (of a thread reply, the line saying what it continues): the fallback
+    text of a message that has only the blocks."""
     header = next((b for b in blocks if b.get("type") == "header"), None)
-    return str(header["text"]["text"]) if header else ""
+    if header is not None:
+        return str(header["text"]["text"])
+    context = next((b for b in blocks if b.get("type") == "context"), None)
+    return str(context["elements"][0]["text"]) if context else ""
 
 
 def render_blocks(report: DigestReport) -> list[Block]:
-    """Header, one section per department, the oldest open tickets, complaints by lifecycle stage."""
+    """The digest as one message (the ``/digest`` answer): header, one section per department, the oldest open
+    tickets, complaints by lifecycle stage. Departments beyond what a message holds are counted; the daily post
+    lists them in its thread (:func:`render_messages`)."""
+    main, rest = _split(report)
+    return _main_blocks(report, main, len(rest), "digest.more_departments_here")
+
+
+def render_messages(report: DigestReport) -> list[list[Block]]:
+    """The daily post: the message of :func:`render_blocks`, and when the departments do not all fit in it, the
+    others in thread replies of up to Slack's 50 blocks each."""
+    main, rest = _split(report)
+    messages = [_main_blocks(report, main, len(rest), "digest.more_departments")]
+    parts = chunked(rest, MESSAGE_BLOCKS - 1)  # each reply: a line saying what it continues, then sections
+    t = Translator(report.language).t
+    for number, part in enumerate(parts, start=2):
+        note = t("digest.continued", day=report.day.isoformat(), part=number, parts=len(parts) + 1)
+        messages.append([_context(note), *part])
+    return messages
+
+
+# What the first message holds besides the departments: header, context, divider, oldest open, complaints.
+_FIXED_BLOCKS = 5
+
+
+def _split(report: DigestReport) -> tuple[list[Block], list[Block]]:
+    """Department sections for the first message and for the thread. When they do not all fit, the departments
+    with the most overdue and open work come first, so the first message shows where help is needed."""
+    departments = list(report.departments)
+    if len(departments) > MESSAGE_BLOCKS - _FIXED_BLOCKS:
+        departments.sort(key=lambda d: (-d.overdue, -d.open, -d.opened))  # stable: file order among equals
+    sections = [_department_section(report, department) for department in departments]
+    room = MESSAGE_BLOCKS - _FIXED_BLOCKS
+    if len(sections) <= room:
+        return sections, []
+    room -= 1  # the line saying where the others are
+    return sections[:room], sections[room:]
+
+
+def _department_section(report: DigestReport, department: DepartmentNumbers) -> Block:
     translator = Translator(report.language)
     t = translator.t
+    overdue = f":warning: {department.overdue}" if department.overdue else "0"
+    name = clip(department.name, DEPARTMENT_NAME_SHOWN)
+    return {
+        "type": "section",
+        "text": {"type": "mrkdwn", "text": t("digest.department", name=name, key=department.key)},
+        "fields": [
+            _field(t("digest.opened"), department.opened),
+            _field(t("digest.resolved"), department.resolved),
+            _field(t("digest.open"), department.open),
+            _field(t("digest.overdue"), overdue),
+            _field(t("digest.median_ack"), _hours(translator, department.median_ack_hours)),
+            _field(t("digest.median_resolve"), _hours(translator, department.median_resolve_hours)),
+            _field(t("digest.bounces"), department.bounced),
+        ],
+    }
+
+
+def _context(text: str) -> Block:
+    return {"type": "context", "elements": [{"type": "mrkdwn", "text": text}]}
+
+
+def _main_blocks(report: DigestReport, sections: list[Block], left_out: int, note_key: str) -> list[Block]:
+    translator = Translator(report.language)
+    t = translator.t
+    day = report.day.isoformat()
     as_of = report.generated_at.astimezone(ZoneInfo(report.timezone)).strftime("%H:%M")
     blocks: list[Block] = [
-        {"type": "header", "text": {"type": "plain_text", "text": t("digest.header", day=report.day.isoformat())}},
-        {
-            "type": "context",
-            "elements": [
-                {
-                    "type": "mrkdwn",
-                    "text": t(
-                        "digest.context",
-                        day=report.day.isoformat(),
-                        tz=report.timezone,
-                        days=len(report.days),
-                        time=as_of,
-                    ),
-                }
-            ],
-        },
+        {"type": "header", "text": {"type": "plain_text", "text": t("digest.header", day=day)}},
+        _context(t("digest.context", day=day, tz=report.timezone, days=len(report.days), time=as_of)),
+        *sections,
     ]
-    for department in report.departments:
-        overdue = f":warning: {department.overdue}" if department.overdue else "0"
-        blocks.append(
-            {
-                "type": "section",
-                "text": {"type": "mrkdwn", "text": t("digest.department", name=department.name, key=department.key)},
-                "fields": [
-                    _field(t("digest.opened"), department.opened),
-                    _field(t("digest.resolved"), department.resolved),
-                    _field(t("digest.open"), department.open),
-                    _field(t("digest.overdue"), overdue),
-                    _field(t("digest.median_ack"), _hours(translator, department.median_ack_hours)),
-                    _field(t("digest.median_resolve"), _hours(translator, department.median_resolve_hours)),
-                    _field(t("digest.bounces"), department.bounced),
-                ],
-            }
-        )
+    if left_out:
+        blocks.append(_context(translator.count(note_key, left_out)))
     blocks.append({"type": "divider"})
     blocks.append({"type": "section", "text": {"type": "mrkdwn", "text": _oldest_text(report, translator)}})
     total = sum(report.complaints.values())
@@ -392,9 +443,10 @@ def _stage_name(translator: Translator, stage: str) -> str:
 
 
 def _oldest_text(report: DigestReport, translator: Translator) -> str:
-    lines = [translator.t("digest.oldest.header")]
+    header = translator.t("digest.oldest.header")
     if not report.oldest_open:
-        lines.append(translator.t("digest.oldest.none"))
+        return f"{header}\n{translator.t('digest.oldest.none')}"
+    lines: list[str] = []
     for ticket in report.oldest_open:
         label = f"<{ticket.link}|{ticket.key}>" if ticket.link else f"*{ticket.key}*"
         lines.append(
@@ -402,9 +454,10 @@ def _oldest_text(report: DigestReport, translator: Translator) -> str:
                 "digest.oldest.line",
                 ticket=label,
                 title=ticket.title,
-                department=ticket.department_name,
+                department=clip(ticket.department_name, DEPARTMENT_NAME_SHOWN),
                 owner=ticket.owner_id,
                 age=_age(translator, ticket.age),
             )
         )
-    return "\n".join(lines)
+    more = partial(translator.count, "limits.more")
+    return f"{header}\n{fit_lines(lines, SECTION_TEXT - len(header) - 1, more)}"

@@ -77,3 +77,6 @@ class OutboxPurpose(StrEnum):
     HANDOFF_PROMPT = "handoff_prompt"  # Accept / Decline, to the person a hand-off is offered to
     RESOLUTION_PROMPT = "resolution_prompt"  # Confirm / Reopen, to the requester of a resolved ticket
     PROMPT_UPDATE = "prompt_update"  # chat.update of a settled prompt; channel/ts filled from the prompt's row
+    # The rest of a message too long for one (a digest, a stand-up summary): posted in the thread of the message its
+    # ``depends_on`` row posted, channel and thread_ts filled in at send time.
+    THREAD_REPLY = "thread_reply"

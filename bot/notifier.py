@@ -116,6 +116,8 @@ class _Outcome:
     error: str = ""
 
 
+# Rows placed by the message their ``depends_on`` row posted: a prompt's update, a thread reply.
+_PLACED = frozenset({OutboxPurpose.PROMPT_UPDATE.value, OutboxPurpose.THREAD_REPLY.value})
 # Errors that mean the bot cannot post in that conversation at all.
 _UNREACHABLE_CHANNEL = frozenset({"not_in_channel", "channel_not_found", "is_archived", "restricted_action"})
 
@@ -403,15 +405,13 @@ class OutboxSender:
         )
 
     async def _prompt_places(self, rows: list[OutboxRow]) -> dict[int, tuple[str, str]]:
-        """Where Slack put the DMs that prompt updates among ``rows`` settle (recorded when each was sent, in an
-        earlier pass); a DM sent in this pass is added as it goes out."""
+        """Where Slack put the DMs that prompt updates among ``rows`` settle, and the messages that thread replies
+        continue (recorded when each was sent, in an earlier pass); one sent in this pass is added as it goes out."""
         claimed = {row.id for row in rows}
         wanted = [
             row.depends_on_id
             for row in rows
-            if row.purpose == OutboxPurpose.PROMPT_UPDATE.value
-            and row.depends_on_id is not None
-            and row.depends_on_id not in claimed
+            if row.purpose in _PLACED and row.depends_on_id is not None and row.depends_on_id not in claimed
         ]
         if not wanted:
             return {}
@@ -431,10 +431,15 @@ class OutboxSender:
                 # The DM it would settle failed for good: there is no message to update.
                 log.info("outbox %s: the DM it settles was never posted; nothing to update", row.id)
                 return self._sent(row, {}, tickets)
+        elif row.purpose == OutboxPurpose.THREAD_REPLY.value:
+            # In the thread of the message it continues; should that message have failed for good, on its own in
+            # the same channel: the rest of a digest is better there than nowhere.
+            place = (places or {}).get(row.depends_on_id or 0)
         try:
             payload = self._prepare(row, tickets)
             if place is not None:
-                payload["channel"], payload["ts"] = place
+                where = "thread_ts" if row.purpose == OutboxPurpose.THREAD_REPLY.value else "ts"
+                payload["channel"], payload[where] = place
             if row.method == "chat.postMessage" and "metadata" not in payload:
                 payload["metadata"] = {"event_type": OUTBOX_EVENT_TYPE, "event_payload": {"outbox_id": row.id}}
             found = await self._already_posted(row, payload)

@@ -7,21 +7,34 @@ stand-up round (department and day) travels in button values and in the modal's 
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any
 
 from bot.cards import Block
 from bot.i18n import Translator
 from bot.ids import ActionId, BlockId, CallbackId
+from bot.limits import (
+    BUTTON_TEXT,
+    CONTEXT_TEXT,
+    INPUT_TEXT,
+    MESSAGE_BLOCKS,
+    SECTION_TEXT,
+    chunked,
+    clip,
+    fit_lines,
+    share,
+)
 from bot.text import neutralise_broadcasts, to_plain
 
 View = dict[str, Any]
 
-ANSWER_MAX = 3000  # Slack's limit for a plain_text_input
-SECTION_MAX = 3000  # Slack's limit for a section's text
+ANSWER_MAX = INPUT_TEXT  # Slack's limit for a plain_text_input
+SECTION_MAX = SECTION_TEXT  # Slack's limit for a section's text
 TICKETS_SHOWN = 10  # a DM lists at most this many tickets, then "…and N more"
-MAX_BLOCKS = 50  # Slack's limit for a message
+MAX_BLOCKS = MESSAGE_BLOCKS  # Slack's limit for a message
+OVERDUE_TICKETS_SHOWN = 5  # a member's overdue tickets named in the summary, then "…and N more"
 
 
 @dataclass(frozen=True)
@@ -74,14 +87,19 @@ def blocker_block_id(entry_id: int) -> str:
 
 
 def _section(text: str) -> Block:
-    return {"type": "section", "text": {"type": "mrkdwn", "text": text[:SECTION_MAX]}}
+    return {"type": "section", "text": {"type": "mrkdwn", "text": clip(text, SECTION_MAX)}}
+
+
+def _more(translator: Translator) -> Callable[[int], str]:
+    """ "…and N more", for a list cut short."""
+    return partial(translator.count, "limits.more")
 
 
 def _button(action: ActionId, label: str, value: str, style: str | None = None) -> Block:
     button: Block = {
         "type": "button",
         "action_id": action.value,
-        "text": {"type": "plain_text", "text": label[:75]},
+        "text": {"type": "plain_text", "text": clip(label, BUTTON_TEXT)},
         "value": value,
     }
     if style:
@@ -91,10 +109,6 @@ def _button(action: ActionId, label: str, value: str, style: str | None = None) 
 
 def _quoted(text: str) -> str:
     return neutralise_broadcasts(text).strip() or "—"
-
-
-def _people(user_ids: Sequence[str]) -> str:
-    return ", ".join(f"<@{user}>" for user in user_ids)
 
 
 def numbered(questions: Sequence[str]) -> str:
@@ -115,9 +129,9 @@ def ticket_lines(translator: Translator, tickets: Sequence[TicketLine]) -> str:
         )
         for ticket in tickets[:TICKETS_SHOWN]
     ]
-    if len(tickets) > TICKETS_SHOWN:
-        lines.append(t("standup.more_tickets", count=len(tickets) - TICKETS_SHOWN))
-    return "\n".join(lines)
+    unseen = len(tickets) - len(lines)
+    room = SECTION_MAX - len(t("standup.prompt.tickets_header")) - 1
+    return fit_lines(lines, room, _more(translator), unseen=unseen)
 
 
 def prompt_message(
@@ -178,8 +192,14 @@ def settled_prompt(
     return {"text": outcome, "blocks": blocks}
 
 
-def _answers_text(questions: Sequence[str], answers: Sequence[str]) -> str:
-    return "\n".join(f"*{question}*\n{_quoted(answer)}" for question, answer in zip(questions, answers, strict=False))
+def _answers_text(questions: Sequence[str], answers: Sequence[str], limit: int = SECTION_MAX) -> str:
+    """Each question in bold and its answer, within ``limit`` characters: long answers are cut (with "…") so that
+    every question keeps its answer; the person's full answers stay in their DM and the database."""
+    pairs = list(zip(questions, answers, strict=False))
+    asked = [f"*{question}*\n" for question, _ in pairs]
+    room = limit - sum(map(len, asked)) - max(len(pairs) - 1, 0)
+    said = share([_quoted(answer) for _, answer in pairs], room)
+    return clip("\n".join(question + answer for question, answer in zip(asked, said, strict=True)), limit)
 
 
 def answer_modal(
@@ -231,39 +251,103 @@ def is_optional(index: int, count: int) -> bool:
 
 
 def summary_message(translator: Translator, summary: Summary) -> dict[str, Any]:
-    """The summary: each answer by person (blockers with a ticket button), who skipped or did not answer,
-    and each member's overdue tickets."""
+    """The summary as one message (``/standup summary``): answers that do not fit are counted, and the posted
+    summary lists them in its thread (:func:`summary_messages`)."""
+    shown, rest = _split_answers(translator, summary)
+    return _summary_first(translator, summary, shown, len(rest), "standup.summary.more_answers_here")
+
+
+def summary_messages(translator: Translator, summary: Summary) -> list[dict[str, Any]]:
+    """The posted summary: each answer by person (blockers with a ticket button), who skipped or did not answer,
+    and each member's overdue tickets; answers beyond what one message holds continue in thread replies."""
+    shown, rest = _split_answers(translator, summary)
+    messages = [_summary_first(translator, summary, shown, len(rest), "standup.summary.more_answers")]
+    parts = chunked(rest, MAX_BLOCKS - 1)  # each reply: a line saying what it continues, then answers
+    for number, part in enumerate(parts, start=2):
+        note = translator.t(
+            "standup.summary.continued",
+            department=summary.department_name,
+            day=summary.day,
+            part=number,
+            parts=len(parts) + 1,
+        )
+        messages.append({"text": note, "blocks": [_context([note]), *part]})
+    return messages
+
+
+# Besides the answers, the first message holds the header, who skipped or did not answer, and overdue tickets.
+_SUMMARY_FIXED = 3
+
+
+def _split_answers(translator: Translator, summary: Summary) -> tuple[list[Block], list[Block]]:
+    answers = [_answer_block(translator, summary, entry) for entry in summary.answered]
+    room = MAX_BLOCKS - _SUMMARY_FIXED
+    if len(answers) <= room:
+        return answers, []
+    room -= 1  # the line saying where the others are
+    return answers[:room], answers[room:]
+
+
+def _answer_block(translator: Translator, summary: Summary, entry: AnsweredEntry) -> Block:
+    person = translator.t("standup.summary.person", user=entry.user_id)
+    block = _section(f"{person}\n{_answers_text(summary.questions, entry.answers, SECTION_MAX - len(person) - 1)}")
+    if entry.blocker:
+        block["block_id"] = blocker_block_id(entry.entry_id)
+        block["accessory"] = _button(
+            ActionId.STANDUP_BLOCKER_TICKET, translator.t("standup.button.blocker_ticket"), str(entry.entry_id)
+        )
+    return block
+
+
+def _context(lines: Sequence[str]) -> Block:
+    return {"type": "context", "elements": [{"type": "mrkdwn", "text": line} for line in lines]}
+
+
+def _people_line(translator: Translator, key: str, user_ids: Sequence[str]) -> str:
+    """``key``'s line naming ``user_ids``, as many as a context line holds, the others counted."""
+    room = CONTEXT_TEXT - len(translator.t(key, people=""))
+    named = fit_lines([f"<@{user}>" for user in user_ids], room, _more(translator), separator=", ")
+    return translator.t(key, people=named)
+
+
+def _overdue_text(translator: Translator, summary: Summary) -> str:
+    t = translator.t
+    header = t("standup.summary.overdue_header")
+    lines = []
+    for user, tickets in summary.overdue.items():
+        if not tickets:
+            continue
+        named = [f"*{ticket.key}* {ticket.title}" for ticket in tickets[:OVERDUE_TICKETS_SHOWN]]
+        room = SECTION_MAX // 4
+        listed = fit_lines(named, room, _more(translator), separator=", ", unseen=len(tickets) - len(named))
+        lines.append(t("standup.summary.overdue_person", user=user, tickets=listed))
+    if not lines:
+        return f"{header}\n{t('standup.summary.no_overdue')}"
+    return f"{header}\n{fit_lines(lines, SECTION_MAX - len(header) - 1, _more(translator))}"
+
+
+def _summary_first(
+    translator: Translator, summary: Summary, answers: list[Block], left_out: int, note_key: str
+) -> dict[str, Any]:
     t = translator.t
     header_key = "standup.summary.header" if summary.final else "standup.summary.header_so_far"
     blocks: list[Block] = [_section(t(header_key, department=summary.department_name, day=summary.day))]
     if not summary.answered:
         blocks.append(_section(t("standup.summary.nobody")))
-    for entry in summary.answered:
-        text = f"{t('standup.summary.person', user=entry.user_id)}\n{_answers_text(summary.questions, entry.answers)}"
-        block = _section(text)
-        if entry.blocker:
-            block["block_id"] = blocker_block_id(entry.entry_id)
-            block["accessory"] = _button(
-                ActionId.STANDUP_BLOCKER_TICKET, t("standup.button.blocker_ticket"), str(entry.entry_id)
-            )
-        blocks.append(block)
+    blocks.extend(answers)
+    if left_out:
+        blocks.append(_context([translator.count(note_key, left_out)]))
     people: list[str] = []
     if summary.skipped:
-        people.append(t("standup.summary.skipped", people=_people(summary.skipped)))
+        people.append(_people_line(translator, "standup.summary.skipped", summary.skipped))
     if summary.missing:
         key = "standup.summary.missing" if summary.final else "standup.summary.pending"
-        people.append(t(key, people=_people(summary.missing)))
+        people.append(_people_line(translator, key, summary.missing))
     if summary.later:
-        people.append(t("standup.summary.later", people=_people(summary.later)))
+        people.append(_people_line(translator, "standup.summary.later", summary.later))
     if people:
-        blocks.append({"type": "context", "elements": [{"type": "mrkdwn", "text": line} for line in people]})
-    overdue = [
-        t("standup.summary.overdue_person", user=user, tickets=", ".join(f"*{x.key}* {x.title}" for x in tickets))
-        for user, tickets in summary.overdue.items()
-        if tickets
-    ]
-    lines = "\n".join(overdue) if overdue else t("standup.summary.no_overdue")
-    blocks.append(_section(f"{t('standup.summary.overdue_header')}\n{lines}"))
+        blocks.append(_context(people))
+    blocks.append(_section(_overdue_text(translator, summary)))
     fallback = t(
         "standup.summary.fallback",
         department=summary.department_name,
@@ -272,8 +356,6 @@ def summary_message(translator: Translator, summary: Summary) -> dict[str, Any]:
         skipped=len(summary.skipped),
         missing=len(summary.missing),
     )
-    if len(blocks) > MAX_BLOCKS:  # a department of more than ~45 people: keep the people lists and tickets
-        blocks = [*blocks[: MAX_BLOCKS - 2], *blocks[-2:]]
     return {"text": fallback, "blocks": blocks}
 
 

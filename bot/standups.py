@@ -40,6 +40,7 @@ from bot.standup_views import (
     prompt_message,
     settled_prompt,
     summary_message,
+    summary_messages,
 )
 from bot.states import ACTIVE_STATUSES
 from bot.text import clip, without_links
@@ -50,7 +51,7 @@ from storage import jobs, outbox
 from storage import standups as entries
 from storage import tickets as ticket_rows
 from storage.database import Database
-from storage.models import StandupEntry, Ticket
+from storage.models import OutboxMessage, StandupEntry, Ticket
 
 log = logging.getLogger(__name__)
 
@@ -206,8 +207,13 @@ class StandupService(OutboxWriter):
                 return
             summary = await self._summary(session, standup, department, day, now, final=True)
             if target is not None:
-                message = summary_message(self.translator, summary)
-                self._enqueue(session, now, "chat.postMessage", {"channel": target, **message})
+                first, *rest = summary_messages(self.translator, summary)
+                posted = self._enqueue(session, now, "chat.postMessage", {"channel": target, **first})
+                if rest:
+                    await session.flush()  # the replies need the summary's row id to follow it into its thread
+                for message in rest:  # a department too big for one message: the other answers in the thread
+                    payload = {"channel": target, **message}
+                    self._enqueue(session, now, "chat.postMessage", payload, OutboxPurpose.THREAD_REPLY, after=posted)
             await jobs.finish(session, summary_job(department.key), day, now)
         if target is not None:
             self._on_outbox()
@@ -439,8 +445,10 @@ class StandupService(OutboxWriter):
         method: str,
         payload: dict[str, Any],
         purpose: OutboxPurpose = OutboxPurpose.NOTICE,
-    ) -> None:
-        outbox.enqueue(session, method=method, payload=payload, purpose=purpose.value, now=now)
+        *,
+        after: OutboxMessage | None = None,
+    ) -> OutboxMessage:
+        return outbox.enqueue(session, method=method, payload=payload, purpose=purpose.value, now=now, depends_on=after)
 
     def _line(self, ticket: Ticket, now: datetime, *, in_channel: bool = False) -> TicketLine:
         """A ticket as a stand-up shows it; in the department channel's summary a private one keeps its title to

@@ -127,8 +127,11 @@ def department_choices(translator: Translator, workspace: WorkspaceConfig) -> Ch
     count = math.ceil(len(ordered) / SELECT_OPTIONS)
     if count > OPTION_GROUPS:
         raise ValueError("check-config allows no more departments than Slack's option groups hold")
-    size = math.ceil(len(ordered) / count)  # groups of equal size rather than 100 and a straggler
-    groups = [ordered[start : start + size] for start in range(0, len(ordered), size)]
+    size, larger = divmod(len(ordered), count)  # groups of equal size (give or take one), not 100 and a straggler
+    groups: list[list[Department]] = []
+    for index in range(count):
+        start = index * size + min(index, larger)
+        groups.append(ordered[start : start + size + (1 if index < larger else 0)])
     return {"option_groups": [_department_group(translator, group) for group in groups]}
 
 

@@ -19,7 +19,17 @@ from sqlmodel import col, select
 
 from bot.charts import opened_per_day_png
 from bot.clock import ManualClock
-from bot.digest import CHART_FILENAME, UPLOAD_METHOD, DigestService, header_text, render_blocks
+from bot.digest import (
+    CHART_FILENAME,
+    UPLOAD_METHOD,
+    DepartmentNumbers,
+    DigestReport,
+    DigestService,
+    OpenTicket,
+    header_text,
+    render_blocks,
+    render_messages,
+)
 from bot.i18n import Translator
 from bot.slack import SlackIdentity
 from bot.tickets import Source, TicketRequest, TicketService
@@ -29,6 +39,7 @@ from storage import directory
 from storage import tickets as ticket_rows
 from storage.database import Database
 from storage.models import JobRun, OutboxMessage
+from tests.support.slack_limits import assert_message_fits
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
@@ -243,6 +254,87 @@ async def test_chinese_chart_draws_without_missing_glyphs(week: Week) -> None:
     with warnings.catch_warnings():
         warnings.simplefilter("error")  # matplotlib warns "Glyph … missing from font(s)"
         png = opened_per_day_png(replace(report, language="zh"))
+    assert png.startswith(PNG_SIGNATURE)
+
+
+def report_of(departments: int, *, name_length: int = 20) -> DigestReport:
+    """A digest of ``departments`` made-up departments (the 7th of each ten with overdue work)."""
+    day = date(2026, 12, 4)
+    numbers = tuple(
+        DepartmentNumbers(
+            key=f"D{n:04d}",
+            name=f"Department {n} ".ljust(name_length, "x"),
+            opened=n % 3,
+            resolved=1,
+            open=n % 5,
+            overdue=1 if n % 10 == 7 else 0,
+            median_ack_hours=1.5,
+            median_resolve_hours=None,
+            bounced=0,
+            opened_per_day=tuple((n + d) % 4 for d in range(7)),
+        )
+        for n in range(departments)
+    )
+    oldest = tuple(
+        OpenTicket(
+            key=f"D0001-{n}",
+            title="t" * 200,
+            department_key="D0001",
+            department_name="n" * 5_000,
+            owner_id="U0ALICE",
+            status="open",
+            created_at=FRIDAY_EVENING,
+            age=timedelta(days=n),
+            link="https://crossdesk.slack.com/archives/C0X/p1790000000000100",
+        )
+        for n in range(5)
+    )
+    return DigestReport(
+        generated_at=FRIDAY_EVENING,
+        day=day,
+        days=tuple(day - timedelta(days=back) for back in reversed(range(7))),
+        timezone="Asia/Shanghai",
+        language="en",
+        departments=numbers,
+        oldest_open=oldest,
+        complaints=dict.fromkeys(("acquisition", "conversion", "retention", "growth", "win-back", "unknown"), 0),
+    )
+
+
+@pytest.mark.parametrize("departments", [45, 46, 120, 1_000])
+def test_a_digest_of_any_size_fits_with_every_department_once(departments: int) -> None:
+    report = report_of(departments, name_length=400)
+    messages = render_messages(report)
+    for blocks in messages:
+        assert_message_fits({"text": header_text(blocks), "blocks": blocks})
+    first = [b for b in messages[0] if "fields" in b][:-1]  # the last is the complaints section
+    shown = [str(b["text"]["text"]).rsplit("(", 1)[1].rstrip(")") for b in first]
+    rest = [str(b["text"]["text"]).rsplit("(", 1)[1].rstrip(")") for m in messages[1:] for b in m if "fields" in b]
+    assert sorted(shown + rest) == sorted(d.key for d in report.departments)
+    if departments > 45:
+        # The overdue departments lead the first message; the others follow in the thread.
+        assert all(report.department(key).overdue for key in shown[: departments // 10])
+        note = f"…and {departments - 44} more departments, in this message's thread."
+        assert note in str(messages[0])
+        assert header_text(messages[1]).endswith(f"continued (2/{len(messages)})")
+    else:
+        assert len(messages) == 1 and shown == [d.key for d in report.departments]
+    answer = render_blocks(report)
+    assert_message_fits({"text": header_text(answer), "blocks": answer})
+    assert len(answer) <= 50
+
+
+def test_departments_left_over_are_counted_in_words_that_read_right() -> None:
+    assert "…and 2 more departments, in this message's thread." in str(render_messages(report_of(46))[0])
+    english = Translator("en")
+    assert english.count("digest.more_departments", 1) == "…and 1 more department, in this message's thread."
+    assert english.count("digest.chart.others", 1) == "1 other"
+
+
+def test_a_chart_of_120_departments_has_a_readable_legend() -> None:
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # matplotlib warns when a legend leaves the axes no room
+        png = opened_per_day_png(report_of(120))
     assert png.startswith(PNG_SIGNATURE)
 
 
