@@ -63,7 +63,7 @@ def _lines(report: DigestReport, translator: Translator) -> list[tuple[str, tupl
     busiest = sorted(lines, key=lambda line: -sum(line[1]))  # stable: file order among equals
     shown, others = busiest[: CHART_LINES - 1], busiest[CHART_LINES - 1 :]
     summed = tuple(sum(day) for day in zip(*(counts for _, counts in others), strict=True))
-    return [*shown, (translator.count("digest.chart.others", len(others)), summed)]
+    return [*shown, (translator.t("digest.chart.others", count=len(others)), summed)]
 
 
 def opened_per_day_png(report: DigestReport) -> bytes:

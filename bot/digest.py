@@ -16,7 +16,6 @@ from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
-from functools import partial
 from zoneinfo import ZoneInfo
 
 from bot.cards import Block
@@ -424,7 +423,7 @@ def _main_blocks(report: DigestReport, sections: list[Block], left_out: int, not
         *sections,
     ]
     if left_out:
-        blocks.append(_context(translator.count(note_key, left_out)))
+        blocks.append(_context(t(note_key, count=left_out)))
     blocks.append({"type": "divider"})
     blocks.append({"type": "section", "text": {"type": "mrkdwn", "text": _oldest_text(report, translator)}})
     total = sum(report.complaints.values())
@@ -459,5 +458,8 @@ def _oldest_text(report: DigestReport, translator: Translator) -> str:
                 age=_age(translator, ticket.age),
             )
         )
-    more = partial(translator.count, "limits.more")
+
+    def more(count: int) -> str:
+        return translator.t("limits.more", count=count)
+
     return f"{header}\n{fit_lines(lines, SECTION_TEXT - len(header) - 1, more)}"

@@ -68,11 +68,3 @@ class Translator:
 
     def has(self, key: str) -> bool:
         return key in self._messages
-
-    def count(self, message_key: str, count: int, /, **params: Any) -> str:
-        """A message about ``count`` things: ``message_key.one`` for exactly one, else ``message_key.other``.
-
-        English needs the two ("1 more answer", "2 more answers"); Chinese writes both forms the same.
-        """
-        form = "one" if count == 1 else "other"
-        return self._messages[f"{message_key}.{form}"].format(count=count, **params)

@@ -151,7 +151,7 @@ class Replies:
         older = fit_lines(
             entries,
             SHOW_TEXT - len(head) - 1,
-            lambda count: self.translator.count("command.show.earlier", count, key=ticket.key),
+            lambda count: self.t("command.show.earlier", count=count, key=ticket.key),
             max_lines=SHOW_EVENTS,
             latest=True,
             unseen=history.earlier,

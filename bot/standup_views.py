@@ -9,7 +9,6 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from functools import partial
 from typing import Any
 
 from bot.cards import Block
@@ -92,7 +91,7 @@ def _section(text: str) -> Block:
 
 def _more(translator: Translator) -> Callable[[int], str]:
     """ "…and N more", for a list cut short."""
-    return partial(translator.count, "limits.more")
+    return lambda count: translator.t("limits.more", count=count)
 
 
 def _button(action: ActionId, label: str, value: str, style: str | None = None) -> Block:
@@ -336,7 +335,7 @@ def _summary_first(
         blocks.append(_section(t("standup.summary.nobody")))
     blocks.extend(answers)
     if left_out:
-        blocks.append(_context([translator.count(note_key, left_out)]))
+        blocks.append(_context([t(note_key, count=left_out)]))
     people: list[str] = []
     if summary.skipped:
         people.append(_people_line(translator, "standup.summary.skipped", summary.skipped))

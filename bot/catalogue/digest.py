@@ -13,12 +13,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "digest.context": "“Today” is {day} in {tz}. Medians, bounces and complaints cover the last {days} days. "
         "As of {time}.",
         "digest.department": "*{name}* ({key})",
-        "digest.more_departments.one": "…and {count} more department, in this message's thread.",
-        "digest.more_departments.other": "…and {count} more departments, in this message's thread.",
-        "digest.more_departments_here.one": "…and {count} more department: the daily digest lists every one "
-        "in its thread.",
-        "digest.more_departments_here.other": "…and {count} more departments: the daily digest lists every one "
-        "in its thread.",
+        # {count} is 2 or more: when one message cannot hold them all, a department gives way to this line.
+        "digest.more_departments": "…and {count} more departments, in this message's thread.",
+        "digest.more_departments_here": "…and {count} more departments: the daily digest lists every one in its "
+        "thread.",
         "digest.continued": "Crossdesk daily digest — {day}, continued ({part}/{parts})",
         "digest.opened": "Opened today",
         "digest.resolved": "Resolved today",
@@ -38,8 +36,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "digest.chart.title": "Tickets opened per day, last {days} days",
         "digest.chart.x": "Day ({tz})",
         "digest.chart.y": "Tickets opened",
-        "digest.chart.others.one": "{count} other",
-        "digest.chart.others.other": "{count} others",
+        "digest.chart.others": "{count} others",  # 2 or more
         "digest.chart.file_title": "Crossdesk — tickets opened per day, {start} to {end}",
     },
     "zh": {
@@ -48,10 +45,8 @@ MESSAGES: dict[str, dict[str, str]] = {
         "未关闭 {open}，逾期 {overdue}。",
         "digest.context": "“今天”指 {tz} 时区的 {day}。中位数、转手次数和客户投诉统计最近 {days} 天。截至 {time}。",
         "digest.department": "*{name}*（{key}）",
-        "digest.more_departments.one": "……还有 {count} 个部门，见本消息的讨论串。",
-        "digest.more_departments.other": "……还有 {count} 个部门，见本消息的讨论串。",
-        "digest.more_departments_here.one": "……还有 {count} 个部门：每日简报的讨论串列出了全部部门。",
-        "digest.more_departments_here.other": "……还有 {count} 个部门：每日简报的讨论串列出了全部部门。",
+        "digest.more_departments": "……还有 {count} 个部门，见本消息的讨论串。",
+        "digest.more_departments_here": "……还有 {count} 个部门：每日简报的讨论串列出了全部部门。",
         "digest.continued": "Crossdesk 每日简报 — {day}，续（{part}/{parts}）",
         "digest.opened": "今日新建",
         "digest.resolved": "今日解决",
@@ -71,8 +66,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "digest.chart.title": "最近 {days} 天每日新建工单",
         "digest.chart.x": "日期（{tz}）",
         "digest.chart.y": "新建工单数",
-        "digest.chart.others.one": "其余 {count} 个",
-        "digest.chart.others.other": "其余 {count} 个",
+        "digest.chart.others": "其余 {count} 个",
         "digest.chart.file_title": "Crossdesk — 每日新建工单，{start} 至 {end}",
     },
 }

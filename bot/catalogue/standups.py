@@ -37,12 +37,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "standup.summary.overdue_header": "*Overdue tickets*",
         "standup.summary.overdue_person": "• <@{user}>: {tickets}",
         "standup.summary.no_overdue": "No overdue tickets.",
-        "standup.summary.more_answers.one": "…and {count} more answer, in this message's thread.",
-        "standup.summary.more_answers.other": "…and {count} more answers, in this message's thread.",
-        "standup.summary.more_answers_here.one": "…and {count} more answer: the posted summary lists every "
-        "answer in its thread.",
-        "standup.summary.more_answers_here.other": "…and {count} more answers: the posted summary lists every "
-        "answer in its thread.",
+        # {count} is 2 or more: when one message cannot hold every answer, an answer gives way to this line.
+        "standup.summary.more_answers": "…and {count} more answers, in this message's thread.",
+        "standup.summary.more_answers_here": "…and {count} more answers: the posted summary lists every answer "
+        "in its thread.",
         "standup.summary.continued": "*{department}* stand-up · {day}, continued ({part}/{parts})",
         "standup.late_answer": ":memo: <@{user}> answered the *{department}* stand-up for {day} after the summary:",
         "standup.blocker_description": "From <@{user}>'s {department} stand-up ({day}):\n{answer}",
@@ -92,11 +90,8 @@ MESSAGES: dict[str, dict[str, str]] = {
         "standup.summary.overdue_header": "*逾期工单*",
         "standup.summary.overdue_person": "• <@{user}>：{tickets}",
         "standup.summary.no_overdue": "没有逾期工单。",
-        "standup.summary.more_answers.one": "……还有 {count} 人的回答，见本消息的讨论串。",
-        "standup.summary.more_answers.other": "……还有 {count} 人的回答，见本消息的讨论串。",
-        "standup.summary.more_answers_here.one": "……还有 {count} 人的回答：发到频道的汇总在其讨论串中列出了全部回答。",
-        "standup.summary.more_answers_here.other": "……还有 {count} 人的回答："
-        "发到频道的汇总在其讨论串中列出了全部回答。",
+        "standup.summary.more_answers": "……还有 {count} 人的回答，见本消息的讨论串。",
+        "standup.summary.more_answers_here": "……还有 {count} 人的回答：发到频道的汇总在其讨论串中列出了全部回答。",
         "standup.summary.continued": "*{department}* 站会 · {day}，续（{part}/{parts}）",
         "standup.late_answer": ":memo: <@{user}> 在汇总发出后回答了 {day} 的 *{department}* 站会：",
         "standup.blocker_description": "来自 <@{user}> 的 {department} 站会（{day}）：\n{answer}",

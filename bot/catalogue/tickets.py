@@ -66,10 +66,8 @@ MESSAGES: dict[str, dict[str, str]] = {
         "command.show.history": "History:",
         "command.show.event": "• {at} {actor} {action}{change}{note}",
         "command.show.link": "Thread: {link}",
-        "command.show.earlier.one": "…and {count} earlier entry (every comment is in the thread; "
-        "an admin can export the whole history with `crossdesk export --history {key}`)",
-        "command.show.earlier.other": "…and {count} earlier entries (every comment is in the thread; "
-        "an admin can export the whole history with `crossdesk export --history {key}`)",
+        "command.show.earlier": "…and {count} earlier — every comment is in the ticket's thread; an admin can "
+        "export the whole history with `crossdesk export --history {key}`.",
         "action.created": "opened it",
         "action.acknowledged": "acknowledged it",
         "action.assigned": "assigned it",
@@ -133,8 +131,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "verb.resume": "resume",
         "word.or": " or ",
         "word.none": "—",
-        "limits.more.one": "…and {count} more",
-        "limits.more.other": "…and {count} more",
+        "limits.more": "…and {count} more",
         "thread.waiting": ":hourglass_flowing_sand: {actor} set this ticket to wait for the requester{note} · {at}",
         "thread.blocked": ":construction: {actor} marked this ticket blocked{note} · {at}",
         "thread.resumed": ":arrow_forward: {actor} resumed work on this ticket; resolve by {due} · {at}",
@@ -344,10 +341,8 @@ MESSAGES: dict[str, dict[str, str]] = {
         "command.show.history": "处理记录：",
         "command.show.event": "• {at} {actor} {action}{change}{note}",
         "command.show.link": "讨论串：{link}",
-        "command.show.earlier.one": "……更早还有 {count} 条记录（所有评论都在讨论串中；"
-        "管理员可用 `crossdesk export --history {key}` 导出完整记录）",
-        "command.show.earlier.other": "……更早还有 {count} 条记录（所有评论都在讨论串中；"
-        "管理员可用 `crossdesk export --history {key}` 导出完整记录）",
+        "command.show.earlier": "……更早还有 {count} 条——所有评论都在工单的讨论串中；"
+        "管理员可用 `crossdesk export --history {key}` 导出完整记录",
         "action.created": "创建了工单",
         "action.acknowledged": "确认了工单",
         "action.assigned": "转交了工单",
@@ -407,8 +402,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "verb.resume": "恢复",
         "word.or": "或",
         "word.none": "—",
-        "limits.more.one": "……还有 {count} 项",
-        "limits.more.other": "……还有 {count} 项",
+        "limits.more": "……还有 {count} 项",
         "thread.waiting": ":hourglass_flowing_sand: {actor} 将此工单设为等待提出人回复{note} · {at}",
         "thread.blocked": ":construction: {actor} 将此工单标记为受阻{note} · {at}",
         "thread.resumed": ":arrow_forward: {actor} 恢复处理此工单；解决期限 {due} · {at}",

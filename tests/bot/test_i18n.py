@@ -29,17 +29,6 @@ def test_translator_formats() -> None:
     assert Translator("zh").t("command.acknowledged", key="SUP-1") == "你已确认 *SUP-1*。"
 
 
-def test_counted_messages_have_both_forms_and_read_right() -> None:
-    english = CATALOGUE["en"]
-    bases = {key.rsplit(".", 1)[0] for key in english if key.endswith((".one", ".other"))}
-    assert bases, "no counted messages"
-    for base in bases:
-        assert f"{base}.one" in english and f"{base}.other" in english, base
-        assert "{count}" in english[f"{base}.other"], base
-    assert Translator("en").count("limits.more", 1) == "…and 1 more"
-    assert Translator("zh").count("limits.more", 3) == "……还有 3 项"
-
-
 def test_every_message_key_the_code_names_exists() -> None:
     """A literal like ``"error.not_active"`` anywhere in the code must be in the catalogue (both languages)."""
     import ast
@@ -55,9 +44,7 @@ def test_every_message_key_the_code_names_exists() -> None:
                 continue
             for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
                 is_key = isinstance(node, ast.Constant) and isinstance(node.value, str) and pattern.match(node.value)
-                # ``Translator.count`` names the key whose ``.one`` and ``.other`` forms are in the catalogue.
-                counted = is_key and f"{node.value}.other" in CATALOGUE["en"]
-                if is_key and node.value not in CATALOGUE["en"] and not counted:
+                if is_key and node.value not in CATALOGUE["en"]:
                     missing.append(f"{path.relative_to(root)}:{node.lineno}: {node.value}")
     assert missing == []
 
