@@ -145,6 +145,8 @@ def test_migrate_then_export(tmp_path: Path) -> None:
     as_csv = crossdesk("export", "--output", str(csv_file), env=env, cwd=tmp_path)
     assert as_csv.returncode == 0
     assert csv_file.read_text().startswith("key,department_key,status,priority,owner_id")
+    missing = crossdesk("export", "--history", "sup-9", env=env, cwd=tmp_path)
+    assert missing.returncode == 1 and missing.stderr == "error: no ticket SUP-9\n" and missing.stdout == ""
 
 
 def test_sandbox_refuses_a_port_that_cannot_exist() -> None:
