@@ -258,6 +258,7 @@ async def test_the_rest_of_a_message_goes_in_its_thread_however_the_sends_fall(b
     bot.fake.fail_next("chat.postMessage", status=429, retry_after=1)
     first = await queue(bot, "part 1")
     await queue(bot, "part 2", after=first)
+    await bot.fake.wait_for_calls("chat.postMessage", 1)
     await bot.settle()
     assert bot.fake.messages_in("C0SUPPORT") == []
     bot.clock.advance(timedelta(seconds=2))
