@@ -13,10 +13,9 @@ MESSAGES: dict[str, dict[str, str]] = {
         "digest.context": "“Today” is {day} in {tz}. Medians, bounces and complaints cover the last {days} days. "
         "As of {time}.",
         "digest.department": "*{name}* ({key})",
-        # {count} is 2 or more: when one message cannot hold them all, a department gives way to this line.
-        "digest.more_departments": "…and {count} more departments, in this message's thread.",
-        "digest.more_departments_here": "…and {count} more departments: the daily digest lists every one in its "
-        "thread.",
+        "digest.more_departments": "…and {count} more {count:department|departments}, in this message's thread.",
+        "digest.more_departments_here": "…and {count} more {count:department|departments}: the daily digest lists "
+        "every one in its thread.",
         "digest.continued": "Crossdesk daily digest — {day}, continued ({part}/{parts})",
         "digest.opened": "Opened today",
         "digest.resolved": "Resolved today",
@@ -36,7 +35,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "digest.chart.title": "Tickets opened per day, last {days} days",
         "digest.chart.x": "Day ({tz})",
         "digest.chart.y": "Tickets opened",
-        "digest.chart.others": "{count} others",  # 2 or more
+        "digest.chart.others": "{count} {count:other|others}",
         "digest.chart.file_title": "Crossdesk — tickets opened per day, {start} to {end}",
     },
     "zh": {

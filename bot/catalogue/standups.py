@@ -37,10 +37,9 @@ MESSAGES: dict[str, dict[str, str]] = {
         "standup.summary.overdue_header": "*Overdue tickets*",
         "standup.summary.overdue_person": "• <@{user}>: {tickets}",
         "standup.summary.no_overdue": "No overdue tickets.",
-        # {count} is 2 or more: when one message cannot hold every answer, an answer gives way to this line.
-        "standup.summary.more_answers": "…and {count} more answers, in this message's thread.",
-        "standup.summary.more_answers_here": "…and {count} more answers: the posted summary lists every answer "
-        "in its thread.",
+        "standup.summary.more_answers": "…and {count} more {count:answer|answers}, in this message's thread.",
+        "standup.summary.more_answers_here": "…and {count} more {count:answer|answers}: the posted summary lists "
+        "every answer in its thread.",
         "standup.summary.continued": "*{department}* stand-up · {day}, continued ({part}/{parts})",
         "standup.late_answer": ":memo: <@{user}> answered the *{department}* stand-up for {day} after the summary:",
         "standup.blocker_description": "From <@{user}>'s {department} stand-up ({day}):\n{answer}",

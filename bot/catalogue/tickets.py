@@ -66,8 +66,8 @@ MESSAGES: dict[str, dict[str, str]] = {
         "command.show.history": "History:",
         "command.show.event": "• {at} {actor} {action}{change}{note}",
         "command.show.link": "Thread: {link}",
-        "command.show.earlier": "…and {count} earlier — every comment is in the ticket's thread; an admin can "
-        "export the whole history with `crossdesk export --history {key}`.",
+        "command.show.earlier": "…and {count} earlier {count:entry|entries} — every comment is in the ticket's "
+        "thread; an admin can export the whole history with `crossdesk export --history {key}`.",
         "action.created": "opened it",
         "action.acknowledged": "acknowledged it",
         "action.assigned": "assigned it",

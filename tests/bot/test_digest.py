@@ -324,10 +324,15 @@ def test_a_digest_of_any_size_fits_with_every_department_once(departments: int) 
     assert len(answer) <= 50
 
 
-def test_at_least_two_departments_are_left_over_so_the_plural_reads_right() -> None:
+def test_departments_left_over_are_counted_in_words_that_read_right() -> None:
     # 45 fit; with 46, one department gives way to the line saying where the others are.
     assert len(render_messages(report_of(45))) == 1
     assert "…and 2 more departments, in this message's thread." in str(render_messages(report_of(46))[0])
+    english = Translator("en")
+    assert english.t("digest.more_departments", count=1) == "…and 1 more department, in this message's thread."
+    assert english.t("digest.chart.others", count=1) == "1 other"
+    assert english.t("standup.summary.more_answers", count=1) == "…and 1 more answer, in this message's thread."
+    assert english.t("command.show.earlier", count=1, key="SUP-1").startswith("…and 1 earlier entry — ")
 
 
 def test_a_chart_of_120_departments_has_a_readable_legend() -> None:

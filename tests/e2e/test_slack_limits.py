@@ -106,7 +106,7 @@ async def test_show_of_a_ticket_with_500_comments_lists_the_newest_and_counts_th
         lines = shown.splitlines()
         history = lines.index("History:")
         # 501 entries (opened + 500 comments): the newest 20, then a count of the 481 before them.
-        assert lines[history + 1].startswith("…and 481 earlier — every comment is in the ticket's thread")
+        assert lines[history + 1].startswith("…and 481 earlier entries — every comment is in the ticket's thread")
         assert "crossdesk export --history SUP-1" in lines[history + 1]
         entries = lines[history + 2 :]
         assert len(entries) == 20
