@@ -476,20 +476,17 @@ class TicketService(OutboxWriter):
             raise TicketNotFound(key=key.upper())
         return ticket
 
-    async def history(self, key: str, latest: int | None = None) -> TicketHistory:
-        """The ticket and its events: every one, or the ``latest`` few and a count of the others."""
+    async def history(self, key: str) -> TicketHistory:
         async with self.db.transaction() as session:
             ticket = await ticket_rows.by_key(session, key)
             if ticket is None:
                 raise TicketNotFound(key=key.upper())
             assert ticket.id is not None
-            if latest is None:
-                return TicketHistory(ticket=ticket, events=await ticket_rows.events_of(session, ticket.id))
-            events, total = await ticket_rows.latest_events_of(session, ticket.id, latest)
-            return TicketHistory(ticket=ticket, events=events, earlier=total - len(events))
+            return TicketHistory(ticket=ticket, events=await ticket_rows.events_of(session, ticket.id))
 
     async def show(self, key: str, viewer_id: str, latest: int | None = None) -> TicketHistory:
-        """:meth:`history` for ``/ticket show``: a private ticket only for the people who may see it."""
+        """:meth:`history` for ``/ticket show``: a private ticket only for the people who may see it; with
+        ``latest``, only that many of the newest events are read and the older ones counted."""
         async with self.db.transaction() as session:
             ticket = await ticket_rows.by_key(session, key)
             if ticket is None:
