@@ -103,12 +103,6 @@ def _keep(
     return kept, total - len(kept)
 
 
-def keep_items(items: Sequence[T], count: int) -> tuple[list[T], int]:
-    """The first ``count`` of ``items`` and how many were left out."""
-    shown = list(items[: max(count, 0)])
-    return shown, len(items) - len(shown)
-
-
 def chunked(items: Sequence[T], size: int) -> list[list[T]]:
     """``items`` in consecutive pieces of at most ``size`` (a long list sent as several messages)."""
     if size < 1:

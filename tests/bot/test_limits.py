@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bot.limits import chunked, clip, fit_lines, keep_items, share
+from bot.limits import chunked, clip, fit_lines, share
 
 
 def more(count: int) -> str:
@@ -53,9 +53,7 @@ def test_fit_lines_with_a_separator() -> None:
     assert len(text) <= 3_000 and text.endswith("<@U000000198>, …and 101 more")
 
 
-def test_keep_items_and_chunks() -> None:
-    assert keep_items(list(range(7)), 5) == ([0, 1, 2, 3, 4], 2)
-    assert keep_items([1, 2], 5) == ([1, 2], 0)
+def test_chunks() -> None:
     assert chunked(list(range(7)), 3) == [[0, 1, 2], [3, 4, 5], [6]]
     assert chunked([], 3) == []
     with pytest.raises(ValueError, match="at least one"):
