@@ -22,7 +22,8 @@ from collections.abc import Awaitable, Callable
 from aiohttp import web
 
 from bot.heap import YOUNG_THRESHOLD
-from bot.sandbox.slack_api import SlackWorkspace, build_slack_api_app
+from bot.sandbox.fake_slack.server import build_slack_api_app
+from bot.sandbox.fake_slack.workspace import SlackWorkspace
 from config.loader import EXAMPLE_PATH, load_workspace
 from config.schema import WorkspaceConfig
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from bot.sandbox.slack_api import SlackWorkspace
+from bot.sandbox.fake_slack.workspace import SlackWorkspace
 
 _TOKEN = re.compile(r"(?<![\w<])(@[A-Za-z0-9._-]+|#[a-z0-9._-]+|https?://[^\s<>]+)")
 

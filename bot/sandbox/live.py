@@ -13,7 +13,7 @@ from collections.abc import AsyncIterator
 
 from aiohttp import web
 
-from bot.sandbox.slack_api import SlackWorkspace
+from bot.sandbox.fake_slack.workspace import SlackWorkspace
 
 KEEPALIVE_SECONDS = 15.0
 QUEUE_LIMIT = 100

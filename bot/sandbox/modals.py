@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from bot.sandbox.slack_api import JsonDict, SlackWorkspace
+from bot.sandbox.fake_slack.models import JsonDict
+from bot.sandbox.fake_slack.workspace import SlackWorkspace
 
 REQUIRED = "Please fill out this field."
 TOO_LONG = "Please use {count} characters or fewer."

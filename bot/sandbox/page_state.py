@@ -5,9 +5,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from bot.sandbox.fake_slack.models import FakeMessage, JsonDict
+from bot.sandbox.fake_slack.workspace import SlackWorkspace
 from bot.sandbox.people import People
 from bot.sandbox.scene import Person
-from bot.sandbox.slack_api import FakeMessage, JsonDict, SlackWorkspace
 from bot.sandbox.time_control import TimeControl
 
 

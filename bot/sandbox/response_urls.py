@@ -12,8 +12,9 @@ from typing import Any
 
 from aiohttp import web
 
-from bot.sandbox import block_rules
-from bot.sandbox.slack_api import FakeMessage, SlackWorkspace
+from bot.sandbox.fake_slack import block_rules
+from bot.sandbox.fake_slack.models import FakeMessage
+from bot.sandbox.fake_slack.workspace import SlackWorkspace
 
 MAX_USES = 5
 PATH = "/sandbox/response/{token}"

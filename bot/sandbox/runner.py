@@ -20,11 +20,12 @@ from bot.app import Crossdesk
 from bot.clock import ShiftableClock
 from bot.sandbox import snapshot
 from bot.sandbox.delivery import Delivery
+from bot.sandbox.fake_slack.server import build_slack_api_app
+from bot.sandbox.fake_slack.workspace import SlackWorkspace
 from bot.sandbox.live import LiveFeed
 from bot.sandbox.people import People
 from bot.sandbox.response_urls import ResponseUrls
 from bot.sandbox.scene import build_workspace, cast
-from bot.sandbox.slack_api import SlackWorkspace, build_slack_api_app
 from bot.sandbox.time_control import TimeControl
 from bot.sandbox.web import Page
 from config.schema import WorkspaceConfig

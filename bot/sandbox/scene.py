@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from bot.clock import Clock
-from bot.sandbox.slack_api import SlackWorkspace
+from bot.sandbox.fake_slack.workspace import SlackWorkspace
 from config.schema import WorkspaceConfig
 
 # Someone outside every department, to play the colleague who brings the customer's problem.

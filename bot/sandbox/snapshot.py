@@ -15,8 +15,9 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
-from bot.sandbox import block_rules
-from bot.sandbox.slack_api import FakeMessage, JsonDict, SlackWorkspace
+from bot.sandbox.fake_slack import block_rules
+from bot.sandbox.fake_slack.models import FakeMessage, JsonDict
+from bot.sandbox.fake_slack.workspace import SlackWorkspace
 
 log = logging.getLogger(__name__)
 

@@ -40,7 +40,7 @@ def test_every_message_key_the_code_names_exists() -> None:
     missing: list[str] = []
     for folder in ("bot", "handlers"):
         for path in (root / folder).rglob("*.py"):
-            if "catalogue" in path.parts or path.name == "slack_api.py":
+            if "catalogue" in path.parts or "fake_slack" in path.parts:
                 continue
             for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
                 is_key = isinstance(node, ast.Constant) and isinstance(node.value, str) and pattern.match(node.value)

@@ -11,7 +11,8 @@ from prometheus_client.parser import text_string_to_metric_families
 from slack_sdk.errors import SlackApiError
 
 from bot.metrics import Metrics
-from bot.sandbox.slack_api import SlackApiServer, SlackWorkspace
+from bot.sandbox.fake_slack.server import SlackApiServer
+from bot.sandbox.fake_slack.workspace import SlackWorkspace
 from bot.slack import TimedWebClient, make_client
 
 

@@ -12,7 +12,8 @@ from typing import Any
 
 from bot.clock import ManualClock
 from bot.ids import ActionId
-from bot.sandbox.slack_api import SlackApiServer, SlackWorkspace
+from bot.sandbox.fake_slack.server import SlackApiServer
+from bot.sandbox.fake_slack.workspace import SlackWorkspace
 from config.schema import Digest, WorkspaceConfig
 from tests.support.harness import BOT_TOKEN, Harness, populate, running_bot
 

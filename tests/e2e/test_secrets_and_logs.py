@@ -22,7 +22,8 @@ import httpx
 import pytest
 
 from bot.sandbox import slack_requests
-from bot.sandbox.slack_api import SlackApiServer, SlackWorkspace
+from bot.sandbox.fake_slack.server import SlackApiServer
+from bot.sandbox.fake_slack.workspace import SlackWorkspace
 from bot.sandbox.slack_requests import SIGNING_SECRET
 from config.schema import WorkspaceConfig
 from tests.e2e.conftest import TOKEN_SHAPE, DebugCapture

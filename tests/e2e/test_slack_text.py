@@ -11,7 +11,7 @@ from bot.clock import ManualClock
 from bot.commands import SUBCOMMAND_WORDS
 from bot.ids import ActionId, BlockId, CallbackId, Command
 from bot.sandbox import slack_requests
-from bot.sandbox.slack_api import RecordedCall
+from bot.sandbox.fake_slack.models import RecordedCall
 from bot.standup_views import answer_block_id
 from config.schema import WorkspaceConfig
 from tests.bot.test_cli import crossdesk

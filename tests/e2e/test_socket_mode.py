@@ -13,7 +13,8 @@ from bot.app import Crossdesk
 from bot.clock import ManualClock
 from bot.notifier import SenderSettings
 from bot.sandbox import slack_requests
-from bot.sandbox.slack_api import SlackApiServer, SlackWorkspace
+from bot.sandbox.fake_slack.server import SlackApiServer
+from bot.sandbox.fake_slack.workspace import SlackWorkspace
 from config.schema import WorkspaceConfig
 from config.settings import Settings
 from tests.support.harness import BOT_TOKEN, START, Harness, populate

@@ -10,7 +10,7 @@ from typing import Any
 
 from bot.ids import ActionId
 from bot.sandbox import slack_requests
-from bot.sandbox.slack_api import FakeMessage
+from bot.sandbox.fake_slack.models import FakeMessage
 from tests.support.harness import Harness
 
 

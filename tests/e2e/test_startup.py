@@ -7,7 +7,8 @@ import pytest
 
 from bot.app import Crossdesk, StartupError
 from bot.clock import ManualClock
-from bot.sandbox.slack_api import SlackApiServer, SlackWorkspace
+from bot.sandbox.fake_slack.server import SlackApiServer
+from bot.sandbox.fake_slack.workspace import SlackWorkspace
 from config.schema import WorkspaceConfig
 from config.settings import Settings
 from tests.support.harness import BOT_TOKEN, START

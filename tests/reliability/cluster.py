@@ -27,7 +27,8 @@ from sqlmodel import col, select
 
 from bot.notifier import OUTBOX_EVENT_TYPE
 from bot.sandbox import slack_requests
-from bot.sandbox.slack_api import SlackApiServer, SlackWorkspace
+from bot.sandbox.fake_slack.server import SlackApiServer
+from bot.sandbox.fake_slack.workspace import SlackWorkspace
 from config.loader import EXAMPLE_PATH, load_workspace
 from config.schema import WorkspaceConfig
 from storage import jobs

@@ -15,7 +15,8 @@ from sqlmodel import col, select
 from bot.clock import ManualClock
 from bot.ids import OutboxPurpose
 from bot.notifier import OUTBOX_EVENT_TYPE, SenderSettings
-from bot.sandbox.slack_api import SlackApiServer, SlackWorkspace
+from bot.sandbox.fake_slack.server import SlackApiServer
+from bot.sandbox.fake_slack.workspace import SlackWorkspace
 from config.schema import WorkspaceConfig
 from storage import outbox
 from storage.models import OutboxMessage

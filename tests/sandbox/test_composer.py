@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from bot.sandbox.composer import encode
-from bot.sandbox.slack_api import SlackWorkspace
+from bot.sandbox.fake_slack.workspace import SlackWorkspace
 
 
 @pytest.fixture

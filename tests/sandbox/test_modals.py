@@ -6,8 +6,8 @@ from typing import Any
 
 import pytest
 
+from bot.sandbox.fake_slack.workspace import SlackWorkspace
 from bot.sandbox.modals import REQUIRED, TOO_LONG, TOO_SHORT, Modals, missing_required, wrong_length
-from bot.sandbox.slack_api import SlackWorkspace
 
 
 def _modal(title: str, *, optional: bool = False, initial: str | None = None) -> dict[str, Any]:

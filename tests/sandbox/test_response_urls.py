@@ -8,8 +8,8 @@ import httpx
 import pytest
 from aiohttp import web
 
+from bot.sandbox.fake_slack.workspace import SlackWorkspace
 from bot.sandbox.response_urls import ResponseUrls
-from bot.sandbox.slack_api import SlackWorkspace
 
 
 @pytest.fixture

@@ -15,7 +15,8 @@ from slack_sdk.http_retry.builtin_async_handlers import AsyncRateLimitErrorRetry
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.clock import ManualClock
-from bot.sandbox.slack_api import SlackApiServer, SlackWorkspace
+from bot.sandbox.fake_slack.server import SlackApiServer
+from bot.sandbox.fake_slack.workspace import SlackWorkspace
 
 pytestmark = pytest.mark.asyncio
 

@@ -16,7 +16,8 @@ from bot.app import Crossdesk
 from bot.clock import ManualClock
 from bot.notifier import SenderSettings
 from bot.sandbox import slack_requests
-from bot.sandbox.slack_api import SlackApiServer, SlackWorkspace
+from bot.sandbox.fake_slack.server import SlackApiServer
+from bot.sandbox.fake_slack.workspace import SlackWorkspace
 from bot.sandbox.slack_requests import SIGNING_SECRET
 from config.schema import WorkspaceConfig
 from config.settings import Settings
