@@ -19,7 +19,7 @@ import tempfile
 import time
 from collections import Counter
 from collections.abc import Iterator
-from contextlib import ExitStack, contextmanager
+from contextlib import ExitStack, contextmanager, suppress
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -31,6 +31,7 @@ from sqlalchemy import func, select
 from bench import targets
 from bench.load import KINDS, NEW_TICKET_KINDS, PhaseResult, Requests, run_phase
 from bench.targets import Process
+from bot.sandbox.polling import NotYet, eventually
 from storage.database import Database
 from storage.models import Ticket
 
@@ -91,24 +92,30 @@ async def _stats(standin: httpx.AsyncClient) -> dict[str, Any]:
 
 
 async def _wait_for_dms(standin: httpx.AsyncClient, tokens: set[str], patience: float) -> dict[str, float]:
-    deadline = time.monotonic() + patience
-    while True:
-        dm_at: dict[str, float] = (await _stats(standin))["dm_at"]
-        if tokens <= dm_at.keys() or time.monotonic() > deadline:
-            return dm_at
-        await asyncio.sleep(0.5)
+    dm_at: dict[str, float] = {}
+
+    async def all_arrived() -> bool:
+        nonlocal dm_at
+        dm_at = (await _stats(standin))["dm_at"]
+        return tokens <= dm_at.keys()
+
+    with suppress(NotYet):  # out of patience: what arrived is the answer (the rest count as lost)
+        await eventually(all_arrived, timeout=patience, interval=0.5)
+    return dm_at
 
 
 async def _quiesce(standin: httpx.AsyncClient, patience: float) -> None:
     """Wait until the target stops calling Slack (its outbox caught up), so phases do not overlap."""
-    deadline = time.monotonic() + patience
     last = -1
-    while time.monotonic() < deadline:
+
+    async def quiet() -> bool:
+        nonlocal last
         total = sum((await _stats(standin))["calls"].values())
-        if total == last:
-            return
-        last = total
-        await asyncio.sleep(0.5)
+        unchanged, last = total == last, total
+        return unchanged
+
+    with suppress(NotYet):  # still busy after ``patience``: go on, as before
+        await eventually(quiet, timeout=patience, interval=0.5)
 
 
 async def drive(target: str, server: Process, standin: Process, load: LoadSettings) -> dict[str, Any]:

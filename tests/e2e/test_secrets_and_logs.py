@@ -24,6 +24,7 @@ import pytest
 from bot.sandbox import slack_requests
 from bot.sandbox.fake_slack.server import SlackApiServer
 from bot.sandbox.fake_slack.workspace import SlackWorkspace
+from bot.sandbox.polling import eventually
 from bot.sandbox.slack_requests import SIGNING_SECRET
 from config.schema import WorkspaceConfig
 from tests.e2e.conftest import TOKEN_SHAPE, DebugCapture
@@ -89,17 +90,19 @@ def free_port() -> int:
 
 
 async def wait_healthy(url: str, process: asyncio.subprocess.Process, timeout: float = 30.0) -> None:  # noqa: ASYNC109
-    deadline = time.monotonic() + timeout
     async with httpx.AsyncClient() as client:
-        while time.monotonic() < deadline:
+
+        async def healthy() -> bool:
             assert process.returncode is None, "crossdesk run exited early"
             try:
-                if (await client.get(url + "/healthz")).status_code == 200:
-                    return
+                return (await client.get(url + "/healthz")).status_code == 200
             except httpx.TransportError:
-                pass
-            await asyncio.sleep(0.1)  # the process is starting (migrations, auth.test): poll, do not guess
-    raise AssertionError(f"crossdesk run did not become healthy in {timeout}s")
+                return False
+
+        # The process is starting (migrations, auth.test): poll, do not guess.
+        await eventually(
+            healthy, timeout=timeout, interval=0.1, failure=f"crossdesk run did not become healthy in {timeout}s"
+        )
 
 
 async def test_log_format_json_gives_one_json_object_per_line(fake_slack: SlackApiServer, tmp_path: Path) -> None:

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 from sqlmodel import select
 
+from bot.sandbox.polling import eventually
 from config.schema import WorkspaceConfig
 from storage import directory
 from storage.database import Database
@@ -77,10 +78,12 @@ async def test_two_processes_never_share_a_ticket_number(
         )
         for name in ("a", "b")
     ]
-    deadline = asyncio.get_running_loop().time() + 60
-    while not all((tmp_path / f"go.{name}").exists() for name in ("a", "b")):
-        assert asyncio.get_running_loop().time() < deadline, "the opener processes did not get ready"
-        await asyncio.sleep(0.01)
+    await eventually(
+        lambda: all((tmp_path / f"go.{name}").exists() for name in ("a", "b")),
+        timeout=60,
+        interval=0.01,
+        failure="the opener processes did not get ready",
+    )
     go.touch()  # both are connected and waiting: start them together
     outputs = [await process.communicate() for process in processes]
     for process, (_, stderr) in zip(processes, outputs, strict=True):

@@ -29,6 +29,7 @@ from bot.notifier import OUTBOX_EVENT_TYPE
 from bot.sandbox import slack_requests
 from bot.sandbox.fake_slack.server import SlackApiServer
 from bot.sandbox.fake_slack.workspace import SlackWorkspace
+from bot.sandbox.polling import NotYet, eventually
 from config.loader import EXAMPLE_PATH, load_workspace
 from config.schema import WorkspaceConfig
 from storage import jobs
@@ -154,16 +155,21 @@ async def start_replica(
 
 
 async def wait_healthy(replica: Replica, timeout: float = 60.0) -> None:  # noqa: ASYNC109
-    deadline = time.monotonic() + timeout
     async with httpx.AsyncClient(timeout=2.0) as http:
-        while time.monotonic() < deadline:
+
+        async def healthy() -> bool:
             if not replica.alive:
                 raise AssertionError(f"{replica.name} exited with {replica.process.returncode}:\n{replica.log_tail()}")
             with contextlib.suppress(httpx.HTTPError):
-                if (await http.get(f"{replica.url}/healthz")).status_code == 200:
-                    return
-            await asyncio.sleep(0.2)
-    raise AssertionError(f"{replica.name} did not become healthy in {timeout}s:\n{replica.log_tail()}")
+                return (await http.get(f"{replica.url}/healthz")).status_code == 200
+            return False
+
+        await eventually(
+            healthy,
+            timeout=timeout,
+            interval=0.2,
+            failure=lambda: f"{replica.name} did not become healthy in {timeout}s:\n{replica.log_tail()}",
+        )
 
 
 async def stop_replicas(replicas: Sequence[Replica]) -> None:
@@ -408,15 +414,17 @@ async def audit_outbox(db: Database, fake: SlackWorkspace) -> Audit:
 async def wait_drained(db: Database, timeout: float) -> float:  # noqa: ASYNC109
     """Wait until no outbox row is pending or being sent; returns how long that took."""
     started = time.monotonic()
-    while True:
+
+    async def drained() -> bool:
         async with db.transaction() as session:
             statement = select(OutboxMessage.id).where(col(OutboxMessage.status).in_(["pending", "sending"]))
-            left = len((await session.exec(statement)).all())
-        if not left:
-            return time.monotonic() - started
-        if time.monotonic() - started > timeout:
-            return -1.0
-        await asyncio.sleep(0.5)
+            return not (await session.exec(statement)).all()
+
+    try:
+        await eventually(drained, timeout=timeout, interval=0.5)
+    except NotYet:
+        return -1.0
+    return time.monotonic() - started
 
 
 async def tickets(db: Database) -> list[Ticket]:

@@ -14,6 +14,7 @@ import pytest
 from sqlalchemy.engine import make_url
 
 from bot.sandbox import slack_requests
+from bot.sandbox.polling import NotYet, eventually
 from storage.database import Database
 from storage.migrate import upgrade
 from tests.conftest import fresh_database_url
@@ -191,6 +192,10 @@ class CuttableProxy:
 
 
 @pytest.mark.postgres
+async def healthz_ok(http: httpx.AsyncClient, url: str) -> bool:
+    return (await http.get(f"{url}/healthz")).status_code == 200
+
+
 async def test_database_outage_is_answered_for_a_retry_and_recovers(postgres_url: str, tmp_path: Path) -> None:
     url = make_url(postgres_url)
     direct = Database(postgres_url)
@@ -221,11 +226,13 @@ async def test_database_outage_is_answered_for_a_retry_and_recovers(postgres_url
                     partial = [t for t in await cluster.tickets(direct) if "fault-" in t.title]
                     proxy.restore()
                     recovered = None
-                    while time.monotonic() - cut_at < 60:
-                        if (await http.get(f"{replica.url}/healthz")).status_code == 200:
-                            recovered = time.monotonic()
-                            break
-                        await asyncio.sleep(0.2)
+                    with contextlib.suppress(NotYet):
+                        await eventually(
+                            lambda: healthz_ok(http, replica.url),
+                            timeout=max(60 - (time.monotonic() - cut_at), 0.0),
+                            interval=0.2,
+                        )
+                        recovered = time.monotonic()
                     redelivered = await load.redeliver()
                     drained = await cluster.wait_drained(direct, timeout=60.0)
                     lost, duplicated = await _check_exactly_once(load, direct, slack)

@@ -4,7 +4,6 @@ transaction of their own after ``outcome_linger`` — never lost, and written at
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import AsyncIterator
 
 import pytest
@@ -12,6 +11,7 @@ from sqlmodel import col, select
 
 from bot.notifier import SenderSettings
 from bot.sandbox import slack_requests
+from bot.sandbox.polling import eventually
 from config.schema import WorkspaceConfig
 from storage.database import Database
 from storage.models import OutboxMessage, Ticket
@@ -39,11 +39,12 @@ async def outcomes_in_memory(bot: Harness, count: int) -> None:
     """Wait until the sender holds ``count`` outcomes it has not written (its calls have all come back)."""
     sender = bot.services.sender
     assert sender is not None
-    for _ in range(500):
-        if sender.outcomes_waiting >= count:
-            return
-        await asyncio.sleep(0.01)
-    raise AssertionError(f"the sender holds {sender.outcomes_waiting} outcomes, not {count}")
+    await eventually(
+        lambda: sender.outcomes_waiting >= count,
+        timeout=5.0,
+        interval=0.01,
+        failure=lambda: f"the sender holds {sender.outcomes_waiting} outcomes, not {count}",
+    )
 
 
 async def test_the_next_ticket_writes_the_outcomes_waiting_on_sqlite_only(lingering: Harness) -> None:

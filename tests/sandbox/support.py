@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import asyncio
 import json
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
 import httpx
 
@@ -16,7 +15,6 @@ from bot.sandbox.runner import Sandbox
 from config.schema import WorkspaceConfig
 from tests.support.harness import assert_no_mistakes
 
-T = TypeVar("T")
 REQUESTER, ALICE = "U0REQUESTER", "U0ALICE"
 
 
@@ -46,20 +44,6 @@ class Page:
 
     async def do(self, what: str, me: str, **fields: Any) -> httpx.Response:
         return await self.http.post(f"/sandbox/{what}", json={"as": me, **fields})
-
-
-async def until(check: Callable[[], Any], timeout: float = 10.0) -> Any:  # noqa: ASYNC109
-    """Poll ``check`` (sync or async) until it returns something truthy: the bot answers in the background."""
-    deadline = asyncio.get_running_loop().time() + timeout
-    while True:
-        found = check()
-        if asyncio.iscoroutine(found):
-            found = await found
-        if found:
-            return found
-        if asyncio.get_running_loop().time() > deadline:
-            raise AssertionError(f"nothing after {timeout}s")
-        await asyncio.sleep(0.02)
 
 
 def card_in(thread: dict[str, Any] | None) -> dict[str, Any] | None:

@@ -12,10 +12,11 @@ import pytest
 
 from bot.ids import BlockId, CallbackId
 from bot.sandbox.modals import TOO_LONG
+from bot.sandbox.polling import eventually
 from bot.sandbox.runner import Sandbox
 from bot.views import TITLE_MAX
 from config.schema import WorkspaceConfig
-from tests.sandbox.support import REQUESTER, Page, running_sandbox, until
+from tests.sandbox.support import REQUESTER, Page, running_sandbox
 
 
 @pytest.fixture
@@ -35,7 +36,7 @@ async def test_a_title_longer_than_the_box_allows_is_refused_on_the_page(page: t
         modal: dict[str, Any] | None = (await me.state(REQUESTER))["modal"]
         return modal
 
-    view = (await until(form))["view"]
+    view = (await eventually(form))["view"]
     assert view["callback_id"] == CallbackId.NEW_TICKET.value
     too_long = {BlockId.FORM_TITLE.value: "x" * (TITLE_MAX + 1)}
     refused = await me.do("submit", REQUESTER, view_id=view["id"], answers=too_long)

@@ -11,9 +11,10 @@ from typing import Any
 import httpx
 import pytest
 
+from bot.sandbox.polling import eventually
 from bot.sandbox.runner import Sandbox
 from config.schema import WorkspaceConfig
-from tests.sandbox.support import ALICE, REQUESTER, Page, running_sandbox, until
+from tests.sandbox.support import ALICE, REQUESTER, Page, running_sandbox
 
 
 @pytest.fixture
@@ -59,7 +60,7 @@ async def test_the_apps_dms_count_as_unread_after_the_last_one_the_page_showed(p
         body = await state(page, ALICE, channel=(await state(page, ALICE))["dm"])
         return [m for m in body["messages"] if m["is_bot"]]
 
-    first = (await until(dm_of_alice))[-1]
+    first = (await eventually(dm_of_alice))[-1]
     assert (await state(page, ALICE))["dm_unread"] == 1  # nothing read yet
     assert (await state(page, ALICE, read=first["ts"]))["dm_unread"] == 0
     assert (await state(page, REQUESTER))["dm_unread"] == 0  # the requester got no DM
@@ -68,7 +69,7 @@ async def test_the_apps_dms_count_as_unread_after_the_last_one_the_page_showed(p
     for text in ("A second refund", "A third refund"):  # round robin: Bob, then Alice again
         response = await page.do("message", REQUESTER, channel="C0INTAKE", text=text)
         assert response.status_code == 200, response.text
-    await until(lambda: _more_than(page, ALICE, first["ts"]))
+    await eventually(lambda: _more_than(page, ALICE, first["ts"]))
 
 
 async def _more_than(page: Page, me: str, read: str) -> bool:

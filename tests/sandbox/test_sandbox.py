@@ -17,10 +17,11 @@ from sqlmodel import select
 
 from bot.ids import ActionId, BlockId, CallbackId
 from bot.sandbox import people
+from bot.sandbox.polling import eventually
 from bot.sandbox.runner import Sandbox
 from config.schema import WorkspaceConfig
 from storage.models import Ticket
-from tests.sandbox.support import ALICE, REQUESTER, Page, card_in, card_status, has_button, running_sandbox, until
+from tests.sandbox.support import ALICE, REQUESTER, Page, card_in, card_status, has_button, running_sandbox
 
 
 @pytest.fixture
@@ -45,7 +46,7 @@ async def _ticket_thread(page: Page, text: str) -> tuple[str, dict[str, Any]]:
     async def card() -> dict[str, Any] | None:
         return card_in((await page.state(REQUESTER, thread=root))["thread"])
 
-    return root, await until(card)
+    return root, await eventually(card)
 
 
 async def test_a_complaint_becomes_a_card_that_changes_live_when_the_owner_acknowledges(
@@ -61,12 +62,12 @@ async def test_a_complaint_becomes_a_card_that_changes_live_when_the_owner_ackno
 
     reader = asyncio.create_task(read_stream())
     try:
-        await until(lambda: sandbox.live._subscribers)
+        await eventually(lambda: sandbox.live._subscribers)
         root, card = await _ticket_thread(page, "Customer wants a refund for a double charge")
         assert card["text"].startswith("SUP-1") or "SUP-1" in json.dumps(card["blocks"])
         assert has_button(card, ActionId.ACKNOWLEDGE)
         assert "<@U0ALICE>" in json.dumps(card["blocks"])
-        await until(lambda: any(c["what"] == "chat.postMessage" for c in changes))
+        await eventually(lambda: any(c["what"] == "chat.postMessage" for c in changes))
 
         seen = len(changes)
         clicked = await page.do(
@@ -83,9 +84,9 @@ async def test_a_complaint_becomes_a_card_that_changes_live_when_the_owner_ackno
             now = card_in((await page.state(ALICE, thread=root))["thread"])
             return now if now and not has_button(now, ActionId.ACKNOWLEDGE) else None
 
-        changed = await until(acknowledged)
+        changed = await eventually(acknowledged)
         assert card_status(changed) == "Acknowledged" and changed["ts"] == card["ts"]
-        await until(lambda: any(c["what"] == "chat.update" for c in changes[seen:]))
+        await eventually(lambda: any(c["what"] == "chat.update" for c in changes[seen:]))
     finally:
         reader.cancel()
         with contextlib.suppress(asyncio.CancelledError):
@@ -143,14 +144,14 @@ async def test_the_ticket_reaction_turns_any_message_into_a_ticket(sandbox: Sand
     async def card() -> dict[str, Any] | None:
         return card_in((await page.state(REQUESTER, channel="C0SUPPORT", thread=message["ts"]))["thread"])
 
-    assert "SALES-1" in json.dumps((await until(card))["blocks"])
+    assert "SALES-1" in json.dumps((await eventually(card))["blocks"])
     reactions = (await page.state(REQUESTER, channel="C0SUPPORT"))["messages"][0]["reactions"]
     assert reactions[0]["name"] == "ticket" and reactions[0]["mine"]
 
 
 async def test_the_form_opens_checks_required_fields_and_creates_the_ticket(sandbox: Sandbox, page: Page) -> None:
     await page.do("message", REQUESTER, channel="C0INTAKE", text="/ticket")
-    modal = (await until(lambda: _modal(page)))["view"]
+    modal = (await eventually(lambda: _modal(page)))["view"]
     assert modal["callback_id"] == CallbackId.NEW_TICKET.value
     assert (await page.state(ALICE))["modal"] is None  # the form is the requester's alone
 
@@ -180,7 +181,7 @@ async def test_app_home_is_published_when_opened(page: Page) -> None:
         view: dict[str, Any] | None = (await page.state(ALICE))["home"]
         return view
 
-    assert (await until(home))["type"] == "home"
+    assert (await eventually(home))["type"] == "home"
 
 
 async def test_jumping_the_clock_runs_due_work_at_once(sandbox: Sandbox, page: Page) -> None:
@@ -195,7 +196,7 @@ async def test_jumping_the_clock_runs_due_work_at_once(sandbox: Sandbox, page: P
     async def digest() -> list[Any]:
         return (await page.state(REQUESTER, channel="C0MGMT"))["messages"]
 
-    posted = await until(digest)
+    posted = await eventually(digest)
     assert posted[0]["is_bot"] and posted[0]["blocks"]
 
 
@@ -233,7 +234,7 @@ async def test_a_sandbox_keeps_its_tickets_and_conversations_until_reset(
             now = card_in((await page.state(ALICE, thread=root))["thread"])
             return now is not None and card_status(now) == "Acknowledged"
 
-        assert await until(acknowledged)
+        assert await eventually(acknowledged)
         await _ticket_thread(page, "a second refund, after the restart")
         assert await tickets(again) == 2
 
@@ -265,7 +266,7 @@ async def test_the_shortcut_form_follows_the_department_picked_and_the_pause_men
     await page.do("message", ALICE, channel="C0SUPPORT", text="The checkout page shows an error for ACME")
     message = (await page.state(ALICE, channel="C0SUPPORT"))["messages"][0]
     assert (await page.do("shortcut", REQUESTER, channel="C0SUPPORT", ts=message["ts"])).json() == {"ok": True}
-    form = (await until(lambda: _modal(page)))["view"]
+    form = (await eventually(lambda: _modal(page)))["view"]
     assert form["callback_id"] == CallbackId.NEW_TICKET.value
 
     picked = await page.do(
@@ -283,7 +284,7 @@ async def test_the_shortcut_form_follows_the_department_picked_and_the_pause_men
         modal = await _modal(page)
         return modal is not None and "<@U0ERIN>" in json.dumps(modal["view"]["blocks"])
 
-    assert await until(hint_names_erin)
+    assert await eventually(hint_names_erin)
     form = (await _modal(page) or {})["view"]
     answers = {BlockId.FORM_TITLE.value: "Checkout error", BlockId.FORM_DEPARTMENT.value: "SALES"}
     assert (await page.do("submit", REQUESTER, view_id=form["id"], answers=answers)).json() == {"ok": True}
@@ -291,7 +292,7 @@ async def test_the_shortcut_form_follows_the_department_picked_and_the_pause_men
     async def card() -> dict[str, Any] | None:
         return card_in((await page.state(REQUESTER, channel="C0SUPPORT", thread=message["ts"]))["thread"])
 
-    found = await until(card)
+    found = await eventually(card)
     assert "SALES-1" in json.dumps(found["blocks"])
 
     async def pick(choice: str) -> httpx.Response:
@@ -313,7 +314,7 @@ async def test_the_shortcut_form_follows_the_department_picked_and_the_pause_men
         now = await card()
         return now is not None and card_status(now) == "Blocked"
 
-    assert await until(blocked)
+    assert await eventually(blocked)
 
 
 def test_the_sandbox_delivers_exactly_what_the_manifest_subscribes_to() -> None:
@@ -332,7 +333,7 @@ async def test_the_apps_messages_tab_takes_messages_and_commands(sandbox: Sandbo
     async def answered() -> bool:
         return any("None of your tickets is waiting" in m.text for m in sandbox.workspace.messages_in(dm))
 
-    assert await until(answered)
+    assert await eventually(answered)
     listed = await page.do("message", ALICE, channel=dm, text="/ticket list mine")
     assert listed.json() == {"ok": True}
     mine = [m for m in (await page.state(ALICE, channel=dm))["messages"] if m["ephemeral"]]
@@ -350,13 +351,13 @@ async def test_the_clock_control_brings_the_standup_and_its_summary(sandbox: San
         messages = (await page.state(ALICE, channel=dm))["messages"]
         return next((m for m in messages if has_button(m, ActionId.STANDUP_ANSWER)), None)
 
-    asked = await until(question)
+    asked = await eventually(question)
     block = next(b for b in asked["blocks"] if ActionId.STANDUP_ANSWER.value in json.dumps(b))
     answer = await page.do(
         "click", ALICE, channel=dm, ts=asked["ts"], block_id=block["block_id"], action_id=ActionId.STANDUP_ANSWER.value
     )
     assert answer.json() == {"ok": True}
-    form = (await until(lambda: _modal_of(page, ALICE)))["view"]
+    form = (await eventually(lambda: _modal_of(page, ALICE)))["view"]
     assert form["callback_id"] == CallbackId.STANDUP_ANSWER.value
     inputs = [b["block_id"] for b in form["blocks"] if b["type"] == "input"]
     answers = dict(zip(inputs, ["Closed SUP-3", "Refunds queue", "Nothing"], strict=False))
@@ -368,7 +369,7 @@ async def test_the_clock_control_brings_the_standup_and_its_summary(sandbox: San
         messages = (await page.state(ALICE, channel="C0SUPPORT"))["messages"]
         return next((m for m in messages if "Refunds queue" in json.dumps(m["blocks"])), None)
 
-    assert await until(summary)
+    assert await eventually(summary)
 
 
 async def _modal_of(page: Page, user: str) -> dict[str, Any] | None:
@@ -397,4 +398,4 @@ async def test_assigning_with_an_at_mention_typed_in_the_box_offers_the_ticket(s
         messages = (await page.state("U0BOB", channel=dm))["messages"]
         return next((m for m in messages if has_button(m, ActionId.ACCEPT_HANDOFF)), None)
 
-    assert await until(offer)
+    assert await eventually(offer)

@@ -16,10 +16,11 @@ import pytest
 from sqlmodel import select
 
 from bot.ids import ActionId, BlockId, CallbackId
+from bot.sandbox.polling import eventually
 from bot.sandbox.runner import Sandbox
 from config.schema import WorkspaceConfig
 from storage.models import Ticket
-from tests.sandbox.support import ALICE, Page, has_button, running_sandbox, until
+from tests.sandbox.support import ALICE, Page, has_button, running_sandbox
 
 LEAD = "U0LEADSUP"
 
@@ -55,10 +56,10 @@ async def test_a_blocker_in_the_summary_becomes_a_ticket_from_the_page(sandbox: 
         messages = (await page.state(ALICE, channel=dm))["messages"]
         return next((m for m in messages if has_button(m, ActionId.STANDUP_ANSWER)), None)
 
-    asked = await until(question)
+    asked = await eventually(question)
     [buttons] = [b for b in asked["blocks"] if ActionId.STANDUP_ANSWER.value in json.dumps(b)]
     assert (await page.do("click", ALICE, **click_on(asked, buttons, ActionId.STANDUP_ANSWER))).json() == {"ok": True}
-    form = (await until(lambda: _modal_of(page, ALICE)))["view"]
+    form = (await eventually(lambda: _modal_of(page, ALICE)))["view"]
     inputs = [b["block_id"] for b in form["blocks"] if b["type"] == "input"]
     answers = dict(zip(inputs, ["Closed SUP-3", "Refunds queue", "Export crash blocks the ACME refund"], strict=True))
     assert (await page.do("submit", ALICE, view_id=form["id"], answers=answers)).json() == {"ok": True}
@@ -68,13 +69,13 @@ async def test_a_blocker_in_the_summary_becomes_a_ticket_from_the_page(sandbox: 
         messages = (await page.state(LEAD, channel="C0SUPPORT"))["messages"]
         return next((m for m in messages if has_button(m, ActionId.STANDUP_BLOCKER_TICKET)), None)
 
-    posted = await until(summary)
+    posted = await eventually(summary)
     [blocker] = [b for b in posted["blocks"] if ActionId.STANDUP_BLOCKER_TICKET.value in json.dumps(b)]
     assert blocker["block_id"].startswith(BlockId.STANDUP_BLOCKER.value)  # the bot names the block it reads
     clicked = await page.do("click", LEAD, **click_on(posted, blocker, ActionId.STANDUP_BLOCKER_TICKET))
     assert clicked.json() == {"ok": True}, clicked.text
 
-    ticket_form = (await until(lambda: _modal_of(page, LEAD)))["view"]
+    ticket_form = (await eventually(lambda: _modal_of(page, LEAD)))["view"]
     assert ticket_form["callback_id"] == CallbackId.NEW_TICKET.value
     assert (await page.do("submit", LEAD, view_id=ticket_form["id"], answers={})).json() == {"ok": True}
     assert sandbox.bot is not None and sandbox.bot.services is not None
@@ -83,7 +84,7 @@ async def test_a_blocker_in_the_summary_becomes_a_ticket_from_the_page(sandbox: 
         async with sandbox.bot.services.db.transaction() as session:  # type: ignore[union-attr]
             return (await session.exec(select(Ticket))).first()
 
-    made = await until(ticket)
+    made = await eventually(ticket)
     assert (made.title, made.requester_id) == ("Export crash blocks the ACME refund", LEAD)
     assert sandbox.workspace.rejected_calls() == []
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import json
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -18,6 +17,7 @@ from bot.notifier import SenderSettings
 from bot.sandbox import slack_requests
 from bot.sandbox.fake_slack.server import SlackApiServer
 from bot.sandbox.fake_slack.workspace import SlackWorkspace
+from bot.sandbox.polling import eventually
 from bot.sandbox.slack_requests import SIGNING_SECRET
 from config.schema import WorkspaceConfig
 from config.settings import Settings
@@ -178,24 +178,33 @@ class Harness:
 
     async def settle(self, timeout: float = 5.0) -> None:  # noqa: ASYNC109
         """Wait until no outbox row is mid-send, so its outcome (sent, retry, failed) is in the database."""
-        deadline = asyncio.get_running_loop().time() + timeout
-        while True:
+
+        async def nothing_sending() -> bool:
             async with self.services.db.transaction() as session:
                 statement = select(func.count()).where(col(OutboxMessage.status) == "sending")
-                if not int((await session.exec(statement)).one()):
-                    return
-            if asyncio.get_running_loop().time() > deadline:
-                raise AssertionError(f"outbox rows still being sent after {timeout}s")
-            await asyncio.sleep(0.01)
+                return not int((await session.exec(statement)).one())
+
+        await eventually(
+            nothing_sending, timeout=timeout, interval=0.01, failure=f"outbox rows still being sent after {timeout}s"
+        )
 
     async def drain(self, timeout: float = 5.0) -> None:  # noqa: ASYNC109
         """Wait until the outbox sender has delivered everything that is due (it runs in the background)."""
-        deadline = asyncio.get_running_loop().time() + timeout
-        while await self.unsent():
-            if asyncio.get_running_loop().time() > deadline:
-                raise AssertionError(f"outbox not drained after {timeout}s: {await self.unsent()} unsent")
-            self.services.sender.wake()
-            await asyncio.sleep(0.01)
+        left = 0
+
+        async def delivered() -> bool:
+            nonlocal left
+            left = await self.unsent()
+            if left:
+                self.services.sender.wake()
+            return not left
+
+        await eventually(
+            delivered,
+            timeout=timeout,
+            interval=0.01,
+            failure=lambda: f"outbox not drained after {timeout}s: {left} unsent",
+        )
 
 
 @asynccontextmanager
