@@ -24,8 +24,8 @@ from aiohttp import web
 from bot.heap import YOUNG_THRESHOLD
 from bot.sandbox.fake_slack.server import build_slack_api_app
 from bot.sandbox.fake_slack.workspace import SlackWorkspace
+from bot.sandbox.scene import populate
 from config.loader import EXAMPLE_PATH, load_workspace
-from config.schema import WorkspaceConfig
 
 BOT_TOKEN = "xoxb-bench-token"  # noqa: S105 - the fake's token, guards nothing
 # Every benchmark request carries one of these in its text; the owner's DM repeats the ticket's text.
@@ -42,22 +42,6 @@ def monotonic() -> float:
 def cpu_seconds() -> float:
     usage = resource.getrusage(resource.RUSAGE_SELF)
     return usage.ru_utime + usage.ru_stime
-
-
-def populate(workspace: SlackWorkspace, config: WorkspaceConfig) -> None:
-    """Every person and channel the workspace file names, plus the requester and the reaction channels."""
-    people = set(config.admins) | {REQUESTER}
-    for department in config.departments:
-        people.update(department.members)
-    for user_id in sorted(people):
-        workspace.add_user(user_id, user_id[2:].lower())
-    channels = set(config.intake_channels) | {d.channel for d in config.departments if d.channel}
-    if config.digest:
-        channels.add(config.digest.channel)
-    channels.update(react_channel(i) for i in range(REACT_CHANNELS))
-    for channel in sorted(channels):
-        workspace.add_channel(channel, channel[1:].lower(), members=people)
-        workspace.invite_bot(channel)
 
 
 def react_channel(index: int) -> str:
@@ -151,7 +135,8 @@ async def keep_old_objects_frozen(every: float = 0.25) -> None:
 async def serve(port: int, lean: bool) -> None:
     # Lean: no record of every call (and none of the copies that keep such records apart from the stored state).
     workspace = SlackWorkspace(bot_token=BOT_TOKEN, record_calls=not lean)
-    populate(workspace, load_workspace(EXAMPLE_PATH))
+    reactions = [react_channel(i) for i in range(REACT_CHANNELS)]
+    populate(workspace, load_workspace(EXAMPLE_PATH), extra_people=[REQUESTER], extra_channels=reactions)
     freezer = asyncio.create_task(keep_old_objects_frozen())
     await serve_until_signalled(
         web.AppRunner(build_app(workspace, Observer()), access_log=None, shutdown_timeout=1.0), port

@@ -1,14 +1,17 @@
-"""The sandbox's cast: a fake workspace with every person and channel the workspace file names, readably named.
+"""Filling a fake workspace from the workspace file — the one way tests, the benchmarks and the sandbox do it —
+and the sandbox's cast: every person and channel the file names, readably named.
 
-People get a role the page's "you are" switcher shows (requester, owner, lead, admin), so a newcomer can act
-as each of them without knowing any Slack id.
+In the sandbox people get a role the page's "you are" switcher shows (requester, owner, lead, admin), so a newcomer
+can act as each of them without knowing any Slack id.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from bot.clock import Clock
+from bot.sandbox.fake_slack.models import DEFAULT_TZ
 from bot.sandbox.fake_slack.workspace import SlackWorkspace
 from config.schema import WorkspaceConfig
 
@@ -76,14 +79,54 @@ def channel_names(config: WorkspaceConfig) -> dict[str, str]:
     return names
 
 
+def populate(
+    workspace: SlackWorkspace,
+    config: WorkspaceConfig,
+    *,
+    readable: bool = False,
+    extra_people: Iterable[str] = (),
+    extra_channels: Iterable[str] = (),
+) -> None:
+    """Give ``workspace`` every person and channel the workspace file names, everyone in every channel, and the bot
+    invited to each (as the install guide tells an admin to do). People already in the workspace are kept.
+
+    By default names come from the ids (``U0ALICE`` → ``alice``, ``C0INTAKE`` → ``intake``), in id order, in Slack's
+    default timezone. ``readable``: the sandbox's cast instead — the requester too, names from ``cast`` and
+    ``channel_names`` (readable for real Slack ids), everyone in the file's timezone. ``extra_people`` and
+    ``extra_channels`` are added by id (a test's outsider, the benchmarks' reaction channels).
+    """
+    extra_people, extra_channels = list(extra_people), list(extra_channels)
+    people: dict[str, tuple[str, str | None]]  # id -> (username, real name; None: the username)
+    if readable:
+        people = {p.id: (username(p.name), p.name) for p in cast(config)}
+        channels = channel_names(config)
+    else:
+        in_file = {*config.admins, *(member for d in config.departments for member in d.members)}
+        people = {user_id: (_id_name(user_id), None) for user_id in sorted(in_file | set(extra_people))}
+        channels = {
+            channel: _id_name(channel) for channel in sorted(channel_names(config).keys() | set(extra_channels))
+        }
+    for user_id in extra_people:
+        people.setdefault(user_id, (_id_name(user_id), None))
+    for channel in extra_channels:
+        channels.setdefault(channel, _id_name(channel))
+    timezone = config.timezone if readable else DEFAULT_TZ
+    for user_id, (name, real_name) in people.items():
+        if user_id not in workspace.users:
+            workspace.add_user(user_id, name, real_name, tz=timezone)
+    for channel, name in channels.items():
+        workspace.add_channel(channel, name, members=people)
+        workspace.invite_bot(channel)
+
+
+def _id_name(slack_id: str) -> str:
+    """``U0ALICE`` → ``alice``, ``C0INTAKE`` → ``intake``: a name for an id when readability does not matter."""
+    return slack_id[2:].lower()
+
+
 def build_workspace(config: WorkspaceConfig, clock: Clock, *, bot_token: str) -> SlackWorkspace:
-    """A fake workspace holding the cast and the bot, and a channel per channel id in the file (everyone in it)."""
+    """The sandbox's fake workspace: the bot named Crossdesk, and the file's people and channels, readably named."""
     workspace = SlackWorkspace(bot_name=BOT_NAME.lower(), bot_token=bot_token, clock=clock)
     workspace.users[workspace.bot_user_id].real_name = BOT_NAME
-    people = cast(config)
-    for person in people:
-        workspace.add_user(person.id, username(person.name), person.name, tz=config.timezone)
-    for channel, name in channel_names(config).items():
-        workspace.add_channel(channel, name, members=[p.id for p in people])
-        workspace.invite_bot(channel)  # an admin invites the app to every channel the workspace file names
+    populate(workspace, config, readable=True)
     return workspace

@@ -14,8 +14,9 @@ from bot.clock import ManualClock
 from bot.ids import ActionId
 from bot.sandbox.fake_slack.server import SlackApiServer
 from bot.sandbox.fake_slack.workspace import SlackWorkspace
+from bot.sandbox.scene import populate
 from config.schema import Digest, WorkspaceConfig
-from tests.support.harness import BOT_TOKEN, Harness, populate, running_bot
+from tests.support.harness import BOT_TOKEN, EXTRA_PEOPLE, Harness, running_bot
 
 MONDAY, TUESDAY = 30, 1  # 30 Nov and 1 Dec 2026, working days; stand-up questions 09:30, summary 10:30
 
@@ -29,7 +30,7 @@ def shanghai(day: int, hour: int, minute: int = 0) -> datetime:
 async def fake_slack(workspace: WorkspaceConfig) -> AsyncIterator[SlackApiServer]:
     """One fake Slack that outlives a bot, so a restart is seen in the same channels."""
     server = SlackApiServer(SlackWorkspace(bot_token=BOT_TOKEN))
-    populate(server.workspace, workspace)
+    populate(server.workspace, workspace, extra_people=EXTRA_PEOPLE)
     await server.start()
     try:
         yield server

@@ -25,10 +25,11 @@ from bot.sandbox import slack_requests
 from bot.sandbox.fake_slack.server import SlackApiServer
 from bot.sandbox.fake_slack.workspace import SlackWorkspace
 from bot.sandbox.polling import eventually
+from bot.sandbox.scene import populate
 from bot.sandbox.slack_requests import SIGNING_SECRET
 from config.schema import WorkspaceConfig
 from tests.e2e.conftest import TOKEN_SHAPE, DebugCapture
-from tests.support.harness import BOT_TOKEN, Harness, populate
+from tests.support.harness import BOT_TOKEN, EXTRA_PEOPLE, Harness
 
 
 async def test_debug_capture_sees_slack_sdk_requests_and_redacts_tracebacks(
@@ -75,7 +76,7 @@ async def test_requests_signed_more_than_five_minutes_away_are_refused(bot: Harn
 @pytest.fixture
 async def fake_slack(workspace: WorkspaceConfig) -> AsyncIterator[SlackApiServer]:
     server = SlackApiServer(SlackWorkspace(bot_token=BOT_TOKEN))
-    populate(server.workspace, workspace)
+    populate(server.workspace, workspace, extra_people=EXTRA_PEOPLE)
     await server.start()
     try:
         yield server

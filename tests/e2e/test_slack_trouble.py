@@ -13,11 +13,12 @@ from bot.clock import ManualClock
 from bot.notifier import OUTBOX_EVENT_TYPE
 from bot.sandbox.fake_slack.server import SlackApiServer
 from bot.sandbox.fake_slack.workspace import SlackWorkspace
+from bot.sandbox.scene import populate
 from config.schema import WorkspaceConfig
 from storage import directory
 from storage.models import OutboxMessage
 from tests.e2e.conftest import DebugCapture
-from tests.support.harness import BOT_TOKEN, START, Harness, populate, running_bot
+from tests.support.harness import BOT_TOKEN, EXTRA_PEOPLE, START, Harness, running_bot
 
 
 @pytest.fixture
@@ -25,7 +26,7 @@ async def bot(database_url: str, workspace: WorkspaceConfig) -> AsyncIterator[Ha
     """The bot and the fake Slack on one clock, so the sender's look into a conversation spans the right time."""
     clock = ManualClock(START)
     slack = SlackApiServer(SlackWorkspace(bot_token=BOT_TOKEN, clock=clock))
-    populate(slack.workspace, workspace)
+    populate(slack.workspace, workspace, extra_people=EXTRA_PEOPLE)
     await slack.start()
     try:
         async with running_bot(database_url, workspace, slack=slack, clock=clock) as harness:

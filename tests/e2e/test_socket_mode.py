@@ -15,16 +15,17 @@ from bot.notifier import SenderSettings
 from bot.sandbox import slack_requests
 from bot.sandbox.fake_slack.server import SlackApiServer
 from bot.sandbox.fake_slack.workspace import SlackWorkspace
+from bot.sandbox.scene import populate
 from config.schema import WorkspaceConfig
 from config.settings import Settings
-from tests.support.harness import BOT_TOKEN, START, Harness, populate
+from tests.support.harness import BOT_TOKEN, EXTRA_PEOPLE, START, Harness
 
 
 @asynccontextmanager
 async def socket_mode_bot(database_url: str, config: WorkspaceConfig) -> AsyncIterator[Harness]:
     """The fake Slack and a bot with ``SLACK_APP_TOKEN`` set (and no signing secret); stops both afterwards."""
     server = SlackApiServer(SlackWorkspace(bot_token=BOT_TOKEN))
-    populate(server.workspace, config)
+    populate(server.workspace, config, extra_people=EXTRA_PEOPLE)
     await server.start()
     try:
         settings = Settings.model_validate(

@@ -30,12 +30,13 @@ from bot.sandbox import slack_requests
 from bot.sandbox.fake_slack.server import SlackApiServer
 from bot.sandbox.fake_slack.workspace import SlackWorkspace
 from bot.sandbox.polling import NotYet, eventually
+from bot.sandbox.scene import populate
 from config.loader import EXAMPLE_PATH, load_workspace
 from config.schema import WorkspaceConfig
 from storage import jobs
 from storage.database import Database
 from storage.models import OutboxMessage, Ticket, TicketEvent
-from tests.support.harness import BOT_TOKEN, populate
+from tests.support.harness import BOT_TOKEN, EXTRA_PEOPLE
 
 CROSSDESK = Path(sys.executable).with_name("crossdesk")
 SLACK_TIMEOUT = 3.0  # Slack gives up on an answer after three seconds and retries the event
@@ -188,7 +189,7 @@ async def stop_replicas(replicas: Sequence[Replica]) -> None:
 @contextlib.asynccontextmanager
 async def fake_slack(config: WorkspaceConfig, port: int = 0) -> AsyncIterator[SlackApiServer]:
     server = SlackApiServer(SlackWorkspace(bot_token=BOT_TOKEN), port=port)
-    populate(server.workspace, config)
+    populate(server.workspace, config, extra_people=EXTRA_PEOPLE)
     await server.start()
     try:
         yield server

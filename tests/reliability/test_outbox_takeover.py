@@ -17,10 +17,11 @@ from bot.ids import OutboxPurpose
 from bot.notifier import OUTBOX_EVENT_TYPE, SenderSettings
 from bot.sandbox.fake_slack.server import SlackApiServer
 from bot.sandbox.fake_slack.workspace import SlackWorkspace
+from bot.sandbox.scene import populate
 from config.schema import WorkspaceConfig
 from storage import outbox
 from storage.models import OutboxMessage
-from tests.support.harness import BOT_TOKEN, START, Harness, populate, running_bot
+from tests.support.harness import BOT_TOKEN, EXTRA_PEOPLE, START, Harness, running_bot
 
 LEASE = timedelta(minutes=5)
 
@@ -32,7 +33,7 @@ async def sharing_a_clock(
     """A bot and a fake Slack on one clock, as in life: the look-up searches from when the row was queued."""
     clock = ManualClock(START)
     slack = SlackApiServer(SlackWorkspace(bot_token=BOT_TOKEN, clock=clock))
-    populate(slack.workspace, workspace)
+    populate(slack.workspace, workspace, extra_people=EXTRA_PEOPLE)
     await slack.start()
     try:
         settings = SenderSettings(poll_interval=poll_interval, lease=LEASE)

@@ -5,7 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from bot.clock import SystemClock
-from bot.sandbox.scene import REQUESTER_ID, build_workspace, cast, channel_names
+from bot.sandbox.fake_slack.workspace import SlackWorkspace
+from bot.sandbox.scene import REQUESTER_ID, build_workspace, cast, channel_names, populate
 from config.loader import EXAMPLE_PATH, load_workspace
 from config.schema import WorkspaceConfig
 
@@ -40,3 +41,24 @@ def test_real_slack_ids_get_names_from_their_role(tmp_path: Path) -> None:
     fake = build_workspace(real, SystemClock(), bot_token="xoxb-x")
     assert fake.users["U07ABC123"].name == "supowner1" and fake.channels["C07SUP123"].name == "sup"
     assert set(fake.channels["C07AB12CD"].members) >= {REQUESTER_ID, "U07ABC123", fake.bot_user_id}
+
+
+def test_populate_names_people_and_channels_by_id_and_keeps_who_is_already_there(workspace: WorkspaceConfig) -> None:
+    fake = SlackWorkspace()
+    fake.add_user("U0BOB", "bob", tz="Asia/Tokyo")  # a test set Bob up first: he stays as he is
+    populate(fake, workspace, extra_people=["U0STRANGER"], extra_channels=["C0REACT000"])
+    assert fake.users["U0ALICE"].name == fake.users["U0ALICE"].real_name == "alice"
+    assert fake.users["U0BOB"].tz == "Asia/Tokyo" and fake.users["U0STRANGER"].name == "stranger"
+    people = [u for u in fake.users if u != fake.bot_user_id]
+    assert people == ["U0BOB", *sorted(set(people) - {"U0BOB"})]  # in id order after whoever was there
+    assert {c.name for c in fake.channels.values()} == {"intake", "support", "eng", "sales", "mgmt", "react000"}
+    for channel in fake.channels.values():
+        assert set(channel.members) == {*people, fake.bot_user_id}, channel.id  # everyone, and the bot invited
+
+
+def test_populate_readable_is_the_sandbox_cast_in_the_files_timezone(workspace: WorkspaceConfig) -> None:
+    fake = SlackWorkspace()
+    populate(fake, workspace, readable=True, extra_people=["U0STRANGER"])
+    assert fake.users[REQUESTER_ID].real_name == "Riley Requester" and fake.users["U0LEADSUP"].name == "suplead"
+    assert fake.users["U0ALICE"].tz == workspace.timezone and "U0STRANGER" in fake.channels["C0INTAKE"].members
+    assert [c.name for c in fake.channels.values()] == list(channel_names(workspace).values())

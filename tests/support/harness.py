@@ -18,6 +18,7 @@ from bot.sandbox import slack_requests
 from bot.sandbox.fake_slack.server import SlackApiServer
 from bot.sandbox.fake_slack.workspace import SlackWorkspace
 from bot.sandbox.polling import eventually
+from bot.sandbox.scene import populate
 from bot.sandbox.slack_requests import SIGNING_SECRET
 from config.schema import WorkspaceConfig
 from config.settings import Settings
@@ -28,21 +29,8 @@ BOT_TOKEN = "xoxb-test-token"
 START = datetime(2026, 11, 30, 2, 0, tzinfo=UTC)
 
 
-def populate(workspace: SlackWorkspace, config: WorkspaceConfig) -> None:
-    """Give the fake workspace every person and channel the workspace file names."""
-    people = set(config.admins) | {"U0ERIN", "U0STRANGER"}  # a requester, and someone in no department
-    for department in config.departments:
-        people.update(department.members)
-    for user_id in sorted(people):
-        if user_id not in workspace.users:
-            workspace.add_user(user_id, user_id[2:].lower())
-    channels = set(config.intake_channels)
-    channels.update(d.channel for d in config.departments if d.channel)
-    if config.digest:
-        channels.add(config.digest.channel)
-    for channel in sorted(channels):
-        workspace.add_channel(channel, channel[2:].lower(), members=people)
-        workspace.invite_bot(channel)  # as the install guide tells an admin to do
+# Who the tests need besides the people the workspace file names: a requester, and someone in no department.
+EXTRA_PEOPLE = ("U0ERIN", "U0STRANGER")
 
 
 # What the fake Slack refuses only when the bot built something wrong: every e2e test fails on one, whatever it was
@@ -226,7 +214,7 @@ async def running_bot(
     clock = clock or ManualClock(START)
     server = slack or SlackApiServer(SlackWorkspace(bot_token=BOT_TOKEN, clock=clock))
     if own_slack:
-        populate(server.workspace, config)
+        populate(server.workspace, config, extra_people=EXTRA_PEOPLE)
         await server.start()
     settings = Settings.model_validate(
         {
