@@ -14,12 +14,15 @@ APP_TOKEN_METHODS = frozenset({"apps.connections.open"})
 
 @dataclass(frozen=True)
 class Fault:
+    """One injected failure: the HTTP status and Slack error to answer with, and whether the call happens first."""
+
     status: int
     error: str
     retry_after: int | None
     after_doing_it: bool = False  # the call takes effect, then fails: Slack's half-succeeded internal_error
 
     def headers(self) -> dict[str, str]:
+        """``Retry-After`` for a rate limit, as Slack sends it; nothing otherwise."""
         return {"Retry-After": str(self.retry_after)} if self.retry_after is not None else {}
 
 
