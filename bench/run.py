@@ -110,7 +110,7 @@ async def _quiesce(standin: httpx.AsyncClient, patience: float) -> None:
 
     async def quiet() -> bool:
         nonlocal last
-        total = sum((await _stats(standin))["calls"].values())
+        total = int(sum((await _stats(standin))["calls"].values()))
         unchanged, last = total == last, total
         return unchanged
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import asyncio
 import inspect
 from collections.abc import Awaitable, Callable
-from typing import TypeVar, cast
+from typing import Any, TypeVar, overload
 
 T = TypeVar("T")
 
@@ -20,13 +20,33 @@ class NotYet(AssertionError):
     the benchmarks catch it where running out of patience is an answer, not a failure."""
 
 
+@overload
 async def eventually(
-    check: Callable[[], T | Awaitable[T]],
+    check: Callable[[], Awaitable[T]],
+    *,
+    timeout: float = ...,  # noqa: ASYNC109
+    interval: float = ...,
+    failure: str | Callable[[], str] | None = ...,
+) -> T: ...
+
+
+@overload
+async def eventually(
+    check: Callable[[], T],
+    *,
+    timeout: float = ...,  # noqa: ASYNC109
+    interval: float = ...,
+    failure: str | Callable[[], str] | None = ...,
+) -> T: ...
+
+
+async def eventually(
+    check: Callable[[], Any],
     *,
     timeout: float = 10.0,  # noqa: ASYNC109 - a helper whose whole job is a deadline
     interval: float = 0.02,
     failure: str | Callable[[], str] | None = None,
-) -> T:
+) -> Any:
     """Call ``check`` (sync or async) every ``interval`` seconds until it returns something truthy, and return that.
 
     It is called at least once, and once more after the deadline, so a slow machine does not fail a condition that
@@ -39,7 +59,7 @@ async def eventually(
     while True:
         past_deadline = loop.time() >= deadline
         result = check()
-        found = cast(T, await result) if inspect.isawaitable(result) else result
+        found = await result if inspect.isawaitable(result) else result
         if found:
             return found
         if past_deadline:

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import pytest
 
 from bot.sandbox.polling import NotYet, eventually
 
 
 async def test_it_returns_the_first_truthy_answer_of_a_sync_or_async_check() -> None:
-    answers = iter([None, 0, [], "found"])
+    answers: Iterator[object] = iter([None, 0, [], "found"])
     assert await eventually(lambda: next(answers), interval=0) == "found"
 
     calls = 0
