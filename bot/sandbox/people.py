@@ -10,7 +10,6 @@ import copy
 from dataclasses import dataclass, field
 from typing import Any
 
-from bot.ids import CallbackId, Command
 from bot.sandbox import slack_requests
 from bot.sandbox.composer import encode
 from bot.sandbox.delivery import Answer, Delivery
@@ -19,6 +18,7 @@ from bot.sandbox.fake_slack.models import FakeMessage, JsonDict
 from bot.sandbox.fake_slack.workspace import SlackWorkspace
 from bot.sandbox.modals import Modals, missing_required, wrong_length
 from bot.sandbox.response_urls import ResponseUrls
+from bot.surfaces.ids import CallbackId, Command
 
 COMMANDS = frozenset(c.value for c in Command)
 SHORTCUT_CALLBACK = CallbackId.CREATE_FROM_MESSAGE.value

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from bot.clock import Clock
+from bot.runtime.clock import Clock
 from bot.sandbox.fake_slack.models import DEFAULT_TZ
 from bot.sandbox.fake_slack.workspace import SlackWorkspace
 from config.schema import WorkspaceConfig

@@ -10,11 +10,11 @@ from contextlib import asynccontextmanager
 from datetime import UTC, datetime, time
 from typing import Any
 
-from bot.clock import ManualClock
-from bot.ids import ActionId
+from bot.runtime.clock import ManualClock
 from bot.sandbox.fake_slack.server import SlackApiServer
 from bot.sandbox.fake_slack.workspace import SlackWorkspace
 from bot.sandbox.scene import populate
+from bot.surfaces.ids import ActionId
 from config.schema import Digest, WorkspaceConfig
 from tests.support.harness import BOT_TOKEN, EXTRA_PEOPLE, Harness, running_bot
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import httpx
 import pytest
 
-from bot.app import Crossdesk, StartupError
-from bot.clock import ManualClock
+from bot.runtime.app import Crossdesk, StartupError
+from bot.runtime.clock import ManualClock
 from bot.sandbox.fake_slack.server import SlackApiServer
 from bot.sandbox.fake_slack.workspace import SlackWorkspace
 from config.schema import WorkspaceConfig

@@ -9,7 +9,7 @@ from collections.abc import AsyncIterator
 import pytest
 from sqlmodel import col, select
 
-from bot.notifier import SenderSettings
+from bot.outbox.sender import SenderSettings
 from bot.sandbox import slack_requests
 from bot.sandbox.polling import eventually
 from config.schema import WorkspaceConfig

@@ -10,8 +10,8 @@ from typing import Any
 
 import httpx
 
-from bot.ids import ActionId, BlockId
 from bot.sandbox.runner import Sandbox
+from bot.surfaces.ids import ActionId, BlockId
 from config.schema import WorkspaceConfig
 from tests.support.harness import assert_no_mistakes
 

@@ -11,9 +11,9 @@ from typing import Any
 import httpx
 from sqlmodel import col, func, select
 
-from bot.app import Crossdesk
-from bot.clock import ManualClock
-from bot.notifier import SenderSettings
+from bot.outbox.sender import SenderSettings
+from bot.runtime.app import Crossdesk
+from bot.runtime.clock import ManualClock
 from bot.sandbox import slack_requests
 from bot.sandbox.fake_slack.server import SlackApiServer
 from bot.sandbox.fake_slack.workspace import SlackWorkspace

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from aiohttp import web
 
-from bot.clock import Clock
+from bot.runtime.clock import Clock
 from bot.sandbox.fake_slack.calls import CallRecord
 from bot.sandbox.fake_slack.models import JsonDict
 

@@ -9,7 +9,7 @@ import uuid
 from collections.abc import Iterable
 from zoneinfo import ZoneInfo
 
-from bot.clock import Clock, SystemClock
+from bot.runtime.clock import Clock, SystemClock
 from bot.sandbox.fake_slack import block_rules
 from bot.sandbox.fake_slack.calls import CallRecord
 from bot.sandbox.fake_slack.faults import Faults
