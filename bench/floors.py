@@ -22,12 +22,12 @@ from slack_bolt.context.ack.async_ack import AsyncAck
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bench.standin import BOT_TOKEN, serve_until_signalled
-from bot import heap, logs
-from bot.ids import ActionId
-from bot.metrics import Metrics
+from bot.runtime import heap, logs
+from bot.runtime.metrics import Metrics
+from bot.runtime.server import build_web_app
+from bot.runtime.slack_client import make_client
 from bot.sandbox.slack_requests import SIGNING_SECRET
-from bot.server import build_web_app
-from bot.slack import make_client
+from bot.surfaces.ids import ActionId
 from storage.database import Database
 
 # What the bot calls for each kind of request (recorded from it against the fake, see docs/benchmarks.md):
@@ -158,7 +158,9 @@ def main() -> None:
     parser.add_argument("--api-url", required=True)
     parser.add_argument("--port", type=int, default=0)
     parser.add_argument(
-        "--settled", action="store_true", help="freeze the start-up heap as the bot does (bot/heap.py); off: bare"
+        "--settled",
+        action="store_true",
+        help="freeze the start-up heap as the bot does (bot/runtime/heap.py); off: bare",
     )
     args = parser.parse_args()
     logs.configure("WARNING")  # as the bench runs the bot (LOG_LEVEL=WARNING): no debug lines made for nothing

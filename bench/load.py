@@ -18,8 +18,8 @@ from dataclasses import dataclass, field
 import aiohttp
 
 from bench.standin import REQUESTER, monotonic
-from bot.ids import ActionId
 from bot.sandbox import slack_requests
+from bot.surfaces.ids import ActionId
 
 KINDS = ("message", "reaction", "command", "click")
 NEW_TICKET_KINDS = ("message", "reaction", "command")

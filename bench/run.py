@@ -183,7 +183,7 @@ def _profiled(load: LoadSettings, target: str, server: Process) -> Iterator[None
 def run_target(target: str, load: LoadSettings, postgres_url: str = "", settled: bool = False) -> dict[str, Any]:
     """Start the stand-in and the target, drive the phases, stop both. Figures plus process costs.
 
-    ``settled``: a floor with its start-up heap frozen as the bot freezes its own (``bot/heap.py``)."""
+    ``settled``: a floor with its start-up heap frozen as the bot freezes its own (``bot/runtime/heap.py``)."""
     before = resource.getrusage(resource.RUSAGE_SELF)
     started = time.monotonic()
     with ExitStack() as stack:
@@ -248,7 +248,7 @@ def run_pairs(load: LoadSettings, pairs: int) -> dict[str, Any]:
     Interleaved, each pair is measured under nearly the same conditions, and the median leaves out the odd pair.
 
     Each pair also measures the work floor *settled* — its start-up heap frozen as the bot freezes its own
-    (``bot/heap.py``) — and reports the bot against it too: the targets are decided against the floor as issue 7
+    (``bot/runtime/heap.py``) — and reports the bot against it too: the targets are decided against the floor as issue 7
     defines it (a bare Bolt app), and the settled floor shows how much of the difference is that one setting.
     """
     message_only = replace(load, kinds=("message",), profile_dir=None)

@@ -27,12 +27,12 @@ from typing import Any
 from sqlalchemy import Table, delete, func, insert, select, update
 from sqlmodel import col
 
-from bot.clock import ManualClock
-from bot.home import home_view
-from bot.jobs import scheduled_jobs
-from bot.services import Services
-from bot.slack import SlackIdentity
-from bot.tickets import ListScope
+from bot.runtime.clock import ManualClock
+from bot.runtime.services import Services
+from bot.runtime.slack_client import SlackIdentity
+from bot.schedule.jobs import scheduled_jobs
+from bot.surfaces.home import home_view
+from bot.tickets.service import ListScope
 from config.loader import EXAMPLE_PATH, load_workspace
 from config.schema import WorkspaceConfig
 from storage import directory, outbox

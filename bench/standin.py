@@ -21,7 +21,7 @@ from collections.abc import Awaitable, Callable
 
 from aiohttp import web
 
-from bot.heap import YOUNG_THRESHOLD
+from bot.runtime.heap import YOUNG_THRESHOLD
 from bot.sandbox.slack_api import SlackWorkspace, build_slack_api_app
 from config.loader import EXAMPLE_PATH, load_workspace
 from config.schema import WorkspaceConfig
@@ -138,7 +138,7 @@ async def keep_old_objects_frozen(every: float = 0.25) -> None:
     100–400 ms on the load core, during which the load generator's answers waited to be read and were measured
     as the server's latency. Every quarter second, what survived a young collection is frozen out of the collector's
     walk (reference counting still frees it); the young generation is collected less often for the same reason
-    as in the bot (``bot/heap.py``).
+    as in the bot (``bot/runtime/heap.py``).
     """
     gc.set_threshold(YOUNG_THRESHOLD, *gc.get_threshold()[1:])
     while True:

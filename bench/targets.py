@@ -136,7 +136,7 @@ def start_bot(database_url: str, api_url: str, workdir: Path) -> Process:
             "LOG_LEVEL": "WARNING",
         }
     )
-    command = [sys.executable, "-m", "bot.cli", "run"]
+    command = [sys.executable, "-m", "bot.runtime.cli", "run"]
     popen = subprocess.Popen(  # noqa: S603
         _pinned(command, SERVER_CORE), env=env, cwd=workdir, text=True, stdout=subprocess.DEVNULL
     )

@@ -12,12 +12,12 @@ from slack_bolt.context.ack.async_ack import AsyncAck
 from slack_bolt.context.async_context import AsyncBoltContext
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.commands import KEY_PATTERN
-from bot.ids import ActionId, BlockId
-from bot.permissions import Action
-from bot.services import Services
-from bot.states import Status
-from bot.views import decline_modal, escalate_modal, reassign_modal, resolve_modal
+from bot.runtime.services import Services
+from bot.surfaces.commands import KEY_PATTERN
+from bot.surfaces.ids import ActionId, BlockId
+from bot.surfaces.views import decline_modal, escalate_modal, reassign_modal, resolve_modal
+from bot.tickets.permissions import Action
+from bot.tickets.states import Status
 from handlers.forms import new_ticket_form, open_form
 from handlers.payloads import (
     MalformedPayload,

@@ -9,14 +9,14 @@ from slack_bolt.context.ack.async_ack import AsyncAck
 from slack_bolt.context.async_context import AsyncBoltContext
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.commands import ParsedCommand, Subcommand, parse_ticket_command
 from bot.errors import BadRequest
-from bot.ids import Command
-from bot.permissions import Action
-from bot.replies import SHOW_EVENTS
-from bot.services import Services
-from bot.states import Status
-from bot.tickets import ListScope, Source, TicketRequest
+from bot.runtime.services import Services
+from bot.surfaces.commands import ParsedCommand, Subcommand, parse_ticket_command
+from bot.surfaces.ids import Command
+from bot.surfaces.replies import SHOW_EVENTS
+from bot.tickets.permissions import Action
+from bot.tickets.service import ListScope, Source, TicketRequest
+from bot.tickets.states import Status
 from handlers.forms import new_ticket_form, open_form
 from handlers.payloads import is_private_conversation, mapping, services_of, text
 

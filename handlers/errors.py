@@ -17,9 +17,9 @@ from slack_bolt.response import BoltResponse
 from slack_sdk.errors import SlackApiError
 
 from bot.errors import CrossdeskError
-from bot.notifier import TRANSIENT_ERRORS
-from bot.slack import SlackUnavailable
-from bot.views import notice_view
+from bot.outbox.sender import TRANSIENT_ERRORS
+from bot.runtime.slack_client import SlackUnavailable
+from bot.surfaces.views import notice_view
 from handlers.middleware import REPLAY_KEY
 from handlers.payloads import MalformedPayload, services_of
 from storage.database import is_unavailable

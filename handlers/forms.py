@@ -7,9 +7,9 @@ from typing import Any
 
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.routing import route
-from bot.services import Services
-from bot.views import View, new_ticket_modal
+from bot.runtime.services import Services
+from bot.surfaces.views import View, new_ticket_modal
+from bot.tickets.routing import route
 
 
 async def open_form(client: AsyncWebClient, trigger_id: str, view: View) -> None:

@@ -14,8 +14,8 @@ from slack_bolt.middleware.async_middleware import AsyncMiddleware
 from slack_bolt.request.async_request import AsyncBoltRequest
 from slack_bolt.response import BoltResponse
 
-from bot.payload_shape import BadShape, check_shape
-from bot.services import Services
+from bot.runtime.payload_shape import BadShape, check_shape
+from bot.runtime.services import Services
 from handlers.payloads import MalformedPayload, services_of
 
 log = logging.getLogger(__name__)

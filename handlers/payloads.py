@@ -8,9 +8,9 @@ from typing import Any
 
 from slack_bolt.context.async_context import AsyncBoltContext
 
-from bot.prompts import PromptRef
-from bot.services import Services
-from bot.text import escape
+from bot.runtime.services import Services
+from bot.surfaces.text import escape
+from bot.tickets.prompts import PromptRef
 
 
 class MalformedPayload(Exception):

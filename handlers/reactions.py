@@ -10,8 +10,8 @@ from slack_bolt.context.async_context import AsyncBoltContext
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.services import Services
-from bot.tickets import Source, TicketRequest
+from bot.runtime.services import Services
+from bot.tickets.service import Source, TicketRequest
 from handlers.payloads import is_private_conversation, mapping, optional_text, services_of, text
 
 log = logging.getLogger(__name__)

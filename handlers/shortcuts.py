@@ -12,11 +12,11 @@ from slack_bolt.context.ack.async_ack import AsyncAck
 from slack_bolt.context.async_context import AsyncBoltContext
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.ids import CallbackId
-from bot.profiles import display_names
-from bot.routing import title_from_text
-from bot.text import mentioned_users, message_link, to_plain, without_links
-from bot.views import TEXT_MAX
+from bot.runtime.profiles import display_names
+from bot.surfaces.ids import CallbackId
+from bot.surfaces.text import mentioned_users, message_link, to_plain, without_links
+from bot.surfaces.views import TEXT_MAX
+from bot.tickets.routing import title_from_text
 from handlers.forms import new_ticket_form, open_form
 from handlers.payloads import is_private_conversation, mapping, optional_text, services_of, text
 

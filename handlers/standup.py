@@ -10,12 +10,12 @@ from slack_bolt.context.ack.async_ack import AsyncAck
 from slack_bolt.context.async_context import AsyncBoltContext
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.ids import ActionId, BlockId, CallbackId, Command
-from bot.profiles import display_names
-from bot.services import Services
-from bot.standup_views import answer_block_id, answer_modal, is_optional, parse_round
-from bot.standups import StandupRound
-from bot.text import mentioned_users, to_plain
+from bot.runtime.profiles import display_names
+from bot.runtime.services import Services
+from bot.schedule.standups import StandupRound
+from bot.surfaces.ids import ActionId, BlockId, CallbackId, Command
+from bot.surfaces.standup_views import answer_block_id, answer_modal, is_optional, parse_round
+from bot.surfaces.text import mentioned_users, to_plain
 from handlers.forms import new_ticket_form, open_form
 from handlers.payloads import MalformedPayload, clicked_in, form_values, mapping, metadata, services_of, text
 

@@ -15,10 +15,10 @@ from slack_bolt.context.async_context import AsyncBoltContext
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.errors import BadRequest
-from bot.ids import BlockId, CallbackId
-from bot.profiles import readable
-from bot.services import Services
-from bot.tickets import Source, TicketRequest
+from bot.runtime.profiles import readable
+from bot.runtime.services import Services
+from bot.surfaces.ids import BlockId, CallbackId
+from bot.tickets.service import Source, TicketRequest
 from handlers.payloads import dm_prompt, form_values, mapping, metadata, services_of, text
 
 # Refusals that are about one field of the form are shown next to that field.

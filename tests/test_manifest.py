@@ -8,7 +8,7 @@ from typing import Any
 
 import yaml
 
-from bot.ids import ActionId, CallbackId, Command
+from bot.surfaces.ids import ActionId, CallbackId, Command
 from handlers import register_all
 
 MANIFEST = Path(__file__).resolve().parents[1] / "slack-manifest.yml"

@@ -10,13 +10,13 @@ import copy
 from dataclasses import dataclass, field
 from typing import Any
 
-from bot.ids import CallbackId, Command
 from bot.sandbox import block_rules, slack_requests
 from bot.sandbox.composer import encode
 from bot.sandbox.delivery import Answer, Delivery
 from bot.sandbox.modals import Modals, missing_required, wrong_length
 from bot.sandbox.response_urls import ResponseUrls
 from bot.sandbox.slack_api import FakeMessage, JsonDict, SlackWorkspace
+from bot.surfaces.ids import CallbackId, Command
 
 COMMANDS = frozenset(c.value for c in Command)
 SHORTCUT_CALLBACK = CallbackId.CREATE_FROM_MESSAGE.value

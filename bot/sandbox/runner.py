@@ -16,8 +16,8 @@ from zoneinfo import ZoneInfo
 
 from aiohttp import web
 
-from bot.app import Crossdesk
-from bot.clock import ShiftableClock
+from bot.runtime.app import Crossdesk
+from bot.runtime.clock import ShiftableClock
 from bot.sandbox import snapshot
 from bot.sandbox.delivery import Delivery
 from bot.sandbox.live import LiveFeed

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from bot.clock import Clock
+from bot.runtime.clock import Clock
 from bot.sandbox.slack_api import SlackWorkspace
 from config.schema import WorkspaceConfig
 

@@ -31,7 +31,7 @@ from zoneinfo import ZoneInfo
 
 from aiohttp import WSCloseCode, WSMsgType, web
 
-from bot.clock import Clock, SystemClock
+from bot.runtime.clock import Clock, SystemClock
 from bot.sandbox import block_rules
 
 DEFAULT_TZ = "Asia/Shanghai"

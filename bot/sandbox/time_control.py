@@ -2,7 +2,7 @@
 
 Reminders, stand-ups and the digest are ticker jobs that ask the database what is due; a move walks the clock
 forward in steps and ticks after each, as a bot that stayed up would have, so the effect shows while you watch.
-Walking matters because missed scheduled work runs only within ``catch_up_within`` (``bot/catch_up.py``): a
+Walking matters because missed scheduled work runs only within ``catch_up_within`` (``bot/schedule/catch_up.py``): a
 jump from 09:00 straight to 18:00 would otherwise skip the 10:30 stand-up summary as if the bot had been down.
 On a weekend or a holiday nothing falls due, which looks like a broken bot; :meth:`TimeControl.day_note`
 says why instead.
@@ -16,9 +16,9 @@ from collections.abc import Awaitable, Callable
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from bot.clock import ShiftableClock
-from bot.i18n import Translator
-from bot.sla import WorkingCalendar
+from bot.runtime.clock import ShiftableClock
+from bot.surfaces.i18n import Translator
+from bot.tickets.sla import WorkingCalendar
 from config.schema import WEEKDAYS, WorkspaceConfig
 
 MAX_ADVANCE = timedelta(days=31)

@@ -12,7 +12,7 @@ import os
 import re
 from typing import Any
 
-from bot.ids import ActionId
+from bot.surfaces.ids import ActionId
 
 ACKNOWLEDGE_BUTTON = f'button[data-action-id="{ActionId.ACKNOWLEDGE.value}"]'
 ACKNOWLEDGE = f"#thread {ACKNOWLEDGE_BUTTON}"

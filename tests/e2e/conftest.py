@@ -13,7 +13,7 @@ from collections.abc import AsyncIterator, Iterator
 import pytest
 from sqlalchemy.engine import make_url
 
-from bot import logs
+from bot.runtime import logs
 from bot.sandbox.slack_requests import SIGNING_SECRET
 from config.schema import WorkspaceConfig
 from tests.support.harness import BOT_TOKEN, Harness, running_bot

@@ -10,9 +10,9 @@ from contextlib import asynccontextmanager
 from datetime import UTC, datetime, time
 from typing import Any
 
-from bot.clock import ManualClock
-from bot.ids import ActionId
+from bot.runtime.clock import ManualClock
 from bot.sandbox.slack_api import SlackApiServer, SlackWorkspace
+from bot.surfaces.ids import ActionId
 from config.schema import Digest, WorkspaceConfig
 from tests.support.harness import BOT_TOKEN, Harness, populate, running_bot
 

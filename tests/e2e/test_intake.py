@@ -7,8 +7,8 @@ import json
 
 from sqlmodel import select
 
-from bot.ids import ActionId
 from bot.sandbox import slack_requests
+from bot.surfaces.ids import ActionId
 from storage.models import OutboxMessage
 from tests.support.harness import Harness
 

@@ -8,9 +8,9 @@ from datetime import UTC, datetime, timedelta
 from apscheduler.events import EVENT_JOB_SUBMITTED, JobSubmissionEvent
 from prometheus_client.parser import text_string_to_metric_families
 
-from bot.metrics import Metrics, api_method
+from bot.runtime.metrics import Metrics, api_method
 from bot.sandbox import slack_requests
-from bot.scheduler import Ticker
+from bot.schedule.ticker import Ticker
 from tests.support.harness import Harness
 
 

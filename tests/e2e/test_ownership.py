@@ -6,8 +6,8 @@ from __future__ import annotations
 import json
 from datetime import timedelta
 
-from bot.ids import ActionId, BlockId, CallbackId
 from bot.sandbox import slack_requests
+from bot.surfaces.ids import ActionId, BlockId, CallbackId
 from config.schema import WorkspaceConfig
 from tests.support.harness import Harness, running_bot
 

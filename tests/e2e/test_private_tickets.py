@@ -8,8 +8,8 @@ from datetime import timedelta
 
 import httpx
 
-from bot.ids import BlockId
 from bot.sandbox import slack_requests
+from bot.surfaces.ids import BlockId
 from config.schema import WorkspaceConfig
 from tests.support.harness import START, Harness, running_bot
 

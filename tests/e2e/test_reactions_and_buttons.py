@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import json
 
-from bot.ids import ActionId, BlockId, CallbackId
 from bot.sandbox import slack_requests
+from bot.surfaces.ids import ActionId, BlockId, CallbackId
 from tests.support.harness import Harness
 
 

@@ -13,9 +13,9 @@ from aiohttp import web
 from sqlalchemy.exc import OperationalError
 from sqlmodel import select
 
-from bot.metrics import Metrics
+from bot.runtime.metrics import Metrics
+from bot.runtime.server import build_web_app
 from bot.sandbox import slack_requests
-from bot.server import build_web_app
 from config.schema import WorkspaceConfig
 from storage.database import Database
 from storage.models import OutboxMessage, ProcessedEvent, TicketEvent

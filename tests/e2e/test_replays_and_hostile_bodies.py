@@ -11,8 +11,8 @@ from urllib.parse import urlencode
 import pytest
 from sqlmodel import col, func, select
 
-from bot.ids import ActionId
 from bot.sandbox import slack_requests
+from bot.surfaces.ids import ActionId
 from config.schema import WorkspaceConfig
 from storage.models import OutboxMessage, ProcessedEvent, TicketEvent
 from tests.e2e.conftest import METRICS_TOKEN

@@ -150,9 +150,9 @@ async def test_log_format_json_gives_one_json_object_per_line(fake_slack: SlackA
         assert isinstance(entry, dict) and {"time", "level", "logger", "message"} <= entry.keys(), line
         entries.append(entry)
     loggers = {entry["logger"] for entry in entries}
-    assert "crossdesk.cli" in loggers and "bot.app" in loggers
+    assert "crossdesk.cli" in loggers and "bot.runtime.app" in loggers
     assert any(name.startswith("slack_sdk") for name in loggers)  # DEBUG really was on
     assert any(entry["level"] == "WARNING" and "signature" in entry["message"] for entry in entries)
-    # The running bot froze its start-up heap (bot/heap.py) once it was serving.
-    assert any(entry["logger"] == "bot.heap" and "frozen" in entry["message"] for entry in entries)
+    # The running bot froze its start-up heap (bot/runtime/heap.py) once it was serving.
+    assert any(entry["logger"] == "bot.runtime.heap" and "frozen" in entry["message"] for entry in entries)
     assert BOT_TOKEN not in output and SIGNING_SECRET not in output and not TOKEN_SHAPE.search(output)

@@ -14,11 +14,11 @@ from typing import Any
 
 import httpx
 
-from bot.clock import ManualClock
-from bot.ids import ActionId, BlockId, CallbackId, Command, OutboxPurpose
+from bot.runtime.clock import ManualClock
 from bot.sandbox import slack_requests
 from bot.sandbox.slack_requests import options_of
-from bot.standup_views import answer_block_id
+from bot.surfaces.ids import ActionId, BlockId, CallbackId, Command, OutboxPurpose
+from bot.surfaces.standup_views import answer_block_id
 from config.schema import Department, Standup, WorkspaceConfig
 from storage import outbox
 from storage import tickets as ticket_rows
@@ -116,7 +116,7 @@ async def test_show_of_a_ticket_with_500_comments_lists_the_newest_and_counts_th
         # The whole history, the long comment in full, comes with ``crossdesk export --history``.
         export = await asyncio.create_subprocess_exec(
             sys.executable,
-            *("-m", "bot.cli", "export", "--history", "sup-1", "--format", "json"),
+            *("-m", "bot.runtime.cli", "export", "--history", "sup-1", "--format", "json"),
             stdout=asyncio.subprocess.PIPE,
             stderr=asyncio.subprocess.PIPE,
             env={**os.environ, "DATABASE_URL": database_url},

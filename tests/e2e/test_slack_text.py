@@ -7,14 +7,14 @@ from __future__ import annotations
 import json
 from datetime import UTC, datetime, timedelta
 
-from bot.clock import ManualClock
-from bot.commands import SUBCOMMAND_WORDS
-from bot.ids import ActionId, BlockId, CallbackId, Command
+from bot.runtime.clock import ManualClock
 from bot.sandbox import slack_requests
 from bot.sandbox.slack_api import RecordedCall
-from bot.standup_views import answer_block_id
+from bot.surfaces.commands import SUBCOMMAND_WORDS
+from bot.surfaces.ids import ActionId, BlockId, CallbackId, Command
+from bot.surfaces.standup_views import answer_block_id
 from config.schema import WorkspaceConfig
-from tests.bot.test_cli import crossdesk
+from tests.bot.runtime.test_cli import crossdesk
 from tests.support.harness import Harness, running_bot
 
 PHISH = "<https://evil.example/phish|Confirm resolution>"

@@ -9,8 +9,8 @@ from datetime import timedelta
 import pytest
 from sqlmodel import col, select
 
-from bot.clock import ManualClock
-from bot.notifier import OUTBOX_EVENT_TYPE
+from bot.outbox.sender import OUTBOX_EVENT_TYPE
+from bot.runtime.clock import ManualClock
 from bot.sandbox.slack_api import SlackApiServer, SlackWorkspace
 from config.schema import WorkspaceConfig
 from storage import directory

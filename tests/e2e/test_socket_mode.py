@@ -9,9 +9,9 @@ from urllib.parse import parse_qsl
 
 import httpx
 
-from bot.app import Crossdesk
-from bot.clock import ManualClock
-from bot.notifier import SenderSettings
+from bot.outbox.sender import SenderSettings
+from bot.runtime.app import Crossdesk
+from bot.runtime.clock import ManualClock
 from bot.sandbox import slack_requests
 from bot.sandbox.slack_api import SlackApiServer, SlackWorkspace
 from config.schema import WorkspaceConfig

@@ -8,9 +8,9 @@ import json
 from datetime import timedelta
 from typing import Any
 
-from bot.ids import ActionId
 from bot.sandbox import slack_requests
 from bot.sandbox.slack_api import FakeMessage
+from bot.surfaces.ids import ActionId
 from tests.support.harness import Harness
 
 

@@ -9,10 +9,10 @@ from typing import Any
 
 import httpx
 
-from bot.clock import ManualClock
-from bot.ids import ActionId, BlockId, CallbackId, Command
+from bot.runtime.clock import ManualClock
 from bot.sandbox import slack_requests
-from bot.standup_views import answer_block_id
+from bot.surfaces.ids import ActionId, BlockId, CallbackId, Command
+from bot.surfaces.standup_views import answer_block_id
 from config.schema import WorkspaceConfig
 from tests.support.harness import Harness, running_bot
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import httpx
 import pytest
 
-from bot.app import Crossdesk, StartupError
-from bot.clock import ManualClock
+from bot.runtime.app import Crossdesk, StartupError
+from bot.runtime.clock import ManualClock
 from bot.sandbox.slack_api import SlackApiServer, SlackWorkspace
 from config.schema import WorkspaceConfig
 from config.settings import Settings

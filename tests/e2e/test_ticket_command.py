@@ -6,7 +6,7 @@ from datetime import timedelta
 
 import httpx
 
-from bot.ids import ActionId
+from bot.surfaces.ids import ActionId
 from config.schema import WorkspaceConfig
 from tests.support.harness import Harness, running_bot
 

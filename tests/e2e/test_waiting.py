@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from bot.sandbox import slack_requests
-from bot.sla import WorkingCalendar, working_time_between
+from bot.tickets.sla import WorkingCalendar, working_time_between
 from storage.models import Ticket
 from tests.support.harness import Harness
 

@@ -24,8 +24,8 @@ OPENER = """
 import asyncio, sys, time
 from pathlib import Path
 from datetime import UTC, datetime
-from bot.clock import SystemClock
-from bot.tickets import Source, TicketRequest, TicketService
+from bot.runtime.clock import SystemClock
+from bot.tickets.service import Source, TicketRequest, TicketService
 from config.loader import EXAMPLE_PATH, load_workspace
 from storage.database import Database
 

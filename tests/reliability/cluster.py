@@ -25,7 +25,7 @@ import httpx
 import yaml
 from sqlmodel import col, select
 
-from bot.notifier import OUTBOX_EVENT_TYPE
+from bot.outbox.sender import OUTBOX_EVENT_TYPE
 from bot.sandbox import slack_requests
 from bot.sandbox.slack_api import SlackApiServer, SlackWorkspace
 from config.loader import EXAMPLE_PATH, load_workspace

@@ -10,8 +10,8 @@ import httpx
 import pytest
 from aiohttp import web
 
-from bot import server
-from bot.metrics import Metrics
+from bot.runtime import server
+from bot.runtime.metrics import Metrics
 from bot.sandbox import slack_requests
 from storage.database import Database
 

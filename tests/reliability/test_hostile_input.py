@@ -29,8 +29,8 @@ from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 from sqlmodel import col, select
 
-from bot.ids import ActionId, CallbackId
 from bot.sandbox import slack_requests
+from bot.surfaces.ids import ActionId, CallbackId
 from config.schema import WorkspaceConfig
 from storage.models import OutboxMessage, Ticket, TicketEvent
 from tests.reliability.hostile import (

@@ -12,10 +12,10 @@ import pytest
 from sqlalchemy import update
 from sqlmodel import col, select
 
-from bot.clock import ManualClock
-from bot.ids import OutboxPurpose
-from bot.notifier import OUTBOX_EVENT_TYPE, SenderSettings
+from bot.outbox.sender import OUTBOX_EVENT_TYPE, SenderSettings
+from bot.runtime.clock import ManualClock
 from bot.sandbox.slack_api import SlackApiServer, SlackWorkspace
+from bot.surfaces.ids import OutboxPurpose
 from config.schema import WorkspaceConfig
 from storage import outbox
 from storage.models import OutboxMessage

@@ -10,7 +10,7 @@ from collections.abc import AsyncIterator
 import pytest
 from sqlmodel import col, select
 
-from bot.notifier import SenderSettings
+from bot.outbox.sender import SenderSettings
 from bot.sandbox import slack_requests
 from config.schema import WorkspaceConfig
 from storage.database import Database

@@ -11,8 +11,8 @@ from typing import Any, TypeVar
 
 import httpx
 
-from bot.ids import ActionId, BlockId
 from bot.sandbox.runner import Sandbox
+from bot.surfaces.ids import ActionId, BlockId
 from config.schema import WorkspaceConfig
 from tests.support.harness import assert_no_mistakes
 

@@ -36,7 +36,7 @@ def _run_once(cwd: Path, port: int, *args: str, text: str) -> tuple[int, str, li
     env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "DATABASE_URL", "CROSSDESK_"))}
     env["PYTHONPATH"] = str(ROOT)
     process = subprocess.Popen(
-        [sys.executable, "-m", "bot.cli", "sandbox", "--port", str(port), *args],
+        [sys.executable, "-m", "bot.runtime.cli", "sandbox", "--port", str(port), *args],
         cwd=cwd,
         env=env,
         stdout=subprocess.PIPE,

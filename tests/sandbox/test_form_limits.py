@@ -10,10 +10,10 @@ from typing import Any
 import httpx
 import pytest
 
-from bot.ids import BlockId, CallbackId
 from bot.sandbox.modals import TOO_LONG
 from bot.sandbox.runner import Sandbox
-from bot.views import TITLE_MAX
+from bot.surfaces.ids import BlockId, CallbackId
+from bot.surfaces.views import TITLE_MAX
 from config.schema import WorkspaceConfig
 from tests.sandbox.support import REQUESTER, Page, running_sandbox, until
 

@@ -15,9 +15,9 @@ import pytest
 import yaml
 from sqlmodel import select
 
-from bot.ids import ActionId, BlockId, CallbackId
 from bot.sandbox import people
 from bot.sandbox.runner import Sandbox
+from bot.surfaces.ids import ActionId, BlockId, CallbackId
 from config.schema import WorkspaceConfig
 from storage.models import Ticket
 from tests.sandbox.support import ALICE, REQUESTER, Page, card_in, card_status, has_button, running_sandbox, until

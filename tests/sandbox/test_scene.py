@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from bot.clock import SystemClock
+from bot.runtime.clock import SystemClock
 from bot.sandbox.scene import REQUESTER_ID, build_workspace, cast, channel_names
 from config.loader import EXAMPLE_PATH, load_workspace
 from config.schema import WorkspaceConfig

@@ -14,7 +14,7 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.http_retry.builtin_async_handlers import AsyncRateLimitErrorRetryHandler
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.clock import ManualClock
+from bot.runtime.clock import ManualClock
 from bot.sandbox.slack_api import SlackApiServer, SlackWorkspace
 
 pytestmark = pytest.mark.asyncio

@@ -15,8 +15,8 @@ import httpx
 import pytest
 from sqlmodel import select
 
-from bot.ids import ActionId, BlockId, CallbackId
 from bot.sandbox.runner import Sandbox
+from bot.surfaces.ids import ActionId, BlockId, CallbackId
 from config.schema import WorkspaceConfig
 from storage.models import Ticket
 from tests.sandbox.support import ALICE, Page, has_button, running_sandbox, until

@@ -8,9 +8,9 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.clock import ShiftableClock
+from bot.runtime.clock import ShiftableClock
 from bot.sandbox.time_control import ClockError, TimeControl, next_occurrence, parse_clock_time
-from bot.scheduler import Ticker
+from bot.schedule.ticker import Ticker
 from config.schema import WorkspaceConfig
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")

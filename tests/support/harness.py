@@ -12,9 +12,9 @@ from typing import Any
 import httpx
 from sqlmodel import col, func, select
 
-from bot.app import Crossdesk
-from bot.clock import ManualClock
-from bot.notifier import SenderSettings
+from bot.outbox.sender import SenderSettings
+from bot.runtime.app import Crossdesk
+from bot.runtime.clock import ManualClock
 from bot.sandbox import slack_requests
 from bot.sandbox.slack_api import SlackApiServer, SlackWorkspace
 from bot.sandbox.slack_requests import SIGNING_SECRET

@@ -12,7 +12,7 @@ from typing import Any
 from slack_sdk.models.blocks import Block
 from slack_sdk.models.views import View
 
-from bot import limits
+from bot.surfaces import limits
 
 JsonDict = dict[str, Any]
 

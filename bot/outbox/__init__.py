@@ -1,0 +1,1 @@
+"""The outbox: Slack calls queued with the change that caused them, and the sender that delivers them."""

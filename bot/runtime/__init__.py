@@ -1,0 +1,1 @@
+"""Running the bot: assembly, CLI, HTTP server, Slack client, metrics, logs, clock and services wiring."""

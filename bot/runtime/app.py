@@ -1,0 +1,275 @@
+"""App assembly: one running Crossdesk — database, Slack client, Bolt app, outbox sender, HTTP listener.
+
+This is the only module of ``bot`` that imports ``handlers`` (to register them).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import signal
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field, replace
+from datetime import timedelta
+
+import aiohttp
+from aiohttp import web
+from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
+from slack_bolt.async_app import AsyncApp
+from slack_bolt.authorization import AuthorizeResult
+from slack_sdk.errors import SlackApiError
+from slack_sdk.web.async_client import AsyncWebClient
+
+from bot.outbox.sender import OutboxSender, SenderSettings
+from bot.runtime import heap
+from bot.runtime.clock import Clock, SystemClock
+from bot.runtime.metrics import Metrics
+from bot.runtime.profiles import MemberProfiles
+from bot.runtime.server import build_web_app
+from bot.runtime.services import Services
+from bot.runtime.slack_client import SlackIdentity, SlackUnavailable, TokenHealth, make_client
+from bot.schedule.jobs import scheduled_jobs
+from bot.schedule.ticker import Ticker
+from config.schema import WorkspaceConfig
+from config.settings import Settings
+from handlers import register_all
+from storage import directory
+from storage.database import Database
+from storage.migrate import upgrade
+
+log = logging.getLogger(__name__)
+
+# Slack's answers to a token that will never work, as opposed to a Slack that is briefly unwell.
+_REJECTED_TOKEN = {
+    "invalid_auth",
+    "not_authed",
+    "account_inactive",
+    "token_revoked",
+    "token_expired",
+    "not_allowed_token_type",
+    "missing_scope",
+    "no_permission",
+}
+
+
+# Seconds a Slack call made before answering a request may take (Slack gives up on us after 3), and any other
+# call. slack_sdk ignores its own ``timeout`` on a session it was given, so the sessions carry them.
+REQUEST_SLACK_TIMEOUT = 2
+SLACK_CALL_TIMEOUT = 10
+
+
+class StartupError(RuntimeError):
+    """The bot cannot start with this configuration; the message says what to fix."""
+
+
+def build_bolt_app(services: Services, client: AsyncWebClient, *, signing_secret: str | None) -> AsyncApp:
+    """The Bolt app with every listener. Requests are answered only after the listener's work commits.
+
+    Authorization is ours rather than Bolt's built-in single-team one: that one answers 200 when its
+    ``auth.test`` fails, which would acknowledge — and so lose — an event Slack should deliver again.
+    Ours raises ``SlackUnavailable`` instead, which becomes a 503.
+    """
+    token = client.token
+
+    async def authorize(enterprise_id: str | None, team_id: str | None) -> AuthorizeResult:
+        identity = services.identity
+        if not identity.known and not await identity.load(client):
+            raise SlackUnavailable("auth.test failed; cannot tell which bot this is yet")
+        return AuthorizeResult(
+            enterprise_id=enterprise_id,
+            team_id=identity.team_id or team_id,
+            bot_token=token,
+            bot_id=identity.bot_id,
+            bot_user_id=identity.bot_user_id,
+        )
+
+    # Without a token of its own Bolt uses ``authorize``; each request's client gets the token from it.
+    # (Bolt still reads SLACK_BOT_TOKEN from the environment and warns that the client wins; it does.)
+    tokenless = AsyncWebClient(
+        base_url=client.base_url, session=client.session, timeout=client.timeout, retry_handlers=client.retry_handlers
+    )
+    app = AsyncApp(
+        client=tokenless,
+        authorize=authorize,
+        signing_secret=signing_secret,
+        request_verification_enabled=signing_secret is not None,
+        process_before_response=True,
+        logger=_bolt_logger(),
+    )
+    register_all(app, services)
+    return app
+
+
+class _DropTokenUnusedWarning(logging.Filter):
+    def filter(self, record: logging.LogRecord) -> bool:
+        return "`token` will be unused" not in record.getMessage()
+
+
+def _bolt_logger() -> logging.Logger:
+    logger = logging.getLogger("crossdesk.bolt")
+    if not any(isinstance(f, _DropTokenUnusedWarning) for f in logger.filters):
+        logger.addFilter(_DropTokenUnusedWarning())
+    return logger
+
+
+@dataclass
+class Crossdesk:
+    """A bot process's moving parts, started and stopped together."""
+
+    settings: Settings
+    workspace: WorkspaceConfig
+    clock: Clock = field(default_factory=SystemClock)
+    sender_settings: SenderSettings = field(default_factory=SenderSettings)
+    services: Services | None = None
+    bolt: AsyncApp | None = None
+    metrics: Metrics = field(default_factory=Metrics)
+    port: int | None = None
+    tick_seconds: float | None = None  # None: CROSSDESK_TICK_SECONDS (default 15 s)
+    ticker: Ticker | None = None
+    token: TokenHealth | None = None  # whether Slack still takes the bot token (set by start)
+    _http: aiohttp.ClientSession | None = None
+    _request_http: aiohttp.ClientSession | None = None
+    _runner: web.AppRunner | None = None
+    _sender_task: asyncio.Task[None] | None = None
+    _socket: AsyncSocketModeHandler | None = None
+    _db: Database | None = None
+
+    async def start(self, *, migrate: bool = True) -> None:
+        settings = self.settings
+        token = settings.slack_bot_token.get_secret_value() if settings.slack_bot_token else ""
+        self._db = db = Database(
+            settings.database_url,
+            pool_size=settings.database_pool_size,
+            max_overflow=settings.database_max_overflow,
+            connect_timeout=settings.database_connect_timeout,
+        )
+        if migrate:
+            before, after = await upgrade(db)
+            if before != after:
+                log.info("database migrated from %s to %s", before or "empty", after)
+        async with db.transaction() as session:
+            await directory.sync_workspace(session, self.workspace)
+        self._http = aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=SLACK_CALL_TIMEOUT))
+        timed = self.metrics.slack_call
+        client = make_client(token, settings.api_url, self._http, on_call=timed)
+        identity = SlackIdentity()
+        await self._check_tokens(client, identity)
+        self.token = token_health = TokenHealth()
+        self.services = services = Services.build(self.workspace, db, self.clock, identity, self.metrics)
+        # Recorded before the first tick: on a new database, work whose time already passed today never runs.
+        first_started = await services.catch_up.first_started()
+        log.info("scheduled work counts from %s, when this database first ran the bot", first_started.isoformat())
+        sender = OutboxSender(
+            db,
+            make_client(token, settings.api_url, self._http, retry_handlers=[], on_call=timed),
+            self.clock,
+            identity,
+            self.sender_settings,
+            render_card=services.tickets.messages.card_payload,
+            card_home=services.tickets.messages.fallback_home,
+            metrics=self.metrics,
+            token=token_health,
+        )
+        if settings.outbox_lease_seconds is not None:
+            sender.settings = replace(sender.settings, lease=timedelta(seconds=settings.outbox_lease_seconds))
+        services.attach_sender(sender)
+        self._sender_task = asyncio.create_task(sender.run(), name="crossdesk-outbox")
+        jobs = {"profiles": MemberProfiles(db, client, self.clock, token_health).refresh, **scheduled_jobs(services)}
+        self.ticker = Ticker(jobs, self.tick_seconds or settings.tick_seconds, self.metrics)
+        self.ticker.start()
+        signing_secret = None
+        if not settings.socket_mode and settings.slack_signing_secret is not None:
+            signing_secret = settings.slack_signing_secret.get_secret_value()
+        # Calls made while Slack waits for our answer (auth.test, reading a reacted-to message, opening a form)
+        # get a short timeout and no retries, so a slow Slack cannot hold an answer past Slack's 3 seconds.
+        self._request_http = aiohttp.ClientSession(
+            timeout=aiohttp.ClientTimeout(total=REQUEST_SLACK_TIMEOUT),
+            trace_configs=[self.metrics.slack_request_timing()],
+        )
+        request_client = make_client(
+            token, settings.api_url, self._request_http, timeout=REQUEST_SLACK_TIMEOUT, retry_handlers=[]
+        )
+        self.bolt = build_bolt_app(services, request_client, signing_secret=signing_secret)
+        web_app = build_web_app(
+            None if settings.socket_mode else self.bolt,
+            db,
+            self.metrics,
+            signing_secret,
+            self.clock,
+            metrics_token=settings.metrics_bearer,
+            token=token_health,
+        )
+        self._runner = web.AppRunner(web_app, access_log=None, handle_signals=False)
+        await self._runner.setup()
+        site = web.TCPSite(self._runner, settings.host, settings.port)
+        await site.start()
+        self.port = int(self._runner.addresses[0][1]) if self._runner.addresses else None
+        log.info("listening on http://%s:%s (Slack Web API at %s)", settings.host, self.port, settings.api_url)
+        if settings.socket_mode and settings.slack_app_token is not None:
+            self._socket = AsyncSocketModeHandler(self.bolt, settings.slack_app_token.get_secret_value())
+            await self._socket.connect_async()  # type: ignore[no-untyped-call]
+            log.info("connected to Slack in Socket Mode")
+
+    async def _check_tokens(self, client: AsyncWebClient, identity: SlackIdentity) -> None:
+        """Refuse to start with a token Slack rejects; start anyway (and retry later) when Slack is unreachable.
+
+        slack_sdk's Socket Mode client retries a rejected app token forever, so without this check a
+        revoked ``SLACK_APP_TOKEN`` would leave a bot that looks healthy and never receives anything.
+        """
+        checks: list[tuple[str, Callable[[], Awaitable[object]]]] = [
+            ("SLACK_BOT_TOKEN", lambda: identity.check(client))
+        ]
+        app_token = self.settings.slack_app_token.get_secret_value() if self.settings.slack_app_token else ""
+        if self.settings.socket_mode:
+            checks.append(("SLACK_APP_TOKEN", lambda: client.apps_connections_open(app_token=app_token)))
+        for name, check in checks:
+            try:
+                await check()
+            except SlackApiError as error:
+                code = error.response.get("error") if isinstance(error.response.data, dict) else None
+                if code in _REJECTED_TOKEN:
+                    raise StartupError(f"{name} was rejected by Slack ({code}); check the token and the app") from None
+                log.warning("could not check %s with Slack (%s); going on", name, code or error.response.status_code)
+            except (aiohttp.ClientError, TimeoutError, OSError) as error:
+                log.warning("Slack is unreachable (%s); going on, calls will be retried", type(error).__name__)
+                return
+
+    async def stop(self) -> None:
+        if self.ticker is not None:
+            self.ticker.shutdown()
+            # A tick in flight still uses the database and the outbox: let it finish before they close.
+            try:
+                await asyncio.wait_for(self.ticker.wait_idle(), timeout=10)
+            except TimeoutError:
+                log.warning("a scheduler tick was still running after 10 s; stopping without it")
+        if self._socket is not None:
+            await self._socket.close_async()  # type: ignore[no-untyped-call]
+        if self.services and self.services.sender:
+            self.services.sender.stop()
+        if self._sender_task is not None:
+            try:
+                await asyncio.wait_for(self._sender_task, timeout=10)
+            except TimeoutError:
+                self._sender_task.cancel()
+        if self._runner is not None:
+            await self._runner.cleanup()
+        if self._http is not None:
+            await self._http.close()
+        if self._request_http is not None:
+            await self._request_http.close()
+        if self._db is not None:
+            await self._db.dispose()
+
+    async def serve_forever(self) -> None:
+        """Run until SIGINT or SIGTERM (``docker stop``), then stop cleanly: the outbox pass in flight finishes."""
+        stopping = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for signum in (signal.SIGINT, signal.SIGTERM):
+            loop.add_signal_handler(signum, stopping.set)
+        try:
+            await self.start()
+            heap.settle_after_startup()
+            await stopping.wait()
+            log.info("stopping")
+        finally:
+            await self.stop()

@@ -1,0 +1,362 @@
+"""The ``crossdesk`` command: run, sandbox, migrate, check-config, export."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import csv
+import io
+import json
+import logging
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TextIO
+
+from pydantic import ValidationError
+
+from bot import __version__
+from bot.surfaces.text import mentioned_users, to_plain
+from config.loader import EXAMPLE_PATH, ConfigError, load_workspace
+from config.schema import WorkspaceConfig
+from config.settings import Settings
+from storage.database import Database, DatabaseUrlError, async_url, is_database_error
+
+EXIT_OK, EXIT_PROBLEM, EXIT_USAGE = 0, 1, 2
+
+_VARIABLE_HELP = {
+    "SLACK_BOT_TOKEN": "the Bot User OAuth Token (xoxb-…) from your Slack app's OAuth & Permissions page",
+    "SLACK_SIGNING_SECRET": "the Signing Secret from your Slack app's Basic Information page "
+    "(or set SLACK_APP_TOKEN, an xapp-… token, to use Socket Mode instead)",
+}
+
+
+def _settings(out: TextIO) -> Settings | None:
+    try:
+        return Settings()
+    except ValidationError as error:
+        for detail in error.errors(include_url=False):
+            name = str(detail["loc"][0]).upper() if detail["loc"] else "environment"
+            print(f"error: {name}: {detail['msg']}", file=out)
+        return None
+
+
+def _workspace(path: Path, out: TextIO) -> WorkspaceConfig | None:
+    try:
+        return load_workspace(path)
+    except ConfigError as error:
+        for problem in error.problems:
+            print(f"error: {problem}", file=out)
+        return None
+
+
+def summary(path: Path, workspace: WorkspaceConfig) -> str:
+    departments = ", ".join(d.key for d in workspace.departments)
+    digest = f"digest to {workspace.digest.channel}" if workspace.digest else "no digest"
+    return (
+        f"{path}: OK — {len(workspace.departments)} departments ({departments}), "
+        f"{len(workspace.intake_channels)} intake channel(s), {len(workspace.standups)} stand-up(s), {digest}, "
+        f"language {workspace.language}, time zone {workspace.timezone}"
+    )
+
+
+def cmd_check_config(args: argparse.Namespace) -> int:
+    path = Path(args.file)
+    workspace = _workspace(path, sys.stdout)
+    if workspace is None:
+        if not path.exists():
+            # Day one: there is no file yet (``make check-config`` looks for ./crossdesk.yaml). Say how to begin.
+            print(
+                "To start one, copy the example (it explains every key), put in your team's Slack ids "
+                f"and run this check again:\n  cp {_shown(EXAMPLE_PATH)} {path}",
+            )
+        return EXIT_PROBLEM
+    print(summary(path, workspace))
+    return EXIT_OK
+
+
+def _shown(path: Path) -> str:
+    """``path`` relative to the working directory when it lies below it (``config/crossdesk.example.yaml``)."""
+    try:
+        return str(path.resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path)
+
+
+def cmd_run(_args: argparse.Namespace) -> int:
+    settings = _settings(sys.stderr)
+    if settings is None:
+        return EXIT_PROBLEM
+    problems = 0
+    for name in settings.missing_for_run():
+        print(f"error: missing environment variable {name}: {_VARIABLE_HELP[name]}", file=sys.stderr)
+        problems += 1
+    for message in settings.token_problems():
+        print(f"error: {message}", file=sys.stderr)
+        problems += 1
+    path = settings.workspace_path()
+    workspace = _workspace(path, sys.stderr)
+    if workspace is None:
+        problems += 1
+    try:
+        async_url(settings.database_url)
+    except DatabaseUrlError as error:
+        print(f"error: {error}", file=sys.stderr)
+        problems += 1
+    if problems or workspace is None:
+        print(
+            "crossdesk run: not started; fix the problems above (see README.md, 'Run it against Slack').",
+            file=sys.stderr,
+        )
+        return EXIT_PROBLEM
+    from bot.runtime import logs
+    from bot.runtime.app import Crossdesk, StartupError
+
+    secrets = [
+        s.get_secret_value()
+        for s in (
+            settings.slack_bot_token,
+            settings.slack_signing_secret,
+            settings.slack_app_token,
+            settings.metrics_token,
+        )
+        if s is not None
+    ]
+    logs.configure(settings.log_level, json_lines=settings.log_format == "json", secrets=secrets)
+    # From here on everything goes through logging, so LOG_FORMAT=json gives nothing but JSON lines.
+    log = logging.getLogger("crossdesk.cli")
+    log.info("%s", summary(path, workspace))
+    if path == EXAMPLE_PATH:
+        log.warning(
+            "no workspace file given, using the bundled example %s; its people and channels (U0ALICE, C0INTAKE, …) "
+            "do not exist in your Slack. Set CROSSDESK_CONFIG or create ./crossdesk.yaml.",
+            EXAMPLE_PATH,
+        )
+    try:
+        with contextlib.suppress(KeyboardInterrupt):
+            asyncio.run(Crossdesk(settings, workspace).serve_forever())
+    except StartupError as error:
+        log.error("%s", error)
+        return EXIT_PROBLEM
+    except Exception as error:
+        if not is_database_error(error):
+            raise
+        return _database_problem(settings, error)
+    return EXIT_OK
+
+
+def _database_problem(settings: Settings, error: BaseException) -> int:
+    """One line naming the database (never its password) and what went wrong; no traceback."""
+    print(
+        f"error: cannot use the database ({_database_label(settings.database_url)}): {_first_line(error)}",
+        file=sys.stderr,
+    )
+    return EXIT_PROBLEM
+
+
+def _database_label(url: str) -> str:
+    """The database URL without its password, for messages."""
+    try:
+        return async_url(url).set(drivername=async_url(url).get_backend_name()).render_as_string(hide_password=True)
+    except DatabaseUrlError:
+        return "DATABASE_URL"
+
+
+def _first_line(error: BaseException) -> str:
+    cause = getattr(error, "orig", None) or error
+    return (str(cause).strip().splitlines() or [type(cause).__name__])[0][:300]
+
+
+def cmd_sandbox(args: argparse.Namespace) -> int:
+    """The bot against a local Slack-like workspace in the browser: nothing to configure, no Slack needed."""
+    if not 0 <= args.port <= 65535:
+        print(f"error: --port must be between 0 and 65535, not {args.port}", file=sys.stderr)
+        return EXIT_USAGE
+    settings = _settings(sys.stderr)
+    if settings is None:
+        return EXIT_PROBLEM
+    path = settings.workspace_path()
+    workspace = _workspace(path, sys.stderr)
+    if workspace is None:
+        return EXIT_PROBLEM
+    from bot.runtime import logs
+    from bot.sandbox.runner import Sandbox
+
+    sandbox = Sandbox(workspace, port=args.port, clean=args.reset, tick_seconds=settings.tick_seconds)
+    logs.configure(settings.log_level, json_lines=settings.log_format == "json", secrets=sandbox.secrets())
+    print(summary(path, workspace), file=sys.stderr)
+    if args.reset:
+        print(f"starting clean: {sandbox.data_dir}/ reset", file=sys.stderr)
+    try:
+        with contextlib.suppress(KeyboardInterrupt):
+            asyncio.run(sandbox.serve_forever())
+    except OSError as error:
+        print(f"error: cannot listen on {sandbox.host}:{args.port}: {error.strerror or error}", file=sys.stderr)
+        return EXIT_PROBLEM
+    return EXIT_OK
+
+
+def cmd_migrate(_args: argparse.Namespace) -> int:
+    settings = _settings(sys.stderr)
+    if settings is None:
+        return EXIT_PROBLEM
+    from storage.migrate import upgrade
+
+    async def run() -> tuple[str | None, str | None]:
+        db = Database(settings.database_url)
+        try:
+            return await upgrade(db)
+        finally:
+            await db.dispose()
+
+    try:
+        before, after = asyncio.run(run())
+    except DatabaseUrlError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return EXIT_PROBLEM
+    except Exception as error:
+        if not is_database_error(error):
+            raise
+        return _database_problem(settings, error)
+    if before == after:
+        print(f"database is up to date (revision {after})")
+    else:
+        print(f"database migrated from {before or 'empty'} to {after}")
+    return EXIT_OK
+
+
+EXPORT_FIELDS = (
+    "key",
+    "department_key",
+    "status",
+    "priority",
+    "owner_id",
+    "requester_id",
+    "title",
+    "source",
+    "created_at",
+    "acknowledged_at",
+    "resolved_at",
+    "closed_at",
+    "ack_due_at",
+    "resolve_due_at",
+    "origin_channel",
+    "origin_ts",
+    "escalation_level",
+)
+
+
+def _export_value(field: str, value: object, names: dict[str, str]) -> object:
+    """A ticket's field as the export shows it: times in ISO 8601, the title (and a history entry's note) as plain
+    text (it is kept as Slack text, ``&amp;`` and ``<@U…>``; a spreadsheet shows ``&`` and the person's name)."""
+    if field in ("title", "note") and isinstance(value, str):
+        return to_plain(value, names)
+    return value.isoformat() if hasattr(value, "isoformat") else value
+
+
+HISTORY_FIELDS = ("key", "at", "actor_id", "action", "from_value", "to_value", "note", "slack_ts")
+
+
+async def _ticket_rows(db: Database) -> list[dict[str, object]]:
+    from sqlmodel import col, select
+
+    from storage.directory import display_names
+    from storage.models import Ticket
+
+    async with db.transaction() as session:
+        tickets = (await session.exec(select(Ticket).order_by(col(Ticket.id)))).all()
+        mentioned = {user for ticket in tickets for user in mentioned_users(ticket.title)}
+        names = await display_names(session, sorted(mentioned))
+    return [{name: _export_value(name, getattr(ticket, name), names) for name in EXPORT_FIELDS} for ticket in tickets]
+
+
+async def _history_rows(db: Database, key: str) -> list[dict[str, object]] | None:
+    """Every event of ticket ``key``, oldest first, notes in full (``/ticket show`` lists only the newest)."""
+    from storage import tickets as ticket_rows
+    from storage.directory import display_names
+
+    async with db.transaction() as session:
+        ticket = await ticket_rows.by_key(session, key)
+        if ticket is None or ticket.id is None:
+            return None
+        events = await ticket_rows.events_of(session, ticket.id)
+        mentioned = {user for event in events for user in mentioned_users(event.note or "")}
+        names = await display_names(session, sorted(mentioned))
+    return [
+        {"key": ticket.key, **{name: _export_value(name, getattr(event, name), names) for name in HISTORY_FIELDS[1:]}}
+        for event in events
+    ]
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    settings = _settings(sys.stderr)
+    if settings is None:
+        return EXIT_PROBLEM
+
+    async def rows() -> list[dict[str, object]] | None:
+        db = Database(settings.database_url)
+        try:
+            return await (_history_rows(db, args.history) if args.history else _ticket_rows(db))
+        finally:
+            await db.dispose()
+
+    try:
+        records = asyncio.run(rows())
+    except DatabaseUrlError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return EXIT_PROBLEM
+    if records is None:
+        print(f"error: no ticket {args.history.upper()}", file=sys.stderr)
+        return EXIT_PROBLEM
+    fields = HISTORY_FIELDS if args.history else EXPORT_FIELDS
+    buffer = io.StringIO()
+    if args.format == "json":
+        json.dump(records, buffer, ensure_ascii=False, indent=2)
+        buffer.write("\n")
+    else:
+        writer = csv.DictWriter(buffer, fieldnames=list(fields))
+        writer.writeheader()
+        writer.writerows(records)
+    what = f"{len(records)} entries of {args.history.upper()}" if args.history else f"{len(records)} tickets"
+    if args.output and args.output != "-":
+        Path(args.output).write_text(buffer.getvalue(), encoding="utf-8")
+        print(f"exported {what} to {args.output}", file=sys.stderr)
+    else:
+        sys.stdout.write(buffer.getvalue())
+    return EXIT_OK
+
+
+def parser() -> argparse.ArgumentParser:
+    root = argparse.ArgumentParser(
+        prog="crossdesk", description="One accountable owner for every cross-department request."
+    )
+    root.add_argument("--version", action="version", version=f"crossdesk {__version__}")
+    commands = root.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    commands.add_parser(
+        "run", help="run the bot against Slack (HTTP mode, or Socket Mode with SLACK_APP_TOKEN)"
+    ).set_defaults(func=cmd_run)
+    sandbox = commands.add_parser("sandbox", help="try the bot in a local Slack-like workspace in the browser")
+    sandbox.add_argument("--port", type=int, default=8080, help="port of the page and its Web API (default 8080)")
+    sandbox.add_argument("--reset", action="store_true", help="start clean: forget the tickets in .sandbox/")
+    sandbox.set_defaults(func=cmd_sandbox)
+    commands.add_parser("migrate", help="apply database migrations (DATABASE_URL)").set_defaults(func=cmd_migrate)
+    check = commands.add_parser("check-config", help="validate a workspace file and report every problem")
+    check.add_argument("file", help="path of the workspace file, e.g. crossdesk.yaml")
+    check.set_defaults(func=cmd_check_config)
+    export = commands.add_parser("export", help="export tickets (or one ticket's whole history) as CSV or JSON")
+    export.add_argument("--format", choices=("csv", "json"), default="csv")
+    export.add_argument("--output", "-o", help="file to write (default: standard output)")
+    export.add_argument("--history", metavar="KEY", help="every entry of ticket KEY's history instead, e.g. SUP-12")
+    export.set_defaults(func=cmd_export)
+    return root
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    code: int = args.func(args)
+    return code
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,465 @@
+"""The daily digest: the numbers every department shares, posted once a day and shown on demand (``/digest``).
+
+The report is computed from the database when it is asked for, so a digest posted late (after a restart)
+shows the same kind of numbers as one on time. Posting claims the local date as a once-per-period job in
+the same transaction that queues the Slack calls, so however many replicas tick, one digest goes out. A
+digest due before the database first ran the bot, or more than ``catch_up_within`` ago, is not posted.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import logging
+import statistics
+from collections import Counter, defaultdict
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from bot.outbox.writer import OutboxWriter
+from bot.runtime.clock import Clock
+from bot.runtime.slack_client import SlackIdentity
+from bot.schedule.catch_up import CatchUp
+from bot.schedule.charts import opened_per_day_png
+from bot.surfaces.cards import Block
+from bot.surfaces.i18n import Translator
+from bot.surfaces.ids import OutboxPurpose
+from bot.surfaces.limits import MESSAGE_BLOCKS, SECTION_TEXT, chunked, clip, fit_lines
+from bot.surfaces.text import message_link
+from bot.tickets.states import ACTIVE_STATUSES, CLOCK_RUNNING, Status
+from config.schema import LIFECYCLE_STAGES, WorkspaceConfig
+from storage import digest as digest_rows
+from storage import jobs, outbox
+from storage.database import Database
+from storage.models import Ticket
+
+log = logging.getLogger(__name__)
+
+DIGEST_JOB = "digest"
+UPLOAD_METHOD = "files_upload_v2"  # not a Web API method: the sender runs slack_sdk's three-step upload for it
+CHART_FILENAME = "crossdesk-7-days.png"
+OLDEST_SHOWN = 5
+DEPARTMENT_NAME_SHOWN = 100  # a department's name in the digest; the file does not bound it
+UNKNOWN_STAGE = "unknown"
+STAGES: tuple[str, ...] = (*LIFECYCLE_STAGES, UNKNOWN_STAGE)
+
+
+@dataclass(frozen=True)
+class DepartmentNumbers:
+    """One department's row of the digest. Medians are in hours, ``None`` when nothing was measured."""
+
+    key: str
+    name: str
+    opened: int  # today
+    resolved: int  # today
+    open: int  # now: open, acknowledged, waiting or blocked
+    overdue: int  # now
+    median_ack_hours: float | None  # over tickets acknowledged in the report's days
+    median_resolve_hours: float | None  # over tickets resolved in the report's days
+    bounced: int  # moves to another department in the report's days, counted where the ticket left
+    opened_per_day: tuple[int, ...]  # one count per day of ``DigestReport.days``
+
+
+@dataclass(frozen=True)
+class OpenTicket:
+    key: str
+    title: str
+    department_key: str
+    department_name: str
+    owner_id: str
+    status: str
+    created_at: datetime
+    age: timedelta
+    link: str | None  # the card's permalink, when the bot knows its workspace URL and the card was posted
+
+
+@dataclass(frozen=True)
+class DigestReport:
+    """The digest as numbers; ``render_blocks`` and the chart draw it, tests read it."""
+
+    generated_at: datetime
+    day: date  # "today" in the workspace time zone
+    days: tuple[date, ...]  # the report's days, oldest first, ending with ``day``
+    timezone: str
+    language: str
+    departments: tuple[DepartmentNumbers, ...]
+    oldest_open: tuple[OpenTicket, ...]
+    complaints: Mapping[str, int]  # every stage of ``STAGES``, zero included
+
+    def department(self, key: str) -> DepartmentNumbers:
+        return next(d for d in self.departments if d.key == key)
+
+    def total(self, field: str) -> int:
+        return sum(int(getattr(d, field)) for d in self.departments)
+
+
+class _DepartmentHistory:
+    """Which department a ticket belonged to at a moment, from its later moves between departments."""
+
+    def __init__(self, moves: Iterable[tuple[int, datetime, str]]) -> None:
+        self._moves: dict[int, list[tuple[datetime, str]]] = defaultdict(list)
+        for ticket_id, at, left in moves:  # already in time order
+            self._moves[ticket_id].append((at, left))
+
+    def at(self, ticket_id: int, current: str, moment: datetime) -> str:
+        # A move at the very moment (accepting a hand-off acknowledges it) already counts for the new side.
+        return next((left for at, left in self._moves.get(ticket_id, ()) if at > moment), current)
+
+
+def _median_hours(spans: Iterable[timedelta]) -> float | None:
+    hours = [span.total_seconds() / 3600 for span in spans]
+    return statistics.median(hours) if hours else None
+
+
+class DigestService(OutboxWriter):
+    def __init__(
+        self,
+        db: Database,
+        workspace: WorkspaceConfig,
+        clock: Clock,
+        translator: Translator,
+        on_outbox: Callable[[], None] | None = None,
+        *,
+        identity: SlackIdentity | None = None,
+        catch_up: CatchUp | None = None,
+    ) -> None:
+        super().__init__(db, workspace, clock, on_outbox)
+        self.translator = translator
+        self.identity = identity or SlackIdentity()
+        self.catch_up = catch_up or CatchUp(db, clock)
+
+    # ------------------------------------------------------------------ the numbers
+
+    def _midnight(self, day: date) -> datetime:
+        return datetime.combine(day, time(), tzinfo=self.workspace.tz).astimezone(UTC)
+
+    async def report(self, now: datetime, *, days: int = 7) -> DigestReport:
+        """The digest as of ``now``: today and the ``days`` local days ending today."""
+        if days < 1:
+            raise ValueError("a digest covers at least one day")
+        tz = self.workspace.tz
+        today = now.astimezone(tz).date()
+        day_list = tuple(today - timedelta(days=back) for back in reversed(range(days)))
+        today_start, window_start = self._midnight(today), self._midnight(day_list[0])
+        end = self._midnight(today + timedelta(days=1))
+        active = [status.value for status in ACTIVE_STATUSES]
+        async with self.db.transaction() as session:
+            resolved = await digest_rows.resolved_between(session, today_start, end)
+            open_now = await digest_rows.in_status(session, active)
+            overdue = await digest_rows.overdue_counts(
+                session, now, unacknowledged=[Status.OPEN.value], unresolved=[s.value for s in CLOCK_RUNNING]
+            )
+            acknowledged = await digest_rows.acknowledge_times(session, window_start, end)
+            resolutions = await digest_rows.resolve_times(session, window_start, end)
+            bounced = await digest_rows.bounces_from(session, window_start, end)
+            created = await digest_rows.creation_times(session, window_start, end)
+            moves = await digest_rows.moves_since(session, window_start)
+            oldest = await digest_rows.oldest_in_status(session, active, OLDEST_SHOWN)
+            complaints = await digest_rows.complaints_by_stage(session, window_start, end)
+
+        # Opening and acknowledging count for the department the ticket was in at that moment, so a ticket
+        # handed on later still shows where it arrived and who acknowledged it.
+        where = _DepartmentHistory(moves)
+        ack_spans: dict[str, list[timedelta]] = defaultdict(list)
+        for ticket_id, key, opened_at, acknowledged_at in acknowledged:
+            ack_spans[where.at(ticket_id, key, acknowledged_at)].append(acknowledged_at - opened_at)
+        resolve_spans: dict[str, list[timedelta]] = defaultdict(list)
+        for key, opened_at, resolved_at in resolutions:
+            resolve_spans[key].append(resolved_at - opened_at)
+        per_day = Counter(
+            (where.at(ticket_id, key, moment), moment.astimezone(tz).date()) for ticket_id, key, moment in created
+        )
+
+        seen = {key for key, _ in per_day} | set(resolved) | set(open_now) | set(overdue) | set(bounced)
+        seen |= set(ack_spans) | set(resolve_spans)
+        configured = [d.key for d in self.workspace.departments]
+        keys = configured + sorted(seen - set(configured))  # a department removed from the file still shows
+        departments = tuple(
+            DepartmentNumbers(
+                key=key,
+                name=self._department_name(key),
+                opened=per_day[(key, today)],
+                resolved=resolved.get(key, 0),
+                open=open_now.get(key, 0),
+                overdue=overdue.get(key, 0),
+                median_ack_hours=_median_hours(ack_spans[key]),
+                median_resolve_hours=_median_hours(resolve_spans[key]),
+                bounced=bounced.get(key, 0),
+                opened_per_day=tuple(per_day[(key, day)] for day in day_list),
+            )
+            for key in keys
+        )
+        by_stage = {stage: 0 for stage in STAGES}
+        for stage, count in complaints.items():
+            name = stage if stage in by_stage else UNKNOWN_STAGE
+            by_stage[name] += count
+        return DigestReport(
+            generated_at=now,
+            day=today,
+            days=day_list,
+            timezone=self.workspace.timezone,
+            language=self.translator.language,
+            departments=departments,
+            oldest_open=tuple(self._open_ticket(ticket, now) for ticket in oldest),
+            complaints=by_stage,
+        )
+
+    def _department_name(self, key: str) -> str:
+        department = self.workspace.department(key)
+        return department.name if department else key
+
+    def _open_ticket(self, ticket: Ticket, now: datetime) -> OpenTicket:
+        """A ticket among the oldest open work. The digest goes to a channel (anyone may read it): a private ticket
+        is counted and named by key, department and owner, but neither its title nor its card (a DM) is shown."""
+        link = None
+        channel, ts = ticket.card_channel or ticket.thread_channel, ticket.card_ts or ticket.thread_ts
+        if self.identity.url and channel and ts and not ticket.is_private:
+            link = message_link(self.identity.url, channel, ts, ticket.thread_ts)
+        return OpenTicket(
+            key=ticket.key,
+            title=self.translator.t("ticket.private_title") if ticket.is_private else ticket.title,
+            department_key=ticket.department_key,
+            department_name=self._department_name(ticket.department_key),
+            owner_id=ticket.owner_id,
+            status=ticket.status,
+            created_at=ticket.created_at,
+            age=now - ticket.created_at,
+            link=link,
+        )
+
+    # ------------------------------------------------------------------ posting
+
+    async def post_daily(self, now: datetime) -> bool:
+        """Queue today's digest and chart once ``digest.at`` has passed; ``True`` if this call queued it.
+
+        A digest missed while the bot was down is posted at the first tick after the restart, once, if that is
+        within ``catch_up_within`` of ``digest.at``; a digest due before the database first ran the bot never
+        is (a new install posts no empty report). The cheap "already done?" look keeps later ticks from
+        computing the report.
+        """
+        settings = self.workspace.digest
+        if settings is None:
+            return False
+        local = now.astimezone(self.workspace.tz)
+        due = datetime.combine(local.date(), settings.at, tzinfo=self.workspace.tz)
+        if not await self.catch_up.may_run(due, now, self.workspace.catch_up_within):
+            return False
+        period = local.date().isoformat()
+        async with self.db.transaction() as session:
+            if await digest_rows.period_claimed(session, DIGEST_JOB, period):
+                return False
+        report = await self.report(now)
+        first, *rest = render_messages(report)
+        png = await asyncio.to_thread(opened_per_day_png, report)  # a few hundred ms of CPU, off the loop
+        chart_title = self.translator.t(
+            "digest.chart.file_title", start=report.days[0].isoformat(), end=report.day.isoformat()
+        )
+        async with self.db.transaction() as session:
+            if not await jobs.claim_period(session, DIGEST_JOB, period, now):
+                return False  # another replica got there between the look and the claim
+            message = outbox.enqueue(
+                session,
+                method="chat.postMessage",
+                payload={
+                    "channel": settings.channel,
+                    "text": fallback_text(report),
+                    "blocks": first,
+                    "unfurl_links": False,
+                },
+                purpose=OutboxPurpose.NOTICE.value,
+                now=now,
+            )
+            await session.flush()  # the chart row needs the message row's id to be sent after it
+            outbox.enqueue(
+                session,
+                method=UPLOAD_METHOD,
+                payload={
+                    "channel": settings.channel,
+                    "filename": CHART_FILENAME,
+                    "title": chart_title,
+                    "content_b64": base64.b64encode(png).decode("ascii"),
+                },
+                purpose=OutboxPurpose.NOTICE.value,
+                now=now,
+                depends_on=message,
+            )
+            for blocks in rest:  # the departments that did not fit, in the message's thread
+                outbox.enqueue(
+                    session,
+                    method="chat.postMessage",
+                    payload={"channel": settings.channel, "text": header_text(blocks), "blocks": blocks},
+                    purpose=OutboxPurpose.THREAD_REPLY.value,
+                    now=now,
+                    depends_on=message,
+                )
+            await jobs.finish(session, DIGEST_JOB, period, now)
+        self._on_outbox()
+        log.info("digest for %s queued for %s (%s bytes of chart)", period, settings.channel, len(png))
+        return True
+
+    async def tick(self) -> bool:
+        """The ticker's job: post today's digest if it is due and nobody has."""
+        now = self.clock.now()
+        await self.catch_up.first_started(now)  # a new database's first tick marks where its digests begin
+        return await self.post_daily(now)
+
+    async def on_demand(self, user_id: str, now: datetime) -> list[Block]:
+        """The digest as of ``now`` for ``/digest``: the same blocks as the daily post, without the chart."""
+        log.debug("digest asked for by %s", user_id)
+        return render_blocks(await self.report(now))
+
+
+# ---------------------------------------------------------------------- Block Kit
+
+
+def _hours(translator: Translator, value: float | None) -> str:
+    return translator.t("digest.no_value") if value is None else translator.t("digest.hours", hours=f"{value:.1f}")
+
+
+def _age(translator: Translator, age: timedelta) -> str:
+    days, hours = divmod(max(int(age.total_seconds() // 3600), 0), 24)
+    return translator.t("digest.age", days=days, hours=hours)
+
+
+def _field(label: str, value: object) -> Block:
+    return {"type": "mrkdwn", "text": f"*{label}*\n{value}"}
+
+
+def fallback_text(report: DigestReport) -> str:
+    """The notification and screen-reader text of a digest message."""
+    return Translator(report.language).t(
+        "digest.fallback",
+        day=report.day.isoformat(),
+        opened=report.total("opened"),
+        resolved=report.total("resolved"),
+        open=report.total("open"),
+        overdue=report.total("overdue"),
+    )
+
+
+def header_text(blocks: list[Block]) -> str:
+    """The header of rendered digest blocks (of a thread reply, the line saying what it continues): the fallback
+    text of a message that has only the blocks."""
+    header = next((b for b in blocks if b.get("type") == "header"), None)
+    if header is not None:
+        return str(header["text"]["text"])
+    context = next((b for b in blocks if b.get("type") == "context"), None)
+    return str(context["elements"][0]["text"]) if context else ""
+
+
+def render_blocks(report: DigestReport) -> list[Block]:
+    """The digest as one message (the ``/digest`` answer): header, one section per department, the oldest open
+    tickets, complaints by lifecycle stage. Departments beyond what a message holds are counted; the daily post
+    lists them in its thread (:func:`render_messages`)."""
+    main, rest = _split(report)
+    return _main_blocks(report, main, len(rest), "digest.more_departments_here")
+
+
+def render_messages(report: DigestReport) -> list[list[Block]]:
+    """The daily post: the message of :func:`render_blocks`, and when the departments do not all fit in it, the
+    others in thread replies of up to Slack's 50 blocks each."""
+    main, rest = _split(report)
+    messages = [_main_blocks(report, main, len(rest), "digest.more_departments")]
+    parts = chunked(rest, MESSAGE_BLOCKS - 1)  # each reply: a line saying what it continues, then sections
+    t = Translator(report.language).t
+    for number, part in enumerate(parts, start=2):
+        note = t("digest.continued", day=report.day.isoformat(), part=number, parts=len(parts) + 1)
+        messages.append([_context(note), *part])
+    return messages
+
+
+# What the first message holds besides the departments: header, context, divider, oldest open, complaints.
+_FIXED_BLOCKS = 5
+
+
+def _split(report: DigestReport) -> tuple[list[Block], list[Block]]:
+    """Department sections for the first message and for the thread. When they do not all fit, the departments
+    with the most overdue and open work come first, so the first message shows where help is needed."""
+    departments = list(report.departments)
+    if len(departments) > MESSAGE_BLOCKS - _FIXED_BLOCKS:
+        departments.sort(key=lambda d: (-d.overdue, -d.open, -d.opened))  # stable: file order among equals
+    sections = [_department_section(report, department) for department in departments]
+    room = MESSAGE_BLOCKS - _FIXED_BLOCKS
+    if len(sections) <= room:
+        return sections, []
+    room -= 1  # the line saying where the others are
+    return sections[:room], sections[room:]
+
+
+def _department_section(report: DigestReport, department: DepartmentNumbers) -> Block:
+    translator = Translator(report.language)
+    t = translator.t
+    overdue = f":warning: {department.overdue}" if department.overdue else "0"
+    name = clip(department.name, DEPARTMENT_NAME_SHOWN)
+    return {
+        "type": "section",
+        "text": {"type": "mrkdwn", "text": t("digest.department", name=name, key=department.key)},
+        "fields": [
+            _field(t("digest.opened"), department.opened),
+            _field(t("digest.resolved"), department.resolved),
+            _field(t("digest.open"), department.open),
+            _field(t("digest.overdue"), overdue),
+            _field(t("digest.median_ack"), _hours(translator, department.median_ack_hours)),
+            _field(t("digest.median_resolve"), _hours(translator, department.median_resolve_hours)),
+            _field(t("digest.bounces"), department.bounced),
+        ],
+    }
+
+
+def _context(text: str) -> Block:
+    return {"type": "context", "elements": [{"type": "mrkdwn", "text": text}]}
+
+
+def _main_blocks(report: DigestReport, sections: list[Block], left_out: int, note_key: str) -> list[Block]:
+    translator = Translator(report.language)
+    t = translator.t
+    day = report.day.isoformat()
+    as_of = report.generated_at.astimezone(ZoneInfo(report.timezone)).strftime("%H:%M")
+    blocks: list[Block] = [
+        {"type": "header", "text": {"type": "plain_text", "text": t("digest.header", day=day)}},
+        _context(t("digest.context", day=day, tz=report.timezone, days=len(report.days), time=as_of)),
+        *sections,
+    ]
+    if left_out:
+        blocks.append(_context(t(note_key, count=left_out)))
+    blocks.append({"type": "divider"})
+    blocks.append({"type": "section", "text": {"type": "mrkdwn", "text": _oldest_text(report, translator)}})
+    total = sum(report.complaints.values())
+    blocks.append(
+        {
+            "type": "section",
+            "text": {"type": "mrkdwn", "text": t("digest.complaints.header", days=len(report.days), total=total)},
+            "fields": [_field(_stage_name(translator, stage), report.complaints[stage]) for stage in STAGES],
+        }
+    )
+    return blocks
+
+
+def _stage_name(translator: Translator, stage: str) -> str:
+    return translator.t("digest.stage.unknown" if stage == UNKNOWN_STAGE else f"stage.{stage}")
+
+
+def _oldest_text(report: DigestReport, translator: Translator) -> str:
+    header = translator.t("digest.oldest.header")
+    if not report.oldest_open:
+        return f"{header}\n{translator.t('digest.oldest.none')}"
+    lines: list[str] = []
+    for ticket in report.oldest_open:
+        label = f"<{ticket.link}|{ticket.key}>" if ticket.link else f"*{ticket.key}*"
+        lines.append(
+            translator.t(
+                "digest.oldest.line",
+                ticket=label,
+                title=ticket.title,
+                department=clip(ticket.department_name, DEPARTMENT_NAME_SHOWN),
+                owner=ticket.owner_id,
+                age=_age(translator, ticket.age),
+            )
+        )
+
+    def more(count: int) -> str:
+        return translator.t("limits.more", count=count)
+
+    return f"{header}\n{fit_lines(lines, SECTION_TEXT - len(header) - 1, more)}"

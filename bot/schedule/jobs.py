@@ -1,0 +1,16 @@
+"""What the ticker runs on every tick. Each job asks the database what is due and claims it."""
+
+from __future__ import annotations
+
+from bot.runtime.services import Services
+from bot.schedule.ticker import Job
+
+
+def scheduled_jobs(services: Services) -> dict[str, Job]:
+    """Jobs by name, run in this order on every tick (one failing job does not stop the others)."""
+    return {
+        "reminders": services.reminders.tick,
+        "auto_close": services.workflow.auto_close,
+        "digest": services.digest.tick,
+        "standups": services.standups.tick,
+    }

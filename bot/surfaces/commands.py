@@ -1,0 +1,115 @@
+"""Parsing ``/ticket`` text into what the person asked for. Pure: no Slack, no database."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from enum import StrEnum
+
+from bot.tickets.routing import split_priority
+from config.schema import PRIORITIES
+
+KEY_PATTERN = re.compile(r"^[A-Za-z][A-Za-z0-9]{1,9}-\d{1,9}$")
+# With "Escape channels, users, and links" on, Slack sends @alice as <@U123|alice>; accept a bare id too.
+_USER_MENTION = re.compile(r"^<@([UW][A-Z0-9]+)(?:\|[^>]*)?>$|^([UW][A-Z0-9]{2,})$")
+# The manifest sets should_escape, so Slack turns every @name it knows into <@U…|name>; an @name left as typed is
+# someone Slack did not find in the workspace.
+_UNKNOWN_MENTION = re.compile(r"^@([^\s@<>]+)$")
+
+
+class Subcommand(StrEnum):
+    OPEN = "open"
+    HELP = "help"
+    LIST = "list"
+    SHOW = "show"
+    ACK = "ack"
+    ASSIGN = "assign"
+    ESCALATE = "escalate"
+    CLOSE = "close"
+    REOPEN = "reopen"
+    ACCEPT = "accept"
+    DECLINE = "decline"
+    WAIT = "wait"
+    BLOCK = "block"
+    RESUME = "resume"
+    AWAY = "away"
+    BACK = "back"
+
+
+# Words that, as the first word, are a subcommand rather than the start of a ticket's text.
+SUBCOMMAND_WORDS = {s.value for s in Subcommand} - {Subcommand.OPEN.value}
+
+
+@dataclass(frozen=True)
+class ParsedCommand:
+    subcommand: Subcommand
+    text: str = ""  # the ticket's text (open) or the note (close)
+    priority: str | None = None
+    key: str | None = None
+    user_id: str | None = None
+    scope: str | None = None  # list: None when not given (the asker's default list)
+    unknown_person: str | None = None  # assign: an @name Slack did not recognise, as typed
+    usage_key: str | None = None  # set when the subcommand was recognised but used wrongly
+
+
+def parse_ticket_command(text: str) -> ParsedCommand:
+    """``/ticket`` text → a ``ParsedCommand``; wrong usage comes back with ``usage_key`` set, never raises."""
+    stripped = text.strip()
+    if not stripped:
+        return ParsedCommand(Subcommand.OPEN)  # no text: the new-ticket form
+    head, _, rest = stripped.partition(" ")
+    word = head.lower()
+    rest = rest.strip()
+    if word not in SUBCOMMAND_WORDS and _looks_like_subcommand(word, rest):
+        return ParsedCommand(Subcommand.HELP, text=head, usage_key="error.unknown_subcommand")
+    if word not in SUBCOMMAND_WORDS:
+        priority, body = split_priority(stripped)
+        return ParsedCommand(Subcommand.OPEN, text=body, priority=priority)  # no body: the form, priority set
+    subcommand = Subcommand(word)
+    if subcommand in (Subcommand.HELP, Subcommand.AWAY, Subcommand.BACK):
+        return ParsedCommand(subcommand)
+    if subcommand == Subcommand.LIST:
+        if not rest:
+            return ParsedCommand(subcommand)
+        scope = rest.split()[0].lower()
+        if scope not in ("mine", "dept", "overdue"):
+            return ParsedCommand(subcommand, usage_key="usage.list")
+        return ParsedCommand(subcommand, scope=scope)
+    key_text, _, after_key = rest.partition(" ")
+    after_key = after_key.strip()
+    usage = f"usage.{subcommand.value}"
+    if not key_text:
+        return ParsedCommand(subcommand, usage_key=usage)
+    if not KEY_PATTERN.match(key_text):
+        return ParsedCommand(subcommand, text=key_text, usage_key="error.bad_key")
+    key = key_text.upper()
+    if subcommand == Subcommand.ASSIGN:
+        mention, _, reason = after_key.partition(" ")
+        match = _USER_MENTION.match(mention) if mention else None
+        unknown = _UNKNOWN_MENTION.match(mention) if mention and match is None else None
+        if unknown is not None:
+            return ParsedCommand(subcommand, key=key, unknown_person=unknown.group(1), text=reason.strip())
+        if match is None:
+            return ParsedCommand(subcommand, key=key, usage_key="usage.assign")
+        return ParsedCommand(subcommand, key=key, user_id=match.group(1) or match.group(2), text=reason.strip())
+    if subcommand in (
+        Subcommand.CLOSE,
+        Subcommand.ESCALATE,
+        Subcommand.REOPEN,
+        Subcommand.DECLINE,
+        Subcommand.WAIT,
+        Subcommand.BLOCK,
+    ):
+        return ParsedCommand(subcommand, key=key, text=after_key)
+    return ParsedCommand(subcommand, key=key)
+
+
+def _looks_like_subcommand(word: str, rest: str) -> bool:
+    """A mistyped subcommand ("/ticket shwo SUP-1", "/ticket lst") rather than the text of a new ticket.
+
+    A ticket's text is a sentence; a lone Latin word, or a word followed by a ticket key, is far more
+    likely a typo, and opening a ticket called "lst" would be worse than asking.
+    """
+    if word in PRIORITIES or not (word.isascii() and word.isalpha() and len(word) <= 12):
+        return False
+    return not rest or KEY_PATTERN.match(rest.split(" ")[0]) is not None

@@ -1,0 +1,1 @@
+"""The ticket domain: opening, the workflow verbs, permissions, states, SLA clocks, routing, notices."""
