@@ -1,4 +1,4 @@
-"""The two floors the bot is measured against, behind the bot's own HTTP server (``bot.server``).
+"""The two floors the bot is measured against, behind the bot's own HTTP server (``bot.runtime.server``).
 
 * ``ack``: a bare Bolt ``AsyncApp`` whose listeners only acknowledge.
 * ``work``: the same app that, for each request, makes exactly the Slack Web API calls the bot makes for it

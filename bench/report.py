@@ -208,8 +208,9 @@ def render(results: dict[str, Any]) -> str:
         if settled:
             lines += [
                 "",
-                "The same pairs against the work floor *settled* — its start-up heap frozen as the bot freezes its",
-                "own (`bot/runtime/heap.py`). The targets are decided against the bare floor above, as issue 7 defines it;",
+                "The same pairs against the work floor *settled* — its start-up heap frozen as the bot freezes",
+                "its own (`bot/runtime/heap.py`). The targets are decided against the bare floor above, as issue 7",
+                "defines it;",
                 "this shows how much of the difference is that one setting:",
                 "",
                 "| pair | settled floor msgs/s | throughput ratio | settled floor ack p99 | ack p99 ratio |",

@@ -56,8 +56,8 @@ async def on_acknowledge(ack: AsyncAck, body: dict[str, Any], context: AsyncBolt
     await ack()
 
 
-# Accept, Confirm and Reopen on a DM act only while that DM still asks its question (``bot.prompts``); the change
-# they make settles the DM like every other change of the ticket (``TicketMessenger.settle_prompts``).
+# Accept, Confirm and Reopen on a DM act only while that DM still asks its question (``bot.tickets.prompts``);
+# the change they make settles the DM like every other change of the ticket (``TicketMessenger.settle_prompts``).
 
 
 async def on_accept_handoff(ack: AsyncAck, body: dict[str, Any], context: AsyncBoltContext) -> None:

@@ -42,7 +42,7 @@ def _without_nul(value: Any) -> Any:
 
 
 def _refuse_malformed(body: dict[str, Any], req: AsyncBoltRequest) -> None:
-    """The HTTP door checks the shape before Bolt runs (``bot.server``); Socket Mode requests get the same
+    """The HTTP door checks the shape before Bolt runs (``bot.runtime.server``); Socket Mode requests get the same
     check here. Listeners then see a body whose ids are ids and whose text has no NUL characters."""
     if req.mode != "http":
         try:
@@ -85,7 +85,7 @@ async def _replayed(context: AsyncBoltContext, body: dict[str, Any], req: AsyncB
     if req.mode != "http" or not (kind == "command" or kind in _ACTING_INTERACTIONS):
         return False
     timestamp = (req.headers.get("x-slack-request-timestamp") or [""])[0]
-    if not timestamp.isdigit():  # the door (bot.server) checked it already
+    if not timestamp.isdigit():  # the door (bot.runtime.server) checked it already
         return False
     services = services_of(context)
     key = services.replays.key(timestamp, req.raw_body or "")

@@ -73,7 +73,7 @@ def form_values(view: Any, *, as_typed: bool = False) -> dict[str, Any]:
 
     Text inputs give a string (or ``None``), selects the chosen option's value, a user select the user id,
     checkboxes the list of chosen values. What people typed arrives raw (Slack escapes message text, not form
-    input), so text inputs come back as Slack text, escaped (:mod:`bot.text`): the bot keeps and posts only
+    input), so text inputs come back as Slack text, escaped (:mod:`bot.surfaces.text`): the bot keeps and posts only
     Slack text, and a masked link typed into a form must reach mrkdwn as the characters typed. ``as_typed``
     gives them back exactly as typed, for drawing the same form again.
     """

@@ -1,5 +1,5 @@
 """Stand-ups from Slack: ``/standup``, the Answer / Skip today buttons on the question DM, the answer form,
-and the summary's "Make a ticket for another department" button. Each calls ``bot.standups``."""
+and the summary's "Make a ticket for another department" button. Each calls ``bot.schedule.standups``."""
 
 from __future__ import annotations
 

@@ -2,7 +2,7 @@
 
 A missing or blank required field comes back as Slack's inline field error; a refusal (not allowed, wrong
 state) replaces the form with a notice saying why — both through the answer to this request. What people
-typed reaches the services as Slack text, escaped by ``form_values`` (see :mod:`bot.text`).
+typed reaches the services as Slack text, escaped by ``form_values`` (see :mod:`bot.surfaces.text`).
 """
 
 from __future__ import annotations

@@ -64,6 +64,6 @@ def test_make_run_without_args_runs_the_plain_command(tmp_path: Path) -> None:
 
 
 def test_make_check_config_without_a_file_says_how_to_start_from_the_example(tmp_path: Path) -> None:
-    output = make(tmp_path, "check-config", crossdesk=f'exec "{sys.executable}" -m bot.cli "$@"')
+    output = make(tmp_path, "check-config", crossdesk=f'exec "{sys.executable}" -m bot.runtime.cli "$@"')
     assert "error: crossdesk.yaml: file not found" in output
     assert f"  cp {EXAMPLE_PATH} crossdesk.yaml" in output.splitlines()

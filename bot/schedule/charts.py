@@ -17,7 +17,7 @@ from matplotlib.ticker import MaxNLocator
 
 from bot.surfaces.i18n import Translator
 
-if TYPE_CHECKING:  # bot.digest imports this module to draw the chart it posts
+if TYPE_CHECKING:  # bot.schedule.digest imports this module to draw the chart it posts
     from bot.schedule.digest import DigestReport
 
 # Fonts that can draw Chinese labels, in order of preference; the first one installed is used.

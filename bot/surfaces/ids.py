@@ -73,7 +73,7 @@ class OutboxPurpose(StrEnum):
     REMINDER = "reminder"  # a person's overdue reminder; remembered so the next one replaces it
     STANDUP_PROMPT = "standup_prompt"  # a stand-up question DM; found again to update it once answered
     # DMs with buttons about a ticket ("prompts"): the channel/ts Slack gives them is recorded on the row when
-    # sent, so a later change of the ticket can settle them (bot.prompts).
+    # sent, so a later change of the ticket can settle them (bot.tickets.prompts).
     HANDOFF_PROMPT = "handoff_prompt"  # Accept / Decline, to the person a hand-off is offered to
     RESOLUTION_PROMPT = "resolution_prompt"  # Confirm / Reopen, to the requester of a resolved ticket
     PROMPT_UPDATE = "prompt_update"  # chat.update of a settled prompt; channel/ts filled from the prompt's row

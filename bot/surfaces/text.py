@@ -16,7 +16,7 @@ where it is rendered, because only at the door is it known which kind a string i
 commands already arrive as Slack text, whose mentions must stay live, and once stored a typed ``<@U1>`` and a
 real mention would be the same characters. Escaping at render time would double-escape message text, or need
 every stored string to carry its kind. Plain text is made where it is shown (:func:`to_plain`), from names the
-caller looked up (``bot.profiles``).
+caller looked up (``bot.runtime.profiles``).
 
 Slack's special mentions (``<!channel>``, ``<!here>``, ``<!everyone>``, user groups) notify everybody; a
 bot that echoes them would broadcast on the user's behalf. We turn them into words written with a

@@ -3,7 +3,7 @@
 Each method that writes is one database transaction that changes the ticket, records who did it and
 when, and queues the Slack messages it causes in the outbox — all committed together. It never sees a
 Slack payload and never calls Slack; the notifier sends the outbox after commit. Changes to an existing
-ticket's ownership and status live in ``bot.workflow``.
+ticket's ownership and status live in ``bot.tickets.workflow``.
 """
 
 from __future__ import annotations

@@ -58,7 +58,7 @@ def tightened(
 
 
 def _clean(text: str | None) -> str | None:
-    """A reason or note (Slack text: escaped where it was typed, see :mod:`bot.text`), without broadcasts;
+    """A reason or note (Slack text: escaped where it was typed, see :mod:`bot.surfaces.text`), without broadcasts;
     ``None`` when blank."""
     if text is None or not text.strip():
         return None
@@ -715,7 +715,7 @@ class WorkflowService(OutboxWriter):
         return ticket
 
     async def _require_current(self, session: AsyncSession, ticket: Ticket, prompt: PromptRef | None) -> None:
-        """A button clicked on a DM acts only while that DM still asks its question (``bot.prompts``): a Reopen
+        """A button clicked on a DM acts only while that DM still asks its question (``bot.tickets.prompts``): a Reopen
         from before the ticket was closed, reopened and resolved again, or an Accept on an offer that was
         withdrawn, is answered with what happened since, and changes nothing. A message that is not a tracked
         prompt (the card, when it lives in a DM) always shows the ticket as it is, and acts."""

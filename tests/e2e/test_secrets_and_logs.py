@@ -124,7 +124,7 @@ async def test_log_format_json_gives_one_json_object_per_line(fake_slack: SlackA
     }
     env.pop("SLACK_APP_TOKEN", None)
     env.pop("CROSSDESK_CONFIG", None)
-    command = [sys.executable, "-c", "import sys; from bot.cli import main; sys.exit(main(['run']))"]
+    command = [sys.executable, "-c", "import sys; from bot.runtime.cli import main; sys.exit(main(['run']))"]
     log_file = tmp_path / "crossdesk.log"  # a file, not a pipe: DEBUG output could fill a pipe and stall the bot
     with log_file.open("wb") as sink:
         process = await asyncio.create_subprocess_exec(*command, env=env, cwd=tmp_path, stdout=sink, stderr=sink)

@@ -1,4 +1,4 @@
-"""The message catalogue, one module per area; ``bot.i18n`` merges them.
+"""The message catalogue, one module per area; ``bot.surfaces.i18n`` merges them.
 
 Add an area by writing a module with ``MESSAGES = {"en": {...}, "zh": {...}}`` and listing it here.
 """

@@ -63,7 +63,7 @@ def test_plurals_read_right(count: int, english: str, chinese: str) -> None:
 
 
 def test_no_message_leaves_the_plural_to_the_reader() -> None:
-    """``ticket(s)`` reads badly; ``{count:ticket|tickets}`` chooses (see ``bot.i18n``)."""
+    """``ticket(s)`` reads badly; ``{count:ticket|tickets}`` chooses (see ``bot.surfaces.i18n``)."""
     assert [key for key, message in CATALOGUE["en"].items() if "(s)" in message] == []
 
 
