@@ -15,6 +15,8 @@ ROOT = Path(__file__).resolve().parents[1]
 DOCS = {
     "README.md": ROOT / "README.md",
     "docs/architecture.md": ROOT / "docs" / "architecture.md",
+    "docs/guide.md": ROOT / "docs" / "guide.md",
+    "docs/permissions.md": ROOT / "docs" / "permissions.md",
 }
 README_MAX_LINES = 230
 # Top-level folders of the repository: a bare mention starting with one of these is a path.
