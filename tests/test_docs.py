@@ -118,3 +118,11 @@ def test_the_readme_starts_with_what_it_is_and_the_two_commands() -> None:
     first_block = text.split("## ", 1)[0]
     assert "Slack bot" in first_block
     assert "make run" in first_block and "make test" in first_block
+
+
+@pytest.mark.parametrize("name", ["README.md", "docs/architecture.md"])
+def test_no_figures_that_go_stale(name: str) -> None:
+    """Timings and ratios belong in docs/benchmarks.md, which ``make bench`` rewrites; here they would rot."""
+    text = DOCS[name].read_text(encoding="utf-8")
+    stale = re.findall(r"\b\d[\d.,]*\s?(?:ms|µs|msgs/s|req/s|tickets/s|MB)\b|\b\d+(?:\.\d+)?\s?[×x](?=\W)", text)
+    assert not stale, f"{name} quotes figures that go stale: {stale}"
