@@ -1,0 +1,117 @@
+"""The README's "Try it in the sandbox" steps, done as a newcomer does them on the page, hold true.
+
+A walk-through that no longer works is the first thing a newcomer meets; each step here is one of the README's
+numbered steps, with the README's own words where the page shows them.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import AsyncIterator
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+from sqlmodel import select
+
+from bot.sandbox.runner import Sandbox
+from bot.surfaces.ids import ActionId, BlockId
+from config.schema import WorkspaceConfig
+from storage.models import Ticket
+from tests.sandbox.support import ALICE, REQUESTER, Page, card_in, card_status, has_button, running_sandbox, until
+
+README = Path(__file__).resolve().parents[2] / "README.md"
+FIRST_POST = "Customer wants a refund for a double charge, they filed a complaint"
+PRIVATE_COMMAND = "/ticket Salary question"
+
+
+@pytest.fixture
+async def sandbox(tmp_path: Path, workspace: WorkspaceConfig) -> AsyncIterator[Sandbox]:
+    async with running_sandbox(workspace, tmp_path / ".sandbox") as running:
+        yield running
+
+
+@pytest.fixture
+async def page(sandbox: Sandbox) -> AsyncIterator[Page]:
+    async with httpx.AsyncClient(base_url=sandbox.url, timeout=20) as http:
+        yield Page(http)
+
+
+async def _ticket(sandbox: Sandbox, key: str) -> Ticket | None:
+    async with sandbox.bot.services.db.transaction() as session:
+        return (await session.exec(select(Ticket).where(Ticket.key == key))).first()
+
+
+def test_the_readme_walks_through_these_very_words() -> None:
+    text = " ".join(README.read_text(encoding="utf-8").split())  # as it reads, whatever the line breaks
+    assert FIRST_POST in text and f"`{PRIVATE_COMMAND}`" in text
+    assert "*Pause… → Waiting on requester*" in text
+
+
+async def test_open_acknowledge_wait_answer_by_dm_and_a_private_ticket(sandbox: Sandbox, page: Page) -> None:
+    # 1. Riley posts in #intake: the card appears in the thread, SUP-1 owned by Alice, and it is a complaint.
+    assert (await page.do("message", REQUESTER, channel="C0INTAKE", text=FIRST_POST)).json() == {"ok": True}
+    root = next(m["ts"] for m in (await page.state(REQUESTER))["messages"] if m["text"] == FIRST_POST)
+
+    async def card() -> dict[str, Any] | None:
+        return card_in((await page.state(REQUESTER, thread=root))["thread"])
+
+    found = await until(card)
+    assert "SUP-1" in json.dumps(found["blocks"]) and "<@U0ALICE>" in json.dumps(found["blocks"])
+    ticket = await _ticket(sandbox, "SUP-1")
+    assert ticket is not None and ticket.is_complaint
+
+    # 2. Alice's Messages hold a DM about it; she clicks Acknowledge on the card, which changes in place.
+    alice_dm = (await page.state(ALICE))["dm"]
+    assert await until(lambda: any("SUP-1" in m.text for m in sandbox.workspace.messages_in(alice_dm)))
+    clicked = await page.do(
+        "click",
+        ALICE,
+        channel="C0INTAKE",
+        ts=found["ts"],
+        block_id=BlockId.CARD_ACTIONS.value,
+        action_id=ActionId.ACKNOWLEDGE.value,
+    )
+    assert clicked.json() == {"ok": True}
+
+    async def status(expected: str) -> bool:
+        now = await card()
+        return now is not None and card_status(now) == expected
+
+    assert await until(lambda: status("Acknowledged"))
+
+    # 3. Pause… → Waiting on requester; Riley answers in the bot's Messages; the wait ends, Alice gets the answer.
+    now = await card()
+    assert now is not None and has_button(now, ActionId.PAUSE)
+    paused = await page.do(
+        "click",
+        ALICE,
+        channel="C0INTAKE",
+        ts=now["ts"],
+        block_id=BlockId.CARD_ACTIONS.value,
+        action_id=ActionId.PAUSE.value,
+        choice="waiting:SUP-1",
+    )
+    assert paused.json() == {"ok": True}
+    assert await until(lambda: status("Waiting on requester"))
+    riley_dm = (await page.state(REQUESTER))["dm"]
+    answer = "The second charge was on the 3rd"
+    assert (await page.do("message", REQUESTER, channel=riley_dm, text=answer)).json() == {"ok": True}
+    assert await until(lambda: status("Acknowledged"))
+    assert await until(lambda: any(answer in m.text for m in sandbox.workspace.messages_in(alice_dm)))
+
+    # 5. A ticket asked for in a DM is private: its card goes to its owner's DM, not to a channel.
+    assert (await page.do("message", REQUESTER, channel=riley_dm, text=PRIVATE_COMMAND)).json() == {"ok": True}
+
+    async def private_ticket() -> Ticket | None:
+        return await _ticket(sandbox, "SUP-2")
+
+    second = await until(private_ticket)
+    assert second.is_private
+    owner_dm = (await page.state(second.owner_id))["dm"]
+
+    async def card_in_owner_dm() -> bool:
+        return card_in({"messages": (await page.state(second.owner_id, channel=owner_dm))["messages"]}) is not None
+
+    assert await until(card_in_owner_dm)
