@@ -49,7 +49,7 @@ def test_the_readme_walks_through_these_very_words() -> None:
     assert "*Pause… → Waiting on requester*" in text
 
 
-async def test_open_acknowledge_wait_answer_by_dm_and_a_private_ticket(sandbox: Sandbox, page: Page) -> None:
+async def test_open_acknowledge_wait_answer_by_dm_hand_off_and_a_private_ticket(sandbox: Sandbox, page: Page) -> None:
     # 1. Riley posts in #intake: the card appears in the thread, SUP-1 owned by Alice, and it is a complaint.
     assert (await page.do("message", REQUESTER, channel="C0INTAKE", text=FIRST_POST)).json() == {"ok": True}
     root = next(m["ts"] for m in (await page.state(REQUESTER))["messages"] if m["text"] == FIRST_POST)
@@ -100,6 +100,56 @@ async def test_open_acknowledge_wait_answer_by_dm_and_a_private_ticket(sandbox: 
     assert (await page.do("message", REQUESTER, channel=riley_dm, text=answer)).json() == {"ok": True}
     assert await until(lambda: status("Acknowledged"))
     assert await until(lambda: any(answer in m.text for m in sandbox.workspace.messages_in(alice_dm)))
+
+    # 4. Reassign to Engineering: Carol gets Accept / Decline; Alice stays the owner until Carol accepts; once she
+    # has, the offer's DM has no buttons left.
+    now = await card()
+    assert now is not None
+    reassign = await page.do(
+        "click",
+        ALICE,
+        channel="C0INTAKE",
+        ts=now["ts"],
+        block_id=BlockId.CARD_ACTIONS.value,
+        action_id=ActionId.REASSIGN.value,
+    )
+    assert reassign.json() == {"ok": True}
+
+    async def form() -> dict[str, Any] | None:
+        modal: dict[str, Any] | None = (await page.state(ALICE))["modal"]
+        return modal
+
+    view = (await until(form))["view"]
+    answers = {
+        BlockId.FORM_DEPARTMENT.value: "ENG",
+        BlockId.FORM_PERSON.value: "U0CAROL",
+        BlockId.FORM_REASON.value: "The double charge is a billing bug",
+    }
+    assert (await page.do("submit", ALICE, view_id=view["id"], answers=answers)).json() == {"ok": True}
+    carol_dm = (await page.state("U0CAROL"))["dm"]
+
+    def offer() -> Any:
+        messages = sandbox.workspace.messages_in(carol_dm)
+        return next((m for m in messages if ActionId.ACCEPT_HANDOFF.value in json.dumps(m.blocks)), None)
+
+    offered = await until(offer)
+    assert (await _ticket(sandbox, "SUP-1")).owner_id == ALICE  # type: ignore[union-attr]
+    accepted = await page.do(
+        "click",
+        "U0CAROL",
+        channel=carol_dm,
+        ts=offered.ts,
+        block_id=next(b["block_id"] for b in offered.blocks if b.get("type") == "actions"),
+        action_id=ActionId.ACCEPT_HANDOFF.value,
+    )
+    assert accepted.json() == {"ok": True}
+
+    async def carol_owns_it() -> bool:
+        ticket = await _ticket(sandbox, "SUP-1")
+        return ticket is not None and ticket.owner_id == "U0CAROL"
+
+    assert await until(carol_owns_it)
+    assert await until(lambda: offer() is None)  # the offer's DM settled: no stale buttons
 
     # 5. A ticket asked for in a DM is private: its card goes to its owner's DM, not to a channel.
     assert (await page.do("message", REQUESTER, channel=riley_dm, text=PRIVATE_COMMAND)).json() == {"ok": True}
