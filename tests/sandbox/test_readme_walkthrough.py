@@ -15,11 +15,12 @@ import httpx
 import pytest
 from sqlmodel import select
 
+from bot.sandbox.polling import eventually
 from bot.sandbox.runner import Sandbox
 from bot.surfaces.ids import ActionId, BlockId
 from config.schema import WorkspaceConfig
 from storage.models import Ticket
-from tests.sandbox.support import ALICE, REQUESTER, Page, card_in, card_status, has_button, running_sandbox, until
+from tests.sandbox.support import ALICE, REQUESTER, Page, card_in, card_status, has_button, running_sandbox
 
 README = Path(__file__).resolve().parents[2] / "README.md"
 FIRST_POST = "Customer wants a refund for a double charge, they filed a complaint"
@@ -57,14 +58,14 @@ async def test_open_acknowledge_wait_answer_by_dm_hand_off_and_a_private_ticket(
     async def card() -> dict[str, Any] | None:
         return card_in((await page.state(REQUESTER, thread=root))["thread"])
 
-    found = await until(card)
+    found = await eventually(card)
     assert "SUP-1" in json.dumps(found["blocks"]) and "<@U0ALICE>" in json.dumps(found["blocks"])
     ticket = await _ticket(sandbox, "SUP-1")
     assert ticket is not None and ticket.is_complaint
 
     # 2. Alice's Messages hold a DM about it; she clicks Acknowledge on the card, which changes in place.
     alice_dm = (await page.state(ALICE))["dm"]
-    assert await until(lambda: any("SUP-1" in m.text for m in sandbox.workspace.messages_in(alice_dm)))
+    assert await eventually(lambda: any("SUP-1" in m.text for m in sandbox.workspace.messages_in(alice_dm)))
     clicked = await page.do(
         "click",
         ALICE,
@@ -79,7 +80,7 @@ async def test_open_acknowledge_wait_answer_by_dm_hand_off_and_a_private_ticket(
         now = await card()
         return now is not None and card_status(now) == expected
 
-    assert await until(lambda: status("Acknowledged"))
+    assert await eventually(lambda: status("Acknowledged"))
 
     # 3. Pause… → Waiting on requester; Riley answers in the bot's Messages; the wait ends, Alice gets the answer.
     now = await card()
@@ -94,12 +95,12 @@ async def test_open_acknowledge_wait_answer_by_dm_hand_off_and_a_private_ticket(
         choice="waiting:SUP-1",
     )
     assert paused.json() == {"ok": True}
-    assert await until(lambda: status("Waiting on requester"))
+    assert await eventually(lambda: status("Waiting on requester"))
     riley_dm = (await page.state(REQUESTER))["dm"]
     answer = "The second charge was on the 3rd"
     assert (await page.do("message", REQUESTER, channel=riley_dm, text=answer)).json() == {"ok": True}
-    assert await until(lambda: status("Acknowledged"))
-    assert await until(lambda: any(answer in m.text for m in sandbox.workspace.messages_in(alice_dm)))
+    assert await eventually(lambda: status("Acknowledged"))
+    assert await eventually(lambda: any(answer in m.text for m in sandbox.workspace.messages_in(alice_dm)))
 
     # 4. Reassign to Engineering: Carol gets Accept / Decline; Alice stays the owner until Carol accepts; once she
     # has, the offer's DM has no buttons left.
@@ -119,7 +120,7 @@ async def test_open_acknowledge_wait_answer_by_dm_hand_off_and_a_private_ticket(
         modal: dict[str, Any] | None = (await page.state(ALICE))["modal"]
         return modal
 
-    view = (await until(form))["view"]
+    view = (await eventually(form))["view"]
     answers = {
         BlockId.FORM_DEPARTMENT.value: "ENG",
         BlockId.FORM_PERSON.value: "U0CAROL",
@@ -132,7 +133,7 @@ async def test_open_acknowledge_wait_answer_by_dm_hand_off_and_a_private_ticket(
         messages = sandbox.workspace.messages_in(carol_dm)
         return next((m for m in messages if ActionId.ACCEPT_HANDOFF.value in json.dumps(m.blocks)), None)
 
-    offered = await until(offer)
+    offered = await eventually(offer)
     assert (await _ticket(sandbox, "SUP-1")).owner_id == ALICE  # type: ignore[union-attr]
     accepted = await page.do(
         "click",
@@ -148,8 +149,8 @@ async def test_open_acknowledge_wait_answer_by_dm_hand_off_and_a_private_ticket(
         ticket = await _ticket(sandbox, "SUP-1")
         return ticket is not None and ticket.owner_id == "U0CAROL"
 
-    assert await until(carol_owns_it)
-    assert await until(lambda: offer() is None)  # the offer's DM settled: no stale buttons
+    assert await eventually(carol_owns_it)
+    assert await eventually(lambda: offer() is None)  # the offer's DM settled: no stale buttons
 
     # 5. A ticket asked for in a DM is private: its card goes to its owner's DM, not to a channel.
     assert (await page.do("message", REQUESTER, channel=riley_dm, text=PRIVATE_COMMAND)).json() == {"ok": True}
@@ -157,11 +158,11 @@ async def test_open_acknowledge_wait_answer_by_dm_hand_off_and_a_private_ticket(
     async def private_ticket() -> Ticket | None:
         return await _ticket(sandbox, "SUP-2")
 
-    second = await until(private_ticket)
+    second = await eventually(private_ticket)
     assert second.is_private
     owner_dm = (await page.state(second.owner_id))["dm"]
 
     async def card_in_owner_dm() -> bool:
         return card_in({"messages": (await page.state(second.owner_id, channel=owner_dm))["messages"]}) is not None
 
-    assert await until(card_in_owner_dm)
+    assert await eventually(card_in_owner_dm)
