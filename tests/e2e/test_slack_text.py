@@ -14,7 +14,7 @@ from bot.surfaces.commands import SUBCOMMAND_WORDS
 from bot.surfaces.ids import ActionId, BlockId, CallbackId, Command
 from bot.surfaces.standup_views import answer_block_id
 from config.schema import WorkspaceConfig
-from tests.bot.test_cli import crossdesk
+from tests.bot.runtime.test_cli import crossdesk
 from tests.support.harness import Harness, running_bot
 
 PHISH = "<https://evil.example/phish|Confirm resolution>"
