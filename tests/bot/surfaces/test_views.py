@@ -2,15 +2,26 @@
 
 from __future__ import annotations
 
+import json
+from collections.abc import Callable
 from typing import Any
 
 import pytest
 
 from bot.sandbox.slack_requests import options_of
 from bot.surfaces.i18n import Translator
-from bot.surfaces.ids import BlockId
-from bot.surfaces.views import department_choices, new_ticket_modal, reassign_modal
+from bot.surfaces.ids import ActionId, BlockId, CallbackId
+from bot.surfaces.views import (
+    decline_modal,
+    department_choices,
+    escalate_modal,
+    new_ticket_modal,
+    notice_view,
+    reassign_modal,
+    resolve_modal,
+)
 from config.schema import Department, WorkspaceConfig
+from tests.support.block_kit import assert_view_valid
 from tests.support.slack_limits import assert_view_fits
 
 ENGLISH = Translator("en")
@@ -57,3 +68,129 @@ def test_more_departments_come_in_alphabetical_groups_with_every_one_once(
     option = menu["option_groups"][0]["options"][0]["text"]["text"]
     assert len(option) == 75 and option.endswith("…")  # a 120-character name, cut
     assert_view_fits(reassign_modal(ENGLISH, config, "D0000-1", last))
+
+
+# ---------------------------------------------------------------------------------------------- every form, en + zh
+
+LANGUAGES = [ENGLISH, Translator("zh")]
+
+
+def block(view: dict[str, Any], block_id: str) -> dict[str, Any]:
+    [found] = [b for b in view["blocks"] if b.get("block_id") == block_id]
+    return found
+
+
+@pytest.mark.parametrize("translator", LANGUAGES, ids=lambda t: t.language)
+def test_the_new_ticket_form_is_valid_and_preselects_the_routed_department(
+    translator: Translator, workspace: WorkspaceConfig
+) -> None:
+    view = new_ticket_modal(
+        translator,
+        workspace,
+        department_key="ENG",
+        next_owner="U0CAROL",
+        title="Checkout page crashes",
+        description="Since this morning's release",
+        metadata={"channel": "C0INTAKE", "ts": "1790000000.000100"},
+    )
+    assert_view_valid(view)
+    assert view["callback_id"] == CallbackId.NEW_TICKET
+    assert view["title"]["text"] == translator.t("form.new_ticket_title")
+    assert view["submit"]["text"] == translator.t("form.open")
+    assert json.loads(view["private_metadata"]) == {"channel": "C0INTAKE", "ts": "1790000000.000100"}
+    assert [b["block_id"] for b in view["blocks"]] == [
+        BlockId.FORM_TITLE,
+        BlockId.FORM_DESCRIPTION,
+        BlockId.FORM_DEPARTMENT,
+        BlockId.FORM_OWNER_HINT,
+        BlockId.FORM_PRIORITY,
+        BlockId.FORM_CUSTOMER,
+        BlockId.FORM_STAGE,
+        BlockId.FORM_COMPLAINT,
+    ]
+    assert block(view, BlockId.FORM_TITLE)["element"]["initial_value"] == "Checkout page crashes"
+    assert block(view, BlockId.FORM_TITLE)["optional"] is False
+    assert block(view, BlockId.FORM_DESCRIPTION)["optional"] is True
+    department = block(view, BlockId.FORM_DEPARTMENT)
+    assert department["dispatch_action"] is True  # picking another department redraws the owner hint
+    assert department["element"]["action_id"] == ActionId.FORM_DEPARTMENT
+    assert department["element"]["initial_option"]["value"] == "ENG"
+    hint = block(view, BlockId.FORM_OWNER_HINT)["elements"][0]["text"]
+    assert hint == translator.t("form.owner_hint", department="Engineering 研发", owner="U0CAROL")
+    assert block(view, BlockId.FORM_PRIORITY)["element"]["initial_option"]["value"] == "normal"
+    assert "initial_option" not in block(view, BlockId.FORM_STAGE)["element"]
+    assert "initial_options" not in block(view, BlockId.FORM_COMPLAINT)["element"]
+    others = [b for b in view["blocks"] if b["block_id"] not in (BlockId.FORM_DEPARTMENT, BlockId.FORM_OWNER_HINT)]
+    assert {b["element"]["action_id"] for b in others} == {ActionId.FORM_VALUE.value}
+
+
+def test_the_new_ticket_form_redrawn_keeps_what_was_chosen(workspace: WorkspaceConfig) -> None:
+    initial = {"priority": "urgent", "customer": "Acme 公司", "stage": "retention", "complaint": True}
+    view = new_ticket_modal(
+        Translator("zh"), workspace, department_key="NOPE", next_owner=None, title="t" * 500, initial=initial
+    )
+    assert_view_valid(view)
+    assert block(view, BlockId.FORM_DEPARTMENT)["element"]["initial_option"]["value"] == "SUP"  # unknown: triage
+    assert block(view, BlockId.FORM_TITLE)["element"]["initial_value"] == "t" * 150
+    assert block(view, BlockId.FORM_PRIORITY)["element"]["initial_option"]["value"] == "urgent"
+    assert block(view, BlockId.FORM_CUSTOMER)["element"]["initial_value"] == "Acme 公司"
+    assert block(view, BlockId.FORM_STAGE)["element"]["initial_option"]["value"] == "retention"
+    complaint = block(view, BlockId.FORM_COMPLAINT)["element"]
+    assert [o["value"] for o in complaint["initial_options"]] == ["yes"]
+    hint = block(view, BlockId.FORM_OWNER_HINT)["elements"][0]["text"]
+    assert hint == Translator("zh").t("form.owner_hint_unknown")
+
+
+@pytest.mark.parametrize("translator", LANGUAGES, ids=lambda t: t.language)
+def test_the_hand_off_form_asks_for_a_person_and_a_reason(translator: Translator, workspace: WorkspaceConfig) -> None:
+    view = reassign_modal(translator, workspace, "SUP-12", "SALES")
+    assert_view_valid(view)
+    assert view["callback_id"] == CallbackId.REASSIGN
+    assert json.loads(view["private_metadata"]) == {"key": "SUP-12"}
+    assert "*SUP-12*" in view["blocks"][0]["text"]["text"]
+    assert block(view, BlockId.FORM_DEPARTMENT)["element"]["initial_option"]["value"] == "SALES"
+    assert "dispatch_action" not in block(view, BlockId.FORM_DEPARTMENT)
+    assert block(view, BlockId.FORM_PERSON)["element"]["type"] == "users_select"
+    assert block(view, BlockId.FORM_REASON)["element"]["max_length"] == 1000
+    assert view["submit"]["text"] == translator.t("form.send")
+
+
+@pytest.mark.parametrize("translator", LANGUAGES, ids=lambda t: t.language)
+@pytest.mark.parametrize(
+    ("build", "callback_id", "block_id", "name", "max_length"),
+    [
+        (decline_modal, CallbackId.DECLINE, BlockId.FORM_REASON, "decline", 1000),
+        (resolve_modal, CallbackId.RESOLVE, BlockId.FORM_NOTE, "resolve", 2000),
+        (escalate_modal, CallbackId.ESCALATE, BlockId.FORM_REASON, "escalate", 1000),
+    ],
+    ids=["decline", "resolve", "escalate"],
+)
+def test_each_one_question_form_names_its_ticket_and_asks_one_thing(
+    translator: Translator,
+    build: Callable[[Translator, str], dict[str, Any]],
+    callback_id: CallbackId,
+    block_id: BlockId,
+    name: str,
+    max_length: int,
+) -> None:
+    view = build(translator, "ENG-7")
+    assert_view_valid(view)
+    assert view["callback_id"] == callback_id
+    assert json.loads(view["private_metadata"]) == {"key": "ENG-7"}
+    assert view["blocks"][0]["text"]["text"] == translator.t(f"form.{name}_intro", key="ENG-7")
+    [question] = [b for b in view["blocks"] if b["type"] == "input"]
+    assert question["block_id"] == block_id and question["optional"] is False
+    assert question["element"]["max_length"] == max_length and question["element"]["multiline"] is True
+    assert view["title"]["text"] == translator.t(f"form.{name}_title")
+    assert view["submit"]["text"] == translator.t(f"form.{name}")
+    assert view["close"]["text"] == translator.t("form.cancel")
+
+
+@pytest.mark.parametrize("translator", LANGUAGES, ids=lambda t: t.language)
+def test_a_refusal_notice_says_why_and_only_closes(translator: Translator) -> None:
+    text = translator.t("error.ticket_not_found", key="SUP-99")
+    view = notice_view(translator, text)
+    assert_view_valid(view)
+    assert view["callback_id"] == CallbackId.NOTICE
+    assert "submit" not in view  # nothing to submit: the person reads why and closes it
+    assert view["blocks"] == [{"type": "section", "text": {"type": "mrkdwn", "text": text}}]
