@@ -308,9 +308,7 @@ def test_the_summary_names_each_answer_blockers_with_a_ticket_button_and_who_is_
 
 def test_a_summary_nobody_answered_says_so_and_has_no_buttons() -> None:
     for translator in LANGUAGES:
-        summary = Summary(
-            department_name="Sales 销售", day="2026-11-30", questions=THREE, final=True, missing=["U0ERIN"]
-        )
+        summary = Summary("Sales 销售", "2026-11-30", THREE, final=True, missing=["U0ERIN"])
         message = summary_message(translator, summary)
         assert_message_valid(message)
         texts = [b["text"]["text"] for b in message["blocks"] if b["type"] == "section"]
