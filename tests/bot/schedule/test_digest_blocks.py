@@ -1,0 +1,144 @@
+"""The digest's Block Kit from a report built by hand: valid in both languages, with the numbers and tickets in it."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+from datetime import UTC, date, datetime, timedelta
+
+import pytest
+
+from bot.digest import (
+    STAGES,
+    DepartmentNumbers,
+    DigestReport,
+    OpenTicket,
+    fallback_text,
+    header_text,
+    render_blocks,
+    render_messages,
+)
+from bot.i18n import Translator
+from tests.support.block_kit import action_ids, assert_message_valid, text_of
+
+NOW = datetime(2026, 12, 4, 10, 30, tzinfo=UTC)  # 18:30 in Shanghai
+DAY = date(2026, 12, 4)
+LINK = "https://crossdesk.slack.com/archives/C0SALES/p1790000000000100"
+
+
+def department(key: str, name: str, *, overdue: int = 0, ack: float | None = 1.25) -> DepartmentNumbers:
+    return DepartmentNumbers(
+        key=key,
+        name=name,
+        opened=3,
+        resolved=2,
+        open=5,
+        overdue=overdue,
+        median_ack_hours=ack,
+        median_resolve_hours=None,
+        bounced=1,
+        opened_per_day=(0, 1, 0, 2, 0, 0, 3),
+    )
+
+
+def open_ticket(key: str, title: str, link: str | None, age: timedelta) -> OpenTicket:
+    return OpenTicket(
+        key=key,
+        title=title,
+        department_key=key.split("-")[0],
+        department_name="Sales 销售",
+        owner_id="U0ERIN",
+        status="open",
+        created_at=NOW - age,
+        age=age,
+        link=link,
+    )
+
+
+def report(language: str) -> DigestReport:
+    return DigestReport(
+        generated_at=NOW,
+        day=DAY,
+        days=tuple(DAY - timedelta(days=back) for back in reversed(range(7))),
+        timezone="Asia/Shanghai",
+        language=language,
+        departments=(
+            department("SUP", "Customer Support 客户支持"),
+            department("ENG", "Engineering 研发", overdue=2, ack=None),
+        ),
+        oldest_open=(
+            open_ticket("SALES-1", "Invoice question from ACME", LINK, timedelta(days=8, hours=8)),
+            # a private ticket: the service gave it the private title and no link (its card is a DM)
+            open_ticket("SALES-2", Translator(language).t("ticket.private_title"), None, timedelta(hours=5)),
+        ),
+        complaints={**dict.fromkeys(STAGES, 0), "retention": 2, "unknown": 1},
+    )
+
+
+@pytest.mark.parametrize("language", ["en", "zh"])
+def test_the_digest_is_valid_block_kit_with_its_numbers(language: str) -> None:
+    t = Translator(language).t
+    the_report = report(language)
+    blocks = render_blocks(the_report)
+    assert_message_valid({"text": fallback_text(the_report), "blocks": blocks})
+    assert [b["type"] for b in blocks] == ["header", "context", "section", "section", "divider", "section", "section"]
+    assert header_text(blocks) == t("digest.header", day="2026-12-04")
+    assert (
+        t("digest.context", day="2026-12-04", tz="Asia/Shanghai", days=7, time="18:30")
+        == (blocks[1]["elements"][0]["text"])
+    )
+    sup, eng = blocks[2], blocks[3]
+    assert sup["text"]["text"] == t("digest.department", name="Customer Support 客户支持", key="SUP")
+    assert eng["text"]["text"] == t("digest.department", name="Engineering 研发", key="ENG")
+    assert [f["text"] for f in sup["fields"]] == [
+        f"*{t('digest.opened')}*\n3",
+        f"*{t('digest.resolved')}*\n2",
+        f"*{t('digest.open')}*\n5",
+        f"*{t('digest.overdue')}*\n0",
+        f"*{t('digest.median_ack')}*\n{t('digest.hours', hours='1.2')}",
+        f"*{t('digest.median_resolve')}*\n{t('digest.no_value')}",
+        f"*{t('digest.bounces')}*\n1",
+    ]
+    assert eng["fields"][3]["text"] == f"*{t('digest.overdue')}*\n:warning: 2"
+    assert eng["fields"][4]["text"] == f"*{t('digest.median_ack')}*\n{t('digest.no_value')}"
+    complaints = blocks[6]
+    assert complaints["text"]["text"] == t("digest.complaints.header", days=7, total=3)
+    assert [f["text"] for f in complaints["fields"]][-1] == f"*{t('digest.stage.unknown')}*\n1"
+    assert action_ids(blocks) == []  # a report: nothing to click
+    assert fallback_text(the_report) == t("digest.fallback", day="2026-12-04", opened=6, resolved=4, open=10, overdue=2)
+
+
+@pytest.mark.parametrize("language", ["en", "zh"])
+def test_the_oldest_tickets_link_to_their_cards_and_a_private_one_shows_neither_title_nor_link(language: str) -> None:
+    translator = Translator(language)
+    oldest = render_blocks(report(language))[5]["text"]["text"].splitlines()
+    assert oldest[0] == translator.t("digest.oldest.header")
+    assert oldest[1].startswith(f"• <{LINK}|SALES-1> Invoice question from ACME")
+    assert translator.t("digest.age", days=8, hours=8) in oldest[1]
+    private = oldest[2]
+    assert private.startswith(f"• *SALES-2* {translator.t('ticket.private_title')} ")
+    assert "<https://" not in private and "<@U0ERIN>" in private
+    assert len(oldest) == 3
+
+
+def test_an_empty_digest_is_still_a_valid_message() -> None:
+    for language in ("en", "zh"):
+        empty = replace(report(language), departments=(), oldest_open=(), complaints=dict.fromkeys(STAGES, 0))
+        blocks = render_blocks(empty)
+        assert_message_valid({"text": fallback_text(empty), "blocks": blocks})
+        assert Translator(language).t("digest.oldest.none") in text_of(blocks)
+        assert render_messages(empty) == [blocks]
+
+
+@pytest.mark.parametrize("language", ["en", "zh"])
+def test_every_part_of_a_long_daily_digest_is_valid_and_says_what_it_continues(language: str) -> None:
+    many = tuple(department(f"D{n:03d}", f"部门 Department {n}", overdue=n % 2) for n in range(120))
+    messages = render_messages(replace(report(language), departments=many))
+    assert len(messages) == 3
+    for number, blocks in enumerate(messages, start=1):
+        assert_message_valid({"text": header_text(blocks), "blocks": blocks})
+        if number > 1:
+            note = Translator(language).t("digest.continued", day="2026-12-04", part=number, parts=3)
+            assert header_text(blocks) == note
+    keys = [re.findall(r"D\d{3}", b["text"]["text"])[-1] for m in messages for b in m if len(b.get("fields", [])) == 7]
+    assert sorted(keys) == [d.key for d in many]  # every department once, in the first message or the thread
