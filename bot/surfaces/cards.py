@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 
 from bot.surfaces.i18n import Translator
 from bot.surfaces.ids import ActionId, BlockId
+from bot.surfaces.limits import FIELD_TEXT, clip
 from bot.tickets.states import Status
 
 Block = dict[str, Any]
@@ -54,6 +55,13 @@ def _button(action: ActionId, label: str, value: str, style: str | None = None) 
     if style:
         button["style"] = style
     return button
+
+
+def _field(label: str, value: str) -> Block:
+    """A labelled field; a value longer than the field holds (a department's name: the file does not bound it) is
+    cut, so the card stays one Slack accepts."""
+    head = f"*{label}*\n"
+    return {"type": "mrkdwn", "text": head + clip(value, FIELD_TEXT - len(head))}
 
 
 def card_buttons(card: CardData, translator: Translator) -> list[Block]:
@@ -108,10 +116,7 @@ def ticket_card(card: CardData, translator: Translator, tz: ZoneInfo) -> list[Bl
             "type": "section",
             "block_id": BlockId.CARD_FIELDS.value,
             "fields": [
-                {
-                    "type": "mrkdwn",
-                    "text": f"*{t('card.department')}*\n{card.department_name}",
-                },
+                _field(t("card.department"), card.department_name),
                 {"type": "mrkdwn", "text": f"*{t('card.owner')}*\n<@{card.owner_id}>"},
                 {
                     "type": "mrkdwn",

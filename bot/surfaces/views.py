@@ -12,7 +12,7 @@ from typing import Any
 from bot.surfaces.cards import Block
 from bot.surfaces.i18n import Translator
 from bot.surfaces.ids import ActionId, BlockId, CallbackId
-from bot.surfaces.limits import OPTION_GROUPS, OPTION_TEXT, SELECT_OPTIONS, clip
+from bot.surfaces.limits import CONTEXT_TEXT, OPTION_GROUPS, OPTION_TEXT, SELECT_OPTIONS, clip
 from bot.surfaces.text import to_plain
 from config.schema import LIFECYCLE_STAGES, PRIORITIES, Department, WorkspaceConfig
 
@@ -142,11 +142,12 @@ def _department_group(translator: Translator, group: list[Department]) -> dict[s
 
 
 def owner_hint(translator: Translator, department_name: str, owner_id: str | None) -> Block:
-    text = (
-        translator.t("form.owner_hint", department=department_name, owner=owner_id)
-        if owner_id
-        else translator.t("form.owner_hint_unknown")
-    )
+    """Who would get the ticket; a department name longer than the line holds is cut (the file does not bound it)."""
+    if owner_id:
+        room = CONTEXT_TEXT - len(translator.t("form.owner_hint", department="", owner=owner_id))
+        text = translator.t("form.owner_hint", department=clip(department_name, room), owner=owner_id)
+    else:
+        text = translator.t("form.owner_hint_unknown")
     return {
         "type": "context",
         "block_id": BlockId.FORM_OWNER_HINT.value,

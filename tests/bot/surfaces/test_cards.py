@@ -170,3 +170,14 @@ def test_a_settled_prompt_keeps_its_question_shows_the_outcome_and_has_no_button
     assert [b["type"] for b in message["blocks"]] == ["section", "context"]
     assert message["blocks"][1]["elements"][0]["text"] == outcome
     assert message["text"] == f"*SUP-12* is resolved.\n{outcome}"
+
+
+@pytest.mark.parametrize("translator", LANGUAGES, ids=lambda t: t.language)
+def test_a_department_name_longer_than_a_field_holds_is_cut_and_the_card_stays_valid(translator: Translator) -> None:
+    # check-config does not bound a department's name (only PostgreSQL's column does, at 200; SQLite keeps any);
+    # Slack refuses a field over 2,000 characters, and the whole card would fail to post or update.
+    message = card_message(replace(CARD, department_name="客户支持 " * 1_000), translator, SHANGHAI)
+    assert_message_valid(message)
+    department = message["blocks"][1]["fields"][0]["text"]
+    assert department.startswith(f"*{translator.t('card.department')}*\n客户支持 客户支持")
+    assert department.endswith("…") and len(department) == 2_000

@@ -12,11 +12,11 @@ from typing import Any
 import pytest
 
 from bot.errors import BadRequest, CrossdeskError, InvalidTransition, NotAllowed, TicketNotFound
-from bot.i18n import Translator
-from bot.permissions import ALLOWED, Action
-from bot.replies import HELP_LINES, Replies
-from bot.slack import SlackIdentity
-from bot.tickets import OpenResult
+from bot.runtime.slack_client import SlackIdentity
+from bot.surfaces.i18n import Translator
+from bot.surfaces.replies import HELP_LINES, Replies
+from bot.tickets.permissions import ALLOWED, Action
+from bot.tickets.service import OpenResult
 from config.loader import EXAMPLE_PATH, load_workspace
 from config.schema import WorkspaceConfig
 from storage.models import Ticket

@@ -194,3 +194,17 @@ def test_a_refusal_notice_says_why_and_only_closes(translator: Translator) -> No
     assert view["callback_id"] == CallbackId.NOTICE
     assert "submit" not in view  # nothing to submit: the person reads why and closes it
     assert view["blocks"] == [{"type": "section", "text": {"type": "mrkdwn", "text": text}}]
+
+
+def test_a_department_name_longer_than_the_hint_holds_is_cut_and_the_form_still_opens(
+    workspace: WorkspaceConfig,
+) -> None:
+    named = [
+        d.model_copy(update={"name": "Engineering 研发 " * 400}) if d.key == "ENG" else d for d in workspace.departments
+    ]
+    config = workspace.model_copy(update={"departments": named})
+    for translator in LANGUAGES:
+        view = new_ticket_modal(translator, config, department_key="ENG", next_owner="U0CAROL")
+        assert_view_valid(view)  # Slack refuses a context text over 3,000 characters: the form would not open
+        hint = block(view, BlockId.FORM_OWNER_HINT)["elements"][0]["text"]
+        assert "<@U0CAROL>" in hint and "…" in hint and len(hint) <= 3_000
