@@ -15,10 +15,10 @@ from slack_bolt.context.async_context import AsyncBoltContext
 from slack_sdk.errors import SlackApiError
 
 from bot.errors import NotAllowed, TicketNotFound
-from bot.i18n import Translator
-from bot.ids import CallbackId
-from bot.replies import Replies
-from bot.slack import SlackIdentity, SlackUnavailable
+from bot.runtime.slack_client import SlackIdentity, SlackUnavailable
+from bot.surfaces.i18n import Translator
+from bot.surfaces.ids import CallbackId
+from bot.surfaces.replies import Replies
 from config.loader import EXAMPLE_PATH, load_workspace
 from handlers import errors
 from handlers.payloads import MalformedPayload

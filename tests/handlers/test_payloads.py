@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from bot.prompts import PromptRef
+from bot.tickets.prompts import PromptRef
 from handlers.payloads import (
     MalformedPayload,
     clicked_in,

@@ -8,7 +8,7 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
-from bot.digest import (
+from bot.schedule.digest import (
     STAGES,
     DepartmentNumbers,
     DigestReport,
@@ -18,7 +18,7 @@ from bot.digest import (
     render_blocks,
     render_messages,
 )
-from bot.i18n import Translator
+from bot.surfaces.i18n import Translator
 from tests.support.block_kit import action_ids, assert_message_valid, text_of
 
 NOW = datetime(2026, 12, 4, 10, 30, tzinfo=UTC)  # 18:30 in Shanghai

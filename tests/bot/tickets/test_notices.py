@@ -8,9 +8,9 @@ from typing import Any
 
 import pytest
 
-from bot.i18n import Translator
-from bot.ids import ActionId, BlockId, OutboxPurpose
-from bot.ticket_messages import CARD_LINK, SYSTEM_ACTOR, TicketMessenger, bounce_note, reminders_note
+from bot.surfaces.i18n import Translator
+from bot.surfaces.ids import ActionId, BlockId, OutboxPurpose
+from bot.tickets.notices import CARD_LINK, SYSTEM_ACTOR, TicketMessenger, bounce_note, reminders_note
 from config.schema import WorkspaceConfig
 from storage.models import Ticket
 from tests.support.block_kit import action_ids, assert_message_valid
