@@ -1,7 +1,7 @@
 """Checks for Block Kit built by the bot's builders, the same way the fake Slack checks what it is sent.
 
 Unit tests of a builder call these so that a builder the fake Web API would refuse fails its own test first:
-``bot.sandbox.block_rules`` (what the fake Slack answers ``invalid_blocks`` for), slack_sdk's own models
+``bot.sandbox.fake_slack.block_rules`` (what the fake Slack answers ``invalid_blocks`` for), slack_sdk's own models
 (``Block.parse(...).to_dict()``, ``View(**view).validate_json()``) and Slack's documented size limits
 (:mod:`tests.support.slack_limits`).
 """
@@ -15,7 +15,7 @@ from typing import Any
 from slack_sdk.models.blocks import Block
 from slack_sdk.models.views import View
 
-from bot.sandbox import block_rules
+from bot.sandbox.fake_slack import block_rules
 from tests.support.slack_limits import assert_message_fits, assert_view_fits
 
 JsonDict = dict[str, Any]
