@@ -8,17 +8,14 @@ from __future__ import annotations
 
 import io
 from functools import cache
-from typing import TYPE_CHECKING
 
 from matplotlib import font_manager
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
 
+from bot.schedule.digest_report import DigestReport
 from bot.surfaces.i18n import Translator
-
-if TYPE_CHECKING:  # bot.schedule.digest imports this module to draw the chart it posts
-    from bot.schedule.digest import DigestReport
 
 # Fonts that can draw Chinese labels, in order of preference; the first one installed is used.
 _CJK_FONTS = (

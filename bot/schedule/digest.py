@@ -13,8 +13,7 @@ import base64
 import logging
 import statistics
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
@@ -23,6 +22,7 @@ from bot.runtime.clock import Clock
 from bot.runtime.slack_client import SlackIdentity
 from bot.schedule.catch_up import CatchUp
 from bot.schedule.charts import opened_per_day_png
+from bot.schedule.digest_report import DepartmentNumbers, DigestReport, OpenTicket
 from bot.surfaces.cards import Block
 from bot.surfaces.i18n import Translator
 from bot.surfaces.ids import OutboxPurpose
@@ -44,55 +44,6 @@ OLDEST_SHOWN = 5
 DEPARTMENT_NAME_SHOWN = 100  # a department's name in the digest; the file does not bound it
 UNKNOWN_STAGE = "unknown"
 STAGES: tuple[str, ...] = (*LIFECYCLE_STAGES, UNKNOWN_STAGE)
-
-
-@dataclass(frozen=True)
-class DepartmentNumbers:
-    """One department's row of the digest. Medians are in hours, ``None`` when nothing was measured."""
-
-    key: str
-    name: str
-    opened: int  # today
-    resolved: int  # today
-    open: int  # now: open, acknowledged, waiting or blocked
-    overdue: int  # now
-    median_ack_hours: float | None  # over tickets acknowledged in the report's days
-    median_resolve_hours: float | None  # over tickets resolved in the report's days
-    bounced: int  # moves to another department in the report's days, counted where the ticket left
-    opened_per_day: tuple[int, ...]  # one count per day of ``DigestReport.days``
-
-
-@dataclass(frozen=True)
-class OpenTicket:
-    key: str
-    title: str
-    department_key: str
-    department_name: str
-    owner_id: str
-    status: str
-    created_at: datetime
-    age: timedelta
-    link: str | None  # the card's permalink, when the bot knows its workspace URL and the card was posted
-
-
-@dataclass(frozen=True)
-class DigestReport:
-    """The digest as numbers; ``render_blocks`` and the chart draw it, tests read it."""
-
-    generated_at: datetime
-    day: date  # "today" in the workspace time zone
-    days: tuple[date, ...]  # the report's days, oldest first, ending with ``day``
-    timezone: str
-    language: str
-    departments: tuple[DepartmentNumbers, ...]
-    oldest_open: tuple[OpenTicket, ...]
-    complaints: Mapping[str, int]  # every stage of ``STAGES``, zero included
-
-    def department(self, key: str) -> DepartmentNumbers:
-        return next(d for d in self.departments if d.key == key)
-
-    def total(self, field: str) -> int:
-        return sum(int(getattr(d, field)) for d in self.departments)
 
 
 class _DepartmentHistory:

@@ -1,0 +1,60 @@
+"""The digest as numbers: what ``bot.schedule.digest`` computes and renders, and ``bot.schedule.charts`` draws.
+
+A module of its own so the chart can take the report without importing the digest service, which imports
+the chart to post it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+
+@dataclass(frozen=True)
+class DepartmentNumbers:
+    """One department's row of the digest. Medians are in hours, ``None`` when nothing was measured."""
+
+    key: str
+    name: str
+    opened: int  # today
+    resolved: int  # today
+    open: int  # now: open, acknowledged, waiting or blocked
+    overdue: int  # now
+    median_ack_hours: float | None  # over tickets acknowledged in the report's days
+    median_resolve_hours: float | None  # over tickets resolved in the report's days
+    bounced: int  # moves to another department in the report's days, counted where the ticket left
+    opened_per_day: tuple[int, ...]  # one count per day of ``DigestReport.days``
+
+
+@dataclass(frozen=True)
+class OpenTicket:
+    key: str
+    title: str
+    department_key: str
+    department_name: str
+    owner_id: str
+    status: str
+    created_at: datetime
+    age: timedelta
+    link: str | None  # the card's permalink, when the bot knows its workspace URL and the card was posted
+
+
+@dataclass(frozen=True)
+class DigestReport:
+    """The digest as numbers; ``render_blocks`` and the chart draw it, tests read it."""
+
+    generated_at: datetime
+    day: date  # "today" in the workspace time zone
+    days: tuple[date, ...]  # the report's days, oldest first, ending with ``day``
+    timezone: str
+    language: str
+    departments: tuple[DepartmentNumbers, ...]
+    oldest_open: tuple[OpenTicket, ...]
+    complaints: Mapping[str, int]  # every stage of ``bot.schedule.digest.STAGES``, zero included
+
+    def department(self, key: str) -> DepartmentNumbers:
+        return next(d for d in self.departments if d.key == key)
+
+    def total(self, field: str) -> int:
+        return sum(int(getattr(d, field)) for d in self.departments)
