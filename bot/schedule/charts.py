@@ -2,17 +2,16 @@
 
 It uses matplotlib's object-oriented API on the Agg canvas only — no pyplot, so no global figure state
 and no GUI backend — which also makes it safe to draw in a worker thread off the event loop.
+
+matplotlib is imported inside the functions that draw, not at the top: it takes about a third of the bot's
+start-up for a chart drawn once a day, so the first digest pays for it instead of every start (and every CLI
+command). ``tests/test_startup.py`` keeps it that way.
 """
 
 from __future__ import annotations
 
 import io
 from functools import cache
-
-from matplotlib import font_manager
-from matplotlib.backends.backend_agg import FigureCanvasAgg
-from matplotlib.figure import Figure
-from matplotlib.ticker import MaxNLocator
 
 from bot.schedule.digest_report import DigestReport
 from bot.surfaces.i18n import Translator
@@ -34,6 +33,8 @@ CHART_LINES = 10  # lines a legend holds readably; beyond, the busiest departmen
 
 @cache
 def _cjk_font() -> str | None:
+    from matplotlib import font_manager  # late: see the module's docstring
+
     installed = {entry.name for entry in font_manager.fontManager.ttflist}
     return next((name for name in _CJK_FONTS if name in installed), None)
 
@@ -65,6 +66,10 @@ def _lines(report: DigestReport, translator: Translator) -> list[tuple[str, tupl
 
 def opened_per_day_png(report: DigestReport) -> bytes:
     """One line per department over the report's days, with labelled axes, as PNG bytes."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg  # late: see the module's docstring
+    from matplotlib.figure import Figure
+    from matplotlib.ticker import MaxNLocator
+
     translator, fonts = _labels(report.language)
     figure = Figure(figsize=(8, 4), dpi=100, layout="constrained")
     FigureCanvasAgg(figure)
