@@ -16,6 +16,7 @@ from slack_bolt.response import BoltResponse
 
 from bot.runtime.payload_shape import BadShape, check_shape
 from bot.runtime.services import Services
+from bot.runtime.slack_client import TimedWebClient
 from handlers.payloads import MalformedPayload, services_of
 
 log = logging.getLogger(__name__)
@@ -98,19 +99,26 @@ async def _replayed(context: AsyncBoltContext, body: dict[str, Any], req: AsyncB
 
 
 class BeforeListeners(AsyncMiddleware):
-    """The one middleware every request goes through: attaches the services, checks the shape, removes NUL
-    characters, answers redelivered events and refuses replayed commands and interactions. A class rather than a
-    function: Bolt builds a function middleware's keyword arguments by inspection on every request, which cost more
-    than the work here."""
+    """The one middleware every request goes through: attaches the services, gives listeners a timed Slack client,
+    checks the shape, removes NUL characters, answers redelivered events and refuses replayed commands and
+    interactions. A class rather than a function: Bolt builds a function middleware's keyword arguments by
+    inspection on every request, which cost more than the work here.
 
-    def __init__(self, services: Services) -> None:
+    Bolt makes a plain ``AsyncWebClient`` for each request; when the app's client is a ``TimedWebClient`` the
+    request's client is replaced by a timed copy (same token and team), so the calls listeners make while Slack
+    waits are timed like every other call."""
+
+    def __init__(self, services: Services, client: TimedWebClient | None = None) -> None:
         self._services = services
+        self._client = client
 
     async def async_process(
         self, *, req: AsyncBoltRequest, resp: BoltResponse, next: Callable[[], Awaitable[BoltResponse]]
     ) -> BoltResponse | None:
         context = req.context
         context["services"] = self._services
+        if self._client is not None:
+            context["client"] = self._client.for_request(context.client.token, context.team_id)
         _refuse_malformed(req.body, req)
         if await _already_handled(context, req.body, req) or await _replayed(context, req.body, req):
             return BoltResponse(status=200, body="")
@@ -118,4 +126,5 @@ class BeforeListeners(AsyncMiddleware):
 
 
 def register(app: AsyncApp, services: Services) -> None:
-    app.middleware(BeforeListeners(services))
+    client = app.client
+    app.middleware(BeforeListeners(services, client if isinstance(client, TimedWebClient) else None))

@@ -27,7 +27,7 @@ from bot.runtime.metrics import Metrics
 from bot.runtime.profiles import MemberProfiles
 from bot.runtime.server import build_web_app
 from bot.runtime.services import Services
-from bot.runtime.slack_client import SlackIdentity, SlackUnavailable, TokenHealth, make_client
+from bot.runtime.slack_client import SlackIdentity, SlackUnavailable, TimedWebClient, TokenHealth, make_client
 from bot.schedule.jobs import scheduled_jobs
 from bot.schedule.ticker import Ticker
 from config.schema import WorkspaceConfig
@@ -53,7 +53,8 @@ _REJECTED_TOKEN = {
 
 
 # Seconds a Slack call made before answering a request may take (Slack gives up on us after 3), and any other
-# call. slack_sdk ignores its own ``timeout`` on a session it was given, so the sessions carry them.
+# call. slack_sdk ignores its own ``timeout`` on a session it was given: the one session carries the longer, and
+# the clients of the request path bound each call to the shorter (``TimedWebClient``'s deadline).
 REQUEST_SLACK_TIMEOUT = 2
 SLACK_CALL_TIMEOUT = 10
 
@@ -68,6 +69,8 @@ def build_bolt_app(services: Services, client: AsyncWebClient, *, signing_secret
     Authorization is ours rather than Bolt's built-in single-team one: that one answers 200 when its
     ``auth.test`` fails, which would acknowledge — and so lose — an event Slack should deliver again.
     Ours raises ``SlackUnavailable`` instead, which becomes a 503.
+
+    With a :class:`TimedWebClient`, the clients Bolt hands listeners are timed copies of it (``handlers.middleware``).
     """
     token = client.token
 
@@ -85,8 +88,15 @@ def build_bolt_app(services: Services, client: AsyncWebClient, *, signing_secret
 
     # Without a token of its own Bolt uses ``authorize``; each request's client gets the token from it.
     # (Bolt still reads SLACK_BOT_TOKEN from the environment and warns that the client wins; it does.)
-    tokenless = AsyncWebClient(
-        base_url=client.base_url, session=client.session, timeout=client.timeout, retry_handlers=client.retry_handlers
+    tokenless = (
+        client.for_request(token=None, team_id=None)
+        if isinstance(client, TimedWebClient)
+        else AsyncWebClient(
+            base_url=client.base_url,
+            session=client.session,
+            timeout=client.timeout,
+            retry_handlers=client.retry_handlers,
+        )
     )
     app = AsyncApp(
         client=tokenless,
@@ -127,8 +137,7 @@ class Crossdesk:
     tick_seconds: float | None = None  # None: CROSSDESK_TICK_SECONDS (default 15 s)
     ticker: Ticker | None = None
     token: TokenHealth | None = None  # whether Slack still takes the bot token (set by start)
-    _http: aiohttp.ClientSession | None = None
-    _request_http: aiohttp.ClientSession | None = None
+    _http: aiohttp.ClientSession | None = None  # the one session of every Slack call
     _runner: web.AppRunner | None = None
     _sender_task: asyncio.Task[None] | None = None
     _socket: AsyncSocketModeHandler | None = None
@@ -181,13 +190,15 @@ class Crossdesk:
         if not settings.socket_mode and settings.slack_signing_secret is not None:
             signing_secret = settings.slack_signing_secret.get_secret_value()
         # Calls made while Slack waits for our answer (auth.test, reading a reacted-to message, opening a form)
-        # get a short timeout and no retries, so a slow Slack cannot hold an answer past Slack's 3 seconds.
-        self._request_http = aiohttp.ClientSession(
-            timeout=aiohttp.ClientTimeout(total=REQUEST_SLACK_TIMEOUT),
-            trace_configs=[self.metrics.slack_request_timing()],
-        )
+        # get a short deadline and no retries, so a slow Slack cannot hold an answer past Slack's 3 seconds.
         request_client = make_client(
-            token, settings.api_url, self._request_http, timeout=REQUEST_SLACK_TIMEOUT, retry_handlers=[]
+            token,
+            settings.api_url,
+            self._http,
+            timeout=REQUEST_SLACK_TIMEOUT,
+            retry_handlers=[],
+            on_call=timed,
+            deadline=REQUEST_SLACK_TIMEOUT,
         )
         self.bolt = build_bolt_app(services, request_client, signing_secret=signing_secret)
         web_app = build_web_app(
@@ -255,8 +266,6 @@ class Crossdesk:
             await self._runner.cleanup()
         if self._http is not None:
             await self._http.close()
-        if self._request_http is not None:
-            await self._request_http.close()
         if self._db is not None:
             await self._db.dispose()
 

@@ -8,28 +8,15 @@ the ticker. The outbox backlog is read from the database when Prometheus scrapes
 
 from __future__ import annotations
 
-import re
-import time
-from types import SimpleNamespace
 from typing import Any
 
-import aiohttp
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, generate_latest
 from prometheus_client.exposition import CONTENT_TYPE_LATEST
 
 __all__ = ["CONTENT_TYPE_LATEST", "Metrics"]
 
-# A Web API method is the last part of the URL path (``…/api/chat.postMessage``). Anything else — the
-# upload URL ``files.getUploadURLExternal`` hands out — is one label, so label values stay few.
-_METHOD = re.compile(r"[a-z]+(?:\.[A-Za-z]+)+")
 _LATENCY_BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0)
 _LAG_BUCKETS = (0.01, 0.05, 0.1, 0.5, 1.0, 2.5, 5.0, 15.0, 30.0, 60.0, 300.0)
-
-
-def api_method(url: Any) -> str:
-    """The Slack method a request URL calls, or ``upload`` for a file upload URL."""
-    name = str(getattr(url, "path", url)).rstrip("/").rsplit("/", 1)[-1]
-    return name if _METHOD.fullmatch(name) else "upload"
 
 
 class Metrics:
@@ -99,28 +86,6 @@ class Metrics:
     def slack_call(self, method: str, seconds: float) -> None:
         """One Slack Web API call (``chat.postMessage``, …) took ``seconds``."""
         latency = self._latency_by_method.get(method)
-        if latency is None:
-            latency = self.slack_api_latency.labels(method)
-            if method != "upload":  # upload URLs are one of a kind: not kept
-                self._latency_by_method[method] = latency
+        if latency is None:  # a Web API method name (``bot.runtime.slack_client.TimedWebClient``): few of them
+            latency = self._latency_by_method[method] = self.slack_api_latency.labels(method)
         latency.observe(seconds)
-
-    def slack_request_timing(self) -> aiohttp.TraceConfig:
-        """Hooks for the aiohttp session of the calls made while Slack waits for an answer (reading a reacted-to
-        message, opening a form). Bolt makes a plain ``AsyncWebClient`` for each request, so those calls cannot
-        be timed by :class:`bot.slack.TimedWebClient` like the rest; they are few, and the tracing's cost (see
-        there) is paid only by them."""
-        trace = aiohttp.TraceConfig()
-
-        async def started(_session: aiohttp.ClientSession, context: SimpleNamespace, _params: Any) -> None:
-            context.crossdesk_started = time.perf_counter()
-
-        async def ended(_session: aiohttp.ClientSession, context: SimpleNamespace, params: Any) -> None:
-            began = getattr(context, "crossdesk_started", None)
-            if began is not None:
-                self.slack_call(api_method(params.url), time.perf_counter() - began)
-
-        trace.on_request_start.append(started)
-        trace.on_request_end.append(ended)
-        trace.on_request_exception.append(ended)
-        return trace

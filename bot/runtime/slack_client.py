@@ -1,11 +1,13 @@
 """The Slack Web API client and what we learn from ``auth.test`` (workspace URL, bot ids).
 
 One aiohttp session is shared by every call: slack_sdk would otherwise open a new session, and a new
-connection, per call.
+connection, per call. Every call is timed one way, by :class:`TimedWebClient` — the calls made while Slack waits
+for an answer included, through :meth:`TimedWebClient.for_request`.
 """
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import time
 from collections.abc import Callable
@@ -96,18 +98,46 @@ class TimedWebClient(AsyncWebClient):
     here times them all at the cost of a clock read. Timing with aiohttp's request tracing instead cost 0.06–0.12
     ms of CPU per call on the bench machine (aiohttp then makes and awaits a trace object per step of every
     request) — about 7 % of the CPU of a new ticket, which makes three calls (see docs/benchmarks.md).
+
+
+    With ``deadline`` each call (retries included) gives up with ``TimeoutError`` after that many seconds:
+    slack_sdk ignores its own ``timeout`` on a session it was given, and the session is shared with calls that
+    may take longer, so the calls made while Slack waits for an answer are bounded here.
     """
 
-    def __init__(self, *, on_call: Callable[[str, float], None], **kwargs: Any) -> None:
+    def __init__(self, *, on_call: Callable[[str, float], None], deadline: float | None = None, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self._on_call = on_call
+        self._deadline = deadline
 
     async def api_call(self, api_method: str, **kwargs: Any) -> AsyncSlackResponse:
         started = time.perf_counter()
         try:
-            return await super().api_call(api_method, **kwargs)
+            if self._deadline is None:
+                return await super().api_call(api_method, **kwargs)
+            async with asyncio.timeout(self._deadline):
+                return await super().api_call(api_method, **kwargs)
         finally:
             self._on_call(api_method, time.perf_counter() - started)
+
+    def for_request(self, token: str | None, team_id: str | None) -> TimedWebClient:
+        """A copy for one request, made as Bolt makes its own per-request client (``AsyncApp._init_context``) but
+        timed: Bolt's is a plain ``AsyncWebClient``, so the calls a listener makes through it would go untimed."""
+        return TimedWebClient(
+            on_call=self._on_call,
+            deadline=self._deadline,
+            token=token,
+            base_url=self.base_url,
+            timeout=self.timeout,
+            ssl=self.ssl,
+            proxy=self.proxy,
+            session=self.session,
+            trust_env_in_session=self.trust_env_in_session,
+            headers=self.headers,
+            team_id=team_id,
+            logger=self.logger,
+            retry_handlers=self.retry_handlers.copy(),
+        )
 
 
 def make_client(
@@ -118,17 +148,21 @@ def make_client(
     timeout: int = 10,
     retry_handlers: list[AsyncRetryHandler] | None = None,
     on_call: Callable[[str, float], None] | None = None,
+    deadline: float | None = None,
 ) -> AsyncWebClient:
     """An ``AsyncWebClient`` for ``base_url`` (``SLACK_API_URL``) on the shared ``session``.
 
     ``retry_handlers=None`` keeps slack_sdk's default (one retry on a dropped connection); the outbox
     passes ``[]`` because it schedules its own retries in the database instead of sleeping in a call.
-    With ``on_call`` each call's method and duration go there (:class:`TimedWebClient`).
+    With ``on_call`` each call's method and duration go there, and ``deadline`` bounds each call
+    (:class:`TimedWebClient`).
     """
     client = (
         AsyncWebClient(token=token, base_url=base_url, session=session, timeout=timeout)
         if on_call is None
-        else TimedWebClient(on_call=on_call, token=token, base_url=base_url, session=session, timeout=timeout)
+        else TimedWebClient(
+            on_call=on_call, deadline=deadline, token=token, base_url=base_url, session=session, timeout=timeout
+        )
     )
     if retry_handlers is not None:
         client.retry_handlers = retry_handlers

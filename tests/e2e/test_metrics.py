@@ -3,15 +3,22 @@
 from __future__ import annotations
 
 import json
+import time
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
+import aiohttp
+import pytest
 from apscheduler.events import EVENT_JOB_SUBMITTED, JobSubmissionEvent
 from prometheus_client.parser import text_string_to_metric_families
 
-from bot.runtime.metrics import Metrics, api_method
+from bot.runtime import app as app_module
+from bot.runtime.app import REQUEST_SLACK_TIMEOUT
+from bot.runtime.metrics import Metrics
 from bot.sandbox import slack_requests
 from bot.schedule.ticker import Ticker
-from tests.support.harness import Harness
+from config.schema import WorkspaceConfig
+from tests.support.harness import Harness, running_bot
 
 
 async def scrape(bot: Harness) -> dict[tuple[str, tuple[tuple[str, str], ...]], float]:
@@ -75,6 +82,56 @@ async def test_metrics_follow_requests_tickets_and_the_outbox(bot: Harness) -> N
     assert value(after, "crossdesk_outbox_oldest_age_seconds") == 0
 
 
+async def test_a_call_while_slack_waits_is_timed_and_gives_up_by_its_deadline(bot: Harness) -> None:
+    """The one session of every Slack call allows 10 s; a call made before the answer (through the client Bolt hands
+    the listener) still gives up after REQUEST_SLACK_TIMEOUT, so the answer beats Slack's 3 seconds, and is timed."""
+    reacted = bot.fake.post_user_message("C0ENG", "U0ERIN", "Checkout crashes for ACME since this morning")
+    reaction = slack_requests.reaction_added_event(
+        channel="C0ENG", ts=reacted.ts, user="U0DAN", reaction="ticket", item_user="U0ERIN"
+    )
+    bot.fake.delay_seconds = REQUEST_SLACK_TIMEOUT + 3
+    started = time.monotonic()
+    answer = await bot.event(reaction)
+    took = time.monotonic() - started
+    bot.fake.delay_seconds = 0
+    assert answer.status_code == 503  # Slack delivers the event again later
+    assert REQUEST_SLACK_TIMEOUT <= took < REQUEST_SLACK_TIMEOUT + 1
+    after = await scrape(bot)
+    name = "crossdesk_slack_api_request_duration_seconds"
+    assert value(after, f"{name}_count", method="conversations.history") == 1
+    assert value(after, f"{name}_sum", method="conversations.history") >= REQUEST_SLACK_TIMEOUT
+
+
+async def test_one_session_carries_every_slack_call_and_none_is_traced(
+    database_url: str, workspace: WorkspaceConfig, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Slack calls are timed one way (the client) on one aiohttp session, whichever client makes them."""
+    opened: list[aiohttp.ClientSession] = []
+    real = aiohttp.ClientSession
+
+    def recording(*args: Any, **kwargs: Any) -> aiohttp.ClientSession:
+        session = real(*args, **kwargs)
+        opened.append(session)
+        return session
+
+    monkeypatch.setattr(app_module.aiohttp, "ClientSession", recording)
+    async with running_bot(database_url, workspace) as bot:
+        monkeypatch.undo()
+        assert len(opened) == 1
+        assert not opened[0].trace_configs
+        reacted = bot.fake.post_user_message("C0ENG", "U0ERIN", "Checkout crashes for ACME since this morning")
+        reaction = slack_requests.reaction_added_event(
+            channel="C0ENG", ts=reacted.ts, user="U0DAN", reaction="ticket", item_user="U0ERIN"
+        )
+        assert (await bot.event(reaction)).status_code == 200
+        await bot.drain()
+        after = await scrape(bot)
+    assert bot.fake.calls_to("conversations.history")  # made while Slack waited, through Bolt's client
+    for method in ("conversations.history", "chat.postMessage"):
+        made = len(bot.fake.calls_to(method))
+        assert value(after, "crossdesk_slack_api_request_duration_seconds_count", method=method) == made
+
+
 async def test_outbox_retries_backlog_and_age_of_the_oldest_unsent_message(bot: Harness) -> None:
     bot.fake.fail_next("chat.postMessage", status=429, retry_after=30)
     await bot.intake_message("refund please")
@@ -120,9 +177,3 @@ def test_scheduler_lag_is_how_late_a_tick_started() -> None:
     samples = {s.name: s.value for s in families["crossdesk_scheduler_lag_seconds"].samples if not s.labels}
     assert samples["crossdesk_scheduler_lag_seconds_count"] == 2
     assert samples["crossdesk_scheduler_lag_seconds_sum"] == 3
-
-
-def test_api_method_labels_stay_few() -> None:
-    assert api_method("http://127.0.0.1:9/api/chat.postMessage") == "chat.postMessage"
-    assert api_method("https://slack.com/api/files.completeUploadExternal") == "files.completeUploadExternal"
-    assert api_method("https://files.slack.com/upload/v1/CwABAAAAXg") == "upload"

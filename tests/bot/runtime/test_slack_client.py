@@ -62,3 +62,20 @@ def test_the_metric_counts_calls_by_method() -> None:
     assert samples[("crossdesk_slack_api_request_duration_seconds_count", "chat.postMessage")] == 2
     assert samples[("crossdesk_slack_api_request_duration_seconds_sum", "chat.postMessage")] == pytest.approx(0.06)
     assert samples[("crossdesk_slack_api_request_duration_seconds_count", "views.open")] == 1
+
+
+async def test_a_copy_for_a_request_reports_its_calls_and_keeps_the_deadline(server: SlackApiServer) -> None:
+    reported: list[str] = []
+    async with aiohttp.ClientSession() as session:
+        client = make_client("", server.url, session, retry_handlers=[], on_call=lambda m, _: reported.append(m))
+        assert isinstance(client, TimedWebClient)
+        bounded = make_client(
+            "", server.url, session, retry_handlers=[], on_call=lambda m, _: reported.append(m), deadline=0.2
+        )
+        assert isinstance(bounded, TimedWebClient)
+        copy = client.for_request(server.workspace.bot_token, "T0TEAM")
+        assert (await copy.auth_test())["ok"] is True
+        server.workspace.delay_seconds = 1.0
+        with pytest.raises(TimeoutError):
+            await bounded.for_request(server.workspace.bot_token, None).auth_test()
+    assert reported == ["auth.test", "auth.test"]
