@@ -63,8 +63,13 @@ class StartupError(RuntimeError):
     """The bot cannot start with this configuration; the message says what to fix."""
 
 
-def build_bolt_app(services: Services, client: AsyncWebClient, *, signing_secret: str | None) -> AsyncApp:
+def build_bolt_app(services: Services, client: AsyncWebClient) -> AsyncApp:
     """The Bolt app with every listener. Requests are answered only after the listener's work commits.
+
+    Bolt's own signature check (``RequestVerification``) is off: the HTTP door (``bot.server``) checks every
+    request's signature once, before it parses the body, and nothing reaches Bolt over HTTP any other way; Socket
+    Mode requests carry no signature (they come over the app's own authenticated connection). Bolt's docs for
+    ``request_verification_enabled`` allow exactly this: a check in front of the app, so the work is not done twice.
 
     Authorization is ours rather than Bolt's built-in single-team one: that one answers 200 when its
     ``auth.test`` fails, which would acknowledge — and so lose — an event Slack should deliver again.
@@ -101,8 +106,7 @@ def build_bolt_app(services: Services, client: AsyncWebClient, *, signing_secret
     app = AsyncApp(
         client=tokenless,
         authorize=authorize,
-        signing_secret=signing_secret,
-        request_verification_enabled=signing_secret is not None,
+        request_verification_enabled=False,  # checked once, in front: see above
         process_before_response=True,
         logger=_bolt_logger(),
     )
@@ -200,7 +204,7 @@ class Crossdesk:
             on_call=timed,
             deadline=REQUEST_SLACK_TIMEOUT,
         )
-        self.bolt = build_bolt_app(services, request_client, signing_secret=signing_secret)
+        self.bolt = build_bolt_app(services, request_client)
         web_app = build_web_app(
             None if settings.socket_mode else self.bolt,
             db,

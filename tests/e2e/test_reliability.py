@@ -10,12 +10,14 @@ from datetime import timedelta
 import httpx
 import pytest
 from aiohttp import web
+from slack_sdk.signature import SignatureVerifier
 from sqlalchemy.exc import OperationalError
 from sqlmodel import select
 
 from bot.runtime.metrics import Metrics
 from bot.runtime.server import build_web_app
 from bot.sandbox import slack_requests
+from bot.surfaces.ids import ActionId
 from config.schema import WorkspaceConfig
 from storage.database import Database
 from storage.models import OutboxMessage, ProcessedEvent, TicketEvent
@@ -78,6 +80,55 @@ async def test_stale_request_gets_401(bot: Harness) -> None:
     response = await bot.post(json.dumps(payload), "application/json", timestamp=int(time.time()) - 6 * 60)
     assert response.status_code == 401
     assert await bot.tickets() == []
+
+
+async def test_each_request_signature_is_checked_once(bot: Harness, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The HTTP door checks the signature before it parses the body; Bolt's own check is off, not run again."""
+    checked: list[str] = []
+    real = SignatureVerifier.is_valid
+
+    def counting(self: SignatureVerifier, body: str | bytes, timestamp: str, signature: str) -> bool:
+        checked.append(timestamp)
+        return real(self, body, timestamp, signature)
+
+    monkeypatch.setattr(SignatureVerifier, "is_valid", counting)
+    message = bot.fake.post_user_message("C0INTAKE", "U0ERIN", "refund please")
+    payload = slack_requests.message_event(channel="C0INTAKE", user="U0ERIN", text=message.text, ts=message.ts)
+    assert (await bot.event(payload)).status_code == 200
+    assert (await bot.command("help", "U0ALICE")).status_code == 200
+    assert len(checked) == 2
+    assert len(await bot.tickets()) == 1
+
+
+@pytest.mark.parametrize("kind", ["command", "click", "tampered-event"])
+async def test_forged_commands_clicks_and_altered_bodies_get_401_and_change_nothing(bot: Harness, kind: str) -> None:
+    """Every kind of request meets the one check: form-encoded commands and interactions as well as JSON events,
+    and a body changed after Slack signed it (the signature is over the body, not only present)."""
+    await bot.intake_message("refund please")
+    await bot.drain()
+    calls_before = len(bot.fake.calls)
+    forged_headers = slack_requests.sign("{}", secret="someone-elses-secret")
+    if kind == "command":
+        body = slack_requests.slash_command_body(text="close SUP-1 done", user="U0ALICE")
+        response = await bot.post(body, "application/x-www-form-urlencoded", headers=forged_headers, signed=False)
+    elif kind == "click":
+        ticket = await bot.ticket("SUP-1")
+        body = slack_requests.block_actions_body(
+            action_id=ActionId.ACKNOWLEDGE,
+            value="SUP-1",
+            user="U0ALICE",
+            channel=ticket.card_channel or "",
+            message_ts=ticket.card_ts or "",
+        )
+        response = await bot.post(body, "application/x-www-form-urlencoded", headers=forged_headers, signed=False)
+    else:
+        signed = json.dumps(slack_requests.message_event(channel="C0INTAKE", user="U0ERIN", text="hello"))
+        altered = signed.replace("hello", "refund please now")
+        response = await bot.post(altered, "application/json", headers=slack_requests.sign(signed), signed=False)
+    assert response.status_code == 401
+    [ticket] = await bot.tickets()
+    assert ticket.status == "open"
+    assert len(bot.fake.calls) == calls_before
 
 
 async def test_malformed_payloads_get_a_log_line_and_a_non_500_answer(
