@@ -23,6 +23,7 @@ class RecordingApp:
     """Stands in for AsyncApp during ``register_all`` and writes down what each listener is for."""
 
     def __init__(self) -> None:
+        self.client: Any = None  # AsyncApp's client; the middleware times it when it is a TimedWebClient
         self.events: set[str] = set()
         self.commands: set[str] = set()
         self.actions: set[str] = set()
