@@ -14,8 +14,9 @@ from bot.runtime.services import Services
 from bot.surfaces.commands import ParsedCommand, Subcommand, parse_ticket_command
 from bot.surfaces.ids import Command
 from bot.surfaces.replies import SHOW_EVENTS
+from bot.tickets.opening import Source, TicketRequest
 from bot.tickets.permissions import Action
-from bot.tickets.service import ListScope, Source, TicketRequest
+from bot.tickets.service import ListScope
 from bot.tickets.states import Status
 from handlers.forms import new_ticket_form, open_form
 from handlers.payloads import is_private_conversation, mapping, services_of, text

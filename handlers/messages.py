@@ -12,7 +12,7 @@ from slack_bolt.async_app import AsyncApp
 from slack_bolt.context.async_context import AsyncBoltContext
 
 from bot.runtime.services import Services
-from bot.tickets.service import Source, TicketRequest
+from bot.tickets.opening import Source, TicketRequest
 from handlers.payloads import is_private_conversation, mapping, optional_text, services_of, text
 
 log = logging.getLogger(__name__)

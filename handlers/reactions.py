@@ -11,7 +11,7 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.runtime.services import Services
-from bot.tickets.service import Source, TicketRequest
+from bot.tickets.opening import Source, TicketRequest
 from handlers.payloads import is_private_conversation, mapping, optional_text, services_of, text
 
 log = logging.getLogger(__name__)

@@ -18,7 +18,7 @@ from bot.errors import BadRequest
 from bot.runtime.profiles import readable
 from bot.runtime.services import Services
 from bot.surfaces.ids import BlockId, CallbackId
-from bot.tickets.service import Source, TicketRequest
+from bot.tickets.opening import Source, TicketRequest
 from handlers.payloads import dm_prompt, form_values, mapping, metadata, services_of, text
 
 # Refusals that are about one field of the form are shown next to that field.

@@ -11,7 +11,8 @@ from bot.surfaces.cards import slack_date
 from bot.surfaces.i18n import Translator
 from bot.surfaces.limits import clip, fit_lines
 from bot.surfaces.text import message_link, neutralise_broadcasts
-from bot.tickets.service import OpenResult, TicketHistory, TicketService
+from bot.tickets.opening import OpenResult
+from bot.tickets.service import TicketHistory, TicketService
 from storage.models import Ticket
 
 # ``/ticket help``: one catalogue line (``help.<name>``, both languages) per command, in this order. A new command

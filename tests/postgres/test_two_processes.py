@@ -26,7 +26,8 @@ import asyncio, sys, time
 from pathlib import Path
 from datetime import UTC, datetime
 from bot.runtime.clock import SystemClock
-from bot.tickets.service import Source, TicketRequest, TicketService
+from bot.tickets.opening import Source, TicketRequest
+from bot.tickets.service import TicketService
 from config.loader import EXAMPLE_PATH, load_workspace
 from storage.database import Database
 

@@ -32,7 +32,8 @@ from bot.schedule.digest import (
     render_messages,
 )
 from bot.surfaces.i18n import Translator
-from bot.tickets.service import Source, TicketRequest, TicketService
+from bot.tickets.opening import Source, TicketRequest
+from bot.tickets.service import TicketService
 from bot.tickets.workflow import WorkflowService
 from config.schema import WorkspaceConfig
 from storage import directory

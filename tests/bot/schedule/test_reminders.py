@@ -11,7 +11,8 @@ from sqlmodel import col, select
 
 from bot.runtime.clock import ManualClock
 from bot.schedule.reminders import REMINDER_LINES, ReminderService
-from bot.tickets.service import Source, TicketRequest, TicketService
+from bot.tickets.opening import Source, TicketRequest
+from bot.tickets.service import TicketService
 from bot.tickets.states import Status
 from bot.tickets.workflow import WorkflowService
 from config.schema import WorkspaceConfig

@@ -18,7 +18,8 @@ from bot.surfaces.i18n import Translator
 from bot.surfaces.ids import ActionId, OutboxPurpose
 from bot.surfaces.standup_views import blocker_block_id
 from bot.tickets.notices import TicketMessenger
-from bot.tickets.service import Source, TicketRequest, TicketService
+from bot.tickets.opening import Source, TicketRequest
+from bot.tickets.service import TicketService
 from config.schema import WorkspaceConfig
 from storage import directory
 from storage import outbox as outbox_rows

@@ -15,8 +15,8 @@ from bot.errors import BadRequest, CrossdeskError, InvalidTransition, NotAllowed
 from bot.runtime.slack_client import SlackIdentity
 from bot.surfaces.i18n import Translator
 from bot.surfaces.replies import HELP_LINES, Replies
+from bot.tickets.opening import OpenResult
 from bot.tickets.permissions import ALLOWED, Action
-from bot.tickets.service import OpenResult
 from config.loader import EXAMPLE_PATH, load_workspace
 from config.schema import WorkspaceConfig
 from storage.models import Ticket

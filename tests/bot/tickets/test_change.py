@@ -12,8 +12,9 @@ from sqlmodel import col, select
 from bot.errors import InvalidTransition, NotAllowed
 from bot.runtime.clock import ManualClock
 from bot.tickets.change import ChangeRunner
+from bot.tickets.opening import Source, TicketRequest
 from bot.tickets.permissions import Action
-from bot.tickets.service import Source, TicketRequest, TicketService
+from bot.tickets.service import TicketService
 from bot.tickets.states import Status
 from config.schema import WorkspaceConfig
 from storage import directory, events

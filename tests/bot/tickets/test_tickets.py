@@ -13,7 +13,8 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from bot.errors import BadRequest
 from bot.runtime.clock import ManualClock
 from bot.surfaces.ids import OutboxPurpose
-from bot.tickets.service import ListScope, Source, TicketRequest, TicketService
+from bot.tickets.opening import Source, TicketRequest
+from bot.tickets.service import ListScope, TicketService
 from config.schema import WorkspaceConfig
 from storage import directory
 from storage import tickets as ticket_rows

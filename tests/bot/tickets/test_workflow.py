@@ -12,7 +12,8 @@ from sqlmodel import col, select
 from bot.errors import BadRequest, InvalidTransition, NotAllowed, TicketNotFound
 from bot.runtime.clock import ManualClock
 from bot.surfaces.ids import ActionId
-from bot.tickets.service import Source, TicketRequest, TicketService
+from bot.tickets.opening import Source, TicketRequest
+from bot.tickets.service import TicketService
 from bot.tickets.states import Status
 from bot.tickets.workflow import WorkflowService, raised
 from config.schema import WorkspaceConfig

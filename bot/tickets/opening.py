@@ -1,0 +1,348 @@
+"""Opening a ticket, from any door: routing, numbering, the round robin, due times, and the first messages.
+
+Tickets opened at the same moment are written together (:class:`GroupCommit`); a repeated Slack event or a
+message opened twice is answered with the ticket that already exists. It never sees a Slack payload and never
+calls Slack: the new ticket's messages are queued in the outbox in the same transaction.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import datetime
+from enum import Enum, StrEnum
+from typing import TYPE_CHECKING
+
+from sqlalchemy.exc import IntegrityError
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from bot.errors import BadRequest
+from bot.outbox.writer import OutboxWriter
+from bot.runtime.clock import Clock
+from bot.runtime.group_commit import GroupCommit
+from bot.runtime.metrics import Metrics
+from bot.surfaces.text import clip, to_plain, without_links
+from bot.tickets.notices import TicketMessenger
+from bot.tickets.routing import is_complaint, pick_owner, route, title_from_text
+from bot.tickets.sla import due_times, zone_named
+from bot.tickets.states import Status
+from config.schema import LIFECYCLE_STAGES, PRIORITIES, Department, WorkspaceConfig
+from storage import directory, events, outbox
+from storage import tickets as ticket_rows
+from storage.database import Database
+from storage.directory import OwnerProfile
+from storage.models import Ticket, built
+from storage.outbox import OutboxRow
+
+if TYPE_CHECKING:
+    from bot.outbox.sender import OutboxSender
+
+log = logging.getLogger(__name__)
+
+LIST_LIMIT = 50  # tickets in one /ticket list answer
+
+log = logging.getLogger(__name__)
+
+
+class Source(StrEnum):
+    MESSAGE = "message"
+    COMMAND = "command"
+    REACTION = "reaction"
+    MODAL = "modal"
+
+
+@dataclass(frozen=True)
+class TicketRequest:
+    """Everything needed to open a ticket, whatever door it came through."""
+
+    text: str
+    requester_id: str
+    source: Source
+    priority: str | None = None
+    title: str | None = None
+    department_key: str | None = None
+    origin_channel: str | None = None  # the message that became the ticket, if any
+    origin_ts: str | None = None
+    origin_thread_ts: str | None = None  # set when that message is itself a reply in a thread
+    event_id: str | None = None
+    event_type: str | None = None
+    customer_name: str | None = None
+    lifecycle_stage: str | None = None
+    is_complaint: bool = False
+    private: bool = False  # asked in a private channel or a DM: only the people involved may see it
+
+
+@dataclass(frozen=True)
+class OpenResult:
+    ticket: Ticket | None
+    created: bool
+    duplicate_event: bool = False
+
+
+@dataclass(frozen=True)
+class _Opening:
+    request: TicketRequest
+    text: str  # the request's text, cleaned
+
+
+class _Batch(Enum):
+    SAME_MESSAGE = "same message"  # an earlier opening of the same batch is about to make this message a ticket
+
+
+def _created_event(ticket: Ticket, now: datetime) -> dict[str, object]:
+    assert ticket.id is not None, "insert the ticket first"
+    return ticket_rows.event_row(
+        ticket.id, actor_id=ticket.requester_id, action="created", at=now, to_value=ticket.owner_id, note=ticket.source
+    )
+
+
+class TicketOpener(OutboxWriter):
+    """Opens tickets; :class:`bot.tickets.service.TicketService` hands ``open_ticket`` here."""
+
+    def __init__(
+        self,
+        db: Database,
+        workspace: WorkspaceConfig,
+        clock: Clock,
+        messages: TicketMessenger,
+        metrics: Metrics,
+    ) -> None:
+        super().__init__(db, workspace, clock)
+        self.metrics = metrics
+        self.messages = messages
+        self._openings: GroupCommit[_Opening, OpenResult] = GroupCommit(self._open_batch)
+        self._sender: OutboxSender | None = None
+
+    async def open_ticket(self, request: TicketRequest) -> OpenResult:
+        """Open a ticket, or return the one that already exists for the same message or event.
+
+        Tickets opened at the same moment are written together (:class:`GroupCommit`): one transaction, a few
+        statements, and on SQLite one turn of the writer for the whole batch. Each caller still returns only
+        once its own ticket is committed.
+        """
+        text = request.text.replace("\x00", "").strip()  # a message fetched from Slack may carry NUL
+        if not text:
+            raise BadRequest("error.empty_text")
+        if request.priority is not None and request.priority not in PRIORITIES:
+            raise BadRequest("error.bad_priority", priority=request.priority)
+        if request.lifecycle_stage is not None and request.lifecycle_stage not in LIFECYCLE_STAGES:
+            raise BadRequest("error.bad_request")
+        if request.department_key is not None and self.workspace.department(request.department_key) is None:
+            raise BadRequest("error.unknown_department", department=request.department_key)
+        result = await self._openings.submit(_Opening(request, text))
+        if result.created and result.ticket is not None:
+            self.metrics.tickets_opened.labels(result.ticket.department_key).inc()
+            log.info("opened %s for %s (source %s)", result.ticket.key, result.ticket.owner_id, result.ticket.source)
+        return result
+
+    def attach_sender(self, sender: OutboxSender) -> None:
+        """New tickets' messages go to ``sender`` straight after their commit (:meth:`OutboxSender.hand_over`)."""
+        self._sender = sender
+        self.set_outbox_listener(sender.wake)
+
+    async def _open_batch(self, openings: list[_Opening]) -> list[OpenResult | BaseException]:
+        """Write a batch of openings in one transaction. A repeated event or message (a Slack retry that raced
+        past the door's check, the same message opened on another replica at the same moment) fails the whole
+        transaction on a unique key; then each is written on its own, looked up first, so one request's
+        conflict never costs the others their ticket."""
+        try:
+            results: list[OpenResult | BaseException] = list(await self._open_committed(openings, thorough=False))
+        except IntegrityError:
+            results = [await self._open_alone(opening) for opening in openings]
+        return results
+
+    async def _open_committed(self, openings: list[_Opening], *, thorough: bool) -> list[OpenResult]:
+        """One transaction for ``openings``; once it has committed, their messages go to the sender."""
+        sender = self._sender
+        lease = sender.lease_until() if sender is not None else None
+        queued: list[OutboxRow] = []
+        # On SQLite, where every transaction waits its turn for the one writer, the sender's outcomes waiting to
+        # be written go along in this one (OutboxSender.take_outcomes). On PostgreSQL they would hold outbox row
+        # locks together with the department's, which another replica's sender may want in the other order.
+        outcomes = sender.take_outcomes() if sender is not None and self.db.is_sqlite else []
+        try:
+            async with self.db.transaction() as session:
+                results = await self._open_together(session, openings, lease, queued, thorough=thorough)
+                if sender is not None and outcomes:
+                    await sender.record_outcomes(session, outcomes)
+        except BaseException:
+            if sender is not None:
+                sender.record_later(outcomes)
+            raise
+        if queued and sender is not None and lease is not None:
+            made = {r.ticket.id: r.ticket for r in results if r.created and r.ticket is not None and r.ticket.id}
+            sender.hand_over(queued, made)
+        elif queued:
+            self._on_outbox()
+        return results
+
+    async def _open_alone(self, opening: _Opening) -> OpenResult | BaseException:
+        try:
+            return (await self._open_committed([opening], thorough=True))[0]
+        except IntegrityError as error:
+            # Another request (a Slack retry on another replica, a second reaction) won the race.
+            try:
+                async with self.db.transaction() as session:
+                    existing = (await self._existing(session, [opening], thorough=True))[0]
+            except Exception as lookup_error:
+                return lookup_error
+            return existing if isinstance(existing, OpenResult) else error
+        except Exception as error:
+            return error
+
+    async def _existing(
+        self, session: AsyncSession, openings: list[_Opening], *, thorough: bool
+    ) -> list[OpenResult | _Batch | None]:
+        """For each opening: the event already handled, or the ticket its message already is, else ``None``.
+
+        Within the batch too: the second of two openings with one event id, or of one message, is answered
+        by the first. Not ``thorough``, the database is asked only what its constraints cannot answer: whether
+        a reacted-to message is a ticket's card. A repeated event id or a message opened twice then fails the
+        transaction on a unique key, and the openings are tried again one by one, thoroughly (see
+        :meth:`_open_batch`) — rare, where asking first would cost every batch two queries.
+        """
+        requests = [opening.request for opening in openings]
+        seen = await events.processed_among(session, [r.event_id for r in requests if r.event_id and thorough])
+        made = await ticket_rows.by_origins(
+            session,
+            [
+                (r.origin_channel, r.origin_ts)
+                for r in requests
+                # A message event's origin is a person's new message, never a card; should a reaction have
+                # made it a ticket first, the origin's unique key refuses the second one.
+                if r.origin_channel and r.origin_ts and (thorough or r.source != Source.MESSAGE)
+            ],
+        )
+        answers: list[OpenResult | _Batch | None] = []
+        coming: set[tuple[str, str]] = set()
+        for request in requests:
+            origin = (
+                (request.origin_channel, request.origin_ts) if request.origin_channel and request.origin_ts else None
+            )
+            if request.event_id and request.event_id in seen:
+                answers.append(OpenResult(ticket=None, created=False, duplicate_event=True))
+            elif origin is not None and origin in made:
+                answers.append(OpenResult(ticket=made[origin], created=False))
+            elif origin is not None and origin in coming:
+                answers.append(_Batch.SAME_MESSAGE)
+            else:
+                answers.append(None)
+                if request.event_id:
+                    seen.add(request.event_id)
+                if origin is not None:
+                    coming.add(origin)
+        return answers
+
+    async def _open_together(
+        self,
+        session: AsyncSession,
+        openings: list[_Opening],
+        lease: datetime | None,
+        queued: list[OutboxRow],
+        *,
+        thorough: bool,
+    ) -> list[OpenResult]:
+        answers = await self._existing(session, openings, thorough=thorough)
+        fresh = [opening for opening, answer in zip(openings, answers, strict=True) if answer is None]
+        created = await self._create(session, fresh, lease, queued) if fresh else []
+        by_origin: dict[tuple[str | None, str | None], Ticket] = {(t.origin_channel, t.origin_ts): t for t in created}
+        new_tickets = iter(created)
+        results: list[OpenResult] = []
+        for opening, answer in zip(openings, answers, strict=True):
+            if answer is None:
+                results.append(OpenResult(ticket=next(new_tickets), created=True))
+            elif answer is _Batch.SAME_MESSAGE:
+                request = opening.request
+                results.append(OpenResult(ticket=by_origin[(request.origin_channel, request.origin_ts)], created=False))
+            else:
+                results.append(answer)
+        return results
+
+    async def _create(
+        self, session: AsyncSession, openings: list[_Opening], lease: datetime | None, queued: list[OutboxRow]
+    ) -> list[Ticket]:
+        """Create the tickets of ``openings`` (none of them exists yet) with their audit events and messages
+        (added to ``queued``, leased until ``lease`` when a sender in this process takes them straight over)."""
+        now = self.clock.now()
+        departments = []
+        for opening in openings:
+            key = opening.request.department_key or route(to_plain(opening.text), self.workspace)
+            department = self.workspace.department(key)
+            assert department is not None, "route() only returns configured departments"
+            departments.append(department)
+        # Who is away and each owner's time zone, asked once and before any department's row is locked: on
+        # PostgreSQL every ticket of a department waits for that lock, so it is held for as little as can be.
+        owners = sorted({owner for department in departments for owner in department.owners})
+        profiles = await directory.owner_profiles(session, owners)
+        away = {user_id for user_id, profile in profiles.items() if profile.away}
+        # Numbers and owners, department by department (in a fixed order, so two replicas never deadlock).
+        numbered: dict[int, tuple[int, str]] = {}
+        for department_key in sorted({department.key for department in departments}):
+            members = [i for i, department in enumerate(departments) if department.key == department_key]
+            department = departments[members[0]]
+            number, turn = await directory.take_numbers_and_turn(session, department_key, len(members))
+            for offset, index in enumerate(members):
+                owner_id, next_turn = pick_owner(department.owners, turn, away)
+                # Skipping someone away must not hand the next person two tickets in a row.
+                turn = next_turn % len(department.owners)
+                numbered[index] = (number + offset, owner_id)
+            await directory.set_next_turn(session, department_key, turn)
+        tickets = [
+            self._new_ticket(opening, department, *numbered[index], profiles.get(numbered[index][1]), now)
+            for index, (opening, department) in enumerate(zip(openings, departments, strict=True))
+        ]
+        await ticket_rows.insert_many(session, tickets)
+        await ticket_rows.insert_events(session, [_created_event(ticket, now) for ticket in tickets])
+        await events.mark_many_processed(
+            session,
+            [(o.request.event_id, o.request.event_type or "event") for o in openings if o.request.event_id],
+            now,
+        )
+        calls = [call for ticket in tickets for call in self.messages.new_ticket(ticket)]
+        queued.extend(await outbox.enqueue_calls(session, calls, now, lease))
+        return tickets
+
+    def _new_ticket(
+        self,
+        opening: _Opening,
+        department: Department,
+        number: int,
+        owner_id: str,
+        owner: OwnerProfile | None,
+        now: datetime,
+    ) -> Ticket:
+        request = opening.request
+        priority = request.priority or "normal"
+        customer = (request.customer_name or "").strip()
+        ack_due, resolve_due = due_times(now, priority, self.workspace, zone_named(owner.tz if owner else None))
+        return built(
+            Ticket,
+            dict(
+                key=f"{department.key}-{number}",
+                department_key=department.key,
+                number=number,
+                owner_id=owner_id,
+                requester_id=request.requester_id,
+                title=title_from_text(without_links(request.title or opening.text)),
+                text=opening.text,
+                priority=priority,
+                status=Status.OPEN.value,
+                source=request.source.value,
+                origin_channel=request.origin_channel,
+                origin_ts=request.origin_ts,
+                # A private ticket's thread is its card's, where only the people involved are (card_home); the
+                # conversation it came from may hold people who must not read what happens to it.
+                thread_channel=None if request.private else request.origin_channel,
+                thread_ts=None if request.private else request.origin_thread_ts or request.origin_ts,
+                customer_name=clip(without_links(customer), 200) if customer else None,
+                lifecycle_stage=request.lifecycle_stage,
+                is_complaint=request.is_complaint or is_complaint(opening.text, self.workspace.complaint_keywords),
+                is_private=request.private,
+                created_at=now,
+                updated_at=now,
+                ack_due_at=ack_due,
+                resolve_due_at=resolve_due,
+                next_reminder_at=ack_due,
+                sla_started_at=now,
+            ),
+        )
