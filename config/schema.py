@@ -175,6 +175,8 @@ class Sla(_Strict):
     high: SlaTarget = SlaTarget(acknowledge=timedelta(hours=1), resolve=timedelta(days=1))
     normal: SlaTarget = SlaTarget(acknowledge=timedelta(hours=4), resolve=timedelta(days=3))
     low: SlaTarget = SlaTarget(acknowledge=timedelta(days=1), resolve=timedelta(days=7))
+    # Consults: one department asking another about a ticket it keeps (internal work, so a tighter clock).
+    consult: SlaTarget = SlaTarget(acknowledge=timedelta(hours=1), resolve=timedelta(days=1))
 
     def for_priority(self, priority: str) -> SlaTarget:
         target: SlaTarget = getattr(self, priority)

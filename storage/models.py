@@ -120,6 +120,8 @@ class Ticket(SQLModel, table=True):
         Index("ix_tickets_created_at", "created_at"),
         Index("ix_tickets_acknowledged_at", "acknowledged_at"),
         Index("ix_tickets_resolved_at", "resolved_at"),
+        Index("ix_tickets_parent", "parent_id"),  # a ticket's consults
+        Index("ix_tickets_kind_created_at", "kind", "created_at"),  # the hand-off map's consults in a period
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -160,6 +162,14 @@ class Ticket(SQLModel, table=True):
     # Made from a private channel or a DM: only its requester, owner, the departments it passed through and admins
     # may see what it says.
     is_private: bool = Field(default=False)
+    # ``ticket``, or ``consult``: a question one department asks another about ``parent_id`` without giving that
+    # ticket away. A consult is a ticket of its own in the asked department (key, owner, clock on ``sla.consult``).
+    kind: str = Field(default="ticket", max_length=16)
+    parent_id: int | None = Field(default=None, foreign_key="tickets.id")
+    # While the owner waits on another department's answer: the consult this ticket is blocked on (status blocked).
+    blocked_on_id: int | None = Field(default=None, foreign_key="tickets.id")
+    # Closed as a duplicate of another ticket; its requester follows that one (:class:`TicketFollower`).
+    duplicate_of_id: int | None = Field(default=None, foreign_key="tickets.id")
     created_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
     updated_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
     acknowledged_at: datetime | None = _utc_column()
@@ -184,6 +194,31 @@ class TicketEvent(SQLModel, table=True):
     note: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
     slack_ts: str | None = Field(default=None, max_length=32)
     at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
+
+
+class TicketLink(SQLModel, table=True):
+    """Two tickets about related work, shown on both cards. Stored once, lower id first."""
+
+    __tablename__ = "ticket_links"
+    __table_args__ = (UniqueConstraint("ticket_id", "other_id", name="uq_ticket_links_pair"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    ticket_id: int = Field(foreign_key="tickets.id", index=True)
+    other_id: int = Field(foreign_key="tickets.id", index=True)
+    created_by: str = Field(max_length=32)
+    created_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
+
+
+class TicketFollower(SQLModel, table=True):
+    """Someone besides the requester who asked for this ticket's outcome: the requester of a duplicate closed into
+    it. Followers are told what the requester is told when the ticket is resolved."""
+
+    __tablename__ = "ticket_followers"
+
+    ticket_id: int = Field(primary_key=True, foreign_key="tickets.id")
+    user_id: str = Field(primary_key=True, max_length=32)
+    via_ticket_id: int | None = Field(default=None, foreign_key="tickets.id")  # the duplicate that brought them
+    added_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
 
 
 class ProcessedEvent(SQLModel, table=True):
