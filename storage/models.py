@@ -122,6 +122,7 @@ class Ticket(SQLModel, table=True):
         Index("ix_tickets_resolved_at", "resolved_at"),
         Index("ix_tickets_parent", "parent_id"),  # a ticket's consults
         Index("ix_tickets_kind_created_at", "kind", "created_at"),  # the hand-off map's consults in a period
+        Index("ix_tickets_customer_status", "customer_id", "status"),  # a customer's card, the manager's App Home
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -157,6 +158,7 @@ class Ticket(SQLModel, table=True):
     next_reminder_at: datetime | None = _utc_column()
     reminder_count: int = Field(default=0)
     customer_name: str | None = Field(default=None, max_length=200)
+    customer_id: int | None = Field(default=None, foreign_key="customers.id")  # the customer this work is for
     lifecycle_stage: str | None = Field(default=None, max_length=16)
     is_complaint: bool = Field(default=False)
     # Made from a private channel or a DM: only its requester, owner, the departments it passed through and admins
@@ -194,6 +196,62 @@ class TicketEvent(SQLModel, table=True):
     note: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
     slack_ts: str | None = Field(default=None, max_length=32)
     at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
+
+
+class Customer(SQLModel, table=True):
+    """A customer every department's work can hang on, with the one account manager (客户经理) who sees all of it.
+
+    ``name_key`` is the name folded for matching (case and width), unique, so "ACME Corp" is one customer however
+    it is typed; ``aliases`` are other names (folded the same way) that link a ticket by its text.
+    """
+
+    __tablename__ = "customers"
+
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(max_length=200)
+    name_key: str = Field(max_length=200, unique=True)
+    aliases: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    stage: str | None = Field(default=None, max_length=16)  # acquisition | conversion | retention | growth | win-back
+    manager_id: str | None = Field(default=None, max_length=32, index=True)
+    external_id: str | None = Field(default=None, max_length=100, unique=True)  # e.g. the CRM's id
+    at_risk_since: datetime | None = _utc_column()  # flagged at risk (2+ complaints in 30 days); the manager told once
+    created_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
+    updated_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
+
+
+class CustomerEvent(SQLModel, table=True):
+    """Every change to a customer (created, stage, manager, aliases, at risk), who made it and when."""
+
+    __tablename__ = "customer_events"
+
+    id: int | None = Field(default=None, primary_key=True)
+    customer_id: int = Field(foreign_key="customers.id", index=True)
+    actor_id: str = Field(max_length=32)
+    action: str = Field(max_length=32)
+    from_value: str | None = Field(default=None, max_length=200)
+    to_value: str | None = Field(default=None, max_length=200)
+    at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
+
+
+class Rating(SQLModel, table=True):
+    """A satisfaction rating (1–5) asked once of one person for one resolved ticket; ``score`` stays empty until
+    they answer."""
+
+    __tablename__ = "ratings"
+    __table_args__ = (
+        UniqueConstraint("ticket_id", "user_id", name="uq_ratings_ticket_user"),
+        Index("ix_ratings_answered_at", "answered_at"),  # the digest's and the scorecard's windows
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    ticket_id: int = Field(foreign_key="tickets.id", index=True)
+    user_id: str = Field(max_length=32)
+    score: int | None = Field(default=None)
+    comment: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+    asked_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
+    answered_at: datetime | None = _utc_column()
+    prompt_channel: str | None = Field(default=None, max_length=32)
+    prompt_ts: str | None = Field(default=None, max_length=32)
 
 
 class TicketLink(SQLModel, table=True):
