@@ -25,6 +25,7 @@ from pydantic import (
 from pydantic_core import PydanticCustomError
 
 from config.durations import parse_duration
+from config.goals import MAX_GOALS, Goal
 
 Weekday = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
 WEEKDAYS: tuple[Weekday, ...] = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
@@ -246,6 +247,8 @@ class Standup(_Strict):
 class Digest(_Strict):
     channel: ChannelId
     at: ClockTime = time(18, 0)
+    # The weekly scorecard (every goal's trend) is posted on this day, at ``at``; none without it.
+    weekly: Weekday | None = None
 
 
 class WorkspaceConfig(_Strict):
@@ -273,6 +276,10 @@ class WorkspaceConfig(_Strict):
     catch_up_within: Annotated[Duration, AfterValidator(_catch_up_window)] = timedelta(hours=1)
     # A ticket whose text matches one of these counts as a complaint (the digest's complaints); [] turns it off.
     complaint_keywords: list[Keyword] = Field(default_factory=lambda: list(DEFAULT_COMPLAINT_KEYWORDS))
+    # Shared goals, measured for every department and for the whole company (config/goals.py).
+    goals: list[Goal] = Field(default_factory=list, max_length=MAX_GOALS)
+    # Where the running teams come from: this file, or the database (edited from Slack; the file seeds it).
+    config_source: Literal["file", "database"] = "file"
 
     @model_validator(mode="after")
     def _cross_check(self) -> WorkspaceConfig:
@@ -325,6 +332,12 @@ def cross_check(data: dict[str, Any]) -> list[str]:
             f"departments: {len(departments)} departments; at most {MAX_DEPARTMENTS} fit Slack's department picker "
             "(100 groups of 100)"
         )
+    goal_names: set[str] = set()
+    for index, goal in enumerate(data.get("goals") or []):
+        name = str(goal.get("name", "")).strip().casefold() if isinstance(goal, dict) else ""
+        if name and name in goal_names:
+            problems.append(f"goals[{index}].name: a goal named {goal.get('name')!r} is defined twice")
+        goal_names.add(name)
     triage = data.get("triage_department")
     if triage is not None and keys and triage not in keys:
         problems.append(f"triage_department: unknown department {triage} (known: {known})")

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from config.durations import format_duration, parse_duration
+from config.goals import format_target
 from config.loader import EXAMPLE_PATH, ConfigError, load_workspace, parse_workspace
 from config.schema import cross_check
 
@@ -57,6 +58,9 @@ def test_example_file_is_valid_and_documents_every_contract_key() -> None:
         "auto_close_after:",
         "catch_up_within:",
         "complaint_keywords:",
+        "goals:",
+        "weekly:",
+        "config_source:",
     ):
         line = next(line for line in text.splitlines() if key in line and not line.lstrip().startswith("#"))
         assert line, key
@@ -284,3 +288,41 @@ def test_durations(text: str, seconds: int) -> None:
 def test_bad_durations(text: str) -> None:
     with pytest.raises(ValueError, match="duration"):
         parse_duration(text)
+
+
+def test_goals_hold_their_targets_as_numbers_with_a_direction() -> None:
+    workspace = load_workspace(EXAMPLE_PATH)
+    goals = {goal.metric: goal for goal in workspace.goals}
+    assert goals["ack_within_sla"].target == 0.95 and not goals["ack_within_sla"].at_most
+    assert goals["csat"].target == 4.5
+    assert goals["complaint_resolve_median"].target == 2 * 86400 and goals["complaint_resolve_median"].at_most
+    assert goals["bounce_rate"].is_met(0.08) and not goals["bounce_rate"].is_met(0.12)
+    assert goals["resolve_within_sla"].window == timedelta(days=7)
+    assert [format_target(goal) for goal in workspace.goals] == ["95%", "90%", "4.5", "90%", "2d", "10%"]
+    assert workspace.digest is not None and workspace.digest.weekly == "mon"
+    assert workspace.config_source == "file"
+
+
+@pytest.mark.parametrize(
+    ("goal", "expected"),
+    [
+        ("{name: A, metric: ack_within_sla, target: 95}", "must be a percentage such as 95%"),
+        ("{name: A, metric: ack_within_sla, target: 120%}", "between 0% and 100%"),
+        ("{name: A, metric: csat, target: 7}", "satisfaction score from 1 to 5"),
+        ("{name: A, metric: complaint_resolve_median, target: 2}", "duration such as 2d"),
+        ("{name: A, metric: overdue, target: -1}", "whole number of tickets"),
+        ("{name: A, metric: happiness, target: 1}", "metric"),
+        ("{name: A, metric: open, target: 3, window: 200d}", "between 1d and 90d"),
+    ],
+)
+def test_bad_goals_are_refused_with_their_line(goal: str, expected: str) -> None:
+    problems = problems_of(f"{MINIMAL}goals:\n  - {goal}\n")
+    assert len(problems) == 1 and expected in problems[0] and "goals" in problems[0], problems
+
+
+def test_a_goal_name_used_twice_is_refused() -> None:
+    problems = problems_of(
+        f"{MINIMAL}goals:\n  - {{name: Fast, metric: open, target: 3}}\n"
+        "  - {name: fast, metric: overdue, target: 1}\n"
+    )
+    assert any("goals[1].name" in problem and "defined twice" in problem for problem in problems), problems
