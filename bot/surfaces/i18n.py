@@ -1,6 +1,6 @@
 """The message catalogue: every string the bot writes, in English and Chinese.
 
-Each area keeps its messages in its own module under ``bot/catalogue`` (one dict per language); this
+Each area keeps its messages in its own module under ``bot/surfaces/catalogue`` (one dict per language); this
 module merges them. ``Translator(language).t(key, **params)`` formats one; a key missing from either
 language fails the catalogue test, so a Chinese workspace never sees an English fallback by accident.
 

@@ -20,6 +20,22 @@ def test_both_languages_take_the_same_parameters(key: str) -> None:
     assert set(PLACEHOLDER.findall(CATALOGUE["en"][key])) == set(PLACEHOLDER.findall(CATALOGUE["zh"][key]))
 
 
+def test_every_catalogue_module_is_merged() -> None:
+    """A module written under ``bot/surfaces/catalogue/`` but not listed in its ``AREAS`` would be silently unused."""
+    import importlib
+    import pkgutil
+
+    import bot.surfaces.catalogue as catalogue
+
+    modules = [info.name for info in pkgutil.iter_modules(catalogue.__path__)]
+    assert len(modules) >= 8  # tickets (four surfaces), digest, stand-ups, reminders, sandbox
+    listed = [id(area) for area in catalogue.AREAS]
+    unlisted = [
+        name for name in modules if id(importlib.import_module(f"{catalogue.__name__}.{name}").MESSAGES) not in listed
+    ]
+    assert unlisted == []
+
+
 def test_unknown_language_is_refused() -> None:
     with pytest.raises(ValueError, match="unknown language"):
         Translator("fr")
