@@ -4,9 +4,9 @@ half-done internal errors) and revoked tokens; and which token type may call whi
 from __future__ import annotations
 
 from collections import deque
+from collections.abc import Collection
 from dataclasses import dataclass
-
-from bot.sandbox.fake_slack.methods import METHODS
+from typing import ClassVar
 
 # Methods an app-level token (xapp-) may call; everything else needs the bot token, and vice versa.
 APP_TOKEN_METHODS = frozenset({"apps.connections.open"})
@@ -29,6 +29,10 @@ class Fault:
 class Faults:
     """The failures a test or the sandbox asked ``SlackWorkspace`` for: per-method faults and revoked tokens."""
 
+    # The Web API methods a fault may be injected into: the ones the fake answers. ``SlackWorkspace`` passes its
+    # method table in here, so this module needs no import of the methods (which are written against the state).
+    implemented_methods: ClassVar[Collection[str]] = frozenset()
+
     def _init_faults(self) -> None:
         self._faults: dict[str, deque[Fault]] = {}
         self._rejected_tokens: dict[str, str] = {}  # token -> the error every call with it answers
@@ -49,8 +53,9 @@ class Faults:
         ``status=429`` answers ``ratelimited`` with a ``Retry-After`` header (``retry_after``, default 1);
         ``status>=500`` answers that status; ``status=200`` needs ``error`` and answers ``{"ok": false, …}``.
         """
-        if method not in METHODS:
-            raise ValueError(f"the fake does not implement {method!r}; known: {', '.join(sorted(METHODS))}")
+        if method not in self.implemented_methods:
+            known = ", ".join(sorted(self.implemented_methods))
+            raise ValueError(f"the fake does not implement {method!r}; known: {known}")
         if times < 1:
             raise ValueError("times must be at least 1")
         if status == 200 and not error:

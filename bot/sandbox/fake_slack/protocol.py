@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from bot.sandbox.fake_slack.models import JsonDict
 
 if TYPE_CHECKING:
-    from bot.sandbox.fake_slack.workspace import SlackWorkspace
+    from bot.sandbox.fake_slack.state import WorkspaceState
 
 T = TypeVar("T")
 
@@ -87,7 +87,7 @@ class ApiRequest:
         return value
 
 
-Handler = Callable[["SlackWorkspace", ApiRequest], JsonDict]
+Handler = Callable[["WorkspaceState", ApiRequest], JsonDict]
 METHODS: dict[str, Handler] = {}
 
 

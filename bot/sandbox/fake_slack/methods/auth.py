@@ -8,11 +8,11 @@ from bot.sandbox.fake_slack.models import JsonDict
 from bot.sandbox.fake_slack.protocol import ApiRequest, api_method
 
 if TYPE_CHECKING:
-    from bot.sandbox.fake_slack.workspace import SlackWorkspace
+    from bot.sandbox.fake_slack.state import WorkspaceState
 
 
 @api_method("auth.test")
-def _auth_test(workspace: SlackWorkspace, request: ApiRequest) -> JsonDict:
+def _auth_test(workspace: WorkspaceState, request: ApiRequest) -> JsonDict:
     return {
         "url": workspace.url,
         "team": workspace.team_name,
@@ -25,6 +25,6 @@ def _auth_test(workspace: SlackWorkspace, request: ApiRequest) -> JsonDict:
 
 
 @api_method("apps.connections.open")
-def _apps_connections_open(workspace: SlackWorkspace, request: ApiRequest) -> JsonDict:
+def _apps_connections_open(workspace: WorkspaceState, request: ApiRequest) -> JsonDict:
     host = request.origin.split("://", 1)[-1]
     return {"url": f"ws://{host}/socket?ticket={workspace._issue_socket_ticket()}&app_id={workspace.app_id}"}

@@ -19,11 +19,11 @@ from bot.sandbox.fake_slack.models import FakeMessage, JsonDict
 from bot.sandbox.fake_slack.protocol import ApiError, ApiRequest, api_method
 
 if TYPE_CHECKING:
-    from bot.sandbox.fake_slack.workspace import SlackWorkspace
+    from bot.sandbox.fake_slack.state import WorkspaceState
 
 
 @api_method("chat.postMessage")
-def _chat_post_message(workspace: SlackWorkspace, request: ApiRequest) -> JsonDict:
+def _chat_post_message(workspace: WorkspaceState, request: ApiRequest) -> JsonDict:
     channel = joined(workspace, postable_channel(workspace, request.text("channel")))
     text, blocks, attachments = message_content(request)
     metadata = checked_metadata(request)
@@ -47,7 +47,7 @@ def _chat_post_message(workspace: SlackWorkspace, request: ApiRequest) -> JsonDi
 
 
 @api_method("chat.postEphemeral")
-def _chat_post_ephemeral(workspace: SlackWorkspace, request: ApiRequest) -> JsonDict:
+def _chat_post_ephemeral(workspace: WorkspaceState, request: ApiRequest) -> JsonDict:
     channel = joined(workspace, find_channel(workspace, request.text("channel")))
     user = request.text("user")
     if not user or user not in workspace.users:
@@ -72,7 +72,7 @@ def _chat_post_ephemeral(workspace: SlackWorkspace, request: ApiRequest) -> Json
 
 
 @api_method("chat.update")
-def _chat_update(workspace: SlackWorkspace, request: ApiRequest) -> JsonDict:
+def _chat_update(workspace: WorkspaceState, request: ApiRequest) -> JsonDict:
     channel = joined(workspace, find_channel(workspace, request.text("channel")))
     message = find_message(workspace, channel, request.text("ts"))
     if message.bot_id != workspace.bot_id:
@@ -97,7 +97,7 @@ def _chat_update(workspace: SlackWorkspace, request: ApiRequest) -> JsonDict:
 
 
 @api_method("chat.delete")
-def _chat_delete(workspace: SlackWorkspace, request: ApiRequest) -> JsonDict:
+def _chat_delete(workspace: WorkspaceState, request: ApiRequest) -> JsonDict:
     channel = find_channel(workspace, request.text("channel"))
     message = find_message(workspace, channel, request.text("ts"))
     if message.bot_id != workspace.bot_id:
@@ -107,7 +107,7 @@ def _chat_delete(workspace: SlackWorkspace, request: ApiRequest) -> JsonDict:
 
 
 @api_method("chat.getPermalink")
-def _chat_get_permalink(workspace: SlackWorkspace, request: ApiRequest) -> JsonDict:
+def _chat_get_permalink(workspace: WorkspaceState, request: ApiRequest) -> JsonDict:
     channel = find_channel(workspace, request.text("channel"))
     message = find_message(workspace, channel, request.text("message_ts"))
     return {"channel": channel.id, "permalink": workspace.permalink(channel.id, message.ts)}

@@ -11,7 +11,7 @@ from bot.sandbox.fake_slack.models import FakeChannel, FakeMessage, JsonDict
 from bot.sandbox.fake_slack.protocol import ApiError, ApiRequest
 
 if TYPE_CHECKING:
-    from bot.sandbox.fake_slack.workspace import SlackWorkspace
+    from bot.sandbox.fake_slack.state import WorkspaceState
 
 # A limit Slack enforces; a bot that breaks it in production should break here first. Block Kit's are in block_rules.
 MAX_TEXT_LENGTH = 40_000
@@ -25,14 +25,14 @@ def _ts_micros(ts: str) -> int | None:
     return int(seconds) * 1_000_000 + int(fraction.ljust(6, "0") or 0)
 
 
-def find_channel(workspace: SlackWorkspace, channel_id: str | None) -> FakeChannel:
+def find_channel(workspace: WorkspaceState, channel_id: str | None) -> FakeChannel:
     channel = workspace.channels.get(channel_id or "")
     if channel is None:
         raise ApiError("channel_not_found")
     return channel
 
 
-def postable_channel(workspace: SlackWorkspace, value: str | None) -> FakeChannel:
+def postable_channel(workspace: WorkspaceState, value: str | None) -> FakeChannel:
     """Where chat.postMessage posts: a conversation id, a ``#name``, or a user id (the app's DM with them)."""
     value = value or ""
     if value[:1] in {"U", "W"} and value in workspace.users:
@@ -44,7 +44,7 @@ def postable_channel(workspace: SlackWorkspace, value: str | None) -> FakeChanne
     return find_channel(workspace, value)
 
 
-def joined(workspace: SlackWorkspace, channel: FakeChannel) -> FakeChannel:
+def joined(workspace: WorkspaceState, channel: FakeChannel) -> FakeChannel:
     """``channel`` if the bot is in it. A private channel it is not in does not exist for it (channel_not_found);
     a public one needs an invitation (not_in_channel: the app has chat:write, not chat:write.public)."""
     if workspace.bot_user_id in channel.members:
@@ -52,7 +52,7 @@ def joined(workspace: SlackWorkspace, channel: FakeChannel) -> FakeChannel:
     raise ApiError("channel_not_found" if channel.is_private else "not_in_channel")
 
 
-def find_message(workspace: SlackWorkspace, channel: FakeChannel, ts: str | None) -> FakeMessage:
+def find_message(workspace: WorkspaceState, channel: FakeChannel, ts: str | None) -> FakeMessage:
     message = workspace.message(channel.id, ts or "")
     if message is None:
         raise ApiError("message_not_found")

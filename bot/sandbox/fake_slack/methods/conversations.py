@@ -13,11 +13,11 @@ from bot.sandbox.fake_slack.models import JsonDict
 from bot.sandbox.fake_slack.protocol import ApiError, ApiRequest, api_method, one_page
 
 if TYPE_CHECKING:
-    from bot.sandbox.fake_slack.workspace import SlackWorkspace
+    from bot.sandbox.fake_slack.state import WorkspaceState
 
 
 @api_method("conversations.open")
-def _conversations_open(workspace: SlackWorkspace, request: ApiRequest) -> JsonDict:
+def _conversations_open(workspace: WorkspaceState, request: ApiRequest) -> JsonDict:
     channel_id = request.text("channel")
     if channel_id:
         channel = find_channel(workspace, channel_id)
@@ -45,7 +45,7 @@ def _conversations_open(workspace: SlackWorkspace, request: ApiRequest) -> JsonD
 
 
 @api_method("conversations.info")
-def _conversations_info(workspace: SlackWorkspace, request: ApiRequest) -> JsonDict:
+def _conversations_info(workspace: WorkspaceState, request: ApiRequest) -> JsonDict:
     channel = find_channel(workspace, request.text("channel"))
     info = channel.to_api(workspace.bot_user_id)
     if request.flag("include_num_members") and not channel.is_im:
@@ -54,7 +54,7 @@ def _conversations_info(workspace: SlackWorkspace, request: ApiRequest) -> JsonD
 
 
 @api_method("conversations.history")
-def _conversations_history(workspace: SlackWorkspace, request: ApiRequest) -> JsonDict:
+def _conversations_history(workspace: WorkspaceState, request: ApiRequest) -> JsonDict:
     channel = joined(workspace, find_channel(workspace, request.text("channel")))
     within = time_window(request)
     newest_first = [m for m in reversed(workspace.messages_in(channel.id)) if within(m)]
@@ -73,7 +73,7 @@ def _conversations_history(workspace: SlackWorkspace, request: ApiRequest) -> Js
 
 
 @api_method("conversations.replies")
-def _conversations_replies(workspace: SlackWorkspace, request: ApiRequest) -> JsonDict:
+def _conversations_replies(workspace: WorkspaceState, request: ApiRequest) -> JsonDict:
     channel = joined(workspace, find_channel(workspace, request.text("channel")))
     message = workspace.message(channel.id, request.required("ts"))
     if message is None:

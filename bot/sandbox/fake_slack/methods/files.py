@@ -12,11 +12,11 @@ from bot.sandbox.fake_slack.models import FakeFile, FakeMessage, JsonDict
 from bot.sandbox.fake_slack.protocol import ApiError, ApiRequest, api_method
 
 if TYPE_CHECKING:
-    from bot.sandbox.fake_slack.workspace import SlackWorkspace
+    from bot.sandbox.fake_slack.state import WorkspaceState
 
 
 @api_method("files.getUploadURLExternal")
-def _files_get_upload_url_external(workspace: SlackWorkspace, request: ApiRequest) -> JsonDict:
+def _files_get_upload_url_external(workspace: WorkspaceState, request: ApiRequest) -> JsonDict:
     filename = request.required("filename")
     length = request.integer("length", -1)
     if length < 0:
@@ -27,7 +27,7 @@ def _files_get_upload_url_external(workspace: SlackWorkspace, request: ApiReques
 
 
 @api_method("files.completeUploadExternal")
-def _files_complete_upload_external(workspace: SlackWorkspace, request: ApiRequest) -> JsonDict:
+def _files_complete_upload_external(workspace: WorkspaceState, request: ApiRequest) -> JsonDict:
     entries = request.decoded("files", error="invalid_arguments")
     if not isinstance(entries, list) or not entries:
         raise ApiError.missing("files")

@@ -13,11 +13,11 @@ from bot.sandbox.fake_slack.models import JsonDict
 from bot.sandbox.fake_slack.protocol import ApiError, ApiRequest, api_method
 
 if TYPE_CHECKING:
-    from bot.sandbox.fake_slack.workspace import SlackWorkspace
+    from bot.sandbox.fake_slack.state import WorkspaceState
 
 
 @api_method("reactions.add")
-def _reactions_add(workspace: SlackWorkspace, request: ApiRequest) -> JsonDict:
+def _reactions_add(workspace: WorkspaceState, request: ApiRequest) -> JsonDict:
     channel = joined(workspace, find_channel(workspace, request.text("channel")))
     message = find_message(workspace, channel, request.text("timestamp"))
     name = request.text("name") or ""

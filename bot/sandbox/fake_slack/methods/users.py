@@ -8,11 +8,11 @@ from bot.sandbox.fake_slack.models import JsonDict
 from bot.sandbox.fake_slack.protocol import ApiError, ApiRequest, api_method, one_page
 
 if TYPE_CHECKING:
-    from bot.sandbox.fake_slack.workspace import SlackWorkspace
+    from bot.sandbox.fake_slack.state import WorkspaceState
 
 
 @api_method("users.info")
-def _users_info(workspace: SlackWorkspace, request: ApiRequest) -> JsonDict:
+def _users_info(workspace: WorkspaceState, request: ApiRequest) -> JsonDict:
     user = workspace.users.get(request.text("user") or "")
     if user is None:
         raise ApiError("user_not_found")
@@ -20,7 +20,7 @@ def _users_info(workspace: SlackWorkspace, request: ApiRequest) -> JsonDict:
 
 
 @api_method("users.list")
-def _users_list(workspace: SlackWorkspace, request: ApiRequest) -> JsonDict:
+def _users_list(workspace: WorkspaceState, request: ApiRequest) -> JsonDict:
     users = list(workspace.users.values())
     page, next_cursor = one_page(users, lambda u: u.id, request, kind="user", default_limit=0, max_limit=1000)
     return {

@@ -2,17 +2,17 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+import re
 
 from bot.sandbox.fake_slack import block_rules
-from bot.sandbox.fake_slack.models import JsonDict
+from bot.sandbox.fake_slack.models import JsonDict, Trigger
 from bot.sandbox.fake_slack.protocol import ApiError, ApiRequest, api_method
-
-if TYPE_CHECKING:
-    from bot.sandbox.fake_slack.workspace import SlackWorkspace
+from bot.sandbox.fake_slack.state import TRIGGER_SECONDS, WorkspaceState
 
 # A user's modal stack holds at most three views (views.push refuses a fourth).
 MAX_VIEW_STACK = 3
+# What Slack's trigger ids look like ("12345.98765.abcd2358fdea"); anything else is invalid_trigger_id.
+TRIGGER_SHAPE = re.compile(r"^\d+\.\d+\.[0-9A-Za-z]+$")
 
 
 def _view(request: ApiRequest, *, expected_type: str) -> JsonDict:
@@ -27,10 +27,30 @@ def _view(request: ApiRequest, *, expected_type: str) -> JsonDict:
     return view
 
 
-def _check_external_id(workspace: SlackWorkspace, view: JsonDict, own_id: str | None) -> None:
+def _check_external_id(workspace: WorkspaceState, view: JsonDict, own_id: str | None) -> None:
     external_id = view.get("external_id")
     if external_id and any(v["external_id"] == external_id and v["id"] != own_id for v in workspace.views.values()):
         raise ApiError("duplicate_external_id")
+
+
+def _exchange_trigger(workspace: WorkspaceState, trigger_id: str) -> str:
+    """Use up a trigger for views.open/push; returns whose it is ("" for one the fake did not issue).
+
+    A well-formed trigger the fake never issued (a payload a test or the load generator built by hand) cannot
+    be dated, so only its single use is checked: it is recorded here at its first exchange.
+    """
+    if not TRIGGER_SHAPE.match(trigger_id):
+        raise ApiError("invalid_trigger_id")
+    trigger = workspace.triggers.get(trigger_id)
+    if trigger is None:
+        workspace.triggers[trigger_id] = Trigger(user="", issued_at=workspace.clock.now(), exchanged=True)
+        return ""
+    if trigger.exchanged:
+        raise ApiError("exchanged_trigger_id")
+    if (workspace.clock.now() - trigger.issued_at).total_seconds() > TRIGGER_SECONDS:
+        raise ApiError("expired_trigger_id")
+    trigger.exchanged = True
+    return trigger.user
 
 
 def _trigger(request: ApiRequest) -> str:
@@ -41,18 +61,18 @@ def _trigger(request: ApiRequest) -> str:
 
 
 @api_method("views.open")
-def _views_open(workspace: SlackWorkspace, request: ApiRequest) -> JsonDict:
+def _views_open(workspace: WorkspaceState, request: ApiRequest) -> JsonDict:
     trigger_id = _trigger(request)
     view = _view(request, expected_type="modal")
     _check_external_id(workspace, view, None)
-    user = workspace._exchange_trigger(trigger_id)
+    user = _exchange_trigger(workspace, trigger_id)
     stored = workspace._store_view(view, view_id=None, root_id=None, previous_id=None)
     workspace.modal_stacks[user] = [stored["id"]]
     return {"view": stored}
 
 
 @api_method("views.push")
-def _views_push(workspace: SlackWorkspace, request: ApiRequest) -> JsonDict:
+def _views_push(workspace: WorkspaceState, request: ApiRequest) -> JsonDict:
     trigger_id = _trigger(request)
     view = _view(request, expected_type="modal")
     issued = workspace.triggers.get(trigger_id)
@@ -60,7 +80,7 @@ def _views_push(workspace: SlackWorkspace, request: ApiRequest) -> JsonDict:
     if len(stack) >= MAX_VIEW_STACK:
         raise ApiError("push_limit_reached")
     _check_external_id(workspace, view, None)
-    workspace._exchange_trigger(trigger_id)
+    _exchange_trigger(workspace, trigger_id)
     root_id = workspace.views[stack[0]]["id"] if stack else None
     stored = workspace._store_view(view, view_id=None, root_id=root_id, previous_id=stack[-1] if stack else None)
     stack.append(stored["id"])
@@ -68,7 +88,7 @@ def _views_push(workspace: SlackWorkspace, request: ApiRequest) -> JsonDict:
 
 
 @api_method("views.update")
-def _views_update(workspace: SlackWorkspace, request: ApiRequest) -> JsonDict:
+def _views_update(workspace: WorkspaceState, request: ApiRequest) -> JsonDict:
     view_id, external_id = request.text("view_id"), request.text("external_id")
     if not view_id and not external_id:
         raise ApiError("invalid_arguments", messages=["[ERROR] either view_id or external_id is required"])
@@ -89,7 +109,7 @@ def _views_update(workspace: SlackWorkspace, request: ApiRequest) -> JsonDict:
 
 
 @api_method("views.publish")
-def _views_publish(workspace: SlackWorkspace, request: ApiRequest) -> JsonDict:
+def _views_publish(workspace: WorkspaceState, request: ApiRequest) -> JsonDict:
     user_id = request.text("user_id")
     if not user_id or user_id not in workspace.users:
         raise ApiError("invalid_arguments", messages=["invalid `user_id`"])
