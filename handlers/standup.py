@@ -12,7 +12,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.runtime.profiles import display_names
 from bot.runtime.services import Services
-from bot.schedule.standups import StandupRound
+from bot.schedule.standup_answers import StandupRound
 from bot.surfaces.ids import ActionId, BlockId, CallbackId, Command
 from bot.surfaces.standup_views import answer_block_id, answer_modal, is_optional, parse_round
 from bot.surfaces.text import mentioned_users, to_plain
