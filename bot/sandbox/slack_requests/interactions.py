@@ -1,160 +1,15 @@
-"""Build correctly signed Slack requests from the real payload shapes in ``bot/sandbox/payloads``.
-
-The sandbox delivers what people do in the browser with these, the tests send them, and the load
-generators of ``make bench`` and ``make reliability`` too: one way to speak Slack's side of the protocol.
-"""
+"""Slash commands and interactions as Slack posts them: button clicks and menu choices in messages, forms and
+App Home (``block_actions``), form submissions (``view_submission``) and message shortcuts, with the state of
+the inputs a person filled in."""
 
 from __future__ import annotations
 
 import copy
-import hashlib
-import hmac
-import itertools
 import json
-import secrets
-import time
-from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
 
-PAYLOADS = Path(__file__).resolve().parent / "payloads"
-# The signing secret the sandbox and the tests share with the bot they start; it guards nothing real.
-SIGNING_SECRET = "test-signing-secret-0123456789"  # noqa: S105
-TEAM_ID = "T0CROSSDESK"
-
-_event_counter = itertools.count(1)
-# Event ids must differ between runs too: the bot remembers the ids it handled (a restarted sandbox keeps its database).
-_RUN = secrets.token_hex(3).upper()
-_ts_counter = itertools.count(1)
-
-
-def load(name: str) -> dict[str, Any]:
-    data: dict[str, Any] = json.loads((PAYLOADS / name).read_text(encoding="utf-8"))
-    return data
-
-
-def next_ts() -> str:
-    """A message ts that no other test message has."""
-    return f"{1_790_000_000 + next(_ts_counter)}.{next(_ts_counter):06d}"
-
-
-def next_event_id() -> str:
-    return f"Ev0{_RUN}{next(_event_counter):06d}"
-
-
-def next_trigger_id() -> str:
-    """A trigger id in Slack's shape that no other request has, in this process or another: the fake Slack lets each
-    be exchanged once. (The sandbox and the test harness ask the fake for one instead, which it also dates.)"""
-    return f"{next(_event_counter)}.{next(_event_counter)}.{_RUN.lower()}"
-
-
-def sign(body: str | bytes, secret: str = SIGNING_SECRET, timestamp: int | None = None) -> dict[str, str]:
-    """The two headers Slack adds: ``v0=`` + HMAC-SHA256 of ``v0:{timestamp}:{body}``."""
-    stamp = str(int(time.time()) if timestamp is None else timestamp)
-    raw = body if isinstance(body, bytes) else body.encode()
-    digest = hmac.new(secret.encode(), f"v0:{stamp}:".encode() + raw, hashlib.sha256).hexdigest()
-    return {"X-Slack-Request-Timestamp": stamp, "X-Slack-Signature": f"v0={digest}"}
-
-
-def _envelope(sample: str, event_changes: dict[str, Any], event_id: str | None) -> dict[str, Any]:
-    payload = copy.deepcopy(load(sample))
-    payload["team_id"] = TEAM_ID
-    payload["event_id"] = event_id or next_event_id()
-    payload["event_time"] = int(time.time())
-    event = payload["event"]
-    event.update(event_changes)
-    for name, value in list(event.items()):
-        if value is None:
-            del event[name]
-    return payload
-
-
-def message_event(
-    *,
-    channel: str,
-    user: str,
-    text: str,
-    ts: str | None = None,
-    thread_ts: str | None = None,
-    event_id: str | None = None,
-    channel_type: str | None = None,
-) -> dict[str, Any]:
-    """A human ``message`` event (``message.channels``); a reply when ``thread_ts`` is given.
-
-    ``channel_type`` (``im`` for a DM with the bot, ``group`` for a private channel) defaults to the sample's.
-    """
-    ts = ts or next_ts()
-    if channel_type:
-        return _with_channel_type(
-            message_event(channel=channel, user=user, text=text, ts=ts, thread_ts=thread_ts, event_id=event_id),
-            channel_type,
-        )
-    if thread_ts:
-        changes: dict[str, Any] = {
-            "channel": channel,
-            "user": user,
-            "text": text,
-            "ts": ts,
-            "event_ts": ts,
-            "thread_ts": thread_ts,
-            "parent_user_id": user,
-        }
-        return _envelope("event_message_thread_reply.json", changes, event_id)
-    changes = {
-        "channel": channel,
-        "user": user,
-        "text": text,
-        "ts": ts,
-        "event_ts": ts,
-        "blocks": [
-            {
-                "type": "rich_text",
-                "block_id": "b1",
-                "elements": [{"type": "rich_text_section", "elements": [{"type": "text", "text": text}]}],
-            }
-        ],
-    }
-    return _envelope("event_message_channel.json", changes, event_id)
-
-
-def _with_channel_type(payload: dict[str, Any], channel_type: str) -> dict[str, Any]:
-    payload["event"]["channel_type"] = channel_type
-    return payload
-
-
-def bot_message_event(*, channel: str, text: str, classic: bool = False) -> dict[str, Any]:
-    sample = "event_message_bot_message_subtype.json" if classic else "event_message_bot.json"
-    ts = next_ts()
-    return _envelope(sample, {"channel": channel, "text": text, "ts": ts, "event_ts": ts}, None)
-
-
-def message_changed_event(*, channel: str, user: str, text: str, ts: str) -> dict[str, Any]:
-    payload = _envelope("event_message_changed.json", {"channel": channel}, None)
-    payload["event"]["message"].update({"user": user, "text": text, "ts": ts})
-    payload["event"]["previous_message"].update({"user": user, "ts": ts})
-    return payload
-
-
-def message_deleted_event(*, channel: str, ts: str) -> dict[str, Any]:
-    """``message_deleted`` keeps the envelope of a message event; the deleted message's ts is ``deleted_ts``."""
-    now = next_ts()
-    payload = _envelope("event_message_channel.json", {"channel": channel, "ts": now, "event_ts": now}, None)
-    event = payload["event"]
-    for name in ("user", "text", "blocks", "client_msg_id"):
-        event.pop(name, None)
-    event.update({"subtype": "message_deleted", "hidden": True, "deleted_ts": ts})
-    return payload
-
-
-def reaction_added_event(*, channel: str, ts: str, user: str, reaction: str, item_user: str) -> dict[str, Any]:
-    changes = {
-        "user": user,
-        "reaction": reaction,
-        "item_user": item_user,
-        "item": {"type": "message", "channel": channel, "ts": ts},
-        "event_ts": next_ts(),
-    }
-    return _envelope("event_reaction_added_bolt.json", changes, None)
+from bot.sandbox.slack_requests.common import TEAM_ID, load, next_trigger_id, next_ts
 
 
 def slash_command_body(
@@ -426,9 +281,3 @@ def message_action_body(
     payload["message_ts"] = message["ts"]
     payload["message"] = {**payload["message"], **message}
     return urlencode({"payload": json.dumps(payload)})
-
-
-def app_home_opened_event(*, user: str, tab: str = "home") -> dict[str, Any]:
-    return _envelope(
-        "event_app_home_opened.json", {"user": user, "tab": tab, "channel": f"D{user[1:]}", "event_ts": next_ts()}, None
-    )
