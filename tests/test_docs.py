@@ -126,3 +126,37 @@ def test_no_figures_that_go_stale(name: str) -> None:
     text = DOCS[name].read_text(encoding="utf-8")
     stale = re.findall(r"\b\d[\d.,]*\s?(?:ms|µs|msgs/s|req/s|tickets/s|MB)\b|\b\d+(?:\.\d+)?\s?[×x](?=\W)", text)
     assert not stale, f"{name} quotes figures that go stale: {stale}"
+
+
+def _package_sections(text: str) -> dict[str, str]:
+    """The parts of a page under a heading that names a folder (``### `bot/tickets/` — …``), by folder."""
+    sections: dict[str, list[str]] = {}
+    current: list[str] | None = None
+    for line in text.splitlines():
+        if line.startswith("#"):
+            folders = [span for span in _CODE_SPAN.findall(line) if span.endswith("/")]
+            current = sections.setdefault(folders[0], []) if folders else None
+        if current is not None:
+            current.append(line)
+    return {folder: "\n".join(lines) for folder, lines in sections.items()}
+
+
+def test_the_architecture_page_describes_every_module() -> None:
+    """Each package has a section, and each module (and sub-folder) of it is named there: a module added without a
+    word in the architecture page is one a newcomer cannot place."""
+    document = DOCS["docs/architecture.md"]
+    sections = _package_sections(document.read_text(encoding="utf-8"))
+    packages = [f"bot/{path.name}/" for path in sorted((ROOT / "bot").iterdir()) if (path / "__init__.py").exists()]
+    folders = [*packages, "bot/", "handlers/", "storage/", "config/"]
+    assert len(packages) >= 6, "the bot's packages were not found"
+    assert [folder for folder in folders if folder not in sections] == [], "packages without a section"
+    undescribed: list[str] = []
+    for folder in folders:
+        named = mentioned_paths(sections[folder], document.parent)
+        for entry in sorted((ROOT / folder).iterdir()):
+            if entry.name.startswith(("_", ".")) or (entry.is_file() and entry.suffix != ".py"):
+                continue
+            path = f"{folder}{entry.name}" + ("/" if entry.is_dir() else "")
+            if path not in named and path not in sections:
+                undescribed.append(path)
+    assert undescribed == [], "docs/architecture.md: name these in their package's section, with their job"
