@@ -14,7 +14,7 @@ from datetime import timedelta
 from enum import StrEnum
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_serializer, field_validator, model_validator
 
 from config.durations import format_duration, parse_duration
 
@@ -96,6 +96,11 @@ class Goal(BaseModel):
         if not isinstance(data, dict) or "target" not in data or data.get("metric") not in KIND_OF_METRIC:
             return data  # the field errors say what is missing or unknown
         return {**data, "target": parse_target(data["target"], KIND_OF_METRIC[str(data["metric"])])}
+
+    @field_serializer("target")
+    def _target_as_written(self, target: float) -> str | float:
+        """Dumped the way the file writes it, so a dumped workspace validates again (and export-config reads well)."""
+        return target if self.kind == TargetKind.SCORE else format_target(self)
 
     @property
     def kind(self) -> TargetKind:

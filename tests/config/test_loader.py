@@ -326,3 +326,9 @@ def test_a_goal_name_used_twice_is_refused() -> None:
         "  - {name: fast, metric: overdue, target: 1}\n"
     )
     assert any("goals[1].name" in problem and "defined twice" in problem for problem in problems), problems
+
+
+def test_goals_survive_a_dump_and_a_second_validation() -> None:
+    workspace = load_workspace(EXAMPLE_PATH)
+    again = type(workspace).model_validate(workspace.model_dump())
+    assert again.goals == workspace.goals
