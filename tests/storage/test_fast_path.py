@@ -143,7 +143,10 @@ async def write_everything(db: Database) -> None:
         assert await jobs.claim_period(session, "digest", "2026-11-30", NOW)
         await jobs.finish(session, "digest", "2026-11-30", NOW + timedelta(seconds=3))
         await reminders.remember(session, "U0ALICE", "D0ALICE", "1700000002.000200", NOW)
-        await events.claim_requests(session, [(events.request_key(1_700_000_000, "ab" * 32), "block_actions")], NOW)
+        requests = [(events.request_key(stamp, "ab" * 32), "block_actions") for stamp in (1_700_000_000, 1_700_000_600)]
+        assert len(await events.claim_requests(session, requests, NOW)) == 2
+        await events.forget_request(session, requests[1][0])
+        await events.forget_requests_before(session, 1_600_000_000)  # none that old: nothing goes
         await directory.set_away(session, "U0BOB", True)
         await directory.set_member_profile(session, "U0ALICE", "Asia/Shanghai", "Alice")
 
