@@ -364,6 +364,7 @@ async def overdue_owned_by(
     return {owner: OwnerOverdue(total, oldest[owner]) for owner, total in totals.items()}
 
 
+_MAPPER = inspect(Ticket)
 _FIELDS = frozenset(Ticket.model_fields)
 _DEFAULTS = {
     name: field.default for name, field in Ticket.model_fields.items() if field.default is not PydanticUndefined
@@ -372,10 +373,9 @@ _DEFAULTS = {
 
 def _unvalidated(values: dict[str, Any]) -> Ticket:
     """A ticket made the way the ORM makes one from a row: no validation, no change tracking, in no session."""
-    mapper = inspect(Ticket)
-    if not mapper.configured:  # a fresh process may make one before any query has set the mappers up
+    if not _MAPPER.configured:  # a fresh process may make one before any query has set the mappers up
         configure_mappers()
-    ticket: Ticket = mapper.class_manager.new_instance()
+    ticket: Ticket = _MAPPER.class_manager.new_instance()
     ticket.__dict__.update(_DEFAULTS)
     ticket.__dict__.update(values)
     return ticket
