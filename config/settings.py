@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
-from pydantic import Field, SecretStr
+from pydantic import Field, SecretStr, TypeAdapter, ValidationError
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from config.loader import EXAMPLE_PATH
 
 DEFAULT_SLACK_API_URL = "https://slack.com/api/"
+# A developer's and operator's switch: ``off`` makes storage run SQLite through plain aiosqlite and SQLAlchemy
+# instead of its fast path (docs/architecture.md, "The database"). Rows written are the same either way.
+SQLITE_FAST_PATH = "CROSSDESK_SQLITE_FAST_PATH"
 
 
 class Settings(BaseSettings):
@@ -43,6 +47,7 @@ class Settings(BaseSettings):
     database_connect_timeout: float = Field(default=2.0, alias="DATABASE_CONNECT_TIMEOUT", gt=0, le=300)
     # How long an outbox row stays leased to one sender; a message whose sender died waits this long.
     outbox_lease_seconds: float | None = Field(default=None, alias="CROSSDESK_OUTBOX_LEASE_SECONDS", ge=5, le=86_400)
+    sqlite_fast_path: bool = Field(default=True, alias=SQLITE_FAST_PATH)
 
     @property
     def socket_mode(self) -> bool:
@@ -85,6 +90,19 @@ class Settings(BaseSettings):
     def api_url(self) -> str:
         """``SLACK_API_URL`` with the trailing slash slack_sdk needs to join method names."""
         return self.slack_api_url if self.slack_api_url.endswith("/") else self.slack_api_url + "/"
+
+
+_SWITCH = TypeAdapter(bool)
+
+
+def sqlite_fast_path_from_environment() -> bool:
+    """``CROSSDESK_SQLITE_FAST_PATH`` as the process environment has it (on when unset), read the way
+    :class:`Settings` reads it, for what opens a database without settings (tests, the benchmarks)."""
+    value = os.environ.get(SQLITE_FAST_PATH, "on")
+    try:
+        return _SWITCH.validate_python(value)
+    except ValidationError:
+        raise ValueError(f"{SQLITE_FAST_PATH} must be on or off, not {value!r}") from None
 
 
 def _present(secret: SecretStr | None) -> bool:

@@ -14,8 +14,9 @@ from sqlalchemy.exc import TimeoutError as PoolTimeout
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from config.settings import sqlite_fast_path_from_environment
+from storage._sqlite_inline import inline_creator
 from storage.sqlite_checkpoints import WalCheckpointer
-from storage.sqlite_inline import inline_creator
 
 SQLITE_BUSY_TIMEOUT_MS = 30_000
 READ_ONLY = "crossdesk_read_only"  # execution option: this connection only reads
@@ -77,13 +78,15 @@ def create_engine(
     max_overflow: int | None = None,
     connect_timeout: float = 10.0,
     echo: bool = False,
+    sqlite_fast_path: bool = True,
 ) -> AsyncEngine:
     """An engine tuned for its backend.
 
-    SQLite runs its statements on the event loop's thread (:mod:`storage.sqlite_inline`) and gets WAL
-    (readers never wait for the writer), a busy timeout, foreign keys, and ``BEGIN
-    IMMEDIATE`` so a transaction takes the write lock when it starts instead of failing halfway when it
-    first writes: SQLite allows one writer, and this makes it wait its turn rather than deadlock.
+    SQLite gets WAL (readers never wait for the writer), foreign keys, and ``BEGIN IMMEDIATE`` so a transaction
+    takes the write lock when it starts instead of failing halfway when it first writes: SQLite allows one writer,
+    and this makes it wait its turn rather than deadlock. On the fast path (``sqlite_fast_path``) its statements
+    run on the event loop's thread (:mod:`storage._sqlite_inline`), which waits for a lock with asyncio; off it,
+    plain aiosqlite runs them on its worker thread, where SQLite's own busy timeout waits.
 
     PostgreSQL gets a pool of ``pool_size`` connections plus ``max_overflow`` (default: as many again), a
     check before each checkout (a connection the server or a proxy dropped is replaced, not failed on),
@@ -91,11 +94,19 @@ def create_engine(
     """
     parsed = async_url(url)
     if is_sqlite(parsed):
-        database, uri = sqlite_file(parsed)
-        engine = create_async_engine(
-            parsed, echo=echo, async_creator=inline_creator(database, SQLITE_BUSY_TIMEOUT_MS / 1000, uri=uri)
-        )
-        _tune_sqlite(engine)
+        busy_timeout = SQLITE_BUSY_TIMEOUT_MS / 1000
+        if sqlite_fast_path:
+            database, uri = sqlite_file(parsed)
+            engine = create_async_engine(
+                parsed, echo=echo, async_creator=inline_creator(database, busy_timeout, uri=uri)
+            )
+            # Zero: a locked database must not be waited for inside SQLite, on the event loop's thread; the
+            # connection waits with asyncio instead (storage/_sqlite_inline.py).
+            _tune_sqlite(engine, busy_timeout_ms=0)
+        else:
+            sqlite_file(parsed)  # the same refusal of an in-memory database
+            engine = create_async_engine(parsed, echo=echo, connect_args={"timeout": busy_timeout})
+            _tune_sqlite(engine, busy_timeout_ms=SQLITE_BUSY_TIMEOUT_MS)
         return engine
     return create_async_engine(
         parsed,
@@ -108,7 +119,7 @@ def create_engine(
     )
 
 
-def _tune_sqlite(engine: AsyncEngine) -> None:
+def _tune_sqlite(engine: AsyncEngine, *, busy_timeout_ms: int) -> None:
     @event.listens_for(engine.sync_engine, "connect")
     def _on_connect(dbapi_connection: Any, _record: Any) -> None:
         # Take transaction control from the driver so "begin" below decides how a transaction starts.
@@ -116,9 +127,7 @@ def _tune_sqlite(engine: AsyncEngine) -> None:
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA synchronous=NORMAL")
-        # Zero: a locked database must not be waited for inside SQLite, on the event loop's thread; the
-        # connection waits with asyncio instead (storage/sqlite_inline.py).
-        cursor.execute("PRAGMA busy_timeout=0")
+        cursor.execute(f"PRAGMA busy_timeout={int(busy_timeout_ms)}")
         cursor.execute("PRAGMA foreign_keys=ON")
         # Checkpoints run on a thread of their own (storage/sqlite_checkpoints.py), not inside a commit on the loop.
         cursor.execute("PRAGMA wal_autocheckpoint=0")
@@ -132,7 +141,13 @@ def _tune_sqlite(engine: AsyncEngine) -> None:
 
 
 class Database:
-    """Owns the engine; hands out one session per unit of work."""
+    """Owns the engine; hands out one session per unit of work.
+
+    ``sqlite_fast_path`` (default: ``CROSSDESK_SQLITE_FAST_PATH``, on unless set to ``off``) chooses how SQLite is
+    driven: statements on the event loop's thread and prepared statements on the driver, or plain aiosqlite and
+    SQLAlchemy. The repository functions are the same either way, and so are the rows they write
+    (tests/storage/test_fast_path.py); PostgreSQL has one path.
+    """
 
     def __init__(
         self,
@@ -142,10 +157,18 @@ class Database:
         max_overflow: int | None = None,
         connect_timeout: float = 10.0,
         echo: bool = False,
+        sqlite_fast_path: bool | None = None,
     ) -> None:
         self.url = async_url(url)
+        fast = sqlite_fast_path_from_environment() if sqlite_fast_path is None else sqlite_fast_path
+        self.sqlite_fast_path = fast and is_sqlite(self.url)
         self.engine = create_engine(
-            url, pool_size=pool_size, max_overflow=max_overflow, connect_timeout=connect_timeout, echo=echo
+            url,
+            pool_size=pool_size,
+            max_overflow=max_overflow,
+            connect_timeout=connect_timeout,
+            echo=echo,
+            sqlite_fast_path=fast,
         )
         self._sessions = async_sessionmaker(self.engine, class_=AsyncSession, expire_on_commit=False)
         self._turns: asyncio.Lock | None = asyncio.Lock() if is_sqlite(self.url) else None

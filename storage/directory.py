@@ -10,8 +10,8 @@ from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from config.schema import WorkspaceConfig
+from storage._prepared import Prepared, Statements
 from storage.models import Department, DepartmentMember, Member, table_of
-from storage.prepared import Prepared, Statements
 
 _PG_SYNC_LOCK = 0x43524F5354  # the same for every replica; differs from the migration lock
 
@@ -120,7 +120,7 @@ async def take_numbers_and_turn(session: AsyncSession, department_key: str, coun
     Returns the first of the numbers taken (they run on from it) and the turn. The ``UPDATE … RETURNING``
     holds the department's row lock until the transaction ends, so concurrent transactions (on PostgreSQL,
     in other processes) each get their own numbers, and each sees the turn the previous one left with
-    :func:`set_next_turn`. Runs with every new ticket, so it is a prepared statement (:mod:`storage.prepared`).
+    :func:`set_next_turn`. Runs with every new ticket, so it is a prepared statement (:mod:`storage._prepared`).
     """
     statements = await Statements.of(session)
     found = await statements.rows(_TAKE_NUMBERS, {"department": department_key, "count": count})

@@ -13,37 +13,13 @@ from sqlalchemy.orm import aliased
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from storage._prepared import Prepared, Statements, prepared_insert
 from storage.models import OutboxMessage, table_of
-from storage.prepared import Prepared, Statements, prepared_insert
 
 PENDING, SENDING, SENT, FAILED = "pending", "sending", "sent", "failed"
 # ``last_error`` of a row taken over from a sender whose lease ran out: that sender may have died after Slack
 # accepted the call and before the outcome was recorded, so the new sender looks before it sends again.
 LEASE_RAN_OUT = "lease ran out before the outcome was recorded"
-
-
-def enqueue(
-    session: AsyncSession,
-    *,
-    method: str,
-    payload: dict[str, Any],
-    purpose: str,
-    now: datetime,
-    ticket_id: int | None = None,
-    depends_on: OutboxMessage | None = None,
-) -> OutboxMessage:
-    """Add a call to the caller's transaction; it is sent only if that transaction commits."""
-    message = OutboxMessage(
-        ticket_id=ticket_id,
-        purpose=purpose,
-        method=method,
-        payload=payload,
-        depends_on_id=depends_on.id if depends_on is not None else None,
-        created_at=now,
-        next_attempt_at=now,
-    )
-    session.add(message)
-    return message
 
 
 @dataclass(slots=True)
@@ -70,14 +46,14 @@ _ROW_COLUMNS = tuple(OutboxRow.__dataclass_fields__)
 
 @dataclass(eq=False)
 class Call:
-    """A call to queue with :func:`enqueue_calls`; ``after`` is another call of the same batch that must be sent
-    (or have failed for good) before this one is."""
+    """A call to queue with :func:`enqueue_calls`. ``after`` must be sent (or have failed for good) before this one
+    is: another call of the same batch, or the id of a row queued before."""
 
     method: str
     payload: dict[str, Any]
     purpose: str
     ticket_id: int | None = None
-    after: Call | None = None
+    after: Call | int | None = None
 
 
 _OUTBOX = table_of(OutboxMessage)
@@ -87,19 +63,24 @@ _INSERT = prepared_insert(_OUTBOX)
 async def enqueue_calls(
     session: AsyncSession, calls: Sequence[Call], now: datetime, leased_until: datetime | None = None
 ) -> list[OutboxRow]:
-    """:func:`enqueue` for many calls: one ``INSERT`` per generation of dependency instead of one per call.
+    """Add ``calls`` to the caller's transaction (they are sent only if it commits): one ``INSERT`` per generation
+    of dependency, not one per call. The one way outbox rows are written.
 
-    Each call's ``after`` must come earlier in ``calls``. With ``leased_until`` the rows are written already
-    claimed (as :func:`claim_due` would leave them) by a sender in this process, which gets them handed over
-    after the commit instead of claiming them; should it die first, another sender takes them over when the
-    lease runs out, exactly as for a claimed row. Returns the rows as written.
+    A call's ``after`` that is a call must come earlier in ``calls``. With ``leased_until`` the rows are written
+    already claimed (as :func:`claim_due` would leave them) by a sender in this process, which gets them handed
+    over after the commit instead of claiming them; should it die first, another sender takes them over when the
+    lease runs out, exactly as for a claimed row. Returns the rows as written, in the order of ``calls``' batches.
     """
     written: list[OutboxRow] = []
     ids: dict[int, int] = {}  # id(call) -> its row id
     remaining = list(calls)
     statements = await Statements.of(session)
+
+    def waits_for(call: Call) -> int | None:
+        return ids[id(call.after)] if isinstance(call.after, Call) else call.after
+
     while remaining:
-        ready = [call for call in remaining if call.after is None or id(call.after) in ids]
+        ready = [call for call in remaining if not isinstance(call.after, Call) or id(call.after) in ids]
         if not ready:
             raise ValueError("an outbox call waits for a call that is not queued before it")
         rows = [
@@ -110,7 +91,7 @@ async def enqueue_calls(
                 "payload": call.payload,
                 "status": PENDING if leased_until is None else SENDING,
                 "attempts": 0 if leased_until is None else 1,
-                "depends_on_id": ids[id(call.after)] if call.after is not None else None,
+                "depends_on_id": waits_for(call),
                 "created_at": now,
                 "next_attempt_at": now,
                 "claimed_until": leased_until,
@@ -132,7 +113,7 @@ async def enqueue_calls(
                     payload=call.payload,
                     status=PENDING if leased_until is None else SENDING,
                     attempts=0 if leased_until is None else 1,
-                    depends_on_id=ids[id(call.after)] if call.after is not None else None,
+                    depends_on_id=waits_for(call),
                     created_at=now,
                     claimed_until=leased_until,
                     last_error=None,
@@ -325,6 +306,28 @@ async def record(
         ],
     )
     await statements.run(_RECORD_FAILED, [{"row_id": item.id, "error": item.error[:2000]} for item in failed])
+
+
+async def first_of(session: AsyncSession, ticket_id: int, purpose: str) -> int | None:
+    """The id of the ticket's oldest row of ``purpose`` (its card), if one was queued."""
+    return await _end_of(session, ticket_id, purpose, newest=False)
+
+
+async def last_of(session: AsyncSession, ticket_id: int, purpose: str) -> int | None:
+    """The id of the ticket's newest row of ``purpose`` (the last line in its thread), if one was queued."""
+    return await _end_of(session, ticket_id, purpose, newest=True)
+
+
+async def _end_of(session: AsyncSession, ticket_id: int, purpose: str, *, newest: bool) -> int | None:
+    order = _OUTBOX.c.id.desc() if newest else _OUTBOX.c.id
+    statement = (
+        select_rows(_OUTBOX.c.id)
+        .where(_OUTBOX.c.ticket_id == ticket_id, _OUTBOX.c.purpose == purpose)
+        .order_by(order)
+        .limit(1)
+    )
+    found = (await (await session.connection()).execute(statement)).scalar()
+    return int(found) if found is not None else None
 
 
 async def places(session: AsyncSession, ids: Sequence[int]) -> dict[int, tuple[str, str]]:

@@ -2,7 +2,7 @@
 
 By default SQLite checkpoints inside the commit that takes the write-ahead log past 1,000 pages: that commit
 copies the log's pages into the database file and syncs the file, and here commits run on the event loop's
-thread (:mod:`storage.sqlite_inline`). Measured on the bench machine, eight tickets to a commit: commits took
+thread (:mod:`storage._sqlite_inline`). Measured on the bench machine, eight tickets to a commit: commits took
 0.16 ms at the median and 23 ms at the 99th percentile — while one of them checkpointed, every request in
 flight waited for the disk. See docs/benchmarks.md.
 

@@ -45,6 +45,14 @@ async def claim_nudge(session: AsyncSession, entry_id: int, now: datetime) -> bo
     return bool(result.rowcount)
 
 
+def save(session: AsyncSession, entry: StandupEntry) -> None:
+    """Write the changes made to an entry loaded in ``session`` (:func:`entry`, :func:`by_id`) with the
+    transaction; an entry from elsewhere is refused, as its changes would be lost."""
+    if entry not in session:
+        raise ValueError(f"stand-up entry {entry.id} was not loaded in this session; load it before changing it")
+    session.add(entry)
+
+
 async def entry(
     session: AsyncSession, department_key: str, user_id: str, day: str, *, for_update: bool = False
 ) -> StandupEntry | None:

@@ -20,10 +20,6 @@ LONGER: dict[str, str] = {
         "the digest's numbers and its Block Kit in one module, while its reads are being reworked (issue 16, step 3); "
         "then the rendering (render_blocks and below) can move to bot/surfaces/ beside standup_views.py"
     ),
-    "storage/tickets.py": (
-        "every ticket query and write in one module, while the writes are being reworked into one write path per "
-        "table (issue 16, step 2); then its reads and its writes can become two modules"
-    ),
 }
 
 

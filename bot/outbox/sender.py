@@ -595,7 +595,7 @@ class OutboxSender:
             if home == payload.get("channel"):
                 return None
             ticket.thread_channel = ticket.thread_ts = None  # the card's own thread becomes the ticket's thread
-            session.add(ticket)
+            ticket_rows.save(session, ticket)
         tickets[row.ticket_id] = ticket
         log.warning(
             "card for %s could not go to %s (%s); posting it in %s",

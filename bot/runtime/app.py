@@ -155,6 +155,7 @@ class Crossdesk:
             pool_size=settings.database_pool_size,
             max_overflow=settings.database_max_overflow,
             connect_timeout=settings.database_connect_timeout,
+            sqlite_fast_path=settings.sqlite_fast_path,
         )
         if migrate:
             before, after = await upgrade(db)

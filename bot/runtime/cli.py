@@ -204,7 +204,7 @@ def cmd_migrate(_args: argparse.Namespace) -> int:
     from storage.migrate import upgrade
 
     async def run() -> tuple[str | None, str | None]:
-        db = Database(settings.database_url)
+        db = Database(settings.database_url, sqlite_fast_path=settings.sqlite_fast_path)
         try:
             return await upgrade(db)
         finally:
@@ -273,6 +273,7 @@ async def _ticket_rows(db: Database) -> list[dict[str, object]]:
 
 async def _history_rows(db: Database, key: str) -> list[dict[str, object]] | None:
     """Every event of ticket ``key``, oldest first, notes in full (``/ticket show`` lists only the newest)."""
+    from storage import audit
     from storage import tickets as ticket_rows
     from storage.directory import display_names
 
@@ -280,7 +281,7 @@ async def _history_rows(db: Database, key: str) -> list[dict[str, object]] | Non
         ticket = await ticket_rows.by_key(session, key)
         if ticket is None or ticket.id is None:
             return None
-        events = await ticket_rows.events_of(session, ticket.id)
+        events = await audit.events_of(session, ticket.id)
         mentioned = {user for event in events for user in mentioned_users(event.note or "")}
         names = await display_names(session, sorted(mentioned))
     return [
@@ -295,7 +296,7 @@ def cmd_export(args: argparse.Namespace) -> int:
         return EXIT_PROBLEM
 
     async def rows() -> list[dict[str, object]] | None:
-        db = Database(settings.database_url)
+        db = Database(settings.database_url, sqlite_fast_path=settings.sqlite_fast_path)
         try:
             return await (_history_rows(db, args.history) if args.history else _ticket_rows(db))
         finally:

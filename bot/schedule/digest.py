@@ -210,41 +210,28 @@ class DigestService(OutboxWriter):
         async with self.db.transaction() as session:
             if not await jobs.claim_period(session, DIGEST_JOB, period, now):
                 return False  # another replica got there between the look and the claim
-            message = outbox.enqueue(
-                session,
-                method="chat.postMessage",
-                payload={
-                    "channel": settings.channel,
-                    "text": fallback_text(report),
-                    "blocks": first,
-                    "unfurl_links": False,
-                },
-                purpose=OutboxPurpose.NOTICE.value,
-                now=now,
+            message = outbox.Call(
+                "chat.postMessage",
+                {"channel": settings.channel, "text": fallback_text(report), "blocks": first, "unfurl_links": False},
+                OutboxPurpose.NOTICE.value,
             )
-            await session.flush()  # the chart row needs the message row's id to be sent after it
-            outbox.enqueue(
-                session,
-                method=UPLOAD_METHOD,
-                payload={
-                    "channel": settings.channel,
-                    "filename": CHART_FILENAME,
-                    "title": chart_title,
-                    "content_b64": base64.b64encode(png).decode("ascii"),
-                },
-                purpose=OutboxPurpose.NOTICE.value,
-                now=now,
-                depends_on=message,
-            )
-            for blocks in rest:  # the departments that did not fit, in the message's thread
-                outbox.enqueue(
-                    session,
-                    method="chat.postMessage",
-                    payload={"channel": settings.channel, "text": header_text(blocks), "blocks": blocks},
-                    purpose=OutboxPurpose.THREAD_REPLY.value,
-                    now=now,
-                    depends_on=message,
+            chart = {
+                "channel": settings.channel,
+                "filename": CHART_FILENAME,
+                "title": chart_title,
+                "content_b64": base64.b64encode(png).decode("ascii"),
+            }
+            calls = [message, outbox.Call(UPLOAD_METHOD, chart, OutboxPurpose.NOTICE.value, after=message)]
+            calls += [  # the departments that did not fit, in the message's thread
+                outbox.Call(
+                    "chat.postMessage",
+                    {"channel": settings.channel, "text": header_text(blocks), "blocks": blocks},
+                    OutboxPurpose.THREAD_REPLY.value,
+                    after=message,
                 )
+                for blocks in rest
+            ]
+            await outbox.enqueue_calls(session, calls, now)
             await jobs.finish(session, DIGEST_JOB, period, now)
         self._on_outbox()
         log.info("digest for %s queued for %s (%s bytes of chart)", period, settings.channel, len(png))

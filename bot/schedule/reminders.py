@@ -24,11 +24,12 @@ from bot.tickets.notices import SYSTEM_ACTOR, TicketMessenger, reminders_note
 from bot.tickets.sla import WorkingCalendar, advance, zone_named
 from bot.tickets.states import Status
 from config.schema import WorkspaceConfig
-from storage import directory, outbox, reminders
+from storage import audit, directory, outbox, reminders
 from storage import tickets as ticket_rows
+from storage.audit import EventRecord
 from storage.database import Database
-from storage.models import Ticket, assign
-from storage.tickets import OwnerOverdue
+from storage.models import Ticket
+from storage.tickets import OwnerOverdue, ReminderStep
 
 log = logging.getLogger(__name__)
 
@@ -73,43 +74,41 @@ class ReminderService(OutboxWriter):
                 )
                 for owner in owners
             }
-            # The steps are written below in one statement; only tickets that climb the ladder are read whole,
-            # for their card and thread line.
-            climbing = {ticket.id for ticket in due if self._rung(ticket.reminder_count + 1) is not None}
-            whole = await ticket_rows.plain_by_ids(session, climbing)
-            lead_lines: dict[str, list[Ticket]] = defaultdict(list)
-            admin_lines: list[Ticket] = []
-            steps: list[tuple[int, int, datetime, int]] = []
-            audit: list[dict[str, object]] = []
+            # Every step is written in one statement and every event in another; only the tickets that climb
+            # the ladder are then read whole (as the steps left them), for their card and thread line.
+            steps: list[ReminderStep] = []
+            audit_trail: list[EventRecord] = []
+            rungs: dict[int, Literal["lead", "admins"]] = {}
             for reminder in due:
                 step = reminder.reminder_count + 1
-                next_at = repeat_at[reminder.owner_id]
                 rung = self._rung(step)
                 level = reminder.escalation_level + (1 if rung == "lead" else 0)
-                steps.append((reminder.id, step, next_at, level))
-                audit.append(
-                    ticket_rows.event_row(
-                        reminder.id, actor_id=SYSTEM_ACTOR, action="reminded", at=now, to_value=str(step)
-                    )
+                steps.append(ReminderStep(reminder.id, step, repeat_at[reminder.owner_id], level))
+                audit_trail.append(
+                    EventRecord(reminder.id, actor_id=SYSTEM_ACTOR, action="reminded", at=now, to_value=str(step))
                 )
+                if rung == "lead":
+                    note = reminders_note(ladder.escalate_after)
+                    audit_trail.append(
+                        EventRecord(reminder.id, actor_id=SYSTEM_ACTOR, action="escalated", at=now, note=note)
+                    )
+                if rung is not None:
+                    rungs[reminder.id] = rung
+            await ticket_rows.set_reminder_steps(session, steps)
+            await audit.record(session, audit_trail)
+            whole = await ticket_rows.plain_by_ids(session, rungs)
+            lead_lines: dict[str, list[Ticket]] = defaultdict(list)
+            admin_lines: list[Ticket] = []
+            for reminder in due:
+                rung = rungs.get(reminder.id)
                 if rung is None:
                     continue
                 ticket = whole[reminder.id]
-                assign(ticket, reminder_count=step, next_reminder_at=next_at, escalation_level=level)
                 if rung == "lead":
                     department = self.workspace.department(ticket.department_key)
                     lead = department.lead if department is not None else None
                     if lead:
                         lead_lines[lead].append(ticket)
-                    audit.append(
-                        ticket_rows.event_row(
-                            reminder.id,
-                            actor_id=SYSTEM_ACTOR,
-                            action="escalated",
-                            at=now,
-                            note=reminders_note(ladder.escalate_after),
-                        )
-                    )
                     await self.messages.changed(
                         session,
                         ticket,
@@ -122,8 +121,6 @@ class ReminderService(OutboxWriter):
                 else:
                     admin_lines.append(ticket)
                     await self.messages.changed(session, ticket, now, "reminder.thread.admins", SYSTEM_ACTOR)
-            await ticket_rows.set_reminder_steps(session, steps)
-            await ticket_rows.insert_events(session, audit)
             texts: dict[str, list[str]] = defaultdict(list)
             overdue = await ticket_rows.overdue_owned_by(session, set(owners), now, REMINDER_LINES)
             for owner, owned in sorted(overdue.items()):

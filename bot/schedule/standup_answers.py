@@ -95,7 +95,7 @@ class StandupAnswers(StandupDays):
                     questions=questions,
                     answers=cleaned,
                 )
-                self._enqueue(session, now, "chat.postMessage", {"channel": department.channel, **late})
+                await self._enqueue(session, now, "chat.postMessage", {"channel": department.channel, **late})
         self._on_outbox()
 
     async def skip(
@@ -204,7 +204,7 @@ class StandupAnswers(StandupDays):
             )
             if found is not None:
                 entry.prompt_channel, entry.prompt_ts = found
-        session.add(entry)
+        entries.save(session, entry)
         if entry.prompt_channel and entry.prompt_ts:
             payload = {"channel": entry.prompt_channel, "ts": entry.prompt_ts, **message}
-            self._enqueue(session, now, "chat.update", payload)
+            await self._enqueue(session, now, "chat.update", payload)

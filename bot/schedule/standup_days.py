@@ -26,7 +26,7 @@ from storage import outbox
 from storage import standups as entries
 from storage import tickets as ticket_rows
 from storage.database import Database
-from storage.models import OutboxMessage, Ticket
+from storage.models import Ticket
 
 log = logging.getLogger(__name__)
 
@@ -110,16 +110,23 @@ class StandupDays(OutboxWriter):
         return self.messages.date(self._moment(date.fromisoformat(day), standup.post_at, self.workspace.tz))
 
     @staticmethod
-    def _enqueue(
+    def _call(
+        method: str,
+        payload: dict[str, Any],
+        purpose: OutboxPurpose = OutboxPurpose.NOTICE,
+        after: outbox.Call | None = None,
+    ) -> outbox.Call:
+        return outbox.Call(method, payload, purpose.value, after=after)
+
+    async def _enqueue(
+        self,
         session: AsyncSession,
         now: datetime,
         method: str,
         payload: dict[str, Any],
         purpose: OutboxPurpose = OutboxPurpose.NOTICE,
-        *,
-        after: OutboxMessage | None = None,
-    ) -> OutboxMessage:
-        return outbox.enqueue(session, method=method, payload=payload, purpose=purpose.value, now=now, depends_on=after)
+    ) -> None:
+        await outbox.enqueue_calls(session, [self._call(method, payload, purpose)], now)
 
     def _line(self, ticket: Ticket, now: datetime, *, in_channel: bool = False) -> TicketLine:
         """A ticket as a stand-up shows it; in the department channel's summary a private one keeps its title to

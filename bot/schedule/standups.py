@@ -30,7 +30,7 @@ from bot.surfaces.ids import OutboxPurpose
 from bot.surfaces.standup_views import prompt_message, summary_messages
 from bot.tickets.states import ACTIVE_STATUSES
 from config.schema import Department, Standup
-from storage import jobs
+from storage import jobs, outbox
 from storage import standups as entries
 from storage import tickets as ticket_rows
 
@@ -96,7 +96,7 @@ class StandupService(StandupAnswers):
                 if entry is None or entry.id is None or entry.asked_at is None or entry.asked_at >= halfway:
                     continue
                 if await entries.claim_nudge(session, entry.id, now):
-                    self._queue_nudge(session, standup, department, user_id, day, now)
+                    await self._queue_nudge(session, standup, department, user_id, day, now)
                     queued += 1
         if queued:
             self._on_outbox()
@@ -121,12 +121,13 @@ class StandupService(StandupAnswers):
             summary = await self._summary(session, standup, department, day, now, final=True)
             if target is not None:
                 first, *rest = summary_messages(self.translator, summary)
-                posted = self._enqueue(session, now, "chat.postMessage", {"channel": target, **first})
-                if rest:
-                    await session.flush()  # the replies need the summary's row id to follow it into its thread
-                for message in rest:  # a department too big for one message: the other answers in the thread
-                    payload = {"channel": target, **message}
-                    self._enqueue(session, now, "chat.postMessage", payload, OutboxPurpose.THREAD_REPLY, after=posted)
+                posted = self._call("chat.postMessage", {"channel": target, **first})
+                # A department too big for one message: the other answers follow the first into its thread.
+                replies = [
+                    self._call("chat.postMessage", {"channel": target, **message}, OutboxPurpose.THREAD_REPLY, posted)
+                    for message in rest
+                ]
+                await outbox.enqueue_calls(session, [posted, *replies], now)
             await jobs.finish(session, summary_job(department.key), day, now)
         if target is not None:
             self._on_outbox()
@@ -147,12 +148,13 @@ class StandupService(StandupAnswers):
             tickets=tickets,
         )
         # Its creation time equals the entry's asked_at: that is how the answer finds this DM to update it.
-        self._enqueue(session, now, "chat.postMessage", {"channel": user_id, **message}, OutboxPurpose.STANDUP_PROMPT)
+        payload = {"channel": user_id, **message}
+        await self._enqueue(session, now, "chat.postMessage", payload, OutboxPurpose.STANDUP_PROMPT)
 
-    def _queue_nudge(
+    async def _queue_nudge(
         self, session: AsyncSession, standup: Standup, department: Department, user_id: str, day: str, now: datetime
     ) -> None:
         text = self.translator.t(
             "standup.nudge", department=department.name, day=day, post_at=self._summary_time(standup, day)
         )
-        self._enqueue(session, now, "chat.postMessage", {"channel": user_id, "text": text})
+        await self._enqueue(session, now, "chat.postMessage", {"channel": user_id, "text": text})

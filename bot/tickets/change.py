@@ -32,8 +32,9 @@ from bot.tickets.prompts import PromptRef
 from bot.tickets.sla import WorkingCalendar, owner_zone
 from bot.tickets.states import ACTIVE_STATUSES, Status, check_move
 from config.schema import WorkspaceConfig
-from storage import events
+from storage import audit, events
 from storage import tickets as ticket_rows
+from storage.audit import EventRecord
 from storage.database import Database
 from storage.models import Ticket
 from storage.prompts import prompts_of
@@ -135,9 +136,9 @@ class Change:
             self.ticket.updated_at = self.now
             schedule_reminders(self.ticket)
             from_value, to_value = previous.value, moves_to.value
-        await ticket_rows.add_event(
-            self.session,
-            self.ticket,
+        assert self.ticket.id is not None, "a change is made to a ticket that exists"
+        event = EventRecord(
+            self.ticket.id,
             actor_id=by or self.actor_id,
             action=action,
             at=self.now,
@@ -146,6 +147,7 @@ class Change:
             note=note,
             slack_ts=slack_ts,
         )
+        await audit.record(self.session, [event])
         self.recorded = True
 
     async def acknowledge(self) -> None:
@@ -240,7 +242,7 @@ class ChangeRunner(OutboxWriter):
             if change.recorded:
                 self.finish(change)
                 if event_id:
-                    events.mark_processed(session, event_id, event_kind, change.now)
+                    await events.mark_processed(session, [(event_id, event_kind)], change.now)
         if change.recorded:
             self._on_outbox()
 
@@ -255,7 +257,7 @@ class ChangeRunner(OutboxWriter):
     @staticmethod
     def finish(change: Change) -> None:
         change.ticket.updated_at = change.now
-        change.session.add(change.ticket)
+        ticket_rows.save(change.session, change.ticket)
 
     async def load(self, session: AsyncSession, key: str, *, for_update: bool = True) -> Ticket:
         ticket = await ticket_rows.by_key(session, key, for_update=for_update)
@@ -274,7 +276,7 @@ class ChangeRunner(OutboxWriter):
         clicked = prompts.clicked(found, prompt)
         if clicked is None or prompts.stands(clicked, found, ticket):
             return
-        last = await ticket_rows.last_change(session, ticket.id, ignoring=prompts.QUIET_ACTIONS)
+        last = await audit.last_change(session, ticket.id, ignoring=prompts.QUIET_ACTIONS)
         change = ""
         if last is not None:
             action = f"action.{last.action}"

@@ -12,7 +12,7 @@ from bot.tickets.notices import SYSTEM_ACTOR, bounce_note
 from bot.tickets.permissions import Action
 from bot.tickets.sla import WorkingCalendar, advance, working_time_between
 from config.schema import PRIORITIES
-from storage import tickets as ticket_rows
+from storage import audit
 from storage.models import Ticket
 
 log = logging.getLogger(__name__)
@@ -102,7 +102,7 @@ async def _tell_department(change: Change, priority: str, reason: str) -> None:
 async def escalate_bounces(change: Change) -> None:
     """A ticket passed around too often goes to the leads of every department it passed through."""
     ticket = change.ticket
-    path = await ticket_rows.departments_passed(change.session, ticket)
+    path = await audit.departments_passed(change.session, ticket)
     names = ", ".join(change.messages.department_name(key) for key in path)
     ticket.escalation_level += 1  # not last_escalated_at: a person may still escalate it right away
     await change.add_event(action="escalated", note=bounce_note(path), by=SYSTEM_ACTOR)

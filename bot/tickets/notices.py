@@ -10,7 +10,6 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.surfaces.cards import Block, CardData, card_message, settled_prompt, slack_date
@@ -19,7 +18,7 @@ from bot.surfaces.ids import OutboxPurpose
 from bot.tickets import prompts
 from config.schema import WorkspaceConfig
 from storage import outbox
-from storage.models import OutboxMessage, Ticket
+from storage.models import Ticket
 from storage.prompts import prompts_of
 
 CARD_LINK = "{card_link}"  # replaced by the notifier with the card's permalink once the card exists
@@ -181,29 +180,24 @@ class TicketMessenger:
         self, session: AsyncSession, ticket: Ticket, now: datetime, note_key: str, actor_id: str, **params: Any
     ) -> None:
         """Update the card in place and add a one-line entry (who, what, when) to the ticket's thread."""
-        card_row = await self._card_row(session, ticket)
-        outbox.enqueue(
-            session,
-            method="chat.update",
-            payload=self.card_payload(ticket),
-            purpose=OutboxPurpose.CARD_UPDATE,
-            now=now,
-            ticket_id=ticket.id,
-            depends_on=card_row,
-        )
+        assert ticket.id is not None
+        card_row = await outbox.first_of(session, ticket.id, OutboxPurpose.CARD.value)
         # Each line waits for the one before it, so the thread reads in the order things happened even
         # when a send is retried.
-        previous_line = await self._last_row(session, ticket, OutboxPurpose.THREAD_NOTE)
+        previous_line = await outbox.last_of(session, ticket.id, OutboxPurpose.THREAD_NOTE.value)
         line = self.t(note_key, actor=self.who(actor_id), at=self.date(now), **params)
-        outbox.enqueue(
-            session,
-            method="chat.postMessage",
-            payload={"text": line},
-            purpose=OutboxPurpose.THREAD_NOTE,
-            now=now,
-            ticket_id=ticket.id,
-            depends_on=previous_line or card_row,
-        )
+        card = self.card_payload(ticket)
+        calls = [
+            outbox.Call("chat.update", card, OutboxPurpose.CARD_UPDATE.value, ticket.id, after=card_row),
+            outbox.Call(
+                "chat.postMessage",
+                {"text": line},
+                OutboxPurpose.THREAD_NOTE.value,
+                ticket.id,
+                after=previous_line or card_row,
+            ),
+        ]
+        await outbox.enqueue_calls(session, calls, now)
         await self.settle_prompts(session, ticket, now, line)
 
     async def notify(
@@ -216,7 +210,7 @@ class TicketMessenger:
         blocks: list[Block] | None = None,
     ) -> None:
         """A DM (``channel`` = a user id) or channel post about ``ticket``, sent after its card exists."""
-        self._post(session, ticket, now, channel, text, await self._card_row(session, ticket), blocks)
+        await self._post(session, ticket, now, channel, text, blocks)
 
     async def prompt(
         self,
@@ -231,8 +225,7 @@ class TicketMessenger:
         """A DM with buttons about ``ticket`` (a purpose of ``bot.prompts.PROMPT_PURPOSES``). Slack's channel/ts
         for it is recorded on its row when it is sent, so the change that answers its question settles it; an
         older prompt of the same kind asks a question this one replaces, and is settled now."""
-        card_row = await self._card_row(session, ticket)
-        self._post(session, ticket, now, user_id, text, card_row, blocks, purpose=purpose)
+        await self._post(session, ticket, now, user_id, text, blocks, purpose=purpose)
         await self.settle_prompts(session, ticket, now, self.t("prompt.superseded", key=ticket.key))
 
     async def settle_prompts(self, session: AsyncSession, ticket: Ticket, now: datetime, outcome: str) -> None:
@@ -243,85 +236,49 @@ class TicketMessenger:
         """
         assert ticket.id is not None
         found = await prompts_of(session, ticket.id, prompts.PROMPT_PURPOSES, OutboxPurpose.PROMPT_UPDATE.value)
-        for prompt in prompts.to_settle(found, ticket):
-            outbox.enqueue(
-                session,
-                method="chat.update",
-                payload=settled_prompt(prompt.text, outcome),
-                purpose=OutboxPurpose.PROMPT_UPDATE,
-                now=now,
-                ticket_id=ticket.id,
-                depends_on=prompt.row,
+        calls = [
+            outbox.Call(
+                "chat.update",
+                settled_prompt(prompt.text, outcome),
+                OutboxPurpose.PROMPT_UPDATE.value,
+                ticket.id,
+                after=prompt.id,
             )
+            for prompt in prompts.to_settle(found, ticket)
+        ]
+        await outbox.enqueue_calls(session, calls, now)
 
-    def ephemeral(
+    async def ephemeral(
         self, session: AsyncSession, now: datetime, channel: str, user_id: str, text: str, ticket_id: int | None = None
     ) -> None:
         payload = {"channel": channel, "user": user_id, "text": text}
-        outbox.enqueue(
-            session,
-            method="chat.postEphemeral",
-            payload=payload,
-            purpose=OutboxPurpose.NOTICE,
-            now=now,
-            ticket_id=ticket_id,
-        )
+        call = outbox.Call("chat.postEphemeral", payload, OutboxPurpose.NOTICE.value, ticket_id)
+        await outbox.enqueue_calls(session, [call], now)
 
-    def direct(self, session: AsyncSession, now: datetime, user_id: str, text: str) -> None:
+    async def direct(self, session: AsyncSession, now: datetime, user_id: str, text: str) -> None:
         """A DM that is about no ticket in particular (e.g. a refusal when there is no channel to answer in)."""
-        outbox.enqueue(
-            session,
-            method="chat.postMessage",
-            payload={"channel": user_id, "text": text},
-            purpose=OutboxPurpose.NOTICE,
-            now=now,
-        )
+        call = outbox.Call("chat.postMessage", {"channel": user_id, "text": text}, OutboxPurpose.NOTICE.value)
+        await outbox.enqueue_calls(session, [call], now)
 
-    def publish_home(self, session: AsyncSession, now: datetime, user_id: str, view: dict[str, Any]) -> None:
-        outbox.enqueue(
-            session,
-            method="views.publish",
-            payload={"user_id": user_id, "view": view},
-            purpose=OutboxPurpose.NOTICE,
-            now=now,
-        )
+    async def publish_home(self, session: AsyncSession, now: datetime, user_id: str, view: dict[str, Any]) -> None:
+        call = outbox.Call("views.publish", {"user_id": user_id, "view": view}, OutboxPurpose.NOTICE.value)
+        await outbox.enqueue_calls(session, [call], now)
 
-    def _post(
+    async def _post(
         self,
         session: AsyncSession,
         ticket: Ticket,
         now: datetime,
         channel: str,
         text: str,
-        card_row: OutboxMessage | None,
         blocks: list[Block] | None = None,
         purpose: OutboxPurpose = OutboxPurpose.NOTICE,
     ) -> None:
+        """A message about ``ticket``, sent once its card is (the card's link and thread are known then)."""
+        assert ticket.id is not None
         payload: dict[str, Any] = {"channel": channel, "text": text}
         if blocks:
             payload["blocks"] = blocks
-        outbox.enqueue(
-            session,
-            method="chat.postMessage",
-            payload=payload,
-            purpose=purpose,
-            now=now,
-            ticket_id=ticket.id,
-            depends_on=card_row,
-        )
-
-    async def _card_row(self, session: AsyncSession, ticket: Ticket) -> OutboxMessage | None:
-        statement = (
-            select(OutboxMessage)
-            .where(col(OutboxMessage.ticket_id) == ticket.id, col(OutboxMessage.purpose) == OutboxPurpose.CARD.value)
-            .order_by(col(OutboxMessage.id))
-        )
-        return (await session.exec(statement)).first()
-
-    async def _last_row(self, session: AsyncSession, ticket: Ticket, purpose: OutboxPurpose) -> OutboxMessage | None:
-        statement = (
-            select(OutboxMessage)
-            .where(col(OutboxMessage.ticket_id) == ticket.id, col(OutboxMessage.purpose) == purpose.value)
-            .order_by(col(OutboxMessage.id).desc())
-        )
-        return (await session.exec(statement)).first()
+        card_row = await outbox.first_of(session, ticket.id, OutboxPurpose.CARD.value)
+        call = outbox.Call("chat.postMessage", payload, purpose.value, ticket.id, after=card_row)
+        await outbox.enqueue_calls(session, [call], now)

@@ -27,11 +27,12 @@ from bot.tickets.routing import is_complaint, pick_owner, route, title_from_text
 from bot.tickets.sla import due_times, zone_named
 from bot.tickets.states import Status
 from config.schema import LIFECYCLE_STAGES, PRIORITIES, Department, WorkspaceConfig
-from storage import directory, events, outbox
+from storage import audit, directory, events, outbox
 from storage import tickets as ticket_rows
+from storage.audit import EventRecord
 from storage.database import Database
 from storage.directory import OwnerProfile
-from storage.models import Ticket, built
+from storage.models import Ticket
 from storage.outbox import OutboxRow
 
 if TYPE_CHECKING:
@@ -89,9 +90,9 @@ class _Batch(Enum):
     SAME_MESSAGE = "same message"  # an earlier opening of the same batch is about to make this message a ticket
 
 
-def _created_event(ticket: Ticket, now: datetime) -> dict[str, object]:
-    assert ticket.id is not None, "insert the ticket first"
-    return ticket_rows.event_row(
+def _created_event(ticket: Ticket, now: datetime) -> EventRecord:
+    assert ticket.id is not None, "add the ticket first"
+    return EventRecord(
         ticket.id, actor_id=ticket.requester_id, action="created", at=now, to_value=ticket.owner_id, note=ticket.source
     )
 
@@ -291,9 +292,9 @@ class TicketOpener(OutboxWriter):
             self._new_ticket(opening, department, *numbered[index], profiles.get(numbered[index][1]), now)
             for index, (opening, department) in enumerate(zip(openings, departments, strict=True))
         ]
-        await ticket_rows.insert_many(session, tickets)
-        await ticket_rows.insert_events(session, [_created_event(ticket, now) for ticket in tickets])
-        await events.mark_many_processed(
+        await ticket_rows.add(session, tickets)
+        await audit.record(session, [_created_event(ticket, now) for ticket in tickets])
+        await events.mark_processed(
             session,
             [(o.request.event_id, o.request.event_type or "event") for o in openings if o.request.event_id],
             now,
@@ -315,34 +316,31 @@ class TicketOpener(OutboxWriter):
         priority = request.priority or "normal"
         customer = (request.customer_name or "").strip()
         ack_due, resolve_due = due_times(now, priority, self.workspace, zone_named(owner.tz if owner else None))
-        return built(
-            Ticket,
-            dict(
-                key=f"{department.key}-{number}",
-                department_key=department.key,
-                number=number,
-                owner_id=owner_id,
-                requester_id=request.requester_id,
-                title=title_from_text(without_links(request.title or opening.text)),
-                text=opening.text,
-                priority=priority,
-                status=Status.OPEN.value,
-                source=request.source.value,
-                origin_channel=request.origin_channel,
-                origin_ts=request.origin_ts,
-                # A private ticket's thread is its card's, where only the people involved are (card_home); the
-                # conversation it came from may hold people who must not read what happens to it.
-                thread_channel=None if request.private else request.origin_channel,
-                thread_ts=None if request.private else request.origin_thread_ts or request.origin_ts,
-                customer_name=clip(without_links(customer), 200) if customer else None,
-                lifecycle_stage=request.lifecycle_stage,
-                is_complaint=request.is_complaint or is_complaint(opening.text, self.workspace.complaint_keywords),
-                is_private=request.private,
-                created_at=now,
-                updated_at=now,
-                ack_due_at=ack_due,
-                resolve_due_at=resolve_due,
-                next_reminder_at=ack_due,
-                sla_started_at=now,
-            ),
+        return ticket_rows.new_ticket(
+            key=f"{department.key}-{number}",
+            department_key=department.key,
+            number=number,
+            owner_id=owner_id,
+            requester_id=request.requester_id,
+            title=title_from_text(without_links(request.title or opening.text)),
+            text=opening.text,
+            priority=priority,
+            status=Status.OPEN.value,
+            source=request.source.value,
+            origin_channel=request.origin_channel,
+            origin_ts=request.origin_ts,
+            # A private ticket's thread is its card's, where only the people involved are (card_home); the
+            # conversation it came from may hold people who must not read what happens to it.
+            thread_channel=None if request.private else request.origin_channel,
+            thread_ts=None if request.private else request.origin_thread_ts or request.origin_ts,
+            customer_name=clip(without_links(customer), 200) if customer else None,
+            lifecycle_stage=request.lifecycle_stage,
+            is_complaint=request.is_complaint or is_complaint(opening.text, self.workspace.complaint_keywords),
+            is_private=request.private,
+            created_at=now,
+            updated_at=now,
+            ack_due_at=ack_due,
+            resolve_due_at=resolve_due,
+            next_reminder_at=ack_due,
+            sla_started_at=now,
         )

@@ -29,8 +29,9 @@ from bot.tickets.permissions import TicketParties, may_see
 from bot.tickets.routing import pick_owner
 from bot.tickets.states import ACTIVE_STATUSES, CLOCK_RUNNING, Status
 from config.schema import WorkspaceConfig
-from storage import directory, events
+from storage import audit, directory, events
 from storage import tickets as ticket_rows
+from storage.audit import EventRecord
 from storage.database import Database
 from storage.models import Ticket, TicketEvent
 
@@ -136,9 +137,9 @@ class TicketService(OutboxWriter):
                 return False
             now = self.clock.now()
             text = self.translator.t("reaction.exists", key=ticket.key, owner=ticket.owner_id)
-            self.messages.ephemeral(session, now, request.origin_channel, request.requester_id, text, ticket.id)
+            await self.messages.ephemeral(session, now, request.origin_channel, request.requester_id, text, ticket.id)
             if request.event_id:
-                events.mark_processed(session, request.event_id, request.event_type or "event", now)
+                await events.mark_processed(session, [(request.event_id, request.event_type or "event")], now)
         self._on_outbox()
         return True
 
@@ -153,11 +154,11 @@ class TicketService(OutboxWriter):
                 return
             now = self.clock.now()
             if channel:
-                self.messages.ephemeral(session, now, channel, user_id, text)
+                await self.messages.ephemeral(session, now, channel, user_id, text)
             else:
-                self.messages.direct(session, now, user_id, text)
+                await self.messages.direct(session, now, user_id, text)
             if event_id:
-                events.mark_processed(session, event_id, "notice", now)
+                await events.mark_processed(session, [(event_id, "notice")], now)
         self._on_outbox()
 
     # ------------------------------------------------------------------ thread comments
@@ -173,13 +174,13 @@ class TicketService(OutboxWriter):
             if event_id and await events.was_processed(session, event_id):
                 return ticket
             now = self.clock.now()
-            await ticket_rows.add_event(
-                session, ticket, actor_id=user_id, action="commented", at=now, note=text, slack_ts=ts
-            )
+            assert ticket.id is not None
+            comment = EventRecord(ticket.id, actor_id=user_id, action="commented", at=now, note=text, slack_ts=ts)
+            await audit.record(session, [comment])
             if event_id:
-                events.mark_processed(session, event_id, "message", now)
+                await events.mark_processed(session, [(event_id, "message")], now)
             ticket.updated_at = now
-            session.add(ticket)
+            ticket_rows.save(session, ticket)
         return ticket
 
     # ------------------------------------------------------------------ reading
@@ -202,7 +203,7 @@ class TicketService(OutboxWriter):
             if ticket is None:
                 raise TicketNotFound(key=key.upper())
             assert ticket.id is not None
-            return TicketHistory(ticket=ticket, events=await ticket_rows.events_of(session, ticket.id))
+            return TicketHistory(ticket=ticket, events=await audit.events_of(session, ticket.id))
 
     async def show(self, key: str, viewer_id: str, latest: int | None = None) -> TicketHistory:
         """:meth:`history` for ``/ticket show``: a private ticket only for the people who may see it; with
@@ -215,15 +216,15 @@ class TicketService(OutboxWriter):
                 raise NotAllowed("error.private_ticket", key=ticket.key)
             assert ticket.id is not None
             if latest is None:
-                return TicketHistory(ticket=ticket, events=await ticket_rows.events_of(session, ticket.id))
-            events, total = await ticket_rows.latest_events_of(session, ticket.id, latest)
+                return TicketHistory(ticket=ticket, events=await audit.events_of(session, ticket.id))
+            events, total = await audit.latest_events_of(session, ticket.id, latest)
             return TicketHistory(ticket=ticket, events=events, earlier=total - len(events))
 
     async def _visible(self, session: AsyncSession, viewer_id: str, tickets: Sequence[Ticket]) -> list[Ticket]:
         """The ones of ``tickets`` that ``viewer_id`` may see (:func:`bot.permissions.may_see`); the departments a
         private ticket passed through are read in one query, and only when there is a private ticket."""
         private = [ticket for ticket in tickets if ticket.is_private]
-        passed = await ticket_rows.departments_passed_by(session, private) if private else {}
+        passed = await audit.departments_passed_by(session, private) if private else {}
         return [
             ticket
             for ticket in tickets
@@ -313,5 +314,5 @@ class TicketService(OutboxWriter):
         queue = await self.home_queue(user_id)
         view = home_view(queue, user_id, self.messages, self.clock.now())
         async with self.db.transaction() as session:
-            self.messages.publish_home(session, self.clock.now(), user_id, view)
+            await self.messages.publish_home(session, self.clock.now(), user_id, view)
         self._on_outbox()

@@ -20,9 +20,9 @@ from bot.sandbox.slack_requests import options_of
 from bot.surfaces.ids import ActionId, BlockId, CallbackId, Command, OutboxPurpose
 from bot.surfaces.standup_views import answer_block_id
 from config.schema import Department, Standup, WorkspaceConfig
-from storage import outbox
-from storage import tickets as ticket_rows
-from storage.models import OutboxMessage
+from storage import audit, outbox
+from storage.audit import EventRecord
+from storage.outbox import OutboxRow
 from tests.e2e.test_standup import shows, standup_command, tick_at
 from tests.support.harness import START, Harness, running_bot
 from tests.support.slack_limits import assert_message_fits, assert_view_fits
@@ -89,11 +89,11 @@ async def test_show_of_a_ticket_with_500_comments_lists_the_newest_and_counts_th
         ticket = await bot.ticket("SUP-1")
         assert ticket.id is not None
         older = [
-            ticket_rows.event_row(ticket.id, actor_id="U0ALICE", action="commented", at=START, note=text)
+            EventRecord(ticket.id, actor_id="U0ALICE", action="commented", at=START, note=text)
             for text in comments[:480]
         ]
         async with bot.services.db.transaction() as session:
-            await ticket_rows.insert_events(session, older)
+            await audit.record(session, older)
         for text in comments[480:]:
             assert (await comment(bot, ts, text)).status_code == 200
 
@@ -237,18 +237,12 @@ async def test_the_digest_of_120_departments_continues_in_its_thread(
 # ------------------------------------------------------------------------------------------- continued in a thread
 
 
-async def queue(bot: Harness, text: str, after: OutboxMessage | None = None) -> OutboxMessage:
+async def queue(bot: Harness, text: str, after: OutboxRow | None = None) -> OutboxRow:
     """A post to C0SUPPORT; with ``after``, a reply in the thread of the message that row posts."""
+    purpose = (OutboxPurpose.THREAD_REPLY if after else OutboxPurpose.NOTICE).value
+    call = outbox.Call("chat.postMessage", {"channel": "C0SUPPORT", "text": text}, purpose, after=after and after.id)
     async with bot.services.db.transaction() as session:
-        row = outbox.enqueue(
-            session,
-            method="chat.postMessage",
-            payload={"channel": "C0SUPPORT", "text": text},
-            purpose=(OutboxPurpose.THREAD_REPLY if after else OutboxPurpose.NOTICE).value,
-            now=bot.clock.now(),
-            depends_on=after,
-        )
-        await session.flush()
+        [row] = await outbox.enqueue_calls(session, [call], bot.clock.now())
     bot.services.sender.wake()
     return row
 

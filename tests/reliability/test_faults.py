@@ -191,11 +191,11 @@ class CuttableProxy:
         self._writers.difference_update((writer, up_writer))
 
 
-@pytest.mark.postgres
 async def healthz_ok(http: httpx.AsyncClient, url: str) -> bool:
     return (await http.get(f"{url}/healthz")).status_code == 200
 
 
+@pytest.mark.postgres
 async def test_database_outage_is_answered_for_a_retry_and_recovers(postgres_url: str, tmp_path: Path) -> None:
     url = make_url(postgres_url)
     direct = Database(postgres_url)

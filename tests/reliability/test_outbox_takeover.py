@@ -93,14 +93,10 @@ async def test_a_post_that_never_reached_slack_is_sent_once_after_the_lease(bot:
     await bot.intake_message("refund please")
     await bot.drain()
     async with bot.services.db.transaction() as session:
-        row = outbox.enqueue(
-            session,
-            method="chat.postMessage",
-            payload={"channel": "C0SUPPORT", "text": "lost in the crash"},
-            purpose=OutboxPurpose.NOTICE.value,
-            now=bot.clock.now(),
-        )
-        row.status, row.attempts, row.claimed_until = "sending", 1, bot.clock.now() + LEASE
+        # Written as leased to a sender that then died, before it sent anything.
+        lost = outbox.Call("chat.postMessage", {"channel": "C0SUPPORT", "text": "lost in the crash"}, "notice")
+        [row] = await outbox.enqueue_calls(session, [lost], bot.clock.now(), bot.clock.now() + LEASE)
+    assert (row.status, row.attempts) == ("sending", 1)
     assert await bot.services.sender.send_due() == 0  # still leased to the dead sender: nobody takes it yet
     assert not [m for m in bot.fake.messages_in("C0SUPPORT") if m.text == "lost in the crash"]
 
@@ -124,16 +120,11 @@ async def test_a_pass_records_every_outcome_but_the_one_whose_lease_was_taken_ov
 ) -> None:
     bot = quiet_bot
     async with bot.services.db.transaction() as session:
-        rows = [
-            outbox.enqueue(
-                session,
-                method="chat.postMessage",
-                payload={"channel": "C0SUPPORT", "text": text},
-                purpose=OutboxPurpose.NOTICE.value,
-                now=bot.clock.now(),
-            )
+        calls = [
+            outbox.Call("chat.postMessage", {"channel": "C0SUPPORT", "text": text}, OutboxPurpose.NOTICE.value)
             for text in ("one", "two", "three")
         ]
+        rows = await outbox.enqueue_calls(session, calls, bot.clock.now())
     taken_over_until = bot.clock.now() + 2 * LEASE
     sender = bot.services.sender
     send = sender._call

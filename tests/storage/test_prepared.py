@@ -1,4 +1,4 @@
-"""Prepared statements (storage/prepared.py) store and read values exactly as SQLAlchemy does, on both backends."""
+"""Prepared statements (storage/_prepared.py) store and read values exactly as SQLAlchemy does, on both backends."""
 
 from __future__ import annotations
 
@@ -10,9 +10,9 @@ from sqlalchemy import select as select_rows
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import col, select
 
+from storage._prepared import Prepared, Statements, prepared_insert
 from storage.database import Database
 from storage.models import OutboxMessage, ProcessedEvent, table_of
-from storage.prepared import Prepared, Statements, prepared_insert
 
 NOW = datetime(2026, 11, 30, 2, 0, 0, 123456, tzinfo=UTC)
 OUTBOX = table_of(OutboxMessage)

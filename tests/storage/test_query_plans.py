@@ -87,7 +87,7 @@ async def test_a_departments_attention_list_searches_by_department_and_status(sq
 
 
 async def test_in_lists_of_prepared_statements_search_the_key(sqlite_db: Database) -> None:
-    """A prepared statement's ``IN`` list is one JSON parameter on SQLite (storage/prepared.py); SQLite must still
+    """A prepared statement's ``IN`` list is one JSON parameter on SQLite (storage/_prepared.py); SQLite must still
     search the key for each value, not read the table: the lease check of every outbox pass and the owners'
     profiles of every batch of new tickets."""
     cases = [

@@ -53,7 +53,7 @@ async def test_stale_keys_are_forgotten_and_event_ids_kept(db: Database) -> None
     wall = WallClock()
     replays = RequestReplays(db, ManualClock(START), wall)
     async with db.transaction() as session:
-        mark_processed(session, "Ev0SLACKEVENT", "message", START)
+        await mark_processed(session, [("Ev0SLACKEVENT", "message")], START)
     await _first_time(replays, NOW, "old")
     wall.now += SIGNATURE_WINDOW + 120  # the old request's signature is long stale: it can never come again
     await _first_time(replays, int(wall.now), "new")

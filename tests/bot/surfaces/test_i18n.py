@@ -94,7 +94,7 @@ def test_every_action_recorded_in_a_history_has_words() -> None:
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
             if isinstance(node, ast.Call) and getattr(node.func, "attr", getattr(node.func, "id", "")) in (
                 "add_event",
-                "event_row",
+                "EventRecord",
             ):
                 for keyword in node.keywords:
                     if keyword.arg == "action" and isinstance(keyword.value, ast.Constant):

@@ -38,7 +38,7 @@ from sqlalchemy.sql.dml import Insert, UpdateBase
 from sqlalchemy.sql.selectable import Select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from storage.sqlite_inline import InlineConnection
+from storage._sqlite_inline import InlineConnection
 
 _STATEMENTS_KEY = "crossdesk.statements"  # in ``session.info``: one runner per session (per transaction)
 
