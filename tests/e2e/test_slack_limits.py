@@ -249,7 +249,7 @@ async def queue(bot: Harness, text: str, after: OutboxMessage | None = None) -> 
             depends_on=after,
         )
         await session.flush()
-    bot.services.sender.wake()
+    bot.services.outbox.wake()
     return row
 
 
