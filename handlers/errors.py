@@ -17,8 +17,7 @@ from slack_bolt.response import BoltResponse
 from slack_sdk.errors import SlackApiError
 
 from bot.errors import CrossdeskError
-from bot.outbox.slack_calls import TRANSIENT_ERRORS
-from bot.runtime.slack_client import SlackUnavailable
+from bot.runtime.slack_client import TRANSIENT_ERRORS, SlackUnavailable
 from bot.surfaces.views import notice_view
 from handlers.middleware import REPLAY_KEY
 from handlers.payloads import MalformedPayload, services_of

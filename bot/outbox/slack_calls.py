@@ -19,16 +19,14 @@ import aiohttp
 from slack_sdk.errors import SlackApiError, SlackRequestError
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.runtime.slack_client import DEAD_TOKEN_ERRORS, retry_after_seconds
+from bot.runtime.slack_client import DEAD_TOKEN_ERRORS, TRANSIENT_ERRORS, retry_after_seconds
 from storage import outbox
 from storage.outbox import OutboxRow
 
 log = logging.getLogger(__name__)
 
-# Slack errors that mean "try again later" rather than "this call can never succeed".
-TRANSIENT_ERRORS = frozenset({"ratelimited", "internal_error", "fatal_error", "service_unavailable", "request_timeout"})
-# Of those, the ones Slack documents as possibly coming after part of the call succeeded (as may any 5xx): the
-# message may be posted already, so the next attempt looks for it first.
+# Of the TRANSIENT_ERRORS, those Slack documents as possibly coming after part of the call succeeded (as may any
+# 5xx): the message may be posted already, so the next attempt looks for it first.
 UNCERTAIN_ERRORS = frozenset({"internal_error", "fatal_error"})
 # Errors that mean the bot cannot post in that conversation at all.
 UNREACHABLE_CHANNEL = frozenset({"not_in_channel", "channel_not_found", "is_archived", "restricted_action"})
