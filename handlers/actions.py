@@ -113,7 +113,7 @@ async def on_form_button(
     services = services_of(context)
     key, user = _clicked(body)
     action_id = text(mapping(body["actions"][0], "action"), "action_id")
-    translator = services.tickets.translator
+    translator = services.translator
     if action_id == ActionId.REASSIGN.value:
         ticket = await services.workflow.check(key, user, Action.ASSIGN)
         view = reassign_modal(translator, services.workspace, ticket.key, ticket.department_key)

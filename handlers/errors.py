@@ -17,8 +17,7 @@ from slack_bolt.response import BoltResponse
 from slack_sdk.errors import SlackApiError
 
 from bot.errors import CrossdeskError
-from bot.outbox.sender import TRANSIENT_ERRORS
-from bot.runtime.slack_client import SlackUnavailable
+from bot.runtime.slack_client import TRANSIENT_ERRORS, SlackUnavailable
 from bot.surfaces.views import notice_view
 from handlers.middleware import REPLAY_KEY
 from handlers.payloads import MalformedPayload, services_of
@@ -128,7 +127,7 @@ async def _tell_reactor(body: dict[str, Any], context: AsyncBoltContext, message
 
 def _replace_form(services: Any, message: str) -> BoltResponse:
     """A refused form submission: the form turns into a notice that says why."""
-    view = notice_view(services.tickets.translator, message)
+    view = notice_view(services.translator, message)
     return BoltResponse(
         status=200,
         body=json.dumps({"response_action": "update", "view": view}, ensure_ascii=False),

@@ -34,7 +34,7 @@ async def new_ticket_form(
     department = department_key or route(f"{title}\n{description}", workspace)
     next_owner = await services.tickets.next_owner(department)
     return new_ticket_modal(
-        services.tickets.translator,
+        services.translator,
         workspace,
         department_key=department,
         next_owner=next_owner,

@@ -48,7 +48,7 @@ def _prompt(body: dict[str, Any]) -> tuple[str, str] | None:
 
 def _form(services: Services, standup_round: StandupRound, origin: dict[str, Any] | None = None) -> dict[str, Any]:
     return answer_modal(
-        services.tickets.translator,
+        services.translator,
         department_key=standup_round.department_key,
         department_name=standup_round.department_name,
         day=standup_round.day,

@@ -9,8 +9,7 @@ import asyncio
 import logging
 import signal
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass, field, replace
-from datetime import timedelta
+from dataclasses import dataclass, field
 
 import aiohttp
 from aiohttp import web
@@ -20,7 +19,7 @@ from slack_bolt.authorization import AuthorizeResult
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.outbox.sender import OutboxSender, SenderSettings
+from bot.outbox.sender import SenderSettings, SlackAccess
 from bot.runtime import heap
 from bot.runtime.clock import Clock, SystemClock
 from bot.runtime.metrics import Metrics
@@ -169,25 +168,17 @@ class Crossdesk:
         identity = SlackIdentity()
         await self._check_tokens(client, identity)
         self.token = token_health = TokenHealth()
-        self.services = services = Services.build(self.workspace, db, self.clock, identity, self.metrics)
+        # The sender's own client: no retry handlers, since a retry is the row's (after Retry-After, in the database).
+        sending = SlackAccess(
+            make_client(token, settings.api_url, self._http, retry_handlers=[], on_call=timed),
+            token_health,
+            self.sender_settings.configured(settings),
+        )
+        self.services = services = Services.build(self.workspace, db, self.clock, identity, self.metrics, slack=sending)
         # Recorded before the first tick: on a new database, work whose time already passed today never runs.
         first_started = await services.catch_up.first_started()
         log.info("scheduled work counts from %s, when this database first ran the bot", first_started.isoformat())
-        sender = OutboxSender(
-            db,
-            make_client(token, settings.api_url, self._http, retry_handlers=[], on_call=timed),
-            self.clock,
-            identity,
-            self.sender_settings,
-            render_card=services.tickets.messages.card_payload,
-            card_home=services.tickets.messages.fallback_home,
-            metrics=self.metrics,
-            token=token_health,
-        )
-        if settings.outbox_lease_seconds is not None:
-            sender.settings = replace(sender.settings, lease=timedelta(seconds=settings.outbox_lease_seconds))
-        services.attach_sender(sender)
-        self._sender_task = asyncio.create_task(sender.run(), name="crossdesk-outbox")
+        self._sender_task = asyncio.create_task(services.outbox.run(), name="crossdesk-outbox")
         jobs = {"profiles": MemberProfiles(db, client, self.clock, token_health).refresh, **scheduled_jobs(services)}
         self.ticker = Ticker(jobs, self.tick_seconds or settings.tick_seconds, self.metrics)
         self.ticker.start()
@@ -260,8 +251,8 @@ class Crossdesk:
                 log.warning("a scheduler tick was still running after 10 s; stopping without it")
         if self._socket is not None:
             await self._socket.close_async()  # type: ignore[no-untyped-call]
-        if self.services and self.services.sender:
-            self.services.sender.stop()
+        if self.services is not None:
+            self.services.outbox.stop()
         if self._sender_task is not None:
             try:
                 await asyncio.wait_for(self._sender_task, timeout=10)

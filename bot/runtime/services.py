@@ -1,10 +1,16 @@
-"""The services one running bot shares between its listeners, built once at start-up."""
+"""The services one running bot shares between its listeners, built once at start-up, here and nowhere else.
+
+Everything a service needs is passed to its constructor: the outbox first (a sending one in a running bot, a
+queue-only one otherwise), then the translator and the ticket messenger every service writes its messages with.
+Nothing is attached afterwards.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from bot.outbox.sender import OutboxSender
+from bot.outbox.interface import Outbox, QueueOnly
+from bot.outbox.sender import OutboxSender, SlackAccess
 from bot.runtime.clock import Clock
 from bot.runtime.metrics import Metrics
 from bot.runtime.replays import RequestReplays
@@ -13,7 +19,9 @@ from bot.schedule.catch_up import CatchUp
 from bot.schedule.digest import DigestService
 from bot.schedule.reminders import ReminderService
 from bot.schedule.standups import StandupService
+from bot.surfaces.i18n import Translator
 from bot.surfaces.replies import Replies
+from bot.tickets.notices import TicketMessenger
 from bot.tickets.service import TicketService
 from bot.tickets.workflow import WorkflowService
 from config.schema import WorkspaceConfig
@@ -26,6 +34,8 @@ class Services:
     db: Database
     clock: Clock
     identity: SlackIdentity
+    translator: Translator
+    outbox: Outbox
     tickets: TicketService
     workflow: WorkflowService
     replies: Replies
@@ -35,7 +45,6 @@ class Services:
     catch_up: CatchUp
     metrics: Metrics
     replays: RequestReplays
-    sender: OutboxSender | None = None
 
     @classmethod
     def build(
@@ -45,32 +54,36 @@ class Services:
         clock: Clock,
         identity: SlackIdentity,
         metrics: Metrics | None = None,
+        *,
+        slack: SlackAccess | None = None,
     ) -> Services:
+        """The services of one process. With ``slack`` their outbox sends (an :class:`OutboxSender`, which the app
+        runs); without it, it only queues (:class:`QueueOnly`: a CLI command, a test, a benchmark of the database
+        alone), and a running bot sends the rows later."""
         metrics = metrics or Metrics()
-        tickets = TicketService(db, workspace, clock, metrics=metrics)
-        workflow = WorkflowService(db, workspace, clock, tickets.messages, metrics=metrics)
+        translator = Translator(workspace.language)
+        messages = TicketMessenger(workspace, translator)
+        outbox: Outbox = (
+            QueueOnly(db)
+            if slack is None
+            else OutboxSender(db, clock, identity, slack, cards=messages, metrics=metrics)
+        )
+        tickets = TicketService(db, workspace, clock, outbox, messages, metrics=metrics)
         catch_up = CatchUp(db, clock)
         return cls(
             workspace=workspace,
             db=db,
             clock=clock,
             identity=identity,
+            translator=translator,
+            outbox=outbox,
             tickets=tickets,
-            workflow=workflow,
+            workflow=WorkflowService(db, workspace, clock, outbox, messages, metrics=metrics),
             replies=Replies(tickets, identity),
-            digest=DigestService(db, workspace, clock, tickets.translator, identity=identity, catch_up=catch_up),
-            standups=StandupService(db, workspace, clock, tickets.messages, catch_up=catch_up),
-            reminders=ReminderService(db, workspace, clock, tickets.messages),
+            digest=DigestService(db, workspace, clock, outbox, translator, identity=identity, catch_up=catch_up),
+            standups=StandupService(db, workspace, clock, outbox, messages, catch_up=catch_up),
+            reminders=ReminderService(db, workspace, clock, outbox, messages),
             catch_up=catch_up,
             metrics=metrics,
             replays=RequestReplays(db, clock),
         )
-
-    def attach_sender(self, sender: OutboxSender) -> None:
-        """Let services wake the sender as soon as their transaction has queued messages."""
-        self.sender = sender
-        self.tickets.attach_sender(sender)
-        self.workflow.set_outbox_listener(sender.wake)
-        self.digest.set_outbox_listener(sender.wake)
-        self.standups.set_outbox_listener(sender.wake)
-        self.reminders.set_outbox_listener(sender.wake)

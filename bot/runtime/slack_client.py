@@ -27,6 +27,8 @@ log = logging.getLogger(__name__)
 # Slack's answers when the bot token stopped working while the bot runs (revoked, the app uninstalled, the bot's
 # account or the workspace deactivated): every call fails the same way until Slack takes a token again.
 DEAD_TOKEN_ERRORS = frozenset({"invalid_auth", "not_authed", "token_revoked", "token_expired", "account_inactive"})
+# Slack errors that mean "try again later" rather than "this call can never succeed".
+TRANSIENT_ERRORS = frozenset({"ratelimited", "internal_error", "fatal_error", "service_unavailable", "request_timeout"})
 
 
 class TokenHealth:

@@ -142,8 +142,8 @@ class Sandbox:
         if bot is None or bot.ticker is None:
             return
         await bot.ticker.tick()
-        if bot.services is not None and bot.services.sender is not None:
-            bot.services.sender.wake()
+        if bot.services is not None:
+            bot.services.outbox.wake()
 
     async def stop(self) -> None:
         """Stop the page's streams, then the bot (its last outbox pass still reaches the API), then the server."""

@@ -13,10 +13,11 @@ import base64
 import logging
 import statistics
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+from bot.outbox.interface import Outbox
 from bot.outbox.writer import OutboxWriter
 from bot.runtime.clock import Clock
 from bot.runtime.slack_client import SlackIdentity
@@ -70,13 +71,13 @@ class DigestService(OutboxWriter):
         db: Database,
         workspace: WorkspaceConfig,
         clock: Clock,
+        outbox: Outbox,
         translator: Translator,
-        on_outbox: Callable[[], None] | None = None,
         *,
         identity: SlackIdentity | None = None,
         catch_up: CatchUp | None = None,
     ) -> None:
-        super().__init__(db, workspace, clock, on_outbox)
+        super().__init__(db, workspace, clock, outbox)
         self.translator = translator
         self.identity = identity or SlackIdentity()
         self.catch_up = catch_up or CatchUp(db, clock)
@@ -233,7 +234,7 @@ class DigestService(OutboxWriter):
             ]
             await outbox.enqueue_calls(session, calls, now)
             await jobs.finish(session, DIGEST_JOB, period, now)
-        self._on_outbox()
+        self.outbox.wake()
         log.info("digest for %s queued for %s (%s bytes of chart)", period, settings.channel, len(png))
         return True
 

@@ -11,12 +11,12 @@ from __future__ import annotations
 
 import logging
 from collections import defaultdict
-from collections.abc import Callable
 from datetime import datetime
 from typing import Literal
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from bot.outbox.interface import Outbox
 from bot.outbox.writer import OutboxWriter
 from bot.runtime.clock import Clock
 from bot.surfaces.ids import OutboxPurpose
@@ -44,11 +44,11 @@ class ReminderService(OutboxWriter):
         db: Database,
         workspace: WorkspaceConfig,
         clock: Clock,
+        outbox: Outbox,
         messages: TicketMessenger,
-        on_outbox: Callable[[], None] | None = None,
         batch: int = 100,
     ) -> None:
-        super().__init__(db, workspace, clock, on_outbox)
+        super().__init__(db, workspace, clock, outbox)
         self.messages = messages
         self.batch = batch
 
@@ -130,7 +130,7 @@ class ReminderService(OutboxWriter):
             for admin in self.workspace.admins if admin_lines else []:
                 texts[admin].append(self._escalated_text("reminder.admin_header", admin_lines))
             await self._send(session, {person: "\n\n".join(parts) for person, parts in texts.items()}, now)
-        self._on_outbox()
+        self.outbox.wake()
         log.info("reminded %s ticket(s): %s", len(due), ", ".join(t.key for t in due))
         return len(due)
 

@@ -96,7 +96,7 @@ class StandupAnswers(StandupDays):
                     answers=cleaned,
                 )
                 await self._enqueue(session, now, "chat.postMessage", {"channel": department.channel, **late})
-        self._on_outbox()
+        self.outbox.wake()
 
     async def skip(
         self,
@@ -119,7 +119,7 @@ class StandupAnswers(StandupDays):
                 self.translator, outcome=outcome, department_key=department.key, day=day, questions=[], answers=None
             )
             await self._settle(session, entry, prompt, message, now)
-        self._on_outbox()
+        self.outbox.wake()
         return StandupRound(department.key, department.name, user_id, day, list(standup.questions))
 
     async def summary_so_far(self, user_id: str, department_key: str | None = None) -> dict[str, Any]:

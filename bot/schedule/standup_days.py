@@ -5,13 +5,14 @@ summary as it stands, and the Slack messages both queue in their transaction."""
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from datetime import date, datetime, time
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from bot.outbox.interface import Outbox
 from bot.outbox.writer import OutboxWriter
 from bot.runtime.clock import Clock
 from bot.schedule.catch_up import CatchUp
@@ -67,12 +68,12 @@ class StandupDays(OutboxWriter):
         db: Database,
         workspace: WorkspaceConfig,
         clock: Clock,
+        outbox: Outbox,
         messages: TicketMessenger,
-        on_outbox: Callable[[], None] | None = None,
         *,
         catch_up: CatchUp | None = None,
     ) -> None:
-        super().__init__(db, workspace, clock, on_outbox)
+        super().__init__(db, workspace, clock, outbox)
         self.messages = messages
         self.catch_up = catch_up or CatchUp(db, clock)
 

@@ -99,7 +99,7 @@ class StandupService(StandupAnswers):
                     await self._queue_nudge(session, standup, department, user_id, day, now)
                     queued += 1
         if queued:
-            self._on_outbox()
+            self.outbox.wake()
             log.info("stand-up %s: %s question or nudge DM(s) queued", department.key, queued)
 
     async def _post_summary(self, standup: Standup, department: Department, now: datetime) -> None:
@@ -130,7 +130,7 @@ class StandupService(StandupAnswers):
                 await outbox.enqueue_calls(session, [posted, *replies], now)
             await jobs.finish(session, summary_job(department.key), day, now)
         if target is not None:
-            self._on_outbox()
+            self.outbox.wake()
         log.info("stand-up %s %s: summary posted to %s", department.key, day, target or "nobody (no channel, no lead)")
 
     async def _queue_prompt(

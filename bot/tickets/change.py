@@ -10,7 +10,7 @@ state only what is particular to them.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from datetime import datetime
 from typing import Any
@@ -19,6 +19,7 @@ from zoneinfo import ZoneInfo
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.errors import BadRequest, TicketNotFound
+from bot.outbox.interface import Outbox
 from bot.outbox.writer import OutboxWriter
 from bot.runtime.clock import Clock
 from bot.runtime.metrics import Metrics
@@ -195,11 +196,11 @@ class ChangeRunner(OutboxWriter):
         db: Database,
         workspace: WorkspaceConfig,
         clock: Clock,
+        outbox: Outbox,
         messages: TicketMessenger,
-        on_outbox: Callable[[], None] | None = None,
         metrics: Metrics | None = None,
     ) -> None:
-        super().__init__(db, workspace, clock, on_outbox)
+        super().__init__(db, workspace, clock, outbox)
         self.messages = messages
         self.metrics = metrics or Metrics()
 
@@ -244,11 +245,11 @@ class ChangeRunner(OutboxWriter):
                 if event_id:
                     await events.mark_processed(session, [(event_id, event_kind)], change.now)
         if change.recorded:
-            self._on_outbox()
+            self.outbox.wake()
 
     def wake_outbox(self) -> None:
         """Tell the outbox sender that a commit queued messages (for changes made outside :meth:`change`)."""
-        self._on_outbox()
+        self.outbox.wake()
 
     def on(self, session: AsyncSession, ticket: Ticket, actor_id: str, now: datetime) -> Change:
         """A change to a ticket already loaded and locked in ``session`` (several at once: auto-close)."""

@@ -232,7 +232,7 @@ class TicketMessenger:
         """Every DM of ``ticket`` whose buttons no longer answer an open question shows ``outcome`` instead.
 
         The update waits for its DM to be sent (it may still be in the outbox) and takes the DM's channel/ts
-        from it then, as a card update takes the card's (``bot.outbox.sender``).
+        from it then, as a card update takes the card's (``bot.outbox.delivery``).
         """
         assert ticket.id is not None
         found = await prompts_of(session, ticket.id, prompts.PROMPT_PURPOSES, OutboxPurpose.PROMPT_UPDATE.value)

@@ -11,12 +11,12 @@ import logging
 from dataclasses import dataclass
 from datetime import datetime
 from enum import Enum, StrEnum
-from typing import TYPE_CHECKING
 
 from sqlalchemy.exc import IntegrityError
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.errors import BadRequest
+from bot.outbox.interface import Commit, Outbox
 from bot.outbox.writer import OutboxWriter
 from bot.runtime.clock import Clock
 from bot.runtime.group_commit import GroupCommit
@@ -27,16 +27,12 @@ from bot.tickets.routing import is_complaint, pick_owner, route, title_from_text
 from bot.tickets.sla import due_times, zone_named
 from bot.tickets.states import Status
 from config.schema import LIFECYCLE_STAGES, PRIORITIES, Department, WorkspaceConfig
-from storage import audit, directory, events, outbox
+from storage import audit, directory, events
 from storage import tickets as ticket_rows
 from storage.audit import EventRecord
 from storage.database import Database
 from storage.directory import OwnerProfile
 from storage.models import Ticket
-from storage.outbox import OutboxRow
-
-if TYPE_CHECKING:
-    from bot.outbox.sender import OutboxSender
 
 log = logging.getLogger(__name__)
 
@@ -105,14 +101,14 @@ class TicketOpener(OutboxWriter):
         db: Database,
         workspace: WorkspaceConfig,
         clock: Clock,
+        outbox: Outbox,
         messages: TicketMessenger,
         metrics: Metrics,
     ) -> None:
-        super().__init__(db, workspace, clock)
+        super().__init__(db, workspace, clock, outbox)
         self.metrics = metrics
         self.messages = messages
         self._openings: GroupCommit[_Opening, OpenResult] = GroupCommit(self._open_batch)
-        self._sender: OutboxSender | None = None
 
     async def open_ticket(self, request: TicketRequest) -> OpenResult:
         """Open a ticket, or return the one that already exists for the same message or event.
@@ -136,11 +132,6 @@ class TicketOpener(OutboxWriter):
             log.info("opened %s for %s (source %s)", result.ticket.key, result.ticket.owner_id, result.ticket.source)
         return result
 
-    def attach_sender(self, sender: OutboxSender) -> None:
-        """New tickets' messages go to ``sender`` straight after their commit (:meth:`OutboxSender.hand_over`)."""
-        self._sender = sender
-        self.set_outbox_listener(sender.wake)
-
     async def _open_batch(self, openings: list[_Opening]) -> list[OpenResult | BaseException]:
         """Write a batch of openings in one transaction. A repeated event or message (a Slack retry that raced
         past the door's check, the same message opened on another replica at the same moment) fails the whole
@@ -153,29 +144,9 @@ class TicketOpener(OutboxWriter):
         return results
 
     async def _open_committed(self, openings: list[_Opening], *, thorough: bool) -> list[OpenResult]:
-        """One transaction for ``openings``; once it has committed, their messages go to the sender."""
-        sender = self._sender
-        lease = sender.lease_until() if sender is not None else None
-        queued: list[OutboxRow] = []
-        # On SQLite, where every transaction waits its turn for the one writer, the sender's outcomes waiting to
-        # be written go along in this one (OutboxSender.take_outcomes). On PostgreSQL they would hold outbox row
-        # locks together with the department's, which another replica's sender may want in the other order.
-        outcomes = sender.take_outcomes() if sender is not None and self.db.is_sqlite else []
-        try:
-            async with self.db.transaction() as session:
-                results = await self._open_together(session, openings, lease, queued, thorough=thorough)
-                if sender is not None and outcomes:
-                    await sender.record_outcomes(session, outcomes)
-        except BaseException:
-            if sender is not None:
-                sender.record_later(outcomes)
-            raise
-        if queued and sender is not None and lease is not None:
-            made = {r.ticket.id: r.ticket for r in results if r.created and r.ticket is not None and r.ticket.id}
-            sender.hand_over(queued, made)
-        elif queued:
-            self._on_outbox()
-        return results
+        """One transaction for ``openings``; once it has committed, the outbox sends their messages at once."""
+        async with self.outbox.committing() as commit:
+            return await self._open_together(commit, openings, thorough=thorough)
 
     async def _open_alone(self, opening: _Opening) -> OpenResult | BaseException:
         try:
@@ -234,18 +205,10 @@ class TicketOpener(OutboxWriter):
                     coming.add(origin)
         return answers
 
-    async def _open_together(
-        self,
-        session: AsyncSession,
-        openings: list[_Opening],
-        lease: datetime | None,
-        queued: list[OutboxRow],
-        *,
-        thorough: bool,
-    ) -> list[OpenResult]:
-        answers = await self._existing(session, openings, thorough=thorough)
+    async def _open_together(self, commit: Commit, openings: list[_Opening], *, thorough: bool) -> list[OpenResult]:
+        answers = await self._existing(commit.session, openings, thorough=thorough)
         fresh = [opening for opening, answer in zip(openings, answers, strict=True) if answer is None]
-        created = await self._create(session, fresh, lease, queued) if fresh else []
+        created = await self._create(commit, fresh) if fresh else []
         by_origin: dict[tuple[str | None, str | None], Ticket] = {(t.origin_channel, t.origin_ts): t for t in created}
         new_tickets = iter(created)
         results: list[OpenResult] = []
@@ -259,11 +222,9 @@ class TicketOpener(OutboxWriter):
                 results.append(answer)
         return results
 
-    async def _create(
-        self, session: AsyncSession, openings: list[_Opening], lease: datetime | None, queued: list[OutboxRow]
-    ) -> list[Ticket]:
-        """Create the tickets of ``openings`` (none of them exists yet) with their audit events and messages
-        (added to ``queued``, leased until ``lease`` when a sender in this process takes them straight over)."""
+    async def _create(self, commit: Commit, openings: list[_Opening]) -> list[Ticket]:
+        """Create the tickets of ``openings`` (none of them exists yet) with their audit events and messages."""
+        session = commit.session
         now = self.clock.now()
         departments = []
         for opening in openings:
@@ -299,8 +260,7 @@ class TicketOpener(OutboxWriter):
             [(o.request.event_id, o.request.event_type or "event") for o in openings if o.request.event_id],
             now,
         )
-        calls = [call for ticket in tickets for call in self.messages.new_ticket(ticket)]
-        queued.extend(await outbox.enqueue_calls(session, calls, now, lease))
+        await commit.queue([call for ticket in tickets for call in self.messages.new_ticket(ticket)], now, tickets)
         return tickets
 
     def _new_ticket(

@@ -9,20 +9,19 @@ ticket's ownership and status live in ``bot.tickets.workflow``.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
-from typing import TYPE_CHECKING
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.errors import BadRequest, NotAllowed, TicketNotFound
+from bot.outbox.interface import Outbox
 from bot.outbox.writer import OutboxWriter
 from bot.runtime.clock import Clock
 from bot.runtime.metrics import Metrics
 from bot.surfaces.home import HomeQueue, home_view
-from bot.surfaces.i18n import Translator
 from bot.tickets.notices import TicketMessenger
 from bot.tickets.opening import OpenResult, TicketOpener, TicketRequest
 from bot.tickets.permissions import TicketParties, may_see
@@ -34,9 +33,6 @@ from storage import tickets as ticket_rows
 from storage.audit import EventRecord
 from storage.database import Database
 from storage.models import Ticket, TicketEvent
-
-if TYPE_CHECKING:
-    from bot.outbox.sender import OutboxSender
 
 log = logging.getLogger(__name__)
 
@@ -86,24 +82,19 @@ class TicketService(OutboxWriter):
         db: Database,
         workspace: WorkspaceConfig,
         clock: Clock,
-        on_outbox: Callable[[], None] | None = None,
+        outbox: Outbox,
+        messages: TicketMessenger,
         metrics: Metrics | None = None,
     ) -> None:
-        super().__init__(db, workspace, clock, on_outbox)
+        super().__init__(db, workspace, clock, outbox)
         self.metrics = metrics or Metrics()
-        self.translator = Translator(workspace.language)
-        self.messages = TicketMessenger(workspace, self.translator)
-
-        self._opener = TicketOpener(db, workspace, clock, self.messages, self.metrics)
+        self.messages = messages
+        self.translator = messages.translator
+        self._opener = TicketOpener(db, workspace, clock, outbox, messages, self.metrics)
 
     async def open_ticket(self, request: TicketRequest) -> OpenResult:
         """Open a ticket, or return the one already made of the same message or event (:mod:`bot.tickets.opening`)."""
         return await self._opener.open_ticket(request)
-
-    def attach_sender(self, sender: OutboxSender) -> None:
-        """New tickets' messages go to ``sender`` straight after their commit (:meth:`OutboxSender.hand_over`)."""
-        self._opener.attach_sender(sender)
-        self.set_outbox_listener(sender.wake)
 
     async def next_owner(self, department_key: str) -> str | None:
         """Who would own a ticket opened in ``department_key`` now (shown in the new-ticket form)."""
@@ -140,7 +131,7 @@ class TicketService(OutboxWriter):
             await self.messages.ephemeral(session, now, request.origin_channel, request.requester_id, text, ticket.id)
             if request.event_id:
                 await events.mark_processed(session, [(request.event_id, request.event_type or "event")], now)
-        self._on_outbox()
+        self.outbox.wake()
         return True
 
     async def tell(self, user_id: str, channel: str | None, message_key: str, *, event_id: str | None = None) -> None:
@@ -159,7 +150,7 @@ class TicketService(OutboxWriter):
                 await self.messages.direct(session, now, user_id, text)
             if event_id:
                 await events.mark_processed(session, [(event_id, "notice")], now)
-        self._on_outbox()
+        self.outbox.wake()
 
     # ------------------------------------------------------------------ thread comments
 
@@ -315,4 +306,4 @@ class TicketService(OutboxWriter):
         view = home_view(queue, user_id, self.messages, self.clock.now())
         async with self.db.transaction() as session:
             await self.messages.publish_home(session, self.clock.now(), user_id, view)
-        self._on_outbox()
+        self.outbox.wake()

@@ -243,7 +243,7 @@ async def queue(bot: Harness, text: str, after: OutboxRow | None = None) -> Outb
     call = outbox.Call("chat.postMessage", {"channel": "C0SUPPORT", "text": text}, purpose, after=after and after.id)
     async with bot.services.db.transaction() as session:
         [row] = await outbox.enqueue_calls(session, [call], bot.clock.now())
-    bot.services.sender.wake()
+    bot.services.outbox.wake()
     return row
 
 

@@ -9,7 +9,7 @@ from datetime import timedelta
 import pytest
 from sqlmodel import col, select
 
-from bot.outbox.sender import OUTBOX_EVENT_TYPE
+from bot.outbox.slack_calls import OUTBOX_EVENT_TYPE
 from bot.runtime.clock import ManualClock
 from bot.sandbox.fake_slack.server import SlackApiServer
 from bot.sandbox.fake_slack.workspace import SlackWorkspace
@@ -116,11 +116,11 @@ async def test_a_revoked_token_pauses_sending_until_slack_takes_it_again(
 
     # Paused: neither the sender nor the profile look-ups ask Slack again, however often they are woken.
     calls = len(bot.fake.calls)
-    assert await bot.services.sender.send_due() == 0
+    assert await bot.sender.send_due() == 0
     assert bot.bot.ticker is not None
     await bot.bot.ticker.tick()
     bot.clock.advance(timedelta(seconds=10))
-    assert await bot.services.sender.send_due() == 0
+    assert await bot.sender.send_due() == 0
     assert len(bot.fake.calls) == calls and bot.fake.calls_to("users.info") == []
 
     bot.fake.accept_token(BOT_TOKEN)  # the app reinstalled, the account reactivated

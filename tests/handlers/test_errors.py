@@ -74,7 +74,7 @@ def context_for(translator: Translator) -> AsyncBoltContext:
     service = SimpleNamespace(workspace=workspace, translator=translator)
     replies = Replies(service, SlackIdentity())  # type: ignore[arg-type]
     context = AsyncBoltContext()
-    context["services"] = SimpleNamespace(replies=replies, metrics=None, tickets=SimpleNamespace(translator=translator))
+    context["services"] = SimpleNamespace(replies=replies, metrics=None, translator=translator)
     return context
 
 

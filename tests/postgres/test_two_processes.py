@@ -27,13 +27,14 @@ from pathlib import Path
 from datetime import UTC, datetime
 from bot.runtime.clock import SystemClock
 from bot.tickets.opening import Source, TicketRequest
-from bot.tickets.service import TicketService
+from bot.runtime.services import Services
+from bot.runtime.slack_client import SlackIdentity
 from config.loader import EXAMPLE_PATH, load_workspace
 from storage.database import Database
 
 async def main(url: str, name: str, count: int, go: str) -> None:
     db = Database(url)
-    service = TicketService(db, load_workspace(EXAMPLE_PATH), SystemClock())
+    service = Services.build(load_workspace(EXAMPLE_PATH), db, SystemClock(), SlackIdentity()).tickets
     async with db.engine.connect():
         pass  # connect before the start signal so both processes begin together
     Path(go + "." + name).touch()

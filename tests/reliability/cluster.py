@@ -25,7 +25,7 @@ import httpx
 import yaml
 from sqlmodel import col, select
 
-from bot.outbox.sender import OUTBOX_EVENT_TYPE
+from bot.outbox.slack_calls import OUTBOX_EVENT_TYPE
 from bot.sandbox import slack_requests
 from bot.sandbox.fake_slack.server import SlackApiServer
 from bot.sandbox.fake_slack.workspace import SlackWorkspace

@@ -280,7 +280,7 @@ class Trouble(logging.Handler):
     def emit(self, record: logging.LogRecord) -> None:
         # A message Slack refused (a made-up channel in a hostile payload) is recorded on its outbox row and is
         # the sender's ordinary business; anything else at ERROR, and every traceback, is trouble.
-        refused = record.name == "bot.outbox.sender" and "Slack refused" in record.getMessage()
+        refused = record.name == "bot.outbox.delivery" and "Slack refused" in record.getMessage()
         if (record.levelno >= logging.ERROR and not refused) or record.exc_info:
             self.records.append(record)
 

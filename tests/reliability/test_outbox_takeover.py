@@ -12,7 +12,8 @@ import pytest
 from sqlalchemy import update
 from sqlmodel import col, select
 
-from bot.outbox.sender import OUTBOX_EVENT_TYPE, SenderSettings
+from bot.outbox.sender import SenderSettings
+from bot.outbox.slack_calls import OUTBOX_EVENT_TYPE
 from bot.runtime.clock import ManualClock
 from bot.sandbox.fake_slack.server import SlackApiServer
 from bot.sandbox.fake_slack.workspace import SlackWorkspace
@@ -97,7 +98,7 @@ async def test_a_post_that_never_reached_slack_is_sent_once_after_the_lease(bot:
         lost = outbox.Call("chat.postMessage", {"channel": "C0SUPPORT", "text": "lost in the crash"}, "notice")
         [row] = await outbox.enqueue_calls(session, [lost], bot.clock.now(), bot.clock.now() + LEASE)
     assert (row.status, row.attempts) == ("sending", 1)
-    assert await bot.services.sender.send_due() == 0  # still leased to the dead sender: nobody takes it yet
+    assert await bot.sender.send_due() == 0  # still leased to the dead sender: nobody takes it yet
     assert not [m for m in bot.fake.messages_in("C0SUPPORT") if m.text == "lost in the crash"]
 
     bot.clock.advance(LEASE + timedelta(seconds=1))
@@ -126,8 +127,9 @@ async def test_a_pass_records_every_outcome_but_the_one_whose_lease_was_taken_ov
         ]
         rows = await outbox.enqueue_calls(session, calls, bot.clock.now())
     taken_over_until = bot.clock.now() + 2 * LEASE
-    sender = bot.services.sender
-    send = sender._call
+    sender = bot.sender
+    slack = sender.delivery.slack
+    send = slack.call
 
     async def call_while_another_sender_takes_two_over(method: str, payload: dict[str, Any], attempts: int) -> Any:
         if payload.get("text") == "two":  # this sender stalled: its lease ran out and another sender claimed the row
@@ -139,7 +141,7 @@ async def test_a_pass_records_every_outcome_but_the_one_whose_lease_was_taken_ov
                 )
         return await send(method, payload, attempts)
 
-    monkeypatch.setattr(sender, "_call", call_while_another_sender_takes_two_over)
+    monkeypatch.setattr(slack, "call", call_while_another_sender_takes_two_over)
     assert await sender.send_due() == 3
 
     async with bot.services.db.transaction() as session:

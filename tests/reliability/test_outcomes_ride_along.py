@@ -37,8 +37,7 @@ async def statuses(bot: Harness, ticket_key: str) -> list[str]:
 
 async def outcomes_in_memory(bot: Harness, count: int) -> None:
     """Wait until the sender holds ``count`` outcomes it has not written (its calls have all come back)."""
-    sender = bot.services.sender
-    assert sender is not None
+    sender = bot.sender
     await eventually(
         lambda: sender.outcomes_waiting >= count,
         timeout=5.0,
@@ -79,7 +78,7 @@ async def test_outcomes_taken_by_a_batch_that_fails_are_written_by_the_next_try(
     assert [t.key for t in await bot.tickets()] == ["SUP-1"]
     expected = ["sent"] * 3 if bot.services.db.is_sqlite else ["sending"] * 3
     assert await statuses(bot, "SUP-1") == expected
-    assert bot.services.sender.outcomes_waiting == (0 if bot.services.db.is_sqlite else 3)
+    assert bot.sender.outcomes_waiting == (0 if bot.services.db.is_sqlite else 3)
 
 
 async def test_stopping_writes_the_outcomes_waiting_at_once(database_url: str, workspace: WorkspaceConfig) -> None:
@@ -107,4 +106,4 @@ async def test_outcomes_no_ticket_takes_are_written_after_the_linger(
         await bot.intake_message("refund please")
         await bot.settle()  # waits until no row is "sending"
         assert await statuses(bot, "SUP-1") == ["sent", "sent", "sent"]
-        assert bot.services.sender is not None and bot.services.sender.outcomes_waiting == 0
+        assert bot.sender.outcomes_waiting == 0

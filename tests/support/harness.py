@@ -11,7 +11,7 @@ from typing import Any
 import httpx
 from sqlmodel import col, func, select
 
-from bot.outbox.sender import SenderSettings
+from bot.outbox.sender import OutboxSender, SenderSettings
 from bot.runtime.app import Crossdesk
 from bot.runtime.clock import ManualClock
 from bot.sandbox import slack_requests
@@ -58,6 +58,13 @@ class Harness:
     def services(self) -> Any:
         assert self.bot.services is not None
         return self.bot.services
+
+    @property
+    def sender(self) -> OutboxSender:
+        """The running bot's outbox, which sends (its passes and its bookkeeping, for tests that look inside)."""
+        outbox = self.services.outbox
+        assert isinstance(outbox, OutboxSender)
+        return outbox
 
     # -- sending requests the way Slack does --------------------------------------------------------------
 
@@ -184,7 +191,7 @@ class Harness:
             nonlocal left
             left = await self.unsent()
             if left:
-                self.services.sender.wake()
+                self.services.outbox.wake()
             return not left
 
         await eventually(

@@ -17,7 +17,9 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlmodel import col, select
 
+from bot.outbox.interface import QueueOnly
 from bot.runtime.clock import ManualClock
+from bot.runtime.services import Services
 from bot.runtime.slack_client import SlackIdentity
 from bot.schedule.charts import opened_per_day_png
 from bot.schedule.digest import (
@@ -54,6 +56,17 @@ def local(month: int, day: int, hour: int, minute: int = 0) -> datetime:
 FRIDAY_EVENING = local(12, 4, 18, 30)
 
 
+class CountingWakes(QueueOnly):
+    """A queue-only outbox that counts how often a service said it committed messages."""
+
+    def __init__(self, db: Database) -> None:
+        super().__init__(db)
+        self.times = 0
+
+    def wake(self) -> None:
+        self.times += 1
+
+
 @dataclass
 class Week:
     clock: ManualClock
@@ -78,10 +91,9 @@ async def seed_week(db: Database, workspace: WorkspaceConfig) -> Week:
     async with db.transaction() as session:
         await directory.sync_workspace(session, workspace)
     clock = ManualClock(local(11, 26, 10))
-    tickets = TicketService(db, workspace, clock)
-    workflow = WorkflowService(db, workspace, clock, tickets.messages)
     identity = SlackIdentity(url=WORKSPACE_URL)
-    digest = DigestService(db, workspace, clock, tickets.translator, identity=identity)
+    built = Services.build(workspace, db, clock, identity)
+    tickets, workflow, digest = built.tickets, built.workflow, built.digest
 
     async def open_at(moment: datetime, text: str, key: str, *, stage: str | None = None, complaint: bool = False):
         clock.set(moment)
@@ -353,15 +365,17 @@ async def digest_rows(db: Database) -> list[OutboxMessage]:
 
 
 async def test_posted_once_a_day_after_its_time(week: Week, db: Database) -> None:
-    digest, clock = week.digest, week.clock
-    woken: list[int] = []
-    digest.set_outbox_listener(lambda: woken.append(1))
+    clock = week.clock
+    woken = CountingWakes(db)
+    digest = DigestService(
+        db, week.digest.workspace, clock, woken, week.digest.translator, identity=week.digest.identity
+    )
     assert not await digest.post_daily(local(12, 4, 17, 59))
     assert await digest.post_daily(FRIDAY_EVENING)
     assert not await digest.post_daily(FRIDAY_EVENING)
     clock.advance(timedelta(hours=5))  # 23:30, same local day
     assert not await digest.tick()
-    assert woken == [1]
+    assert woken.times == 1
 
     message, chart = await digest_rows(db)
     assert (message.method, chart.method) == ("chat.postMessage", UPLOAD_METHOD)
@@ -394,7 +408,7 @@ async def test_a_new_database_started_after_the_digest_time_posts_none_that_day(
     db: Database, workspace: WorkspaceConfig
 ) -> None:
     clock = ManualClock(local(12, 4, 18, 5))  # the bot's very first tick, five minutes after 18:00
-    service = DigestService(db, workspace, clock, Translator("en"))
+    service = DigestService(db, workspace, clock, QueueOnly(db), Translator("en"))
     assert not await service.tick()
     clock.set(local(12, 4, 18, 30))
     assert not await service.tick()
@@ -406,14 +420,17 @@ async def test_a_new_database_started_after_the_digest_time_posts_none_that_day(
 
 async def test_no_digest_without_a_digest_channel(db: Database, workspace: WorkspaceConfig) -> None:
     quiet = workspace.model_copy(update={"digest": None})
-    service = DigestService(db, quiet, ManualClock(FRIDAY_EVENING), Translator("en"))
+    service = DigestService(db, quiet, ManualClock(FRIDAY_EVENING), QueueOnly(db), Translator("en"))
     assert not await service.post_daily(FRIDAY_EVENING)
     assert await digest_rows(db) == []
 
 
 async def test_two_replicas_post_one_digest(week: Week, db: Database, database_url: str) -> None:
     engines = [Database(database_url) for _ in range(2)]
-    replicas = [DigestService(engine, week.digest.workspace, week.clock, week.digest.translator) for engine in engines]
+    replicas = [
+        DigestService(engine, week.digest.workspace, week.clock, QueueOnly(engine), week.digest.translator)
+        for engine in engines
+    ]
     try:
         posted = await asyncio.gather(*(replica.post_daily(FRIDAY_EVENING) for replica in replicas * 2))
     finally:

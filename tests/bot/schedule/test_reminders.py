@@ -9,7 +9,10 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlmodel import col, select
 
+from bot.outbox.interface import QueueOnly
 from bot.runtime.clock import ManualClock
+from bot.runtime.services import Services
+from bot.runtime.slack_client import SlackIdentity
 from bot.schedule.reminders import REMINDER_LINES, ReminderService
 from bot.tickets.opening import Source, TicketRequest
 from bot.tickets.service import TicketService
@@ -34,12 +37,8 @@ async def services(
 ) -> AsyncIterator[tuple[TicketService, WorkflowService, ReminderService]]:
     async with db.transaction() as session:
         await directory.sync_workspace(session, workspace)
-    tickets = TicketService(db, workspace, clock)
-    yield (
-        tickets,
-        WorkflowService(db, workspace, clock, tickets.messages),
-        ReminderService(db, workspace, clock, tickets.messages),
-    )
+    built = Services.build(workspace, db, clock, SlackIdentity())
+    yield built.tickets, built.workflow, built.reminders
 
 
 async def open_refund(tickets: TicketService, ts: str) -> Ticket:
@@ -156,7 +155,9 @@ async def test_replicas_ticking_together_remind_each_ticket_once(
         await open_refund(tickets, f"4.{n}")
     clock.advance(timedelta(hours=4))
     engines = [Database(database_url) for _ in range(4)]
-    replicas = [ReminderService(engine, workspace, clock, tickets.messages, batch=5) for engine in engines]
+    replicas = [
+        ReminderService(engine, workspace, clock, QueueOnly(engine), tickets.messages, batch=5) for engine in engines
+    ]
     try:
         counts = await asyncio.gather(*(replica.tick() for replica in replicas for _ in range(3)))
     finally:

@@ -13,13 +13,12 @@ from sqlmodel import col, select
 
 from bot.errors import BadRequest
 from bot.runtime.clock import ManualClock
+from bot.runtime.services import Services
+from bot.runtime.slack_client import SlackIdentity
 from bot.schedule.standups import StandupService
-from bot.surfaces.i18n import Translator
 from bot.surfaces.ids import ActionId, OutboxPurpose
 from bot.surfaces.standup_views import blocker_block_id
-from bot.tickets.notices import TicketMessenger
 from bot.tickets.opening import Source, TicketRequest
-from bot.tickets.service import TicketService
 from config.schema import WorkspaceConfig
 from storage import directory
 from storage import outbox as outbox_rows
@@ -36,7 +35,7 @@ def shanghai(day: date, hour: int, minute: int = 0) -> datetime:
 
 
 def standups(db: Database, workspace: WorkspaceConfig, clock: ManualClock) -> StandupService:
-    return StandupService(db, workspace, clock, TicketMessenger(workspace, Translator(workspace.language)))
+    return Services.build(workspace, db, clock, SlackIdentity()).standups
 
 
 @pytest.fixture
@@ -79,7 +78,7 @@ async def set_time_zone(db: Database, user_id: str, tz: str) -> None:
 async def overdue_ticket_for_alice(db: Database, workspace: WorkspaceConfig) -> str:
     """A ticket opened on Friday morning: unacknowledged, its 4-hour acknowledge SLA long gone by Monday."""
     clock = ManualClock(shanghai(date(2026, 11, 27), 10))
-    result = await TicketService(db, workspace, clock).open_ticket(
+    result = await Services.build(workspace, db, clock, SlackIdentity()).tickets.open_ticket(
         TicketRequest(text="Refund for ACME stuck", requester_id="U0ERIN", source=Source.COMMAND, department_key="SUP")
     )
     assert result.ticket is not None and result.ticket.owner_id == "U0ALICE"

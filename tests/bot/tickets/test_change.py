@@ -10,11 +10,13 @@ import pytest
 from sqlmodel import col, select
 
 from bot.errors import InvalidTransition, NotAllowed
+from bot.outbox.interface import QueueOnly
 from bot.runtime.clock import ManualClock
+from bot.runtime.services import Services
+from bot.runtime.slack_client import SlackIdentity
 from bot.tickets.change import ChangeRunner
 from bot.tickets.opening import Source, TicketRequest
 from bot.tickets.permissions import Action
-from bot.tickets.service import TicketService
 from bot.tickets.states import Status
 from config.schema import WorkspaceConfig
 from storage import directory, events
@@ -25,11 +27,14 @@ MONDAY_10_SHANGHAI = datetime(2026, 11, 30, 2, 0, tzinfo=UTC)
 WORKFLOW_MODULES = ("workflow", "change", "handoffs", "escalation", "pauses", "resolution")
 
 
-class Woken:
-    def __init__(self) -> None:
+class Woken(QueueOnly):
+    """A queue-only outbox that counts how often a change said it committed messages."""
+
+    def __init__(self, db: Database) -> None:
+        super().__init__(db)
         self.times = 0
 
-    def __call__(self) -> None:
+    def wake(self) -> None:
         self.times += 1
 
 
@@ -37,7 +42,7 @@ async def setup(db: Database, workspace: WorkspaceConfig) -> tuple[ChangeRunner,
     async with db.transaction() as session:
         await directory.sync_workspace(session, workspace)
     clock = ManualClock(MONDAY_10_SHANGHAI)
-    tickets = TicketService(db, workspace, clock)
+    tickets = Services.build(workspace, db, clock, SlackIdentity()).tickets
     result = await tickets.open_ticket(
         TicketRequest(
             text="Printer on fire",
@@ -48,8 +53,8 @@ async def setup(db: Database, workspace: WorkspaceConfig) -> tuple[ChangeRunner,
         )
     )
     assert result.ticket is not None
-    woken = Woken()
-    return ChangeRunner(db, workspace, clock, tickets.messages, on_outbox=woken), clock, woken, result.ticket
+    woken = Woken(db)
+    return ChangeRunner(db, workspace, clock, woken, tickets.messages), clock, woken, result.ticket
 
 
 async def events_of(db: Database, ticket: Ticket) -> list[TicketEvent]:

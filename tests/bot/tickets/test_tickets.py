@@ -12,6 +12,8 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.errors import BadRequest
 from bot.runtime.clock import ManualClock
+from bot.runtime.services import Services
+from bot.runtime.slack_client import SlackIdentity
 from bot.surfaces.ids import OutboxPurpose
 from bot.tickets.opening import Source, TicketRequest
 from bot.tickets.service import ListScope, TicketService
@@ -33,7 +35,7 @@ def clock() -> ManualClock:
 async def service(db: Database, workspace: WorkspaceConfig, clock: ManualClock) -> AsyncIterator[TicketService]:
     async with db.transaction() as session:
         await directory.sync_workspace(session, workspace)
-    yield TicketService(db, workspace, clock)
+    yield Services.build(workspace, db, clock, SlackIdentity()).tickets
 
 
 def message(text: str, ts: str, user: str = "U0ERIN", event_id: str | None = None) -> TicketRequest:
@@ -106,7 +108,7 @@ async def test_concurrent_openers_on_separate_engines_get_unique_keys(
 ) -> None:
     """Two engines stand for two processes: each has its own connections and commits on its own."""
     other_db = Database(database_url)
-    other = TicketService(other_db, workspace, clock)
+    other = Services.build(workspace, other_db, clock, SlackIdentity()).tickets
     try:
         requests = [
             (service if index % 2 else other).open_ticket(message(f"refund case {index}", f"4.{index}"))
@@ -160,7 +162,7 @@ async def test_round_robin_skips_the_absent_without_doubling_up(
     async with db.transaction() as session:
         await directory.sync_workspace(session, three)
         await directory.set_away(session, "U0ALICE", True)
-    service = TicketService(db, three, clock)
+    service = Services.build(three, db, clock, SlackIdentity()).tickets
     owners = [(await service.open_ticket(message("refund", f"11.{n}"))).ticket for n in range(4)]
     assert [t.owner_id for t in owners if t] == ["U0BOB", "U0CAROL", "U0BOB", "U0CAROL"]
 
@@ -214,7 +216,7 @@ async def test_a_conflict_in_a_batch_costs_only_its_own_request(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     # Another replica (a second service on the same database) opens message 7.1 first.
-    elsewhere = TicketService(db, workspace, clock)
+    elsewhere = Services.build(workspace, db, clock, SlackIdentity()).tickets
     made_elsewhere = (await elsewhere.open_ticket(message("Customer wants a refund", "7.1"))).ticket
     assert made_elsewhere is not None
     # This replica's look-up raced past it, so the batch's INSERT conflicts on the message.

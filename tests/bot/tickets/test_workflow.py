@@ -11,6 +11,8 @@ from sqlmodel import col, select
 
 from bot.errors import BadRequest, InvalidTransition, NotAllowed, TicketNotFound
 from bot.runtime.clock import ManualClock
+from bot.runtime.services import Services
+from bot.runtime.slack_client import SlackIdentity
 from bot.surfaces.ids import ActionId
 from bot.tickets.opening import Source, TicketRequest
 from bot.tickets.service import TicketService
@@ -35,8 +37,8 @@ async def services(
 ) -> AsyncIterator[tuple[TicketService, WorkflowService]]:
     async with db.transaction() as session:
         await directory.sync_workspace(session, workspace)
-    tickets = TicketService(db, workspace, clock)
-    yield tickets, WorkflowService(db, workspace, clock, tickets.messages)
+    built = Services.build(workspace, db, clock, SlackIdentity())
+    yield built.tickets, built.workflow
 
 
 async def open_refund(tickets: TicketService, ts: str = "1.1") -> Ticket:

@@ -1,0 +1,192 @@
+"""One Slack call for one outbox row, its failure sorted into what to do next, and the look before a re-post.
+
+Every failure ends as one of three exceptions, so the sender decides only once what happens to the row:
+:class:`Retry` (a 429 after its Retry-After, a 5xx or a dropped connection after an exponential backoff),
+:class:`TokenRejected` (no call can work until Slack takes the token again: sending pauses) and :class:`Fail`
+(this call can never succeed). A post whose earlier attempt may have reached Slack although nobody recorded it is
+looked for by its metadata first (:meth:`SlackCalls.already_posted`), so it is not posted twice.
+"""
+
+from __future__ import annotations
+
+import base64
+import logging
+import re
+from datetime import timedelta
+from typing import Any
+
+import aiohttp
+from slack_sdk.errors import SlackApiError, SlackRequestError
+from slack_sdk.web.async_client import AsyncWebClient
+
+from bot.runtime.slack_client import DEAD_TOKEN_ERRORS, TRANSIENT_ERRORS, retry_after_seconds
+from storage import outbox
+from storage.outbox import OutboxRow
+
+log = logging.getLogger(__name__)
+
+# Of the TRANSIENT_ERRORS, those Slack documents as possibly coming after part of the call succeeded (as may any
+# 5xx): the message may be posted already, so the next attempt looks for it first.
+UNCERTAIN_ERRORS = frozenset({"internal_error", "fatal_error"})
+# Errors that mean the bot cannot post in that conversation at all.
+UNREACHABLE_CHANNEL = frozenset({"not_in_channel", "channel_not_found", "is_archived", "restricted_action"})
+# Message metadata on every post: ``{"event_type": OUTBOX_EVENT_TYPE, "event_payload": {"outbox_id": id}}``.
+OUTBOX_EVENT_TYPE = "crossdesk_outbox"
+_MAY_HAVE_WORKED = "Slack may have done it"
+# Reasons a previous attempt may have reached Slack although nobody recorded it (a row's ``last_error``).
+UNCERTAIN = (outbox.LEASE_RAN_OUT, "cannot reach Slack", _MAY_HAVE_WORKED)
+# How far back (before the row was queued) and how many pages of a conversation a look goes.
+_LOOK_MARGIN = timedelta(minutes=5)
+_LOOK_PAGES = 5
+
+
+class Retry(Exception):
+    """Try the row again after ``after``."""
+
+    def __init__(self, after: timedelta, reason: str) -> None:
+        super().__init__(reason)
+        self.after = after
+        self.reason = reason
+
+
+class TokenRejected(Exception):
+    """Slack rejects the bot token itself (``DEAD_TOKEN_ERRORS``): no call can work until it takes one again."""
+
+    def __init__(self, code: str) -> None:
+        super().__init__(code)
+        self.code = code
+
+
+class Fail(Exception):
+    """The call can never succeed as it is; ``code`` is Slack's error, when it gave one."""
+
+    def __init__(self, reason: str, code: str | None = None) -> None:
+        super().__init__(reason)
+        self.code = code
+
+
+def was_uncertain(row: OutboxRow) -> bool:
+    """Whether an earlier attempt of ``row`` may have reached Slack although its outcome was never recorded."""
+    return (row.last_error or "").startswith(UNCERTAIN)
+
+
+def _error_code(error: SlackApiError) -> str:
+    return str(error.response.get("error", "")) if isinstance(error.response.data, dict) else ""
+
+
+class SlackCalls:
+    """Makes the calls of outbox rows with the sender's own client (no retry handlers: retries are rows)."""
+
+    def __init__(self, client: AsyncWebClient, backoff_cap: timedelta) -> None:
+        self.client = client
+        self.backoff_cap = backoff_cap
+
+    def backoff(self, attempts: int) -> timedelta:
+        """1s, 2s, 4s, … up to the cap; ``attempts`` counts this one (the claim bumped it)."""
+        return min(self.backoff_cap, timedelta(seconds=2 ** min(max(attempts - 1, 0), 16)))
+
+    async def call(self, method: str, payload: dict[str, Any], attempts: int) -> dict[str, Any]:
+        """Slack's answer to ``method``; raises :class:`Retry`, :class:`TokenRejected` or :class:`Fail`."""
+        try:
+            if method == "files_upload_v2":
+                # slack_sdk's three steps: files.getUploadURLExternal, a POST of the bytes to the URL it
+                # gave, files.completeUploadExternal (which shares the file in the channel). A retry starts over.
+                try:
+                    content = base64.b64decode(payload["content_b64"], validate=True)
+                    channel, filename, title = payload["channel"], payload["filename"], payload.get("title")
+                except (KeyError, ValueError) as error:
+                    raise Fail(f"malformed {method} row: {type(error).__name__}") from None
+                response = await self.client.files_upload_v2(
+                    channel=channel, file=content, filename=filename, title=title
+                )
+            else:
+                response = await self.client.api_call(method, json=payload)
+        except SlackApiError as error:
+            status = error.response.status_code
+            code = _error_code(error)
+            if status == 429 or code == "ratelimited":
+                retry_after = retry_after_seconds(error.response.headers)
+                raise Retry(timedelta(seconds=retry_after), f"rate limited (Retry-After {retry_after}s)") from None
+            if code in DEAD_TOKEN_ERRORS:
+                raise TokenRejected(code) from None
+            if status >= 500 or code in UNCERTAIN_ERRORS:
+                reason = f"{_MAY_HAVE_WORKED}: it answered {status} {code}".strip()
+                raise Retry(self.backoff(attempts), reason) from None
+            if code in TRANSIENT_ERRORS:
+                raise Retry(self.backoff(attempts), f"Slack answered {status} {code}") from None
+            raise Fail(f"Slack refused {method}: {code or status}", code or None) from None
+        except SlackRequestError as error:
+            # Only the upload POST raises this; slack_sdk puts its HTTP status in the message alone.
+            found = re.search(r"status: (\d+)", str(error))
+            status = int(found.group(1)) if found else 0
+            if 400 <= status < 500 and status != 429:
+                raise Fail(f"Slack refused the file upload: {status}") from None
+            raise Retry(self.backoff(attempts), f"file upload failed: {status or error}") from None
+        except (aiohttp.ClientError, TimeoutError, OSError) as error:
+            raise Retry(self.backoff(attempts), f"cannot reach Slack: {type(error).__name__}") from None
+        data: dict[str, Any] = dict(response.data) if isinstance(response.data, dict) else {}
+        return data
+
+    async def already_posted(self, row: OutboxRow, payload: dict[str, Any]) -> dict[str, Any] | None:
+        """``{"channel", "ts"}`` of the message an earlier attempt of ``row`` posted, if one did.
+
+        Only asked when that attempt's outcome is unknown. A conversation we cannot read (a missing
+        scope, say) answers ``None``: the message is then sent, at least once, as before.
+        """
+        if row.method != "chat.postMessage" or row.attempts <= 1 or not was_uncertain(row):
+            return None
+        target = str(payload.get("channel") or "")
+        thread_ts = payload.get("thread_ts")
+        oldest = f"{(row.created_at - _LOOK_MARGIN).timestamp():.6f}"
+        try:
+            if target[:1] in ("U", "W"):  # a DM addressed by user id: find the IM's own id
+                opened = await self.client.conversations_open(users=target)
+                target = str((opened.get("channel") or {}).get("id") or "")
+            cursor: str | None = None
+            for _ in range(_LOOK_PAGES):
+                common: dict[str, Any] = {
+                    "channel": target,
+                    "oldest": oldest,
+                    "include_all_metadata": True,
+                    "limit": 200,
+                    "cursor": cursor,
+                }
+                if thread_ts:
+                    page = await self.client.conversations_replies(ts=str(thread_ts), **common)
+                else:
+                    page = await self.client.conversations_history(**common)
+                for message in page.get("messages") or []:
+                    metadata = message.get("metadata") or {}
+                    if (
+                        metadata.get("event_type") == OUTBOX_EVENT_TYPE
+                        and (metadata.get("event_payload") or {}).get("outbox_id") == row.id
+                    ):
+                        return {"channel": target, "ts": message.get("ts")}
+                cursor = (page.get("response_metadata") or {}).get("next_cursor") or None
+                if not cursor:
+                    return None
+        except SlackApiError as error:
+            status = error.response.status_code
+            code = _error_code(error)
+            if code in DEAD_TOKEN_ERRORS:
+                raise TokenRejected(code) from None
+            if status == 429 or status >= 500 or code in TRANSIENT_ERRORS:
+                raise Retry(self.backoff(row.attempts), f"cannot reach Slack to look for outbox {row.id}") from None
+            log.warning("cannot look for outbox %s in %s (%s); sending it again", row.id, target, code or status)
+        except (aiohttp.ClientError, TimeoutError, OSError) as error:
+            raise Retry(self.backoff(row.attempts), f"cannot reach Slack: {type(error).__name__}") from None
+        return None
+
+
+def dm_instead(row: OutboxRow, payload: dict[str, Any], failure: Fail) -> dict[str, Any] | None:
+    """An ephemeral note that cannot be shown where it was meant goes to the person by DM instead: the bot is not
+    in that channel (a shortcut or a command used anywhere), or the person is not (they only preview it)."""
+    if row.method != "chat.postEphemeral" or failure.code not in {*UNREACHABLE_CHANNEL, "user_not_in_channel"}:
+        return None
+    user = payload.get("user")
+    if not isinstance(user, str) or not user:
+        return None
+    channel = payload.get("channel")
+    log.warning("outbox %s: no ephemeral note in %s (%s); sending it by DM", row.id, channel, failure.code)
+    kept = {key: value for key, value in payload.items() if key not in {"channel", "user", "thread_ts"}}
+    return {**kept, "channel": user}
