@@ -48,7 +48,7 @@ class Services:
     ) -> Services:
         metrics = metrics or Metrics()
         tickets = TicketService(db, workspace, clock, metrics=metrics)
-        workflow = WorkflowService(db, workspace, clock, tickets.messages, metrics=metrics)
+        workflow = WorkflowService(db, workspace, clock, tickets.messages, metrics=metrics, opener=tickets.opener)
         catch_up = CatchUp(db, clock)
         return cls(
             workspace=workspace,

@@ -29,6 +29,7 @@ from bot.tickets.states import Status
 from config.schema import LIFECYCLE_STAGES, PRIORITIES, Department, WorkspaceConfig
 from storage import directory, events, outbox
 from storage import tickets as ticket_rows
+from storage.consults import TICKET
 from storage.database import Database
 from storage.directory import OwnerProfile
 from storage.models import Ticket, built
@@ -70,6 +71,8 @@ class TicketRequest:
     lifecycle_stage: str | None = None
     is_complaint: bool = False
     private: bool = False  # asked in a private channel or a DM: only the people involved may see it
+    kind: str = TICKET  # or CONSULT: a question to ``department_key`` about the ticket ``parent_id``
+    parent_id: int | None = None
 
 
 @dataclass(frozen=True)
@@ -120,6 +123,21 @@ class TicketOpener(OutboxWriter):
         statements, and on SQLite one turn of the writer for the whole batch. Each caller still returns only
         once its own ticket is committed.
         """
+        result = await self._openings.submit(self._checked(request))
+        if result.created and result.ticket is not None:
+            self._opened(result.ticket)
+        return result
+
+    async def open_within(self, session: AsyncSession, request: TicketRequest) -> Ticket:
+        """Open a ticket inside a transaction the caller holds, numbered and owned as any other (a consult, asked
+        in its parent's change, so both commit together). Its audit event is written here; its messages are the
+        caller's to queue, since they speak of what the caller did."""
+        [ticket] = await self._create(session, [self._checked(request)], None, [], announce=False)
+        self._opened(ticket)
+        return ticket
+
+    def _checked(self, request: TicketRequest) -> _Opening:
+        """What is wrong with ``request`` said before anything is written (``BadRequest``)."""
         text = request.text.replace("\x00", "").strip()  # a message fetched from Slack may carry NUL
         if not text:
             raise BadRequest("error.empty_text")
@@ -129,11 +147,11 @@ class TicketOpener(OutboxWriter):
             raise BadRequest("error.bad_request")
         if request.department_key is not None and self.workspace.department(request.department_key) is None:
             raise BadRequest("error.unknown_department", department=request.department_key)
-        result = await self._openings.submit(_Opening(request, text))
-        if result.created and result.ticket is not None:
-            self.metrics.tickets_opened.labels(result.ticket.department_key).inc()
-            log.info("opened %s for %s (source %s)", result.ticket.key, result.ticket.owner_id, result.ticket.source)
-        return result
+        return _Opening(request, text)
+
+    def _opened(self, ticket: Ticket) -> None:
+        self.metrics.tickets_opened.labels(ticket.department_key).inc()
+        log.info("opened %s for %s (source %s)", ticket.key, ticket.owner_id, ticket.source)
 
     def attach_sender(self, sender: OutboxSender) -> None:
         """New tickets' messages go to ``sender`` straight after their commit (:meth:`OutboxSender.hand_over`)."""
@@ -259,10 +277,17 @@ class TicketOpener(OutboxWriter):
         return results
 
     async def _create(
-        self, session: AsyncSession, openings: list[_Opening], lease: datetime | None, queued: list[OutboxRow]
+        self,
+        session: AsyncSession,
+        openings: list[_Opening],
+        lease: datetime | None,
+        queued: list[OutboxRow],
+        *,
+        announce: bool = True,
     ) -> list[Ticket]:
-        """Create the tickets of ``openings`` (none of them exists yet) with their audit events and messages
-        (added to ``queued``, leased until ``lease`` when a sender in this process takes them straight over)."""
+        """Create the tickets of ``openings`` (none of them exists yet) with their audit events and, when they
+        ``announce`` themselves, messages (added to ``queued``, leased until ``lease`` when a sender in this process
+        takes them straight over)."""
         now = self.clock.now()
         departments = []
         for opening in openings:
@@ -298,8 +323,9 @@ class TicketOpener(OutboxWriter):
             [(o.request.event_id, o.request.event_type or "event") for o in openings if o.request.event_id],
             now,
         )
-        calls = [call for ticket in tickets for call in self.messages.new_ticket(ticket)]
-        queued.extend(await outbox.enqueue_calls(session, calls, now, lease))
+        if announce:
+            calls = [call for ticket in tickets for call in self.messages.new_ticket(ticket)]
+            queued.extend(await outbox.enqueue_calls(session, calls, now, lease))
         return tickets
 
     def _new_ticket(
@@ -314,7 +340,12 @@ class TicketOpener(OutboxWriter):
         request = opening.request
         priority = request.priority or "normal"
         customer = (request.customer_name or "").strip()
-        ack_due, resolve_due = due_times(now, priority, self.workspace, zone_named(owner.tz if owner else None))
+        zone = zone_named(owner.tz if owner else None)
+        ack_due, resolve_due = due_times(now, priority, self.workspace, zone, request.kind)
+        # A consult is internal work about a ticket that is counted already: never a complaint of its own.
+        complaint = request.kind == TICKET and (
+            request.is_complaint or is_complaint(opening.text, self.workspace.complaint_keywords)
+        )
         return built(
             Ticket,
             dict(
@@ -336,8 +367,10 @@ class TicketOpener(OutboxWriter):
                 thread_ts=None if request.private else request.origin_thread_ts or request.origin_ts,
                 customer_name=clip(without_links(customer), 200) if customer else None,
                 lifecycle_stage=request.lifecycle_stage,
-                is_complaint=request.is_complaint or is_complaint(opening.text, self.workspace.complaint_keywords),
+                is_complaint=complaint,
                 is_private=request.private,
+                kind=request.kind,
+                parent_id=request.parent_id,
                 created_at=now,
                 updated_at=now,
                 ack_due_at=ack_due,
