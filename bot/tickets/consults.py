@@ -285,6 +285,8 @@ async def check_ask(flow: ChangeRunner, key: str, actor_id: str) -> Ticket:
     require_active(ticket)
     if ticket.kind == CONSULT:
         raise BadRequest("consult.error.consult_of_consult", key=ticket.key)
+    if all(department.key == ticket.department_key for department in flow.workspace.departments):
+        raise BadRequest("consult.error.no_other_department")  # a form with nothing to choose from
     return ticket
 
 

@@ -368,3 +368,14 @@ async def test_asking_and_answering_in_chinese(database_url: str, workspace: Wor
             t.startswith(":speech_balloon: <@U0CAROL> 代表Engineering 研发答复了 *ENG-1*") for t in thread(bot, sup)
         )
         assert any(t.endswith(">是的，已退款一次") for t in dms(bot, "U0ALICE"))
+
+
+async def test_with_one_department_there_is_nobody_to_ask(database_url: str, workspace: WorkspaceConfig) -> None:
+    alone = workspace.model_copy(update={"departments": [workspace.departments[0]]})
+    async with running_bot(database_url, alone) as bot:
+        await refund_ticket(bot)
+        assert (await bot.click(ActionId.ASK_CONSULT, "SUP-1", "U0ALICE")).status_code == 200
+        await bot.drain()
+        assert not [c for c in bot.fake.calls_to("views.open") if c.ok]  # no form with nothing to choose
+        refusals = [c.args["text"] for c in bot.fake.calls_to("chat.postEphemeral")]
+        assert "There is no other department to ask in this workspace." in refusals

@@ -78,6 +78,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "`/ticket ask {key} DEPT <question>` asks one.",
         "consult.error.not_open_consult": "*{consult}* is not an open question about *{key}*; its open ones: {open}.",
         "consult.error.already_paused": "*{key}* is already on hold ({status}); resume it first.",
+        "consult.error.no_other_department": "There is no other department to ask in this workspace.",
         "consult.error.handoff_outside": "*{key}* is a question to {department}: hand it to someone in "
         "{department}, or decline it with a reason.",
         # forms
@@ -184,6 +185,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "可用 `/ticket ask {key} 部门 <问题>` 提出咨询。",
         "consult.error.not_open_consult": "*{consult}* 不是关于 *{key}* 的未完成咨询；其未完成的咨询：{open}。",
         "consult.error.already_paused": "*{key}* 已处于暂停状态（{status}）；请先恢复。",
+        "consult.error.no_other_department": "此工作区没有其他部门可以咨询。",
         "consult.error.handoff_outside": "*{key}* 是向{department}的咨询：请转交给{department}的成员，"
         "或说明原因后拒绝。",
         "consult.form.ask_title": "咨询其他部门",
