@@ -15,7 +15,15 @@ from slack_sdk.web.async_client import AsyncWebClient
 from bot.runtime.services import Services
 from bot.surfaces.commands import KEY_PATTERN
 from bot.surfaces.ids import ActionId, BlockId
-from bot.surfaces.views import decline_modal, escalate_modal, reassign_modal, resolve_modal
+from bot.surfaces.views import (
+    answer_consult_modal,
+    ask_consult_modal,
+    decline_consult_modal,
+    decline_modal,
+    escalate_modal,
+    reassign_modal,
+    resolve_modal,
+)
 from bot.tickets.permissions import Action
 from bot.tickets.states import Status
 from handlers.forms import new_ticket_form, open_form
@@ -91,17 +99,24 @@ async def on_resume(ack: AsyncAck, body: dict[str, Any], context: AsyncBoltConte
 
 
 async def on_pause(ack: AsyncAck, body: dict[str, Any], context: AsyncBoltContext) -> None:
-    """The card's overflow menu: "waiting on requester" or "blocked"; the option's value is ``kind:KEY``."""
+    """The card's overflow menu: "waiting on requester" or "blocked" (the option's value is ``kind:KEY``), or
+    waiting for one of its consults' answer (``consult:KEY:CONSULT``)."""
     services = services_of(context)
     actions = body.get("actions")
     if not isinstance(actions, list) or not actions:
         raise MalformedPayload("block_actions without actions")
     option = mapping(mapping(actions[0], "action").get("selected_option"), "selected_option")
     kind, _, key = text(option, "value").partition(":")
-    if kind not in (Status.WAITING.value, Status.BLOCKED.value) or not KEY_PATTERN.match(key):
+    key, _, consult = key.partition(":") if kind == "consult" else (key, "", "")
+    if kind not in (Status.WAITING.value, Status.BLOCKED.value, "consult") or not KEY_PATTERN.match(key):
         raise MalformedPayload("pause option is not ours")
+    if kind == "consult" and not KEY_PATTERN.match(consult):
+        raise MalformedPayload("pause option names no consult")
     user = text(mapping(body.get("user"), "user"), "id")
-    await services.workflow.pause(key.upper(), user, Status(kind))
+    if consult:
+        await services.workflow.wait_for_consult(key.upper(), user, consult.upper())
+    else:
+        await services.workflow.pause(key.upper(), user, Status(kind))
     await _after_click(services, body, user)
     await ack()
 
@@ -109,7 +124,8 @@ async def on_pause(ack: AsyncAck, body: dict[str, Any], context: AsyncBoltContex
 async def on_form_button(
     ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient, context: AsyncBoltContext
 ) -> None:
-    """Reassign, Escalate, Resolve and Decline: check the person may, then ask for the reason or note."""
+    """Reassign, Escalate, Resolve, Decline, and the consults' Ask, Answer and Decline: check the person may, then
+    ask for the reason, note, question or answer."""
     services = services_of(context)
     key, user = _clicked(body)
     action_id = text(mapping(body["actions"][0], "action"), "action_id")
@@ -123,6 +139,16 @@ async def on_form_button(
     elif action_id == ActionId.RESOLVE.value:
         ticket = await services.workflow.check(key, user, Action.RESOLVE)
         view = resolve_modal(translator, ticket.key)
+    elif action_id == ActionId.ASK_CONSULT.value:
+        ticket = await services.workflow.check_ask(key, user)
+        view = ask_consult_modal(translator, services.workspace, ticket.key, ticket.department_key)
+    elif action_id in (ActionId.ANSWER_CONSULT.value, ActionId.DECLINE_CONSULT.value):
+        consult, parent = await services.workflow.check_answer(key, user)
+        department = services.tickets.messages.department_name(consult.department_key)
+        if action_id == ActionId.ANSWER_CONSULT.value:
+            view = answer_consult_modal(translator, consult.key, department, parent.key, consult.text)
+        else:
+            view = decline_consult_modal(translator, consult.key, department)
     else:
         ticket = await services.workflow.check_handoff_answer(key, user, prompt=dm_prompt(*clicked_in(body)))
         view = decline_modal(translator, ticket.key)
@@ -171,6 +197,14 @@ def register(app: AsyncApp) -> None:
     app.action(ActionId.REOPEN.value)(on_reopen)
     app.action(ActionId.RESUME.value)(on_resume)
     app.action(ActionId.PAUSE.value)(on_pause)
-    for action in (ActionId.REASSIGN, ActionId.ESCALATE, ActionId.RESOLVE, ActionId.DECLINE_HANDOFF):
+    for action in (
+        ActionId.REASSIGN,
+        ActionId.ESCALATE,
+        ActionId.RESOLVE,
+        ActionId.DECLINE_HANDOFF,
+        ActionId.ASK_CONSULT,
+        ActionId.ANSWER_CONSULT,
+        ActionId.DECLINE_CONSULT,
+    ):
         app.action(action.value)(on_form_button)
     app.action(ActionId.FORM_DEPARTMENT.value)(on_form_department)

@@ -14,6 +14,7 @@ from bot.runtime.services import Services
 from bot.surfaces.commands import ParsedCommand, Subcommand, parse_ticket_command
 from bot.surfaces.ids import Command
 from bot.surfaces.replies import SHOW_EVENTS
+from bot.tickets.consults import Asked, Question
 from bot.tickets.opening import Source, TicketRequest
 from bot.tickets.permissions import Action
 from bot.tickets.service import ListScope
@@ -101,8 +102,21 @@ async def _run(services: Services, parsed: ParsedCommand, user: str, *, private:
             return replies.t("command.handoff_taken", key=ticket.key)
         case Subcommand.DECLINE:
             assert parsed.key
-            ticket = await workflow.decline_handoff(parsed.key, user, parsed.text or None)
-            return replies.t("prompt.declined", key=ticket.key)
+            declined = await workflow.decline(parsed.key, user, parsed.text or None)
+            if isinstance(declined, Asked):  # a consult, declined back to whoever asked
+                return replies.consult_declined(declined)
+            return replies.t("prompt.declined", key=declined.key)
+        case Subcommand.ASK:
+            assert parsed.key and parsed.department
+            question = Question(parsed.key, parsed.department, parsed.text, user, priority=parsed.priority)
+            return replies.asked(await workflow.ask(question))
+        case Subcommand.ANSWER:
+            assert parsed.key
+            return replies.answered(await workflow.answer(parsed.key, user, parsed.text or None))
+        case Subcommand.BLOCK if parsed.consult_key:
+            assert parsed.key
+            asked = await workflow.wait_for_consult(parsed.key, user, parsed.consult_key)
+            return replies.t("consult.command.waiting", key=asked.parent.key, consult=asked.consult.key)
         case Subcommand.WAIT | Subcommand.BLOCK:
             assert parsed.key
             target = Status.WAITING if parsed.subcommand == Subcommand.WAIT else Status.BLOCKED

@@ -1,4 +1,5 @@
-"""Form submissions (``view_submission``): new ticket, hand-off, decline, resolve, escalate.
+"""Form submissions (``view_submission``): new ticket, hand-off, decline, resolve, escalate, and consults (ask
+another department, answer or decline its question).
 
 A missing or blank required field comes back as Slack's inline field error; a refusal (not allowed, wrong
 state) replaces the form with a notice saying why — both through the answer to this request. What people
@@ -18,6 +19,7 @@ from bot.errors import BadRequest
 from bot.runtime.profiles import readable
 from bot.runtime.services import Services
 from bot.surfaces.ids import BlockId, CallbackId
+from bot.tickets.consults import Question
 from bot.tickets.opening import Source, TicketRequest
 from handlers.payloads import dm_prompt, form_values, mapping, metadata, services_of, text
 
@@ -152,6 +154,67 @@ async def on_escalate(ack: AsyncAck, body: dict[str, Any], view: dict[str, Any],
     await ack()
 
 
+async def on_ask_consult(ack: AsyncAck, body: dict[str, Any], view: dict[str, Any], context: AsyncBoltContext) -> None:
+    """*Ask another department*: the consult is opened and the asker told its key (by DM, or on App Home)."""
+    services = services_of(context)
+    values, origin = form_values(view), metadata(view)
+    department, question = values.get(BlockId.FORM_DEPARTMENT.value), values.get(BlockId.FORM_QUESTION.value)
+    problems: dict[BlockId, str] = {}
+    if _blank(department):
+        problems[BlockId.FORM_DEPARTMENT] = services.replies.t("consult.form.department")
+    if _blank(question):
+        problems[BlockId.FORM_QUESTION] = services.replies.t("consult.error.question_required")
+    if problems:
+        await _field_errors(ack, problems)
+        return
+    assert isinstance(department, str) and isinstance(question, str)
+    user = _user(body)
+    asked = await services.workflow.ask(
+        Question(
+            text(origin, "key"),
+            department,
+            question,
+            user,
+            priority=values.get(BlockId.FORM_PRIORITY.value) or None,
+            wait=bool(values.get(BlockId.FORM_WAIT.value)),
+            source=Source.MODAL,
+        )
+    )
+    await _after(services, user, origin, services.replies.asked(asked))
+    await ack()
+
+
+async def on_answer_consult(
+    ack: AsyncAck, body: dict[str, Any], view: dict[str, Any], context: AsyncBoltContext
+) -> None:
+    services = services_of(context)
+    values, origin = form_values(view), metadata(view)
+    answer = values.get(BlockId.FORM_ANSWER.value)
+    if _blank(answer):
+        problem = services.replies.t("consult.error.answer_required", key=text(origin, "key"))
+        await _field_errors(ack, {BlockId.FORM_ANSWER: problem})
+        return
+    user = _user(body)
+    asked = await services.workflow.answer(text(origin, "key"), user, answer)
+    await _after(services, user, origin, services.replies.answered(asked))
+    await ack()
+
+
+async def on_decline_consult(
+    ack: AsyncAck, body: dict[str, Any], view: dict[str, Any], context: AsyncBoltContext
+) -> None:
+    services = services_of(context)
+    values, origin = form_values(view), metadata(view)
+    reason = values.get(BlockId.FORM_REASON.value)
+    if _blank(reason):
+        await _field_errors(ack, {BlockId.FORM_REASON: services.replies.t("error.reason_required")})
+        return
+    user = _user(body)
+    asked = await services.workflow.decline_consult(text(origin, "key"), user, reason)
+    await _after(services, user, origin, services.replies.consult_declined(asked))
+    await ack()
+
+
 async def _confirm(services: Services, user: str, origin: dict[str, Any], answer: str) -> None:
     """Tell the person what happened in a DM: a form can be opened from a channel the bot is not in, where
     an ephemeral message could not be delivered."""
@@ -171,3 +234,6 @@ def register(app: AsyncApp) -> None:
     app.view(CallbackId.DECLINE.value)(on_decline)
     app.view(CallbackId.RESOLVE.value)(on_resolve)
     app.view(CallbackId.ESCALATE.value)(on_escalate)
+    app.view(CallbackId.ASK_CONSULT.value)(on_ask_consult)
+    app.view(CallbackId.ANSWER_CONSULT.value)(on_answer_consult)
+    app.view(CallbackId.DECLINE_CONSULT.value)(on_decline_consult)

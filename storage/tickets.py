@@ -328,6 +328,7 @@ class OverdueLine(NamedTuple):
     ack_due_at: datetime | None
     resolve_due_at: datetime | None
     reminder_count: int
+    kind: str  # a consult's reminder says it is a question from another department
 
 
 class OwnerOverdue(NamedTuple):

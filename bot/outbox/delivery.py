@@ -11,6 +11,7 @@ then until Slack takes the token.
 from __future__ import annotations
 
 import logging
+from collections.abc import Mapping
 from typing import Any
 
 import aiohttp
@@ -23,6 +24,7 @@ from bot.runtime.clock import Clock
 from bot.runtime.metrics import Metrics
 from bot.runtime.slack_client import DEAD_TOKEN_ERRORS, SlackIdentity, TokenHealth
 from bot.surfaces.ids import OutboxPurpose
+from bot.tickets.card_context import CardRelations
 from storage.database import Database
 from storage.models import Ticket
 from storage.outbox import OutboxRow
@@ -82,9 +84,16 @@ class Delivery:
         error = row.last_error if was_uncertain(row) and row.last_error else f"paused: {self.token.problem()}"
         return Outcome(row, "released", retry_at=self.clock.now(), error=error)
 
-    async def deliver(self, row: OutboxRow, tickets: dict[int, Ticket], place: tuple[str, str] | None) -> Outcome:
+    async def deliver(
+        self,
+        row: OutboxRow,
+        tickets: dict[int, Ticket],
+        place: tuple[str, str] | None,
+        related: Mapping[int, CardRelations] | None = None,
+    ) -> Outcome:
         """Send ``row``. ``place`` is where the message its ``depends_on`` row posted went (channel, ts), for a
-        prompt update or a thread reply; ``None`` when that message was never posted."""
+        prompt update or a thread reply; ``None`` when that message was never posted. ``related``: what the pass's
+        cards show besides their tickets."""
         assert row.id is not None
         if not self.token.ok:  # another row of this pass found the token rejected: do not ask Slack again
             return self.paused(row)
@@ -95,7 +104,7 @@ class Delivery:
         # A thread reply without a place goes on its own in the same channel: the rest of a digest whose first
         # message failed for good is better there than nowhere.
         try:
-            payload = prepare(row, tickets, self.cards, self.identity.url)
+            payload = prepare(row, tickets, self.cards, self.identity.url, related)
             if place is not None:
                 where = "thread_ts" if row.purpose == OutboxPurpose.THREAD_REPLY.value else "ts"
                 payload["channel"], payload[where] = place

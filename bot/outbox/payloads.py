@@ -3,13 +3,16 @@
 A row is queued before some of what it needs exists: a new card's text (rendered at send time, so a card held up
 by an outage never shows a status the ticket has left), the card's channel and ts (a card update, a line in the
 ticket's thread), the link to the card (a DM). The tickets come from one read per pass (:func:`tickets_for`); a
-row that needs its card waits (``depends_on``) until the card went out, so the ticket already holds it then.
+row that needs its card waits (``depends_on``) until the card went out, so the ticket already holds it then. What
+a card shows besides its own ticket (its consults, a consult's parent) is read in the same pass, for the cards it
+draws, by the reader the sender was given (:data:`ReadRelations`).
 """
 
 from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from typing import Any, Protocol
 
 from sqlmodel import col, select
@@ -18,6 +21,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from bot.outbox.slack_calls import UNREACHABLE_CHANNEL, Fail
 from bot.surfaces.ids import OutboxPurpose
 from bot.surfaces.text import message_link
+from bot.tickets.card_context import CardRelations
 from bot.tickets.notices import CARD_LINK
 from storage import tickets as ticket_rows
 from storage.database import Database
@@ -32,9 +36,13 @@ _LINK_MARKUP = re.compile(r"<" + re.escape(CARD_LINK) + r"\|[^>]*>")
 class Cards(Protocol):
     """How a ticket's card looks and where it goes when its own thread cannot be reached (the ticket messenger)."""
 
-    def card_payload(self, ticket: Ticket) -> dict[str, Any]: ...
+    def card_payload(self, ticket: Ticket, related: CardRelations | None = None) -> dict[str, Any]: ...
 
     def fallback_home(self, ticket: Ticket) -> str: ...
+
+
+# Reads, for the tickets whose cards a pass draws, what each card shows besides its ticket's row (ticket id → it).
+ReadRelations = Callable[[AsyncSession, Sequence[Ticket]], Awaitable[Mapping[int, CardRelations]]]
 
 
 def renders_card(row: OutboxRow) -> bool:
@@ -52,18 +60,37 @@ def needs_ticket(row: OutboxRow) -> bool:
     )
 
 
-async def tickets_for(session: AsyncSession, rows: list[OutboxRow]) -> dict[int, Ticket]:
-    """The tickets the rows' payloads are filled in from (card, thread, link), read in one statement."""
+def draws_card(row: OutboxRow) -> bool:
+    """A new card or a card's update: drawn from its ticket when sent."""
+    return row.ticket_id is not None and (row.purpose == OutboxPurpose.CARD_UPDATE.value or renders_card(row))
+
+
+async def tickets_for(
+    session: AsyncSession, rows: list[OutboxRow], relations: ReadRelations | None = None
+) -> tuple[dict[int, Ticket], Mapping[int, CardRelations]]:
+    """The tickets the rows' payloads are filled in from (card, thread, link), read in one statement, and what
+    the cards drawn show besides them (read by ``relations``, when given)."""
     wanted = {row.ticket_id for row in rows if row.ticket_id is not None and needs_ticket(row)}
     if not wanted:
-        return {}
+        return {}, {}
     found = (await session.exec(select(Ticket).where(col(Ticket.id).in_(wanted)))).all()
-    return {ticket.id: ticket for ticket in found if ticket.id is not None}
+    tickets = {ticket.id: ticket for ticket in found if ticket.id is not None}
+    drawn = {row.ticket_id for row in rows if draws_card(row)}
+    if relations is None or not drawn:
+        return tickets, {}
+    return tickets, await relations(session, [ticket for i, ticket in tickets.items() if i in drawn])
 
 
-def prepare(row: OutboxRow, tickets: dict[int, Ticket], cards: Cards, workspace_url: str | None) -> dict[str, Any]:
+def prepare(
+    row: OutboxRow,
+    tickets: dict[int, Ticket],
+    cards: Cards,
+    workspace_url: str | None,
+    related: Mapping[int, CardRelations] | None = None,
+) -> dict[str, Any]:
     """The payload to send for ``row``: a copy of the queued one, with what was unknown then filled in (a new card's
     text and blocks, a card update's channel and ts and its current look, a thread line's thread, the card's link).
+    ``related`` holds what the cards of the pass show besides their tickets (:data:`ReadRelations`).
     Raises :class:`Fail` when that cannot be known any more (the ticket is gone, its card was never posted)."""
     payload = dict(row.payload)
     needs_link = _links_card(row, payload)
@@ -74,15 +101,16 @@ def prepare(row: OutboxRow, tickets: dict[int, Ticket], cards: Cards, workspace_
     ticket = tickets.get(row.ticket_id)
     if ticket is None:
         raise Fail(f"ticket {row.ticket_id} no longer exists")
+    relations = (related or {}).get(row.ticket_id)
     if renders:
-        payload.update(cards.card_payload(ticket))
+        payload.update(cards.card_payload(ticket, relations))
     elif row.purpose == OutboxPurpose.CARD_UPDATE.value:
         if not (ticket.card_channel and ticket.card_ts):
             raise Fail(f"{ticket.key} has no card to update (posting it failed)")
         # The ticket as it is when the update is sent, not as it was when queued: a delayed (rate-limited,
         # retried) update can then never leave an older state on the card.
         payload["channel"], payload["ts"] = ticket.card_channel, ticket.card_ts
-        payload.update(cards.card_payload(ticket))
+        payload.update(cards.card_payload(ticket, relations))
     elif row.purpose == OutboxPurpose.THREAD_NOTE.value:
         channel, thread_ts = ticket.thread_channel or ticket.card_channel, ticket.thread_ts or ticket.card_ts
         if not (channel and thread_ts):

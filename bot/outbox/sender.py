@@ -17,7 +17,7 @@ import asyncio
 import contextlib
 import logging
 from collections import defaultdict
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 
@@ -26,11 +26,12 @@ from slack_sdk.web.async_client import AsyncWebClient
 from bot.outbox.delivery import PLACED, Delivery
 from bot.outbox.interface import Commit
 from bot.outbox.outcomes import Outcome, WaitingOutcomes, record
-from bot.outbox.payloads import Cards, tickets_for
+from bot.outbox.payloads import Cards, ReadRelations, tickets_for
 from bot.outbox.slack_calls import SlackCalls
 from bot.runtime.clock import Clock
 from bot.runtime.metrics import Metrics
 from bot.runtime.slack_client import SlackIdentity, TokenHealth
+from bot.tickets.card_context import CardRelations
 from config.settings import Settings
 from storage import outbox
 from storage.database import Database
@@ -87,6 +88,7 @@ class OutboxSender:
         slack: SlackAccess,
         cards: Cards,
         metrics: Metrics,
+        card_relations: ReadRelations | None = None,
     ) -> None:
         self.db = db
         self.clock = clock
@@ -103,6 +105,9 @@ class OutboxSender:
         )
         self.identity = identity
         self.token = slack.token
+        # What a card shows besides its ticket (its consults, a consult's parent), read with a pass's tickets and
+        # handed to the card with its ticket.
+        self._card_relations = card_relations
         self._wakeup = asyncio.Event()
         self._stopping = False
         # Calls in flight, whether from a claimed pass or from rows handed over (shared, so the limit holds).
@@ -216,13 +221,15 @@ class OutboxSender:
                 if not (self._stopping or paused):
                     now = self.clock.now()
                     rows = list(await outbox.claim_due(session, now, self.settings.lease, self.settings.batch_size))
-                tickets = await tickets_for(session, rows) if rows else {}
+                tickets, related = await tickets_for(session, rows, self._card_relations) if rows else ({}, {})
             if not rows:
                 return claimed
             claimed += len(rows)
-            outcomes = await self._send(rows, tickets)
+            outcomes = await self._send(rows, tickets, related)
 
-    async def _send(self, rows: list[OutboxRow], tickets: dict[int, Ticket]) -> list[Outcome]:
+    async def _send(
+        self, rows: list[OutboxRow], tickets: dict[int, Ticket], related: Mapping[int, CardRelations] | None = None
+    ) -> list[Outcome]:
         if not self.identity.known and self.token.ok:
             await self.identity.load(self.delivery.slack.client)
         # Rows of one ticket go in order (card, then its update), and so does a row claimed with the row it
@@ -253,7 +260,7 @@ class OutboxSender:
                         )
                     else:
                         place = places.get(row.depends_on_id or 0) if row.purpose in PLACED else None
-                        outcome = await self.delivery.deliver(row, tickets, place)
+                        outcome = await self.delivery.deliver(row, tickets, place, related)
                     if outcome.status == "sent" and outcome.channel and outcome.ts:
                         places[row.id] = (outcome.channel, outcome.ts)  # a prompt update claimed with its prompt
                     went[row.id] = outcome

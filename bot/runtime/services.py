@@ -21,6 +21,7 @@ from bot.schedule.reminders import ReminderService
 from bot.schedule.standups import StandupService
 from bot.surfaces.i18n import Translator
 from bot.surfaces.replies import Replies
+from bot.tickets.card_context import CardRelationsReader
 from bot.tickets.notices import TicketMessenger
 from bot.tickets.service import TicketService
 from bot.tickets.workflow import WorkflowService
@@ -63,10 +64,13 @@ class Services:
         metrics = metrics or Metrics()
         translator = Translator(workspace.language)
         messages = TicketMessenger(workspace, translator)
+        # What a card shows besides its ticket (its consults, a consult's parent) is read by the sender when it
+        # draws the card; links in it need the workspace's address, known once ``auth.test`` answered.
+        relations = CardRelationsReader(lambda: identity.url)
         outbox: Outbox = (
             QueueOnly(db)
             if slack is None
-            else OutboxSender(db, clock, identity, slack, cards=messages, metrics=metrics)
+            else OutboxSender(db, clock, identity, slack, cards=messages, metrics=metrics, card_relations=relations)
         )
         tickets = TicketService(db, workspace, clock, outbox, messages, metrics=metrics)
         catch_up = CatchUp(db, clock)
@@ -78,7 +82,7 @@ class Services:
             translator=translator,
             outbox=outbox,
             tickets=tickets,
-            workflow=WorkflowService(db, workspace, clock, outbox, messages, metrics=metrics),
+            workflow=WorkflowService(db, workspace, clock, outbox, messages, metrics=metrics, opener=tickets.opener),
             replies=Replies(tickets, identity),
             digest=DigestService(db, workspace, clock, outbox, translator, identity=identity, catch_up=catch_up),
             standups=StandupService(db, workspace, clock, outbox, messages, catch_up=catch_up),

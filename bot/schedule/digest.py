@@ -179,6 +179,7 @@ class DigestService(OutboxWriter):
             created_at=ticket.created_at,
             age=now - ticket.created_at,
             link=link,
+            blocked_on_consult=ticket.blocked_on_id is not None,
         )
 
     # ------------------------------------------------------------------ posting
@@ -380,6 +381,17 @@ def _stage_name(translator: Translator, stage: str) -> str:
     return translator.t("digest.stage.unknown" if stage == UNKNOWN_STAGE else f"stage.{stage}")
 
 
+_PAUSED = {"waiting": "consult.digest.waiting", "blocked": "consult.digest.blocked"}
+
+
+def _paused(translator: Translator, ticket: OpenTicket) -> str:
+    """Why an old ticket is not moving, when it is on hold: waiting on its requester, on another department's
+    answer, or blocked."""
+    if ticket.status == "blocked" and ticket.blocked_on_consult:
+        return translator.t("consult.digest.blocked_on_consult")
+    return translator.t(_PAUSED[ticket.status]) if ticket.status in _PAUSED else ""
+
+
 def _oldest_text(report: DigestReport, translator: Translator) -> str:
     header = translator.t("digest.oldest.header")
     if not report.oldest_open:
@@ -396,6 +408,7 @@ def _oldest_text(report: DigestReport, translator: Translator) -> str:
                 owner=ticket.owner_id,
                 age=_age(translator, ticket.age),
             )
+            + _paused(translator, ticket)
         )
 
     def more(count: int) -> str:

@@ -38,6 +38,7 @@ class OpenTicket:
     created_at: datetime
     age: timedelta
     link: str | None  # the card's permalink, when the bot knows its workspace URL and the card was posted
+    blocked_on_consult: bool = False  # blocked waiting on another department's answer, not just blocked
 
 
 @dataclass(frozen=True)

@@ -27,6 +27,7 @@ from config.schema import WorkspaceConfig
 from storage import audit, directory, outbox, reminders
 from storage import tickets as ticket_rows
 from storage.audit import EventRecord
+from storage.consults import CONSULT
 from storage.database import Database
 from storage.models import Ticket
 from storage.tickets import OwnerOverdue, ReminderStep
@@ -150,9 +151,11 @@ class ReminderService(OutboxWriter):
         for ticket in overdue.lines:
             phase = "acknowledge" if ticket.status == Status.OPEN else "resolve"
             due = ticket.ack_due_at if phase == "acknowledge" else ticket.resolve_due_at
+            # A consult's says it is a question from another department.
+            line_key = f"consult.reminder.line.{phase}" if ticket.kind == CONSULT else f"reminder.line.{phase}"
             lines.append(
                 t(
-                    f"reminder.line.{phase}",
+                    line_key,
                     key=ticket.key,
                     title=ticket.title,
                     due=self.messages.date(due),
@@ -170,13 +173,14 @@ class ReminderService(OutboxWriter):
         for ticket in tickets:
             phase = "acknowledge" if Status(ticket.status) == Status.OPEN else "resolve"
             due = ticket.ack_due_at if phase == "acknowledge" else ticket.resolve_due_at
+            answer = ticket.kind == CONSULT and phase == "resolve"  # a consult is due to be answered
             lines.append(
                 t(
                     "reminder.escalated_line",
                     key=ticket.key,
                     title=ticket.title,
                     owner=ticket.owner_id,
-                    phase=t(f"reminder.phase.{phase}"),
+                    phase=t("consult.card.phase.answer" if answer else f"reminder.phase.{phase}"),
                     due=self.messages.date(due),
                 )
             )

@@ -16,6 +16,7 @@ from bot.outbox.interface import Outbox
 from bot.outbox.writer import OutboxWriter
 from bot.runtime.clock import Clock
 from bot.schedule.catch_up import CatchUp
+from bot.surfaces.consult_card import shown_status
 from bot.surfaces.i18n import Translator
 from bot.surfaces.ids import OutboxPurpose
 from bot.surfaces.standup_views import AnsweredEntry, Summary, TicketLine
@@ -133,7 +134,8 @@ class StandupDays(OutboxWriter):
         """A ticket as a stand-up shows it; in the department channel's summary a private one keeps its title to
         itself (anyone may be in a channel)."""
         title = self.translator.t("ticket.private_title") if in_channel and ticket.is_private else ticket.title
-        return TicketLine(ticket.key, title, ticket.status, is_overdue(ticket, now))
+        status = shown_status(ticket.status, ticket.blocked_on_id is not None)  # waiting on another department?
+        return TicketLine(ticket.key, title, status, is_overdue(ticket, now))
 
     def _is_standup_day(self, standup: Standup, day: date) -> bool:
         return WEEKDAYS[day.weekday()] in standup.days and day not in self.workspace.holidays

@@ -7,9 +7,10 @@ from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from bot.surfaces.consult_card import ConsultLine, ParentRef, consults_section, question_blocks, status_text
 from bot.surfaces.i18n import Translator
 from bot.surfaces.ids import ActionId, BlockId
-from bot.surfaces.limits import FIELD_TEXT, clip
+from bot.surfaces.limits import FIELD_TEXT, OPTION_TEXT, clip
 from bot.tickets.states import Status
 
 Block = dict[str, Any]
@@ -32,6 +33,19 @@ class CardData:
     pending_owner_id: str | None = None
     bounce_count: int = 0
     escalation_level: int = 0
+    consult: bool = False  # a question from another department (``bot.tickets.consults``)
+    question: str = ""  # a consult's question, in full
+    parent: ParentRef | None = None  # a consult's ticket, when known
+    consults: tuple[ConsultLine, ...] = ()  # a ticket's open consults, when known
+    blocked_on_consult: bool = False  # blocked waiting on one of its consults
+
+    @property
+    def waiting_on(self) -> ConsultLine | None:
+        """The consult this ticket waits for, when its line is known."""
+        return next((line for line in self.consults if line.waited_for), None)
+
+    def status_text(self, translator: Translator) -> str:
+        return status_text(self.status, translator, waiting_on=self.waiting_on, on=self.blocked_on_consult)
 
 
 def slack_date(moment: datetime | None, tz: ZoneInfo, translator: Translator) -> str:
@@ -80,21 +94,33 @@ def card_buttons(card: CardData, translator: Translator) -> list[Block]:
         buttons.append(_button(ActionId.ACKNOWLEDGE, t("card.button.acknowledge"), card.key, "primary"))
     if status in (Status.WAITING, Status.BLOCKED):
         buttons.append(_button(ActionId.RESUME, t("card.button.resume"), card.key, "primary"))
+    if card.consult:  # a question is finished by answering it, or declining it with a reason
+        answer_style = None if status == Status.OPEN else "primary"  # acknowledging comes first
+        buttons.append(_button(ActionId.ANSWER_CONSULT, t("consult.card.button.answer"), card.key, answer_style))
+        buttons.append(_button(ActionId.DECLINE_CONSULT, t("consult.card.button.decline"), card.key))
     buttons.append(_button(ActionId.REASSIGN, t("card.button.reassign"), card.key))
     buttons.append(_button(ActionId.ESCALATE, t("card.button.escalate"), card.key, "danger"))
-    buttons.append(_button(ActionId.RESOLVE, t("card.button.resolve"), card.key))
+    if not card.consult:
+        buttons.append(_button(ActionId.RESOLVE, t("card.button.resolve"), card.key))
+        buttons.append(_button(ActionId.ASK_CONSULT, t("consult.card.button.ask"), card.key))
     if status in (Status.OPEN, Status.ACKNOWLEDGED):
-        buttons.append(
-            {
-                "type": "overflow",
-                "action_id": ActionId.PAUSE.value,
-                "options": [
-                    {"text": {"type": "plain_text", "text": t(f"card.pause.{kind}")}, "value": f"{kind}:{card.key}"}
-                    for kind in (Status.WAITING.value, Status.BLOCKED.value)
-                ],
-            }
-        )
+        buttons.append(_pause_menu(card, translator))
     return buttons
+
+
+def _pause_menu(card: CardData, translator: Translator) -> Block:
+    """Waiting on the requester, blocked, or — for each open consult, up to Slack's five options — waiting for
+    that consult's answer (``consult:KEY:CONSULT``)."""
+    t = translator.t
+
+    def option(text: str, value: str) -> dict[str, Any]:
+        return {"text": {"type": "plain_text", "text": clip(text, OPTION_TEXT)}, "value": value}
+
+    options = [option(t(f"card.pause.{kind}"), f"{kind}:{card.key}") for kind in (Status.WAITING, Status.BLOCKED)]
+    for line in card.consults[:3]:
+        label = t("consult.card.pause", consult=line.key, department=line.department_name)
+        options.append(option(label, f"consult:{card.key}:{line.key}"))
+    return {"type": "overflow", "action_id": ActionId.PAUSE.value, "options": options}
 
 
 def ticket_card(card: CardData, translator: Translator, tz: ZoneInfo) -> list[Block]:
@@ -106,6 +132,7 @@ def ticket_card(card: CardData, translator: Translator, tz: ZoneInfo) -> list[Bl
         context.append(t("card.bounces", count=card.bounce_count))
     if card.escalation_level:
         context.append(t("card.escalations", count=card.escalation_level))
+    resolve_label = "consult.card.answer_due" if card.consult else "card.resolve_due"
     blocks: list[Block] = [
         {
             "type": "section",
@@ -122,26 +149,29 @@ def ticket_card(card: CardData, translator: Translator, tz: ZoneInfo) -> list[Bl
                     "type": "mrkdwn",
                     "text": f"*{t('card.priority')}*\n{t('priority.' + card.priority)}",
                 },
-                {
-                    "type": "mrkdwn",
-                    "text": f"*{t('card.status')}*\n{t('status.' + card.status)}",
-                },
+                _field(t("card.status"), card.status_text(translator)),
                 {
                     "type": "mrkdwn",
                     "text": f"*{t('card.ack_due')}*\n{slack_date(card.ack_due_at, tz, translator)}",
                 },
                 {
                     "type": "mrkdwn",
-                    "text": f"*{t('card.resolve_due')}*\n{slack_date(card.resolve_due_at, tz, translator)}",
+                    "text": f"*{t(resolve_label)}*\n{slack_date(card.resolve_due_at, tz, translator)}",
                 },
             ],
         },
+    ]
+    if card.consult and card.parent is not None:
+        blocks.extend(question_blocks(card.parent, card.question, card.requester_id, translator))
+    if card.consults:
+        blocks.append(consults_section(card.consults, translator, lambda moment: slack_date(moment, tz, translator)))
+    blocks.append(
         {
             "type": "context",
             "block_id": BlockId.CARD_CONTEXT.value,
             "elements": [{"type": "mrkdwn", "text": " · ".join(context)}],
-        },
-    ]
+        }
+    )
     buttons = card_buttons(card, translator)
     if buttons:
         blocks.append(
@@ -161,7 +191,7 @@ def card_fallback(card: CardData, translator: Translator) -> str:
         key=card.key,
         title=card.title,
         owner=card.owner_id,
-        status=translator.t("status." + card.status),
+        status=card.status_text(translator),
     )
 
 

@@ -15,6 +15,7 @@ _USER_MENTION = re.compile(r"^<@([UW][A-Z0-9]+)(?:\|[^>]*)?>$|^([UW][A-Z0-9]{2,}
 # The manifest sets should_escape, so Slack turns every @name it knows into <@U…|name>; an @name left as typed is
 # someone Slack did not find in the workspace.
 _UNKNOWN_MENTION = re.compile(r"^@([^\s@<>]+)$")
+_DEPARTMENT = re.compile(r"^[A-Za-z][A-Za-z0-9]{1,9}$")  # a department key as typed (SUP, eng)
 
 
 class Subcommand(StrEnum):
@@ -34,6 +35,8 @@ class Subcommand(StrEnum):
     RESUME = "resume"
     AWAY = "away"
     BACK = "back"
+    ASK = "ask"  # ask another department (a consult)
+    ANSWER = "answer"  # answer a consult
 
 
 # Words that, as the first word, are a subcommand rather than the start of a ticket's text.
@@ -49,6 +52,8 @@ class ParsedCommand:
     user_id: str | None = None
     scope: str | None = None  # list: None when not given (the asker's default list)
     unknown_person: str | None = None  # assign: an @name Slack did not recognise, as typed
+    department: str | None = None  # ask: the department asked
+    consult_key: str | None = None  # block: the consult whose answer the ticket waits for
     usage_key: str | None = None  # set when the subcommand was recognised but used wrongly
 
 
@@ -92,13 +97,25 @@ def parse_ticket_command(text: str) -> ParsedCommand:
         if match is None:
             return ParsedCommand(subcommand, key=key, usage_key="usage.assign")
         return ParsedCommand(subcommand, key=key, user_id=match.group(1) or match.group(2), text=reason.strip())
+    if subcommand == Subcommand.ASK:
+        department, _, question = after_key.partition(" ")
+        if not _DEPARTMENT.match(department):
+            return ParsedCommand(subcommand, key=key, usage_key="usage.ask")
+        priority, body = split_priority(question)
+        return ParsedCommand(subcommand, key=key, department=department.upper(), priority=priority, text=body)
+    if subcommand == Subcommand.BLOCK:
+        # ``/ticket block KEY CONSULT [note]``: waiting for that consult's answer; any other note is just a note.
+        first, _, note = after_key.partition(" ")
+        if KEY_PATTERN.match(first):
+            return ParsedCommand(subcommand, key=key, consult_key=first.upper(), text=note.strip())
+        return ParsedCommand(subcommand, key=key, text=after_key)
     if subcommand in (
         Subcommand.CLOSE,
         Subcommand.ESCALATE,
         Subcommand.REOPEN,
         Subcommand.DECLINE,
         Subcommand.WAIT,
-        Subcommand.BLOCK,
+        Subcommand.ANSWER,
     ):
         return ParsedCommand(subcommand, key=key, text=after_key)
     return ParsedCommand(subcommand, key=key)

@@ -16,6 +16,9 @@ class ActionId(StrEnum):
     REOPEN = "crossdesk.resolution.reopen"
     PAUSE = "crossdesk.ticket.pause"  # an overflow menu: waiting on the requester / blocked
     RESUME = "crossdesk.ticket.resume"
+    ASK_CONSULT = "crossdesk.consult.ask"  # on a ticket's card: ask another department (opens a form)
+    ANSWER_CONSULT = "crossdesk.consult.answer"  # on a consult's card: answer it (opens a form)
+    DECLINE_CONSULT = "crossdesk.consult.decline"  # on a consult's card: decline it with a reason (opens a form)
     # Inside forms: changing the department re-renders the "who would get it" line.
     FORM_DEPARTMENT = "crossdesk.form.department"
     FORM_VALUE = "crossdesk.form.value"  # every other input in our forms; its block id says which one
@@ -33,6 +36,9 @@ class CallbackId(StrEnum):
     CREATE_FROM_MESSAGE = "crossdesk.shortcut.create_ticket"  # the message shortcut
     NOTICE = "crossdesk.view.notice"  # a read-only modal telling the person why something was refused
     STANDUP_ANSWER = "crossdesk.view.standup_answer"
+    ASK_CONSULT = "crossdesk.view.ask_consult"
+    ANSWER_CONSULT = "crossdesk.view.answer_consult"
+    DECLINE_CONSULT = "crossdesk.view.decline_consult"
 
 
 class BlockId(StrEnum):
@@ -40,6 +46,9 @@ class BlockId(StrEnum):
     CARD_FIELDS = "crossdesk.card.fields"
     CARD_ACTIONS = "crossdesk.card.actions"
     CARD_CONTEXT = "crossdesk.card.context"
+    CARD_CONSULTS = "crossdesk.card.consults"  # a ticket's open questions to other departments
+    CARD_PARENT = "crossdesk.card.parent"  # a consult's card: the ticket it is about
+    CARD_QUESTION = "crossdesk.card.question"  # a consult's card: the question in full
     PROMPT_ACTIONS = "crossdesk.prompt.actions"  # Accept/Decline, Confirm/Reopen
     FORM_TITLE = "title"
     FORM_DESCRIPTION = "description"
@@ -52,6 +61,9 @@ class BlockId(StrEnum):
     FORM_PERSON = "person"
     FORM_REASON = "reason"
     FORM_NOTE = "note"
+    FORM_QUESTION = "question"
+    FORM_ANSWER = "answer"
+    FORM_WAIT = "wait"
     STANDUP_PROMPT_ACTIONS = "crossdesk.standup.prompt.actions"  # Answer / Skip today
     STANDUP_ANSWER = "standup_answer"  # prefix: one input per question, "standup_answer.0", ".1", …
     STANDUP_BLOCKER = "crossdesk.standup.blocker"  # prefix: a summary's answer with a blocker, ".<entry id>"

@@ -8,9 +8,12 @@ from datetime import datetime
 from bot.errors import CrossdeskError, NotAllowed
 from bot.runtime.slack_client import SlackIdentity
 from bot.surfaces.cards import slack_date
+from bot.surfaces.consult_card import ConsultLine, consult_line, status_key, status_text
 from bot.surfaces.i18n import Translator
 from bot.surfaces.limits import clip, fit_lines
 from bot.surfaces.text import message_link, neutralise_broadcasts
+from bot.tickets.answers import quoted as answers_quoted
+from bot.tickets.consults import Asked
 from bot.tickets.opening import OpenResult
 from bot.tickets.service import TicketHistory, TicketService
 from storage.models import Ticket
@@ -27,6 +30,7 @@ HELP_LINES = (
     "handoff",
     "escalate",
     "pause",
+    "consult",
     "close",
     "reopen",
     "away",
@@ -99,6 +103,30 @@ class Replies:
             ack_due=self.date(ticket.ack_due_at),
         )
 
+    # ------------------------------------------------------------------ consults
+
+    def asked(self, asked: Asked) -> str:
+        """The answer to ``/ticket ask`` and the form: the new consult's key, owner and due times."""
+        consult = asked.consult
+        return self.t(
+            "consult.command.asked",
+            department=self.service.messages.department_name(consult.department_key),
+            key=consult.key,
+            owner=consult.owner_id,
+            ack_due=self.date(consult.ack_due_at),
+            resolve_due=self.date(consult.resolve_due_at),
+            parent=asked.parent.key,
+            waiting=self.t("consult.command.asked_waiting") if asked.waiting else "",
+        )
+
+    def answered(self, asked: Asked) -> str:
+        return self.t(
+            "consult.command.answered", key=asked.consult.key, parent=asked.parent.key, owner=asked.parent.owner_id
+        )
+
+    def consult_declined(self, asked: Asked) -> str:
+        return self.t("consult.command.declined", key=asked.consult.key, asker=asked.consult.requester_id)
+
     def unclear_answer(self, waiting: Sequence[str]) -> str:
         """A DM that answers no ticket: none waits on its sender, or it cannot be told which of them it answers."""
         if not waiting:
@@ -119,7 +147,7 @@ class Replies:
                     key=ticket.key,
                     title=ticket.title,
                     owner=ticket.owner_id,
-                    status=self.t(f"status.{ticket.status}"),
+                    status=self.t(status_key(ticket.status, ticket.blocked_on_id is not None)),
                     priority=self.t(f"priority.{ticket.priority}"),
                     overdue=overdue,
                 )
@@ -137,11 +165,12 @@ class Replies:
                 owner=ticket.owner_id,
                 requester=ticket.requester_id,
                 priority=self.t(f"priority.{ticket.priority}"),
-                status=self.t(f"status.{ticket.status}"),
+                status=self._status(ticket, history.consults),
             ),
             self.t(
                 "command.show.due", ack_due=self.date(ticket.ack_due_at), resolve_due=self.date(ticket.resolve_due_at)
             ),
+            *self._consult_lines(history),
         ]
         link = self.thread_link(ticket)
         if link:
@@ -159,6 +188,40 @@ class Replies:
         )
         return f"{head}\n{older}" if older else head
 
+    def _status(self, ticket: Ticket, consults: Sequence[Ticket]) -> str:
+        """The status in words; waiting on another department names it and the consult."""
+        waited = next((c for c in consults if c.id == ticket.blocked_on_id), None)
+        line = self._consult_line(waited, ticket) if waited is not None else None
+        return status_text(ticket.status, self.translator, waiting_on=line, on=ticket.blocked_on_id is not None)
+
+    def _consult_line(self, consult: Ticket, parent: Ticket) -> ConsultLine:
+        return ConsultLine(
+            key=consult.key,
+            department_name=self.service.messages.department_name(consult.department_key),
+            owner_id=consult.owner_id,
+            status=consult.status,
+            ack_due_at=consult.ack_due_at,
+            resolve_due_at=consult.resolve_due_at,
+            waited_for=consult.id == parent.blocked_on_id,
+        )
+
+    def _consult_lines(self, history: TicketHistory) -> list[str]:
+        """A consult: what it is about, and the question in full (clipped as a long note is); a ticket: every
+        question it asked other departments, open or not, with who has it and its state."""
+        ticket, messages = history.ticket, self.service.messages
+        if history.parent is not None:
+            about = self.t(
+                "consult.show.about",
+                department=messages.department_name(history.parent.department_key),
+                parent=history.parent.key,
+                asker=ticket.requester_id,
+            )
+            return [about + answers_quoted(clip(neutralise_broadcasts(ticket.text), SHOW_TEXT // 4))]
+        if not history.consults:
+            return []
+        lines = [self._consult_line(consult, ticket) for consult in history.consults]
+        return [self.t("consult.show.consults"), *(consult_line(line, self.translator, self.date) for line in lines)]
+
     def _history_lines(self, history: TicketHistory) -> list[str]:
         lines: list[str] = []
         messages = self.service.messages
@@ -170,8 +233,16 @@ class Replies:
                 change = f" → {self.t('priority.' + event.to_value)}"
             elif event.action == "department_changed" and event.to_value:
                 change = f" → {messages.department_name(event.to_value)}"
-            # The note of "created" is the door it came through (a code such as "message"), not what anyone wrote.
-            text = messages.event_note(event.actor_id, event.action, event.note) if event.action != "created" else None
+            elif event.action == "consult_asked" and event.to_value:
+                change = f" → {messages.department_name(event.to_value)} ({event.note})"
+            elif event.action in ("consult_answered", "consult_declined") and event.to_value:
+                change = f" ({event.to_value})"
+            # The note of "created" is the door it came through (a code such as "message"), not what anyone wrote;
+            # those of asking and waiting name a consult, shown above.
+            coded = event.action in ("created", "consult_asked", "waiting_on_consult")
+            text = messages.event_note(event.actor_id, event.action, event.note) if not coded else None
+            if event.action == "waiting_on_consult" and event.note:
+                change = f" ({event.note})"
             lines.append(
                 self.t(
                     "command.show.event",

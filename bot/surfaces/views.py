@@ -1,4 +1,5 @@
-"""Block Kit for forms (modals): new ticket, hand-off, decline, resolve, escalate, and refusal notices.
+"""Block Kit for forms (modals): new ticket, hand-off, decline, resolve, escalate, asking another department and
+answering or declining its question, and refusal notices.
 
 Pure functions of what to show; the ticket key or origin message travels in ``private_metadata``.
 """
@@ -7,12 +8,13 @@ from __future__ import annotations
 
 import json
 import math
+from collections.abc import Sequence
 from typing import Any
 
 from bot.surfaces.cards import Block
 from bot.surfaces.i18n import Translator
 from bot.surfaces.ids import ActionId, BlockId, CallbackId
-from bot.surfaces.limits import CONTEXT_TEXT, OPTION_GROUPS, OPTION_TEXT, SELECT_OPTIONS, clip
+from bot.surfaces.limits import CONTEXT_TEXT, OPTION_GROUPS, OPTION_TEXT, SECTION_TEXT, SELECT_OPTIONS, clip
 from bot.surfaces.text import to_plain
 from config.schema import LIFECYCLE_STAGES, PRIORITIES, Department, WorkspaceConfig
 
@@ -120,9 +122,12 @@ def department_choices(translator: Translator, workspace: WorkspaceConfig) -> Ch
     person scrolling knows where they are. Typing filters across every group, and the routed department can
     still be preselected — which a menu loading its options from the bot (``external_select``) would make a
     round trip per keystroke for, and an extra URL to configure in the Slack app."""
-    departments = workspace.departments
+    return _choices_of(translator, workspace.departments)
+
+
+def _choices_of(translator: Translator, departments: Sequence[Department]) -> Choices:
     if len(departments) <= SELECT_OPTIONS:
-        return {"options": department_options(workspace)}
+        return {"options": [_option(d.name, d.key) for d in departments]}
     ordered = sorted(departments, key=lambda d: (d.name.casefold(), d.key))
     count = math.ceil(len(ordered) / SELECT_OPTIONS)
     if count > OPTION_GROUPS:
@@ -277,6 +282,82 @@ def resolve_modal(translator: Translator, key: str) -> View:
 
 def escalate_modal(translator: Translator, key: str) -> View:
     return _note_modal(translator, key, CallbackId.ESCALATE, "escalate", BlockId.FORM_REASON, "form.reason", 1000)
+
+
+def ask_consult_modal(translator: Translator, workspace: WorkspaceConfig, key: str, department_key: str) -> View:
+    """*Ask another department* about ticket ``key`` (of ``department_key``, which is not offered): which one, the
+    question, an optional priority, and whether the ticket waits for the answer."""
+    t = translator.t
+    choices = _choices_of(translator, [d for d in workspace.departments if d.key != department_key])
+    wait: dict[str, Any] = {
+        "type": "checkboxes",
+        "action_id": ActionId.FORM_VALUE.value,
+        "options": [_option(t("consult.form.wait_option"), "yes")],
+    }
+    blocks: list[Block] = [
+        {"type": "section", "text": {"type": "mrkdwn", "text": t("consult.form.ask_intro", key=key)}},
+        _select(BlockId.FORM_DEPARTMENT, t("consult.form.department"), choices),
+        _text_input(BlockId.FORM_QUESTION, t("consult.form.question"), multiline=True),
+        _select(
+            BlockId.FORM_PRIORITY,
+            t("consult.form.priority"),
+            [_option(t(f"priority.{p}"), p) for p in PRIORITIES],
+            optional=True,
+        ),
+        {
+            "type": "input",
+            "block_id": BlockId.FORM_WAIT.value,
+            "optional": True,
+            "label": _plain(t("consult.form.wait")),
+            "element": wait,
+        },
+    ]
+    return _modal(
+        CallbackId.ASK_CONSULT,
+        t("consult.form.ask_title"),
+        blocks,
+        translator,
+        metadata={"key": key},
+        submit=t("consult.form.ask"),
+    )
+
+
+def answer_consult_modal(translator: Translator, key: str, department: str, parent_key: str, question: str) -> View:
+    """*Answer* a consult: its question in full above the answer."""
+    t = translator.t
+    intro = t("consult.form.answer_intro", key=key, department=department, parent=parent_key, question="")
+    blocks: list[Block] = [
+        {"type": "section", "text": {"type": "mrkdwn", "text": intro + clip(question, SECTION_TEXT - len(intro))}},
+        _text_input(BlockId.FORM_ANSWER, t("consult.form.answer"), multiline=True),
+    ]
+    return _modal(
+        CallbackId.ANSWER_CONSULT,
+        t("consult.form.answer_title"),
+        blocks,
+        translator,
+        metadata={"key": key},
+        submit=t("consult.form.answer_submit"),
+    )
+
+
+def decline_consult_modal(translator: Translator, key: str, department: str) -> View:
+    """*Decline* a consult: the reason goes back to whoever asked."""
+    t = translator.t
+    blocks: list[Block] = [
+        {
+            "type": "section",
+            "text": {"type": "mrkdwn", "text": t("consult.form.decline_intro", key=key, department=department)},
+        },
+        _text_input(BlockId.FORM_REASON, t("form.reason"), multiline=True, max_length=1000),
+    ]
+    return _modal(
+        CallbackId.DECLINE_CONSULT,
+        t("consult.form.decline_title"),
+        blocks,
+        translator,
+        metadata={"key": key},
+        submit=t("consult.form.decline"),
+    )
 
 
 def notice_view(translator: Translator, text: str) -> View:

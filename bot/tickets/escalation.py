@@ -10,7 +10,7 @@ from bot.errors import BadRequest
 from bot.tickets.change import Change, ChangeRunner, clean, schedule_reminders, with_dash
 from bot.tickets.notices import SYSTEM_ACTOR, bounce_note
 from bot.tickets.permissions import Action
-from bot.tickets.sla import WorkingCalendar, advance, working_time_between
+from bot.tickets.sla import WorkingCalendar, advance, sla_target, working_time_between
 from config.schema import PRIORITIES
 from storage import audit
 from storage.models import Ticket
@@ -52,7 +52,8 @@ async def escalate(flow: ChangeRunner, key: str, actor_id: str, reason: str | No
         previous = ticket.priority
         ticket.priority = raised(previous)
         calendar = await change.calendar()
-        before, after = flow.workspace.sla.for_priority(previous), flow.workspace.sla.for_priority(ticket.priority)
+        before = sla_target(flow.workspace, previous, ticket.kind)
+        after = sla_target(flow.workspace, ticket.priority, ticket.kind)
         # While paused the clock stands at the moment it stopped.
         reference = ticket.paused_at or change.now
         ticket.ack_due_at = tightened(ticket.ack_due_at, before.acknowledge, after.acknowledge, reference, calendar)

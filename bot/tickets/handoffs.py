@@ -11,6 +11,7 @@ from bot.tickets.escalation import escalate_bounces
 from bot.tickets.permissions import Action
 from bot.tickets.prompts import PromptRef
 from config.schema import WorkspaceConfig
+from storage.consults import CONSULT
 from storage.models import Ticket
 
 
@@ -21,6 +22,10 @@ async def offer(
     async with flow.change(key, actor_id, Action.ASSIGN, active=True) as change:
         ticket = change.ticket
         department = department_for(flow.workspace, new_owner_id, department_key, ticket.department_key)
+        if ticket.kind == CONSULT and department != ticket.department_key:
+            # A question to a department is answered by that department: passing it on elsewhere is declining it.
+            name = change.messages.department_name(ticket.department_key)
+            raise BadRequest("consult.error.handoff_outside", key=ticket.key, department=name)
         if new_owner_id == ticket.owner_id and department == ticket.department_key:
             raise BadRequest("error.handoff_same_owner", key=ticket.key, owner=new_owner_id)
         note = clean(reason)

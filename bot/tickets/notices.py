@@ -13,11 +13,14 @@ from typing import Any
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.surfaces.cards import Block, CardData, card_message, settled_prompt, slack_date
+from bot.surfaces.consult_card import ConsultLine, ParentRef
 from bot.surfaces.i18n import Translator
 from bot.surfaces.ids import OutboxPurpose
 from bot.tickets import prompts
+from bot.tickets.card_context import CardRelations
 from config.schema import WorkspaceConfig
 from storage import outbox
+from storage.consults import CONSULT
 from storage.models import Ticket
 from storage.prompts import prompts_of
 
@@ -74,7 +77,11 @@ class TicketMessenger:
         path = _PATH_SEPARATOR.join(self.department_name(key) for key in note.split(_PATH_SEPARATOR))
         return self.t("thread.bounce_note", path=path)
 
-    def card_data(self, ticket: Ticket) -> CardData:
+    def card_data(self, ticket: Ticket, related: CardRelations | None = None) -> CardData:
+        """What the card shows; ``related`` (read by the outbox sender) adds a consult's parent and a ticket's open
+        consults. Without it a blocked ticket still reads as waiting on another department when it is."""
+        related = related or CardRelations()
+        parent = related.parent
         return CardData(
             key=ticket.key,
             title=ticket.title,
@@ -89,11 +96,31 @@ class TicketMessenger:
             pending_owner_id=ticket.pending_owner_id,
             bounce_count=ticket.bounce_count,
             escalation_level=ticket.escalation_level,
+            consult=ticket.kind == CONSULT,
+            question=ticket.text if ticket.kind == CONSULT else "",
+            parent=(
+                ParentRef(parent.key, self.department_name(parent.department_key), related.parent_link)
+                if parent is not None
+                else None
+            ),
+            consults=tuple(
+                ConsultLine(
+                    key=consult.key,
+                    department_name=self.department_name(consult.department_key),
+                    owner_id=consult.owner_id,
+                    status=consult.status,
+                    ack_due_at=consult.ack_due_at,
+                    resolve_due_at=consult.resolve_due_at,
+                    waited_for=consult.id == ticket.blocked_on_id,
+                )
+                for consult in related.consults
+            ),
+            blocked_on_consult=ticket.blocked_on_id is not None,
         )
 
-    def card_payload(self, ticket: Ticket) -> dict[str, Any]:
-        """``text`` + ``blocks`` of the card as the ticket is now."""
-        return card_message(self.card_data(ticket), self.translator, self.workspace.tz)
+    def card_payload(self, ticket: Ticket, related: CardRelations | None = None) -> dict[str, Any]:
+        """``text`` + ``blocks`` of the card as the ticket is now (with its consults and parent, when given)."""
+        return card_message(self.card_data(ticket, related), self.translator, self.workspace.tz)
 
     def card_home(self, ticket: Ticket) -> tuple[str, str | None]:
         """Where the card goes: into the origin message's thread, else the department channel.
@@ -199,6 +226,15 @@ class TicketMessenger:
         ]
         await outbox.enqueue_calls(session, calls, now)
         await self.settle_prompts(session, ticket, now, line)
+        if ticket.parent_id is not None:
+            await self.card_changed(session, ticket.parent_id, now)  # its parent's card lists it
+
+    async def card_changed(self, session: AsyncSession, ticket_id: int, now: datetime) -> None:
+        """Update a ticket's card in place, with nothing to say in its thread (one of its consults moved). The card
+        is drawn when the update is sent, so its text here is only a placeholder."""
+        card_row = await outbox.first_of(session, ticket_id, OutboxPurpose.CARD.value)
+        call = outbox.Call("chat.update", {"text": ""}, OutboxPurpose.CARD_UPDATE.value, ticket_id, after=card_row)
+        await outbox.enqueue_calls(session, [call], now)
 
     async def notify(
         self,

@@ -30,6 +30,7 @@ from config.schema import LIFECYCLE_STAGES, PRIORITIES, Department, WorkspaceCon
 from storage import audit, directory, events
 from storage import tickets as ticket_rows
 from storage.audit import EventRecord
+from storage.consults import TICKET
 from storage.database import Database
 from storage.directory import OwnerProfile
 from storage.models import Ticket
@@ -67,6 +68,8 @@ class TicketRequest:
     lifecycle_stage: str | None = None
     is_complaint: bool = False
     private: bool = False  # asked in a private channel or a DM: only the people involved may see it
+    kind: str = TICKET  # or CONSULT: a question to ``department_key`` about the ticket ``parent_id``
+    parent_id: int | None = None
 
 
 @dataclass(frozen=True)
@@ -117,6 +120,21 @@ class TicketOpener(OutboxWriter):
         statements, and on SQLite one turn of the writer for the whole batch. Each caller still returns only
         once its own ticket is committed.
         """
+        result = await self._openings.submit(self._checked(request))
+        if result.created and result.ticket is not None:
+            self._opened(result.ticket)
+        return result
+
+    async def open_within(self, session: AsyncSession, request: TicketRequest) -> Ticket:
+        """Open a ticket inside a transaction the caller holds, numbered and owned as any other (a consult, asked
+        in its parent's change, so both commit together). Its audit event is written here; its messages are the
+        caller's to queue, since they speak of what the caller did."""
+        [ticket] = await self._create(session, [self._checked(request)], self.clock.now())
+        self._opened(ticket)
+        return ticket
+
+    def _checked(self, request: TicketRequest) -> _Opening:
+        """What is wrong with ``request`` said before anything is written (``BadRequest``)."""
         text = request.text.replace("\x00", "").strip()  # a message fetched from Slack may carry NUL
         if not text:
             raise BadRequest("error.empty_text")
@@ -126,11 +144,11 @@ class TicketOpener(OutboxWriter):
             raise BadRequest("error.bad_request")
         if request.department_key is not None and self.workspace.department(request.department_key) is None:
             raise BadRequest("error.unknown_department", department=request.department_key)
-        result = await self._openings.submit(_Opening(request, text))
-        if result.created and result.ticket is not None:
-            self.metrics.tickets_opened.labels(result.ticket.department_key).inc()
-            log.info("opened %s for %s (source %s)", result.ticket.key, result.ticket.owner_id, result.ticket.source)
-        return result
+        return _Opening(request, text)
+
+    def _opened(self, ticket: Ticket) -> None:
+        self.metrics.tickets_opened.labels(ticket.department_key).inc()
+        log.info("opened %s for %s (source %s)", ticket.key, ticket.owner_id, ticket.source)
 
     async def _open_batch(self, openings: list[_Opening]) -> list[OpenResult | BaseException]:
         """Write a batch of openings in one transaction. A repeated event or message (a Slack retry that raced
@@ -208,7 +226,11 @@ class TicketOpener(OutboxWriter):
     async def _open_together(self, commit: Commit, openings: list[_Opening], *, thorough: bool) -> list[OpenResult]:
         answers = await self._existing(commit.session, openings, thorough=thorough)
         fresh = [opening for opening, answer in zip(openings, answers, strict=True) if answer is None]
-        created = await self._create(commit, fresh) if fresh else []
+        now = self.clock.now()
+        created = await self._create(commit.session, fresh, now) if fresh else []
+        if created:
+            calls = [call for ticket in created for call in self.messages.new_ticket(ticket)]
+            await commit.queue(calls, now, created)
         by_origin: dict[tuple[str | None, str | None], Ticket] = {(t.origin_channel, t.origin_ts): t for t in created}
         new_tickets = iter(created)
         results: list[OpenResult] = []
@@ -222,10 +244,9 @@ class TicketOpener(OutboxWriter):
                 results.append(answer)
         return results
 
-    async def _create(self, commit: Commit, openings: list[_Opening]) -> list[Ticket]:
-        """Create the tickets of ``openings`` (none of them exists yet) with their audit events and messages."""
-        session = commit.session
-        now = self.clock.now()
+    async def _create(self, session: AsyncSession, openings: list[_Opening], now: datetime) -> list[Ticket]:
+        """Create the tickets of ``openings`` (none of them exists yet) with their audit events; their messages are
+        the caller's to queue (a new ticket announces itself, a consult is spoken of by the change that asks it)."""
         departments = []
         for opening in openings:
             key = opening.request.department_key or route(to_plain(opening.text), self.workspace)
@@ -260,7 +281,6 @@ class TicketOpener(OutboxWriter):
             [(o.request.event_id, o.request.event_type or "event") for o in openings if o.request.event_id],
             now,
         )
-        await commit.queue([call for ticket in tickets for call in self.messages.new_ticket(ticket)], now, tickets)
         return tickets
 
     def _new_ticket(
@@ -275,7 +295,12 @@ class TicketOpener(OutboxWriter):
         request = opening.request
         priority = request.priority or "normal"
         customer = (request.customer_name or "").strip()
-        ack_due, resolve_due = due_times(now, priority, self.workspace, zone_named(owner.tz if owner else None))
+        zone = zone_named(owner.tz if owner else None)
+        ack_due, resolve_due = due_times(now, priority, self.workspace, zone, request.kind)
+        # A consult is internal work about a ticket that is counted already: never a complaint of its own.
+        complaint = request.kind == TICKET and (
+            request.is_complaint or is_complaint(opening.text, self.workspace.complaint_keywords)
+        )
         return ticket_rows.new_ticket(
             key=f"{department.key}-{number}",
             department_key=department.key,
@@ -295,8 +320,10 @@ class TicketOpener(OutboxWriter):
             thread_ts=None if request.private else request.origin_thread_ts or request.origin_ts,
             customer_name=clip(without_links(customer), 200) if customer else None,
             lifecycle_stage=request.lifecycle_stage,
-            is_complaint=request.is_complaint or is_complaint(opening.text, self.workspace.complaint_keywords),
+            is_complaint=complaint,
             is_private=request.private,
+            kind=request.kind,
+            parent_id=request.parent_id,
             created_at=now,
             updated_at=now,
             ack_due_at=ack_due,

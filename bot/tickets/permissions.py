@@ -1,20 +1,23 @@
 """Who may do what to a ticket. Checked on the server for every action: anyone who sees a button can click it.
 
-| action                  | requester | owner | department member | lead | admin | anyone else |
-|-------------------------|-----------|-------|-------------------|------|-------|-------------|
-| acknowledge             |           |  yes  |                   |      |  yes  |             |
-| assign (hand off)       |           |  yes  |                   | yes  |  yes  |             |
-| accept / decline (*)    |           |       |                   |      |  yes  |             |
-| escalate                |    yes    |  yes  |        yes        | yes  |  yes  |             |
-| resolve                 |           |  yes  |                   | yes  |  yes  |             |
-| pause (waiting/blocked) |           |  yes  |                   | yes  |  yes  |             |
-| resume                  |    yes    |  yes  |                   | yes  |  yes  |             |
-| close (a resolved one)  |    yes    |  yes  |                   | yes  |  yes  |             |
-| reopen                  |    yes    |  yes  |                   | yes  |  yes  |             |
-| comment, show, list     | everybody (**)                                                   |
+| action                     | requester | owner | department member | lead | admin | anyone else |
+|----------------------------|-----------|-------|-------------------|------|-------|-------------|
+| acknowledge                |           |  yes  |                   |      |  yes  |             |
+| assign (hand off)          |           |  yes  |                   | yes  |  yes  |             |
+| accept / decline (*)       |           |       |                   |      |  yes  |             |
+| escalate                   |    yes    |  yes  |        yes        | yes  |  yes  |             |
+| resolve                    |           |  yes  |                   | yes  |  yes  |             |
+| pause (waiting/blocked)    |           |  yes  |                   | yes  |  yes  |             |
+| resume                     |    yes    |  yes  |                   | yes  |  yes  |             |
+| close (a resolved one)     |    yes    |  yes  |                   | yes  |  yes  |             |
+| reopen                     |    yes    |  yes  |                   | yes  |  yes  |             |
+| ask another department     |           |  yes  |                   | yes  |  yes  |             |
+| answer / decline a consult |           |  yes  |                   | yes  |  yes  |             |
+| comment, show, list        | everybody (**)                                                      |
 
 (*) and the person the hand-off was offered to: that role exists only while a hand-off is pending.
-"Department member" and "lead" are of the department that owns the ticket now.
+"Department member" and "lead" are of the department that owns the ticket now: for asking, the ticket asked about
+(the parent); for answering or declining, the consult, whose department is the one asked.
 (**) A private ticket (made from a private channel or a DM) is seen only by its requester, its owner, the person
 it is offered to, the members and leads of every department it has belonged to, and admins (:func:`may_see`).
 """
@@ -48,6 +51,8 @@ class Action(StrEnum):
     RESUME = "resume"
     CLOSE = "close"
     REOPEN = "reopen"
+    ASK = "ask"  # ask another department a question about the ticket (a consult)
+    ANSWER = "answer"  # answer a consult, or decline it with a reason
 
 
 ALLOWED: dict[Action, tuple[Role, ...]] = {
@@ -60,6 +65,8 @@ ALLOWED: dict[Action, tuple[Role, ...]] = {
     Action.RESUME: (Role.REQUESTER, Role.OWNER, Role.LEAD, Role.ADMIN),
     Action.CLOSE: (Role.REQUESTER, Role.OWNER, Role.LEAD, Role.ADMIN),
     Action.REOPEN: (Role.REQUESTER, Role.OWNER, Role.LEAD, Role.ADMIN),
+    Action.ASK: (Role.OWNER, Role.LEAD, Role.ADMIN),
+    Action.ANSWER: (Role.OWNER, Role.LEAD, Role.ADMIN),
 }
 
 

@@ -8,6 +8,7 @@ from datetime import datetime
 
 from bot.surfaces.cards import resolution_blocks
 from bot.surfaces.ids import OutboxPurpose
+from bot.tickets import consults
 from bot.tickets.change import Change, ChangeRunner, clean, clear_offer, with_dash
 from bot.tickets.notices import SYSTEM_ACTOR
 from bot.tickets.permissions import Action
@@ -15,14 +16,19 @@ from bot.tickets.prompts import PromptRef
 from bot.tickets.sla import due_times
 from bot.tickets.states import Status
 from storage import tickets as ticket_rows
+from storage.consults import CONSULT
 from storage.models import Ticket
 
 log = logging.getLogger(__name__)
 
 
 async def resolve(flow: ChangeRunner, key: str, actor_id: str, note: str | None) -> Ticket:
+    """Resolved with a note; a consult is resolved by its answer, so its note is the answer (``consults``)."""
     async with flow.change(key, actor_id, Action.RESOLVE, active=True) as change:
-        await _resolve(change, clean(note))
+        if change.ticket.kind == CONSULT:
+            await consults.answer_within(flow, change, None, clean(note))
+        else:
+            await _resolve(change, clean(note))
     flow.metrics.tickets_resolved.labels(change.ticket.department_key).inc()
     return change.ticket
 
@@ -81,7 +87,7 @@ async def reopen(flow: ChangeRunner, key: str, actor_id: str, reason: str | None
         ticket.acknowledged_at = ticket.resolved_at = ticket.closed_at = None
         ticket.sla_started_at = change.now
         ticket.ack_due_at, ticket.resolve_due_at = due_times(
-            change.now, ticket.priority, flow.workspace, await change.owner_zone()
+            change.now, ticket.priority, flow.workspace, await change.owner_zone(), ticket.kind
         )
         clear_offer(ticket)
         ticket.paused_at = None

@@ -29,6 +29,7 @@ from bot.tickets.routing import pick_owner
 from bot.tickets.states import ACTIVE_STATUSES, CLOCK_RUNNING, Status
 from config.schema import WorkspaceConfig
 from storage import audit, directory, events
+from storage import consults as consult_rows
 from storage import tickets as ticket_rows
 from storage.audit import EventRecord
 from storage.database import Database
@@ -55,6 +56,8 @@ class TicketHistory:
     ticket: Ticket
     events: Sequence[TicketEvent] = field(default_factory=list)
     earlier: int = 0  # older events not read: ``/ticket show`` counts them, ``crossdesk export --history`` has them
+    parent: Ticket | None = None  # a consult's: the ticket it is about (``/ticket show``)
+    consults: Sequence[Ticket] = field(default_factory=list)  # a ticket's questions to other departments, oldest first
 
 
 def is_overdue(ticket: Ticket, now: datetime) -> bool:
@@ -91,6 +94,11 @@ class TicketService(OutboxWriter):
         self.messages = messages
         self.translator = messages.translator
         self._opener = TicketOpener(db, workspace, clock, outbox, messages, self.metrics)
+
+    @property
+    def opener(self) -> TicketOpener:
+        """What opens tickets; workflow verbs that open one inside their own change (a consult) share it."""
+        return self._opener
 
     async def open_ticket(self, request: TicketRequest) -> OpenResult:
         """Open a ticket, or return the one already made of the same message or event (:mod:`bot.tickets.opening`)."""
@@ -206,10 +214,15 @@ class TicketService(OutboxWriter):
             if not (await self._visible(session, viewer_id, [ticket])):
                 raise NotAllowed("error.private_ticket", key=ticket.key)
             assert ticket.id is not None
+            parent = await consult_rows.by_id(session, ticket.parent_id) if ticket.parent_id is not None else None
+            consults = (await consult_rows.consults_of(session, [ticket.id])).get(ticket.id, [])
             if latest is None:
-                return TicketHistory(ticket=ticket, events=await audit.events_of(session, ticket.id))
-            events, total = await audit.latest_events_of(session, ticket.id, latest)
-            return TicketHistory(ticket=ticket, events=events, earlier=total - len(events))
+                events: Sequence[TicketEvent] = await audit.events_of(session, ticket.id)
+                earlier = 0
+            else:
+                events, total = await audit.latest_events_of(session, ticket.id, latest)
+                earlier = total - len(events)
+            return TicketHistory(ticket, events, earlier, parent=parent, consults=consults)
 
     async def _visible(self, session: AsyncSession, viewer_id: str, tickets: Sequence[Ticket]) -> list[Ticket]:
         """The ones of ``tickets`` that ``viewer_id`` may see (:func:`bot.permissions.may_see`); the departments a
@@ -290,14 +303,28 @@ class TicketService(OutboxWriter):
                 attention = await ticket_rows.needing_attention(
                     session, departments, now, unacknowledged=[Status.OPEN.value], unresolved=running
                 )
+            asked: Sequence[Ticket] = []
+            waiting: Sequence[Ticket] = []
+            consults: dict[int, list[Ticket]] = {}
+            parents: dict[int, Ticket] = {}
+            if departments:
+                asked = await consult_rows.asked_of(session, departments, active)
+                waiting = await consult_rows.owned_waiting_on_consults(session, user_id, active, active)
+                consults = await consult_rows.consults_of(session, [t.id for t in waiting if t.id is not None], active)
+                parents = await consult_rows.by_ids(session, [c.parent_id for c in asked if c.parent_id is not None])
             # Each list is someone's own or their department's, so all of it is theirs to see; checked all the
             # same, so a new section can never show a private ticket to the wrong person.
-            visible = {t.id for t in await self._visible(session, user_id, [*owned, *requested, *offered, *attention])}
+            everything = [*owned, *requested, *offered, *attention, *asked, *waiting]
+            visible = {t.id for t in await self._visible(session, user_id, everything)}
         return HomeQueue(
             owned=[t for t in owned if t.id in visible],
             requested=[t for t in requested if t.id in visible],
             offered=[t for t in offered if t.id in visible],
             department=[t for t in attention if t.id in visible],
+            asked=[t for t in asked if t.id in visible] if departments else None,
+            waiting=[t for t in waiting if t.id in visible],
+            consults=consults,
+            parents=parents,
         )
 
     async def publish_home(self, user_id: str) -> None:

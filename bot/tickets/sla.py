@@ -11,8 +11,9 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from config.schema import WEEKDAYS, WorkspaceConfig
+from config.schema import WEEKDAYS, SlaTarget, WorkspaceConfig
 from storage import directory
+from storage.consults import CONSULT, TICKET
 
 # Far enough for a 7-day SLA over a long holiday season; a calendar with no working day at all fails fast.
 _MAX_DAYS_SCANNED = 3 * 366
@@ -89,14 +90,29 @@ def advance(start: datetime, working_time: timedelta, calendar: WorkingCalendar)
     raise ValueError("the working calendar has no working time in the next three years")
 
 
+def sla_target(workspace: WorkspaceConfig, priority: str, kind: str = TICKET) -> SlaTarget:
+    """The SLA a ticket of ``kind`` and ``priority`` runs on.
+
+    A consult runs on ``sla.consult``; its priority can only make that shorter, never longer: each phase takes
+    the shorter of ``sla.consult`` and the priority's own target, so an urgent question is answered on the urgent
+    clock, and a low one still within the consult's.
+    """
+    own = workspace.sla.for_priority(priority)
+    if kind != CONSULT:
+        return own
+    consult = workspace.sla.consult
+    return SlaTarget(acknowledge=min(consult.acknowledge, own.acknowledge), resolve=min(consult.resolve, own.resolve))
+
+
 def due_times(
     created_at: datetime,
     priority: str,
     workspace: WorkspaceConfig,
     tz: ZoneInfo | None = None,
+    kind: str = TICKET,
 ) -> tuple[datetime, datetime]:
-    """(acknowledge by, resolve by) for a ticket opened at ``created_at`` with ``priority``."""
-    target = workspace.sla.for_priority(priority)
+    """(acknowledge by, resolve by) for a ticket of ``kind`` opened at ``created_at`` with ``priority``."""
+    target = sla_target(workspace, priority, kind)
     calendar = WorkingCalendar.from_workspace(workspace, tz)
     return (
         add_working_time(created_at, target.acknowledge, calendar),

@@ -1,27 +1,50 @@
 """Changes to an existing ticket: acknowledge, hand off (with acceptance), escalate, pause and resume, resolve,
-confirm, close, reopen, and the auto-close of quiet resolved tickets.
+confirm, close, reopen, the auto-close of quiet resolved tickets, and consults (asking another department).
 
 Buttons, subcommands, modals and reactions all end here, so each action has one behaviour. Every verb is one
 transaction of the same skeleton (``bot.tickets.change``: load, checks, who and when, outbox, commit); this class
 lists the verbs, and each is written once in its topic's module next to this one: ``handoffs``, ``escalation``,
-``pauses`` (with the requester's answers), ``resolution``.
+``pauses`` (with the requester's answers), ``resolution``, ``consults``.
 """
 
 from __future__ import annotations
 
 from datetime import datetime
 
-from bot.tickets import escalation, handoffs, pauses, permissions, resolution
+from bot.outbox.interface import Outbox
+from bot.runtime.clock import Clock
+from bot.runtime.metrics import Metrics
+from bot.tickets import consults, escalation, handoffs, pauses, permissions, resolution
 from bot.tickets.answers import DmAnswer
 from bot.tickets.change import ChangeRunner, parties, require_active, require_offer
+from bot.tickets.consults import Asked, Question
 from bot.tickets.escalation import raised as raised  # the priority one level up; part of this module's public face
+from bot.tickets.notices import TicketMessenger
+from bot.tickets.opening import TicketOpener
 from bot.tickets.permissions import Action
 from bot.tickets.prompts import PromptRef
 from bot.tickets.states import Status
+from config.schema import WorkspaceConfig
+from storage.consults import CONSULT
+from storage.database import Database
 from storage.models import Ticket
 
 
 class WorkflowService(ChangeRunner):
+    def __init__(
+        self,
+        db: Database,
+        workspace: WorkspaceConfig,
+        clock: Clock,
+        outbox: Outbox,
+        messages: TicketMessenger,
+        metrics: Metrics | None = None,
+        opener: TicketOpener | None = None,
+    ) -> None:
+        super().__init__(db, workspace, clock, outbox, messages, metrics)
+        # A consult is opened as any ticket is (numbered, owned in turn); the running bot shares its opener.
+        self.opener = opener or TicketOpener(db, workspace, clock, outbox, messages, self.metrics)
+
     # ------------------------------------------------------------------ permission checks without changes
 
     async def check(self, key: str, actor_id: str, action: Action) -> Ticket:
@@ -107,6 +130,37 @@ class WorkflowService(ChangeRunner):
         self, key: str, actor_id: str, reason: str | None = None, prompt: PromptRef | None = None
     ) -> Ticket:
         return await resolution.reopen(self, key, actor_id, reason, prompt)
+
+    # ------------------------------------------------------------------ consults (bot.tickets.consults)
+
+    async def ask(self, question: Question) -> Asked:
+        """Ask another department about a ticket: a consult of its own there; the ticket keeps its owner."""
+        return await consults.ask(self, self.opener, question)
+
+    async def answer(self, key: str, actor_id: str, text: str | None) -> Asked:
+        return await consults.answer(self, key, actor_id, text)
+
+    async def decline_consult(self, key: str, actor_id: str, reason: str | None) -> Asked:
+        return await consults.decline(self, key, actor_id, reason)
+
+    async def decline(self, key: str, actor_id: str, reason: str | None) -> Ticket | Asked:
+        """``/ticket decline KEY <reason>``: a hand-off offered to the person declining (the ticket), else a
+        consult (what was asked of whom), else the hand-off refusal saying what is wrong."""
+        async with self.db.reading() as session:
+            ticket = await self.load(session, key, for_update=False)
+        if ticket.kind == CONSULT and ticket.pending_owner_id != actor_id:
+            return await consults.decline(self, key, actor_id, reason)
+        return await self.decline_handoff(key, actor_id, reason)
+
+    async def wait_for_consult(self, key: str, actor_id: str, consult_key: str) -> Asked:
+        """The ticket waits for its consult's answer, its clock stopped."""
+        return await consults.wait_for(self, key, actor_id, consult_key)
+
+    async def check_ask(self, key: str, actor_id: str) -> Ticket:
+        return await consults.check_ask(self, key, actor_id)
+
+    async def check_answer(self, key: str, actor_id: str) -> tuple[Ticket, Ticket]:
+        return await consults.check_answer(self, key, actor_id)
 
     async def auto_close(self, now: datetime | None = None) -> list[str]:
         """Close resolved tickets that stayed quiet (:func:`resolution.auto_close`); returns their keys."""

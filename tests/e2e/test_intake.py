@@ -36,6 +36,7 @@ async def test_intake_message_opens_ticket_with_card_and_owner_dm(bot: Harness) 
         ActionId.REASSIGN,
         ActionId.ESCALATE,
         ActionId.RESOLVE,
+        ActionId.ASK_CONSULT,
         ActionId.PAUSE,  # an overflow menu: waiting on the requester / blocked
     ]
     ticket = await bot.ticket("SUP-1")

@@ -24,6 +24,7 @@ from tests.sandbox.support import ALICE, REQUESTER, Page, card_in, card_status, 
 
 README = Path(__file__).resolve().parents[2] / "README.md"
 FIRST_POST = "Customer wants a refund for a double charge, they filed a complaint"
+QUESTION = "Was the customer charged twice?"
 PRIVATE_COMMAND = "/ticket Salary question"
 
 
@@ -48,6 +49,7 @@ def test_the_readme_walks_through_these_very_words() -> None:
     text = " ".join(README.read_text(encoding="utf-8").split())  # as it reads, whatever the line breaks
     assert FIRST_POST in text and f"`{PRIVATE_COMMAND}`" in text
     assert "*Pause… → Waiting on requester*" in text
+    assert f"“{QUESTION}”" in text and "*Put this ticket on hold until the answer comes*" in text
 
 
 async def test_open_acknowledge_wait_answer_by_dm_hand_off_and_a_private_ticket(sandbox: Sandbox, page: Page) -> None:
@@ -102,7 +104,66 @@ async def test_open_acknowledge_wait_answer_by_dm_hand_off_and_a_private_ticket(
     assert await eventually(lambda: status("Acknowledged"))
     assert await eventually(lambda: any(answer in m.text for m in sandbox.workspace.messages_in(alice_dm)))
 
-    # 4. Reassign to Engineering: Carol gets Accept / Decline; Alice stays the owner until Carol accepts; once she
+    # 4. Ask Engineering, waiting for the answer: ENG-1 in #eng with its own owner; its Answer goes to SUP-1's thread
+    # and to Alice, and SUP-1's clock runs again.
+    now = await card()
+    assert now is not None
+    ask = await page.do(
+        "click",
+        ALICE,
+        channel="C0INTAKE",
+        ts=now["ts"],
+        block_id=BlockId.CARD_ACTIONS.value,
+        action_id=ActionId.ASK_CONSULT.value,
+    )
+    assert ask.json() == {"ok": True}
+
+    async def ask_form() -> dict[str, Any] | None:
+        modal: dict[str, Any] | None = (await page.state(ALICE))["modal"]
+        return modal
+
+    asking = (await eventually(ask_form))["view"]
+    assert "Put this ticket on hold until the answer comes" in json.dumps(asking["blocks"])
+    answers = {
+        BlockId.FORM_DEPARTMENT.value: "ENG",
+        BlockId.FORM_QUESTION.value: QUESTION,
+        BlockId.FORM_WAIT.value: ["yes"],
+    }
+    assert (await page.do("submit", ALICE, view_id=asking["id"], answers=answers)).json() == {"ok": True}
+    assert await eventually(lambda: status("Waiting on Engineering 研发 (ENG-1)"))
+    consult = await _ticket(sandbox, "ENG-1")
+    assert consult is not None and consult.kind == "consult"
+
+    async def consult_card() -> dict[str, Any] | None:
+        return card_in(await page.state(consult.owner_id, channel="C0ENG"))
+
+    asked = await eventually(consult_card)
+    assert QUESTION in json.dumps(asked["blocks"]) and "ENG-1" in json.dumps(asked["blocks"])
+    answering = await page.do(
+        "click",
+        consult.owner_id,
+        channel="C0ENG",
+        ts=asked["ts"],
+        block_id=BlockId.CARD_ACTIONS.value,
+        action_id=ActionId.ANSWER_CONSULT.value,
+    )
+    assert answering.json() == {"ok": True}
+
+    async def answer_form() -> dict[str, Any] | None:
+        modal: dict[str, Any] | None = (await page.state(consult.owner_id))["modal"]
+        return modal
+
+    form_view = (await eventually(answer_form))["view"]
+    reply = {BlockId.FORM_ANSWER.value: "Yes: the second charge is refunded today"}
+    assert (await page.do("submit", consult.owner_id, view_id=form_view["id"], answers=reply)).json() == {"ok": True}
+    assert await eventually(lambda: status("Acknowledged"))
+    assert await eventually(
+        lambda: any("second charge is refunded" in m.text for m in sandbox.workspace.messages_in(alice_dm))
+    )
+    thread_lines = (await page.state(ALICE, thread=root))["thread"]["messages"]
+    assert any("second charge is refunded" in m["text"] for m in thread_lines)
+
+    # 5. Reassign to Engineering: Carol gets Accept / Decline; Alice stays the owner until Carol accepts; once she
     # has, the offer's DM has no buttons left.
     now = await card()
     assert now is not None
@@ -152,7 +213,7 @@ async def test_open_acknowledge_wait_answer_by_dm_hand_off_and_a_private_ticket(
     assert await eventually(carol_owns_it)
     assert await eventually(lambda: offer() is None)  # the offer's DM settled: no stale buttons
 
-    # 5. A ticket asked for in a DM is private: its card goes to its owner's DM, not to a channel.
+    # 6. A ticket asked for in a DM is private: its card goes to its owner's DM, not to a channel.
     assert (await page.do("message", REQUESTER, channel=riley_dm, text=PRIVATE_COMMAND)).json() == {"ok": True}
 
     async def private_ticket() -> Ticket | None:

@@ -8,6 +8,7 @@ notices the bot sends on its own, and forms. Add an area by writing a module wit
 from __future__ import annotations
 
 from bot.surfaces.catalogue import (
+    consults,
     digest,
     reminders,
     sandbox,
@@ -27,4 +28,5 @@ AREAS: list[dict[str, dict[str, str]]] = [
     standups.MESSAGES,
     reminders.MESSAGES,
     sandbox.MESSAGES,
+    consults.MESSAGES,
 ]

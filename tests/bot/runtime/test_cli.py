@@ -62,12 +62,12 @@ def broken_example(tmp_path: Path, line: int, old: str, new: str) -> Path:
 
 
 def test_check_config_points_at_the_line_of_a_yaml_syntax_error(tmp_path: Path) -> None:
-    # PyYAML notices the missing } only at the next key, three lines later (line 61).
-    bad = broken_example(tmp_path, 58, '"18:00"}', '"18:00"')
+    # PyYAML notices the missing } only at the next key, three lines later (line 66).
+    bad = broken_example(tmp_path, 63, '"18:00"}', '"18:00"')
     result = crossdesk("check-config", str(bad))
     assert result.returncode == 1
     assert result.stdout.splitlines() == [
-        f"error: {bad}:58: not valid YAML: the '{{' on this line is not closed: add the missing '}}' "
+        f"error: {bad}:63: not valid YAML: the '{{' on this line is not closed: add the missing '}}' "
         "(or a ',' between two entries)"
     ]
 

@@ -39,11 +39,12 @@ CARD = CardData(
 )
 
 # What each status offers, in order; the card and App Home share these (``card_buttons``).
+_WORK = [ActionId.REASSIGN, ActionId.ESCALATE, ActionId.RESOLVE, ActionId.ASK_CONSULT]
 EXPECTED_ACTIONS = {
-    Status.OPEN: [ActionId.ACKNOWLEDGE, ActionId.REASSIGN, ActionId.ESCALATE, ActionId.RESOLVE, ActionId.PAUSE],
-    Status.ACKNOWLEDGED: [ActionId.REASSIGN, ActionId.ESCALATE, ActionId.RESOLVE, ActionId.PAUSE],
-    Status.WAITING: [ActionId.RESUME, ActionId.REASSIGN, ActionId.ESCALATE, ActionId.RESOLVE],
-    Status.BLOCKED: [ActionId.RESUME, ActionId.REASSIGN, ActionId.ESCALATE, ActionId.RESOLVE],
+    Status.OPEN: [ActionId.ACKNOWLEDGE, *_WORK, ActionId.PAUSE],
+    Status.ACKNOWLEDGED: [*_WORK, ActionId.PAUSE],
+    Status.WAITING: [ActionId.RESUME, *_WORK],
+    Status.BLOCKED: [ActionId.RESUME, *_WORK],
     Status.RESOLVED: [ActionId.CONFIRM, ActionId.REOPEN],
     Status.CLOSED: [ActionId.REOPEN],
 }

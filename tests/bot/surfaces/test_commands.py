@@ -58,3 +58,35 @@ def test_parse(text: str, expected: ParsedCommand) -> None:
 def test_away_and_back_take_no_key() -> None:
     assert parse_ticket_command("away") == ParsedCommand(Subcommand.AWAY)
     assert parse_ticket_command("back") == ParsedCommand(Subcommand.BACK)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "ask SUP-3 eng Was order 1042 charged twice?",
+            ParsedCommand(Subcommand.ASK, key="SUP-3", department="ENG", text="Was order 1042 charged twice?"),
+        ),
+        (
+            "ask SUP-3 ENG urgent is the gateway down?",
+            ParsedCommand(
+                Subcommand.ASK, key="SUP-3", department="ENG", priority="urgent", text="is the gateway down?"
+            ),
+        ),
+        ("ask SUP-3 ENG", ParsedCommand(Subcommand.ASK, key="SUP-3", department="ENG")),  # the service asks for it
+        ("ask SUP-3", ParsedCommand(Subcommand.ASK, key="SUP-3", usage_key="usage.ask")),
+        ("ask SUP-3 <@U0BOB> why", ParsedCommand(Subcommand.ASK, key="SUP-3", usage_key="usage.ask")),
+        ("answer ENG-7 Yes, twice", ParsedCommand(Subcommand.ANSWER, key="ENG-7", text="Yes, twice")),
+        ("answer", ParsedCommand(Subcommand.ANSWER, usage_key="usage.answer")),
+        # block: a consult's key first waits for its answer; anything else is a note, as before
+        ("block SUP-3 eng-7", ParsedCommand(Subcommand.BLOCK, key="SUP-3", consult_key="ENG-7")),
+        (
+            "block SUP-3 ENG-7 until they know",
+            ParsedCommand(Subcommand.BLOCK, key="SUP-3", consult_key="ENG-7", text="until they know"),
+        ),
+        ("block SUP-3 bank closed", ParsedCommand(Subcommand.BLOCK, key="SUP-3", text="bank closed")),
+        ("decline ENG-7 billing is Sales'", ParsedCommand(Subcommand.DECLINE, key="ENG-7", text="billing is Sales'")),
+    ],
+)
+def test_parse_consults(text: str, expected: ParsedCommand) -> None:
+    assert parse_ticket_command(text) == expected

@@ -73,6 +73,7 @@ def test_a_queue_shows_each_section_with_the_buttons_its_viewer_may_use(
         ActionId.REASSIGN,
         ActionId.ESCALATE,
         ActionId.RESOLVE,
+        ActionId.ASK_CONSULT,
         ActionId.PAUSE,
     ]
     assert all(element.get("value", "SUP-1") == "SUP-1" for element in owned)
@@ -117,7 +118,7 @@ def test_an_admin_sees_every_button_on_a_department_ticket_and_an_outsider_none(
     messages = TicketMessenger(workspace, Translator("en"))
     queue = HomeQueue(owned=[], requested=[], offered=[], department=[ticket("SUP-8", owner="U0BOB")])
     admin = home_view(queue, "U0ADMIN", messages, NOW)
-    assert len(actions_block(admin, "home.department.SUP-8")["elements"]) == 5
+    assert len(actions_block(admin, "home.department.SUP-8")["elements"]) == 6
     outsider = home_view(queue, "U0CAROL", messages, NOW)
     assert_view_valid(outsider, "home")
     assert "home.department.SUP-8" not in text_of(outsider["blocks"])  # no actions block at all, not an empty one
@@ -140,3 +141,38 @@ def test_a_full_queue_is_cut_to_slacks_100_blocks_and_says_where_the_rest_are(
     assert len(view["blocks"]) == MAX_BLOCKS
     truncated = translator.t("home.truncated")
     assert view["blocks"][-1] == {"type": "context", "elements": [{"type": "mrkdwn", "text": truncated}]}
+
+
+@pytest.mark.parametrize("translator", LANGUAGES, ids=lambda t: t.language)
+def test_the_consult_sections_are_valid_and_offer_answer_to_who_may(
+    translator: Translator, workspace: WorkspaceConfig
+) -> None:
+    messages = TicketMessenger(workspace, translator)
+    parent = ticket("SUP-1", status="blocked", blocked_on_id=7)
+    asked = ticket("ENG-7", owner="U0CAROL", requester="U0ALICE", kind="consult", parent_id=1)
+    asked.id = 7
+    other = ticket("ENG-8", owner="U0DAN", requester="U0ALICE", kind="consult", parent_id=1)
+    queue = HomeQueue(
+        owned=[],
+        requested=[],
+        offered=[],
+        department=[],
+        asked=[asked, other],
+        waiting=[parent],
+        consults={1: [asked, other]},
+        parents={1: parent},
+    )
+    view = home_view(queue, "U0CAROL", messages, NOW)
+    assert_view_valid(view, "home")
+    everything = text_of(view["blocks"])
+    assert translator.t("consult.home.asked") in everything and translator.t("consult.home.waiting") in everything
+    assert [e["action_id"] for e in actions_block(view, "home.asked.ENG-7")["elements"]][:3] == [
+        ActionId.ACKNOWLEDGE,
+        ActionId.ANSWER_CONSULT,
+        ActionId.DECLINE_CONSULT,
+    ]
+    assert [e["action_id"] for e in actions_block(view, "home.asked.ENG-8")["elements"]] == [ActionId.ESCALATE]
+    assert translator.t("status.blocked_on_consult") in everything
+    assert translator.t("consult.card.waited_for") in everything  # ENG-7 is the one SUP-1 waits for
+    outsider = home_view(HomeQueue(owned=[], requested=[], offered=[], department=[]), "U0ERIN", messages, NOW)
+    assert translator.t("consult.home.asked") not in text_of(outsider["blocks"])  # in no department

@@ -31,6 +31,8 @@ EXPECTED = {  # the documented matrix, written out again so a change to ALLOWED 
     Action.RESUME: {Role.REQUESTER, Role.OWNER, Role.LEAD, Role.ADMIN},
     Action.CLOSE: {Role.REQUESTER, Role.OWNER, Role.LEAD, Role.ADMIN},
     Action.REOPEN: {Role.REQUESTER, Role.OWNER, Role.LEAD, Role.ADMIN},
+    Action.ASK: {Role.OWNER, Role.LEAD, Role.ADMIN},  # of the ticket asked about
+    Action.ANSWER: {Role.OWNER, Role.LEAD, Role.ADMIN},  # of the consult: its owner, the asked department's lead
 }
 
 

@@ -71,3 +71,21 @@ def test_second_long_slas_for_watching_a_deployment_in_real_time() -> None:
     )
     created = local(2026, 11, 30, 10, 0).astimezone(UTC)
     assert due_times(created, "urgent", workspace) == (created + timedelta(seconds=3), created + timedelta(seconds=10))
+
+
+def test_a_consult_runs_on_sla_consult_and_a_priority_only_shortens_it(workspace: WorkspaceConfig) -> None:
+    from bot.tickets.sla import sla_target
+
+    consult = workspace.sla.consult
+    assert (consult.acknowledge, consult.resolve) == (timedelta(hours=1), timedelta(days=1))
+    for priority in ("normal", "low", "high"):  # each phase: the shorter of sla.consult and the priority's own
+        target = sla_target(workspace, priority, "consult")
+        assert (target.acknowledge, target.resolve) == (timedelta(hours=1), timedelta(days=1))
+    urgent = sla_target(workspace, "urgent", "consult")
+    assert (urgent.acknowledge, urgent.resolve) == (timedelta(minutes=15), timedelta(hours=4))
+    assert sla_target(workspace, "low", "ticket") == workspace.sla.low  # a ticket keeps its priority's
+    monday_ten = datetime(2026, 11, 30, 2, 0, tzinfo=UTC)  # 10:00 in Shanghai
+    assert due_times(monday_ten, "normal", workspace, kind="consult") == (
+        datetime(2026, 11, 30, 3, 0, tzinfo=UTC),  # 11:00
+        datetime(2026, 12, 1, 2, 0, tzinfo=UTC),  # 10:00 the next working day
+    )

@@ -35,3 +35,17 @@ def test_every_pair_of_states(current: str, target: str) -> None:
 
 def test_every_state_has_a_way_out() -> None:
     assert all(TRANSITIONS[status] for status in Status)
+
+
+@pytest.mark.parametrize("current", list(Status), ids=str)
+def test_a_declined_consult_closes_from_any_active_status(current: Status) -> None:
+    from bot.tickets.states import ACTIVE_STATUSES
+
+    if current in ACTIVE_STATUSES:
+        assert not can_move(current, Status.CLOSED)  # only declining closes a question unanswered
+        assert check_move(current, Status.CLOSED, key="ENG-7", declined=True) == Status.CLOSED
+    elif current == Status.RESOLVED:  # an ordinary close
+        assert check_move(current, Status.CLOSED, key="ENG-7", declined=True) == Status.CLOSED
+    else:
+        with pytest.raises(InvalidTransition):
+            check_move(current, Status.CLOSED, key="ENG-7", declined=True)
