@@ -22,7 +22,7 @@ import contextlib
 import logging
 import re
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, Literal
@@ -116,6 +116,10 @@ class _Outcome:
     error: str = ""
 
 
+# Reads what the cards of a pass show besides their tickets' own rows (ticket id → it, for ``render_card``).
+CardExtras = Callable[[AsyncSession, Sequence[Ticket]], Awaitable[Mapping[int, Any]]]
+
+
 # Rows placed by the message their ``depends_on`` row posted: a prompt's update, a thread reply.
 _PLACED = frozenset({OutboxPurpose.PROMPT_UPDATE.value, OutboxPurpose.THREAD_REPLY.value})
 # Errors that mean the bot cannot post in that conversation at all.
@@ -144,10 +148,11 @@ class OutboxSender:
         clock: Clock,
         identity: SlackIdentity,
         settings: SenderSettings | None = None,
-        render_card: Callable[[Ticket], dict[str, Any]] | None = None,
+        render_card: Callable[[Ticket, Any], dict[str, Any]] | None = None,
         card_home: Callable[[Ticket], str] | None = None,
         metrics: Metrics | None = None,
         token: TokenHealth | None = None,
+        card_extras: CardExtras | None = None,
     ) -> None:
         self.db = db
         self.metrics = metrics or Metrics()
@@ -160,6 +165,8 @@ class OutboxSender:
         # a delayed (rate-limited, retried) update can then never leave an older state on the card.
         self._render_card = render_card
         self._card_home = card_home
+        # What a card shows besides its ticket (linked work), read with the pass's tickets for ``render_card``.
+        self._card_extras = card_extras
         self._wakeup = asyncio.Event()
         self._stopping = False
         # Calls in flight, whether from a claimed pass or from rows handed over (shared, so the limit holds).
@@ -282,11 +289,11 @@ class OutboxSender:
                 if not (self._stopping or paused):
                     now = self.clock.now()
                     rows = list(await outbox.claim_due(session, now, self.settings.lease, self.settings.batch_size))
-                tickets = await self._tickets_for(session, rows) if rows else {}
+                tickets, extras = await self._tickets_for(session, rows) if rows else ({}, {})
             if not rows:
                 return claimed
             claimed += len(rows)
-            outcomes = await self._send(rows, tickets)
+            outcomes = await self._send(rows, tickets, extras)
 
     async def _token_works(self) -> bool:
         """Whether to send: yes while Slack takes the token; once it rejected it, only after an ``auth.test``
@@ -324,7 +331,9 @@ class OutboxSender:
         error = row.last_error if uncertain and row.last_error else f"paused: {self.token.problem()}"
         return _Outcome(row, "released", retry_at=self.clock.now(), error=error)
 
-    async def _send(self, rows: list[OutboxRow], tickets: dict[int, Ticket]) -> list[_Outcome]:
+    async def _send(
+        self, rows: list[OutboxRow], tickets: dict[int, Ticket], extras: Mapping[int, Any] | None = None
+    ) -> list[_Outcome]:
         if not self.identity.known and self.token.ok:
             await self.identity.load(self.client)
         # Rows of one ticket go in order (card, then its update), and so does a row claimed with the row it
@@ -354,7 +363,7 @@ class OutboxSender:
                             row, "released", retry_at=before.retry_at, error=f"waiting for outbox {row.depends_on_id}"
                         )
                     else:
-                        outcome = await self._deliver(row, tickets, places)
+                        outcome = await self._deliver(row, tickets, places, extras)
                     if outcome.status == "sent" and outcome.channel and outcome.ts:
                         places[row.id] = (outcome.channel, outcome.ts)  # a prompt update claimed with its prompt
                     went[row.id] = outcome
@@ -388,13 +397,22 @@ class OutboxSender:
                 other.claimed_until = renewed
         return row.id in kept
 
-    async def _tickets_for(self, session: AsyncSession, rows: list[OutboxRow]) -> dict[int, Ticket]:
-        """The tickets the rows' payloads are filled in from (card, thread, link), read in one statement."""
+    async def _tickets_for(
+        self, session: AsyncSession, rows: list[OutboxRow]
+    ) -> tuple[dict[int, Ticket], Mapping[int, Any]]:
+        """The tickets the rows' payloads are filled in from (card, thread, link), read in one statement, and what
+        the card updates among the rows show besides them. A new card needs nothing more: whatever is linked to its
+        ticket queued an update of it, sent once the card is."""
         wanted = {row.ticket_id for row in rows if row.ticket_id is not None and self._needs_ticket(row)}
         if not wanted:
-            return {}
+            return {}, {}
         found = (await session.exec(select(Ticket).where(col(Ticket.id).in_(wanted)))).all()
-        return {ticket.id: ticket for ticket in found if ticket.id is not None}
+        tickets = {ticket.id: ticket for ticket in found if ticket.id is not None}
+        updated = {row.ticket_id for row in rows if row.purpose == OutboxPurpose.CARD_UPDATE.value}
+        extras: Mapping[int, Any] = {}
+        if self._card_extras is not None and updated:
+            extras = await self._card_extras(session, [ticket for i, ticket in tickets.items() if i in updated])
+        return tickets, extras
 
     @staticmethod
     def _needs_ticket(row: OutboxRow) -> bool:
@@ -419,7 +437,11 @@ class OutboxSender:
             return await outbox.places(session, wanted)
 
     async def _deliver(
-        self, row: OutboxRow, tickets: dict[int, Ticket], places: dict[int, tuple[str, str]] | None = None
+        self,
+        row: OutboxRow,
+        tickets: dict[int, Ticket],
+        places: dict[int, tuple[str, str]] | None = None,
+        extras: Mapping[int, Any] | None = None,
     ) -> _Outcome:
         assert row.id is not None
         if not self.token.ok:  # another row of this pass found the token rejected: do not ask Slack again
@@ -436,7 +458,7 @@ class OutboxSender:
             # the same channel: the rest of a digest is better there than nowhere.
             place = (places or {}).get(row.depends_on_id or 0)
         try:
-            payload = self._prepare(row, tickets)
+            payload = self._prepare(row, tickets, extras or {})
             if place is not None:
                 where = "thread_ts" if row.purpose == OutboxPurpose.THREAD_REPLY.value else "ts"
                 payload["channel"], payload[where] = place
@@ -608,7 +630,7 @@ class OutboxSender:
         fallback["channel"] = home
         return fallback
 
-    def _prepare(self, row: OutboxRow, tickets: dict[int, Ticket]) -> dict[str, Any]:
+    def _prepare(self, row: OutboxRow, tickets: dict[int, Ticket], extras: Mapping[int, Any]) -> dict[str, Any]:
         """Fill in what was unknown when the row was queued: a new card's text and blocks (rendered from the ticket
         as it is now), the card's channel and ts, its link.
 
@@ -626,13 +648,13 @@ class OutboxSender:
         if renders:
             if self._render_card is None:
                 raise _Fail("this sender cannot render cards")
-            payload.update(self._render_card(ticket))
+            payload.update(self._render_card(ticket, extras.get(row.ticket_id)))
         elif row.purpose == OutboxPurpose.CARD_UPDATE.value:
             if not (ticket.card_channel and ticket.card_ts):
                 raise _Fail(f"{ticket.key} has no card to update (posting it failed)")
             payload["channel"], payload["ts"] = ticket.card_channel, ticket.card_ts
             if self._render_card is not None:
-                payload.update(self._render_card(ticket))
+                payload.update(self._render_card(ticket, extras.get(row.ticket_id)))
         elif row.purpose == OutboxPurpose.THREAD_NOTE.value:
             channel, thread_ts = ticket.thread_channel or ticket.card_channel, ticket.thread_ts or ticket.card_ts
             if not (channel and thread_ts):

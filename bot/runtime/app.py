@@ -30,6 +30,7 @@ from bot.runtime.services import Services
 from bot.runtime.slack_client import SlackIdentity, SlackUnavailable, TimedWebClient, TokenHealth, make_client
 from bot.schedule.jobs import scheduled_jobs
 from bot.schedule.ticker import Ticker
+from bot.tickets.relations import relations_of
 from config.schema import WorkspaceConfig
 from config.settings import Settings
 from handlers import register_all
@@ -182,6 +183,7 @@ class Crossdesk:
             card_home=services.tickets.messages.fallback_home,
             metrics=self.metrics,
             token=token_health,
+            card_extras=relations_of,
         )
         if settings.outbox_lease_seconds is not None:
             sender.settings = replace(sender.settings, lease=timedelta(seconds=settings.outbox_lease_seconds))

@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 from bot.surfaces.i18n import Translator
 from bot.surfaces.ids import ActionId, BlockId
 from bot.surfaces.limits import FIELD_TEXT, clip
+from bot.surfaces.link_card import NOTHING, LinkedWork, requested_by, work_block
 from bot.tickets.states import Status
 
 Block = dict[str, Any]
@@ -32,6 +33,7 @@ class CardData:
     pending_owner_id: str | None = None
     bounce_count: int = 0
     escalation_level: int = 0
+    links: LinkedWork = NOTHING  # related tickets, duplicates, the other requesters (``bot.surfaces.link_card``)
 
 
 def slack_date(moment: datetime | None, tz: ZoneInfo, translator: Translator) -> str:
@@ -99,7 +101,7 @@ def card_buttons(card: CardData, translator: Translator) -> list[Block]:
 
 def ticket_card(card: CardData, translator: Translator, tz: ZoneInfo) -> list[Block]:
     t = translator.t
-    context = [t("card.requester", requester=card.requester_id, source=t("source." + card.source))]
+    context = [requested_by(card.requester_id, card.links, t("source." + card.source), translator)]
     if card.pending_owner_id:
         context.append(t("card.pending_handoff", owner=card.pending_owner_id))
     if card.bounce_count:
@@ -136,12 +138,17 @@ def ticket_card(card: CardData, translator: Translator, tz: ZoneInfo) -> list[Bl
                 },
             ],
         },
+    ]
+    linked = work_block(card.links, translator)
+    if linked is not None:
+        blocks.append(linked)
+    blocks.append(
         {
             "type": "context",
             "block_id": BlockId.CARD_CONTEXT.value,
             "elements": [{"type": "mrkdwn", "text": " · ".join(context)}],
-        },
-    ]
+        }
+    )
     buttons = card_buttons(card, translator)
     if buttons:
         blocks.append(

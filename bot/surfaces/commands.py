@@ -34,6 +34,8 @@ class Subcommand(StrEnum):
     RESUME = "resume"
     AWAY = "away"
     BACK = "back"
+    LINK = "link"
+    DUPLICATE = "duplicate"
 
 
 # Words that, as the first word, are a subcommand rather than the start of a ticket's text.
@@ -49,6 +51,7 @@ class ParsedCommand:
     user_id: str | None = None
     scope: str | None = None  # list: None when not given (the asker's default list)
     unknown_person: str | None = None  # assign: an @name Slack did not recognise, as typed
+    other_key: str | None = None  # link, duplicate: the second ticket
     usage_key: str | None = None  # set when the subcommand was recognised but used wrongly
 
 
@@ -92,6 +95,13 @@ def parse_ticket_command(text: str) -> ParsedCommand:
         if match is None:
             return ParsedCommand(subcommand, key=key, usage_key="usage.assign")
         return ParsedCommand(subcommand, key=key, user_id=match.group(1) or match.group(2), text=reason.strip())
+    if subcommand in (Subcommand.LINK, Subcommand.DUPLICATE):
+        other, _, extra = after_key.partition(" ")
+        if not other or extra.strip():
+            return ParsedCommand(subcommand, key=key, usage_key=usage)
+        if not KEY_PATTERN.match(other):
+            return ParsedCommand(subcommand, key=key, text=other, usage_key="error.bad_key")
+        return ParsedCommand(subcommand, key=key, other_key=other.upper())
     if subcommand in (
         Subcommand.CLOSE,
         Subcommand.ESCALATE,

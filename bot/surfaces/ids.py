@@ -40,6 +40,7 @@ class BlockId(StrEnum):
     CARD_FIELDS = "crossdesk.card.fields"
     CARD_ACTIONS = "crossdesk.card.actions"
     CARD_CONTEXT = "crossdesk.card.context"
+    CARD_LINKS = "crossdesk.card.links"  # related tickets, duplicates
     PROMPT_ACTIONS = "crossdesk.prompt.actions"  # Accept/Decline, Confirm/Reopen
     FORM_TITLE = "title"
     FORM_DESCRIPTION = "description"

@@ -122,16 +122,18 @@ class Change:
         note: str | None = None,
         slack_ts: str | None = None,
         by: str | None = None,
+        declined: bool = False,
     ) -> None:
         """A ticket event by the change's actor (or ``by``: the bot, for what it does on its own) at its moment.
 
         An event that ``moves_to`` a new status moves the ticket there if the state machine allows it (else
-        ``InvalidTransition``) and records both statuses; the reminder ladder starts again for the new phase (set
-        its deadlines first). ``action`` is always a literal at the call, so a test finds each one's words.
+        ``InvalidTransition``; ``declined``: closed unresolved, see :func:`check_move`) and records both statuses;
+        the reminder ladder starts again for the new phase (set its deadlines first). ``action`` is always a literal
+        at the call, so a test finds each one's words.
         """
         if moves_to is not None:
             previous = Status(self.ticket.status)
-            self.ticket.status = check_move(previous, moves_to, key=self.ticket.key).value
+            self.ticket.status = check_move(previous, moves_to, key=self.ticket.key, declined=declined).value
             self.ticket.updated_at = self.now
             schedule_reminders(self.ticket)
             from_value, to_value = previous.value, moves_to.value

@@ -17,6 +17,7 @@ from bot.surfaces.cards import Block, CardData, card_message, settled_prompt, sl
 from bot.surfaces.i18n import Translator
 from bot.surfaces.ids import OutboxPurpose
 from bot.tickets import prompts
+from bot.tickets.relations import NONE, Relations, linked_work
 from config.schema import WorkspaceConfig
 from storage import outbox
 from storage.models import OutboxMessage, Ticket
@@ -75,7 +76,9 @@ class TicketMessenger:
         path = _PATH_SEPARATOR.join(self.department_name(key) for key in note.split(_PATH_SEPARATOR))
         return self.t("thread.bounce_note", path=path)
 
-    def card_data(self, ticket: Ticket) -> CardData:
+    def card_data(self, ticket: Ticket, relations: Relations | None = None) -> CardData:
+        """What the card shows; ``relations`` (read by the outbox sender when it draws the card) add its linked
+        work: related tickets, duplicates, the other requesters."""
         return CardData(
             key=ticket.key,
             title=ticket.title,
@@ -90,11 +93,12 @@ class TicketMessenger:
             pending_owner_id=ticket.pending_owner_id,
             bounce_count=ticket.bounce_count,
             escalation_level=ticket.escalation_level,
+            links=linked_work(ticket, relations or NONE, self.department_name),
         )
 
-    def card_payload(self, ticket: Ticket) -> dict[str, Any]:
-        """``text`` + ``blocks`` of the card as the ticket is now."""
-        return card_message(self.card_data(ticket), self.translator, self.workspace.tz)
+    def card_payload(self, ticket: Ticket, relations: Relations | None = None) -> dict[str, Any]:
+        """``text`` + ``blocks`` of the card as the ticket is now (with its linked work, when given)."""
+        return card_message(self.card_data(ticket, relations), self.translator, self.workspace.tz)
 
     def card_home(self, ticket: Ticket) -> tuple[str, str | None]:
         """Where the card goes: into the origin message's thread, else the department channel.

@@ -1,7 +1,8 @@
 """The ticket state machine: which status may follow which, and nothing else.
 
 ``open`` waits for its owner; ``waiting`` (on the requester) and ``blocked`` are side states of an
-acknowledged ticket that pause its SLA clock; ``reopen`` takes a resolved or closed ticket back to open.
+acknowledged ticket that pause its SLA clock; ``reopen`` takes a resolved or closed ticket back to open. Work
+closed without being resolved (a ticket closed as a duplicate of another) closes from any active status.
 """
 
 from __future__ import annotations
@@ -38,9 +39,15 @@ def can_move(current: Status | str, target: Status | str) -> bool:
     return Status(target) in TRANSITIONS[Status(current)]
 
 
-def check_move(current: Status | str, target: Status | str, *, key: str) -> Status:
-    """Return the target status, or raise ``InvalidTransition`` naming what is allowed instead."""
+def check_move(current: Status | str, target: Status | str, *, key: str, declined: bool = False) -> Status:
+    """Return the target status, or raise ``InvalidTransition`` naming what is allowed instead.
+
+    ``declined``: work closed without being resolved (a ticket closed as a duplicate, ``bot.tickets.links``)
+    closes from any active status; nothing was resolved, so it never counts as resolved.
+    """
     current, target = Status(current), Status(target)
+    if declined and target == Status.CLOSED and current in ACTIVE_STATUSES:
+        return target
     if target not in TRANSITIONS[current]:
         raise InvalidTransition(key=key, current=current.value, target=target.value)
     return target

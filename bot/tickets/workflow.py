@@ -1,20 +1,22 @@
 """Changes to an existing ticket: acknowledge, hand off (with acceptance), escalate, pause and resume, resolve,
-confirm, close, reopen, and the auto-close of quiet resolved tickets.
+confirm, close, reopen, the auto-close of quiet resolved tickets, and linking two tickets or closing one as a
+duplicate of another.
 
 Buttons, subcommands, modals and reactions all end here, so each action has one behaviour. Every verb is one
 transaction of the same skeleton (``bot.tickets.change``: load, checks, who and when, outbox, commit); this class
 lists the verbs, and each is written once in its topic's module next to this one: ``handoffs``, ``escalation``,
-``pauses`` (with the requester's answers), ``resolution``.
+``pauses`` (with the requester's answers), ``resolution``, ``links``.
 """
 
 from __future__ import annotations
 
 from datetime import datetime
 
-from bot.tickets import escalation, handoffs, pauses, permissions, resolution
+from bot.tickets import escalation, handoffs, links, pauses, permissions, resolution
 from bot.tickets.answers import DmAnswer
 from bot.tickets.change import ChangeRunner, parties, require_active, require_offer
 from bot.tickets.escalation import raised as raised  # the priority one level up; part of this module's public face
+from bot.tickets.links import Duplicated, Linked
 from bot.tickets.permissions import Action
 from bot.tickets.prompts import PromptRef
 from bot.tickets.states import Status
@@ -111,3 +113,11 @@ class WorkflowService(ChangeRunner):
     async def auto_close(self, now: datetime | None = None) -> list[str]:
         """Close resolved tickets that stayed quiet (:func:`resolution.auto_close`); returns their keys."""
         return await resolution.auto_close(self, now)
+
+    async def link(self, key: str, other_key: str, actor_id: str) -> Linked:
+        """Relate two tickets (:func:`links.link`)."""
+        return await links.link(self, key, other_key, actor_id)
+
+    async def duplicate(self, key: str, other_key: str, actor_id: str) -> Duplicated:
+        """Close ``key`` as a duplicate of ``other_key``; its requester follows that one (:func:`links.duplicate`)."""
+        return await links.duplicate(self, key, other_key, actor_id)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from bot.surfaces.catalogue import (
     digest,
+    links,
     reminders,
     sandbox,
     standups,
@@ -27,4 +28,5 @@ AREAS: list[dict[str, dict[str, str]]] = [
     standups.MESSAGES,
     reminders.MESSAGES,
     sandbox.MESSAGES,
+    links.MESSAGES,
 ]
