@@ -8,11 +8,12 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import NamedTuple
 
-from sqlalchemy import delete, or_
+from sqlalchemy import delete, or_, union_all
+from sqlalchemy import select as select_rows
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from storage.models import Ticket, TicketFollower, TicketLink
+from storage.models import Ticket, TicketFollower, TicketLink, table_of
 
 
 class Follower(NamedTuple):
@@ -73,6 +74,24 @@ async def related_to(session: AsyncSession, ticket_ids: Iterable[int]) -> dict[i
         if other_id in others:
             found[ticket_id].append(others[other_id])
     return dict(found)
+
+
+async def showing(session: AsyncSession, ticket: Ticket) -> list[int]:
+    """The tickets whose cards show ``ticket`` (its key, owner and status): those related to it, its duplicates, and
+    the one it is a duplicate of. One statement, each part on an index."""
+    if ticket.id is None:
+        return []
+    links = table_of(TicketLink)
+    tickets = table_of(Ticket)
+    statement = union_all(
+        select_rows(links.c.other_id).where(links.c.ticket_id == ticket.id),
+        select_rows(links.c.ticket_id).where(links.c.other_id == ticket.id),
+        select_rows(tickets.c.id).where(tickets.c.duplicate_of_id == ticket.id),
+    )
+    found = [row[0] for row in await (await session.connection()).execute(statement)]
+    if ticket.duplicate_of_id is not None:
+        found.append(ticket.duplicate_of_id)
+    return sorted(set(found))
 
 
 async def duplicates_of(session: AsyncSession, ticket_ids: Iterable[int]) -> dict[int, list[Ticket]]:

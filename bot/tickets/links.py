@@ -5,9 +5,10 @@ Each verb changes two tickets in one transaction, through the skeleton of ``bot.
 locked in the order of their keys, so two people linking the same pair at once wait for each other instead of
 deadlocking; the permission is checked on ``KEY``, and ``OTHER`` has to be a ticket the person may see.
 
-A duplicate points at a ticket that is not itself a duplicate (asked for one, the answer names the original), so
-the chain of duplicates is never longer than one step and can never turn into a cycle. Reopening a duplicate makes
-it its own work again: it stops being a duplicate and its requester stops following the other ticket.
+A duplicate always points at a ticket that is not itself a duplicate when it is made (asked for one, the answer names
+the original): each new arrow ends where no arrow starts, so duplicates never form a cycle. A ticket closed as a
+duplicate takes its own followers along. Reopening a duplicate makes it its own work again: it stops being a
+duplicate and the people it brought stop following the other ticket.
 """
 
 from __future__ import annotations
@@ -171,6 +172,8 @@ async def _require_duplicable(change: Change, original: Ticket) -> None:
     if Status(ticket.status) == Status.CLOSED:
         raise BadRequest("error.not_active", key=ticket.key, status=ticket.status)
     if original.duplicate_of_id is not None:
+        if original.duplicate_of_id == ticket.id:
+            raise BadRequest("links.error.reversed", key=ticket.key, other=original.key)
         first = (await link_rows.by_ids(change.session, [original.duplicate_of_id])).get(original.duplicate_of_id)
         raise BadRequest(
             "links.error.duplicate_of_duplicate",

@@ -19,6 +19,7 @@ from bot.surfaces.ids import OutboxPurpose
 from bot.tickets import prompts
 from bot.tickets.relations import NONE, Relations, linked_work
 from config.schema import WorkspaceConfig
+from storage import links as link_rows
 from storage import outbox
 from storage.models import OutboxMessage, Ticket
 from storage.prompts import prompts_of
@@ -209,6 +210,21 @@ class TicketMessenger:
             depends_on=previous_line or card_row,
         )
         await self.settle_prompts(session, ticket, now, line)
+        for other_id in await link_rows.showing(session, ticket):
+            await self.card_changed(session, other_id, now)  # their cards show this ticket's owner and status
+
+    async def card_changed(self, session: AsyncSession, ticket_id: int, now: datetime) -> None:
+        """Update the card of another ticket in place, with nothing to say in its thread (a ticket it shows moved).
+        The sender draws the card when the update goes out, so the payload queued here has only a fallback text."""
+        outbox.enqueue(
+            session,
+            method="chat.update",
+            payload={"text": ""},
+            purpose=OutboxPurpose.CARD_UPDATE,
+            now=now,
+            ticket_id=ticket_id,
+            depends_on=await self._card_row_of(session, ticket_id),
+        )
 
     async def notify(
         self,
@@ -315,9 +331,12 @@ class TicketMessenger:
         )
 
     async def _card_row(self, session: AsyncSession, ticket: Ticket) -> OutboxMessage | None:
+        return await self._card_row_of(session, ticket.id)
+
+    async def _card_row_of(self, session: AsyncSession, ticket_id: int | None) -> OutboxMessage | None:
         statement = (
             select(OutboxMessage)
-            .where(col(OutboxMessage.ticket_id) == ticket.id, col(OutboxMessage.purpose) == OutboxPurpose.CARD.value)
+            .where(col(OutboxMessage.ticket_id) == ticket_id, col(OutboxMessage.purpose) == OutboxPurpose.CARD.value)
             .order_by(col(OutboxMessage.id))
         )
         return (await session.exec(statement)).first()

@@ -41,6 +41,8 @@ MESSAGES: dict[str, dict[str, str]] = {
         "links.error.already_linked": "*{key}* and *{other}* are already linked.",
         "links.error.duplicate_of_duplicate": "*{other}* is itself a duplicate of *{original}*. Close *{key}* as a "
         "duplicate of the original instead: `/ticket duplicate {key} {original}`.",
+        "links.error.reversed": "*{other}* is already closed as a duplicate of *{key}*; reopen *{other}* first to "
+        "turn it around.",
         "links.error.consult": "*{key}* is a consult, a question to another department: it is answered or declined, "
         "never closed as a duplicate. `/ticket link` relates it to other work instead.",
         "usage.link": "Usage: `/ticket link KEY OTHER`, e.g. `/ticket link SUP-12 ENG-3`: relates two tickets.",
@@ -89,6 +91,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "links.error.already_linked": "*{key}* 与 *{other}* 已经关联。",
         "links.error.duplicate_of_duplicate": "*{other}* 本身是 *{original}* 的重复工单。"
         "请将 *{key}* 作为原工单的重复工单关闭：`/ticket duplicate {key} {original}`。",
+        "links.error.reversed": "*{other}* 已作为 *{key}* 的重复工单关闭；如需反过来，请先重新打开 *{other}*。",
         "links.error.consult": "*{key}* 是咨询（向其他部门提出的问题）：只能回答或拒绝，不能作为重复工单关闭。"
         "可用 `/ticket link` 将其与其他工作关联。",
         "usage.link": "用法：`/ticket link KEY OTHER`，例如 `/ticket link SUP-12 ENG-3`：关联两张工单。",
