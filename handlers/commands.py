@@ -130,6 +130,13 @@ async def _run(services: Services, parsed: ParsedCommand, user: str, *, private:
             assert parsed.key
             ticket = await workflow.reopen(parsed.key, user, parsed.text or None)
             return replies.t("command.reopened", key=ticket.key, owner=ticket.owner_id)
+        case Subcommand.LINK:
+            assert parsed.key and parsed.other_key
+            linked = await workflow.link(parsed.key, parsed.other_key, user)
+            return replies.t("links.command.linked", key=linked.ticket.key, other=linked.other.key)
+        case Subcommand.DUPLICATE:
+            assert parsed.key and parsed.other_key
+            return replies.duplicated(await workflow.duplicate(parsed.key, parsed.other_key, user))
 
 
 def register(app: AsyncApp) -> None:

@@ -89,6 +89,7 @@ class Ticket(SQLModel, table=True):
         Index("ix_tickets_parent", "parent_id"),  # a ticket's consults
         Index("ix_tickets_kind_created_at", "kind", "created_at"),  # the hand-off map's consults in a period
         Index("ix_tickets_customer_status", "customer_id", "status"),  # a customer's card, the manager's App Home
+        Index("ix_tickets_duplicate_of", "duplicate_of_id"),  # a ticket's duplicates (its card, /ticket show)
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -238,6 +239,7 @@ class TicketFollower(SQLModel, table=True):
     it. Followers are told what the requester is told when the ticket is resolved."""
 
     __tablename__ = "ticket_followers"
+    __table_args__ = (Index("ix_ticket_followers_user", "user_id"),)  # what someone follows: lists, App Home
 
     ticket_id: int = Field(primary_key=True, foreign_key="tickets.id")
     user_id: str = Field(primary_key=True, max_length=32)

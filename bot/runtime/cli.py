@@ -226,6 +226,8 @@ def cmd_migrate(_args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+# Linked work, filled in by ``bot.tickets.relations.export_columns`` (imported when exporting, not at start-up).
+LINKED_WORK_FIELDS = ("duplicate_of", "related", "followers")
 EXPORT_FIELDS = (
     "key",
     "department_key",
@@ -244,6 +246,7 @@ EXPORT_FIELDS = (
     "origin_channel",
     "origin_ts",
     "escalation_level",
+    *LINKED_WORK_FIELDS,
 )
 
 
@@ -261,6 +264,7 @@ HISTORY_FIELDS = ("key", "at", "actor_id", "action", "from_value", "to_value", "
 async def _ticket_rows(db: Database) -> list[dict[str, object]]:
     from sqlmodel import col, select
 
+    from bot.tickets.relations import export_columns
     from storage.directory import display_names
     from storage.models import Ticket
 
@@ -268,7 +272,12 @@ async def _ticket_rows(db: Database) -> list[dict[str, object]]:
         tickets = (await session.exec(select(Ticket).order_by(col(Ticket.id)))).all()
         mentioned = {user for ticket in tickets for user in mentioned_users(ticket.title)}
         names = await display_names(session, sorted(mentioned))
-    return [{name: _export_value(name, getattr(ticket, name), names) for name in EXPORT_FIELDS} for ticket in tickets]
+        linked = await export_columns(session, tickets)
+    own = [name for name in EXPORT_FIELDS if name not in LINKED_WORK_FIELDS]
+    return [
+        {**{name: _export_value(name, getattr(ticket, name), names) for name in own}, **linked[ticket.id or 0]}
+        for ticket in tickets
+    ]
 
 
 async def _history_rows(db: Database, key: str) -> list[dict[str, object]] | None:

@@ -11,6 +11,7 @@ from bot.surfaces.consult_card import ConsultLine, ParentRef, consults_section, 
 from bot.surfaces.i18n import Translator
 from bot.surfaces.ids import ActionId, BlockId
 from bot.surfaces.limits import FIELD_TEXT, OPTION_TEXT, clip
+from bot.surfaces.link_card import NOTHING, LinkedWork, requested_by, work_block
 from bot.tickets.states import Status
 
 Block = dict[str, Any]
@@ -38,6 +39,7 @@ class CardData:
     parent: ParentRef | None = None  # a consult's ticket, when known
     consults: tuple[ConsultLine, ...] = ()  # a ticket's open consults, when known
     blocked_on_consult: bool = False  # blocked waiting on one of its consults
+    links: LinkedWork = NOTHING  # related tickets, duplicates, the other requesters (``bot.surfaces.link_card``)
 
     @property
     def waiting_on(self) -> ConsultLine | None:
@@ -125,7 +127,7 @@ def _pause_menu(card: CardData, translator: Translator) -> Block:
 
 def ticket_card(card: CardData, translator: Translator, tz: ZoneInfo) -> list[Block]:
     t = translator.t
-    context = [t("card.requester", requester=card.requester_id, source=t("source." + card.source))]
+    context = [requested_by(card.requester_id, card.links, t("source." + card.source), translator)]
     if card.pending_owner_id:
         context.append(t("card.pending_handoff", owner=card.pending_owner_id))
     if card.bounce_count:
@@ -165,6 +167,9 @@ def ticket_card(card: CardData, translator: Translator, tz: ZoneInfo) -> list[Bl
         blocks.extend(question_blocks(card.parent, card.question, card.requester_id, translator))
     if card.consults:
         blocks.append(consults_section(card.consults, translator, lambda moment: slack_date(moment, tz, translator)))
+    linked = work_block(card.links, translator)
+    if linked is not None:
+        blocks.append(linked)
     blocks.append(
         {
             "type": "context",

@@ -37,6 +37,8 @@ class Subcommand(StrEnum):
     BACK = "back"
     ASK = "ask"  # ask another department (a consult)
     ANSWER = "answer"  # answer a consult
+    LINK = "link"
+    DUPLICATE = "duplicate"
 
 
 # Words that, as the first word, are a subcommand rather than the start of a ticket's text.
@@ -54,6 +56,7 @@ class ParsedCommand:
     unknown_person: str | None = None  # assign: an @name Slack did not recognise, as typed
     department: str | None = None  # ask: the department asked
     consult_key: str | None = None  # block: the consult whose answer the ticket waits for
+    other_key: str | None = None  # link, duplicate: the second ticket
     usage_key: str | None = None  # set when the subcommand was recognised but used wrongly
 
 
@@ -109,6 +112,13 @@ def parse_ticket_command(text: str) -> ParsedCommand:
         if KEY_PATTERN.match(first):
             return ParsedCommand(subcommand, key=key, consult_key=first.upper(), text=note.strip())
         return ParsedCommand(subcommand, key=key, text=after_key)
+    if subcommand in (Subcommand.LINK, Subcommand.DUPLICATE):
+        other, _, extra = after_key.partition(" ")
+        if not other or extra.strip():
+            return ParsedCommand(subcommand, key=key, usage_key=usage)
+        if not KEY_PATTERN.match(other):
+            return ParsedCommand(subcommand, key=key, text=other, usage_key="error.bad_key")
+        return ParsedCommand(subcommand, key=key, other_key=other.upper())
     if subcommand in (
         Subcommand.CLOSE,
         Subcommand.ESCALATE,

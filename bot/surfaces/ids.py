@@ -49,6 +49,7 @@ class BlockId(StrEnum):
     CARD_CONSULTS = "crossdesk.card.consults"  # a ticket's open questions to other departments
     CARD_PARENT = "crossdesk.card.parent"  # a consult's card: the ticket it is about
     CARD_QUESTION = "crossdesk.card.question"  # a consult's card: the question in full
+    CARD_LINKS = "crossdesk.card.links"  # related tickets, duplicates
     PROMPT_ACTIONS = "crossdesk.prompt.actions"  # Accept/Decline, Confirm/Reopen
     FORM_TITLE = "title"
     FORM_DESCRIPTION = "description"

@@ -11,10 +11,13 @@ from bot.surfaces.cards import slack_date
 from bot.surfaces.consult_card import ConsultLine, consult_line, status_key, status_text
 from bot.surfaces.i18n import Translator
 from bot.surfaces.limits import clip, fit_lines
+from bot.surfaces.link_card import people_text, work_lines
 from bot.surfaces.text import message_link, neutralise_broadcasts
 from bot.tickets.answers import quoted as answers_quoted
 from bot.tickets.consults import Asked
+from bot.tickets.links import LINK_ACTIONS, Duplicated
 from bot.tickets.opening import OpenResult
+from bot.tickets.relations import linked_work
 from bot.tickets.service import TicketHistory, TicketService
 from storage.models import Ticket
 
@@ -33,6 +36,7 @@ HELP_LINES = (
     "consult",
     "close",
     "reopen",
+    "link",
     "away",
     "standup",
     "digest",
@@ -45,6 +49,7 @@ HELP_LINES = (
 SHOW_EVENTS = 20
 SHOW_NOTE = 300
 SHOW_TEXT = 8_000
+SHOW_LINKED = 30  # related tickets, duplicates and requesters named by ``/ticket show`` (the rest are counted)
 
 
 class Replies:
@@ -175,6 +180,7 @@ class Replies:
         link = self.thread_link(ticket)
         if link:
             lines.append(self.t("command.show.link", link=link))
+        lines.extend(self._linked_work(history))
         lines.append(self.t("command.show.history"))
         head = "\n".join(lines)
         entries = self._history_lines(history)
@@ -237,6 +243,8 @@ class Replies:
                 change = f" → {messages.department_name(event.to_value)} ({event.note})"
             elif event.action in ("consult_answered", "consult_declined") and event.to_value:
                 change = f" ({event.to_value})"
+            elif event.action in LINK_ACTIONS and event.to_value:
+                change = f" → *{event.to_value}*"
             # The note of "created" is the door it came through (a code such as "message"), not what anyone wrote;
             # those of asking and waiting name a consult, shown above.
             coded = event.action in ("created", "consult_asked", "waiting_on_consult")
@@ -254,6 +262,23 @@ class Replies:
                 )
             )
         return lines
+
+    def _linked_work(self, history: TicketHistory) -> list[str]:
+        """Related tickets, the ticket it is a duplicate of, its duplicates, and who else asked for it."""
+        work = linked_work(history.ticket, history.relations, self.service.messages.department_name)
+        lines = work_lines(work, self.translator, shown=SHOW_LINKED)
+        if work.followers or work.unnamed_followers:
+            people = people_text(work.followers, work.unnamed_followers, self.translator, shown=SHOW_LINKED)
+            lines.append(self.t("links.show.followers", people=people))
+        return lines
+
+    def duplicated(self, result: Duplicated) -> str:
+        """The answer to ``/ticket duplicate``: who will hear of the original's outcome because of it."""
+        ticket, original = result.ticket, result.original
+        if not result.followers:
+            return self.t("links.command.duplicate_quiet", key=ticket.key, other=original.key)
+        people = people_text(result.followers, 0, self.translator)
+        return self.t("links.command.duplicate", key=ticket.key, other=original.key, people=people)
 
     def thread_link(self, ticket: Ticket) -> str | None:
         channel = ticket.thread_channel or ticket.card_channel

@@ -1,15 +1,17 @@
 """What a card shows besides its own ticket's row: a consult's parent (with a link to its card), a ticket's open
-consults. The outbox sender reads it for all the cards it draws in one pass, in the transaction that claims them,
-so a card shows its consults as they are when it is sent, like everything else on it."""
+consults, its linked work (``bot.tickets.relations``). The outbox sender reads it for all the cards it draws in one
+pass, in the transaction that claims them, so a card shows them as they are when it is sent, like everything else
+on it."""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.surfaces.text import message_link
+from bot.tickets.relations import NONE, Relations, relations_of
 from bot.tickets.states import ACTIVE_STATUSES
 from storage import consults as consult_rows
 from storage.consults import CONSULT
@@ -23,6 +25,7 @@ class CardRelations:
     parent: Ticket | None = None  # a consult's parent
     parent_link: str | None = None  # the permalink of the parent's card, once it was posted
     consults: tuple[Ticket, ...] = ()  # a ticket's open consults, oldest first
+    links: Relations = NONE  # related tickets, duplicates, followers (``bot.tickets.relations``)
 
 
 class CardRelationsReader:
@@ -45,6 +48,8 @@ class CardRelationsReader:
                 found[consult.id] = CardRelations(parent=parent, parent_link=_card_link(url, parent))
         for ticket_id, lines in asked.items():
             found[ticket_id] = CardRelations(consults=tuple(lines))
+        for ticket_id, links in (await relations_of(session, tickets)).items():
+            found[ticket_id] = replace(found.get(ticket_id, CardRelations()), links=links)
         return found
 
 

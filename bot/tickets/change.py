@@ -129,10 +129,10 @@ class Change:
         """A ticket event by the change's actor (or ``by``: the bot, for what it does on its own) at its moment.
 
         An event that ``moves_to`` a new status moves the ticket there if the state machine allows it (else
-        ``InvalidTransition``; ``declined``: a consult turned down, see :func:`check_move`) and records both
-        statuses; the reminder ladder starts again for the new phase (set its deadlines first), and a ticket that
-        stops being blocked waits on no consult any more. ``action`` is always a literal at the call, so a test
-        finds each one's words.
+        ``InvalidTransition``; ``declined``: closed unresolved — a consult turned down, a duplicate — see
+        :func:`check_move`) and records both statuses; the reminder ladder starts again for the new phase (set its
+        deadlines first), and a ticket that stops being blocked waits on no consult any more. ``action`` is always
+        a literal at the call, so a test finds each one's words.
         """
         if moves_to is not None:
             previous = Status(self.ticket.status)

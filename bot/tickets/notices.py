@@ -18,7 +18,9 @@ from bot.surfaces.i18n import Translator
 from bot.surfaces.ids import OutboxPurpose
 from bot.tickets import prompts
 from bot.tickets.card_context import CardRelations
+from bot.tickets.relations import linked_work
 from config.schema import WorkspaceConfig
+from storage import links as link_rows
 from storage import outbox
 from storage.consults import CONSULT
 from storage.models import Ticket
@@ -78,8 +80,9 @@ class TicketMessenger:
         return self.t("thread.bounce_note", path=path)
 
     def card_data(self, ticket: Ticket, related: CardRelations | None = None) -> CardData:
-        """What the card shows; ``related`` (read by the outbox sender) adds a consult's parent and a ticket's open
-        consults. Without it a blocked ticket still reads as waiting on another department when it is."""
+        """What the card shows; ``related`` (read by the outbox sender when it draws the card) adds a consult's
+        parent, a ticket's open consults and its linked work (related tickets, duplicates, the other requesters).
+        Without it a blocked ticket still reads as waiting on another department when it is."""
         related = related or CardRelations()
         parent = related.parent
         return CardData(
@@ -116,10 +119,12 @@ class TicketMessenger:
                 for consult in related.consults
             ),
             blocked_on_consult=ticket.blocked_on_id is not None,
+            links=linked_work(ticket, related.links, self.department_name),
         )
 
     def card_payload(self, ticket: Ticket, related: CardRelations | None = None) -> dict[str, Any]:
-        """``text`` + ``blocks`` of the card as the ticket is now (with its consults and parent, when given)."""
+        """``text`` + ``blocks`` of the card as the ticket is now (with its consults, parent and linked work, when
+        given)."""
         return card_message(self.card_data(ticket, related), self.translator, self.workspace.tz)
 
     def card_home(self, ticket: Ticket) -> tuple[str, str | None]:
@@ -226,12 +231,15 @@ class TicketMessenger:
         ]
         await outbox.enqueue_calls(session, calls, now)
         await self.settle_prompts(session, ticket, now, line)
-        if ticket.parent_id is not None:
-            await self.card_changed(session, ticket.parent_id, now)  # its parent's card lists it
+        # Cards that show this ticket: its parent's (a consult is listed there), and those of the tickets linked to it
+        # (they show its owner and status).
+        others = [ticket.parent_id] if ticket.parent_id is not None else []
+        for other_id in dict.fromkeys([*others, *await link_rows.showing(session, ticket)]):
+            await self.card_changed(session, other_id, now)
 
     async def card_changed(self, session: AsyncSession, ticket_id: int, now: datetime) -> None:
-        """Update a ticket's card in place, with nothing to say in its thread (one of its consults moved). The card
-        is drawn when the update is sent, so its text here is only a placeholder."""
+        """Update another ticket's card in place, with nothing to say in its thread (a ticket it shows moved). The
+        card is drawn when the update is sent, so its text here is only a placeholder."""
         card_row = await outbox.first_of(session, ticket_id, OutboxPurpose.CARD.value)
         call = outbox.Call("chat.update", {"text": ""}, OutboxPurpose.CARD_UPDATE.value, ticket_id, after=card_row)
         await outbox.enqueue_calls(session, [call], now)

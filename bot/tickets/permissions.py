@@ -13,13 +13,18 @@
 | reopen                     |    yes    |  yes  |                   | yes  |  yes  |             |
 | ask another department     |           |  yes  |                   | yes  |  yes  |             |
 | answer / decline a consult |           |  yes  |                   | yes  |  yes  |             |
+| link to another ticket     |           |  yes  |        yes        | yes  |  yes  |             |
+| close as a duplicate       |           |  yes  |                   | yes  |  yes  |             |
 | comment, show, list        | everybody (**)                                                      |
 
 (*) and the person the hand-off was offered to: that role exists only while a hand-off is pending.
 "Department member" and "lead" are of the department that owns the ticket now: for asking, the ticket asked about
-(the parent); for answering or declining, the consult, whose department is the one asked.
+(the parent); for answering or declining, the consult, whose department is the one asked. Linking and closing as a
+duplicate are checked on the ticket named first (``KEY`` of ``/ticket link KEY OTHER``); the other one must only be
+visible.
 (**) A private ticket (made from a private channel or a DM) is seen only by its requester, its owner, the person
-it is offered to, the members and leads of every department it has belonged to, and admins (:func:`may_see`).
+it is offered to, the members and leads of every department it has belonged to, the people following it (the
+requesters of its duplicates), and admins (:func:`may_see`).
 """
 
 from __future__ import annotations
@@ -53,6 +58,8 @@ class Action(StrEnum):
     REOPEN = "reopen"
     ASK = "ask"  # ask another department a question about the ticket (a consult)
     ANSWER = "answer"  # answer a consult, or decline it with a reason
+    LINK = "link"  # relate it to another ticket
+    DUPLICATE = "duplicate"  # close it as a duplicate of another ticket
 
 
 ALLOWED: dict[Action, tuple[Role, ...]] = {
@@ -67,6 +74,8 @@ ALLOWED: dict[Action, tuple[Role, ...]] = {
     Action.REOPEN: (Role.REQUESTER, Role.OWNER, Role.LEAD, Role.ADMIN),
     Action.ASK: (Role.OWNER, Role.LEAD, Role.ADMIN),
     Action.ANSWER: (Role.OWNER, Role.LEAD, Role.ADMIN),
+    Action.LINK: (Role.OWNER, Role.MEMBER, Role.LEAD, Role.ADMIN),
+    Action.DUPLICATE: (Role.OWNER, Role.LEAD, Role.ADMIN),
 }
 
 
@@ -80,6 +89,7 @@ class TicketParties:
     requester_id: str
     pending_owner_id: str | None = None
     private: bool = False
+    followers: tuple[str, ...] = ()  # the requesters of its duplicates (``storage.links``), when known
 
 
 def roles_of(user_id: str, ticket: TicketParties, workspace: WorkspaceConfig) -> set[Role]:
@@ -124,7 +134,7 @@ def may_see(user_id: str, ticket: TicketParties, workspace: WorkspaceConfig, dep
     """
     if not ticket.private or user_id in workspace.admins:
         return True
-    if user_id in (ticket.requester_id, ticket.owner_id, ticket.pending_owner_id):
+    if user_id in (ticket.requester_id, ticket.owner_id, ticket.pending_owner_id) or user_id in ticket.followers:
         return True
     for key in {*departments, ticket.department_key}:
         department = workspace.department(key)

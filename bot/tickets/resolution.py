@@ -8,7 +8,7 @@ from datetime import datetime
 
 from bot.surfaces.cards import resolution_blocks
 from bot.surfaces.ids import OutboxPurpose
-from bot.tickets import consults
+from bot.tickets import consults, links
 from bot.tickets.change import Change, ChangeRunner, clean, clear_offer, with_dash
 from bot.tickets.notices import SYSTEM_ACTOR
 from bot.tickets.permissions import Action
@@ -55,6 +55,7 @@ async def _resolve(change: Change, note: str | None) -> None:
         )
         blocks = resolution_blocks(ticket.key, text, change.messages.translator)
         await change.ask(OutboxPurpose.RESOLUTION_PROMPT, ticket.requester_id, text, blocks)
+    await links.tell_followers(change, note)  # the requesters of its duplicates
 
 
 async def close(flow: ChangeRunner, key: str, actor_id: str, note: str | None, prompt: PromptRef | None) -> Ticket:
@@ -92,6 +93,7 @@ async def reopen(flow: ChangeRunner, key: str, actor_id: str, reason: str | None
         clear_offer(ticket)
         ticket.paused_at = None
         await change.add_event(action="reopened", moves_to=Status.OPEN, note=clean(reason))
+        await links.reopened(change)  # a duplicate reopened is its own work again
         await change.say("thread.reopened")
         if ticket.owner_id != actor_id:
             text = change.t(

@@ -25,11 +25,13 @@ from bot.surfaces.home import HomeQueue, home_view
 from bot.tickets.notices import TicketMessenger
 from bot.tickets.opening import OpenResult, TicketOpener, TicketRequest
 from bot.tickets.permissions import TicketParties, may_see
+from bot.tickets.relations import NONE, Relations, relations_of_one
 from bot.tickets.routing import pick_owner
 from bot.tickets.states import ACTIVE_STATUSES, CLOCK_RUNNING, Status
 from config.schema import WorkspaceConfig
 from storage import audit, directory, events
 from storage import consults as consult_rows
+from storage import links as link_rows
 from storage import tickets as ticket_rows
 from storage.audit import EventRecord
 from storage.database import Database
@@ -58,6 +60,7 @@ class TicketHistory:
     earlier: int = 0  # older events not read: ``/ticket show`` counts them, ``crossdesk export --history`` has them
     parent: Ticket | None = None  # a consult's: the ticket it is about (``/ticket show``)
     consults: Sequence[Ticket] = field(default_factory=list)  # a ticket's questions to other departments, oldest first
+    relations: Relations = NONE  # linked work: related tickets, duplicates, followers (``/ticket show``)
 
 
 def is_overdue(ticket: Ticket, now: datetime) -> bool:
@@ -67,8 +70,8 @@ def is_overdue(ticket: Ticket, now: datetime) -> bool:
     return status in CLOCK_RUNNING and ticket.resolve_due_at is not None and ticket.resolve_due_at <= now
 
 
-def parties_of(ticket: Ticket) -> TicketParties:
-    """What a permission or visibility check needs to know of ``ticket``."""
+def parties_of(ticket: Ticket, followers: Sequence[str] = ()) -> TicketParties:
+    """What a permission or visibility check needs to know of ``ticket`` (and who follows it, when known)."""
     return TicketParties(
         ticket.key,
         ticket.department_key,
@@ -76,6 +79,7 @@ def parties_of(ticket: Ticket) -> TicketParties:
         ticket.requester_id,
         ticket.pending_owner_id,
         private=ticket.is_private,
+        followers=tuple(followers),
     )
 
 
@@ -216,24 +220,32 @@ class TicketService(OutboxWriter):
             assert ticket.id is not None
             parent = await consult_rows.by_id(session, ticket.parent_id) if ticket.parent_id is not None else None
             consults = (await consult_rows.consults_of(session, [ticket.id])).get(ticket.id, [])
+            relations = await relations_of_one(session, ticket)
             if latest is None:
                 events: Sequence[TicketEvent] = await audit.events_of(session, ticket.id)
                 earlier = 0
             else:
                 events, total = await audit.latest_events_of(session, ticket.id, latest)
                 earlier = total - len(events)
-            return TicketHistory(ticket, events, earlier, parent=parent, consults=consults)
+            return TicketHistory(ticket, events, earlier, parent=parent, consults=consults, relations=relations)
 
     async def _visible(self, session: AsyncSession, viewer_id: str, tickets: Sequence[Ticket]) -> list[Ticket]:
         """The ones of ``tickets`` that ``viewer_id`` may see (:func:`bot.permissions.may_see`); the departments a
-        private ticket passed through are read in one query, and only when there is a private ticket."""
+        private ticket passed through and the people following it are read in one query each, and only when there
+        is a private ticket."""
         private = [ticket for ticket in tickets if ticket.is_private]
         passed = await audit.departments_passed_by(session, private) if private else {}
+        following = await link_rows.following(session, [t.id for t in private if t.id is not None]) if private else {}
         return [
             ticket
             for ticket in tickets
             if not ticket.is_private
-            or may_see(viewer_id, parties_of(ticket), self.workspace, passed.get(ticket.id or 0, []))
+            or may_see(
+                viewer_id,
+                parties_of(ticket, following.get(ticket.id or 0, [])),
+                self.workspace,
+                passed.get(ticket.id or 0, []),
+            )
         ]
 
     async def find_by_message(self, channel: str, ts: str) -> Ticket | None:
@@ -259,7 +271,9 @@ class TicketService(OutboxWriter):
             if scope == ListScope.MINE:
                 owned = await ticket_rows.owned_by(session, actor_id, active, LIST_LIMIT)
                 asked = await ticket_rows.requested_by(session, actor_id, active, LIST_LIMIT)
-                found = sorted({t.id: t for t in [*owned, *asked]}.values(), key=lambda t: (t.created_at, t.id or 0))
+                followed = await link_rows.followed_by(session, actor_id, active, LIST_LIMIT)  # asked for twice
+                mine = [*owned, *asked, *followed]
+                found = sorted({t.id: t for t in mine}.values(), key=lambda t: (t.created_at, t.id or 0))
             elif scope == ListScope.DEPT:
                 found = list(await ticket_rows.in_departments(session, departments, active, LIST_LIMIT))
             else:
@@ -296,7 +310,15 @@ class TicketService(OutboxWriter):
         now = self.clock.now()
         async with self.db.transaction() as session:
             owned = await ticket_rows.owned_by(session, user_id, active)
-            requested = await ticket_rows.requested_by(session, user_id, [*active, Status.RESOLVED.value])
+            asked_for = [*active, Status.RESOLVED.value]
+            requested = await ticket_rows.requested_by(session, user_id, asked_for)
+            # What they follow (the duplicates they asked for were closed into it) is theirs to watch as well.
+            followed = await link_rows.followed_by(session, user_id, asked_for)
+            requested = sorted(
+                {t.id: t for t in [*requested, *followed]}.values(),
+                key=lambda t: (t.created_at, t.id or 0),
+                reverse=True,
+            )
             offered = await ticket_rows.offered_to(session, user_id)
             attention: Sequence[Ticket] = []
             if departments:

@@ -1,8 +1,9 @@
 """The ticket state machine: which status may follow which, and nothing else.
 
 ``open`` waits for its owner; ``waiting`` (on the requester) and ``blocked`` are side states of an
-acknowledged ticket that pause its SLA clock; ``reopen`` takes a resolved or closed ticket back to open. A consult
-(a question to another department) may also be declined, which closes it from any active status.
+acknowledged ticket that pause its SLA clock; ``reopen`` takes a resolved or closed ticket back to open. Work
+closed without being resolved (a consult its department declines, a ticket closed as a duplicate of another) closes
+from any active status.
 """
 
 from __future__ import annotations
@@ -42,8 +43,9 @@ def can_move(current: Status | str, target: Status | str) -> bool:
 def check_move(current: Status | str, target: Status | str, *, key: str, declined: bool = False) -> Status:
     """Return the target status, or raise ``InvalidTransition`` naming what is allowed instead.
 
-    ``declined``: a consult its department turns down (``bot.tickets.consults``) closes from any active status
-    without being resolved — nothing was answered, so it never counts as answered.
+    ``declined``: work closed without being resolved — a consult its department turns down
+    (``bot.tickets.consults``), a ticket closed as a duplicate (``bot.tickets.links``) — closes from any active
+    status; nothing was answered or resolved, so it never counts as resolved.
     """
     current, target = Status(current), Status(target)
     if declined and target == Status.CLOSED and current in ACTIVE_STATUSES:

@@ -1,10 +1,11 @@
 """Changes to an existing ticket: acknowledge, hand off (with acceptance), escalate, pause and resume, resolve,
-confirm, close, reopen, the auto-close of quiet resolved tickets, and consults (asking another department).
+confirm, close, reopen, the auto-close of quiet resolved tickets, consults (asking another department), and
+linking two tickets or closing one as a duplicate of another.
 
 Buttons, subcommands, modals and reactions all end here, so each action has one behaviour. Every verb is one
 transaction of the same skeleton (``bot.tickets.change``: load, checks, who and when, outbox, commit); this class
 lists the verbs, and each is written once in its topic's module next to this one: ``handoffs``, ``escalation``,
-``pauses`` (with the requester's answers), ``resolution``, ``consults``.
+``pauses`` (with the requester's answers), ``resolution``, ``consults``, ``links``.
 """
 
 from __future__ import annotations
@@ -14,11 +15,12 @@ from datetime import datetime
 from bot.outbox.interface import Outbox
 from bot.runtime.clock import Clock
 from bot.runtime.metrics import Metrics
-from bot.tickets import consults, escalation, handoffs, pauses, permissions, resolution
+from bot.tickets import consults, escalation, handoffs, links, pauses, permissions, resolution
 from bot.tickets.answers import DmAnswer
 from bot.tickets.change import ChangeRunner, parties, require_active, require_offer
 from bot.tickets.consults import Asked, Question
 from bot.tickets.escalation import raised as raised  # the priority one level up; part of this module's public face
+from bot.tickets.links import Duplicated, Linked
 from bot.tickets.notices import TicketMessenger
 from bot.tickets.opening import TicketOpener
 from bot.tickets.permissions import Action
@@ -165,3 +167,11 @@ class WorkflowService(ChangeRunner):
     async def auto_close(self, now: datetime | None = None) -> list[str]:
         """Close resolved tickets that stayed quiet (:func:`resolution.auto_close`); returns their keys."""
         return await resolution.auto_close(self, now)
+
+    async def link(self, key: str, other_key: str, actor_id: str) -> Linked:
+        """Relate two tickets (:func:`links.link`)."""
+        return await links.link(self, key, other_key, actor_id)
+
+    async def duplicate(self, key: str, other_key: str, actor_id: str) -> Duplicated:
+        """Close ``key`` as a duplicate of ``other_key``; its requester follows that one (:func:`links.duplicate`)."""
+        return await links.duplicate(self, key, other_key, actor_id)

@@ -10,6 +10,7 @@ from __future__ import annotations
 from bot.surfaces.catalogue import (
     consults,
     digest,
+    links,
     reminders,
     sandbox,
     standups,
@@ -29,4 +30,5 @@ AREAS: list[dict[str, dict[str, str]]] = [
     reminders.MESSAGES,
     sandbox.MESSAGES,
     consults.MESSAGES,
+    links.MESSAGES,
 ]

@@ -33,6 +33,8 @@ EXPECTED = {  # the documented matrix, written out again so a change to ALLOWED 
     Action.REOPEN: {Role.REQUESTER, Role.OWNER, Role.LEAD, Role.ADMIN},
     Action.ASK: {Role.OWNER, Role.LEAD, Role.ADMIN},  # of the ticket asked about
     Action.ANSWER: {Role.OWNER, Role.LEAD, Role.ADMIN},  # of the consult: its owner, the asked department's lead
+    Action.LINK: {Role.OWNER, Role.MEMBER, Role.LEAD, Role.ADMIN},
+    Action.DUPLICATE: {Role.OWNER, Role.LEAD, Role.ADMIN},
 }
 
 
@@ -95,3 +97,18 @@ def test_the_department_a_private_ticket_is_in_counts_even_when_not_passed(works
     private = TicketParties(key="SUP-1", department_key="SUP", owner_id="U0ALICE", requester_id="U0ERIN", private=True)
     assert may_see("U0BOB", private, workspace, [])
     assert not may_see("U0CAROL", private, workspace, [])
+
+
+def test_a_private_ticket_is_seen_by_the_requesters_of_its_duplicates(workspace: WorkspaceConfig) -> None:
+    private = TicketParties(key="SUP-1", department_key="SUP", owner_id="U0ALICE", requester_id="U0ERIN", private=True)
+    assert not may_see("U0STRANGER", private, workspace, [])
+    followed = TicketParties(
+        key="SUP-1",
+        department_key="SUP",
+        owner_id="U0ALICE",
+        requester_id="U0ERIN",
+        private=True,
+        followers=("U0STRANGER",),
+    )
+    assert may_see("U0STRANGER", followed, workspace, [])
+    assert not may_see("U0LEADSALES", followed, workspace, [])
