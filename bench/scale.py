@@ -9,7 +9,9 @@ reminder due now. Then the real services are timed, median of several runs:
 * ``outbox_claim``: the outbox sender's claim of due rows (it polls every second);
 * ``list_overdue``: ``/ticket list overdue`` for an admin;
 * ``digest``: the digest's queries (``DigestService.report``);
-* ``app_home``: App Home for the busiest owner, queries and rendering.
+* ``app_home``: App Home for the busiest owner, queries and rendering;
+* ``goals``: every shared goal (the example file's six, plus open and overdue work) for every department and the
+  company, this window and the one before: the scorecard's numbers (``GoalSource.scorecard``).
 """
 
 from __future__ import annotations
@@ -30,15 +32,17 @@ from sqlmodel import col
 from bot.runtime.clock import ManualClock
 from bot.runtime.services import Services
 from bot.runtime.slack_client import SlackIdentity
+from bot.schedule.goal_source import GoalSource
 from bot.schedule.jobs import scheduled_jobs
 from bot.surfaces.home import home_view
 from bot.tickets.service import ListScope
+from config.goals import Goal
 from config.loader import EXAMPLE_PATH, load_workspace
 from config.schema import WorkspaceConfig
 from storage import directory, outbox
 from storage.database import Database
 from storage.migrate import upgrade
-from storage.models import Department, OutboxMessage, Ticket, TicketEvent, table_of
+from storage.models import Department, OutboxMessage, Rating, Ticket, TicketEvent, table_of
 
 # Monday 30 Nov 2026, 10:00 in Shanghai: working hours, after the stand-up questions, before the digest.
 NOW = datetime(2026, 11, 30, 2, 0, tzinfo=UTC)
@@ -46,7 +50,7 @@ DUE = 100
 ACTIVE = 2_000  # the working set: open, acknowledged, waiting, blocked
 PER_DAY = 100  # a larger table is a longer history at the same pace, not a busier week
 OVERDUE_REMINDED = 200  # overdue, already reminded, next reminder later
-QUERIES = ("tick_100_due", "outbox_claim", "list_overdue", "digest", "app_home")
+QUERIES = ("tick_100_due", "outbox_claim", "list_overdue", "digest", "app_home", "goals")
 BUSY_USER = "U0ALICE"
 ADMIN = "U0ADMIN"
 
@@ -146,18 +150,26 @@ async def seed(db: Database, workspace: WorkspaceConfig, size: int) -> None:
     rng = random.Random(size)
     await _insert(db, table_of(Ticket), _ticket_rows(size, workspace, rng))
     async with db.engine.connect() as connection:
-        tickets = (
-            await connection.execute(select(*(table_of(Ticket).c[name] for name in ("id", "created_at", "status"))))
-        ).all()
+        columns = ("id", "created_at", "status", "resolved_at")
+        tickets = (await connection.execute(select(*(table_of(Ticket).c[name] for name in columns)))).all()
     events: list[dict[str, Any]] = []
     messages: list[dict[str, Any]] = []
-    for ticket_id, created, status in tickets:
+    ratings: list[dict[str, Any]] = []
+    moved: list[int] = []  # tickets handed to another department: their bounce_count says so, as the bot's would
+    rating_rng = random.Random(size + 1)  # its own draws: the other seeded rows stay those of earlier runs
+    for ticket_id, created, status, resolved in tickets:
+        if resolved is not None and rating_rng.random() < 0.3:  # a third of the requesters asked answer
+            answered = resolved + timedelta(hours=rating_rng.randint(1, 48))
+            score = rating_rng.choice((2, 3, 4, 4, 5, 5))
+            rating = {"ticket_id": ticket_id, "user_id": "U0ERIN", "score": score}
+            ratings.append({**rating, "asked_at": resolved, "answered_at": answered})
         events.append(_event(ticket_id, "created", created))
         if status != "open":
             events.append(_event(ticket_id, "acknowledged", created + timedelta(hours=1)))
         if status in ("resolved", "closed"):
             events.append(_event(ticket_id, "resolved", created + timedelta(days=1)))
         if rng.random() < 0.05:
+            moved.append(ticket_id)
             events.append(
                 {**_event(ticket_id, "department_changed", created + timedelta(minutes=20)), "to_value": "ENG"}
             )
@@ -178,9 +190,11 @@ async def seed(db: Database, workspace: WorkspaceConfig, size: int) -> None:
             )
     await _insert(db, table_of(TicketEvent), events)
     await _insert(db, table_of(OutboxMessage), messages)
+    await _insert(db, table_of(Rating), ratings)
     async with db.engine.begin() as connection:
         # New tickets must get numbers past the seeded ones.
         await connection.execute(update(Department).values(last_number=size))
+        await connection.execute(update(Ticket).where(col(Ticket.id).in_(moved)).values(bounce_count=1))
 
 
 def _event(ticket_id: int, action: str, at: datetime) -> dict[str, Any]:
@@ -252,6 +266,13 @@ async def measure(database_url: str, size: int, runs: int) -> dict[str, float]:
             queue = await services.tickets.home_queue(BUSY_USER)
             home_view(queue, BUSY_USER, services.tickets.messages, NOW)
 
+        every_goal = [
+            *workspace.goals,
+            Goal(name="Little open work", metric="open", target=50),
+            Goal(name="Nothing overdue", metric="overdue", target=0),
+        ]
+        goals = GoalSource(db, workspace.model_copy(update={"goals": every_goal}), "en")
+
         return {
             "tick_100_due": await _median_ms(tick, restore, runs),
             "outbox_claim": await _median_ms(claim, nothing, runs),
@@ -260,6 +281,7 @@ async def measure(database_url: str, size: int, runs: int) -> dict[str, float]:
             ),
             "digest": await _median_ms(lambda: services.digest.report(NOW), nothing, runs),
             "app_home": await _median_ms(home, nothing, runs),
+            "goals": await _median_ms(lambda: goals.scorecard(NOW), nothing, runs),
         }
     finally:
         await db.dispose()

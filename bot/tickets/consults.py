@@ -20,7 +20,7 @@ from bot.surfaces.ids import OutboxPurpose
 from bot.tickets import answers, permissions
 from bot.tickets.change import Change, ChangeRunner, clean, clear_offer, parties, require_active
 from bot.tickets.opening import Source, TicketRequest
-from bot.tickets.pauses import restart_clock
+from bot.tickets.pauses import restart_clock, stop_clock
 from bot.tickets.permissions import Action
 from bot.tickets.states import ACTIVE_STATUSES, CLOCK_RUNNING, Status
 from storage import consults as consult_rows
@@ -216,7 +216,8 @@ async def answer_within(flow: ChangeRunner, change: Change, on_parent: Change | 
     on_parent = on_parent or await _parent_of(flow, change)
     await change.acknowledge_if_open()
     await change.add_event(action="answered", moves_to=Status.RESOLVED, note=note)
-    consult.resolved_at, consult.paused_at = change.now, None
+    consult.resolved_at = change.now
+    await stop_clock(change)
     clear_offer(consult)
     quoted = answers.quoted(note)
     await change.say("consult.thread.answered_here", parent=on_parent.ticket.key, answer=quoted)

@@ -60,6 +60,17 @@ async def restart_clock(change: Change) -> None:
     await change.add_event(action="resumed", moves_to=Status.ACKNOWLEDGED)
 
 
+async def stop_clock(change: Change) -> None:
+    """The ticket is finished (resolved, or a consult answered): a clock that was paused keeps what it had left, so
+    the deadline moves on by the working time spent paused, as a resume would have moved it. The stored deadline
+    is then the one the work was judged against (the shared goals read ``resolved_at <= resolve_due_at``)."""
+    ticket = change.ticket
+    if ticket.paused_at is not None:
+        calendar = await change.calendar()
+        ticket.resolve_due_at = extend_after_pause(ticket.resolve_due_at, ticket.paused_at, change.now, calendar)
+    ticket.paused_at = None
+
+
 async def answer_in_thread(
     flow: ChangeRunner, *, channel: str, thread_ts: str, user_id: str, text: str, ts: str, event_id: str | None
 ) -> Ticket | None:

@@ -11,6 +11,7 @@ from bot.surfaces.ids import OutboxPurpose
 from bot.tickets import consults, links
 from bot.tickets.change import Change, ChangeRunner, clean, clear_offer, with_dash
 from bot.tickets.notices import SYSTEM_ACTOR
+from bot.tickets.pauses import stop_clock
 from bot.tickets.permissions import Action
 from bot.tickets.prompts import PromptRef
 from bot.tickets.sla import due_times
@@ -40,7 +41,7 @@ async def _resolve(change: Change, note: str | None) -> None:
     await change.acknowledge_if_open()
     await change.add_event(action="resolved", moves_to=Status.RESOLVED, note=note)
     ticket.resolved_at = change.now
-    ticket.paused_at = None
+    await stop_clock(change)
     clear_offer(ticket)
     await change.say("thread.resolved", note=with_dash(note))
     if ticket.requester_id != change.actor_id:

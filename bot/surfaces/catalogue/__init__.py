@@ -10,6 +10,7 @@ from __future__ import annotations
 from bot.surfaces.catalogue import (
     consults,
     digest,
+    goals,
     links,
     reminders,
     sandbox,
@@ -31,4 +32,5 @@ AREAS: list[dict[str, dict[str, str]]] = [
     sandbox.MESSAGES,
     consults.MESSAGES,
     links.MESSAGES,
+    goals.MESSAGES,
 ]
