@@ -8,6 +8,11 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     PIP_DISABLE_PIP_VERSION_CHECK=1
 
 WORKDIR /app
+# A CJK font, so the digest's charts draw Chinese department and goal names (without one they fall back to keys and
+# English). Installed before the user exists, and before matplotlib first builds its font cache.
+RUN apt-get update \
+    && apt-get install -y --no-install-recommends fonts-noto-cjk \
+    && rm -rf /var/lib/apt/lists/*
 RUN useradd --create-home --uid 10001 --shell /usr/sbin/nologin crossdesk \
     && mkdir -p /data \
     && chown crossdesk:crossdesk /data
