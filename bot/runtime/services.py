@@ -19,6 +19,7 @@ from bot.schedule.catch_up import CatchUp
 from bot.schedule.digest import DigestService
 from bot.schedule.reminders import ReminderService
 from bot.schedule.standups import StandupService
+from bot.schedule.weekly_review import WeeklyReviewService
 from bot.surfaces.i18n import Translator
 from bot.surfaces.replies import Replies
 from bot.tickets.card_context import CardRelationsReader
@@ -41,6 +42,7 @@ class Services:
     workflow: WorkflowService
     replies: Replies
     digest: DigestService
+    review: WeeklyReviewService
     standups: StandupService
     reminders: ReminderService
     catch_up: CatchUp
@@ -85,6 +87,7 @@ class Services:
             workflow=WorkflowService(db, workspace, clock, outbox, messages, metrics=metrics, opener=tickets.opener),
             replies=Replies(tickets, identity),
             digest=DigestService(db, workspace, clock, outbox, translator, identity=identity, catch_up=catch_up),
+            review=WeeklyReviewService(db, workspace, clock, outbox, translator, catch_up=catch_up),
             standups=StandupService(db, workspace, clock, outbox, messages, catch_up=catch_up),
             reminders=ReminderService(db, workspace, clock, outbox, messages),
             catch_up=catch_up,

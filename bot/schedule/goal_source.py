@@ -8,6 +8,7 @@ through ``Database.reading()``: the scorecard never waits for the writer's turn.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -22,7 +23,7 @@ from config.schema import WorkspaceConfig
 from storage import goal_metrics
 from storage.consults import CONSULT, TICKET
 from storage.database import Database
-from storage.goal_metrics import Ratio
+from storage.goal_metrics import Ratio, Scores
 
 PAUSED = (Status.WAITING.value, Status.BLOCKED.value)
 ACTIVE = tuple(status.value for status in ACTIVE_STATUSES)
@@ -37,6 +38,22 @@ class GoalHistory:
 
     ends: tuple[datetime, ...]
     cards: tuple[Scorecard, ...]  # one per end, each with the change since the week before
+
+
+@dataclass(frozen=True)
+class WeeklyReview:
+    """The weekly review (``bot/schedule/weekly_review.py``): the goals' history, and what else the last week holds."""
+
+    history: GoalHistory
+    names: Mapping[str, str]  # department key → name
+    satisfaction: Mapping[str, Scores]  # per department with an answer in the last week
+    complaints: Mapping[str, int]  # by lifecycle stage, opened in the last week (every stage, zero included)
+    language: str
+    timezone: str
+
+    @property
+    def end(self) -> datetime:
+        return self.history.ends[-1]
 
 
 class GoalSource:

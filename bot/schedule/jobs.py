@@ -12,5 +12,6 @@ def scheduled_jobs(services: Services) -> dict[str, Job]:
         "reminders": services.reminders.tick,
         "auto_close": services.workflow.auto_close,
         "digest": services.digest.tick,
+        "weekly_review": services.review.tick,
         "standups": services.standups.tick,
     }

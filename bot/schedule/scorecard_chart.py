@@ -25,6 +25,7 @@ from bot.schedule.charts import chart_labels
 from bot.schedule.goals import TREND_SYMBOL, VERDICT_SYMBOL, Cell, Row, Scorecard, Verdict, format_target, format_value
 from bot.surfaces.i18n import Translator
 from config.durations import format_duration
+from config.goals import Goal
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -132,31 +133,39 @@ def _warn_once(what: str) -> None:
 # ---------------------------------------------------------------------- drawing
 
 
-class _Labels:
+def department_label(key: str, name: str, fonts: Iterable[str]) -> str:
+    """A department's name as a picture shows it: without the characters the fonts cannot draw ("Customer Support
+    客户支持" on a host without a CJK font), or its key when nothing readable is left."""
+    name = name or key
+    if not drawable(name, fonts):
+        _warn_once(f"the name of department {key}")
+        kept = " ".join("".join(ch for ch in name if drawable(ch, fonts)).split())
+        name = kept if sum(ch.isalnum() for ch in kept) >= 2 else key
+    return _clip(name, NAME_SHOWN)
+
+
+def goal_label(goal: Goal, fonts: Iterable[str]) -> str:
+    """A goal's name as a picture shows it: the file's, or its metric's English name when the fonts cannot draw it."""
+    if drawable(goal.name, fonts):
+        return goal.name
+    _warn_once(f"the goal name of {goal.metric}")
+    return Translator("en").t(f"goals.metric.{goal.metric}")
+
+
+class ChartWords:
     """The words of the picture, in the card's language when the fonts can draw it."""
 
-    def __init__(self, card: Scorecard) -> None:
-        self.translator, self.fonts = chart_labels(card.language)
-        if self.translator.language != card.language:
+    def __init__(self, language: str) -> None:
+        self.translator, self.fonts = chart_labels(language)
+        if self.translator.language != language:
             _warn_once("Chinese labels")
         self.t = self.translator.t
 
     def department(self, row: Row) -> str:
-        """The department's name; without the characters the fonts cannot draw ("Customer Support 客户支持" on a host
-        without a CJK font), or its key when nothing readable is left."""
-        name = row.name or row.key
-        if not drawable(name, self.fonts):
-            _warn_once(f"the name of department {row.key}")
-            kept = " ".join("".join(ch for ch in name if drawable(ch, self.fonts)).split())
-            name = kept if sum(ch.isalnum() for ch in kept) >= 2 else row.key
-        return _clip(name, NAME_SHOWN)
+        return department_label(row.key, row.name, self.fonts)
 
     def goal(self, card: Scorecard, index: int) -> str:
-        goal = card.goals[index]
-        if drawable(goal.name, self.fonts):
-            return goal.name
-        _warn_once(f"the goal name of {goal.metric}")
-        return Translator("en").t(f"goals.metric.{goal.metric}")
+        return goal_label(card.goals[index], self.fonts)
 
 
 def _window(window: timedelta, translator: Translator) -> str:
@@ -180,7 +189,7 @@ def _cell_text(cell: Cell, translator: Translator) -> str:
     return " ".join(part for part in parts if part)
 
 
-def _draw_rows(axes: Axes, rows: list[Row], top: float, labels: _Labels, widths: tuple[float, float]) -> float:
+def _draw_rows(axes: Axes, rows: list[Row], top: float, labels: ChartWords, widths: tuple[float, float]) -> float:
     from matplotlib.patches import Rectangle  # late: see the module's docstring
 
     name_width, column = widths
@@ -230,7 +239,7 @@ def draw(card: Scorecard) -> Figure:
     from matplotlib.backends.backend_agg import FigureCanvasAgg  # late: see the module's docstring
     from matplotlib.figure import Figure
 
-    labels = _Labels(card)
+    labels = ChartWords(card.language)
     t = labels.t
     rows, left_out = rows_shown(card)
     goals = len(card.goals)

@@ -7,9 +7,21 @@ from __future__ import annotations
 import json
 from datetime import timedelta
 
+import pytest
+
 from bot.sandbox import slack_requests
+from config.loader import EXAMPLE_PATH, load_workspace
 from config.schema import WorkspaceConfig
+from tests.support.goal_fixture import without_goals
 from tests.support.harness import START, Harness, running_bot
+
+
+@pytest.fixture
+def workspace() -> WorkspaceConfig:
+    """The daily digest of a workspace without shared goals, as it always was (tests/e2e/test_scorecard.py
+    has the digest that leads with the goals)."""
+    return without_goals(load_workspace(EXAMPLE_PATH))
+
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 

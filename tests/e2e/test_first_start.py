@@ -10,13 +10,24 @@ from contextlib import asynccontextmanager
 from datetime import UTC, datetime, time
 from typing import Any
 
+import pytest
+
 from bot.runtime.clock import ManualClock
 from bot.sandbox.fake_slack.server import SlackApiServer
 from bot.sandbox.fake_slack.workspace import SlackWorkspace
 from bot.sandbox.scene import populate
 from bot.surfaces.ids import ActionId
+from config.loader import EXAMPLE_PATH, load_workspace
 from config.schema import Digest, WorkspaceConfig
+from tests.support.goal_fixture import without_goals
 from tests.support.harness import BOT_TOKEN, EXTRA_PEOPLE, Harness, running_bot
+
+
+@pytest.fixture
+def workspace() -> WorkspaceConfig:
+    """Without shared goals and their Monday review, so the channel holds the digest alone."""
+    return without_goals(load_workspace(EXAMPLE_PATH))
+
 
 MONDAY, TUESDAY = 30, 1  # 30 Nov and 1 Dec 2026, working days; stand-up questions 09:30, summary 10:30
 

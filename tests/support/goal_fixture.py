@@ -226,3 +226,10 @@ async def play(db: Database, workspace: WorkspaceConfig) -> Played:
     await rate("SUP-2", 5, at(10, 2, 16), at(10, 2, 17))
     step(END)
     return Played(services, clock, workspace)
+
+
+def without_goals(workspace: WorkspaceConfig) -> WorkspaceConfig:
+    """The workspace with no shared goals and no weekly review: the daily digest as it was before goals (the example
+    file sets both, and its Monday review would post beside a Monday digest)."""
+    digest = workspace.digest.model_copy(update={"weekly": None}) if workspace.digest else None
+    return workspace.model_copy(update={"goals": [], "digest": digest})

@@ -7,51 +7,19 @@ import logging
 import os
 import struct
 import warnings
-from datetime import UTC, datetime, timedelta
-from itertools import cycle
 from pathlib import Path
 
 import pytest
 
 from bot.schedule import charts, scorecard_chart
 from bot.schedule.charts import cjk_font
-from bot.schedule.goals import COMPANY, Cell, Row, Scorecard, Verdict
+from bot.schedule.goals import Scorecard, Verdict
 from bot.schedule.scorecard_chart import DPI, MAX_ROWS, draw, rows_shown, scorecard_png, wrap
 from config.goals import Goal
+from tests.support.goal_cards import NAMES, card_of
 from tests.support.goal_fixture import GOALS
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
-NAMES = ["客户支持", "研发", "销售", "财务", "法务", "人事", "运维", "产品", "市场", "采购", "物流", "质量"]
-# A value for each goal that misses, comes near and meets in turn (targets of tests/support/goal_fixture.py).
-VALUES = {
-    "ack_within_sla": (0.5, 0.87, 0.95),
-    "resolve_within_sla": (0.5, 0.77, 0.9),
-    "csat": (3.0, 3.5, 4.6),
-    "consult_within_sla": (0.2, 0.86, 1.0),
-    "complaint_resolve_median": (3 * 86400, 102600, 3600),
-    "bounce_rate": (0.5, 0.24, 0.05),
-    "open": (9, 2, 0),
-    "overdue": (5, 1, 0),
-}
-
-
-def card_of(count: int, language: str = "zh", names: list[str] | None = None) -> Scorecard:
-    names = names or [NAMES[index % len(NAMES)] + (str(index) if index >= len(NAMES) else "") for index in range(count)]
-    turns = cycle(range(3))
-
-    def cells() -> tuple[Cell, ...]:
-        return tuple(Cell(goal, VALUES[goal.metric][next(turns)], VALUES[goal.metric][0], 5) for goal in GOALS)
-
-    rows = tuple(Row(f"D{index}", name, cells()) for index, name in enumerate(names))
-    return Scorecard(
-        goals=tuple(GOALS),
-        departments=rows,
-        company=Row(COMPANY, "", cells()),
-        end=datetime(2026, 10, 4, 10, tzinfo=UTC),
-        windows=(timedelta(days=7),) * len(GOALS),
-        language=language,
-        timezone="Asia/Shanghai",
-    )
 
 
 def size_of(png: bytes) -> tuple[int, int]:
