@@ -88,6 +88,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "review.no_goals": "尚未设置共同目标：在工作区文件中加入 `goals:`（见指南的“共同目标”一节），"
         "`/digest week` 即可逐周显示每个目标。",
         "review.file_title": "Crossdesk — 共同目标逐周走势，截至 {day} 的 {weeks} 周",
-        "review.unknown_digest": "`/digest` 不认识“{asked}”：`/digest` 显示今天的简报，`/digest week` 逐周显示共同目标。",
+        "review.unknown_digest": "`/digest` 不认识“{asked}”：`/digest` 显示今天的简报，"
+        "`/digest week` 逐周显示共同目标。",
     },
 }

@@ -51,7 +51,9 @@ async def test_the_review_is_posted_once_on_its_day(played: Played, db: Database
     assert picture.depends_on_id == message.id
     expected = await review.review(MONDAY_EVENING)
     met = expected.history.cards[-1].met()
-    assert message.payload["text"] == f"Crossdesk weekly review for 2026-10-05: the company meets {met} of 8 shared goals."
+    assert message.payload["text"] == (
+        f"Crossdesk weekly review for 2026-10-05: the company meets {met} of 8 shared goals."
+    )
     assert message.payload["blocks"] == review_blocks(expected)
     assert picture.payload["filename"] == REVIEW_FILENAME
     assert picture.payload["title"] == "Crossdesk — shared goals week by week, 8 weeks to 2026-10-05"

@@ -65,7 +65,9 @@ def test_a_quiet_week_has_no_satisfaction_or_complaints_section() -> None:
 def test_the_fallback_says_how_many_goals_the_company_meets() -> None:
     review = review_of(3, "en")
     met = review.history.cards[-1].met()
-    assert review_fallback(review) == f"Crossdesk weekly review for 2026-10-04: the company meets {met} of 8 shared goals."
+    assert review_fallback(review) == (
+        f"Crossdesk weekly review for 2026-10-04: the company meets {met} of 8 shared goals."
+    )
 
 
 def test_a_thousand_departments_still_fit_one_message() -> None:
