@@ -22,17 +22,9 @@ from bot.runtime.clock import ManualClock
 from bot.runtime.services import Services
 from bot.runtime.slack_client import SlackIdentity
 from bot.schedule.charts import opened_per_day_png
-from bot.schedule.digest import (
-    CHART_FILENAME,
-    UPLOAD_METHOD,
-    DepartmentNumbers,
-    DigestReport,
-    DigestService,
-    OpenTicket,
-    header_text,
-    render_blocks,
-    render_messages,
-)
+from bot.schedule.digest import CHART_FILENAME, UPLOAD_METHOD, DigestService
+from bot.schedule.digest_report import DepartmentNumbers, DigestReport, OpenTicket
+from bot.surfaces.digest_views import header_text, render_blocks, render_messages
 from bot.surfaces.i18n import Translator
 from bot.tickets.opening import Source, TicketRequest
 from bot.tickets.service import TicketService

@@ -8,16 +8,8 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
-from bot.schedule.digest import (
-    STAGES,
-    DepartmentNumbers,
-    DigestReport,
-    OpenTicket,
-    fallback_text,
-    header_text,
-    render_blocks,
-    render_messages,
-)
+from bot.schedule.digest_report import STAGES, DepartmentNumbers, DigestReport, OpenTicket
+from bot.surfaces.digest_views import fallback_text, header_text, render_blocks, render_messages
 from bot.surfaces.i18n import Translator
 from tests.support.block_kit import action_ids, assert_message_valid, text_of
 
