@@ -23,8 +23,10 @@ from bot.runtime.slack_client import SlackIdentity
 from bot.schedule.catch_up import CatchUp
 from bot.schedule.charts import opened_per_day_png
 from bot.schedule.digest_report import STAGES, UNKNOWN_STAGE, DepartmentNumbers, DigestReport, OpenTicket
+from bot.schedule.handoff_chart import handoff_map_png
+from bot.schedule.handoff_source import HandoffSource
 from bot.surfaces.cards import Block
-from bot.surfaces.digest_views import fallback_text, header_text, render_blocks, render_messages
+from bot.surfaces.digest_views import fallback_text, header_text, render_blocks, render_messages, shows_handoffs
 from bot.surfaces.i18n import Translator
 from bot.surfaces.ids import OutboxPurpose
 from bot.surfaces.text import message_link
@@ -40,6 +42,7 @@ log = logging.getLogger(__name__)
 DIGEST_JOB = "digest"
 UPLOAD_METHOD = "files_upload_v2"  # not a Web API method: the sender runs slack_sdk's three-step upload for it
 CHART_FILENAME = "crossdesk-7-days.png"
+HANDOFF_FILENAME = "crossdesk-handoff-map.png"
 OLDEST_SHOWN = 5
 
 
@@ -72,11 +75,13 @@ class DigestService(OutboxWriter):
         *,
         identity: SlackIdentity | None = None,
         catch_up: CatchUp | None = None,
+        handoffs: HandoffSource | None = None,
     ) -> None:
         super().__init__(db, workspace, clock, outbox)
         self.translator = translator
         self.identity = identity or SlackIdentity()
         self.catch_up = catch_up or CatchUp(db, clock)
+        self.handoffs = handoffs or HandoffSource(db, workspace)
 
     # ------------------------------------------------------------------ the numbers
 
@@ -106,6 +111,7 @@ class DigestService(OutboxWriter):
             moves = await digest_rows.moves_since(session, window_start)
             oldest = await digest_rows.oldest_in_status(session, active, OLDEST_SHOWN)
             complaints = await digest_rows.complaints_by_stage(session, window_start, end)
+        handoffs = await self.handoffs.between(window_start, end)
 
         # Opening and acknowledging count for the department the ticket was in at that moment, so a ticket
         # handed on later still shows where it arrived and who acknowledged it.
@@ -152,6 +158,7 @@ class DigestService(OutboxWriter):
             departments=departments,
             oldest_open=tuple(self._open_ticket(ticket, now) for ticket in oldest),
             complaints=by_stage,
+            handoffs=handoffs,
         )
 
     def _department_name(self, key: str) -> str:
@@ -181,7 +188,8 @@ class DigestService(OutboxWriter):
     # ------------------------------------------------------------------ posting
 
     async def post_daily(self, now: datetime) -> bool:
-        """Queue today's digest and chart once ``digest.at`` has passed; ``True`` if this call queued it.
+        """Queue today's digest and chart (and the hand-off map, when anything crossed between departments) once
+        ``digest.at`` has passed; ``True`` if this call queued it.
 
         A digest missed while the bot was down is posted at the first tick after the restart, once, if that is
         within ``catch_up_within`` of ``digest.at``; a digest due before the database first ran the bot never
@@ -202,9 +210,13 @@ class DigestService(OutboxWriter):
         report = await self.report(now)
         first, *rest = render_messages(report)
         png = await asyncio.to_thread(opened_per_day_png, report)  # a few hundred ms of CPU, off the loop
-        chart_title = self.translator.t(
-            "digest.chart.file_title", start=report.days[0].isoformat(), end=report.day.isoformat()
-        )
+        since, until = report.days[0].isoformat(), report.day.isoformat()
+        chart_title = self.translator.t("digest.chart.file_title", start=since, end=until)
+        handoff_png = None
+        if report.handoffs is not None and shows_handoffs(report):
+            handoff_png = await asyncio.to_thread(
+                handoff_map_png, report.handoffs, report.language, report.days[0], report.day
+            )
         async with self.db.transaction() as session:
             if not await jobs.claim_period(session, DIGEST_JOB, period, now):
                 return False  # another replica got there between the look and the claim
@@ -220,6 +232,14 @@ class DigestService(OutboxWriter):
                 "content_b64": base64.b64encode(png).decode("ascii"),
             }
             calls = [message, outbox.Call(UPLOAD_METHOD, chart, OutboxPurpose.NOTICE.value, after=message)]
+            if handoff_png is not None:  # the map, in the message's thread (the digest text says it is there)
+                picture = {
+                    "channel": settings.channel,
+                    "filename": HANDOFF_FILENAME,
+                    "title": self.translator.t("handoff.chart.file_title", start=since, end=until),
+                    "content_b64": base64.b64encode(handoff_png).decode("ascii"),
+                }
+                calls.append(outbox.Call(UPLOAD_METHOD, picture, OutboxPurpose.THREAD_REPLY.value, after=message))
             calls += [  # the departments that did not fit, in the message's thread
                 outbox.Call(
                     "chat.postMessage",
@@ -242,6 +262,7 @@ class DigestService(OutboxWriter):
         return await self.post_daily(now)
 
     async def on_demand(self, user_id: str, now: datetime) -> list[Block]:
-        """The digest as of ``now`` for ``/digest``: the same blocks as the daily post, without the chart."""
+        """The digest as of ``now`` for ``/digest``: the same blocks as the daily post, without the pictures (the
+        hand-off map's pairs are listed instead)."""
         log.debug("digest asked for by %s", user_id)
         return render_blocks(await self.report(now))

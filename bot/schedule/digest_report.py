@@ -11,6 +11,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
+from bot.schedule.handoff_map import HandoffMap
 from config.schema import LIFECYCLE_STAGES
 
 UNKNOWN_STAGE = "unknown"  # a complaint whose customer's lifecycle stage was not given
@@ -59,6 +60,7 @@ class DigestReport:
     departments: tuple[DepartmentNumbers, ...]
     oldest_open: tuple[OpenTicket, ...]
     complaints: Mapping[str, int]  # every stage of ``STAGES``, zero included
+    handoffs: HandoffMap | None = None  # who waited on whom over the report's days (``None``: not read)
 
     def department(self, key: str) -> DepartmentNumbers:
         return next(d for d in self.departments if d.key == key)

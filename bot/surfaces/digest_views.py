@@ -11,6 +11,7 @@ from datetime import timedelta
 from zoneinfo import ZoneInfo
 
 from bot.schedule.digest_report import STAGES, UNKNOWN_STAGE, DepartmentNumbers, DigestReport, OpenTicket
+from bot.schedule.handoff_map import HandoffMap
 from bot.surfaces.cards import Block
 from bot.surfaces.i18n import Translator
 from bot.surfaces.limits import MESSAGE_BLOCKS, SECTION_TEXT, chunked, clip, fit_lines
@@ -58,14 +59,14 @@ def render_blocks(report: DigestReport) -> list[Block]:
     tickets, complaints by lifecycle stage. Departments beyond what a message holds are counted; the daily post
     lists them in its thread (:func:`render_messages`)."""
     main, rest = _split(report)
-    return _main_blocks(report, main, len(rest), "digest.more_departments_here")
+    return _main_blocks(report, main, len(rest), "digest.more_departments_here", on_demand=True)
 
 
 def render_messages(report: DigestReport) -> list[list[Block]]:
     """The daily post: the message of :func:`render_blocks`, and when the departments do not all fit in it, the
     others in thread replies of up to Slack's 50 blocks each."""
     main, rest = _split(report)
-    messages = [_main_blocks(report, main, len(rest), "digest.more_departments")]
+    messages = [_main_blocks(report, main, len(rest), "digest.more_departments", on_demand=False)]
     parts = chunked(rest, MESSAGE_BLOCKS - 1)  # each reply: a line saying what it continues, then sections
     t = Translator(report.language).t
     for number, part in enumerate(parts, start=2):
@@ -74,18 +75,25 @@ def render_messages(report: DigestReport) -> list[list[Block]]:
     return messages
 
 
-# What the first message holds besides the departments: header, context, divider, oldest open, complaints.
+# What the first message holds besides the departments: header, context, divider, oldest open, complaints (and the
+# hand-offs between departments, when there were any: :func:`shows_handoffs`).
 _FIXED_BLOCKS = 5
+
+
+def shows_handoffs(report: DigestReport) -> bool:
+    """Whether the digest speaks of hand-offs: only when a consult was asked or answered, or a ticket bounced."""
+    return report.handoffs is not None and not report.handoffs.is_empty
 
 
 def _split(report: DigestReport) -> tuple[list[Block], list[Block]]:
     """Department sections for the first message and for the thread. When they do not all fit, the departments
     with the most overdue and open work come first, so the first message shows where help is needed."""
     departments = list(report.departments)
-    if len(departments) > MESSAGE_BLOCKS - _FIXED_BLOCKS:
+    fixed = _FIXED_BLOCKS + shows_handoffs(report)
+    if len(departments) > MESSAGE_BLOCKS - fixed:
         departments.sort(key=lambda d: (-d.overdue, -d.open, -d.opened))  # stable: file order among equals
     sections = [_department_section(report, department) for department in departments]
-    room = MESSAGE_BLOCKS - _FIXED_BLOCKS
+    room = MESSAGE_BLOCKS - fixed
     if len(sections) <= room:
         return sections, []
     room -= 1  # the line saying where the others are
@@ -116,7 +124,9 @@ def _context(text: str) -> Block:
     return {"type": "context", "elements": [{"type": "mrkdwn", "text": text}]}
 
 
-def _main_blocks(report: DigestReport, sections: list[Block], left_out: int, note_key: str) -> list[Block]:
+def _main_blocks(
+    report: DigestReport, sections: list[Block], left_out: int, note_key: str, *, on_demand: bool
+) -> list[Block]:
     translator = Translator(report.language)
     t = translator.t
     day = report.day.isoformat()
@@ -138,7 +148,66 @@ def _main_blocks(report: DigestReport, sections: list[Block], left_out: int, not
             "fields": [_field(_stage_name(translator, stage), report.complaints[stage]) for stage in STAGES],
         }
     )
+    if report.handoffs is not None and shows_handoffs(report):
+        text = _handoffs_text(report.handoffs, translator, len(report.days), on_demand=on_demand)
+        blocks.append({"type": "section", "text": {"type": "mrkdwn", "text": text}})
     return blocks
+
+
+def _share(translator: Translator, ratio: float | None) -> str:
+    return translator.t("digest.no_value") if ratio is None else translator.t("handoff.share", share=round(ratio * 100))
+
+
+def handoff_summary(handoffs: HandoffMap, translator: Translator) -> str:
+    """The one line of the hand-off map the digest shows: the slowest pair (by median time to answer); while no
+    consult was answered, what was asked and bounced; with no consult at all, the pair most bounced between."""
+    slowest, totals = handoffs.slowest, handoffs.totals
+    if totals.asked == 0 and slowest is None:
+        bounced = max(handoffs.pairs, key=lambda pair: pair.bounces)  # an empty map shows no line at all
+        return translator.t(
+            "handoff.digest.most_bounced",
+            left=clip(handoffs.name(bounced.asking), DEPARTMENT_NAME_SHOWN),
+            arrived=clip(handoffs.name(bounced.answering), DEPARTMENT_NAME_SHOWN),
+            count=bounced.bounces,
+        )
+    if slowest is None or slowest.median_hours is None:
+        return translator.t("handoff.digest.none_answered", asked=totals.asked, bounces=totals.bounces)
+    return translator.t(
+        "handoff.digest.slowest",
+        asking=clip(handoffs.name(slowest.asking), DEPARTMENT_NAME_SHOWN),
+        answering=clip(handoffs.name(slowest.answering), DEPARTMENT_NAME_SHOWN),
+        hours=f"{slowest.median_hours:.1f}",
+        count=slowest.answered,
+        share=round((slowest.within_sla_ratio or 0) * 100),
+    )
+
+
+def _handoffs_text(handoffs: HandoffMap, translator: Translator, days: int, *, on_demand: bool) -> str:
+    """The hand-offs section: its header and summary line; then the picture's place in the daily post, or every
+    pair in ``/digest``, which has no picture (an ephemeral answer cannot carry a file)."""
+    t = translator.t
+    head = f"{t('handoff.digest.header', days=days)}\n{handoff_summary(handoffs, translator)}"
+    if not on_demand:
+        return clip(f"{head}\n{t('handoff.digest.picture')}", SECTION_TEXT)
+    lines = [
+        t(
+            "handoff.digest.pair",
+            asking=clip(handoffs.name(pair.asking), DEPARTMENT_NAME_SHOWN),
+            answering=clip(handoffs.name(pair.answering), DEPARTMENT_NAME_SHOWN),
+            asked=pair.asked,
+            answered=pair.answered,
+            median=_hours(translator, pair.median_hours),
+            share=_share(translator, pair.within_sla_ratio),
+            bounces=pair.bounces,
+        )
+        for pair in handoffs.pairs
+    ]
+
+    def more(count: int) -> str:
+        return t("limits.more", count=count)
+
+    head = clip(head, SECTION_TEXT // 2)
+    return f"{head}\n{fit_lines(lines, SECTION_TEXT - len(head) - 1, more)}"
 
 
 def _stage_name(translator: Translator, stage: str) -> str:

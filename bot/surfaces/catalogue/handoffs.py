@@ -12,6 +12,8 @@ MESSAGES: dict[str, dict[str, str]] = {
         "{count:consult|consults}, {share} % on time",
         "handoff.digest.none_answered": "No consult answered yet: {asked} {asked:consult|consults} asked, "
         "{bounces} {bounces:bounce|bounces}.",
+        "handoff.digest.most_bounced": "No consults asked; most bounced: {left} → {arrived}, {count} "
+        "{count:ticket|tickets}",
         "handoff.digest.picture": "The map of who waits on whom is in this message's thread.",
         "handoff.digest.pair": "• {asking} → {answering}: {asked} asked, {answered} answered, median {median}, "
         "{share} on time, {bounces} {bounces:bounce|bounces}",
@@ -30,6 +32,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "handoff.digest.slowest": "最慢的交接：{asking} → {answering}，中位数 {hours} 小时，共 {count} 个咨询，"
         "{share}% 按时",
         "handoff.digest.none_answered": "尚无已回答的咨询：提问 {asked} 个，转交 {bounces} 次。",
+        "handoff.digest.most_bounced": "没有部门间咨询；转交最多：{left} → {arrived}，{count} 张工单",
         "handoff.digest.picture": "谁在等谁的交接图见本消息的讨论串。",
         "handoff.digest.pair": "• {asking} → {answering}：提问 {asked}，已答 {answered}，中位数 {median}，"
         "按时 {share}，转交 {bounces} 次",
