@@ -6,14 +6,13 @@ Reads go through ``Database.reading()``: the map never waits for the writer's tu
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 
+from bot.runtime.metrics import HandoffFigures
 from bot.schedule.handoff_map import HandoffMap, build_map
 from config.schema import WorkspaceConfig
 from storage import handoff_map as handoff_rows
 from storage.database import Database
-from storage.handoff_map import Pair
 
 DIGEST_DAYS = 7  # the digest's window: today and the six local days before it
 
@@ -32,17 +31,6 @@ def digest_window(now: datetime, workspace: WorkspaceConfig, days: int = DIGEST_
     return local_days(today - timedelta(days=days - 1), today, workspace)
 
 
-@dataclass(frozen=True)
-class HandoffTotals:
-    """What ``/metrics`` shows: counts since the database began (so Prometheus can take rates of them) and the
-    digest window's map (medians and on-time shares)."""
-
-    asked: dict[Pair, int] = field(default_factory=dict)
-    answered: dict[Pair, int] = field(default_factory=dict)
-    bounces: dict[Pair, int] = field(default_factory=dict)
-    window: HandoffMap | None = None
-
-
 class HandoffSource:
     """Reads the hand-off map of a window, and the totals ``/metrics`` exposes."""
 
@@ -57,11 +45,19 @@ class HandoffSource:
             bounces = await handoff_rows.bounces_between(session, start, end)
         return build_map(consults, bounces, self.workspace, start, end)
 
-    async def for_metrics(self, now: datetime) -> HandoffTotals:
-        """Every pair's counts since the beginning, and the digest window's map as of ``now``."""
+    async def for_metrics(self, now: datetime) -> HandoffFigures:
+        """What ``/metrics`` shows as of ``now``: every pair's counts since the beginning (counters), and the digest
+        window's medians and on-time shares (gauges, for the pairs with a consult answered in it)."""
         async with self.db.reading() as session:
             asked = await handoff_rows.asked_totals(session)
             answered = await handoff_rows.answered_totals(session)
             bounces = await handoff_rows.bounces_between(session)
         window = await self.between(*digest_window(now, self.workspace))
-        return HandoffTotals(asked=asked, answered=answered, bounces=bounces, window=window)
+        timed = [pair for pair in window.pairs if pair.median_answer is not None]
+        return HandoffFigures(
+            asked=asked,
+            answered=answered,
+            bounces=bounces,
+            answer_seconds={(p.asking, p.answering): p.median_answer.total_seconds() for p in timed if p.median_answer},
+            within_sla_ratio={(p.asking, p.answering): p.within_sla / p.answered for p in timed},
+        )

@@ -75,11 +75,12 @@ async def test_metrics_count_since_the_beginning_and_time_the_digest_window(
     db: Database, workspace: WorkspaceConfig
 ) -> None:
     await week.seed(db, workspace)
-    totals = await HandoffSource(db, workspace).for_metrics(week.NOW)
-    assert totals.asked == week.ALL_TIME_ASKED
-    assert totals.answered == week.ALL_TIME_ANSWERED
-    assert totals.bounces == week.ALL_TIME_BOUNCES
-    assert totals.window is not None and totals.window.totals.answered == week.EXPECTED_TOTALS.answered
+    figures = await HandoffSource(db, workspace).for_metrics(week.NOW)
+    assert figures.asked == week.ALL_TIME_ASKED
+    assert figures.answered == week.ALL_TIME_ANSWERED
+    assert figures.bounces == week.ALL_TIME_BOUNCES
+    assert figures.answer_seconds == {("SUP", "ENG"): 7 * 3600, ("ENG", "SALES"): 4 * 3600}
+    assert figures.within_sla_ratio == {("SUP", "ENG"): pytest.approx(2 / 3), ("ENG", "SALES"): 0.5}
 
 
 # ---------------------------------------------------------------------------------------------- pure computation
