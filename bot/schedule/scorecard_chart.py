@@ -6,7 +6,7 @@ Made to be looked at, not read: 1200 pixels wide (wider only for many goals) so 
 200 dpi so it stays sharp when opened. The colours are Okabe and Ito's, which read apart with the common colour-vision
 deficiencies. Like ``charts.py`` it uses matplotlib's object-oriented API on the Agg canvas (safe in a worker thread)
 and imports matplotlib only when it draws. Department and goal names in Chinese use the CJK font ``charts.py`` finds;
-on a host without one (the Docker image installs ``fonts-noto-cjk``) any name the fonts cannot draw is replaced —
+on a host without one (the Docker image installs ``fonts-wqy-microhei``) any name the fonts cannot draw is replaced —
 a department by its key, a goal by its metric's English name — with a warning in the log, never drawn as boxes.
 """
 
@@ -125,7 +125,7 @@ def drawable(text: str, families: Iterable[str]) -> bool:
 def _warn_once(what: str) -> None:
     log.warning(
         "the scorecard cannot draw %s with the fonts installed; it shows keys and English names instead "
-        "(install a CJK font such as fonts-noto-cjk)",
+        "(install a CJK font such as fonts-wqy-microhei or fonts-noto-cjk)",
         what,
     )
 

@@ -96,5 +96,5 @@ def test_goal_names_wrap_on_words_and_chinese_anywhere() -> None:
 
 def test_the_docker_image_installs_a_cjk_font_the_charts_look_for() -> None:
     dockerfile = (Path(__file__).resolve().parents[3] / "Dockerfile").read_text()
-    assert "fonts-noto-cjk" in dockerfile
-    assert "Noto Sans CJK SC" in charts._CJK_FONTS  # the family fonts-noto-cjk installs
+    assert "fonts-wqy-microhei" in dockerfile
+    assert "WenQuanYi Micro Hei" in charts._CJK_FONTS  # the family fonts-wqy-microhei installs
