@@ -9,7 +9,6 @@ digest due before the database first ran the bot, or more than ``catch_up_within
 from __future__ import annotations
 
 import asyncio
-import base64
 import logging
 import statistics
 from collections import Counter, defaultdict
@@ -22,13 +21,16 @@ from bot.runtime.clock import Clock
 from bot.runtime.slack_client import SlackIdentity
 from bot.schedule.catch_up import CatchUp
 from bot.schedule.charts import opened_per_day_png
+from bot.schedule.digest_post import Lead, Picture, digest_calls
 from bot.schedule.digest_report import STAGES, UNKNOWN_STAGE, DepartmentNumbers, DigestReport, OpenTicket
+from bot.schedule.goal_source import GoalSource
 from bot.schedule.handoff_chart import handoff_map_png
 from bot.schedule.handoff_source import HandoffSource
+from bot.schedule.scorecard_chart import scorecard_png
 from bot.surfaces.cards import Block
-from bot.surfaces.digest_views import fallback_text, header_text, render_blocks, render_messages, shows_handoffs
+from bot.surfaces.digest_views import fallback_text, render_blocks, render_messages, shows_handoffs
 from bot.surfaces.i18n import Translator
-from bot.surfaces.ids import OutboxPurpose
+from bot.surfaces.scorecard_views import lead_blocks, lead_fallback
 from bot.surfaces.text import message_link
 from bot.tickets.states import ACTIVE_STATUSES, CLOCK_RUNNING, Status
 from config.schema import WorkspaceConfig
@@ -40,9 +42,9 @@ from storage.models import Ticket
 log = logging.getLogger(__name__)
 
 DIGEST_JOB = "digest"
-UPLOAD_METHOD = "files_upload_v2"  # not a Web API method: the sender runs slack_sdk's three-step upload for it
 CHART_FILENAME = "crossdesk-7-days.png"
 HANDOFF_FILENAME = "crossdesk-handoff-map.png"
+SCORECARD_FILENAME = "crossdesk-scorecard.png"
 OLDEST_SHOWN = 5
 
 
@@ -208,52 +210,34 @@ class DigestService(OutboxWriter):
             if await digest_rows.period_claimed(session, DIGEST_JOB, period):
                 return False
         report = await self.report(now)
-        first, *rest = render_messages(report)
         png = await asyncio.to_thread(opened_per_day_png, report)  # a few hundred ms of CPU, off the loop
         since, until = report.days[0].isoformat(), report.day.isoformat()
-        chart_title = self.translator.t("digest.chart.file_title", start=since, end=until)
-        handoff_png = None
+        chart = Picture(CHART_FILENAME, self.translator.t("digest.chart.file_title", start=since, end=until), png)
+        handoffs = None
         if report.handoffs is not None and shows_handoffs(report):
             handoff_png = await asyncio.to_thread(
                 handoff_map_png, report.handoffs, report.language, report.days[0], report.day
             )
+            title = self.translator.t("handoff.chart.file_title", start=since, end=until)
+            handoffs = Picture(HANDOFF_FILENAME, title, handoff_png)
+        lead = await self.lead(now) if self.workspace.goals else None
+        calls = digest_calls(settings.channel, render_messages(report), fallback_text(report), chart, handoffs, lead)
         async with self.db.transaction() as session:
             if not await jobs.claim_period(session, DIGEST_JOB, period, now):
                 return False  # another replica got there between the look and the claim
-            message = outbox.Call(
-                "chat.postMessage",
-                {"channel": settings.channel, "text": fallback_text(report), "blocks": first, "unfurl_links": False},
-                OutboxPurpose.NOTICE.value,
-            )
-            chart = {
-                "channel": settings.channel,
-                "filename": CHART_FILENAME,
-                "title": chart_title,
-                "content_b64": base64.b64encode(png).decode("ascii"),
-            }
-            calls = [message, outbox.Call(UPLOAD_METHOD, chart, OutboxPurpose.NOTICE.value, after=message)]
-            if handoff_png is not None:  # the map, in the message's thread (the digest text says it is there)
-                picture = {
-                    "channel": settings.channel,
-                    "filename": HANDOFF_FILENAME,
-                    "title": self.translator.t("handoff.chart.file_title", start=since, end=until),
-                    "content_b64": base64.b64encode(handoff_png).decode("ascii"),
-                }
-                calls.append(outbox.Call(UPLOAD_METHOD, picture, OutboxPurpose.THREAD_REPLY.value, after=message))
-            calls += [  # the departments that did not fit, in the message's thread
-                outbox.Call(
-                    "chat.postMessage",
-                    {"channel": settings.channel, "text": header_text(blocks), "blocks": blocks},
-                    OutboxPurpose.THREAD_REPLY.value,
-                    after=message,
-                )
-                for blocks in rest
-            ]
             await outbox.enqueue_calls(session, calls, now)
             await jobs.finish(session, DIGEST_JOB, period, now)
         self.outbox.wake()
         log.info("digest for %s queued for %s (%s bytes of chart)", period, settings.channel, len(png))
         return True
+
+    async def lead(self, now: datetime) -> Lead:
+        """What leads a digest when shared goals are set: the three lines and the scorecard picture."""
+        card = await GoalSource(self.db, self.workspace, self.translator.language).scorecard(now)
+        png = await asyncio.to_thread(scorecard_png, card)
+        day = now.astimezone(self.workspace.tz).date().isoformat()
+        picture = Picture(SCORECARD_FILENAME, self.translator.t("digest.lead.file_title", day=day), png)
+        return Lead(lead_blocks(card), lead_fallback(card), picture)
 
     async def tick(self) -> bool:
         """The ticker's job: post today's digest if it is due and nobody has."""

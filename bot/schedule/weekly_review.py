@@ -18,6 +18,7 @@ from bot.outbox.interface import Outbox
 from bot.outbox.writer import OutboxWriter
 from bot.runtime.clock import Clock
 from bot.schedule.catch_up import CatchUp
+from bot.schedule.digest_post import UPLOAD_METHOD
 from bot.schedule.goal_source import REVIEW_WEEKS, GoalSource, WeeklyReview
 from bot.schedule.trend_chart import trends_png
 from bot.surfaces.cards import Block
@@ -32,7 +33,6 @@ from storage.database import Database
 log = logging.getLogger(__name__)
 
 REVIEW_JOB = "weekly_review"
-UPLOAD_METHOD = "files_upload_v2"  # as the digest's chart: the sender runs slack_sdk's three-step upload
 REVIEW_FILENAME = "crossdesk-goals-by-week.png"
 SIDE_DAYS = 7  # satisfaction and complaints: the last week
 UNKNOWN_STAGE = "unknown"

@@ -22,7 +22,8 @@ from bot.runtime.clock import ManualClock
 from bot.runtime.services import Services
 from bot.runtime.slack_client import SlackIdentity
 from bot.schedule.charts import opened_per_day_png
-from bot.schedule.digest import CHART_FILENAME, HANDOFF_FILENAME, UPLOAD_METHOD, DigestService
+from bot.schedule.digest import CHART_FILENAME, HANDOFF_FILENAME, DigestService
+from bot.schedule.digest_post import UPLOAD_METHOD
 from bot.schedule.digest_report import DepartmentNumbers, DigestReport, OpenTicket
 from bot.surfaces.digest_views import header_text, render_blocks, render_messages
 from bot.surfaces.i18n import Translator
@@ -30,11 +31,13 @@ from bot.surfaces.ids import OutboxPurpose
 from bot.tickets.opening import Source, TicketRequest
 from bot.tickets.service import TicketService
 from bot.tickets.workflow import WorkflowService
+from config.loader import EXAMPLE_PATH, load_workspace
 from config.schema import WorkspaceConfig
 from storage import directory
 from storage import tickets as ticket_rows
 from storage.database import Database
 from storage.models import JobRun, OutboxMessage
+from tests.support.goal_fixture import without_goals
 from tests.support.slack_limits import assert_message_fits
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -125,6 +128,12 @@ async def seed_week(db: Database, workspace: WorkspaceConfig) -> Week:
     await open_at(local(12, 4, 15), "Bug in the login page", "ENG-3")
     clock.set(FRIDAY_EVENING)
     return Week(clock, tickets, workflow, digest)
+
+
+@pytest.fixture
+def workspace() -> WorkspaceConfig:
+    """The digest of a workspace without shared goals, as it always was (test_digest_scorecard.py: with them)."""
+    return without_goals(load_workspace(EXAMPLE_PATH))
 
 
 @pytest.fixture
