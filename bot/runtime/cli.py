@@ -1,4 +1,4 @@
-"""The ``crossdesk`` command: run, sandbox, migrate, check-config, export."""
+"""The ``crossdesk`` command: run, sandbox, migrate, check-config, export, report (``goal_report.py``)."""
 
 from __future__ import annotations
 
@@ -17,6 +17,7 @@ from typing import TextIO
 from pydantic import ValidationError
 
 from bot import __version__
+from bot.runtime import goal_report
 from bot.runtime.handoff_export import a_date, window_problem
 from bot.surfaces.text import mentioned_users, to_plain
 from config.loader import EXAMPLE_PATH, ConfigError, load_workspace
@@ -382,6 +383,7 @@ def parser() -> argparse.ArgumentParser:
     export.add_argument("--from", dest="since", type=a_date, metavar="DATE", help="with --handoff-map: first day")
     export.add_argument("--to", dest="until", type=a_date, metavar="DATE", help="with --handoff-map: last day")
     export.set_defaults(func=cmd_export)
+    goal_report.add_command(commands)
     return root
 
 

@@ -8,7 +8,7 @@ through ``Database.reading()``: the scorecard never waits for the writer's turn.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -72,12 +72,26 @@ class GoalSource:
         async with self.db.reading() as session:
             return await self._card(session, end, period, {})
 
-    async def history(self, end: datetime, weeks: int = REVIEW_WEEKS) -> GoalHistory:
-        """Every goal at the end of each of the last ``weeks`` weeks (the last one ending at ``end``)."""
-        ends = tuple(end - WEEK * back for back in reversed(range(weeks)))
+    async def history(
+        self,
+        end: datetime,
+        weeks: int = REVIEW_WEEKS,
+        *,
+        period: timedelta | None = None,
+        progress: Callable[[int, int], None] | None = None,
+    ) -> GoalHistory:
+        """Every goal at the end of each of the last ``weeks`` weeks (the last one ending at ``end``), each over its
+        own window. With ``period`` (a report), the points are that far apart instead, each over that period, so the
+        last is the report's own scorecard. ``progress(done, of)`` hears of each point computed."""
+        step = period or WEEK
+        ends = tuple(end - step * back for back in reversed(range(weeks)))
         cache: dict[tuple[datetime, datetime], WindowCounts] = {}
+        cards = []
         async with self.db.reading() as session:
-            cards = [await self._card(session, moment, None, cache) for moment in ends]
+            for done, moment in enumerate(ends, start=1):
+                cards.append(await self._card(session, moment, period, cache))
+                if progress is not None:
+                    progress(done, len(ends))
         return GoalHistory(ends, tuple(cards))
 
     async def _card(

@@ -129,8 +129,9 @@ def _day(moment: datetime, zone: ZoneInfo) -> str:
     return moment.astimezone(zone).strftime("%m-%d")
 
 
-def trends_png(history: GoalHistory) -> bytes:
-    """The small multiples as PNG bytes."""
+def trends_png(history: GoalHistory, title_key: str = "review.chart.title") -> bytes:
+    """The small multiples as PNG bytes; ``title_key`` (a catalogue key given ``weeks``, ``days``, ``start`` and
+    ``end``) for a title other than the review's "… weeks to …", such as a report's periods."""
     from matplotlib.backends.backend_agg import FigureCanvasAgg  # late: see the module's docstring
     from matplotlib.figure import Figure
     from matplotlib.lines import Line2D
@@ -177,9 +178,11 @@ def trends_png(history: GoalHistory) -> bytes:
         prop={"family": labels.fonts, "size": 6},
     )
     zone = ZoneInfo(latest.timezone)
+    step = history.ends[-1] - history.ends[-2] if len(history.ends) > 1 else latest.windows[0]
     title = labels.t(
-        "review.chart.title",
+        title_key,
         weeks=len(history.ends),
+        days=round(step.total_seconds() / 86400),
         start=_day(history.ends[0], zone),
         end=_day(history.ends[-1], zone),
     )

@@ -51,6 +51,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from bot.runtime.clock import ManualClock
@@ -59,7 +60,8 @@ from bot.runtime.slack_client import SlackIdentity
 from bot.tickets.consults import Question
 from bot.tickets.opening import Source, TicketRequest
 from bot.tickets.states import Status
-from config.goals import Goal
+from config.goals import Goal, format_target
+from config.loader import EXAMPLE_PATH
 from config.schema import WorkspaceConfig
 from storage import directory
 from storage import tickets as ticket_rows
@@ -233,3 +235,15 @@ def without_goals(workspace: WorkspaceConfig) -> WorkspaceConfig:
     file sets both, and its Monday review would post beside a Monday digest)."""
     digest = workspace.digest.model_copy(update={"weekly": None}) if workspace.digest else None
     return workspace.model_copy(update={"goals": [], "digest": digest})
+
+
+def goal_workspace_file(path: Path) -> Path:
+    """The example file with the fortnight's goals instead of its own, written at ``path`` (for the CLI)."""
+    text = EXAMPLE_PATH.read_text(encoding="utf-8")
+    start = text.index("\ngoals:\n") + 1
+    end = text.index("\n\n", start)
+    lines = ["goals:"] + [
+        f"  - {{name: {goal.name}, metric: {goal.metric}, target: {format_target(goal)}, window: 7d}}" for goal in GOALS
+    ]
+    path.write_text(text[:start] + "\n".join(lines) + text[end:], encoding="utf-8")
+    return path

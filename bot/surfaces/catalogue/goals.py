@@ -50,6 +50,44 @@ MESSAGES: dict[str, dict[str, str]] = {
         "complaints by lifecycle stage are in this message's thread.",
         "digest.lead.fallback": "Crossdesk daily digest for {day}: {met} of {goals} shared goals met.",
         "digest.lead.file_title": "Crossdesk — shared goals, {day}",
+        "report_page.title": "Shared goals, {start} to {end}",
+        "report_page.meta": "Crossdesk report for {start} to {end} ({tz}), each goal over the whole period and "
+        "compared "
+        "with the period of the same length before it. Made {generated}.",
+        "report_page.scorecard": "Scorecard",
+        "report_page.scorecard_alt": "The scorecard: each department's value of each goal, coloured met, near or "
+        "missed",
+        "report_page.table": "Every number",
+        "report_page.department": "Department",
+        "report_page.previous": "before: {value}",
+        "report_page.verdict.met": "met",
+        "report_page.verdict.near": "near",
+        "report_page.verdict.missed": "missed",
+        "report_page.verdict.none": "nothing to judge",
+        "report_page.trend": "Period by period",
+        "report_page.trend_alt": "Each goal over the periods before this one, a line per department and the company's",
+        "report_page.chart.title": "Shared goals over {weeks} periods of {days} days to {end}",
+        "report_page.definitions": "What each goal counts",
+        "report_page.means.ack_within_sla": "Of the tickets whose acknowledge deadline was decided in the period (met, "
+        "or "
+        "passed unmet), the share acknowledged in time; counted for the department the ticket was in then. Deadlines "
+        "run in working hours, skip holidays and stop while a ticket waits.",
+        "report_page.means.resolve_within_sla": "The same for resolving: of the tickets whose resolve deadline was "
+        "decided, "
+        "the share resolved in time. A ticket waiting on someone before its deadline is not judged yet.",
+        "report_page.means.csat": "The mean of the 1–5 ratings requesters gave in the period.",
+        "report_page.means.consult_within_sla": "Of the questions between departments whose deadline was decided, the "
+        "share "
+        "answered in time.",
+        "report_page.means.complaint_resolve_median": "The median working time complaints resolved in the period took, "
+        "time "
+        "spent waiting left out; a day is a working day.",
+        "report_page.means.bounce_rate": "Of the tickets a department handled in the period, the share it passed on to "
+        "another department.",
+        "report_page.means.open": "Tickets not yet resolved at the end of the period.",
+        "report_page.means.overdue": "Of those, the ones past a deadline at the end of the period.",
+        "report_page.near": "Near: within {share} points of a share, {score} of a score, {duration} % of a time, "
+        "{count} % of a count (at least one ticket).",
         "review.header": "Shared goals, week by week — {day}",
         "review.context": "Each goal at the end of each of the last {weeks} weeks, over its own window; a line reads "
         "oldest week first (▁ low, █ high, · nothing to judge). As of {time} ({tz}).",
@@ -112,6 +150,35 @@ MESSAGES: dict[str, dict[str, str]] = {
         "见本消息的讨论串。",
         "digest.lead.fallback": "Crossdesk {day} 每日简报：{goals} 个共同目标达成 {met} 个。",
         "digest.lead.file_title": "Crossdesk — 共同目标，{day}",
+        "report_page.title": "共同目标，{start} 至 {end}",
+        "report_page.meta": "Crossdesk 报告：{start} 至 {end}（{tz}），每个目标按整个期间计算，"
+        "并与之前同样长度的期间比较。生成于 {generated}。",
+        "report_page.scorecard": "记分卡",
+        "report_page.scorecard_alt": "记分卡：各部门每个目标的数值，按达成、接近、未达成着色",
+        "report_page.table": "全部数字",
+        "report_page.department": "部门",
+        "report_page.previous": "上期：{value}",
+        "report_page.verdict.met": "达成",
+        "report_page.verdict.near": "接近",
+        "report_page.verdict.missed": "未达成",
+        "report_page.verdict.none": "无数据",
+        "report_page.trend": "逐期走势",
+        "report_page.trend_alt": "每个目标在此前各期的数值，每个部门一条线，另有全公司",
+        "report_page.chart.title": "共同目标：截至 {end} 的 {weeks} 个 {days} 天期间",
+        "report_page.definitions": "各目标的计算方法",
+        "report_page.means.ack_within_sla": "在本期间内确认时限已见分晓（按时确认或已逾期）的工单中，按时确认的比例；"
+        "计入当时所在的部门。时限按工作时间计算，节假日不计，等待期间暂停。",
+        "report_page.means.resolve_within_sla": "解决时限同理：解决时限已见分晓的工单中按时解决的比例。"
+        "在时限前进入等待的工单暂不评判。",
+        "report_page.means.csat": "本期间内提交的 1–5 分满意度评分的平均值。",
+        "report_page.means.consult_within_sla": "时限已见分晓的跨部门咨询中，按时答复的比例。",
+        "report_page.means.complaint_resolve_median": "本期间内解决的投诉所用工作时间的中位数，不含等待时间；"
+        "一天指一个工作日。",
+        "report_page.means.bounce_rate": "部门在本期间经手的工单中，转给其他部门的比例。",
+        "report_page.means.open": "期末尚未解决的工单。",
+        "report_page.means.overdue": "其中期末已超过时限的工单。",
+        "report_page.near": "接近：比例相差 {share} 个百分点以内、评分相差 {score} 以内、时长相差 {duration}% 以内、"
+        "数量相差 {count}% 以内（至少一张工单）。",
         "review.header": "共同目标逐周回顾 — {day}",
         "review.context": "每个目标在最近 {weeks} 周每周末的数值，各按其统计周期计算；每行从最早一周读起"
         "（▁ 低，█ 高，· 无数据）。截至 {time}（{tz}）。",
