@@ -7,7 +7,8 @@ numbered steps, with the README's own words where the page shows them.
 from __future__ import annotations
 
 import json
-from collections.abc import AsyncIterator
+import os
+from collections.abc import AsyncIterator, Awaitable, Callable
 from pathlib import Path
 from typing import Any
 
@@ -17,7 +18,7 @@ from sqlmodel import select
 
 from bot.sandbox.polling import eventually
 from bot.sandbox.runner import Sandbox
-from bot.schedule.digest import HANDOFF_FILENAME
+from bot.schedule.digest import HANDOFF_FILENAME, SCORECARD_FILENAME
 from bot.surfaces.ids import ActionId, BlockId
 from config.schema import WorkspaceConfig
 from storage.models import Ticket
@@ -27,6 +28,12 @@ README = Path(__file__).resolve().parents[2] / "README.md"
 FIRST_POST = "Customer wants a refund for a double charge, they filed a complaint"
 QUESTION = "Was the customer charged twice?"
 PRIVATE_COMMAND = "/ticket Salary question"
+
+
+async def _with_map(thread: Callable[[], Awaitable[list[Any]]]) -> list[Any] | None:
+    """The digest's thread once the hand-off map is in it."""
+    replies = await thread()
+    return replies if any(f["name"] == HANDOFF_FILENAME for m in replies for f in m["files"]) else None
 
 
 @pytest.fixture
@@ -52,6 +59,7 @@ def test_the_readme_walks_through_these_very_words() -> None:
     assert "*Pause… → Waiting on requester*" in text
     assert f"“{QUESTION}”" in text and "*Put this ticket on hold until the answer comes*" in text
     assert "the hand-off map (who waited on whom, and how long) in its thread" in text
+    assert "three lines on the shared goals above the scorecard" in text and "`/digest week`" in text
 
 
 async def test_open_acknowledge_wait_answer_by_dm_hand_off_and_a_private_ticket(sandbox: Sandbox, page: Page) -> None:
@@ -230,21 +238,30 @@ async def test_open_acknowledge_wait_answer_by_dm_hand_off_and_a_private_ticket(
 
     assert await eventually(card_in_owner_dm)
 
-    # 7. Jump to 18:00: the digest in #mgmt names the slowest hand-off (step 4's consult) and its thread holds the map.
+    # 7. Jump to 18:00: the digest in #mgmt leads with the shared goals (the example file sets them): three lines and
+    #    the scorecard picture; in its thread, the numbers (naming step 4's consult as the slowest hand-off) and the map.
     assert (await page.do("clock", REQUESTER, to="18:00")).json() == {"ok": True}
 
     async def digest() -> dict[str, Any] | None:
         posted = (await page.state(REQUESTER, channel="C0MGMT"))["messages"]
-        return next((m for m in posted if m["blocks"] and "Slowest hand-off" in json.dumps(m["blocks"])), None)
+        return next((m for m in posted if m["blocks"] and "goals met*" in json.dumps(m["blocks"])), None)
 
     posted = await eventually(digest)
-    assert "Slowest hand-off: Customer Support 客户支持 → Engineering 研发" in json.dumps(
-        posted["blocks"], ensure_ascii=False
-    )
 
-    async def the_map() -> list[Any]:
-        thread = (await page.state(REQUESTER, channel="C0MGMT", thread=posted["ts"]))["thread"]
-        return [f for m in thread["messages"] for f in m["files"] if f["name"] == HANDOFF_FILENAME]
+    async def scorecard() -> list[Any]:
+        messages = (await page.state(REQUESTER, channel="C0MGMT"))["messages"]
+        return [f for m in messages for f in m["files"] if f["name"] == SCORECARD_FILENAME]
 
-    [picture] = await eventually(the_map)
+    [card] = await eventually(scorecard)
+    png = sandbox.workspace.files[card["id"]].content
+    assert png is not None and png.startswith(b"\x89PNG")
+    if target := os.environ.get("CROSSDESK_SCORECARD"):  # refreshes the README's picture
+        Path(target).write_bytes(png)
+
+    async def thread() -> list[Any]:
+        return (await page.state(REQUESTER, channel="C0MGMT", thread=posted["ts"]))["thread"]["messages"]
+
+    replies = await eventually(lambda: _with_map(thread))
+    assert "Slowest hand-off: Customer Support 客户支持 → Engineering 研发" in json.dumps(replies, ensure_ascii=False)
+    [picture] = [f for m in replies for f in m["files"] if f["name"] == HANDOFF_FILENAME]
     assert picture["title"].startswith("Crossdesk — hand-offs between departments")
