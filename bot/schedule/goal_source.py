@@ -16,6 +16,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.schedule import goals as goal_values
 from bot.schedule.goals import Scorecard, WindowCounts
+from bot.schedule.handoff_map import HandoffMap
 from bot.tickets.sla import WorkingCalendar
 from bot.tickets.states import ACTIVE_STATUSES, Status
 from config.goals import Goal
@@ -50,6 +51,7 @@ class WeeklyReview:
     complaints: Mapping[str, int]  # by lifecycle stage, opened in the last week (every stage, zero included)
     language: str
     timezone: str
+    handoffs: HandoffMap | None = None  # who waited on whom over the last week (``None``: not read)
 
     @property
     def end(self) -> datetime:

@@ -1,7 +1,7 @@
 """The weekly review: every shared goal week by week for the last eight weeks, per department and for the company,
-with satisfaction and complaints by lifecycle stage when there are any. Posted once, on ``digest.weekly``'s day at
-``digest.at``, to the digest's channel with its small-multiples picture; shown on demand (``/digest week``) to the
-one person who asks, as text.
+with the week's hand-offs, satisfaction and complaints by lifecycle stage when there are any. Posted once, on
+``digest.weekly``'s day at ``digest.at``, to the digest's channel with its small-multiples picture (and the week's
+hand-off map in its thread); shown on demand (``/digest week``) to the one person who asks, as text.
 
 Posting claims the ISO week as a once-per-period job in the same transaction that queues the Slack calls, so however
 many replicas tick, one review goes out; a review missed while the bot was down follows the digest's catch-up rule.
@@ -18,8 +18,10 @@ from bot.outbox.interface import Outbox
 from bot.outbox.writer import OutboxWriter
 from bot.runtime.clock import Clock
 from bot.schedule.catch_up import CatchUp
-from bot.schedule.digest_post import UPLOAD_METHOD
+from bot.schedule.digest_post import UPLOAD_METHOD, Picture, upload
 from bot.schedule.goal_source import REVIEW_WEEKS, GoalSource, WeeklyReview
+from bot.schedule.handoff_chart import handoff_map_png
+from bot.schedule.handoff_source import HandoffSource
 from bot.schedule.trend_chart import trends_png
 from bot.surfaces.cards import Block
 from bot.surfaces.i18n import Translator
@@ -34,6 +36,7 @@ log = logging.getLogger(__name__)
 
 REVIEW_JOB = "weekly_review"
 REVIEW_FILENAME = "crossdesk-goals-by-week.png"
+HANDOFF_FILENAME = "crossdesk-handoff-map-week.png"
 SIDE_DAYS = 7  # satisfaction and complaints: the last week
 UNKNOWN_STAGE = "unknown"
 STAGES: tuple[str, ...] = (*LIFECYCLE_STAGES, UNKNOWN_STAGE)
@@ -61,6 +64,7 @@ class WeeklyReviewService(OutboxWriter):
         async with self.db.reading() as session:
             satisfaction = await goal_metrics.ratings(session, start, now)
             complaints = await digest_rows.complaints_by_stage(session, start, now)
+        handoffs = await HandoffSource(self.db, self.workspace).between(start, now)
         by_stage = dict.fromkeys(STAGES, 0)
         for stage, count in complaints.items():
             by_stage[stage if stage in by_stage else UNKNOWN_STAGE] += count
@@ -71,6 +75,7 @@ class WeeklyReviewService(OutboxWriter):
             complaints=by_stage,
             language=self.translator.language,
             timezone=self.workspace.timezone,
+            handoffs=handoffs,
         )
 
     async def post_weekly(self, now: datetime) -> bool:
@@ -92,6 +97,10 @@ class WeeklyReviewService(OutboxWriter):
                 return False
         review = await self.review(now)
         png = await asyncio.to_thread(trends_png, review.history)  # CPU for a second or so, off the loop
+        first, last = (now - timedelta(days=SIDE_DAYS - 1)).astimezone(self.workspace.tz).date(), local.date()
+        handoff_png = None
+        if review.handoffs is not None and not review.handoffs.is_empty:
+            handoff_png = await asyncio.to_thread(handoff_map_png, review.handoffs, review.language, first, last)
         title = self.translator.t("review.file_title", day=local.date().isoformat(), weeks=len(review.history.ends))
         async with self.db.transaction() as session:
             if not await jobs.claim_period(session, REVIEW_JOB, period, now):
@@ -113,6 +122,10 @@ class WeeklyReviewService(OutboxWriter):
                 "content_b64": base64.b64encode(png).decode("ascii"),
             }
             calls = [message, outbox.Call(UPLOAD_METHOD, picture, OutboxPurpose.NOTICE.value, after=message)]
+            if handoff_png is not None:  # the week's hand-off map, in the review's thread (its text says so)
+                title = self.translator.t("handoff.chart.file_title", start=first.isoformat(), end=last.isoformat())
+                handoff = Picture(HANDOFF_FILENAME, title, handoff_png)
+                calls.append(upload(settings.channel, handoff, OutboxPurpose.THREAD_REPLY, message))
             await outbox.enqueue_calls(session, calls, now)
             await jobs.finish(session, REVIEW_JOB, period, now)
         self.outbox.wake()

@@ -1,7 +1,8 @@
 """Block Kit for the weekly review (``bot/schedule/weekly_review.py``): a section per shared goal with the company's
-week-by-week line drawn in text (▁▂▃▄▅▆▇█) and each department's after it, then satisfaction and complaints by
-lifecycle stage when the last week has any. The same blocks go to the channel (with the picture after them) and, as
-the answer to ``/digest week``, to the one person who asked; they fit Slack's limits for any number of departments.
+week-by-week line drawn in text (▁▂▃▄▅▆▇█) and each department's after it, then the week's hand-offs, satisfaction
+and complaints by lifecycle stage when the last week has any. The same blocks go to the channel (with the picture
+after them) and, as the answer to ``/digest week``, to the one person who asked; they fit Slack's limits for any
+number of departments.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from zoneinfo import ZoneInfo
 from bot.schedule.goal_source import WeeklyReview
 from bot.schedule.goals import COMPANY, VERDICT_SYMBOL, Row, Verdict, format_target, format_value
 from bot.surfaces.cards import Block
+from bot.surfaces.digest_views import handoff_summary
 from bot.surfaces.i18n import Translator
 from bot.surfaces.limits import HEADER_TEXT, SECTION_FIELDS, SECTION_TEXT, clip, fit_lines
 from config.goals import Goal, TargetKind
@@ -89,6 +91,15 @@ def _goal_section(review: WeeklyReview, index: int, t: Translator) -> Block:
     return {"type": "section", "text": {"type": "mrkdwn", "text": text}}
 
 
+def _handoffs_section(review: WeeklyReview, t: Translator) -> Block | None:
+    """The week's hand-offs in a line (the slowest pair), when anything crossed between departments; the map itself
+    follows the posted review in its thread."""
+    if review.handoffs is None or review.handoffs.is_empty:
+        return None
+    text = f"{t.t('review.handoffs', days=7)}\n{handoff_summary(review.handoffs, t)}"
+    return {"type": "section", "text": {"type": "mrkdwn", "text": clip(text, SECTION_TEXT)}}
+
+
 def _satisfaction_section(review: WeeklyReview, t: Translator) -> Block | None:
     answered = sum(scores.answered for scores in review.satisfaction.values())
     if not answered:
@@ -150,7 +161,8 @@ def review_blocks(review: WeeklyReview) -> list[Block]:
         },
     ]
     blocks += [_goal_section(review, index, t) for index in range(len(review.history.cards[-1].goals))]
-    extra = [block for block in (_satisfaction_section(review, t), _complaints_section(review, t)) if block]
+    sections = (_handoffs_section(review, t), _satisfaction_section(review, t), _complaints_section(review, t))
+    extra = [block for block in sections if block]
     if extra:
         blocks.append({"type": "divider"})
         blocks += extra

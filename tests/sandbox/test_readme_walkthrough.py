@@ -6,6 +6,7 @@ numbered steps, with the README's own words where the page shows them.
 
 from __future__ import annotations
 
+import asyncio
 import json
 import os
 from collections.abc import AsyncIterator, Awaitable, Callable
@@ -238,8 +239,8 @@ async def test_open_acknowledge_wait_answer_by_dm_hand_off_and_a_private_ticket(
 
     assert await eventually(card_in_owner_dm)
 
-    # 7. Jump to 18:00: the digest in #mgmt leads with the shared goals (the example file sets them): three lines and
-    #    the scorecard picture; in its thread, the numbers (naming step 4's consult as the slowest hand-off) and the map.
+    # 7. Jump to 18:00: the digest in #mgmt leads with the shared goals (the example file sets them): three lines
+    #    and the scorecard picture; in its thread, the numbers (step 4's consult the slowest hand-off) and the map.
     assert (await page.do("clock", REQUESTER, to="18:00")).json() == {"ok": True}
 
     async def digest() -> dict[str, Any] | None:
@@ -256,7 +257,7 @@ async def test_open_acknowledge_wait_answer_by_dm_hand_off_and_a_private_ticket(
     png = sandbox.workspace.files[card["id"]].content
     assert png is not None and png.startswith(b"\x89PNG")
     if target := os.environ.get("CROSSDESK_SCORECARD"):  # refreshes the README's picture
-        Path(target).write_bytes(png)
+        await asyncio.to_thread(Path(target).write_bytes, png)
 
     async def thread() -> list[Any]:
         return (await page.state(REQUESTER, channel="C0MGMT", thread=posted["ts"]))["thread"]["messages"]

@@ -5,13 +5,14 @@ from __future__ import annotations
 
 import asyncio
 import base64
+import json
 
 import pytest
 from sqlmodel import col, select
 
 from bot.outbox.interface import QueueOnly
 from bot.runtime.clock import ManualClock
-from bot.schedule.weekly_review import REVIEW_FILENAME, UPLOAD_METHOD, WeeklyReviewService
+from bot.schedule.weekly_review import HANDOFF_FILENAME, REVIEW_FILENAME, UPLOAD_METHOD, WeeklyReviewService
 from bot.surfaces.i18n import Translator
 from bot.surfaces.review_views import review_blocks
 from config.schema import WorkspaceConfig
@@ -46,9 +47,13 @@ async def test_the_review_is_posted_once_on_its_day(played: Played, db: Database
     clock.set(MONDAY_EVENING)
     assert await review.tick()
     assert not await review.tick()  # once a week
-    message, picture = await review_rows(db)
+    message, picture, handoffs = await review_rows(db)
     assert (message.method, picture.method) == ("chat.postMessage", UPLOAD_METHOD)
     assert picture.depends_on_id == message.id
+    # The week's hand-offs (SUP-3 went to Engineering, consults were answered): the map, in the review's thread.
+    assert (handoffs.method, handoffs.purpose, handoffs.depends_on_id) == (UPLOAD_METHOD, "thread_reply", message.id)
+    assert handoffs.payload["filename"] == HANDOFF_FILENAME
+    assert "*Hand-offs between departments, last 7 days*" in json.dumps(message.payload["blocks"])
     expected = await review.review(MONDAY_EVENING)
     met = expected.history.cards[-1].met()
     assert message.payload["text"] == (
@@ -63,7 +68,7 @@ async def test_the_review_is_posted_once_on_its_day(played: Played, db: Database
     assert run is not None and run.finished_at is not None
     clock.set(at(10, 6, 18, 5))  # Tuesday: no review
     assert not await review.tick()
-    assert len(await review_rows(db)) == 2
+    assert len(await review_rows(db)) == 3
 
 
 async def test_the_weeks_numbers(played: Played, db: Database) -> None:
@@ -77,6 +82,7 @@ async def test_the_weeks_numbers(played: Played, db: Database) -> None:
         "SALES": (1, 3),
     }
     assert review.complaints["unknown"] == 3 and sum(review.complaints.values()) == 3  # opened in the week, no stage
+    assert review.handoffs is not None and review.handoffs.totals.bounces == 1  # SUP-3, Support to Engineering
 
 
 async def test_no_review_without_its_day_or_goals(played: Played, db: Database) -> None:
@@ -101,4 +107,4 @@ async def test_two_replicas_post_one_review(played: Played, db: Database, databa
         for engine in engines:
             await engine.dispose()
     assert sorted(posted) == [False, True]
-    assert len(await review_rows(db)) == 2
+    assert len(await review_rows(db)) == 3  # one review: its message, its picture, the week's hand-off map
