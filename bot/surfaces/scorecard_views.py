@@ -63,6 +63,9 @@ def lead_lines(card: Scorecard) -> list[str]:
         key=lambda pair: -_distance(pair[1]),
     )
     tally = t.t("digest.lead.tally", met=card.met(), goals=len(card.goals))
+    unjudged = len(card.goals) - card.judged()
+    if unjudged:
+        tally += t.t("digest.lead.unjudged", count=unjudged)
     if misses or near:
         row, cell = (misses or near)[0]
         key = "digest.lead.worst" if misses else "digest.lead.worst_near"

@@ -42,7 +42,9 @@ async def test_the_digest_leads_with_the_scorecard(bot: Harness) -> None:
     blocks = lead.blocks  # type: ignore[attr-defined]
     assert [block["type"] for block in blocks] == ["header", "section", "context"]
     lines = blocks[1]["text"]["text"].split("\n")
-    assert len(lines) == 3 and lines[0].startswith("*2 of 6 goals met*; Engineering 研发 misses *Acknowledge on time*")
+    assert len(lines) == 3 and lines[0].startswith(
+        "*2 of 6 goals met* (3 with nothing to judge yet); Engineering 研发 misses *Acknowledge on time*"
+    )
     assert scorecard.files[0]["name"] == SCORECARD_FILENAME  # type: ignore[attr-defined]
     uploaded = bot.fake.files[scorecard.files[0]["id"]]  # type: ignore[attr-defined]
     assert uploaded.content is not None and uploaded.content.startswith(PNG_SIGNATURE)

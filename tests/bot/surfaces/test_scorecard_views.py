@@ -85,3 +85,10 @@ def test_the_message_is_as_small_for_a_thousand_departments() -> None:
 
 def test_the_fallback_counts_the_goals_met() -> None:
     assert lead_fallback(example_card()) == "Crossdesk daily digest for 2026-12-04: 4 of 6 shared goals met."
+
+
+def test_goals_with_nothing_to_judge_are_said_to_be_so() -> None:
+    good = {goal.metric: met_everywhere(goal) for goal in GOALS}
+    quiet = {**good, "csat": (None, None), "complaint_resolve_median": (None, None)}
+    first = lead_lines(card([row("SUP", "Support", quiet)], row(COMPANY, "", quiet)))[0]
+    assert first.startswith("*4 of 6 goals met* (2 with nothing to judge yet); every department meets")
