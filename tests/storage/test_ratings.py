@@ -48,7 +48,8 @@ async def tickets(db: Database, *specs: tuple[str, str | None, int | None]) -> l
 async def customer(db: Database, name: str, stage: str | None, manager: str | None) -> int:
     """A customer row as the customers' repository makes one (tests write it directly)."""
     async with db.transaction() as session:
-        row = Customer(name=name, name_key=name.lower(), stage=stage, manager_id=manager, created_at=NOW, updated_at=NOW)
+        row = Customer(name=name, name_key=name.lower(), stage=stage, manager_id=manager)
+        row.created_at = row.updated_at = NOW
         session.add(row)
         await session.flush()
         assert row.id is not None

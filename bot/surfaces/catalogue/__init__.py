@@ -13,6 +13,7 @@ from bot.surfaces.catalogue import (
     links,
     reminders,
     sandbox,
+    satisfaction,
     standups,
     tickets_cards,
     tickets_forms,
@@ -31,4 +32,5 @@ AREAS: list[dict[str, dict[str, str]]] = [
     sandbox.MESSAGES,
     consults.MESSAGES,
     links.MESSAGES,
+    satisfaction.MESSAGES,
 ]
