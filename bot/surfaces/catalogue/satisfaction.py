@@ -5,10 +5,9 @@ from __future__ import annotations
 
 MESSAGES: dict[str, dict[str, str]] = {
     "en": {
-        "rating.ask": ":star: *{key}*{title} was resolved by <@{actor}>. How satisfied are you with how it was "
-        "handled? {link}",
-        "rating.ask_manager": ":star: *{key}*{title}, a complaint from {customer}, was resolved by <@{actor}>. As "
-        "the account manager, how satisfied are you with how it was handled? {link}",
+        "rating.ask": ":star: How satisfied are you with how <@{actor}> handled *{key}*{title}? {link}",
+        "rating.ask_manager": ":star: <@{actor}> has handled *{key}*{title}, a complaint from {customer}. As its "
+        "account manager, how satisfied are you with how it was handled? {link}",
         "rating.title": " ({title})",
         "rating.scale": "1 = very unhappy · 5 = very happy. Asked once; a comment is optional.",
         "rating.button.score": "{score}",
@@ -16,8 +15,8 @@ MESSAGES: dict[str, dict[str, str]] = {
         "rating.thanks": "You rated {score}/5 — thank you",
         "rating.thanks_commented": "You rated {score}/5 — thank you. Your comment is saved too.",
         "rating.comment_saved": "Your comment is saved — thank you. Choose a score above whenever you like.",
-        "rating.alert": ":warning: <@{rater}> rated *{key}*{title} {score}/5{comment}. It was resolved by "
-        "<@{owner}>. If it is not solved, reopen it. {link}",
+        "rating.alert": ":warning: <@{rater}> rated *{key}*{title} {score}/5{comment}. <@{owner}> owns it; if the "
+        "problem is still there, reopen it. {link}",
         "rating.alert.comment": " — “{comment}”",
         "rating.error.score": "A rating is a whole number from 1 to 5, and “{value}” is not one, so nothing was "
         "recorded.",
@@ -43,8 +42,8 @@ MESSAGES: dict[str, dict[str, str]] = {
         "{count} in all)",
     },
     "zh": {
-        "rating.ask": ":star: *{key}*{title} 已由 <@{actor}> 解决。你对处理结果满意吗？{link}",
-        "rating.ask_manager": ":star: *{key}*{title} 是客户 {customer} 的投诉，已由 <@{actor}> 解决。作为客户经理，"
+        "rating.ask": ":star: 你对 <@{actor}> 处理 *{key}*{title} 的结果满意吗？{link}",
+        "rating.ask_manager": ":star: <@{actor}> 已处理客户 {customer} 的投诉 *{key}*{title}。作为客户经理，"
         "你对处理结果满意吗？{link}",
         "rating.title": "（{title}）",
         "rating.scale": "1 = 非常不满意 · 5 = 非常满意。只问一次；评论可选。",
@@ -53,8 +52,8 @@ MESSAGES: dict[str, dict[str, str]] = {
         "rating.thanks": "你的评分是 {score}/5 —— 谢谢",
         "rating.thanks_commented": "你的评分是 {score}/5 —— 谢谢。你的评论也已保存。",
         "rating.comment_saved": "你的评论已保存，谢谢。随时可以在上方选择评分。",
-        "rating.alert": ":warning: <@{rater}> 给 *{key}*{title} 打了 {score}/5{comment}。此工单由 <@{owner}> 解决。"
-        "如果问题并未解决，请重新打开。{link}",
+        "rating.alert": ":warning: <@{rater}> 给 *{key}*{title} 打了 {score}/5{comment}。负责人是 <@{owner}>；"
+        "如果问题仍在，请重新打开。{link}",
         "rating.alert.comment": " ——“{comment}”",
         "rating.error.score": "评分必须是 1 到 5 的整数，“{value}”不是，因此未做任何记录。",
         "rating.error.not_asked": "没有请你为 *{key}* 评分，因此未做任何记录。",

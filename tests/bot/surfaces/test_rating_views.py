@@ -24,7 +24,7 @@ from bot.tickets.satisfaction import score_of
 from tests.support.block_kit import action_ids, assert_message_valid, assert_view_valid, button, elements_of
 
 LANGUAGES = [Translator("en"), Translator("zh")]
-ASKED = ":star: *SUP-12* (Refund for order 1042) was resolved by <@U0ALICE>. How satisfied are you?"
+ASKED = ":star: How satisfied are you with how <@U0ALICE> handled *SUP-12* (Refund for order 1042)?"
 
 
 @pytest.mark.parametrize("translator", LANGUAGES, ids=lambda t: t.language)
