@@ -304,9 +304,17 @@ def cmd_export(args: argparse.Namespace) -> int:
     if settings is None:
         return EXIT_PROBLEM
 
+    if args.history and args.ratings:
+        print("error: --history and --ratings export different things; give one", file=sys.stderr)
+        return EXIT_USAGE
+
     async def rows() -> list[dict[str, object]] | None:
         db = Database(settings.database_url, sqlite_fast_path=settings.sqlite_fast_path)
         try:
+            if args.ratings:
+                from bot.runtime.rating_export import rating_rows
+
+                return await rating_rows(db)
             return await (_history_rows(db, args.history) if args.history else _ticket_rows(db))
         finally:
             await db.dispose()
@@ -319,7 +327,11 @@ def cmd_export(args: argparse.Namespace) -> int:
     if records is None:
         print(f"error: no ticket {args.history.upper()}", file=sys.stderr)
         return EXIT_PROBLEM
-    fields = HISTORY_FIELDS if args.history else EXPORT_FIELDS
+    fields: tuple[str, ...] = HISTORY_FIELDS if args.history else EXPORT_FIELDS
+    if args.ratings:
+        from bot.runtime.rating_export import RATING_FIELDS
+
+        fields = RATING_FIELDS
     buffer = io.StringIO()
     if args.format == "json":
         json.dump(records, buffer, ensure_ascii=False, indent=2)
@@ -329,6 +341,7 @@ def cmd_export(args: argparse.Namespace) -> int:
         writer.writeheader()
         writer.writerows(records)
     what = f"{len(records)} entries of {args.history.upper()}" if args.history else f"{len(records)} tickets"
+    what = f"{len(records)} ratings" if args.ratings else what
     if args.output and args.output != "-":
         Path(args.output).write_text(buffer.getvalue(), encoding="utf-8")
         print(f"exported {what} to {args.output}", file=sys.stderr)
@@ -358,6 +371,7 @@ def parser() -> argparse.ArgumentParser:
     export.add_argument("--format", choices=("csv", "json"), default="csv")
     export.add_argument("--output", "-o", help="file to write (default: standard output)")
     export.add_argument("--history", metavar="KEY", help="every entry of ticket KEY's history instead, e.g. SUP-12")
+    export.add_argument("--ratings", action="store_true", help="every satisfaction rating given instead")
     export.set_defaults(func=cmd_export)
     return root
 

@@ -4,6 +4,8 @@ department lead and the account manager with *Reopen*; forged, foreign and repea
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 from datetime import timedelta
 from typing import Any
@@ -17,6 +19,7 @@ from bot.surfaces.ids import RATE_BUTTONS, ActionId, BlockId, CallbackId
 from bot.surfaces.rating_views import rating_block_id
 from config.schema import WorkspaceConfig
 from storage.models import Customer, Rating, Ticket
+from tests.bot.runtime.test_cli import crossdesk
 from tests.support.block_kit import action_ids
 from tests.support.harness import START, Harness, running_bot
 
@@ -273,3 +276,36 @@ async def test_chinese(database_url: str, workspace: WorkspaceConfig) -> None:
         assert "你的评分是 2/5 —— 谢谢" in rated.text
         [alert] = alerts(bot, "U0LEADSUP")
         assert "<@U0ERIN> 给 *SUP-1*" in alert.text and "重新打开" in json.dumps(alert.blocks, ensure_ascii=False)
+
+
+async def test_the_export_lists_every_rating_given(bot: Harness, database_url: str) -> None:
+    await open_and_resolve(bot)  # SUP-1, a complaint of ACME (retention), rated with a comment
+    await link_customer(bot, "SUP-1")
+    await resolve(bot)
+    assert (await bot.click_in_dm(ActionId.RATING_COMMENT, "SUP-1", "U0ERIN")).status_code == 200
+    await bot.submit(bot.opened_view(), "U0ERIN", {BlockId.FORM_COMMENT.value: "Tom & <@U0BOB> were great"})
+    bot.clock.advance(timedelta(hours=1))
+    await click(bot, rating_dms(bot, "U0ERIN")[0], "5", user="U0ERIN", action=ActionId.RATE_5)
+    await open_and_resolve(bot, "The export crashes on big files")  # ENG-1: asked, never answered
+    await resolve(bot, "ENG-1", by="U0CAROL")
+
+    exported = crossdesk("export", "--ratings", "--format", "json", env={"DATABASE_URL": database_url})
+    assert exported.returncode == 0, exported.stderr
+    assert json.loads(exported.stdout) == [
+        {
+            "key": "SUP-1",
+            "department_key": "SUP",
+            "stage": "retention",
+            "rater_id": "U0ERIN",
+            "score": 5,
+            "comment": "Tom & <@U0BOB> were great",  # plain text: the characters she typed, no mention
+            "rated_at": (START + timedelta(hours=1)).isoformat(),
+        }
+    ]
+    as_csv = crossdesk("export", "--ratings", env={"DATABASE_URL": database_url})
+    assert as_csv.returncode == 0, as_csv.stderr
+    rows = list(csv.reader(io.StringIO(as_csv.stdout)))
+    assert rows[0] == ["key", "department_key", "stage", "rater_id", "score", "comment", "rated_at"]
+    assert rows[1:] == [["SUP-1", "SUP", "retention", "U0ERIN", "5", "Tom & <@U0BOB> were great", rows[1][6]]]
+    both = crossdesk("export", "--ratings", "--history", "SUP-1", env={"DATABASE_URL": database_url})
+    assert both.returncode == 2 and "give one" in both.stderr and both.stdout == ""
