@@ -309,3 +309,24 @@ async def test_the_export_lists_every_rating_given(bot: Harness, database_url: s
     assert rows[1:] == [["SUP-1", "SUP", "retention", "U0ERIN", "5", "Tom & <@U0BOB> were great", rows[1][6]]]
     both = crossdesk("export", "--ratings", "--history", "SUP-1", env={"DATABASE_URL": database_url})
     assert both.returncode == 2 and "give one" in both.stderr and both.stdout == ""
+
+
+async def test_rating_by_command_is_the_same_verb(bot: Harness) -> None:
+    await open_and_resolve(bot)
+    await resolve(bot)
+    [asked] = rating_dms(bot, "U0ERIN")
+    usage = (await bot.command("rate SUP-1", "U0ERIN")).json()["text"]
+    assert usage.startswith("Usage: `/ticket rate KEY <1-5> [comment]`")
+    refused = (await bot.command("rate SUP-1 nine", "U0ERIN")).json()["text"]
+    assert refused == "A rating is a whole number from 1 to 5, and “nine” is not one, so nothing was recorded."
+    assert (await bot.command("rate SUP-1 4", "U0BOB")).json()["text"].startswith("You were not asked to rate")
+    done = (await bot.command("rate sup-1 4 quick &amp; kind", "U0ERIN")).json()["text"]  # as Slack sends "&"
+    assert done == "Thank you: you rated *SUP-1* 4/5, and your comment is saved."
+    await bot.drain()
+    [rating] = await rating_rows(bot)
+    assert (rating.score, rating.comment) == (4, "quick &amp; kind")
+    [rated] = rating_dms(bot, "U0ERIN")  # the DM answered in place, as a click would
+    assert rated.ts == asked.ts and "You rated 4/5 — thank you. Your comment is saved too." in rated.text
+    again = (await bot.command("rate SUP-1 5", "U0ERIN")).json()["text"]
+    assert again.startswith("You already rated *SUP-1* 4/5 (")
+    assert "`/ticket rate KEY <1-5> [comment]`" in (await bot.command("help", "U0ERIN")).json()["text"]
