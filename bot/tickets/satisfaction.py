@@ -143,7 +143,7 @@ async def rate(flow: ChangeRunner, key: str, user_id: str, value: str, where: Pr
             message = rated_message(prompt.text, score, flow.messages.translator, commented=rating.comment is not None)
             await _update(session, ticket, prompt, message, now)
         if score <= LOW_SCORE:
-            alerted = await _alert(flow, session, ticket, user_id, score, rating.comment)
+            alerted = await _alert(flow, session, ticket, user_id, score, rating.comment, now)
     flow.wake_outbox()
     return Rated(ticket, score, alerted)
 
@@ -211,7 +211,13 @@ async def _update(
 
 
 async def _alert(
-    flow: ChangeRunner, session: AsyncSession, ticket: Ticket, rater: str, score: int, said: str | None
+    flow: ChangeRunner,
+    session: AsyncSession,
+    ticket: Ticket,
+    rater: str,
+    score: int,
+    said: str | None,
+    now: datetime,
 ) -> tuple[str, ...]:
     """Tell the department lead and the account manager (not the rater) of a low score, each with *Reopen*."""
     department = flow.workspace.department(ticket.department_key)
@@ -236,5 +242,5 @@ async def _alert(
             link=_link(messages, ticket),
         )
         blocks = low_rating_blocks(ticket.key, text, flow.messages.translator)
-        await flow.messages.notify(session, ticket, flow.clock.now(), person, text, blocks)
+        await flow.messages.notify(session, ticket, now, person, text, blocks)
     return told
