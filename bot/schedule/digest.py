@@ -23,8 +23,9 @@ from bot.runtime.clock import Clock
 from bot.runtime.slack_client import SlackIdentity
 from bot.schedule.catch_up import CatchUp
 from bot.schedule.charts import opened_per_day_png
-from bot.schedule.digest_report import DepartmentNumbers, DigestReport, OpenTicket
+from bot.schedule.digest_report import DepartmentNumbers, DigestReport, OpenTicket, Satisfaction
 from bot.surfaces.cards import Block
+from bot.surfaces.digest_satisfaction import department_field, shows_stages, stage_section
 from bot.surfaces.i18n import Translator
 from bot.surfaces.ids import OutboxPurpose
 from bot.surfaces.limits import MESSAGE_BLOCKS, SECTION_TEXT, chunked, clip, fit_lines
@@ -32,7 +33,7 @@ from bot.surfaces.text import message_link
 from bot.tickets.states import ACTIVE_STATUSES, CLOCK_RUNNING, Status
 from config.schema import LIFECYCLE_STAGES, WorkspaceConfig
 from storage import digest as digest_rows
-from storage import jobs, outbox
+from storage import jobs, outbox, ratings
 from storage.database import Database
 from storage.models import Ticket
 
@@ -63,6 +64,14 @@ class _DepartmentHistory:
 def _median_hours(spans: Iterable[timedelta]) -> float | None:
     hours = [span.total_seconds() / 3600 for span in spans]
     return statistics.median(hours) if hours else None
+
+
+def _satisfaction(groups: Iterable[ratings.Satisfaction]) -> Satisfaction:
+    """The ratings of ``groups`` together: how many answered, and their average."""
+    answered = total = 0
+    for group in groups:
+        answered, total = answered + group.answered, total + group.total
+    return Satisfaction(answered, total / answered if answered else None)
 
 
 class DigestService(OutboxWriter):
@@ -110,6 +119,8 @@ class DigestService(OutboxWriter):
             moves = await digest_rows.moves_since(session, window_start)
             oldest = await digest_rows.oldest_in_status(session, active, OLDEST_SHOWN)
             complaints = await digest_rows.complaints_by_stage(session, window_start, end)
+            rated = await ratings.by_department(session, window_start, end)
+            rated_stages = await ratings.by_stage(session, window_start, end)
 
         # Opening and acknowledging count for the department the ticket was in at that moment, so a ticket
         # handed on later still shows where it arrived and who acknowledged it.
@@ -125,7 +136,7 @@ class DigestService(OutboxWriter):
         )
 
         seen = {key for key, _ in per_day} | set(resolved) | set(open_now) | set(overdue) | set(bounced)
-        seen |= set(ack_spans) | set(resolve_spans)
+        seen |= set(ack_spans) | set(resolve_spans) | set(rated)
         configured = [d.key for d in self.workspace.departments]
         keys = configured + sorted(seen - set(configured))  # a department removed from the file still shows
         departments = tuple(
@@ -140,9 +151,13 @@ class DigestService(OutboxWriter):
                 median_resolve_hours=_median_hours(resolve_spans[key]),
                 bounced=bounced.get(key, 0),
                 opened_per_day=tuple(per_day[(key, day)] for day in day_list),
+                satisfaction=_satisfaction([rated[key]] if key in rated else []),
             )
             for key in keys
         )
+        stage_ratings: dict[str, list[ratings.Satisfaction]] = defaultdict(list)
+        for stage, answers in rated_stages.items():
+            stage_ratings[stage if stage in STAGES else UNKNOWN_STAGE].append(answers)
         by_stage = {stage: 0 for stage in STAGES}
         for stage, count in complaints.items():
             name = stage if stage in by_stage else UNKNOWN_STAGE
@@ -156,6 +171,7 @@ class DigestService(OutboxWriter):
             departments=departments,
             oldest_open=tuple(self._open_ticket(ticket, now) for ticket in oldest),
             complaints=by_stage,
+            satisfaction={stage: _satisfaction(stage_ratings[stage]) for stage in STAGES},
         )
 
     def _department_name(self, key: str) -> str:
@@ -318,10 +334,11 @@ def _split(report: DigestReport) -> tuple[list[Block], list[Block]]:
     """Department sections for the first message and for the thread. When they do not all fit, the departments
     with the most overdue and open work come first, so the first message shows where help is needed."""
     departments = list(report.departments)
-    if len(departments) > MESSAGE_BLOCKS - _FIXED_BLOCKS:
+    fixed = _FIXED_BLOCKS + shows_stages(report)  # satisfaction by stage, when anyone answered
+    if len(departments) > MESSAGE_BLOCKS - fixed:
         departments.sort(key=lambda d: (-d.overdue, -d.open, -d.opened))  # stable: file order among equals
     sections = [_department_section(report, department) for department in departments]
-    room = MESSAGE_BLOCKS - _FIXED_BLOCKS
+    room = MESSAGE_BLOCKS - fixed
     if len(sections) <= room:
         return sections, []
     room -= 1  # the line saying where the others are
@@ -344,6 +361,7 @@ def _department_section(report: DigestReport, department: DepartmentNumbers) -> 
             _field(t("digest.median_ack"), _hours(translator, department.median_ack_hours)),
             _field(t("digest.median_resolve"), _hours(translator, department.median_resolve_hours)),
             _field(t("digest.bounces"), department.bounced),
+            department_field(translator, department.satisfaction),
         ],
     }
 
@@ -374,6 +392,8 @@ def _main_blocks(report: DigestReport, sections: list[Block], left_out: int, not
             "fields": [_field(_stage_name(translator, stage), report.complaints[stage]) for stage in STAGES],
         }
     )
+    if shows_stages(report):
+        blocks.append(stage_section(report, translator, [(s, _stage_name(translator, s)) for s in STAGES]))
     return blocks
 
 

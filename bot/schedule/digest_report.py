@@ -7,8 +7,16 @@ the chart to post it.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+
+
+@dataclass(frozen=True)
+class Satisfaction:
+    """Ratings answered in the report's days: how many, and their average score (1–5; ``None`` with none)."""
+
+    answered: int = 0
+    average: float | None = None
 
 
 @dataclass(frozen=True)
@@ -25,6 +33,7 @@ class DepartmentNumbers:
     median_resolve_hours: float | None  # over tickets resolved in the report's days
     bounced: int  # moves to another department in the report's days, counted where the ticket left
     opened_per_day: tuple[int, ...]  # one count per day of ``DigestReport.days``
+    satisfaction: Satisfaction = Satisfaction()  # ratings of its tickets answered in the report's days
 
 
 @dataclass(frozen=True)
@@ -53,6 +62,13 @@ class DigestReport:
     departments: tuple[DepartmentNumbers, ...]
     oldest_open: tuple[OpenTicket, ...]
     complaints: Mapping[str, int]  # every stage of ``bot.schedule.digest.STAGES``, zero included
+    # Ratings answered in the report's days by customer lifecycle stage: every stage of ``STAGES``, none included.
+    satisfaction: Mapping[str, Satisfaction] = field(default_factory=dict)
+
+    @property
+    def answered(self) -> int:
+        """How many ratings were answered in the report's days, in all."""
+        return sum(stage.answered for stage in self.satisfaction.values())
 
     def department(self, key: str) -> DepartmentNumbers:
         return next(d for d in self.departments if d.key == key)

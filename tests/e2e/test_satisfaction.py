@@ -330,3 +330,31 @@ async def test_rating_by_command_is_the_same_verb(bot: Harness) -> None:
     again = (await bot.command("rate SUP-1 5", "U0ERIN")).json()["text"]
     assert again.startswith("You already rated *SUP-1* 4/5 (")
     assert "`/ticket rate KEY <1-5> [comment]`" in (await bot.command("help", "U0ERIN")).json()["text"]
+
+
+async def test_the_digest_shows_satisfaction_per_department_and_lifecycle_stage(bot: Harness) -> None:
+    await open_and_resolve(bot)  # SUP-1: ACME's complaint (retention); Erin and ACME's manager are asked
+    await link_customer(bot, "SUP-1")
+    await resolve(bot)
+    await open_and_resolve(bot, "The export crashes on big files")  # ENG-1: no customer, no stage
+    await resolve(bot, "ENG-1", by="U0CAROL")
+    assert (await bot.command("rate SUP-1 2", "U0ERIN")).status_code == 200
+    assert (await bot.command("rate SUP-1 4", MANAGER)).status_code == 200
+    assert (await bot.command("rate ENG-1 5", "U0ERIN")).status_code == 200
+
+    body = slack_requests.slash_command_body(text="", user="U0LEADENG", command="/digest")
+    blocks = (await bot.post(body, "application/x-www-form-urlencoded")).json()["blocks"]
+    fields = {
+        b["text"]["text"]: [f["text"] for f in b["fields"]] for b in blocks if b["type"] == "section" and "fields" in b
+    }
+    by_department = {title.split("(")[-1].strip("`)*"): rows[-1] for title, rows in fields.items() if "(" in title}
+    assert by_department["SUP"] == "*Satisfaction*\n3.0/5 · 2 answered"
+    assert by_department["ENG"] == "*Satisfaction*\n5.0/5 · 1 answered"
+    assert by_department["SALES"] == "*Satisfaction*\nno answers"
+    [stages] = [rows for title, rows in fields.items() if title.startswith("*Satisfaction by lifecycle stage*")]
+    assert "3 in all" in next(t for t in fields if t.startswith("*Satisfaction by lifecycle stage*"))
+    assert "*Retention*\n3.0/5 · 2 answered" in stages and "*Growth*\nno answers" in stages
+    assert stages[-1].endswith("\n5.0/5 · 1 answered")  # no stage given
+
+    report = await bot.services.digest.report(bot.clock.now())
+    assert report.department("SUP").satisfaction.answered == 2 and report.answered == 3
