@@ -17,7 +17,7 @@ from typing import TextIO
 from pydantic import ValidationError
 
 from bot import __version__
-from bot.surfaces.text import mentioned_users, to_plain
+from bot.runtime.handoff_export import a_date, window_problem
 from config.loader import EXAMPLE_PATH, ConfigError, load_workspace
 from config.schema import WorkspaceConfig
 from config.settings import Settings
@@ -226,96 +226,38 @@ def cmd_migrate(_args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-# Linked work, filled in by ``bot.tickets.relations.export_columns`` (imported when exporting, not at start-up).
-LINKED_WORK_FIELDS = ("duplicate_of", "related", "followers")
-EXPORT_FIELDS = (
-    "key",
-    "department_key",
-    "status",
-    "priority",
-    "owner_id",
-    "requester_id",
-    "title",
-    "source",
-    "created_at",
-    "acknowledged_at",
-    "resolved_at",
-    "closed_at",
-    "ack_due_at",
-    "resolve_due_at",
-    "origin_channel",
-    "origin_ts",
-    "escalation_level",
-    *LINKED_WORK_FIELDS,
-)
-
-
-def _export_value(field: str, value: object, names: dict[str, str]) -> object:
-    """A ticket's field as the export shows it: times in ISO 8601, the title (and a history entry's note) as plain
-    text (it is kept as Slack text, ``&amp;`` and ``<@U…>``; a spreadsheet shows ``&`` and the person's name)."""
-    if field in ("title", "note") and isinstance(value, str):
-        return to_plain(value, names)
-    return value.isoformat() if hasattr(value, "isoformat") else value
-
-
-HISTORY_FIELDS = ("key", "at", "actor_id", "action", "from_value", "to_value", "note", "slack_ts")
-
-
-async def _ticket_rows(db: Database) -> list[dict[str, object]]:
-    from sqlmodel import col, select
-
-    from bot.tickets.relations import export_columns
-    from storage.directory import display_names
-    from storage.models import Ticket
-
-    async with db.transaction() as session:
-        tickets = (await session.exec(select(Ticket).order_by(col(Ticket.id)))).all()
-        mentioned = {user for ticket in tickets for user in mentioned_users(ticket.title)}
-        names = await display_names(session, sorted(mentioned))
-        linked = await export_columns(session, tickets)
-    own = [name for name in EXPORT_FIELDS if name not in LINKED_WORK_FIELDS]
-    return [
-        {**{name: _export_value(name, getattr(ticket, name), names) for name in own}, **linked[ticket.id or 0]}
-        for ticket in tickets
-    ]
-
-
-async def _history_rows(db: Database, key: str) -> list[dict[str, object]] | None:
-    """Every event of ticket ``key``, oldest first, notes in full (``/ticket show`` lists only the newest)."""
-    from storage import audit
-    from storage import tickets as ticket_rows
-    from storage.directory import display_names
-
-    async with db.transaction() as session:
-        ticket = await ticket_rows.by_key(session, key)
-        if ticket is None or ticket.id is None:
-            return None
-        events = await audit.events_of(session, ticket.id)
-        mentioned = {user for event in events for user in mentioned_users(event.note or "")}
-        names = await display_names(session, sorted(mentioned))
-    return [
-        {"key": ticket.key, **{name: _export_value(name, getattr(event, name), names) for name in HISTORY_FIELDS[1:]}}
-        for event in events
-    ]
-
-
 def cmd_export(args: argparse.Namespace) -> int:
     settings = _settings(sys.stderr)
     if settings is None:
         return EXIT_PROBLEM
-
-    if args.history and args.ratings:
-        print("error: --history and --ratings export different things; give one", file=sys.stderr)
+    problem = window_problem(args.since, args.until, handoff_map=args.handoff_map)
+    if problem:
+        print(f"error: {problem}", file=sys.stderr)
         return EXIT_USAGE
+    workspace = _workspace(settings.workspace_path(), sys.stderr) if args.handoff_map else None
+    if args.handoff_map and workspace is None:
+        return EXIT_PROBLEM  # the map needs the working hours, holidays and SLAs of the workspace file
+    from bot.runtime.ticket_export import EXPORT_FIELDS, HISTORY_FIELDS, history_rows, ticket_rows
+
+    fields: tuple[str, ...] = HISTORY_FIELDS if args.history else EXPORT_FIELDS
+    what = ""
 
     async def rows() -> list[dict[str, object]] | None:
+        nonlocal fields, what
         db = Database(settings.database_url, sqlite_fast_path=settings.sqlite_fast_path)
         try:
-            if args.ratings:
-                from bot.runtime.rating_export import rating_rows
+            if workspace is not None:
+                from bot.runtime import handoff_export
 
-                return await rating_rows(db)
-            return await (_history_rows(db, args.history) if args.history else _ticket_rows(db))
+                found, what = await handoff_export.handoff_rows(db, workspace, args.since, args.until)
+                fields = handoff_export.HANDOFF_FIELDS
+                return found
+            if args.ratings:
+                from bot.runtime import rating_export
+
+                (found, what), fields = await rating_export.rating_rows(db), rating_export.RATING_FIELDS
+                return found
+            return await (history_rows(db, args.history) if args.history else ticket_rows(db))
         finally:
             await db.dispose()
 
@@ -327,11 +269,6 @@ def cmd_export(args: argparse.Namespace) -> int:
     if records is None:
         print(f"error: no ticket {args.history.upper()}", file=sys.stderr)
         return EXIT_PROBLEM
-    fields: tuple[str, ...] = HISTORY_FIELDS if args.history else EXPORT_FIELDS
-    if args.ratings:
-        from bot.runtime.rating_export import RATING_FIELDS
-
-        fields = RATING_FIELDS
     buffer = io.StringIO()
     if args.format == "json":
         json.dump(records, buffer, ensure_ascii=False, indent=2)
@@ -340,8 +277,7 @@ def cmd_export(args: argparse.Namespace) -> int:
         writer = csv.DictWriter(buffer, fieldnames=list(fields))
         writer.writeheader()
         writer.writerows(records)
-    what = f"{len(records)} entries of {args.history.upper()}" if args.history else f"{len(records)} tickets"
-    what = f"{len(records)} ratings" if args.ratings else what
+    what = what or (f"{len(records)} entries of {args.history.upper()}" if args.history else f"{len(records)} tickets")
     if args.output and args.output != "-":
         Path(args.output).write_text(buffer.getvalue(), encoding="utf-8")
         print(f"exported {what} to {args.output}", file=sys.stderr)
@@ -367,11 +303,19 @@ def parser() -> argparse.ArgumentParser:
     check = commands.add_parser("check-config", help="validate a workspace file and report every problem")
     check.add_argument("file", help="path of the workspace file, e.g. crossdesk.yaml")
     check.set_defaults(func=cmd_check_config)
-    export = commands.add_parser("export", help="export tickets (or one ticket's whole history) as CSV or JSON")
+    export = commands.add_parser(
+        "export", help="export tickets (or one ticket's whole history, or the hand-off map) as CSV or JSON"
+    )
     export.add_argument("--format", choices=("csv", "json"), default="csv")
     export.add_argument("--output", "-o", help="file to write (default: standard output)")
-    export.add_argument("--history", metavar="KEY", help="every entry of ticket KEY's history instead, e.g. SUP-12")
-    export.add_argument("--ratings", action="store_true", help="every satisfaction rating given instead")
+    instead = export.add_mutually_exclusive_group()
+    instead.add_argument("--history", metavar="KEY", help="every entry of ticket KEY's history instead, e.g. SUP-12")
+    instead.add_argument(
+        "--handoff-map", action="store_true", help="the hand-off map instead: a row per pair of departments"
+    )
+    instead.add_argument("--ratings", action="store_true", help="every satisfaction rating given instead")
+    export.add_argument("--from", dest="since", type=a_date, metavar="DATE", help="with --handoff-map: first day")
+    export.add_argument("--to", dest="until", type=a_date, metavar="DATE", help="with --handoff-map: last day")
     export.set_defaults(func=cmd_export)
     return root
 

@@ -11,15 +11,15 @@ from storage.directory import display_names
 RATING_FIELDS = ("key", "department_key", "stage", "rater_id", "score", "comment", "rated_at")
 
 
-async def rating_rows(db: Database) -> list[dict[str, object]]:
-    """Every rating someone gave (a score, a comment or both), oldest ticket first. The comment is plain text, as a
-    spreadsheet shows it (it is kept as Slack text: ``&amp;``, ``<@U…>``); ``rated_at`` is ISO 8601, empty for a
-    comment without a score."""
+async def rating_rows(db: Database) -> tuple[list[dict[str, object]], str]:
+    """Every rating someone gave (a score, a comment or both), oldest ticket first, and what that is in words. The
+    comment is plain text, as a spreadsheet shows it (it is kept as Slack text: ``&amp;``, ``<@U…>``); ``rated_at``
+    is ISO 8601, empty for a comment without a score."""
     async with db.reading() as session:
         lines = await ratings.given(session)
         mentioned = {user for line in lines for user in mentioned_users(line.comment or "")}
         names = await display_names(session, sorted(mentioned))
-    return [
+    rows: list[dict[str, object]] = [
         {
             "key": line.key,
             "department_key": line.department_key,
@@ -31,3 +31,4 @@ async def rating_rows(db: Database) -> list[dict[str, object]]:
         }
         for line in lines
     ]
+    return rows, f"{len(rows)} ratings"

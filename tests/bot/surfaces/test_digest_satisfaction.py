@@ -8,12 +8,12 @@ from dataclasses import replace
 
 import pytest
 
-from bot.schedule.digest import STAGES, header_text, render_blocks, render_messages
-from bot.schedule.digest_report import Satisfaction
+from bot.schedule.digest_report import STAGES, Satisfaction
 from bot.surfaces.digest_satisfaction import department_field, satisfaction_text, shows_stages, stage_section
+from bot.surfaces.digest_views import header_text, render_blocks, render_messages
 from bot.surfaces.i18n import Translator
 from bot.surfaces.limits import MESSAGE_BLOCKS
-from tests.bot.schedule.test_digest_blocks import department, report
+from tests.bot.surfaces.test_digest_views import department, report
 from tests.support.block_kit import assert_message_valid
 
 LANGUAGES = ["en", "zh"]
