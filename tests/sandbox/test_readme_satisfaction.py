@@ -86,3 +86,15 @@ async def test_rating_a_resolved_ticket_in_the_sandbox(sandbox: Sandbox) -> None
             return any(ActionId.REOPEN.value in json.dumps(m.get("blocks")) and "2/5" in m["text"] for m in messages)
 
         assert await eventually(alert)
+
+        # /digest, typed on the page, shows Support's satisfaction.
+        assert (await page.do("message", "U0LEADSUP", channel="C0INTAKE", text="/digest")).json() == {"ok": True}
+
+        async def digest_shown() -> bool:
+            messages = (await page.state("U0LEADSUP", channel="C0INTAKE"))["messages"]
+            return any(
+                "*Satisfaction*\\n2.0/5 · 1 answered" in json.dumps(m.get("blocks"), ensure_ascii=False)
+                for m in messages
+            )
+
+        assert await eventually(digest_shown)
