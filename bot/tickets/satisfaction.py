@@ -6,14 +6,15 @@ own transaction; for a complaint of a customer, so is the customer's account man
 ticket (the rating's row is made when they are asked), so reopening and resolving again asks nobody twice. A rating
 does not change the ticket: it is recorded as a ticket event (who, when, the score) beside the rating's row, and the
 DM is updated in place. A score of ``LOW_SCORE`` or less tells the department lead and the account manager, with a
-*Reopen* button that is the reopen verb with its permissions. A private ticket's title goes only to its requester.
+*Reopen* button that is the reopen verb with its permissions. A private ticket's title (and a comment on it) goes
+only to those who may read it: its requester and its department's lead, not an account manager.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, NoReturn
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -155,7 +156,7 @@ def _place(prompt: SentPrompt | None) -> tuple[str, str] | None:
     return prompt.row.result_channel, prompt.row.result_ts
 
 
-async def _refuse_again(flow: ChangeRunner, session: AsyncSession, ticket: Ticket, user_id: str) -> None:
+async def _refuse_again(flow: ChangeRunner, session: AsyncSession, ticket: Ticket, user_id: str) -> NoReturn:
     """Refuse a second score, saying which one stands and since when (read again: a racing click may have won)."""
     assert ticket.id is not None
     rating = await ratings.of(session, ticket.id, user_id)
