@@ -15,6 +15,7 @@ from bot.surfaces.catalogue import (
     links,
     reminders,
     sandbox,
+    satisfaction,
     standups,
     tickets_cards,
     tickets_forms,
@@ -35,4 +36,5 @@ AREAS: list[dict[str, dict[str, str]]] = [
     consults.MESSAGES,
     links.MESSAGES,
     goals.MESSAGES,
+    satisfaction.MESSAGES,
 ]
