@@ -4,9 +4,10 @@ weekly review and ``crossdesk report``.
 The workspace is the example file (Shanghai; Monday to Friday 09:00–18:00; a holiday on Thursday 1 October 2026;
 normal: acknowledge 4h, resolve 3d = 27 working hours; high: 1h, 1d = 9h; consults: resolve 1d) with the eight goals
 of :data:`GOALS`, all over 7 days. Every step is played through the real ticket, workflow and consult services on a
-manual clock, so each timestamp and deadline is one the bot itself wrote; only ratings are written as rows (the
-ratings a requester gives). The scorecard is taken at Monday 5 October 00:00: the window is the local week Monday 28
-September to Sunday 4 October, the previous window the week before.
+manual clock, so each timestamp and deadline is one the bot itself wrote; ratings are given by a rater of our own
+through ``storage/ratings.py`` (asked when the ticket was resolved, answered an hour later). The scorecard is taken at
+Monday 5 October 00:00: the window is the local week Monday 28 September to Sunday 4 October, the previous window the
+week before.
 
 All times Shanghai. "ack" / "res" is the deadline, and whether it was met and in which department it was decided.
 
@@ -63,10 +64,9 @@ from bot.tickets.states import Status
 from config.goals import Goal, format_target
 from config.loader import EXAMPLE_PATH
 from config.schema import WorkspaceConfig
-from storage import directory
+from storage import directory, ratings
 from storage import tickets as ticket_rows
 from storage.database import Database
-from storage.models import Rating
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 ADMIN = "U0ADMIN"
@@ -158,7 +158,8 @@ async def play(db: Database, workspace: WorkspaceConfig) -> Played:
         async with db.transaction() as session:
             found = await ticket_rows.by_key(session, key)
             assert found is not None and found.id is not None
-            session.add(Rating(ticket_id=found.id, user_id=RATER, score=score, asked_at=asked, answered_at=answered))
+            assert await ratings.ask(session, found.id, RATER, asked)
+            assert await ratings.record_score(session, found.id, RATER, score, answered, None)
 
     def step(moment: datetime) -> ManualClock:
         clock.set(moment)
