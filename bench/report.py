@@ -26,6 +26,7 @@ ACK_P99_FACTOR = 1.5
 DM_P50_FACTOR = 2.0
 TICK_MS = 20.0
 RSS_MB = 200.0
+GOALS_MS = 300.0  # issue 19, point 6: every shared goal's numbers over 100,000 tickets
 PINNED = "server on core 0, load generator and Slack stand-in on core 1"
 
 
@@ -56,6 +57,8 @@ def target_checks(results: dict[str, Any]) -> list[dict[str, Any]]:
     r = results["ratios"]
     tick = (results.get("scale") or {}).get("tick_100_due") or {}
     largest = [v for k, v in tick.items() if k != "growth"]
+    goals = (results.get("scale") or {}).get("goals") or {}
+    goals_largest = [v for k, v in goals.items() if k != "growth"]
     # Decided on the median of the interleaved pairs when the run made them (the full run), else on this run's
     # one floor and one bot phase (quick mode).
     paired = (results.get("paired") or {}).get("median") or {}
@@ -70,6 +73,7 @@ def target_checks(results: dict[str, Any]) -> list[dict[str, Any]]:
         ("SQLite message ack p99 / work floor" + of, ratio("ack_p99_vs_work_floor"), "<=", ACK_P99_FACTOR),
         ("SQLite message owner-DM p50 / work floor" + of, ratio("e2e_p50_vs_work_floor"), "<=", DM_P50_FACTOR),
         ("tick with 100 due at the larger size (ms)", largest[-1] if largest else None, "<=", TICK_MS),
+        ("every shared goal at the larger size (ms)", goals_largest[-1] if goals_largest else None, "<=", GOALS_MS),
         ("bot resident memory, peak (MB)", (results.get("rss_mb") or {}).get("sqlite"), "<=", RSS_MB),
     ]
     out = []

@@ -52,7 +52,7 @@ def test_quick_mode_writes_complete_results(tmp_path: Path) -> None:
     assert results["ack_floor"]["message"]["e2e_p50_ms"] is None  # the ack floor sends nothing
     assert "sqlite.message.throughput_vs_work_floor" in results["ratios"]
     assert "sqlite.click.ack_p99_vs_ack_floor" in results["ratios"]
-    assert set(results["scale"]) == {"tick_100_due", "outbox_claim", "list_overdue", "digest", "app_home"}
+    assert set(results["scale"]) == {"tick_100_due", "outbox_claim", "list_overdue", "digest", "app_home", "goals"}
     assert set(results["scale"]["tick_100_due"]) == {"1k", "3k", "growth"}
     assert results["rss_mb"]["sqlite"] > 0
     # One interleaved pair of message phases; the ratio targets are decided on the pairs' medians.
