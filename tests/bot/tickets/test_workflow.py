@@ -292,6 +292,22 @@ async def test_escalating_after_a_pause_keeps_the_time_the_pause_gave(
     assert escalated.resolve_due_at > clock.now()
 
 
+async def test_resolving_while_paused_keeps_the_time_the_pause_gave(
+    services: tuple[TicketService, WorkflowService], clock: ManualClock
+) -> None:
+    """The deadline a ticket is judged against (the shared goals read it) counts its last pause too, when it was
+    resolved while still waiting: as if it had been resumed at that moment."""
+    tickets, workflow = services
+    ticket = await open_refund(tickets, "10.2")  # normal: resolve within 3 working days, by Thursday 10:00
+    await workflow.acknowledge(ticket.key, "U0ALICE")
+    await workflow.pause(ticket.key, "U0ALICE", Status.WAITING, "which account?")
+    clock.advance(timedelta(days=4))  # Friday 10:00, still waiting: the first deadline has passed
+    resolved = await workflow.resolve(ticket.key, "U0ALICE", "refunded")
+    assert resolved.paused_at is None and resolved.resolved_at == clock.now()
+    assert resolved.resolve_due_at == datetime(2026, 12, 9, 2, 0, tzinfo=UTC)  # Wednesday 10:00: 27 h left
+    assert resolved.resolved_at <= resolved.resolve_due_at  # resolved in time
+
+
 async def test_thread_lines_wait_for_the_line_before_them(
     services: tuple[TicketService, WorkflowService], db: Database
 ) -> None:
