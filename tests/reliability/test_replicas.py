@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import json
 import time
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -89,6 +90,8 @@ async def test_three_replicas_lose_nothing_and_do_nothing_twice(postgres_url: st
                 m for m in fake.messages_in(cluster.DIGEST_CHANNEL) if m.user == fake.bot_user_id and not m.files
             ]
             charts = [c for c in fake.calls_to("files.completeUploadExternal") if c.ok]
+            # The digest's pictures (with the example file's goals: the scorecard and the 7-day chart), each once.
+            pictures = [f["title"] for c in charts for f in json.loads(c.args["files"])]
 
             acked_messages = load.acknowledged("message") | load.acknowledged("reaction")
             acked_commands = load.acknowledged("command")
@@ -101,6 +104,7 @@ async def test_three_replicas_lose_nothing_and_do_nothing_twice(postgres_url: st
             lost = audit.lost + len(missing_events) + len(missing_commands)
             duplicated = audit.duplicated + len(twice) + len(keys) - len(set(keys))
             duplicated += sum(n - 1 for n in steps.values() if n > 1) + max(0, len(digests) - 1)
+            duplicated += len(pictures) - len(set(pictures))
 
             report.add("replicas", "3 × `crossdesk run` (HTTP mode), one PostgreSQL, one fake Slack")
             report.add("load held", f"{held:.1f} events/s for {seconds:.0f} s ({len(load.deliveries)} requests)")
@@ -111,7 +115,7 @@ async def test_three_replicas_lose_nothing_and_do_nothing_twice(postgres_url: st
             report.add("outbox messages sent (posts matched by metadata)", f"{audit.rows} ({audit.posts} posts)")
             once = all(n == 1 for n in steps.values())
             report.add("reminders (ticket, step) recorded", f"{len(steps)}, each once: {once}")
-            report.add("digests posted", f"{len(digests)} message(s), {len(charts)} chart(s)")
+            report.add("digests posted", f"{len(digests)} message(s), {len(pictures)} picture(s)")
             report.add("outbox drained, after the load ended", f"in {drain_seconds:.1f} s (lease 10 s)")
             looks = [
                 c
@@ -133,7 +137,7 @@ async def test_three_replicas_lose_nothing_and_do_nothing_twice(postgres_url: st
             assert not twice, f"opened twice: {twice[:5]}"
             assert audit.lost == audit.duplicated == 0, audit.problems[:10]
             assert steps and all(n == 1 for n in steps.values()), "a reminder step was recorded twice"
-            assert len(digests) == 1 and len(charts) == 1, (len(digests), len(charts))
+            assert len(digests) == 1 and pictures and len(pictures) == len(set(pictures)), (len(digests), pictures)
             assert not load.late(), [(d.kind, d.replica) for d in load.late()][:5]
     finally:
         await cluster.stop_replicas(replicas)
