@@ -8,6 +8,7 @@ notices the bot sends on its own, and forms. Add an area by writing a module wit
 from __future__ import annotations
 
 from bot.surfaces.catalogue import (
+    config,
     consults,
     digest,
     handoffs,
@@ -33,4 +34,5 @@ AREAS: list[dict[str, dict[str, str]]] = [
     sandbox.MESSAGES,
     consults.MESSAGES,
     links.MESSAGES,
+    config.MESSAGES,
 ]
