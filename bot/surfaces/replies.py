@@ -37,6 +37,7 @@ HELP_LINES = (
     "consult",
     "close",
     "reopen",
+    "rate",
     "link",
     "away",
     "standup",

@@ -15,6 +15,7 @@ from bot.surfaces.catalogue import (
     links,
     reminders,
     sandbox,
+    satisfaction,
     standups,
     tickets_cards,
     tickets_forms,
@@ -34,5 +35,6 @@ AREAS: list[dict[str, dict[str, str]]] = [
     sandbox.MESSAGES,
     consults.MESSAGES,
     links.MESSAGES,
+    satisfaction.MESSAGES,
     config.MESSAGES,
 ]
