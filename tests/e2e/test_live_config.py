@@ -4,15 +4,28 @@ one is refused with check-config's messages, DMed to the admins once, and the ru
 from __future__ import annotations
 
 import asyncio
+import json
+import os
+import signal
+import sys
+from collections.abc import AsyncIterator
 from pathlib import Path
 
+import httpx
 import pytest
 
 from bot.runtime import cli
+from bot.sandbox import slack_requests
+from bot.sandbox.fake_slack.server import SlackApiServer
+from bot.sandbox.fake_slack.workspace import SlackWorkspace
+from bot.sandbox.polling import eventually
+from bot.sandbox.scene import populate
+from bot.sandbox.slack_requests import SIGNING_SECRET
 from config.export import to_yaml
 from config.loader import EXAMPLE_PATH, load_workspace, parse_workspace
 from config.schema import WorkspaceConfig
-from tests.support.harness import Harness, running_bot
+from tests.e2e.test_secrets_and_logs import free_port, wait_healthy
+from tests.support.harness import BOT_TOKEN, EXTRA_PEOPLE, Harness, running_bot
 
 ORIGINAL = EXAMPLE_PATH.read_text(encoding="utf-8")
 # Support's owners become Bob alone: the next refund goes to him, not to Alice (first in the rotation).
@@ -132,3 +145,64 @@ def test_every_key_survives_load_export_load() -> None:
     assert parse_workspace(text).model_dump() == workspace.model_dump()
     assert "resolve: 4h" not in text  # defaults are left out, as a person writing the file would
     assert "95%" in text and "2026-10-01" in text
+
+
+@pytest.fixture
+async def fake_slack(workspace: WorkspaceConfig) -> AsyncIterator[SlackApiServer]:
+    server = SlackApiServer(SlackWorkspace(bot_token=BOT_TOKEN))
+    populate(server.workspace, workspace, extra_people=EXTRA_PEOPLE)
+    await server.start()
+    try:
+        yield server
+    finally:
+        await server.stop()
+
+
+async def test_sighup_to_a_running_process_applies_the_changed_file(
+    fake_slack: SlackApiServer, workspace: WorkspaceConfig, tmp_path: Path
+) -> None:
+    """The real door: ``crossdesk run`` in its own process, the file edited, ``kill -HUP``; the next ticket goes to
+    the new owner (with the ticker an hour away, only the signal can have applied it)."""
+    path = tmp_path / "crossdesk.yaml"
+    written(path, ORIGINAL)
+    port = free_port()
+    env = {
+        **os.environ,
+        "SLACK_BOT_TOKEN": BOT_TOKEN,
+        "SLACK_SIGNING_SECRET": SIGNING_SECRET,
+        "SLACK_API_URL": fake_slack.url,
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'crossdesk.db'}",
+        "HOST": "127.0.0.1",
+        "PORT": str(port),
+        "CROSSDESK_CONFIG": str(path),
+        "CROSSDESK_TICK_SECONDS": "3600",
+    }
+    env.pop("SLACK_APP_TOKEN", None)
+    command = [sys.executable, "-c", "import sys; from bot.runtime.cli import main; sys.exit(main(['run']))"]
+    log_file = tmp_path / "crossdesk.log"
+    with log_file.open("wb") as sink:
+        process = await asyncio.create_subprocess_exec(*command, env=env, cwd=tmp_path, stdout=sink, stderr=sink)
+    try:
+        base = f"http://127.0.0.1:{port}"
+        await wait_healthy(base, process)
+        written(path, BOB_ONLY)
+        process.send_signal(signal.SIGHUP)
+
+        async def applied() -> bool:
+            return "applied the changed workspace file" in log_file.read_text(encoding="utf-8")
+
+        await eventually(applied, timeout=15, interval=0.05, failure="SIGHUP did not apply the file")
+        message = fake_slack.workspace.post_user_message("C0INTAKE", "U0ERIN", "refund please")
+        event = slack_requests.message_event(channel="C0INTAKE", user="U0ERIN", text=message.text, ts=message.ts)
+        body = json.dumps(event)
+        async with httpx.AsyncClient(base_url=base) as client:
+            headers = {"Content-Type": "application/json", **slack_requests.sign(body)}
+            assert (await client.post("/slack/events", content=body, headers=headers)).status_code == 200
+        await fake_slack.workspace.wait_for_calls("chat.postMessage", count=2, timeout=15)
+        posted = json.dumps([call.args for call in fake_slack.workspace.calls_to("chat.postMessage")])
+        assert "U0BOB" in posted and "U0ALICE" not in posted
+    finally:
+        if process.returncode is None:
+            process.send_signal(signal.SIGTERM)
+        await asyncio.wait_for(process.wait(), timeout=30)
+    assert process.returncode == 0, log_file.read_text(encoding="utf-8")[-2000:]
