@@ -27,6 +27,7 @@ from bot.surfaces.cards import Block
 from bot.surfaces.i18n import Translator
 from bot.surfaces.ids import OutboxPurpose
 from bot.surfaces.review_views import no_goals_blocks, review_blocks, review_fallback
+from config.live import LiveWorkspace
 from config.schema import LIFECYCLE_STAGES, WEEKDAYS, WorkspaceConfig
 from storage import digest as digest_rows
 from storage import goal_metrics, jobs, outbox
@@ -46,7 +47,7 @@ class WeeklyReviewService(OutboxWriter):
     def __init__(
         self,
         db: Database,
-        workspace: WorkspaceConfig,
+        workspace: WorkspaceConfig | LiveWorkspace,
         clock: Clock,
         outbox: Outbox,
         translator: Translator,
