@@ -268,7 +268,7 @@ async def _ticket_rows(db: Database) -> list[dict[str, object]]:
     from storage.directory import display_names
     from storage.models import Ticket
 
-    async with db.transaction() as session:
+    async with db.read() as session:
         tickets = (await session.exec(select(Ticket).order_by(col(Ticket.id)))).all()
         mentioned = {user for ticket in tickets for user in mentioned_users(ticket.title)}
         names = await display_names(session, sorted(mentioned))
@@ -286,7 +286,7 @@ async def _history_rows(db: Database, key: str) -> list[dict[str, object]] | Non
     from storage import tickets as ticket_rows
     from storage.directory import display_names
 
-    async with db.transaction() as session:
+    async with db.read() as session:
         ticket = await ticket_rows.by_key(session, key)
         if ticket is None or ticket.id is None:
             return None
