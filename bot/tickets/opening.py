@@ -37,10 +37,6 @@ from storage.models import Ticket
 
 log = logging.getLogger(__name__)
 
-LIST_LIMIT = 50  # tickets in one /ticket list answer
-
-log = logging.getLogger(__name__)
-
 
 class Source(StrEnum):
     MESSAGE = "message"

@@ -8,7 +8,6 @@ ticket's ownership and status live in ``bot.tickets.workflow``.
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -36,12 +35,6 @@ from storage import tickets as ticket_rows
 from storage.audit import EventRecord
 from storage.database import Database
 from storage.models import Ticket, TicketEvent
-
-log = logging.getLogger(__name__)
-
-LIST_LIMIT = 50  # tickets in one /ticket list answer
-
-log = logging.getLogger(__name__)
 
 LIST_LIMIT = 50  # tickets in one /ticket list answer
 
