@@ -5,7 +5,7 @@ on a database seeded with a history (``bench.scale.seed``: most tickets closed, 
 have something to read. Each round runs the phase twice on a fresh copy of that database, a fresh stand-in and a
 fresh bot: once alone, once while another client keeps loading what people look at — ``/digest`` (the digest's
 report, ten queries over the history), App Home for the busiest owner (``app_home_opened``: their queue, then its
-``views.publish`` queued) and ``GET /metrics`` (the outbox backlog), one after the other, from ``readers`` loops.
+``views.publish`` queued) and ``GET /metrics`` (the outbox backlog), one after the other, from ``reader_loops`` loops.
 Rounds alternate the two, so the VM's drift falls on both alike; the medians are compared.
 
 Figures: new tickets per second and the ack p50/p99 of the messages, with and without the readers; the readers'
@@ -55,7 +55,7 @@ class ReadersSettings:
     warmup: float = 1.0
     seconds: float = 8.0
     rounds: int = 3  # each round: the phase alone, then with readers (order alternates between rounds)
-    readers: int = 2  # loops of digest → App Home → metrics, each waiting for its answer before the next
+    reader_loops: int = 2  # loops of digest → App Home → metrics, each waiting for its answer before the next
     seeded: int = 10_000  # tickets of history in the database the bot starts on
 
 
@@ -116,7 +116,7 @@ async def _drive(server: targets.Process, settings: ReadersSettings, with_reader
         aiohttp.ClientSession(server.url, timeout=aiohttp.ClientTimeout(total=30)) as readers,
     ):
         until = monotonic() + settings.warmup + settings.seconds
-        loops = [_read_loop(readers, until, latencies) for _ in range(settings.readers)] if with_readers else []
+        loops = [_read_loop(readers, until, latencies) for _ in range(settings.reader_loops)] if with_readers else []
         phase = run_phase(
             writers,
             Requests().message,
@@ -207,7 +207,7 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--warmup", type=float, default=defaults.warmup, help="warm-up seconds per phase")
     p.add_argument("--seconds", type=float, default=defaults.seconds, help="measured seconds per phase")
     p.add_argument("--rounds", type=int, default=defaults.rounds, help="rounds of alone + with readers")
-    p.add_argument("--readers", type=int, default=defaults.readers, help="reader loops (default 2)")
+    p.add_argument("--reader-loops", type=int, default=defaults.reader_loops, help="reader loops (default 2)")
     p.add_argument("--seeded", type=int, default=defaults.seeded, help="tickets of history (default 10,000)")
     return p
 
@@ -219,7 +219,7 @@ def main(argv: list[str] | None = None) -> int:
         warmup=args.warmup,
         seconds=args.seconds,
         rounds=args.rounds,
-        readers=args.readers,
+        reader_loops=args.reader_loops,
         seeded=args.seeded,
     )
     print(json.dumps(run_readers(settings), indent=1))
