@@ -8,7 +8,7 @@ from slack_bolt.async_app import AsyncApp
 from slack_bolt.context.ack.async_ack import AsyncAck
 from slack_bolt.context.async_context import AsyncBoltContext
 
-from bot.schedule.digest import header_text
+from bot.surfaces.digest_views import header_text
 from bot.surfaces.ids import Command
 from handlers.payloads import mapping, services_of, text
 

@@ -96,8 +96,9 @@ class SlackCalls:
                     channel, filename, title = payload["channel"], payload["filename"], payload.get("title")
                 except (KeyError, ValueError) as error:
                     raise Fail(f"malformed {method} row: {type(error).__name__}") from None
+                # A thread reply's row (the hand-off map under the digest) has the thread filled in when it is sent.
                 response = await self.client.files_upload_v2(
-                    channel=channel, file=content, filename=filename, title=title
+                    channel=channel, file=content, filename=filename, title=title, thread_ts=payload.get("thread_ts")
                 )
             else:
                 response = await self.client.api_call(method, json=payload)

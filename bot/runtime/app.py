@@ -205,6 +205,7 @@ class Crossdesk:
             self.clock,
             metrics_token=settings.metrics_bearer,
             token=token_health,
+            handoffs=services.digest.handoffs,
         )
         self._runner = web.AppRunner(web_app, access_log=None, handle_signals=False)
         await self._runner.setup()

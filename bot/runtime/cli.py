@@ -17,6 +17,7 @@ from typing import TextIO
 from pydantic import ValidationError
 
 from bot import __version__
+from bot.runtime.handoff_export import a_date, window_problem
 from bot.surfaces.text import mentioned_users, to_plain
 from config.loader import EXAMPLE_PATH, ConfigError, load_workspace
 from config.schema import WorkspaceConfig
@@ -303,10 +304,25 @@ def cmd_export(args: argparse.Namespace) -> int:
     settings = _settings(sys.stderr)
     if settings is None:
         return EXIT_PROBLEM
+    problem = window_problem(args.since, args.until, handoff_map=args.handoff_map)
+    if problem:
+        print(f"error: {problem}", file=sys.stderr)
+        return EXIT_USAGE
+    workspace = _workspace(settings.workspace_path(), sys.stderr) if args.handoff_map else None
+    if args.handoff_map and workspace is None:
+        return EXIT_PROBLEM  # the map needs the working hours, holidays and SLAs of the workspace file
+    fields, what = HISTORY_FIELDS if args.history else EXPORT_FIELDS, ""
 
     async def rows() -> list[dict[str, object]] | None:
+        nonlocal fields, what
         db = Database(settings.database_url, sqlite_fast_path=settings.sqlite_fast_path)
         try:
+            if workspace is not None:
+                from bot.runtime import handoff_export
+
+                found, what = await handoff_export.handoff_rows(db, workspace, args.since, args.until)
+                fields = handoff_export.HANDOFF_FIELDS
+                return found
             return await (_history_rows(db, args.history) if args.history else _ticket_rows(db))
         finally:
             await db.dispose()
@@ -319,7 +335,6 @@ def cmd_export(args: argparse.Namespace) -> int:
     if records is None:
         print(f"error: no ticket {args.history.upper()}", file=sys.stderr)
         return EXIT_PROBLEM
-    fields = HISTORY_FIELDS if args.history else EXPORT_FIELDS
     buffer = io.StringIO()
     if args.format == "json":
         json.dump(records, buffer, ensure_ascii=False, indent=2)
@@ -328,7 +343,7 @@ def cmd_export(args: argparse.Namespace) -> int:
         writer = csv.DictWriter(buffer, fieldnames=list(fields))
         writer.writeheader()
         writer.writerows(records)
-    what = f"{len(records)} entries of {args.history.upper()}" if args.history else f"{len(records)} tickets"
+    what = what or (f"{len(records)} entries of {args.history.upper()}" if args.history else f"{len(records)} tickets")
     if args.output and args.output != "-":
         Path(args.output).write_text(buffer.getvalue(), encoding="utf-8")
         print(f"exported {what} to {args.output}", file=sys.stderr)
@@ -354,10 +369,18 @@ def parser() -> argparse.ArgumentParser:
     check = commands.add_parser("check-config", help="validate a workspace file and report every problem")
     check.add_argument("file", help="path of the workspace file, e.g. crossdesk.yaml")
     check.set_defaults(func=cmd_check_config)
-    export = commands.add_parser("export", help="export tickets (or one ticket's whole history) as CSV or JSON")
+    export = commands.add_parser(
+        "export", help="export tickets (or one ticket's whole history, or the hand-off map) as CSV or JSON"
+    )
     export.add_argument("--format", choices=("csv", "json"), default="csv")
     export.add_argument("--output", "-o", help="file to write (default: standard output)")
-    export.add_argument("--history", metavar="KEY", help="every entry of ticket KEY's history instead, e.g. SUP-12")
+    instead = export.add_mutually_exclusive_group()
+    instead.add_argument("--history", metavar="KEY", help="every entry of ticket KEY's history instead, e.g. SUP-12")
+    instead.add_argument(
+        "--handoff-map", action="store_true", help="the hand-off map instead: a row per pair of departments"
+    )
+    export.add_argument("--from", dest="since", type=a_date, metavar="DATE", help="with --handoff-map: first day")
+    export.add_argument("--to", dest="until", type=a_date, metavar="DATE", help="with --handoff-map: last day")
     export.set_defaults(func=cmd_export)
     return root
 

@@ -3,17 +3,82 @@
 Every figure is counted where it happens once: requests at the HTTP door, deduplication in the middleware,
 failures in the one error handler, tickets in the services after their commit, outbox outcomes in the
 sender, Slack API latency by the client that made the call (:meth:`Metrics.slack_call`), scheduler lag in
-the ticker. The outbox backlog is read from the database when Prometheus scrapes.
+the ticker. The outbox backlog and the hand-off map (:class:`HandoffFigures`) are read from the database when
+Prometheus scrapes.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
 from typing import Any
 
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, generate_latest
+from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily
 from prometheus_client.exposition import CONTENT_TYPE_LATEST
+from prometheus_client.registry import Collector
 
 __all__ = ["CONTENT_TYPE_LATEST", "Metrics"]
+
+Pair = tuple[str, str]  # (from department, to department)
+_PAIR_LABELS = ["from_department", "to_department"]
+
+
+@dataclass(frozen=True)
+class HandoffFigures:
+    """The hand-off map as ``/metrics`` shows it, for every ordered pair of departments: counts since the database
+    began (counters, so ``increase()`` works across restarts and replicas agree), and over the digest's window the
+    median working time to answer a consult and the share answered within ``sla.consult``."""
+
+    asked: Mapping[Pair, int] = field(default_factory=dict)
+    answered: Mapping[Pair, int] = field(default_factory=dict)
+    bounces: Mapping[Pair, int] = field(default_factory=dict)
+    answer_seconds: Mapping[Pair, float] = field(default_factory=dict)
+    within_sla_ratio: Mapping[Pair, float] = field(default_factory=dict)
+
+
+class _HandoffCollector(Collector):
+    """Exposes the last :class:`HandoffFigures` read; a pair that drops out of the window drops out of the gauges."""
+
+    def __init__(self) -> None:
+        self.figures = HandoffFigures()
+
+    def describe(self) -> Iterator[Any]:
+        return self._families(HandoffFigures())
+
+    def collect(self) -> Iterator[Any]:
+        return self._families(self.figures)
+
+    @staticmethod
+    def _families(figures: HandoffFigures) -> Iterator[Any]:
+        counters = (
+            ("crossdesk_consult_asked", "Consults asked of one department by another (since the database began)"),
+            ("crossdesk_consult_answered", "Consults answered, by the departments that asked and answered"),
+            ("crossdesk_bounces", "Tickets handed from one department to another (since the database began)"),
+        )
+        for (name, help_text), values in zip(counters, (figures.asked, figures.answered, figures.bounces), strict=True):
+            family = CounterMetricFamily(name, help_text, labels=_PAIR_LABELS)
+            for pair, value in sorted(values.items()):
+                family.add_metric(list(pair), value)
+            yield family
+        gauges = (
+            (
+                "crossdesk_consult_answer_seconds",
+                "Median working time to answer a consult over the digest's days (paused time left out)",
+                figures.answer_seconds,
+            ),
+            (
+                "crossdesk_consult_within_sla_ratio",
+                "Share of the consults answered over the digest's days that were answered within sla.consult",
+                figures.within_sla_ratio,
+            ),
+        )
+        for name, help_text, gauge_values in gauges:
+            gauge = GaugeMetricFamily(name, help_text, labels=_PAIR_LABELS)
+            for pair, number in sorted(gauge_values.items()):
+                gauge.add_metric(list(pair), number)
+            yield gauge
+
 
 _LATENCY_BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0)
 _LAG_BUCKETS = (0.01, 0.05, 0.1, 0.5, 1.0, 2.5, 5.0, 15.0, 30.0, 60.0, 300.0)
@@ -79,6 +144,12 @@ class Metrics:
         self.scheduler_job_failures = Counter(
             "crossdesk_scheduler_job_failures", "Scheduled jobs that raised", ["job"], registry=registry
         )
+        self._handoffs = _HandoffCollector()
+        registry.register(self._handoffs)
+
+    def set_handoffs(self, figures: HandoffFigures) -> None:
+        """The hand-off map as read for this scrape (``bot.runtime.server``)."""
+        self._handoffs.figures = figures
 
     def render(self) -> bytes:
         return bytes(generate_latest(self.registry))

@@ -19,6 +19,7 @@ from bot.runtime.clock import Clock, SystemClock
 from bot.runtime.metrics import CONTENT_TYPE_LATEST, Metrics
 from bot.runtime.payload_shape import MAX_DEPTH, BadShape, check_shape
 from bot.runtime.slack_client import TokenHealth
+from bot.schedule.handoff_source import HandoffSource
 from storage import outbox
 from storage.database import Database
 
@@ -73,11 +74,13 @@ def build_web_app(
     *,
     metrics_token: str | None = None,
     token: TokenHealth | None = None,
+    handoffs: HandoffSource | None = None,
 ) -> web.Application:
     """``bolt`` is ``None`` in Socket Mode: the HTTP side then only answers health and metrics.
 
     With ``metrics_token`` (``METRICS_TOKEN``) ``/metrics`` answers only a request bearing it; ``token`` is what
-    the bot knows of its Slack token, which ``/healthz`` reports."""
+    the bot knows of its Slack token, which ``/healthz`` reports; ``handoffs`` reads the hand-off map for each
+    scrape."""
     verifier = SignatureVerifier(signing_secret) if signing_secret else None
     now = (clock or SystemClock()).now  # outbox rows carry the bot's clock, so their age does too
 
@@ -154,6 +157,11 @@ def build_web_app(
             metrics.outbox_oldest_age.set(max(0.0, age))
         except Exception:
             log.warning("metrics: database unreachable, outbox figures are stale")
+        if handoffs is not None:
+            try:
+                metrics.set_handoffs(await handoffs.for_metrics(now()))
+            except Exception:
+                log.warning("metrics: database unreachable, hand-off figures are stale")
         return web.Response(body=metrics.render(), headers={"Content-Type": CONTENT_TYPE_LATEST})
 
     app = web.Application(client_max_size=MAX_BODY_BYTES * 2)

@@ -32,20 +32,21 @@ CHART_LINES = 10  # lines a legend holds readably; beyond, the busiest departmen
 
 
 @cache
-def _cjk_font() -> str | None:
+def cjk_font() -> str | None:
+    """The first installed font of ``_CJK_FONTS``, or ``None``: then Chinese text cannot be drawn."""
     from matplotlib import font_manager  # late: see the module's docstring
 
     installed = {entry.name for entry in font_manager.fontManager.ttflist}
     return next((name for name in _CJK_FONTS if name in installed), None)
 
 
-def _labels(language: str) -> tuple[Translator, list[str]]:
-    """The translator and font families for the chart's text.
+def chart_labels(language: str) -> tuple[Translator, list[str]]:
+    """The translator and font families for a chart's text (this one's and the hand-off map's).
 
     A Chinese workspace on a host without a CJK font would get empty boxes for every label; English
     labels are more useful than that, so the chart falls back to them.
     """
-    cjk = _cjk_font()
+    cjk = cjk_font()
     if language == "zh" and cjk is None:
         return Translator("en"), [_BASE_FONT]
     return Translator(language), [_BASE_FONT, cjk] if cjk else [_BASE_FONT]
@@ -70,7 +71,7 @@ def opened_per_day_png(report: DigestReport) -> bytes:
     from matplotlib.figure import Figure
     from matplotlib.ticker import MaxNLocator
 
-    translator, fonts = _labels(report.language)
+    translator, fonts = chart_labels(report.language)
     figure = Figure(figsize=(8, 4), dpi=100, layout="constrained")
     FigureCanvasAgg(figure)
     axes = figure.add_subplot()

@@ -15,7 +15,6 @@ import statistics
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 from datetime import UTC, date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
 
 from bot.outbox.interface import Outbox
 from bot.outbox.writer import OutboxWriter
@@ -23,14 +22,16 @@ from bot.runtime.clock import Clock
 from bot.runtime.slack_client import SlackIdentity
 from bot.schedule.catch_up import CatchUp
 from bot.schedule.charts import opened_per_day_png
-from bot.schedule.digest_report import DepartmentNumbers, DigestReport, OpenTicket
+from bot.schedule.digest_report import STAGES, UNKNOWN_STAGE, DepartmentNumbers, DigestReport, OpenTicket
+from bot.schedule.handoff_chart import handoff_map_png
+from bot.schedule.handoff_source import HandoffSource
 from bot.surfaces.cards import Block
+from bot.surfaces.digest_views import fallback_text, header_text, render_blocks, render_messages, shows_handoffs
 from bot.surfaces.i18n import Translator
 from bot.surfaces.ids import OutboxPurpose
-from bot.surfaces.limits import MESSAGE_BLOCKS, SECTION_TEXT, chunked, clip, fit_lines
 from bot.surfaces.text import message_link
 from bot.tickets.states import ACTIVE_STATUSES, CLOCK_RUNNING, Status
-from config.schema import LIFECYCLE_STAGES, WorkspaceConfig
+from config.schema import WorkspaceConfig
 from storage import digest as digest_rows
 from storage import jobs, outbox
 from storage.database import Database
@@ -41,10 +42,8 @@ log = logging.getLogger(__name__)
 DIGEST_JOB = "digest"
 UPLOAD_METHOD = "files_upload_v2"  # not a Web API method: the sender runs slack_sdk's three-step upload for it
 CHART_FILENAME = "crossdesk-7-days.png"
+HANDOFF_FILENAME = "crossdesk-handoff-map.png"
 OLDEST_SHOWN = 5
-DEPARTMENT_NAME_SHOWN = 100  # a department's name in the digest; the file does not bound it
-UNKNOWN_STAGE = "unknown"
-STAGES: tuple[str, ...] = (*LIFECYCLE_STAGES, UNKNOWN_STAGE)
 
 
 class _DepartmentHistory:
@@ -76,11 +75,13 @@ class DigestService(OutboxWriter):
         *,
         identity: SlackIdentity | None = None,
         catch_up: CatchUp | None = None,
+        handoffs: HandoffSource | None = None,
     ) -> None:
         super().__init__(db, workspace, clock, outbox)
         self.translator = translator
         self.identity = identity or SlackIdentity()
         self.catch_up = catch_up or CatchUp(db, clock)
+        self.handoffs = handoffs or HandoffSource(db, workspace)
 
     # ------------------------------------------------------------------ the numbers
 
@@ -110,6 +111,7 @@ class DigestService(OutboxWriter):
             moves = await digest_rows.moves_since(session, window_start)
             oldest = await digest_rows.oldest_in_status(session, active, OLDEST_SHOWN)
             complaints = await digest_rows.complaints_by_stage(session, window_start, end)
+        handoffs = await self.handoffs.between(window_start, end)
 
         # Opening and acknowledging count for the department the ticket was in at that moment, so a ticket
         # handed on later still shows where it arrived and who acknowledged it.
@@ -156,6 +158,7 @@ class DigestService(OutboxWriter):
             departments=departments,
             oldest_open=tuple(self._open_ticket(ticket, now) for ticket in oldest),
             complaints=by_stage,
+            handoffs=handoffs,
         )
 
     def _department_name(self, key: str) -> str:
@@ -185,7 +188,8 @@ class DigestService(OutboxWriter):
     # ------------------------------------------------------------------ posting
 
     async def post_daily(self, now: datetime) -> bool:
-        """Queue today's digest and chart once ``digest.at`` has passed; ``True`` if this call queued it.
+        """Queue today's digest and chart (and the hand-off map, when anything crossed between departments) once
+        ``digest.at`` has passed; ``True`` if this call queued it.
 
         A digest missed while the bot was down is posted at the first tick after the restart, once, if that is
         within ``catch_up_within`` of ``digest.at``; a digest due before the database first ran the bot never
@@ -206,9 +210,13 @@ class DigestService(OutboxWriter):
         report = await self.report(now)
         first, *rest = render_messages(report)
         png = await asyncio.to_thread(opened_per_day_png, report)  # a few hundred ms of CPU, off the loop
-        chart_title = self.translator.t(
-            "digest.chart.file_title", start=report.days[0].isoformat(), end=report.day.isoformat()
-        )
+        since, until = report.days[0].isoformat(), report.day.isoformat()
+        chart_title = self.translator.t("digest.chart.file_title", start=since, end=until)
+        handoff_png = None
+        if report.handoffs is not None and shows_handoffs(report):
+            handoff_png = await asyncio.to_thread(
+                handoff_map_png, report.handoffs, report.language, report.days[0], report.day
+            )
         async with self.db.transaction() as session:
             if not await jobs.claim_period(session, DIGEST_JOB, period, now):
                 return False  # another replica got there between the look and the claim
@@ -224,6 +232,14 @@ class DigestService(OutboxWriter):
                 "content_b64": base64.b64encode(png).decode("ascii"),
             }
             calls = [message, outbox.Call(UPLOAD_METHOD, chart, OutboxPurpose.NOTICE.value, after=message)]
+            if handoff_png is not None:  # the map, in the message's thread (the digest text says it is there)
+                picture = {
+                    "channel": settings.channel,
+                    "filename": HANDOFF_FILENAME,
+                    "title": self.translator.t("handoff.chart.file_title", start=since, end=until),
+                    "content_b64": base64.b64encode(handoff_png).decode("ascii"),
+                }
+                calls.append(outbox.Call(UPLOAD_METHOD, picture, OutboxPurpose.THREAD_REPLY.value, after=message))
             calls += [  # the departments that did not fit, in the message's thread
                 outbox.Call(
                     "chat.postMessage",
@@ -246,172 +262,7 @@ class DigestService(OutboxWriter):
         return await self.post_daily(now)
 
     async def on_demand(self, user_id: str, now: datetime) -> list[Block]:
-        """The digest as of ``now`` for ``/digest``: the same blocks as the daily post, without the chart."""
+        """The digest as of ``now`` for ``/digest``: the same blocks as the daily post, without the pictures (the
+        hand-off map's pairs are listed instead)."""
         log.debug("digest asked for by %s", user_id)
         return render_blocks(await self.report(now))
-
-
-# ---------------------------------------------------------------------- Block Kit
-
-
-def _hours(translator: Translator, value: float | None) -> str:
-    return translator.t("digest.no_value") if value is None else translator.t("digest.hours", hours=f"{value:.1f}")
-
-
-def _age(translator: Translator, age: timedelta) -> str:
-    days, hours = divmod(max(int(age.total_seconds() // 3600), 0), 24)
-    return translator.t("digest.age", days=days, hours=hours)
-
-
-def _field(label: str, value: object) -> Block:
-    return {"type": "mrkdwn", "text": f"*{label}*\n{value}"}
-
-
-def fallback_text(report: DigestReport) -> str:
-    """The notification and screen-reader text of a digest message."""
-    return Translator(report.language).t(
-        "digest.fallback",
-        day=report.day.isoformat(),
-        opened=report.total("opened"),
-        resolved=report.total("resolved"),
-        open=report.total("open"),
-        overdue=report.total("overdue"),
-    )
-
-
-def header_text(blocks: list[Block]) -> str:
-    """The header of rendered digest blocks (of a thread reply, the line saying what it continues): the fallback
-    text of a message that has only the blocks."""
-    header = next((b for b in blocks if b.get("type") == "header"), None)
-    if header is not None:
-        return str(header["text"]["text"])
-    context = next((b for b in blocks if b.get("type") == "context"), None)
-    return str(context["elements"][0]["text"]) if context else ""
-
-
-def render_blocks(report: DigestReport) -> list[Block]:
-    """The digest as one message (the ``/digest`` answer): header, one section per department, the oldest open
-    tickets, complaints by lifecycle stage. Departments beyond what a message holds are counted; the daily post
-    lists them in its thread (:func:`render_messages`)."""
-    main, rest = _split(report)
-    return _main_blocks(report, main, len(rest), "digest.more_departments_here")
-
-
-def render_messages(report: DigestReport) -> list[list[Block]]:
-    """The daily post: the message of :func:`render_blocks`, and when the departments do not all fit in it, the
-    others in thread replies of up to Slack's 50 blocks each."""
-    main, rest = _split(report)
-    messages = [_main_blocks(report, main, len(rest), "digest.more_departments")]
-    parts = chunked(rest, MESSAGE_BLOCKS - 1)  # each reply: a line saying what it continues, then sections
-    t = Translator(report.language).t
-    for number, part in enumerate(parts, start=2):
-        note = t("digest.continued", day=report.day.isoformat(), part=number, parts=len(parts) + 1)
-        messages.append([_context(note), *part])
-    return messages
-
-
-# What the first message holds besides the departments: header, context, divider, oldest open, complaints.
-_FIXED_BLOCKS = 5
-
-
-def _split(report: DigestReport) -> tuple[list[Block], list[Block]]:
-    """Department sections for the first message and for the thread. When they do not all fit, the departments
-    with the most overdue and open work come first, so the first message shows where help is needed."""
-    departments = list(report.departments)
-    if len(departments) > MESSAGE_BLOCKS - _FIXED_BLOCKS:
-        departments.sort(key=lambda d: (-d.overdue, -d.open, -d.opened))  # stable: file order among equals
-    sections = [_department_section(report, department) for department in departments]
-    room = MESSAGE_BLOCKS - _FIXED_BLOCKS
-    if len(sections) <= room:
-        return sections, []
-    room -= 1  # the line saying where the others are
-    return sections[:room], sections[room:]
-
-
-def _department_section(report: DigestReport, department: DepartmentNumbers) -> Block:
-    translator = Translator(report.language)
-    t = translator.t
-    overdue = f":warning: {department.overdue}" if department.overdue else "0"
-    name = clip(department.name, DEPARTMENT_NAME_SHOWN)
-    return {
-        "type": "section",
-        "text": {"type": "mrkdwn", "text": t("digest.department", name=name, key=department.key)},
-        "fields": [
-            _field(t("digest.opened"), department.opened),
-            _field(t("digest.resolved"), department.resolved),
-            _field(t("digest.open"), department.open),
-            _field(t("digest.overdue"), overdue),
-            _field(t("digest.median_ack"), _hours(translator, department.median_ack_hours)),
-            _field(t("digest.median_resolve"), _hours(translator, department.median_resolve_hours)),
-            _field(t("digest.bounces"), department.bounced),
-        ],
-    }
-
-
-def _context(text: str) -> Block:
-    return {"type": "context", "elements": [{"type": "mrkdwn", "text": text}]}
-
-
-def _main_blocks(report: DigestReport, sections: list[Block], left_out: int, note_key: str) -> list[Block]:
-    translator = Translator(report.language)
-    t = translator.t
-    day = report.day.isoformat()
-    as_of = report.generated_at.astimezone(ZoneInfo(report.timezone)).strftime("%H:%M")
-    blocks: list[Block] = [
-        {"type": "header", "text": {"type": "plain_text", "text": t("digest.header", day=day)}},
-        _context(t("digest.context", day=day, tz=report.timezone, days=len(report.days), time=as_of)),
-        *sections,
-    ]
-    if left_out:
-        blocks.append(_context(t(note_key, count=left_out)))
-    blocks.append({"type": "divider"})
-    blocks.append({"type": "section", "text": {"type": "mrkdwn", "text": _oldest_text(report, translator)}})
-    total = sum(report.complaints.values())
-    blocks.append(
-        {
-            "type": "section",
-            "text": {"type": "mrkdwn", "text": t("digest.complaints.header", days=len(report.days), total=total)},
-            "fields": [_field(_stage_name(translator, stage), report.complaints[stage]) for stage in STAGES],
-        }
-    )
-    return blocks
-
-
-def _stage_name(translator: Translator, stage: str) -> str:
-    return translator.t("digest.stage.unknown" if stage == UNKNOWN_STAGE else f"stage.{stage}")
-
-
-_PAUSED = {"waiting": "consult.digest.waiting", "blocked": "consult.digest.blocked"}
-
-
-def _paused(translator: Translator, ticket: OpenTicket) -> str:
-    """Why an old ticket is not moving, when it is on hold: waiting on its requester, on another department's
-    answer, or blocked."""
-    if ticket.status == "blocked" and ticket.blocked_on_consult:
-        return translator.t("consult.digest.blocked_on_consult")
-    return translator.t(_PAUSED[ticket.status]) if ticket.status in _PAUSED else ""
-
-
-def _oldest_text(report: DigestReport, translator: Translator) -> str:
-    header = translator.t("digest.oldest.header")
-    if not report.oldest_open:
-        return f"{header}\n{translator.t('digest.oldest.none')}"
-    lines: list[str] = []
-    for ticket in report.oldest_open:
-        label = f"<{ticket.link}|{ticket.key}>" if ticket.link else f"*{ticket.key}*"
-        lines.append(
-            translator.t(
-                "digest.oldest.line",
-                ticket=label,
-                title=ticket.title,
-                department=clip(ticket.department_name, DEPARTMENT_NAME_SHOWN),
-                owner=ticket.owner_id,
-                age=_age(translator, ticket.age),
-            )
-            + _paused(translator, ticket)
-        )
-
-    def more(count: int) -> str:
-        return translator.t("limits.more", count=count)
-
-    return f"{header}\n{fit_lines(lines, SECTION_TEXT - len(header) - 1, more)}"

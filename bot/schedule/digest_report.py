@@ -1,7 +1,8 @@
-"""The digest as numbers: what ``bot.schedule.digest`` computes and renders, and ``bot.schedule.charts`` draws.
+"""The digest as numbers: what ``bot.schedule.digest`` computes, ``bot.surfaces.digest_views`` renders and
+``bot.schedule.charts`` draws.
 
-A module of its own so the chart can take the report without importing the digest service, which imports
-the chart to post it.
+A module of its own so the views and the chart can take the report without importing the digest service, which
+imports both to post it.
 """
 
 from __future__ import annotations
@@ -9,6 +10,12 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+
+from bot.schedule.handoff_map import HandoffMap
+from config.schema import LIFECYCLE_STAGES
+
+UNKNOWN_STAGE = "unknown"  # a complaint whose customer's lifecycle stage was not given
+STAGES: tuple[str, ...] = (*LIFECYCLE_STAGES, UNKNOWN_STAGE)  # the digest's complaints, in this order
 
 
 @dataclass(frozen=True)
@@ -52,7 +59,8 @@ class DigestReport:
     language: str
     departments: tuple[DepartmentNumbers, ...]
     oldest_open: tuple[OpenTicket, ...]
-    complaints: Mapping[str, int]  # every stage of ``bot.schedule.digest.STAGES``, zero included
+    complaints: Mapping[str, int]  # every stage of ``STAGES``, zero included
+    handoffs: HandoffMap | None = None  # who waited on whom over the report's days (``None``: not read)
 
     def department(self, key: str) -> DepartmentNumbers:
         return next(d for d in self.departments if d.key == key)

@@ -17,6 +17,7 @@ from sqlmodel import select
 
 from bot.sandbox.polling import eventually
 from bot.sandbox.runner import Sandbox
+from bot.schedule.digest import HANDOFF_FILENAME
 from bot.surfaces.ids import ActionId, BlockId
 from config.schema import WorkspaceConfig
 from storage.models import Ticket
@@ -50,6 +51,7 @@ def test_the_readme_walks_through_these_very_words() -> None:
     assert FIRST_POST in text and f"`{PRIVATE_COMMAND}`" in text
     assert "*Pause… → Waiting on requester*" in text
     assert f"“{QUESTION}”" in text and "*Put this ticket on hold until the answer comes*" in text
+    assert "the hand-off map (who waited on whom, and how long) in its thread" in text
 
 
 async def test_open_acknowledge_wait_answer_by_dm_hand_off_and_a_private_ticket(sandbox: Sandbox, page: Page) -> None:
@@ -227,3 +229,22 @@ async def test_open_acknowledge_wait_answer_by_dm_hand_off_and_a_private_ticket(
         return card_in({"messages": (await page.state(second.owner_id, channel=owner_dm))["messages"]}) is not None
 
     assert await eventually(card_in_owner_dm)
+
+    # 7. Jump to 18:00: the digest in #mgmt names the slowest hand-off (step 4's consult) and its thread holds the map.
+    assert (await page.do("clock", REQUESTER, to="18:00")).json() == {"ok": True}
+
+    async def digest() -> dict[str, Any] | None:
+        posted = (await page.state(REQUESTER, channel="C0MGMT"))["messages"]
+        return next((m for m in posted if m["blocks"] and "Slowest hand-off" in json.dumps(m["blocks"])), None)
+
+    posted = await eventually(digest)
+    assert "Slowest hand-off: Customer Support 客户支持 → Engineering 研发" in json.dumps(
+        posted["blocks"], ensure_ascii=False
+    )
+
+    async def the_map() -> list[Any]:
+        thread = (await page.state(REQUESTER, channel="C0MGMT", thread=posted["ts"]))["thread"]
+        return [f for m in thread["messages"] for f in m["files"] if f["name"] == HANDOFF_FILENAME]
+
+    [picture] = await eventually(the_map)
+    assert picture["title"].startswith("Crossdesk — hand-offs between departments")

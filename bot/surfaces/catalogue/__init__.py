@@ -10,6 +10,7 @@ from __future__ import annotations
 from bot.surfaces.catalogue import (
     consults,
     digest,
+    handoffs,
     links,
     reminders,
     sandbox,
@@ -26,6 +27,7 @@ AREAS: list[dict[str, dict[str, str]]] = [
     tickets_notices.MESSAGES,
     tickets_forms.MESSAGES,
     digest.MESSAGES,
+    handoffs.MESSAGES,
     standups.MESSAGES,
     reminders.MESSAGES,
     sandbox.MESSAGES,

@@ -22,18 +22,11 @@ from bot.runtime.clock import ManualClock
 from bot.runtime.services import Services
 from bot.runtime.slack_client import SlackIdentity
 from bot.schedule.charts import opened_per_day_png
-from bot.schedule.digest import (
-    CHART_FILENAME,
-    UPLOAD_METHOD,
-    DepartmentNumbers,
-    DigestReport,
-    DigestService,
-    OpenTicket,
-    header_text,
-    render_blocks,
-    render_messages,
-)
+from bot.schedule.digest import CHART_FILENAME, HANDOFF_FILENAME, UPLOAD_METHOD, DigestService
+from bot.schedule.digest_report import DepartmentNumbers, DigestReport, OpenTicket
+from bot.surfaces.digest_views import header_text, render_blocks, render_messages
 from bot.surfaces.i18n import Translator
+from bot.surfaces.ids import OutboxPurpose
 from bot.tickets.opening import Source, TicketRequest
 from bot.tickets.service import TicketService
 from bot.tickets.workflow import WorkflowService
@@ -377,10 +370,14 @@ async def test_posted_once_a_day_after_its_time(week: Week, db: Database) -> Non
     assert not await digest.tick()
     assert woken.times == 1
 
-    message, chart = await digest_rows(db)
-    assert (message.method, chart.method) == ("chat.postMessage", UPLOAD_METHOD)
-    assert chart.depends_on_id == message.id
-    assert message.payload["blocks"] == render_blocks(await digest.report(FRIDAY_EVENING))
+    # SUP-3 moved from Support to Sales this week: the hand-off map goes to the digest's thread.
+    message, chart, handoffs = await digest_rows(db)
+    assert (message.method, chart.method, handoffs.method) == ("chat.postMessage", UPLOAD_METHOD, UPLOAD_METHOD)
+    assert chart.depends_on_id == message.id == handoffs.depends_on_id
+    assert handoffs.purpose == OutboxPurpose.THREAD_REPLY.value and handoffs.payload["filename"] == HANDOFF_FILENAME
+    assert handoffs.payload["title"] == "Crossdesk — hand-offs between departments, 2026-11-28 to 2026-12-04"
+    assert base64.b64decode(handoffs.payload["content_b64"]).startswith(PNG_SIGNATURE)
+    assert message.payload["blocks"] == render_messages(await digest.report(FRIDAY_EVENING))[0]
     assert message.payload["text"].startswith("Crossdesk daily digest for 2026-12-04: 2 opened, 1 resolved")
     assert chart.payload["filename"] == CHART_FILENAME
     assert chart.payload["title"] == "Crossdesk — tickets opened per day, 2026-11-28 to 2026-12-04"
@@ -394,14 +391,14 @@ async def test_posted_once_a_day_after_its_time(week: Week, db: Database) -> Non
     assert not await digest.tick()
     clock.set(local(12, 5, 18, 0))
     assert await digest.tick()
-    assert len(await digest_rows(db)) == 4
+    assert len(await digest_rows(db)) == 6
 
 
 async def test_a_digest_later_than_the_grace_period_is_not_posted(week: Week, db: Database) -> None:
     assert not await week.digest.post_daily(local(12, 4, 19, 1))  # 61 minutes late: the bot was down
     assert await digest_rows(db) == []
     assert await week.digest.post_daily(local(12, 5, 19, 0))  # Saturday's, within the hour
-    assert len(await digest_rows(db)) == 2
+    assert len(await digest_rows(db)) == 3  # the numbers, the chart, the hand-off map (Friday's bounce)
 
 
 async def test_a_new_database_started_after_the_digest_time_posts_none_that_day(
@@ -437,4 +434,4 @@ async def test_two_replicas_post_one_digest(week: Week, db: Database, database_u
         for engine in engines:
             await engine.dispose()
     assert sorted(posted) == [False, False, False, True]
-    assert len(await digest_rows(db)) == 2  # one message, one chart
+    assert len(await digest_rows(db)) == 3  # one message, one chart, one hand-off map

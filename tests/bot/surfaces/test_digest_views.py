@@ -8,16 +8,9 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
-from bot.schedule.digest import (
-    STAGES,
-    DepartmentNumbers,
-    DigestReport,
-    OpenTicket,
-    fallback_text,
-    header_text,
-    render_blocks,
-    render_messages,
-)
+from bot.schedule.digest_report import STAGES, DepartmentNumbers, DigestReport, OpenTicket
+from bot.schedule.handoff_map import Figures, HandoffMap, PairNumbers
+from bot.surfaces.digest_views import fallback_text, header_text, render_blocks, render_messages
 from bot.surfaces.i18n import Translator
 from tests.support.block_kit import action_ids, assert_message_valid, text_of
 
@@ -133,8 +126,9 @@ def test_an_empty_digest_is_still_a_valid_message() -> None:
 @pytest.mark.parametrize("language", ["en", "zh"])
 def test_every_part_of_a_long_daily_digest_is_valid_and_says_what_it_continues(language: str) -> None:
     many = tuple(department(f"D{n:03d}", f"部门 Department {n}", overdue=n % 2) for n in range(120))
-    messages = render_messages(replace(report(language), departments=many))
+    messages = render_messages(replace(report(language), departments=many, handoffs=handoffs(SLOW)))
     assert len(messages) == 3
+    assert len(messages[0]) == 50  # the hand-offs section takes a department's room, not more than Slack's 50
     for number, blocks in enumerate(messages, start=1):
         assert_message_valid({"text": header_text(blocks), "blocks": blocks})
         if number > 1:
@@ -142,3 +136,88 @@ def test_every_part_of_a_long_daily_digest_is_valid_and_says_what_it_continues(l
             assert header_text(blocks) == note
     keys = [re.findall(r"D\d{3}", b["text"]["text"])[-1] for m in messages for b in m if len(b.get("fields", [])) == 7]
     assert sorted(keys) == [d.key for d in many]  # every department once, in the first message or the thread
+
+
+# ---------------------------------------------------------------------------------------------- the hand-off map
+
+
+def handoffs(*pairs: PairNumbers) -> HandoffMap:
+    names = {"SUP": "Customer Support 客户支持", "ENG": "Engineering 研发", "SALES": "Sales 销售"}
+    answered = [p for p in pairs if p.answered]
+    totals = Figures(
+        asked=sum(p.asked for p in pairs),
+        answered=sum(p.answered for p in answered),
+        bounces=sum(p.bounces for p in pairs),
+    )
+    keys = tuple(k for k in names if any(k in (p.asking, p.answering) for p in pairs))
+    return HandoffMap(NOW - timedelta(days=7), NOW, keys, names, pairs, totals)
+
+
+SLOW = PairNumbers(
+    asking="SUP", answering="ENG", asked=9, answered=7, within_sla=5, median_answer=timedelta(hours=5.2), bounces=2
+)
+QUICK = PairNumbers(
+    asking="ENG", answering="SALES", asked=1, answered=1, within_sla=1, median_answer=timedelta(hours=1)
+)
+
+
+@pytest.mark.parametrize("language", ["en", "zh"])
+def test_the_daily_post_has_the_slowest_hand_off_and_says_where_the_map_is(language: str) -> None:
+    t = Translator(language).t
+    with_map = replace(report(language), handoffs=handoffs(QUICK, SLOW))
+    [blocks] = render_messages(with_map)
+    assert_message_valid({"text": fallback_text(with_map), "blocks": blocks})
+    lines = blocks[-1]["text"]["text"].splitlines()
+    slowest = t(
+        "handoff.digest.slowest",
+        asking="Customer Support 客户支持",
+        answering="Engineering 研发",
+        hours="5.2",
+        count=7,
+        share=71,
+    )
+    assert lines == [t("handoff.digest.header", days=7), slowest, t("handoff.digest.picture")]
+    if language == "en":
+        assert slowest == (
+            "Slowest hand-off: Customer Support 客户支持 → Engineering 研发, median 5.2 h over 7 consults, 71 % on time"
+        )
+
+
+@pytest.mark.parametrize("language", ["en", "zh"])
+def test_digest_on_demand_lists_every_pair_instead_of_the_picture(language: str) -> None:
+    t = Translator(language).t
+    blocks = render_blocks(replace(report(language), handoffs=handoffs(SLOW, QUICK)))
+    assert_message_valid({"text": header_text(blocks), "blocks": blocks})
+    lines = blocks[-1]["text"]["text"].splitlines()
+    assert t("handoff.digest.picture") not in lines
+    assert lines[2] == t(
+        "handoff.digest.pair",
+        asking="Customer Support 客户支持",
+        answering="Engineering 研发",
+        asked=9,
+        answered=7,
+        median=t("digest.hours", hours="5.2"),
+        share=t("handoff.share", share=71),
+        bounces=2,
+    )
+    assert len(lines) == 4
+    if language == "en":
+        assert (
+            lines[3] == "• Engineering 研发 → Sales 销售: 1 asked, 1 answered, median 1.0 h, 100 % on time, 0 bounces"
+        )
+
+
+def test_nothing_between_departments_means_no_hand_off_section() -> None:
+    for empty in (None, handoffs()):
+        blocks = render_blocks(replace(report("en"), handoffs=empty))
+        assert "Hand-offs" not in text_of(blocks)
+        assert len(blocks) == 7
+
+
+def test_without_an_answer_the_line_says_what_was_asked_or_bounced() -> None:
+    asked_only = PairNumbers(asking="SUP", answering="ENG", asked=2)
+    bounced = PairNumbers(asking="SALES", answering="SUP", bounces=3)
+    waiting = render_blocks(replace(report("en"), handoffs=handoffs(asked_only, bounced)))
+    assert "No consult answered yet: 2 consults asked, 3 bounces." in text_of(waiting)
+    moved = render_blocks(replace(report("zh"), handoffs=handoffs(bounced)))
+    assert "没有部门间咨询；转交最多：Sales 销售 → Customer Support 客户支持，3 张工单" in text_of(moved)
