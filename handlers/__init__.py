@@ -13,6 +13,7 @@ from handlers import (
     home,
     messages,
     middleware,
+    ratings,
     reactions,
     shortcuts,
     standup,
@@ -31,5 +32,6 @@ def register_all(app: AsyncApp, services: Services) -> None:
     standup.register(app)
     actions.register(app)
     submissions.register(app)
+    ratings.register(app)
     shortcuts.register(app)
     home.register(app)

@@ -137,6 +137,13 @@ async def _run(services: Services, parsed: ParsedCommand, user: str, *, private:
         case Subcommand.DUPLICATE:
             assert parsed.key and parsed.other_key
             return replies.duplicated(await workflow.duplicate(parsed.key, parsed.other_key, user))
+        case Subcommand.RATE:  # the rating DM's buttons (and its comment), typed
+            assert parsed.key and parsed.score is not None
+            rated = await workflow.rate(parsed.key, user, parsed.score)
+            if parsed.text:
+                await workflow.comment_rating(parsed.key, user, parsed.text)
+            answer = "rating.command.rated_commented" if parsed.text else "rating.command.rated"
+            return replies.t(answer, key=rated.ticket.key, score=rated.score)
 
 
 def register(app: AsyncApp) -> None:

@@ -73,3 +73,17 @@ async def ticket_messaged_at(session: AsyncSession, ticket_ids: Sequence[int], c
         col(OutboxMessage.result_ts) == ts,
     )
     return (await session.exec(statement)).first()
+
+
+async def last_update_of(session: AsyncSession, ticket_id: int, prompt_id: int, update_purpose: str) -> int | None:
+    """The newest update queued for the prompt row ``prompt_id``, so a further one waits for it and Slack shows the
+    last one however the sends are retried. Each update waits for the one before it, so the chain is followed from
+    the prompt (its place, channel and ts, is the prompt's all along: ``chat.update`` answers with the same)."""
+    statement = select(OutboxMessage.id, OutboxMessage.depends_on_id).where(
+        col(OutboxMessage.ticket_id) == ticket_id, col(OutboxMessage.purpose) == update_purpose
+    )
+    next_of = {depends_on: row_id for row_id, depends_on in (await session.exec(statement)).all() if depends_on}
+    last = None
+    while (following := next_of.get(last or prompt_id)) is not None:
+        last = following
+    return last

@@ -18,7 +18,6 @@ from pydantic import ValidationError
 
 from bot import __version__
 from bot.runtime.handoff_export import a_date, window_problem
-from bot.surfaces.text import mentioned_users, to_plain
 from config.loader import EXAMPLE_PATH, ConfigError, load_workspace
 from config.schema import WorkspaceConfig
 from config.settings import Settings
@@ -227,79 +226,6 @@ def cmd_migrate(_args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-# Linked work, filled in by ``bot.tickets.relations.export_columns`` (imported when exporting, not at start-up).
-LINKED_WORK_FIELDS = ("duplicate_of", "related", "followers")
-EXPORT_FIELDS = (
-    "key",
-    "department_key",
-    "status",
-    "priority",
-    "owner_id",
-    "requester_id",
-    "title",
-    "source",
-    "created_at",
-    "acknowledged_at",
-    "resolved_at",
-    "closed_at",
-    "ack_due_at",
-    "resolve_due_at",
-    "origin_channel",
-    "origin_ts",
-    "escalation_level",
-    *LINKED_WORK_FIELDS,
-)
-
-
-def _export_value(field: str, value: object, names: dict[str, str]) -> object:
-    """A ticket's field as the export shows it: times in ISO 8601, the title (and a history entry's note) as plain
-    text (it is kept as Slack text, ``&amp;`` and ``<@U…>``; a spreadsheet shows ``&`` and the person's name)."""
-    if field in ("title", "note") and isinstance(value, str):
-        return to_plain(value, names)
-    return value.isoformat() if hasattr(value, "isoformat") else value
-
-
-HISTORY_FIELDS = ("key", "at", "actor_id", "action", "from_value", "to_value", "note", "slack_ts")
-
-
-async def _ticket_rows(db: Database) -> list[dict[str, object]]:
-    from sqlmodel import col, select
-
-    from bot.tickets.relations import export_columns
-    from storage.directory import display_names
-    from storage.models import Ticket
-
-    async with db.read() as session:
-        tickets = (await session.exec(select(Ticket).order_by(col(Ticket.id)))).all()
-        mentioned = {user for ticket in tickets for user in mentioned_users(ticket.title)}
-        names = await display_names(session, sorted(mentioned))
-        linked = await export_columns(session, tickets)
-    own = [name for name in EXPORT_FIELDS if name not in LINKED_WORK_FIELDS]
-    return [
-        {**{name: _export_value(name, getattr(ticket, name), names) for name in own}, **linked[ticket.id or 0]}
-        for ticket in tickets
-    ]
-
-
-async def _history_rows(db: Database, key: str) -> list[dict[str, object]] | None:
-    """Every event of ticket ``key``, oldest first, notes in full (``/ticket show`` lists only the newest)."""
-    from storage import audit
-    from storage import tickets as ticket_rows
-    from storage.directory import display_names
-
-    async with db.read() as session:
-        ticket = await ticket_rows.by_key(session, key)
-        if ticket is None or ticket.id is None:
-            return None
-        events = await audit.events_of(session, ticket.id)
-        mentioned = {user for event in events for user in mentioned_users(event.note or "")}
-        names = await display_names(session, sorted(mentioned))
-    return [
-        {"key": ticket.key, **{name: _export_value(name, getattr(event, name), names) for name in HISTORY_FIELDS[1:]}}
-        for event in events
-    ]
-
-
 def cmd_export(args: argparse.Namespace) -> int:
     settings = _settings(sys.stderr)
     if settings is None:
@@ -311,7 +237,10 @@ def cmd_export(args: argparse.Namespace) -> int:
     workspace = _workspace(settings.workspace_path(), sys.stderr) if args.handoff_map else None
     if args.handoff_map and workspace is None:
         return EXIT_PROBLEM  # the map needs the working hours, holidays and SLAs of the workspace file
-    fields, what = HISTORY_FIELDS if args.history else EXPORT_FIELDS, ""
+    from bot.runtime.ticket_export import EXPORT_FIELDS, HISTORY_FIELDS, history_rows, ticket_rows
+
+    fields: tuple[str, ...] = HISTORY_FIELDS if args.history else EXPORT_FIELDS
+    what = ""
 
     async def rows() -> list[dict[str, object]] | None:
         nonlocal fields, what
@@ -323,7 +252,12 @@ def cmd_export(args: argparse.Namespace) -> int:
                 found, what = await handoff_export.handoff_rows(db, workspace, args.since, args.until)
                 fields = handoff_export.HANDOFF_FIELDS
                 return found
-            return await (_history_rows(db, args.history) if args.history else _ticket_rows(db))
+            if args.ratings:
+                from bot.runtime import rating_export
+
+                (found, what), fields = await rating_export.rating_rows(db), rating_export.RATING_FIELDS
+                return found
+            return await (history_rows(db, args.history) if args.history else ticket_rows(db))
         finally:
             await db.dispose()
 
@@ -379,6 +313,7 @@ def parser() -> argparse.ArgumentParser:
     instead.add_argument(
         "--handoff-map", action="store_true", help="the hand-off map instead: a row per pair of departments"
     )
+    instead.add_argument("--ratings", action="store_true", help="every satisfaction rating given instead")
     export.add_argument("--from", dest="since", type=a_date, metavar="DATE", help="with --handoff-map: first day")
     export.add_argument("--to", dest="until", type=a_date, metavar="DATE", help="with --handoff-map: last day")
     export.set_defaults(func=cmd_export)

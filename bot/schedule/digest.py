@@ -22,7 +22,14 @@ from bot.runtime.clock import Clock
 from bot.runtime.slack_client import SlackIdentity
 from bot.schedule.catch_up import CatchUp
 from bot.schedule.charts import opened_per_day_png
-from bot.schedule.digest_report import STAGES, UNKNOWN_STAGE, DepartmentNumbers, DigestReport, OpenTicket
+from bot.schedule.digest_report import (
+    STAGES,
+    UNKNOWN_STAGE,
+    DepartmentNumbers,
+    DigestReport,
+    OpenTicket,
+    Satisfaction,
+)
 from bot.schedule.handoff_chart import handoff_map_png
 from bot.schedule.handoff_source import HandoffSource
 from bot.surfaces.cards import Block
@@ -33,7 +40,7 @@ from bot.surfaces.text import message_link
 from bot.tickets.states import ACTIVE_STATUSES, CLOCK_RUNNING, Status
 from config.schema import WorkspaceConfig
 from storage import digest as digest_rows
-from storage import jobs, outbox
+from storage import jobs, outbox, ratings
 from storage.database import Database
 from storage.models import Ticket
 
@@ -62,6 +69,14 @@ class _DepartmentHistory:
 def _median_hours(spans: Iterable[timedelta]) -> float | None:
     hours = [span.total_seconds() / 3600 for span in spans]
     return statistics.median(hours) if hours else None
+
+
+def _satisfaction(groups: Iterable[ratings.Satisfaction]) -> Satisfaction:
+    """The ratings of ``groups`` together: how many answered, and their average."""
+    answered = total = 0
+    for group in groups:
+        answered, total = answered + group.answered, total + group.total
+    return Satisfaction(answered, total / answered if answered else None)
 
 
 class DigestService(OutboxWriter):
@@ -111,6 +126,8 @@ class DigestService(OutboxWriter):
             moves = await digest_rows.moves_since(session, window_start)
             oldest = await digest_rows.oldest_in_status(session, active, OLDEST_SHOWN)
             complaints = await digest_rows.complaints_by_stage(session, window_start, end)
+            rated = await ratings.by_department(session, window_start, end)
+            rated_stages = await ratings.by_stage(session, window_start, end)
         handoffs = await self.handoffs.between(window_start, end)
 
         # Opening and acknowledging count for the department the ticket was in at that moment, so a ticket
@@ -127,7 +144,7 @@ class DigestService(OutboxWriter):
         )
 
         seen = {key for key, _ in per_day} | set(resolved) | set(open_now) | set(overdue) | set(bounced)
-        seen |= set(ack_spans) | set(resolve_spans)
+        seen |= set(ack_spans) | set(resolve_spans) | set(rated)
         configured = [d.key for d in self.workspace.departments]
         keys = configured + sorted(seen - set(configured))  # a department removed from the file still shows
         departments = tuple(
@@ -142,9 +159,13 @@ class DigestService(OutboxWriter):
                 median_resolve_hours=_median_hours(resolve_spans[key]),
                 bounced=bounced.get(key, 0),
                 opened_per_day=tuple(per_day[(key, day)] for day in day_list),
+                satisfaction=_satisfaction([rated[key]] if key in rated else []),
             )
             for key in keys
         )
+        stage_ratings: dict[str, list[ratings.Satisfaction]] = defaultdict(list)
+        for stage, answers in rated_stages.items():
+            stage_ratings[stage if stage in STAGES else UNKNOWN_STAGE].append(answers)
         by_stage = {stage: 0 for stage in STAGES}
         for stage, count in complaints.items():
             name = stage if stage in by_stage else UNKNOWN_STAGE
@@ -158,6 +179,7 @@ class DigestService(OutboxWriter):
             departments=departments,
             oldest_open=tuple(self._open_ticket(ticket, now) for ticket in oldest),
             complaints=by_stage,
+            satisfaction={stage: _satisfaction(stage_ratings[stage]) for stage in STAGES},
             handoffs=handoffs,
         )
 

@@ -8,7 +8,7 @@ imports both to post it.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 from bot.schedule.handoff_map import HandoffMap
@@ -16,6 +16,14 @@ from config.schema import LIFECYCLE_STAGES
 
 UNKNOWN_STAGE = "unknown"  # a complaint whose customer's lifecycle stage was not given
 STAGES: tuple[str, ...] = (*LIFECYCLE_STAGES, UNKNOWN_STAGE)  # the digest's complaints, in this order
+
+
+@dataclass(frozen=True)
+class Satisfaction:
+    """Ratings answered in the report's days: how many, and their average score (1–5; ``None`` with none)."""
+
+    answered: int = 0
+    average: float | None = None
 
 
 @dataclass(frozen=True)
@@ -32,6 +40,7 @@ class DepartmentNumbers:
     median_resolve_hours: float | None  # over tickets resolved in the report's days
     bounced: int  # moves to another department in the report's days, counted where the ticket left
     opened_per_day: tuple[int, ...]  # one count per day of ``DigestReport.days``
+    satisfaction: Satisfaction = Satisfaction()  # ratings of its tickets answered in the report's days
 
 
 @dataclass(frozen=True)
@@ -61,6 +70,13 @@ class DigestReport:
     oldest_open: tuple[OpenTicket, ...]
     complaints: Mapping[str, int]  # every stage of ``STAGES``, zero included
     handoffs: HandoffMap | None = None  # who waited on whom over the report's days (``None``: not read)
+    # Ratings answered in the report's days by customer lifecycle stage: every stage of ``STAGES``, none included.
+    satisfaction: Mapping[str, Satisfaction] = field(default_factory=dict)
+
+    @property
+    def answered(self) -> int:
+        """How many ratings were answered in the report's days, in all."""
+        return sum(stage.answered for stage in self.satisfaction.values())
 
     def department(self, key: str) -> DepartmentNumbers:
         return next(d for d in self.departments if d.key == key)

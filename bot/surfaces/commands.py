@@ -39,6 +39,7 @@ class Subcommand(StrEnum):
     ANSWER = "answer"  # answer a consult
     LINK = "link"
     DUPLICATE = "duplicate"
+    RATE = "rate"  # a resolved ticket's rating, as its buttons give it
 
 
 # Words that, as the first word, are a subcommand rather than the start of a ticket's text.
@@ -57,6 +58,7 @@ class ParsedCommand:
     department: str | None = None  # ask: the department asked
     consult_key: str | None = None  # block: the consult whose answer the ticket waits for
     other_key: str | None = None  # link, duplicate: the second ticket
+    score: str | None = None  # rate: the score as typed (the workflow says when it is not 1 to 5)
     usage_key: str | None = None  # set when the subcommand was recognised but used wrongly
 
 
@@ -119,6 +121,11 @@ def parse_ticket_command(text: str) -> ParsedCommand:
         if not KEY_PATTERN.match(other):
             return ParsedCommand(subcommand, key=key, text=other, usage_key="error.bad_key")
         return ParsedCommand(subcommand, key=key, other_key=other.upper())
+    if subcommand == Subcommand.RATE:
+        score, _, comment = after_key.partition(" ")
+        if not score:
+            return ParsedCommand(subcommand, key=key, usage_key=usage)
+        return ParsedCommand(subcommand, key=key, score=score, text=comment.strip())
     if subcommand in (
         Subcommand.CLOSE,
         Subcommand.ESCALATE,

@@ -13,6 +13,7 @@ from zoneinfo import ZoneInfo
 from bot.schedule.digest_report import STAGES, UNKNOWN_STAGE, DepartmentNumbers, DigestReport, OpenTicket
 from bot.schedule.handoff_map import HandoffMap
 from bot.surfaces.cards import Block
+from bot.surfaces.digest_satisfaction import department_field, shows_stages, stage_section
 from bot.surfaces.i18n import Translator
 from bot.surfaces.limits import MESSAGE_BLOCKS, SECTION_TEXT, chunked, clip, fit_lines
 
@@ -89,7 +90,7 @@ def _split(report: DigestReport) -> tuple[list[Block], list[Block]]:
     """Department sections for the first message and for the thread. When they do not all fit, the departments
     with the most overdue and open work come first, so the first message shows where help is needed."""
     departments = list(report.departments)
-    fixed = _FIXED_BLOCKS + shows_handoffs(report)
+    fixed = _FIXED_BLOCKS + shows_handoffs(report) + shows_stages(report)  # satisfaction by stage, once answered
     if len(departments) > MESSAGE_BLOCKS - fixed:
         departments.sort(key=lambda d: (-d.overdue, -d.open, -d.opened))  # stable: file order among equals
     sections = [_department_section(report, department) for department in departments]
@@ -116,6 +117,7 @@ def _department_section(report: DigestReport, department: DepartmentNumbers) -> 
             _field(t("digest.median_ack"), _hours(translator, department.median_ack_hours)),
             _field(t("digest.median_resolve"), _hours(translator, department.median_resolve_hours)),
             _field(t("digest.bounces"), department.bounced),
+            department_field(translator, department.satisfaction),
         ],
     }
 
@@ -148,6 +150,8 @@ def _main_blocks(
             "fields": [_field(_stage_name(translator, stage), report.complaints[stage]) for stage in STAGES],
         }
     )
+    if shows_stages(report):
+        blocks.append(stage_section(report, translator, [(s, _stage_name(translator, s)) for s in STAGES]))
     if report.handoffs is not None and shows_handoffs(report):
         text = _handoffs_text(report.handoffs, translator, len(report.days), on_demand=on_demand)
         blocks.append({"type": "section", "text": {"type": "mrkdwn", "text": text}})

@@ -25,6 +25,17 @@ class ActionId(StrEnum):
     STANDUP_ANSWER = "crossdesk.standup.answer"  # on the stand-up DM: open the answer form
     STANDUP_SKIP = "crossdesk.standup.skip"
     STANDUP_BLOCKER_TICKET = "crossdesk.standup.blocker_ticket"  # in the summary: a ticket from a blocker
+    # On the rating DM of a resolved ticket, one per score (Slack wants action ids unique within a block); the
+    # score itself is the button's value, ``1``…``5``, and only the value counts.
+    RATE_1 = "crossdesk.rating.score.1"
+    RATE_2 = "crossdesk.rating.score.2"
+    RATE_3 = "crossdesk.rating.score.3"
+    RATE_4 = "crossdesk.rating.score.4"
+    RATE_5 = "crossdesk.rating.score.5"
+    RATING_COMMENT = "crossdesk.rating.comment"  # on the rating DM: *Add a comment* (opens a form)
+
+
+RATE_BUTTONS = (ActionId.RATE_1, ActionId.RATE_2, ActionId.RATE_3, ActionId.RATE_4, ActionId.RATE_5)
 
 
 class CallbackId(StrEnum):
@@ -39,6 +50,7 @@ class CallbackId(StrEnum):
     ASK_CONSULT = "crossdesk.view.ask_consult"
     ANSWER_CONSULT = "crossdesk.view.answer_consult"
     DECLINE_CONSULT = "crossdesk.view.decline_consult"
+    RATING_COMMENT = "crossdesk.view.rating_comment"
 
 
 class BlockId(StrEnum):
@@ -65,6 +77,10 @@ class BlockId(StrEnum):
     FORM_QUESTION = "question"
     FORM_ANSWER = "answer"
     FORM_WAIT = "wait"
+    FORM_COMMENT = "comment"
+    # The rating DM's buttons: a prefix, ``crossdesk.rating.actions.<ticket key>`` (the buttons' values are scores).
+    RATING_ACTIONS = "crossdesk.rating.actions"
+    RATING_ALERT_ACTIONS = "crossdesk.rating.alert.actions"  # a low rating's alert: Reopen
     STANDUP_PROMPT_ACTIONS = "crossdesk.standup.prompt.actions"  # Answer / Skip today
     STANDUP_ANSWER = "standup_answer"  # prefix: one input per question, "standup_answer.0", ".1", …
     STANDUP_BLOCKER = "crossdesk.standup.blocker"  # prefix: a summary's answer with a blocker, ".<entry id>"
@@ -89,6 +105,9 @@ class OutboxPurpose(StrEnum):
     # sent, so a later change of the ticket can settle them (bot.tickets.prompts).
     HANDOFF_PROMPT = "handoff_prompt"  # Accept / Decline, to the person a hand-off is offered to
     RESOLUTION_PROMPT = "resolution_prompt"  # Confirm / Reopen, to the requester of a resolved ticket
+    # The rating question to the requester (or account manager) of a resolved ticket: not settled by the ticket's
+    # changes (a rating is welcome after it closes), only by the rating itself (bot.tickets.satisfaction).
+    RATING_PROMPT = "rating_prompt"
     PROMPT_UPDATE = "prompt_update"  # chat.update of a settled prompt; channel/ts filled from the prompt's row
     # The rest of a message too long for one (a digest, a stand-up summary): posted in the thread of the message its
     # ``depends_on`` row posted, channel and thread_ts filled in at send time.

@@ -36,6 +36,7 @@ HELP_LINES = (
     "consult",
     "close",
     "reopen",
+    "rate",
     "link",
     "away",
     "standup",

@@ -284,6 +284,12 @@ def escalate_modal(translator: Translator, key: str) -> View:
     return _note_modal(translator, key, CallbackId.ESCALATE, "escalate", BlockId.FORM_REASON, "form.reason", 1000)
 
 
+def rating_comment_modal(translator: Translator, key: str) -> View:
+    """*Add a comment* on the rating DM of ticket ``key``."""
+    label = "form.rating_comment_label"
+    return _note_modal(translator, key, CallbackId.RATING_COMMENT, "rating_comment", BlockId.FORM_COMMENT, label, 2000)
+
+
 def ask_consult_modal(translator: Translator, workspace: WorkspaceConfig, key: str, department_key: str) -> View:
     """*Ask another department* about ticket ``key`` (of ``department_key``, which is not offered): which one, the
     question, an optional priority, and whether the ticket waits for the answer."""

@@ -252,9 +252,11 @@ class TicketMessenger:
         channel: str,
         text: str,
         blocks: list[Block] | None = None,
+        purpose: OutboxPurpose = OutboxPurpose.NOTICE,
     ) -> None:
-        """A DM (``channel`` = a user id) or channel post about ``ticket``, sent after its card exists."""
-        await self._post(session, ticket, now, channel, text, blocks)
+        """A DM (``channel`` = a user id) or channel post about ``ticket``, sent after its card exists; ``purpose``
+        names a DM found again later (a rating question, updated once answered)."""
+        await self._post(session, ticket, now, channel, text, blocks, purpose=purpose)
 
     async def prompt(
         self,

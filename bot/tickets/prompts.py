@@ -19,7 +19,7 @@ from storage.prompts import SentPrompt
 
 PROMPT_PURPOSES = (OutboxPurpose.HANDOFF_PROMPT.value, OutboxPurpose.RESOLUTION_PROMPT.value)
 # Audit actions that change nothing a prompt asks about: not "what happened" to a clicker of an old button.
-QUIET_ACTIONS = ("commented", "reminded")
+QUIET_ACTIONS = ("commented", "reminded", "rated", "rating_commented")
 
 
 @dataclass(frozen=True)

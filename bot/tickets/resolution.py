@@ -8,7 +8,7 @@ from datetime import datetime
 
 from bot.surfaces.cards import resolution_blocks
 from bot.surfaces.ids import OutboxPurpose
-from bot.tickets import consults, links
+from bot.tickets import consults, links, satisfaction
 from bot.tickets.change import Change, ChangeRunner, clean, clear_offer, with_dash
 from bot.tickets.notices import SYSTEM_ACTOR
 from bot.tickets.permissions import Action
@@ -35,7 +35,7 @@ async def resolve(flow: ChangeRunner, key: str, actor_id: str, note: str | None)
 
 async def _resolve(change: Change, note: str | None) -> None:
     """Resolved, and the requester asked (unless they resolved it) to confirm, or to reopen it before it closes
-    on its own."""
+    on its own, and to rate how it was handled (``satisfaction``)."""
     ticket = change.ticket
     await change.acknowledge_if_open()
     await change.add_event(action="resolved", moves_to=Status.RESOLVED, note=note)
@@ -56,6 +56,7 @@ async def _resolve(change: Change, note: str | None) -> None:
         blocks = resolution_blocks(ticket.key, text, change.messages.translator)
         await change.ask(OutboxPurpose.RESOLUTION_PROMPT, ticket.requester_id, text, blocks)
     await links.tell_followers(change, note)  # the requesters of its duplicates
+    await satisfaction.ask(change)  # a rating, asked once of each person however often it is resolved
 
 
 async def close(flow: ChangeRunner, key: str, actor_id: str, note: str | None, prompt: PromptRef | None) -> Ticket:

@@ -1,11 +1,11 @@
 """Changes to an existing ticket: acknowledge, hand off (with acceptance), escalate, pause and resume, resolve,
-confirm, close, reopen, the auto-close of quiet resolved tickets, consults (asking another department), and
-linking two tickets or closing one as a duplicate of another.
+confirm, close, reopen, the auto-close of quiet resolved tickets, consults (asking another department), linking
+two tickets or closing one as a duplicate of another, and the satisfaction rating a resolved ticket asks for.
 
 Buttons, subcommands, modals and reactions all end here, so each action has one behaviour. Every verb is one
 transaction of the same skeleton (``bot.tickets.change``: load, checks, who and when, outbox, commit); this class
 lists the verbs, and each is written once in its topic's module next to this one: ``handoffs``, ``escalation``,
-``pauses`` (with the requester's answers), ``resolution``, ``consults``, ``links``.
+``pauses`` (with the requester's answers), ``resolution``, ``consults``, ``links``, ``satisfaction``.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from datetime import datetime
 from bot.outbox.interface import Outbox
 from bot.runtime.clock import Clock
 from bot.runtime.metrics import Metrics
-from bot.tickets import consults, escalation, handoffs, links, pauses, permissions, resolution
+from bot.tickets import consults, escalation, handoffs, links, pauses, permissions, resolution, satisfaction
 from bot.tickets.answers import DmAnswer
 from bot.tickets.change import ChangeRunner, parties, require_active, require_offer
 from bot.tickets.consults import Asked, Question
@@ -25,6 +25,7 @@ from bot.tickets.notices import TicketMessenger
 from bot.tickets.opening import TicketOpener
 from bot.tickets.permissions import Action
 from bot.tickets.prompts import PromptRef
+from bot.tickets.satisfaction import Rated
 from bot.tickets.states import Status
 from config.schema import WorkspaceConfig
 from storage.consults import CONSULT
@@ -175,3 +176,17 @@ class WorkflowService(ChangeRunner):
     async def duplicate(self, key: str, other_key: str, actor_id: str) -> Duplicated:
         """Close ``key`` as a duplicate of ``other_key``; its requester follows that one (:func:`links.duplicate`)."""
         return await links.duplicate(self, key, other_key, actor_id)
+
+    # ------------------------------------------------------------------ satisfaction (bot.tickets.satisfaction)
+
+    async def rate(self, key: str, actor_id: str, value: str, prompt: PromptRef | None = None) -> Rated:
+        """A score (a rating button's value, ``1``…``5``) from someone asked to rate ``key``, once."""
+        return await satisfaction.rate(self, key, actor_id, value, prompt)
+
+    async def check_rating_comment(self, key: str, actor_id: str, prompt: PromptRef | None = None) -> Ticket:
+        return await satisfaction.check_comment(self, key, actor_id, prompt)
+
+    async def comment_rating(
+        self, key: str, actor_id: str, text: str | None, prompt: PromptRef | None = None
+    ) -> Ticket:
+        return await satisfaction.comment(self, key, actor_id, text, prompt)

@@ -58,6 +58,7 @@ async def test_digest_posted_at_six_with_its_chart_once(bot: Harness) -> None:
         "*Median time to acknowledge*\n1.0 h",
         "*Median time to resolve*\n2.0 h",
         "*Passed to another department*\n0",
+        "*Satisfaction*\nno answers",  # its requester was asked, and has not answered yet
     ]
     assert fields_of(digest.blocks, "ENG")[:4] == [
         "*Opened today*\n1",

@@ -55,7 +55,11 @@ async def test_a_masked_link_in_a_resolve_note_is_posted_as_the_characters_typed
     typed = f"{PHISH_AS_SLACK_TEXT} &amp; &lt;@U0BOB&gt; &lt;!here&gt;"
     [line] = [c for c in bot.fake.calls_to("chat.postMessage") if "resolved this ticket" in str(c.args.get("text"))]
     assert typed in line.args["text"]
-    [dm] = [c for c in bot.fake.calls_to("chat.postMessage") if c.args.get("channel") == "U0ERIN"]
+    [dm] = [
+        c
+        for c in bot.fake.calls_to("chat.postMessage")
+        if c.args.get("channel") == "U0ERIN" and ActionId.CONFIRM.value in json.dumps(c.json_arg("blocks"))
+    ]
     assert typed in dm.args["text"] and typed in json.dumps(dm.json_arg("blocks"))
     assert_no_live_phish(bot)
     history = await bot.services.tickets.history("SUP-1")

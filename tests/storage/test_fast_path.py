@@ -14,7 +14,7 @@ from sqlalchemy.exc import IntegrityError
 
 from config.loader import EXAMPLE_PATH, load_workspace
 from config.settings import SQLITE_FAST_PATH, Settings
-from storage import audit, directory, events, jobs, links, outbox, reminders, standups
+from storage import audit, directory, events, jobs, links, outbox, ratings, reminders, standups
 from storage import tickets as ticket_rows
 from storage._sqlite_inline import InlineConnection
 from storage.audit import EventRecord
@@ -159,6 +159,10 @@ async def write_everything(db: Database) -> None:
     async with db.transaction() as session:
         assert await links.is_linked(session, first, second)
         assert await links.stop_following_via(session, first) == [(second, "U0BOB")]
+    async with db.transaction() as session:
+        assert await ratings.ask(session, first, "U0ERIN", NOW)
+        assert await ratings.add_comment(session, first, "U0ERIN", "慢，但谢谢")
+        assert await ratings.record_score(session, first, "U0ERIN", 4, NOW, ("D0ERIN", "1700000003.000300"))
 
 
 def stored_rows(path: Path) -> dict[str, list[tuple[Any, ...]]]:
@@ -184,7 +188,7 @@ async def test_both_paths_write_the_same_rows(tmp_path: Path) -> None:
             await db.dispose()
         stored[fast] = stored_rows(path)
     written = {"tickets", "ticket_events", "outbox", "processed_events", "standup_entries", "job_runs", "members"}
-    written |= {"ticket_links", "ticket_followers"}
+    written |= {"ticket_links", "ticket_followers", "ratings"}
     assert all(stored[True][table] for table in written | {"departments", "reminder_messages"})
     assert stored[True] == stored[False]
 

@@ -14,6 +14,7 @@ from bot.surfaces.catalogue import (
     links,
     reminders,
     sandbox,
+    satisfaction,
     standups,
     tickets_cards,
     tickets_forms,
@@ -33,4 +34,5 @@ AREAS: list[dict[str, dict[str, str]]] = [
     sandbox.MESSAGES,
     consults.MESSAGES,
     links.MESSAGES,
+    satisfaction.MESSAGES,
 ]

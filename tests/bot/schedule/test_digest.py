@@ -210,6 +210,7 @@ async def test_blocks_show_the_numbers_in_the_workspace_language(week: Week) -> 
         "*Median time to acknowledge*\n11.5 h",
         "*Median time to resolve*\n50.5 h",
         "*Passed to another department*\n1",
+        "*Satisfaction*\nno answers",
     ]
     assert eng["fields"][5]["text"] == "*Median time to resolve*\n—"
     assert eng["fields"][3]["text"] == "*Overdue now*\n:warning: 2"

@@ -90,3 +90,17 @@ def test_away_and_back_take_no_key() -> None:
 )
 def test_parse_consults(text: str, expected: ParsedCommand) -> None:
     assert parse_ticket_command(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("rate sup-3 4", ParsedCommand(Subcommand.RATE, key="SUP-3", score="4")),
+        ("rate SUP-3 2 took a week", ParsedCommand(Subcommand.RATE, key="SUP-3", score="2", text="took a week")),
+        ("rate SUP-3 nine", ParsedCommand(Subcommand.RATE, key="SUP-3", score="nine")),  # the workflow refuses it
+        ("rate SUP-3", ParsedCommand(Subcommand.RATE, key="SUP-3", usage_key="usage.rate")),
+        ("rate", ParsedCommand(Subcommand.RATE, usage_key="usage.rate")),
+    ],
+)
+def test_parse_a_rating(text: str, expected: ParsedCommand) -> None:
+    assert parse_ticket_command(text) == expected

@@ -91,6 +91,7 @@ def test_the_digest_is_valid_block_kit_with_its_numbers(language: str) -> None:
         f"*{t('digest.median_ack')}*\n{t('digest.hours', hours='1.2')}",
         f"*{t('digest.median_resolve')}*\n{t('digest.no_value')}",
         f"*{t('digest.bounces')}*\n1",
+        f"*{t('digest.satisfaction')}*\n{t('digest.satisfaction.none')}",
     ]
     assert eng["fields"][3]["text"] == f"*{t('digest.overdue')}*\n:warning: 2"
     assert eng["fields"][4]["text"] == f"*{t('digest.median_ack')}*\n{t('digest.no_value')}"
@@ -134,7 +135,7 @@ def test_every_part_of_a_long_daily_digest_is_valid_and_says_what_it_continues(l
         if number > 1:
             note = Translator(language).t("digest.continued", day="2026-12-04", part=number, parts=3)
             assert header_text(blocks) == note
-    keys = [re.findall(r"D\d{3}", b["text"]["text"])[-1] for m in messages for b in m if len(b.get("fields", [])) == 7]
+    keys = [re.findall(r"D\d{3}", b["text"]["text"])[-1] for m in messages for b in m if len(b.get("fields", [])) == 8]
     assert sorted(keys) == [d.key for d in many]  # every department once, in the first message or the thread
 
 

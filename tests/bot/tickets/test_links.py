@@ -11,10 +11,10 @@ import pytest
 from sqlmodel import col, func, select
 
 from bot.errors import BadRequest, CrossdeskError, InvalidTransition
-from bot.runtime.cli import LINKED_WORK_FIELDS
 from bot.runtime.clock import ManualClock
 from bot.runtime.services import Services
 from bot.runtime.slack_client import SlackIdentity
+from bot.runtime.ticket_export import LINKED_WORK_FIELDS
 from bot.tickets.links import Duplicated, Linked
 from bot.tickets.opening import Source, TicketRequest
 from bot.tickets.relations import EXPORT_FIELDS, export_columns, relations_of

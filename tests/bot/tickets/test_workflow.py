@@ -13,7 +13,7 @@ from bot.errors import BadRequest, InvalidTransition, NotAllowed, TicketNotFound
 from bot.runtime.clock import ManualClock
 from bot.runtime.services import Services
 from bot.runtime.slack_client import SlackIdentity
-from bot.surfaces.ids import ActionId
+from bot.surfaces.ids import ActionId, OutboxPurpose
 from bot.tickets.opening import Source, TicketRequest
 from bot.tickets.service import TicketService
 from bot.tickets.states import Status
@@ -93,11 +93,12 @@ async def test_full_life_with_accepted_handoff_and_confirmation(
     mark = await last_outbox_id(db)
     resolved = await workflow.resolve(ticket.key, "U0BOB", "Refund sent")
     assert resolved.status == "resolved"
-    [requester_dm] = [m for m in await outbox_after(db, mark) if m.payload.get("channel") == "U0ERIN"]
+    [requester_dm, rating_dm] = [m for m in await outbox_after(db, mark) if m.payload.get("channel") == "U0ERIN"]
     assert [e["action_id"] for e in requester_dm.payload["blocks"][1]["elements"]] == [
         ActionId.CONFIRM,
         ActionId.REOPEN,
     ]
+    assert rating_dm.purpose == OutboxPurpose.RATING_PROMPT  # and, apart, how satisfied she is (satisfaction)
     assert "Refund sent" in requester_dm.payload["text"]
     closed = await workflow.confirm(ticket.key, "U0ERIN")
     assert closed.status == "closed"
