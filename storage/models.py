@@ -327,3 +327,17 @@ class StandupEntry(SQLModel, table=True):
     answers: list[str] | None = Field(default=None, sa_column=Column(JSON, nullable=True))
     prompt_channel: str | None = Field(default=None, max_length=32)
     prompt_ts: str | None = Field(default=None, max_length=32)
+
+
+class WorkspaceConfigRecord(SQLModel, table=True):
+    """A workspace configuration a bot put into use (at start or on a reload): what ``export-config`` writes
+    back, and the record of who changed the running configuration when."""
+
+    __tablename__ = "workspace_configs"
+
+    id: int | None = Field(default=None, primary_key=True)
+    digest: str = Field(max_length=64)  # SHA-256 of ``text``: replicas applying the same file record it once
+    source: str = Field(max_length=16)  # "file" (start, SIGHUP, a changed file) or "database" (an edit in Slack)
+    actor_id: str = Field(max_length=32)
+    text: str = Field(sa_column=Column(Text, nullable=False))  # the configuration as workspace-file YAML
+    applied_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))

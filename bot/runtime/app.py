@@ -24,6 +24,7 @@ from bot.runtime import heap
 from bot.runtime.clock import Clock, SystemClock
 from bot.runtime.metrics import Metrics
 from bot.runtime.profiles import MemberProfiles
+from bot.runtime.reload import ConfigReloader
 from bot.runtime.server import build_web_app
 from bot.runtime.services import Services
 from bot.runtime.slack_client import SlackIdentity, SlackUnavailable, TimedWebClient, TokenHealth, make_client
@@ -125,6 +126,11 @@ def _bolt_logger() -> logging.Logger:
     return logger
 
 
+def _log_reload_failure(task: asyncio.Task[bool]) -> None:
+    if not task.cancelled() and (error := task.exception()) is not None:
+        log.error("reloading the workspace file failed; the running configuration stays", exc_info=error)
+
+
 @dataclass
 class Crossdesk:
     """A bot process's moving parts, started and stopped together."""
@@ -140,6 +146,7 @@ class Crossdesk:
     tick_seconds: float | None = None  # None: CROSSDESK_TICK_SECONDS (default 15 s)
     ticker: Ticker | None = None
     token: TokenHealth | None = None  # whether Slack still takes the bot token (set by start)
+    reloader: ConfigReloader | None = None  # applies a changed workspace file (config_source: file)
     _http: aiohttp.ClientSession | None = None  # the one session of every Slack call
     _runner: web.AppRunner | None = None
     _sender_task: asyncio.Task[None] | None = None
@@ -180,6 +187,13 @@ class Crossdesk:
         log.info("scheduled work counts from %s, when this database first ran the bot", first_started.isoformat())
         self._sender_task = asyncio.create_task(services.outbox.run(), name="crossdesk-outbox")
         jobs = {"profiles": MemberProfiles(db, client, self.clock, token_health).refresh, **scheduled_jobs(services)}
+        if self.workspace.config_source == "file":
+            self.reloader = ConfigReloader(
+                settings.workspace_path(), services.live, db, self.clock, services.outbox, services.translator
+            )
+            await self.reloader.record_running()
+            # First on every tick: a changed file is noticed within one tick, and the work after it uses it.
+            jobs = {"config": self.reloader.tick, **jobs}
         self.ticker = Ticker(jobs, self.tick_seconds or settings.tick_seconds, self.metrics)
         self.ticker.start()
         signing_secret = None
@@ -267,11 +281,22 @@ class Crossdesk:
             await self._db.dispose()
 
     async def serve_forever(self) -> None:
-        """Run until SIGINT or SIGTERM (``docker stop``), then stop cleanly: the outbox pass in flight finishes."""
+        """Run until SIGINT or SIGTERM (``docker stop``), then stop cleanly: the outbox pass in flight finishes.
+        ``SIGHUP`` re-reads the workspace file (``config_source: file``)."""
         stopping = asyncio.Event()
         loop = asyncio.get_running_loop()
         for signum in (signal.SIGINT, signal.SIGTERM):
             loop.add_signal_handler(signum, stopping.set)
+        reloads: set[asyncio.Task[bool]] = set()
+
+        def reload() -> None:
+            if self.reloader is not None:
+                task = asyncio.create_task(self.reloader.reload(), name="crossdesk-reload")
+                reloads.add(task)
+                task.add_done_callback(reloads.discard)
+                task.add_done_callback(_log_reload_failure)
+
+        loop.add_signal_handler(signal.SIGHUP, reload)
         try:
             await self.start()
             heap.settle_after_startup()

@@ -1,4 +1,4 @@
-"""The ``crossdesk`` command: run, sandbox, migrate, check-config, export."""
+"""The ``crossdesk`` command: run, sandbox, migrate, check-config, export, export-config."""
 
 from __future__ import annotations
 
@@ -17,6 +17,7 @@ from typing import TextIO
 from pydantic import ValidationError
 
 from bot import __version__
+from bot.runtime.config_cli import add_export_config
 from bot.runtime.handoff_export import a_date, window_problem
 from config.loader import EXAMPLE_PATH, ConfigError, load_workspace
 from config.schema import WorkspaceConfig
@@ -317,6 +318,7 @@ def parser() -> argparse.ArgumentParser:
     export.add_argument("--from", dest="since", type=a_date, metavar="DATE", help="with --handoff-map: first day")
     export.add_argument("--to", dest="until", type=a_date, metavar="DATE", help="with --handoff-map: last day")
     export.set_defaults(func=cmd_export)
+    add_export_config(commands)
     return root
 
 

@@ -25,13 +25,14 @@ from bot.tickets.card_context import CardRelationsReader
 from bot.tickets.notices import TicketMessenger
 from bot.tickets.service import TicketService
 from bot.tickets.workflow import WorkflowService
+from config.live import LiveWorkspace, live
 from config.schema import WorkspaceConfig
 from storage.database import Database
 
 
 @dataclass
 class Services:
-    workspace: WorkspaceConfig
+    live: LiveWorkspace
     db: Database
     clock: Clock
     identity: SlackIdentity
@@ -47,10 +48,15 @@ class Services:
     metrics: Metrics
     replays: RequestReplays
 
+    @property
+    def workspace(self) -> WorkspaceConfig:
+        """The running configuration (a reload swaps it inside ``live``, for every service at once)."""
+        return self.live.current
+
     @classmethod
     def build(
         cls,
-        workspace: WorkspaceConfig,
+        workspace: WorkspaceConfig | LiveWorkspace,
         db: Database,
         clock: Clock,
         identity: SlackIdentity,
@@ -62,7 +68,9 @@ class Services:
         runs); without it, it only queues (:class:`QueueOnly`: a CLI command, a test, a benchmark of the database
         alone), and a running bot sends the rows later."""
         metrics = metrics or Metrics()
-        translator = Translator(workspace.language)
+        workspace = live(workspace)
+        translator = Translator(workspace.current.language)
+        workspace.on_swap(lambda new: translator.switch(new.language))
         messages = TicketMessenger(workspace, translator)
         # What a card shows besides its ticket (its consults, a consult's parent) is read by the sender when it
         # draws the card; links in it need the workspace's address, known once ``auth.test`` answered.
@@ -75,7 +83,7 @@ class Services:
         tickets = TicketService(db, workspace, clock, outbox, messages, metrics=metrics)
         catch_up = CatchUp(db, clock)
         return cls(
-            workspace=workspace,
+            live=workspace,
             db=db,
             clock=clock,
             identity=identity,

@@ -38,6 +38,7 @@ from bot.surfaces.i18n import Translator
 from bot.surfaces.ids import OutboxPurpose
 from bot.surfaces.text import message_link
 from bot.tickets.states import ACTIVE_STATUSES, CLOCK_RUNNING, Status
+from config.live import LiveWorkspace
 from config.schema import WorkspaceConfig
 from storage import digest as digest_rows
 from storage import jobs, outbox, ratings
@@ -83,7 +84,7 @@ class DigestService(OutboxWriter):
     def __init__(
         self,
         db: Database,
-        workspace: WorkspaceConfig,
+        workspace: WorkspaceConfig | LiveWorkspace,
         clock: Clock,
         outbox: Outbox,
         translator: Translator,
@@ -96,7 +97,7 @@ class DigestService(OutboxWriter):
         self.translator = translator
         self.identity = identity or SlackIdentity()
         self.catch_up = catch_up or CatchUp(db, clock)
-        self.handoffs = handoffs or HandoffSource(db, workspace)
+        self.handoffs = handoffs or HandoffSource(db, self.live)
 
     # ------------------------------------------------------------------ the numbers
 

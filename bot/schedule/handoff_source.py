@@ -10,6 +10,7 @@ from datetime import UTC, date, datetime, time, timedelta
 
 from bot.runtime.metrics import HandoffFigures
 from bot.schedule.handoff_map import HandoffMap, build_map
+from config.live import LiveWorkspace, live
 from config.schema import WorkspaceConfig
 from storage import handoff_map as handoff_rows
 from storage.database import Database
@@ -34,9 +35,14 @@ def digest_window(now: datetime, workspace: WorkspaceConfig, days: int = DIGEST_
 class HandoffSource:
     """Reads the hand-off map of a window, and the totals ``/metrics`` exposes."""
 
-    def __init__(self, db: Database, workspace: WorkspaceConfig) -> None:
+    def __init__(self, db: Database, workspace: WorkspaceConfig | LiveWorkspace) -> None:
         self.db = db
-        self.workspace = workspace
+        self.live = live(workspace)
+
+    @property
+    def workspace(self) -> WorkspaceConfig:
+        """The running configuration, read afresh each time: a reload reaches this at once."""
+        return self.live.current
 
     async def between(self, start: datetime, end: datetime) -> HandoffMap:
         """The map of ``[start, end)``."""

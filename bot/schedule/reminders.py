@@ -23,6 +23,7 @@ from bot.surfaces.ids import OutboxPurpose
 from bot.tickets.notices import SYSTEM_ACTOR, TicketMessenger, reminders_note
 from bot.tickets.sla import WorkingCalendar, advance, zone_named
 from bot.tickets.states import Status
+from config.live import LiveWorkspace
 from config.schema import WorkspaceConfig
 from storage import audit, directory, outbox, reminders
 from storage import tickets as ticket_rows
@@ -43,7 +44,7 @@ class ReminderService(OutboxWriter):
     def __init__(
         self,
         db: Database,
-        workspace: WorkspaceConfig,
+        workspace: WorkspaceConfig | LiveWorkspace,
         clock: Clock,
         outbox: Outbox,
         messages: TicketMessenger,

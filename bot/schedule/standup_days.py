@@ -23,6 +23,7 @@ from bot.surfaces.standup_views import AnsweredEntry, Summary, TicketLine
 from bot.tickets.notices import TicketMessenger
 from bot.tickets.service import is_overdue
 from bot.tickets.states import ACTIVE_STATUSES
+from config.live import LiveWorkspace
 from config.schema import WEEKDAYS, Department, Standup, WorkspaceConfig
 from storage import outbox
 from storage import standups as entries
@@ -67,7 +68,7 @@ class StandupDays(OutboxWriter):
     def __init__(
         self,
         db: Database,
-        workspace: WorkspaceConfig,
+        workspace: WorkspaceConfig | LiveWorkspace,
         clock: Clock,
         outbox: Outbox,
         messages: TicketMessenger,

@@ -54,12 +54,16 @@ class Translator:
     """Formats catalogue messages in one language."""
 
     def __init__(self, language: str) -> None:
+        self.switch(language)
+
+    def switch(self, language: str) -> None:
+        """Write in ``language`` from now on (a reloaded workspace file may change it)."""
         if language not in CATALOGUE:
             raise ValueError(f"unknown language {language!r}; known: {', '.join(LANGUAGES)}")
-        self.language = language
-        self._messages = CATALOGUE[language]
+        messages = CATALOGUE[language]
         # Most messages have no plural and take the fast ``str.format`` (reminders format one line per ticket).
-        self._plurals = {key for key, message in self._messages.items() if _PLURAL.search(message)}
+        plurals = {key for key, message in messages.items() if _PLURAL.search(message)}
+        self.language, self._messages, self._plurals = language, messages, plurals
 
     def t(self, message_key: str, /, **params: Any) -> str:
         if message_key in self._plurals:

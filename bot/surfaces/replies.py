@@ -19,6 +19,7 @@ from bot.tickets.links import LINK_ACTIONS, Duplicated
 from bot.tickets.opening import OpenResult
 from bot.tickets.relations import linked_work
 from bot.tickets.service import TicketHistory, TicketService
+from config.schema import WorkspaceConfig
 from storage.models import Ticket
 
 # ``/ticket help``: one catalogue line (``help.<name>``, both languages) per command, in this order. A new command
@@ -58,9 +59,13 @@ class Replies:
 
     def __init__(self, service: TicketService, identity: SlackIdentity) -> None:
         self.service = service
-        self.workspace = service.workspace
         self.translator: Translator = service.translator
         self.identity = identity
+
+    @property
+    def workspace(self) -> WorkspaceConfig:
+        """The ticket service's running configuration: a reload reaches replies at once."""
+        return self.service.workspace
 
     def t(self, message_key: str, /, **params: object) -> str:
         return self.translator.t(message_key, **params)

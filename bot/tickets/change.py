@@ -32,6 +32,7 @@ from bot.tickets.permissions import Action, TicketParties
 from bot.tickets.prompts import PromptRef
 from bot.tickets.sla import WorkingCalendar, owner_zone
 from bot.tickets.states import ACTIVE_STATUSES, Status, check_move
+from config.live import LiveWorkspace
 from config.schema import WorkspaceConfig
 from storage import audit, events
 from storage import tickets as ticket_rows
@@ -199,7 +200,7 @@ class ChangeRunner(OutboxWriter):
     def __init__(
         self,
         db: Database,
-        workspace: WorkspaceConfig,
+        workspace: WorkspaceConfig | LiveWorkspace,
         clock: Clock,
         outbox: Outbox,
         messages: TicketMessenger,

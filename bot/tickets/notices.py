@@ -19,6 +19,7 @@ from bot.surfaces.ids import OutboxPurpose
 from bot.tickets import prompts
 from bot.tickets.card_context import CardRelations
 from bot.tickets.relations import linked_work
+from config.live import LiveWorkspace, live
 from config.schema import WorkspaceConfig
 from storage import links as link_rows
 from storage import outbox
@@ -44,9 +45,14 @@ def bounce_note(path: Sequence[str]) -> str:
 
 
 class TicketMessenger:
-    def __init__(self, workspace: WorkspaceConfig, translator: Translator) -> None:
-        self.workspace = workspace
+    def __init__(self, workspace: WorkspaceConfig | LiveWorkspace, translator: Translator) -> None:
+        self.live = live(workspace)
         self.translator = translator
+
+    @property
+    def workspace(self) -> WorkspaceConfig:
+        """The running configuration, read afresh each time: a reload reaches this at once."""
+        return self.live.current
 
     def t(self, message_key: str, /, **params: Any) -> str:
         return self.translator.t(message_key, **params)

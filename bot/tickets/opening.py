@@ -26,6 +26,7 @@ from bot.tickets.notices import TicketMessenger
 from bot.tickets.routing import is_complaint, pick_owner, route, title_from_text
 from bot.tickets.sla import due_times, zone_named
 from bot.tickets.states import Status
+from config.live import LiveWorkspace
 from config.schema import LIFECYCLE_STAGES, PRIORITIES, Department, WorkspaceConfig
 from storage import audit, directory, events
 from storage import tickets as ticket_rows
@@ -98,7 +99,7 @@ class TicketOpener(OutboxWriter):
     def __init__(
         self,
         db: Database,
-        workspace: WorkspaceConfig,
+        workspace: WorkspaceConfig | LiveWorkspace,
         clock: Clock,
         outbox: Outbox,
         messages: TicketMessenger,

@@ -27,6 +27,7 @@ from bot.tickets.permissions import TicketParties, may_see
 from bot.tickets.relations import NONE, Relations, relations_of_one
 from bot.tickets.routing import pick_owner
 from bot.tickets.states import ACTIVE_STATUSES, CLOCK_RUNNING, Status
+from config.live import LiveWorkspace
 from config.schema import WorkspaceConfig
 from storage import audit, directory, events
 from storage import consults as consult_rows
@@ -80,7 +81,7 @@ class TicketService(OutboxWriter):
     def __init__(
         self,
         db: Database,
-        workspace: WorkspaceConfig,
+        workspace: WorkspaceConfig | LiveWorkspace,
         clock: Clock,
         outbox: Outbox,
         messages: TicketMessenger,
@@ -90,7 +91,7 @@ class TicketService(OutboxWriter):
         self.metrics = metrics or Metrics()
         self.messages = messages
         self.translator = messages.translator
-        self._opener = TicketOpener(db, workspace, clock, outbox, messages, self.metrics)
+        self._opener = TicketOpener(db, self.live, clock, outbox, messages, self.metrics)
 
     @property
     def opener(self) -> TicketOpener:

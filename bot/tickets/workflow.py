@@ -27,6 +27,7 @@ from bot.tickets.permissions import Action
 from bot.tickets.prompts import PromptRef
 from bot.tickets.satisfaction import Rated
 from bot.tickets.states import Status
+from config.live import LiveWorkspace
 from config.schema import WorkspaceConfig
 from storage.consults import CONSULT
 from storage.database import Database
@@ -37,7 +38,7 @@ class WorkflowService(ChangeRunner):
     def __init__(
         self,
         db: Database,
-        workspace: WorkspaceConfig,
+        workspace: WorkspaceConfig | LiveWorkspace,
         clock: Clock,
         outbox: Outbox,
         messages: TicketMessenger,
@@ -46,7 +47,7 @@ class WorkflowService(ChangeRunner):
     ) -> None:
         super().__init__(db, workspace, clock, outbox, messages, metrics)
         # A consult is opened as any ticket is (numbered, owned in turn); the running bot shares its opener.
-        self.opener = opener or TicketOpener(db, workspace, clock, outbox, messages, self.metrics)
+        self.opener = opener or TicketOpener(db, self.live, clock, outbox, messages, self.metrics)
 
     # ------------------------------------------------------------------ permission checks without changes
 

@@ -8,6 +8,7 @@ notices the bot sends on its own, and forms. Add an area by writing a module wit
 from __future__ import annotations
 
 from bot.surfaces.catalogue import (
+    config,
     consults,
     digest,
     handoffs,
@@ -35,4 +36,5 @@ AREAS: list[dict[str, dict[str, str]]] = [
     consults.MESSAGES,
     links.MESSAGES,
     satisfaction.MESSAGES,
+    config.MESSAGES,
 ]

@@ -1,0 +1,37 @@
+"""The running workspace configuration as the database knows it: recorded when a bot starts or reloads, read by
+``crossdesk export-config``; and the once-only claim that lets one replica, not all, tell admins of a bad file."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlmodel import col, select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from storage import jobs
+from storage.models import WorkspaceConfigRecord
+
+
+async def latest(session: AsyncSession) -> WorkspaceConfigRecord | None:
+    """The configuration put into use last, if any bot recorded one."""
+    statement = select(WorkspaceConfigRecord).order_by(col(WorkspaceConfigRecord.id).desc()).limit(1)
+    return (await session.exec(statement)).first()
+
+
+async def record_applied(
+    session: AsyncSession, digest: str, text: str, source: str, actor_id: str, now: datetime
+) -> bool:
+    """Record ``text`` as the running configuration unless it already is; ``True`` when a row was written."""
+    newest = await latest(session)
+    if newest is not None and newest.digest == digest:
+        return False
+    row = WorkspaceConfigRecord(digest=digest, source=source, actor_id=actor_id, text=text, applied_at=now)
+    session.add(row)
+    await session.flush()
+    return True
+
+
+async def claim_refusal(session: AsyncSession, refused: str, running: str, now: datetime) -> bool:
+    """``True`` for the one replica that tells the admins a file (digest ``refused``) was refused while the
+    configuration ``running`` stays; every other replica, and this one on its next look, gets ``False``."""
+    return await jobs.claim_period(session, "config-refused", f"{refused[:19]}:{running[:19]}", now)
