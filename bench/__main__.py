@@ -12,7 +12,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from bench import report, scale, targets
+from bench import readers, report, scale, targets
 from bench.load import KINDS
 from bench.run import FLOORS, LoadSettings, run_pairs, run_target
 
@@ -55,10 +55,18 @@ def parser() -> argparse.ArgumentParser:
         help="a partial run (e.g. --only work_floor sqlite --kinds message): print its figures, write nothing",
     )
     p.add_argument("--kinds", nargs="+", choices=KINDS, default=list(KINDS), help="phases to run (default all)")
+    p.add_argument(
+        "--readers",
+        action="store_true",
+        help="only the reads-under-load scenario (bench/readers.py; its options: python -m bench.readers --help)",
+    )
     return p
 
 
 def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    if "--readers" in argv:  # a scenario of its own, with its own options
+        return readers.main([arg for arg in argv if arg != "--readers"])
     args = parser().parse_args(argv)
     if args.render:
         args.doc.write_text(report.render(json.loads(args.results.read_text(encoding="utf-8"))), encoding="utf-8")

@@ -230,7 +230,7 @@ def run_target(target: str, load: LoadSettings, postgres_url: str = "", settled:
 async def _count_tickets(database_url: str) -> int:
     db = Database(database_url)
     try:
-        async with db.transaction() as session:
+        async with db.read() as session:
             return int((await session.execute(select(func.count()).select_from(Ticket))).scalar_one())
     finally:
         await db.dispose()

@@ -305,5 +305,5 @@ class OutboxSender:
         ]
         if not wanted:
             return {}
-        async with self.db.reading() as session:
+        async with self.db.read() as session:
             return await outbox.places(session, wanted)

@@ -27,7 +27,7 @@ async def running_text(settings: Settings) -> str | None:
     """The YAML of the configuration the bots recorded last, or ``None`` when none did."""
     db = Database(settings.database_url, sqlite_fast_path=settings.sqlite_fast_path)
     try:
-        async with db.reading() as session:
+        async with db.read() as session:
             record = await workspace_configs.latest(session)
         return record.text if record is not None else None
     finally:

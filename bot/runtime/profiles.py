@@ -40,7 +40,7 @@ async def display_names(db: Database, client: AsyncWebClient | None, user_ids: I
     wanted = list(dict.fromkeys(user_ids))
     if not wanted:
         return {}
-    async with db.reading() as session:
+    async with db.read() as session:
         names = await directory.display_names(session, wanted)
     unknown = [user_id for user_id in wanted if user_id not in names][:NAME_LOOKUPS]
     if client is None or not unknown:
@@ -94,7 +94,7 @@ class MemberProfiles:
         now = self.clock.now()
         if not self.token.ok or (self._not_before is not None and now < self._not_before):
             return 0
-        async with self.db.transaction() as session:
+        async with self.db.read() as session:
             pending = await directory.members_without_tz(session, self.batch)
         learnt: dict[str, tuple[str, str | None]] = {}
         for user_id in pending:

@@ -15,7 +15,7 @@ async def rating_rows(db: Database) -> tuple[list[dict[str, object]], str]:
     """Every rating someone gave (a score, a comment or both), oldest ticket first, and what that is in words. The
     comment is plain text, as a spreadsheet shows it (it is kept as Slack text: ``&amp;``, ``<@U…>``); ``rated_at``
     is ISO 8601, empty for a comment without a score."""
-    async with db.reading() as session:
+    async with db.read() as session:
         lines = await ratings.given(session)
         mentioned = {user for line in lines for user in mentioned_users(line.comment or "")}
         names = await display_names(session, sorted(mentioned))

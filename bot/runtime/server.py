@@ -150,7 +150,7 @@ def build_web_app(
                 headers={"WWW-Authenticate": "Bearer"},
             )
         try:
-            async with db.transaction() as session:
+            async with db.read() as session:
                 count, oldest = await outbox.backlog(session)
             metrics.outbox_backlog.set(count)
             age = (now() - oldest).total_seconds() if oldest else 0.0

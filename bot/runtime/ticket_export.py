@@ -50,7 +50,7 @@ HISTORY_FIELDS = ("key", "at", "actor_id", "action", "from_value", "to_value", "
 
 async def ticket_rows(db: Database) -> list[dict[str, object]]:
     """Every ticket, oldest first, with the columns of :data:`EXPORT_FIELDS`."""
-    async with db.transaction() as session:
+    async with db.read() as session:
         tickets = (await session.exec(select(Ticket).order_by(col(Ticket.id)))).all()
         mentioned = {user for ticket in tickets for user in mentioned_users(ticket.title)}
         names = await display_names(session, sorted(mentioned))
@@ -64,7 +64,7 @@ async def ticket_rows(db: Database) -> list[dict[str, object]]:
 
 async def history_rows(db: Database, key: str) -> list[dict[str, object]] | None:
     """Every event of ticket ``key``, oldest first, notes in full (``/ticket show`` lists only the newest)."""
-    async with db.transaction() as session:
+    async with db.read() as session:
         ticket = await ticket_store.by_key(session, key)
         if ticket is None or ticket.id is None:
             return None

@@ -116,7 +116,7 @@ class DigestService(OutboxWriter):
         today_start, window_start = self._midnight(today), self._midnight(day_list[0])
         end = self._midnight(today + timedelta(days=1))
         active = [status.value for status in ACTIVE_STATUSES]
-        async with self.db.transaction() as session:
+        async with self.db.read() as session:
             resolved = await digest_rows.resolved_between(session, today_start, end)
             open_now = await digest_rows.in_status(session, active)
             overdue = await digest_rows.overdue_counts(
@@ -229,7 +229,7 @@ class DigestService(OutboxWriter):
         if not await self.catch_up.may_run(due, now, self.workspace.catch_up_within):
             return False
         period = local.date().isoformat()
-        async with self.db.transaction() as session:
+        async with self.db.read() as session:
             if await digest_rows.period_claimed(session, DIGEST_JOB, period):
                 return False
         report = await self.report(now)

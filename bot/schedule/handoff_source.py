@@ -1,7 +1,7 @@
 """Where the hand-off map is read for each place that shows it: the digest and ``/digest``, ``/metrics``, and
 ``crossdesk export --handoff-map`` — one reader, so the three never disagree on a number.
 
-Reads go through ``Database.reading()``: the map never waits for the writer's turn.
+Reads go through ``Database.read()``: the map never waits for the writer's turn.
 """
 
 from __future__ import annotations
@@ -46,7 +46,7 @@ class HandoffSource:
 
     async def between(self, start: datetime, end: datetime) -> HandoffMap:
         """The map of ``[start, end)``."""
-        async with self.db.reading() as session:
+        async with self.db.read() as session:
             consults = await handoff_rows.consults_between(session, start, end)
             bounces = await handoff_rows.bounces_between(session, start, end)
         return build_map(consults, bounces, self.workspace, start, end)
@@ -54,7 +54,7 @@ class HandoffSource:
     async def for_metrics(self, now: datetime) -> HandoffFigures:
         """What ``/metrics`` shows as of ``now``: every pair's counts since the beginning (counters), and the digest
         window's medians and on-time shares (gauges, for the pairs with a consult answered in it)."""
-        async with self.db.reading() as session:
+        async with self.db.read() as session:
             asked = await handoff_rows.asked_totals(session)
             answered = await handoff_rows.answered_totals(session)
             bounces = await handoff_rows.bounces_between(session)

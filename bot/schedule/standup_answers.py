@@ -53,7 +53,7 @@ class StandupAnswers(StandupDays):
     ) -> StandupRound:
         """The round ``user_id`` would answer now (today on their clock unless ``day`` is given)."""
         standup, department = self._standup_of(user_id, department_key, must_be_member=True)
-        async with self.db.transaction() as session:
+        async with self.db.read() as session:
             day = day or await self._today_for(session, standup, department, user_id)
             entry = await entries.entry(session, department.key, user_id, day)
         previous = list(entry.answers) if entry is not None and entry.answers and not entry.skipped else None
@@ -127,14 +127,14 @@ class StandupAnswers(StandupDays):
         standup, department = self._standup_of(user_id, department_key, must_be_member=False)
         now = self.clock.now()
         day = now.astimezone(self.workspace.tz).date().isoformat()
-        async with self.db.transaction() as session:
+        async with self.db.read() as session:
             posted = await entries.period_claimed(session, summary_job(department.key), day)
             summary = await self._summary(session, standup, department, day, now, final=posted)
         return summary_message(self.translator, summary)
 
     async def blocker_draft(self, entry_id: int) -> BlockerDraft:
         """A new ticket's title and description from the blocker answer of stand-up entry ``entry_id``."""
-        async with self.db.transaction() as session:
+        async with self.db.read() as session:
             entry = await entries.by_id(session, entry_id)
         if entry is None or not entry.answers or not is_blocker(entry.answers[-1]):
             raise BadRequest("standup.error.entry_gone")

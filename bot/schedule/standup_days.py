@@ -148,7 +148,7 @@ class StandupDays(OutboxWriter):
     async def _zones(self, user_ids: Sequence[str], session: AsyncSession | None = None) -> dict[str, ZoneInfo]:
         """Each member's time zone: their Slack one when recorded (and valid), else the workspace's."""
         if session is None:
-            async with self.db.transaction() as own:
+            async with self.db.read() as own:
                 names = await entries.time_zones(own, user_ids)
         else:
             names = await entries.time_zones(session, user_ids)

@@ -280,7 +280,7 @@ async def _reply_to_parent(flow: ChangeRunner, change: Change, on_parent: Change
 
 async def check_ask(flow: ChangeRunner, key: str, actor_id: str) -> Ticket:
     """Refuse before the *Ask another department* form opens, as asking would; changes nothing."""
-    async with flow.db.reading() as session:
+    async with flow.db.read() as session:
         ticket = await flow.load(session, key, for_update=False)
     permissions.require(actor_id, Action.ASK, parties(ticket), flow.workspace)
     require_active(ticket)
@@ -293,7 +293,7 @@ async def check_ask(flow: ChangeRunner, key: str, actor_id: str) -> Ticket:
 
 async def check_answer(flow: ChangeRunner, key: str, actor_id: str) -> tuple[Ticket, Ticket]:
     """Refuse before the *Answer* or *Decline* form opens, as answering would; the consult and its parent."""
-    async with flow.db.reading() as session:
+    async with flow.db.read() as session:
         consult = await flow.load(session, key, for_update=False)
         require_consult(consult)
         permissions.require(actor_id, Action.ANSWER, parties(consult), flow.workspace)

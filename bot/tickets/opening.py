@@ -38,10 +38,6 @@ from storage.models import Ticket
 
 log = logging.getLogger(__name__)
 
-LIST_LIMIT = 50  # tickets in one /ticket list answer
-
-log = logging.getLogger(__name__)
-
 
 class Source(StrEnum):
     MESSAGE = "message"
@@ -173,7 +169,7 @@ class TicketOpener(OutboxWriter):
         except IntegrityError as error:
             # Another request (a Slack retry on another replica, a second reaction) won the race.
             try:
-                async with self.db.transaction() as session:
+                async with self.db.read() as session:
                     existing = (await self._existing(session, [opening], thorough=True))[0]
             except Exception as lookup_error:
                 return lookup_error

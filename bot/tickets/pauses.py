@@ -80,7 +80,7 @@ async def answer_in_thread(
 
     Asked first without the writer's lock, so an ordinary comment costs one read more, not a write turn.
     """
-    async with flow.db.reading() as session:
+    async with flow.db.read() as session:
         found = await ticket_rows.by_thread(session, channel, thread_ts)
     if found is None or not answers.waits_on(found, user_id):
         return None
@@ -99,7 +99,7 @@ async def answer_by_dm(
     """A DM to the bot from someone one of whose tickets waits on them: the answer to that ticket (which one:
     ``bot.tickets.answers.choose``), taken as a reply in its thread would be, and quoted there. When it cannot be told
     which ticket is meant, or none waits, nothing changes and the result says why."""
-    async with flow.db.reading() as session:
+    async with flow.db.read() as session:
         waiting = list(await ticket_rows.requested_by(session, user_id, [Status.WAITING.value]))
         about = None
         if thread_ts is not None:

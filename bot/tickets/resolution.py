@@ -69,7 +69,7 @@ async def close(flow: ChangeRunner, key: str, actor_id: str, note: str | None, p
 
 async def close_or_resolve(flow: ChangeRunner, key: str, actor_id: str, note: str | None) -> Ticket:
     """``/ticket close``: resolve an active ticket, close a resolved one."""
-    async with flow.db.transaction() as session:
+    async with flow.db.read() as session:
         ticket = await flow.load(session, key, for_update=False)
     if Status(ticket.status) == Status.RESOLVED:
         return await close(flow, key, actor_id, note, None)

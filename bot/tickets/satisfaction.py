@@ -167,7 +167,7 @@ async def _refuse_again(flow: ChangeRunner, session: AsyncSession, ticket: Ticke
 
 async def check_comment(flow: ChangeRunner, key: str, user_id: str, where: PromptRef | None) -> Ticket:
     """Refuse *Add a comment* before its form opens when the person was not asked or already commented."""
-    async with flow.db.reading() as session:
+    async with flow.db.read() as session:
         ticket = await flow.load(session, key, for_update=False)
         rating, _ = await _asked(session, ticket, user_id, where)
     if rating.comment is not None:

@@ -8,7 +8,6 @@ ticket's ownership and status live in ``bot.tickets.workflow``.
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -37,12 +36,6 @@ from storage import tickets as ticket_rows
 from storage.audit import EventRecord
 from storage.database import Database
 from storage.models import Ticket, TicketEvent
-
-log = logging.getLogger(__name__)
-
-LIST_LIMIT = 50  # tickets in one /ticket list answer
-
-log = logging.getLogger(__name__)
 
 LIST_LIMIT = 50  # tickets in one /ticket list answer
 
@@ -114,7 +107,7 @@ class TicketService(OutboxWriter):
         department = self.workspace.department(department_key)
         if department is None:
             return None
-        async with self.db.transaction() as session:
+        async with self.db.read() as session:
             turn = await directory.current_turn(session, department.key)
             away = await directory.away_members(session, list(department.owners))
         return pick_owner(department.owners, turn, away)[0]
@@ -191,18 +184,18 @@ class TicketService(OutboxWriter):
 
     async def event_seen(self, event_id: str) -> bool:
         """Whether the Slack event ``event_id`` was already handled (by this or any replica)."""
-        async with self.db.reading() as session:
+        async with self.db.read() as session:
             return await events.was_processed(session, event_id)
 
     async def get(self, key: str) -> Ticket:
-        async with self.db.transaction() as session:
+        async with self.db.read() as session:
             ticket = await ticket_rows.by_key(session, key)
         if ticket is None:
             raise TicketNotFound(key=key.upper())
         return ticket
 
     async def history(self, key: str) -> TicketHistory:
-        async with self.db.transaction() as session:
+        async with self.db.read() as session:
             ticket = await ticket_rows.by_key(session, key)
             if ticket is None:
                 raise TicketNotFound(key=key.upper())
@@ -212,7 +205,7 @@ class TicketService(OutboxWriter):
     async def show(self, key: str, viewer_id: str, latest: int | None = None) -> TicketHistory:
         """:meth:`history` for ``/ticket show``: a private ticket only for the people who may see it; with
         ``latest``, only that many of the newest events are read and the older ones counted."""
-        async with self.db.transaction() as session:
+        async with self.db.read() as session:
             ticket = await ticket_rows.by_key(session, key)
             if ticket is None:
                 raise TicketNotFound(key=key.upper())
@@ -251,7 +244,7 @@ class TicketService(OutboxWriter):
 
     async def find_by_message(self, channel: str, ts: str) -> Ticket | None:
         """The ticket made from the message at (channel, ts), or whose card that message is."""
-        async with self.db.transaction() as session:
+        async with self.db.read() as session:
             return await ticket_rows.by_origin(session, channel, ts)
 
     def default_scope(self, actor_id: str) -> ListScope:
@@ -268,7 +261,7 @@ class TicketService(OutboxWriter):
             raise BadRequest("error.no_department")
         if scope == ListScope.ALL and not admin:
             raise BadRequest("error.bad_request")  # not a choice people make: default_scope gives it to admins
-        async with self.db.transaction() as session:
+        async with self.db.read() as session:
             if scope == ListScope.MINE:
                 owned = await ticket_rows.owned_by(session, actor_id, active, LIST_LIMIT)
                 asked = await ticket_rows.requested_by(session, actor_id, active, LIST_LIMIT)
@@ -309,7 +302,7 @@ class TicketService(OutboxWriter):
         running = [s.value for s in CLOCK_RUNNING]
         departments = self.departments_of(user_id)
         now = self.clock.now()
-        async with self.db.transaction() as session:
+        async with self.db.read() as session:
             owned = await ticket_rows.owned_by(session, user_id, active)
             asked_for = [*active, Status.RESOLVED.value]
             requested = await ticket_rows.requested_by(session, user_id, asked_for)

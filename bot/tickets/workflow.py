@@ -53,7 +53,7 @@ class WorkflowService(ChangeRunner):
 
     async def check(self, key: str, actor_id: str, action: Action) -> Ticket:
         """Refuse early (before a form opens) when ``actor_id`` may not do ``action``; changes nothing."""
-        async with self.db.transaction() as session:
+        async with self.db.read() as session:
             ticket = await self.load(session, key, for_update=False)
         permissions.require(actor_id, action, parties(ticket), self.workspace)
         if action != Action.REOPEN:
@@ -61,7 +61,7 @@ class WorkflowService(ChangeRunner):
         return ticket
 
     async def check_handoff_answer(self, key: str, actor_id: str, prompt: PromptRef | None = None) -> Ticket:
-        async with self.db.transaction() as session:
+        async with self.db.read() as session:
             ticket = await self.load(session, key, for_update=False)
             await self.require_current(session, ticket, prompt)
         require_offer(ticket)
@@ -150,7 +150,7 @@ class WorkflowService(ChangeRunner):
     async def decline(self, key: str, actor_id: str, reason: str | None) -> Ticket | Asked:
         """``/ticket decline KEY <reason>``: a hand-off offered to the person declining (the ticket), else a
         consult (what was asked of whom), else the hand-off refusal saying what is wrong."""
-        async with self.db.reading() as session:
+        async with self.db.read() as session:
             ticket = await self.load(session, key, for_update=False)
         if ticket.kind == CONSULT and ticket.pending_owner_id != actor_id:
             return await consults.decline(self, key, actor_id, reason)

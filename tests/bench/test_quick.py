@@ -12,7 +12,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from bench import report
+from bench import readers, report
 from bench.load import KINDS
 from bench.run import FIGURES
 
@@ -88,3 +88,27 @@ def test_ratio_targets_use_the_pairs_median_when_there_are_pairs() -> None:
     without_pairs = {c["target"]: c for c in report.target_checks({"ratios": results["ratios"]})}
     assert without_pairs["SQLite message throughput / work floor"]["value"] == 0.4
     assert without_pairs["SQLite message throughput / work floor"]["holds"] is False
+
+
+def test_the_readers_scenario_measures_writes_alone_and_with_readers() -> None:
+    """``python -m bench --readers``, one short round: both phases answered, and every kind of read too."""
+    command = [
+        sys.executable,
+        "-m",
+        "bench",
+        "--readers",
+        *("--rounds", "1", "--warmup", "0.2", "--seconds", "0.8", "--seeded", "600", "--reader-loops", "1"),
+    ]
+    done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=600, env=dict(os.environ))
+    assert done.returncode == 0, done.stderr[-3000:]
+    results = json.loads(done.stdout)
+    [round_] = results["rounds"]
+    for phase in ("alone", "with_readers"):
+        messages = round_[phase]["messages"]
+        assert messages["throughput_rps"] > 0 and messages["ack_p99_ms"] is not None, (phase, messages)
+    assert round_["alone"]["reads"] == {}  # alone means alone
+    for kind in readers.READ_KINDS:
+        read = round_["with_readers"]["reads"][kind]
+        assert read["answered"] > 0 and read["errors"] == 0, (kind, read)
+    assert results["median"]["throughput_with_vs_alone"] is not None
+    assert results["median"]["ack_p99_with_vs_alone"] is not None

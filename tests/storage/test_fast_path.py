@@ -14,7 +14,7 @@ from sqlalchemy.exc import IntegrityError
 
 from config.loader import EXAMPLE_PATH, load_workspace
 from config.settings import SQLITE_FAST_PATH, Settings
-from storage import audit, directory, events, jobs, outbox, ratings, reminders, standups
+from storage import audit, directory, events, jobs, links, outbox, ratings, reminders, standups
 from storage import tickets as ticket_rows
 from storage._sqlite_inline import InlineConnection
 from storage.audit import EventRecord
@@ -149,6 +149,16 @@ async def write_everything(db: Database) -> None:
         await events.forget_requests_before(session, 1_600_000_000)  # none that old: nothing goes
         await directory.set_away(session, "U0BOB", True)
         await directory.set_member_profile(session, "U0ALICE", "Asia/Shanghai", "Alice")
+    async with db.transaction() as session:  # linked work: a related pair, followers, one of them undone
+        assert not await links.is_linked(session, second, first)
+        links.add_link(session, second, first, "U0ALICE", NOW)
+        assert await links.add_follower(session, first, "U0ERIN", second, NOW)
+        assert not await links.add_follower(session, first, "U0ERIN", second, NOW + LEASE)  # already following
+        assert await links.add_follower(session, second, "U0BOB", first, NOW + timedelta(microseconds=1))
+        assert await links.add_follower(session, first, "U0DAN", None, NOW + timedelta(seconds=1))
+    async with db.transaction() as session:
+        assert await links.is_linked(session, first, second)
+        assert await links.stop_following_via(session, first) == [(second, "U0BOB")]
     async with db.transaction() as session:
         assert await ratings.ask(session, first, "U0ERIN", NOW)
         assert await ratings.add_comment(session, first, "U0ERIN", "慢，但谢谢")
@@ -178,7 +188,7 @@ async def test_both_paths_write_the_same_rows(tmp_path: Path) -> None:
             await db.dispose()
         stored[fast] = stored_rows(path)
     written = {"tickets", "ticket_events", "outbox", "processed_events", "standup_entries", "job_runs", "members"}
-    written |= {"ratings"}
+    written |= {"ticket_links", "ticket_followers", "ratings"}
     assert all(stored[True][table] for table in written | {"departments", "reminder_messages"})
     assert stored[True] == stored[False]
 

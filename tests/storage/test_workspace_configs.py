@@ -20,7 +20,7 @@ async def test_a_configuration_is_recorded_once_and_the_newest_is_read_back(db: 
         assert await workspace_configs.record_applied(session, "b" * 64, "departments: B", "file", "crossdesk", later)
         # Back to the first file: recorded again, as the newest.
         assert await workspace_configs.record_applied(session, "a" * 64, "departments: A", "file", "crossdesk", later)
-    async with db.reading() as session:
+    async with db.read() as session:
         newest = await workspace_configs.latest(session)
     assert newest is not None and (newest.text, newest.applied_at) == ("departments: A", later)
 

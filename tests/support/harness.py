@@ -153,21 +153,21 @@ class Harness:
     # -- looking at the results ---------------------------------------------------------------------------
 
     async def ticket(self, key: str) -> Ticket:
-        async with self.services.db.transaction() as session:
+        async with self.services.db.read() as session:
             ticket = (await session.exec(select(Ticket).where(col(Ticket.key) == key))).first()
         assert ticket is not None, f"no ticket {key}"
         return ticket
 
     async def tickets(self) -> list[Ticket]:
-        async with self.services.db.transaction() as session:
+        async with self.services.db.read() as session:
             return list((await session.exec(select(Ticket).order_by(col(Ticket.id)))).all())
 
     async def outbox_rows(self) -> int:
-        async with self.services.db.transaction() as session:
+        async with self.services.db.read() as session:
             return int((await session.exec(select(func.count()).select_from(OutboxMessage))).one())
 
     async def unsent(self) -> int:
-        async with self.services.db.transaction() as session:
+        async with self.services.db.read() as session:
             statement = select(func.count()).where(col(OutboxMessage.status).in_(["pending", "sending"]))
             return int((await session.exec(statement)).one())
 
@@ -175,7 +175,7 @@ class Harness:
         """Wait until no outbox row is mid-send, so its outcome (sent, retry, failed) is in the database."""
 
         async def nothing_sending() -> bool:
-            async with self.services.db.transaction() as session:
+            async with self.services.db.read() as session:
                 statement = select(func.count()).where(col(OutboxMessage.status) == "sending")
                 return not int((await session.exec(statement)).one())
 

@@ -46,7 +46,7 @@ async def test_each_pair_has_its_hand_computed_numbers(db: Database, workspace: 
 
 async def test_every_consult_is_timed_on_its_own_sla_clock(db: Database, workspace: WorkspaceConfig) -> None:
     await week.seed(db, workspace)
-    async with db.reading() as session:
+    async with db.read() as session:
         consults = await handoff_rows.consults_between(session, week.WINDOW_START, week.WINDOW_END)
     assert sorted(c.key for c in consults) == ["ENG-1", "ENG-2", "ENG-3", "ENG-4", "SALES-1", "SALES-2"]
     timed = {c.key: answer_of(c, workspace) for c in consults}
