@@ -3,7 +3,7 @@
 
 Each goal is computed over its own window ending at the moment asked for, and over the window before (for the
 change). Goals sharing a window share its statements, and only the metrics some goal names are read. Reads go
-through ``Database.reading()``: the scorecard never waits for the writer's turn.
+through ``Database.read()``: the scorecard never waits for the writer's turn.
 """
 
 from __future__ import annotations
@@ -71,7 +71,7 @@ class GoalSource:
     async def scorecard(self, end: datetime, *, period: timedelta | None = None) -> Scorecard:
         """Every goal as of ``end``, each over its own window — or, for a report, all over ``period`` — with the
         window before it for the change."""
-        async with self.db.reading() as session:
+        async with self.db.read() as session:
             return await self._card(session, end, period, {})
 
     async def history(
@@ -89,7 +89,7 @@ class GoalSource:
         ends = tuple(end - step * back for back in reversed(range(weeks)))
         cache: dict[tuple[datetime, datetime], WindowCounts] = {}
         cards = []
-        async with self.db.reading() as session:
+        async with self.db.read() as session:
             for done, moment in enumerate(ends, start=1):
                 cards.append(await self._card(session, moment, period, cache))
                 if progress is not None:

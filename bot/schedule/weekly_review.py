@@ -62,7 +62,7 @@ class WeeklyReviewService(OutboxWriter):
         """The review as of ``now`` (the goals' history; what else the last week holds)."""
         history = await GoalSource(self.db, self.workspace, self.translator.language).history(now, weeks)
         start = now - timedelta(days=SIDE_DAYS)
-        async with self.db.reading() as session:
+        async with self.db.read() as session:
             satisfaction = await goal_metrics.ratings(session, start, now)
             complaints = await digest_rows.complaints_by_stage(session, start, now)
         handoffs = await HandoffSource(self.db, self.workspace).between(start, now)

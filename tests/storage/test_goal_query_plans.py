@@ -43,7 +43,7 @@ async def plans_of(db: Database, query: Callable[[Any], Awaitable[object]]) -> l
 
     event.listen(db.engine.sync_engine, "before_cursor_execute", capture)
     try:
-        async with db.reading() as session:
+        async with db.transaction() as session:  # the writer's engine, which the listener sees: the same SQL
             await query(session)
     finally:
         event.remove(db.engine.sync_engine, "before_cursor_execute", capture)
