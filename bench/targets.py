@@ -12,7 +12,6 @@ import shutil
 import signal
 import subprocess
 import sys
-import time
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -23,6 +22,7 @@ import httpx
 from sqlalchemy.engine import make_url
 
 from bench.standin import BOT_TOKEN
+from bot.sandbox.polling import NotYet, eventually_blocking
 from bot.sandbox.slack_requests import SIGNING_SECRET
 from config.loader import EXAMPLE_PATH
 
@@ -146,17 +146,20 @@ def start_bot(database_url: str, api_url: str, workdir: Path) -> Process:
 
 
 def wait_healthy(process: Process, timeout: float = 30) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
+    """Until ``process`` answers ``/healthz``; a process that exits first fails at once."""
+
+    def healthy() -> bool:
         if process.popen.poll() is not None:
             raise RuntimeError(f"{process.name} exited with {process.popen.returncode} before it was healthy")
         try:
-            if httpx.get(f"{process.url}/healthz", timeout=2).status_code == 200:
-                return
+            return httpx.get(f"{process.url}/healthz", timeout=2).status_code == 200
         except httpx.HTTPError:
-            pass
-        time.sleep(0.1)
-    raise RuntimeError(f"{process.name} was not healthy within {timeout}s")
+            return False
+
+    try:
+        eventually_blocking(healthy, timeout=timeout, interval=0.1)
+    except NotYet:
+        raise RuntimeError(f"{process.name} was not healthy within {timeout}s") from None
 
 
 @contextmanager

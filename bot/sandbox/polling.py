@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import inspect
+import time
 from collections.abc import Awaitable, Callable
 from typing import Any, TypeVar, overload
 
@@ -66,3 +67,25 @@ async def eventually(
             message = failure() if callable(failure) else failure
             raise NotYet(message or f"the condition did not hold within {timeout}s")
         await asyncio.sleep(min(interval, max(deadline - loop.time(), 0.0)))
+
+
+def eventually_blocking(
+    check: Callable[[], T],
+    *,
+    timeout: float = 10.0,
+    interval: float = 0.02,
+    failure: str | Callable[[], str] | None = None,
+) -> T:
+    """:func:`eventually` for code with no event loop: a benchmark driving processes, a test of a thread or of a
+    child process. Same rules — called at least once and once more after the deadline, :class:`NotYet` past it,
+    exceptions from ``check`` at once — so the two never disagree about what waiting means."""
+    deadline = time.monotonic() + timeout
+    while True:
+        past_deadline = time.monotonic() >= deadline
+        found = check()
+        if found:
+            return found
+        if past_deadline:
+            message = failure() if callable(failure) else failure
+            raise NotYet(message or f"the condition did not hold within {timeout}s")
+        time.sleep(min(interval, max(deadline - time.monotonic(), 0.0)))

@@ -8,10 +8,12 @@ import signal
 import socket
 import subprocess
 import sys
-import time
 from pathlib import Path
+from typing import Any
 
 import httpx
+
+from bot.sandbox.polling import eventually_blocking
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -54,14 +56,15 @@ def _run_once(cwd: Path, port: int, *args: str, text: str) -> tuple[int, str, li
             f"{base}/sandbox/message", json={"as": "U0REQUESTER", "channel": "C0INTAKE", "text": text}, timeout=20
         )
         assert posted.json() == {"ok": True}
-        deadline = time.monotonic() + 20
-        while True:
+
+        def every_message_has_its_card() -> list[dict[str, Any]]:
             state = httpx.get(f"{base}/sandbox/state", params={"as": "U0REQUESTER", "channel": "C0INTAKE"}).json()
-            messages = state["messages"]
-            if messages and all(m["reply_count"] for m in messages):  # every message got its card
-                break
-            assert time.monotonic() < deadline, f"no card for {text!r}: {messages}"
-            time.sleep(0.05)
+            found: list[dict[str, Any]] = state["messages"]
+            return found if found and all(m["reply_count"] for m in found) else []
+
+        messages = eventually_blocking(
+            every_message_has_its_card, timeout=20, interval=0.05, failure=f"no card for {text!r}"
+        )
         process.send_signal(signal.SIGINT)
         _, stderr = process.communicate(timeout=30)
     finally:

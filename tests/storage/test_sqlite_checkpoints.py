@@ -5,12 +5,11 @@ from __future__ import annotations
 import os
 import sqlite3
 import threading
-import time
-from collections.abc import Callable
 from pathlib import Path
 
 from sqlalchemy import text
 
+from bot.sandbox.polling import eventually_blocking
 from storage.database import Database
 from storage.sqlite_checkpoints import WalCheckpointer
 
@@ -26,16 +25,6 @@ def grown_database(path: Path, rows: int) -> sqlite3.Connection:
     return connection
 
 
-def wait_until(condition: Callable[[], bool], timeout: float = 10.0) -> bool:
-    """Polls the checkpoint thread's counters (real thread work); asserts nothing about how long it took."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if condition():
-            return True
-        time.sleep(0.01)
-    return False
-
-
 def test_a_log_past_the_threshold_is_checkpointed_from_the_thread(tmp_path: Path) -> None:
     database = tmp_path / "grown.db"
     writer = grown_database(database, rows=2000)
@@ -43,7 +32,7 @@ def test_a_log_past_the_threshold_is_checkpointed_from_the_thread(tmp_path: Path
     checkpointer = WalCheckpointer(str(database), threshold_bytes=64 * 1024, interval=0.01)
     checkpointer.start()
     try:
-        assert wait_until(lambda: checkpointer.checkpoints >= 1)
+        eventually_blocking(lambda: checkpointer.checkpoints >= 1, failure="no checkpoint from the thread")
     finally:
         checkpointer.stop()
     # The pages went into the database file, and the writer itself never checkpointed.
@@ -68,7 +57,7 @@ def test_stopping_checkpoints_once_more_and_ends_the_thread(tmp_path: Path) -> N
     writer = grown_database(database, rows=10)
     checkpointer = WalCheckpointer(str(database), threshold_bytes=1 << 30, interval=0.01)
     checkpointer.start()
-    assert wait_until(lambda: checkpointer.turns > 0)
+    eventually_blocking(lambda: checkpointer.turns > 0, failure="the thread never took a turn")
     checkpointer.stop()
     assert checkpointer.checkpoints == 1
     assert not any(thread.name == "crossdesk-sqlite-checkpoints" for thread in threading.enumerate())
