@@ -24,16 +24,17 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
+from config.customers import LIFECYCLE_STAGES as LIFECYCLE_STAGES
+from config.customers import CustomersAtRisk, CustomerSeed, customer_problems
 from config.durations import parse_duration
 from config.goals import MAX_GOALS, Goal
+from config.ids import UserId
 
 Weekday = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
 WEEKDAYS: tuple[Weekday, ...] = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 WORKWEEK: list[Weekday] = ["mon", "tue", "wed", "thu", "fri"]
 Priority = Literal["urgent", "high", "normal", "low"]
 PRIORITIES: tuple[Priority, ...] = ("urgent", "high", "normal", "low")
-LifecycleStage = Literal["acquisition", "conversion", "retention", "growth", "win-back"]
-LIFECYCLE_STAGES: tuple[LifecycleStage, ...] = ("acquisition", "conversion", "retention", "growth", "win-back")
 Language = Literal["en", "zh"]
 CROSS_CHECK_ERROR = "crossdesk_cross_check"
 # What Slack can show: the department picker holds 100 groups of 100 departments; a stand-up's questions are the
@@ -42,7 +43,6 @@ MAX_DEPARTMENTS = 10_000
 MAX_STANDUP_QUESTIONS = 8
 MAX_QUESTION_LENGTH = 150
 
-_USER_ID = re.compile(r"^[UW][A-Z0-9]{2,}$")
 _CHANNEL_ID = re.compile(r"^[CG][A-Z0-9]{2,}$")
 _DEPARTMENT_KEY = re.compile(r"^[A-Z][A-Z0-9]{1,9}$")
 _CLOCK_TIME = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)$")
@@ -50,12 +50,6 @@ _EMOJI_NAME = re.compile(r"^[a-z0-9_+\-']+$")
 # Used when the file has no ``complaint_keywords``: a customer complaining, in English and Chinese (投诉 a complaint,
 # 客诉 a customer complaint). "complain" also finds "complains" and "complained" (Latin keywords match word starts).
 DEFAULT_COMPLAINT_KEYWORDS: tuple[str, ...] = ("complaint", "complain", "投诉", "客诉")
-
-
-def _user_id(value: str) -> str:
-    if not isinstance(value, str) or not _USER_ID.match(value):
-        raise ValueError(f"user id {value!r} must be a Slack member id such as U0123ABCD (not a name or @mention)")
-    return value
 
 
 def _channel_id(value: str) -> str:
@@ -116,7 +110,6 @@ def _timezone(value: str) -> str:
     return value
 
 
-UserId = Annotated[str, AfterValidator(_user_id)]
 ChannelId = Annotated[str, AfterValidator(_channel_id)]
 DepartmentKey = Annotated[str, AfterValidator(_department_key)]
 Keyword = Annotated[str, AfterValidator(_keyword)]
@@ -280,6 +273,9 @@ class WorkspaceConfig(_Strict):
     goals: list[Goal] = Field(default_factory=list, max_length=MAX_GOALS)
     # Where the running teams come from: this file, or the database (edited from Slack; the file seeds it).
     config_source: Literal["file", "database"] = "file"
+    # Customers the file creates when the database lacks them (config/customers.py); Slack and imports add more.
+    customers: list[CustomerSeed] = Field(default_factory=list)
+    customers_at_risk: CustomersAtRisk = CustomersAtRisk()
 
     @model_validator(mode="after")
     def _cross_check(self) -> WorkspaceConfig:
@@ -346,6 +342,7 @@ def cross_check(data: dict[str, Any]) -> list[str]:
             problems.append(
                 f"standups[{index}].department: unknown department {standup.get('department')} (known: {known})"
             )
+    problems.extend(customer_problems(data.get("customers")))
     for index, department in enumerate(departments):
         owners = department.get("owners") or []
         for owner_index, owner in enumerate(owners if isinstance(owners, list) else []):

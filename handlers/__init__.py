@@ -8,6 +8,7 @@ from bot.runtime.services import Services
 from handlers import (
     actions,
     commands,
+    customers,
     digest,
     errors,
     home,
@@ -35,3 +36,4 @@ def register_all(app: AsyncApp, services: Services) -> None:
     ratings.register(app)
     shortcuts.register(app)
     home.register(app)
+    customers.register(app)

@@ -4,7 +4,6 @@ as its ``/ticket`` subcommand; buttons that need a reason or note open a form fi
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from slack_bolt.async_app import AsyncApp
@@ -30,24 +29,16 @@ from handlers.forms import new_ticket_form, open_form
 from handlers.payloads import (
     MalformedPayload,
     clicked_in,
+    clicked_ticket,
     dm_prompt,
     form_values,
     mapping,
     metadata,
+    selected_option,
     services_of,
     text,
+    with_origin,
 )
-
-
-def _clicked(body: dict[str, Any]) -> tuple[str, str]:
-    """(ticket key from the button's value, the person who clicked)."""
-    actions = body.get("actions")
-    if not isinstance(actions, list) or not actions:
-        raise MalformedPayload("block_actions without actions")
-    key = text(mapping(actions[0], "action"), "value")
-    if not KEY_PATTERN.match(key):
-        raise MalformedPayload("button value is not a ticket key")
-    return key.upper(), text(mapping(body.get("user"), "user"), "id")
 
 
 async def _after_click(services: Services, body: dict[str, Any], user: str) -> None:
@@ -58,7 +49,7 @@ async def _after_click(services: Services, body: dict[str, Any], user: str) -> N
 
 async def on_acknowledge(ack: AsyncAck, body: dict[str, Any], context: AsyncBoltContext) -> None:
     services = services_of(context)
-    key, user = _clicked(body)
+    key, user = clicked_ticket(body)
     await services.workflow.acknowledge(key, user)
     await _after_click(services, body, user)
     await ack()
@@ -70,7 +61,7 @@ async def on_acknowledge(ack: AsyncAck, body: dict[str, Any], context: AsyncBolt
 
 async def on_accept_handoff(ack: AsyncAck, body: dict[str, Any], context: AsyncBoltContext) -> None:
     services = services_of(context)
-    key, user = _clicked(body)
+    key, user = clicked_ticket(body)
     await services.workflow.accept_handoff(key, user, prompt=dm_prompt(*clicked_in(body)))
     await _after_click(services, body, user)
     await ack()
@@ -78,21 +69,21 @@ async def on_accept_handoff(ack: AsyncAck, body: dict[str, Any], context: AsyncB
 
 async def on_confirm(ack: AsyncAck, body: dict[str, Any], context: AsyncBoltContext) -> None:
     services = services_of(context)
-    key, user = _clicked(body)
+    key, user = clicked_ticket(body)
     await services.workflow.confirm(key, user, prompt=dm_prompt(*clicked_in(body)))
     await ack()
 
 
 async def on_reopen(ack: AsyncAck, body: dict[str, Any], context: AsyncBoltContext) -> None:
     services = services_of(context)
-    key, user = _clicked(body)
+    key, user = clicked_ticket(body)
     await services.workflow.reopen(key, user, prompt=dm_prompt(*clicked_in(body)))
     await ack()
 
 
 async def on_resume(ack: AsyncAck, body: dict[str, Any], context: AsyncBoltContext) -> None:
     services = services_of(context)
-    key, user = _clicked(body)
+    key, user = clicked_ticket(body)
     await services.workflow.resume(key, user)
     await _after_click(services, body, user)
     await ack()
@@ -127,7 +118,7 @@ async def on_form_button(
     """Reassign, Escalate, Resolve, Decline, and the consults' Ask, Answer and Decline: check the person may, then
     ask for the reason, note, question or answer."""
     services = services_of(context)
-    key, user = _clicked(body)
+    key, user = clicked_ticket(body)
     action_id = text(mapping(body["actions"][0], "action"), "action_id")
     translator = services.translator
     if action_id == ActionId.REASSIGN.value:
@@ -153,16 +144,9 @@ async def on_form_button(
         ticket = await services.workflow.check_handoff_answer(key, user, prompt=dm_prompt(*clicked_in(body)))
         view = decline_modal(translator, ticket.key)
     channel, ts, from_home = clicked_in(body)
-    view["private_metadata"] = _with_origin(view["private_metadata"], channel, ts, from_home)
+    view["private_metadata"] = with_origin(view["private_metadata"], channel, ts, from_home)
     await open_form(client, text(body, "trigger_id"), view)
     await ack()
-
-
-def _with_origin(raw: str, channel: str | None, ts: str | None, from_home: bool) -> str:
-    """Remember where the button was, so the form's outcome can be shown there."""
-    data = json.loads(raw)
-    data.update({"channel": channel, "message_ts": ts, "home": from_home})
-    return json.dumps(data, ensure_ascii=False)
 
 
 async def on_form_department(
@@ -181,7 +165,7 @@ async def on_form_department(
         department_key=department if isinstance(department, str) else None,
         initial={
             "priority": values.get(BlockId.FORM_PRIORITY.value),
-            "customer": values.get(BlockId.FORM_CUSTOMER.value),
+            "customer": selected_option(view, BlockId.FORM_CUSTOMER.value),
             "stage": values.get(BlockId.FORM_STAGE.value),
             "complaint": bool(values.get(BlockId.FORM_COMPLAINT.value)),
         },

@@ -15,6 +15,7 @@ from bot.surfaces.commands import ParsedCommand, Subcommand, parse_ticket_comman
 from bot.surfaces.ids import Command
 from bot.surfaces.replies import SHOW_EVENTS
 from bot.tickets.consults import Asked, Question
+from bot.tickets.customer_link import CustomerChoice
 from bot.tickets.opening import Source, TicketRequest
 from bot.tickets.permissions import Action
 from bot.tickets.service import ListScope
@@ -137,6 +138,10 @@ async def _run(services: Services, parsed: ParsedCommand, user: str, *, private:
         case Subcommand.DUPLICATE:
             assert parsed.key and parsed.other_key
             return replies.duplicated(await workflow.duplicate(parsed.key, parsed.other_key, user))
+        case Subcommand.CUSTOMER:
+            assert parsed.key and parsed.customer
+            linked = await services.customers.set_customer(parsed.key, user, CustomerChoice(name=parsed.customer))
+            return replies.customer_set(linked)
         case Subcommand.RATE:  # the rating DM's buttons (and its comment), typed
             assert parsed.key and parsed.score is not None
             rated = await workflow.rate(parsed.key, user, parsed.score)

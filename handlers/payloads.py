@@ -9,6 +9,7 @@ from typing import Any
 from slack_bolt.context.async_context import AsyncBoltContext
 
 from bot.runtime.services import Services
+from bot.surfaces.commands import KEY_PATTERN
 from bot.surfaces.text import escape
 from bot.tickets.prompts import PromptRef
 
@@ -106,6 +107,20 @@ def form_values(view: Any, *, as_typed: bool = False) -> dict[str, Any]:
     return flat
 
 
+def selected_option(view: Any, block_id: str) -> dict[str, Any] | None:
+    """The option chosen in a select of a form (text and value), to draw the form again with it chosen."""
+    values = mapping(mapping(view, "view").get("state") or {}, "view.state").get("values") or {}
+    for element in mapping(values, "view.state.values").get(block_id, {}).values():
+        option = element.get("selected_option") if isinstance(element, Mapping) else None
+        if (
+            isinstance(option, Mapping)
+            and isinstance(option.get("value"), str)
+            and isinstance(option.get("text"), dict)
+        ):
+            return {"text": dict(option["text"]), "value": option["value"]}
+    return None
+
+
 def metadata(view: Any) -> dict[str, Any]:
     """The JSON we put in ``private_metadata`` when the form was opened."""
     raw = mapping(view, "view").get("private_metadata") or "{}"
@@ -128,6 +143,24 @@ def clicked_in(body: Mapping[str, Any]) -> tuple[str | None, str | None, bool]:
     from_home = isinstance(view, Mapping) and view.get("type") == "home"
     ts = container.get("message_ts")
     return (channel if isinstance(channel, str) else None, ts if isinstance(ts, str) else None, from_home)
+
+
+def clicked_ticket(body: Mapping[str, Any]) -> tuple[str, str]:
+    """(ticket key from the button's value, the person who clicked)."""
+    actions = body.get("actions")
+    if not isinstance(actions, list) or not actions:
+        raise MalformedPayload("block_actions without actions")
+    key = text(mapping(actions[0], "action"), "value")
+    if not KEY_PATTERN.match(key):
+        raise MalformedPayload("button value is not a ticket key")
+    return key.upper(), text(mapping(body.get("user"), "user"), "id")
+
+
+def with_origin(raw: str, channel: str | None, ts: str | None, from_home: bool) -> str:
+    """A form's ``private_metadata`` with where its button was, so the form's outcome can be shown there."""
+    data = json.loads(raw)
+    data.update({"channel": channel, "message_ts": ts, "home": from_home})
+    return json.dumps(data, ensure_ascii=False)
 
 
 def dm_prompt(channel: object, ts: object, from_home: bool) -> PromptRef | None:

@@ -18,6 +18,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 from bot.errors import BadRequest
 from bot.runtime.profiles import readable
 from bot.runtime.services import Services
+from bot.surfaces.customer_views import chosen
 from bot.surfaces.ids import BlockId, CallbackId
 from bot.tickets.consults import Question
 from bot.tickets.opening import Source, TicketRequest
@@ -59,6 +60,9 @@ async def on_new_ticket(ack: AsyncAck, body: dict[str, Any], view: dict[str, Any
     assert isinstance(title, str)
     description = values.get(BlockId.FORM_DESCRIPTION.value) or ""
     user = _user(body)
+    customer_id, new_customer = chosen(values.get(BlockId.FORM_CUSTOMER.value))
+    if new_customer is not None:  # "New customer: …" chosen in the type-ahead
+        customer_id = await services.customers.make(new_customer, user)
     result = await services.tickets.open_ticket(
         TicketRequest(
             text=f"{title.strip()}\n\n{description.strip()}".strip(),
@@ -70,7 +74,7 @@ async def on_new_ticket(ack: AsyncAck, body: dict[str, Any], view: dict[str, Any
             origin_channel=origin.get("origin_channel"),
             origin_ts=origin.get("origin_ts"),
             origin_thread_ts=origin.get("origin_thread_ts"),
-            customer_name=values.get(BlockId.FORM_CUSTOMER.value) or None,
+            customer_id=customer_id,
             lifecycle_stage=values.get(BlockId.FORM_STAGE.value) or None,
             is_complaint=bool(values.get(BlockId.FORM_COMPLAINT.value)),
             private=origin.get("private") is True,  # set by the door that opened the form (a command, a shortcut)

@@ -173,6 +173,10 @@ class Customer(SQLModel, table=True):
     """
 
     __tablename__ = "customers"
+    __table_args__ = (
+        Index("ix_customers_updated_at", "updated_at"),  # the tick's "did any customer change?" (max of it)
+        Index("ix_customers_at_risk_since", "at_risk_since"),  # the tick's flagged customers
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     name: str = Field(max_length=200)
@@ -184,6 +188,23 @@ class Customer(SQLModel, table=True):
     at_risk_since: datetime | None = _utc_column()  # flagged at risk (2+ complaints in 30 days); the manager told once
     created_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
     updated_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
+
+
+class CustomerName(SQLModel, table=True):
+    """Every name a customer is found by, its own and its aliases, folded (``config.customers.fold_name``): one row
+    each, and each name one customer's. ``/customer``, ``/ticket customer`` and the form's type-ahead look names up
+    here; ``Customer.aliases`` keeps them as people wrote them, for showing."""
+
+    __tablename__ = "customer_names"
+    __table_args__ = (
+        # The type-ahead's ``key LIKE 'ac%'``: PostgreSQL searches a text index by prefix only with pattern ops
+        # (its collation orders text otherwise); SQLite uses the primary key.
+        Index("ix_customer_names_prefix", "key", postgresql_ops={"key": "varchar_pattern_ops"}),
+    )
+
+    key: str = Field(primary_key=True, max_length=200)
+    customer_id: int = Field(foreign_key="customers.id", index=True)
+    alias: bool = Field(default=False)  # an alias, not the customer's own name
 
 
 class CustomerEvent(SQLModel, table=True):

@@ -29,6 +29,7 @@ class RecordingApp:
         self.actions: set[str] = set()
         self.views: set[str] = set()
         self.shortcuts: set[str] = set()
+        self.menus: set[str] = set()  # menus whose options the bot loads
 
     def _record(self, into: set[str], name: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
         into.add(name)
@@ -49,6 +50,9 @@ class RecordingApp:
     def shortcut(self, name: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
         return self._record(self.shortcuts, name)
 
+    def options(self, name: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+        return self._record(self.menus, name)
+
     def middleware(self, function: Callable[..., Any]) -> None:
         pass
 
@@ -68,10 +72,11 @@ def test_slash_commands_match_and_escape_users() -> None:
         Command.TICKET.value,
         Command.STANDUP.value,
         Command.DIGEST.value,
+        Command.CUSTOMER.value,
     ]
     assert all(c["should_escape"] is True for c in commands)  # type: ignore[index]
     assert all(c["url"].endswith("/slack/events") for c in commands)  # type: ignore[index]
-    assert registered_listeners().commands == {Command.TICKET.value, Command.STANDUP.value, Command.DIGEST.value}
+    assert registered_listeners().commands == {c.value for c in Command}
 
 
 def test_events_and_scopes_are_exactly_those_used() -> None:
@@ -94,6 +99,8 @@ def test_events_and_scopes_are_exactly_those_used() -> None:
         "users:read",
     }
     assert settings["interactivity"]["is_enabled"] is True  # type: ignore[index]
+    # The customer type-ahead (external_select) loads its choices from the bot, at the same URL.
+    assert settings["interactivity"]["message_menu_options_url"].endswith("/slack/events")  # type: ignore[index]
     assert settings["event_subscriptions"]["request_url"].endswith("/slack/events")  # type: ignore[index]
 
 
@@ -106,4 +113,6 @@ def test_shortcuts_forms_and_home() -> None:
     assert features["app_home"]["home_tab_enabled"] is True  # type: ignore[index]
     forms = {c.value for c in CallbackId} - {CallbackId.CREATE_FROM_MESSAGE.value, CallbackId.NOTICE.value}
     assert app.views == forms  # every form we open has a submission listener
-    assert {a.value for a in ActionId} - {ActionId.FORM_VALUE.value} == app.actions  # and every button a listener
+    loaded = {ActionId.CUSTOMER_SELECT.value}  # menus whose options the bot loads (block_suggestion)
+    assert app.menus == loaded
+    assert {a.value for a in ActionId} - {ActionId.FORM_VALUE.value} - loaded == app.actions  # every button a listener

@@ -33,6 +33,7 @@ from bot.schedule.ticker import Ticker
 from config.schema import WorkspaceConfig
 from config.settings import Settings
 from handlers import register_all
+from storage import customers as customer_rows
 from storage import directory
 from storage.database import Database
 from storage.migrate import upgrade
@@ -168,7 +169,10 @@ class Crossdesk:
             if before != after:
                 log.info("database migrated from %s to %s", before or "empty", after)
         async with db.transaction() as session:
-            await directory.sync_workspace(session, self.workspace)
+            await directory.sync_workspace(session, self.workspace)  # holds the replicas' start-up lock until commit
+            seeded = await customer_rows.seed(session, self.workspace.customers, self.clock.now())
+        if seeded:
+            log.info("the workspace file made or updated %s customer(s)", seeded)
         self._http = aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=SLACK_CALL_TIMEOUT))
         timed = self.metrics.slack_call
         client = make_client(token, settings.api_url, self._http, on_call=timed)
@@ -182,6 +186,7 @@ class Crossdesk:
             self.sender_settings.configured(settings),
         )
         self.services = services = Services.build(self.workspace, db, self.clock, identity, self.metrics, slack=sending)
+        await services.customers.directory.load(db)  # before the first request: new tickets are linked by their text
         # Recorded before the first tick: on a new database, work whose time already passed today never runs.
         first_started = await services.catch_up.first_started()
         log.info("scheduled work counts from %s, when this database first ran the bot", first_started.isoformat())

@@ -1,4 +1,4 @@
-"""The ``crossdesk`` command: run, sandbox, migrate, check-config, export, export-config, report (``goal_report``)."""
+"""The ``crossdesk`` command: run, sandbox, migrate, check-config, export, export-config, import-customers, report."""
 
 from __future__ import annotations
 
@@ -248,6 +248,12 @@ def cmd_export(args: argparse.Namespace) -> int:
         nonlocal fields, what
         db = Database(settings.database_url, sqlite_fast_path=settings.sqlite_fast_path)
         try:
+            if args.customers:
+                from bot.customers.export import CUSTOMER_FIELDS, customer_export_rows
+
+                customers = await customer_export_rows(db)
+                fields, what = CUSTOMER_FIELDS, f"{len(customers)} customers"
+                return customers
             if workspace is not None:
                 from bot.runtime import handoff_export
 
@@ -288,6 +294,17 @@ def cmd_export(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_import_customers(args: argparse.Namespace) -> int:
+    settings = _settings(sys.stderr)
+    if settings is None:
+        return EXIT_PROBLEM
+    from bot.customers.import_command import run_import
+
+    return run_import(
+        Path(args.file), settings.database_url, dry_run=args.dry_run, sqlite_fast_path=settings.sqlite_fast_path
+    )
+
+
 def parser() -> argparse.ArgumentParser:
     root = argparse.ArgumentParser(
         prog="crossdesk", description="One accountable owner for every cross-department request."
@@ -306,7 +323,7 @@ def parser() -> argparse.ArgumentParser:
     check.add_argument("file", help="path of the workspace file, e.g. crossdesk.yaml")
     check.set_defaults(func=cmd_check_config)
     export = commands.add_parser(
-        "export", help="export tickets (or one ticket's whole history, or the hand-off map) as CSV or JSON"
+        "export", help="export tickets (or one ticket's whole history, the hand-off map, customers) as CSV or JSON"
     )
     export.add_argument("--format", choices=("csv", "json"), default="csv")
     export.add_argument("--output", "-o", help="file to write (default: standard output)")
@@ -318,7 +335,12 @@ def parser() -> argparse.ArgumentParser:
     instead.add_argument("--ratings", action="store_true", help="every satisfaction rating given instead")
     export.add_argument("--from", dest="since", type=a_date, metavar="DATE", help="with --handoff-map: first day")
     export.add_argument("--to", dest="until", type=a_date, metavar="DATE", help="with --handoff-map: last day")
+    instead.add_argument("--customers", action="store_true", help="customers instead: stage, manager, ticket counts")
     export.set_defaults(func=cmd_export)
+    customers = commands.add_parser("import-customers", help="add or update customers from a CSV file")
+    customers.add_argument("file", help="CSV with the header name,aliases,stage,manager,external_id")
+    customers.add_argument("--dry-run", action="store_true", help="check every row and say what would change")
+    customers.set_defaults(func=cmd_import_customers)
     add_export_config(commands)
     goal_report.add_command(commands)
     return root

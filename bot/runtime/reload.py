@@ -22,6 +22,7 @@ from config.export import to_yaml
 from config.live import LiveWorkspace
 from config.loader import ConfigError, load_workspace
 from config.schema import WorkspaceConfig
+from storage import customers as customer_rows
 from storage import directory, outbox, workspace_configs
 from storage.database import Database
 
@@ -125,6 +126,9 @@ class ConfigReloader:
         now = self.clock.now()
         async with self.db.transaction() as session:
             await directory.sync_workspace(session, workspace)
+            # Customers new in the file are made; the ones people changed since keep their changes. The processes'
+            # matchers take them in at their next tick (the table changed).
+            await customer_rows.seed(session, workspace.customers, now)
             await workspace_configs.record_applied(session, digest, text, "file", SYSTEM_ACTOR, now)
         # Only once the database agrees: a reader never sees departments the database does not have yet.
         self.live.swap(workspace)

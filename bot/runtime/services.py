@@ -9,6 +9,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from bot.customers.directory import CustomerDirectory
+from bot.customers.risk import RiskWatch
+from bot.customers.service import CustomerService
 from bot.outbox.interface import Outbox, QueueOnly
 from bot.outbox.sender import OutboxSender, SlackAccess
 from bot.runtime.clock import Clock
@@ -49,6 +52,8 @@ class Services:
     catch_up: CatchUp
     metrics: Metrics
     replays: RequestReplays
+    customers: CustomerService
+    customer_risk: RiskWatch
 
     @property
     def workspace(self) -> WorkspaceConfig:
@@ -73,7 +78,9 @@ class Services:
         workspace = live(workspace)
         translator = Translator(workspace.current.language)
         workspace.on_swap(lambda new: translator.switch(new.language))
-        messages = TicketMessenger(workspace, translator)
+        # Who the customers are, known by heart: read at start-up (``load``), refreshed by the ticker.
+        directory = CustomerDirectory()
+        messages = TicketMessenger(workspace, translator, directory)
         # What a card shows besides its ticket (its consults, a consult's parent) is read by the sender when it
         # draws the card; links in it need the workspace's address, known once ``auth.test`` answered.
         relations = CardRelationsReader(lambda: identity.url)
@@ -82,7 +89,8 @@ class Services:
             if slack is None
             else OutboxSender(db, clock, identity, slack, cards=messages, metrics=metrics, card_relations=relations)
         )
-        tickets = TicketService(db, workspace, clock, outbox, messages, metrics=metrics)
+        tickets = TicketService(db, workspace, clock, outbox, messages, metrics=metrics, customers=directory)
+        workflow = WorkflowService(db, workspace, clock, outbox, messages, metrics=metrics, opener=tickets.opener)
         catch_up = CatchUp(db, clock)
         return cls(
             live=workspace,
@@ -92,7 +100,7 @@ class Services:
             translator=translator,
             outbox=outbox,
             tickets=tickets,
-            workflow=WorkflowService(db, workspace, clock, outbox, messages, metrics=metrics, opener=tickets.opener),
+            workflow=workflow,
             replies=Replies(tickets, identity),
             digest=DigestService(db, workspace, clock, outbox, translator, identity=identity, catch_up=catch_up),
             review=WeeklyReviewService(db, workspace, clock, outbox, translator, catch_up=catch_up),
@@ -101,4 +109,6 @@ class Services:
             catch_up=catch_up,
             metrics=metrics,
             replays=RequestReplays(db, clock),
+            customers=CustomerService(db, directory, workflow, tickets),
+            customer_risk=RiskWatch(db, workspace, clock, outbox, messages, directory),
         )

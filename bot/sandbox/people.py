@@ -35,6 +35,7 @@ class Outcome:
     ok: bool = True
     error: str | None = None
     errors: dict[str, str] = field(default_factory=dict)  # inline form errors by block id
+    options: list[JsonDict] | None = None  # a menu's options, loaded from the app as the person types
 
     def to_json(self) -> JsonDict:
         body: JsonDict = {"ok": self.ok}
@@ -42,6 +43,8 @@ class Outcome:
             body["error"] = self.error
         if self.errors:
             body["errors"] = self.errors
+        if self.options is not None:
+            body["options"] = self.options
         return body
 
 
@@ -265,6 +268,25 @@ class People:
     def _input_answer(view: JsonDict, block_id: str, choice: Any) -> JsonDict:
         is_input = any(b.get("block_id") == block_id and b.get("type") == "input" for b in view.get("blocks", []))
         return {block_id: choice} if is_input else {}
+
+    async def options(self, user: str, view_id: str, block_id: str, typed: str) -> Outcome:
+        """Typing into an ``external_select`` of an open form: Slack asks the app for the options (a signed
+        ``block_suggestion``) and shows what it answers."""
+        problem = self._check_user(user)
+        if problem:
+            return problem
+        view = self.workspace.views.get(view_id)
+        if view is None:
+            return _refused("that view is closed")
+        try:
+            body = slack_requests.block_suggestion_body(view=view, block_id=block_id, value=typed, user=user)
+        except (StopIteration, KeyError) as error:
+            return _refused(f"no menu to type into: {error}")
+        answer = await self.delivery.form(body)
+        if not answer.ok:
+            return self._delivered(answer, what="search")
+        found = answer.body.get("options")
+        return Outcome(options=[o for o in found if isinstance(o, dict)] if isinstance(found, list) else [])
 
     async def submit(self, user: str, view_id: str, answers: JsonDict) -> Outcome:
         """Submit the modal on top of ``user``'s stack with ``answers`` ({block id: value})."""

@@ -27,7 +27,7 @@ class Person:
 
     id: str
     name: str
-    role: str  # requester | owner | lead | admin
+    role: str  # requester | owner | lead | admin | manager (an account manager in no department)
     department: str | None
 
 
@@ -50,7 +50,8 @@ def _channel_name(channel_id: str, fallback: str) -> str:
 
 
 def cast(config: WorkspaceConfig) -> list[Person]:
-    """Everyone the sandbox plays, requester first, then by department, admins last; each person once."""
+    """Everyone the sandbox plays, requester first, then by department, admins, then account managers in no
+    department; each person once."""
     people: dict[str, Person] = {REQUESTER_ID: Person(REQUESTER_ID, REQUESTER_NAME, "requester", None)}
     for department in config.departments:
         key = department.key
@@ -63,6 +64,11 @@ def cast(config: WorkspaceConfig) -> list[Person]:
             people.setdefault(lead, Person(lead, lead_name, "lead", key))
     for number, admin in enumerate(config.admins, start=1):
         people.setdefault(admin, Person(admin, readable_name(admin, f"Admin {number}"), "admin", None))
+    managers = dict.fromkeys(c.manager for c in config.customers if c.manager)
+    for number, manager in enumerate(managers, start=1):
+        people.setdefault(
+            manager, Person(manager, readable_name(manager, f"Account Manager {number}"), "manager", None)
+        )
     return list(people.values())
 
 
@@ -101,7 +107,8 @@ def populate(
         people = {p.id: (username(p.name), p.name) for p in cast(config)}
         channels = channel_names(config)
     else:
-        in_file = {*config.admins, *(member for d in config.departments for member in d.members)}
+        managers = {c.manager for c in config.customers if c.manager}
+        in_file = {*config.admins, *managers, *(member for d in config.departments for member in d.members)}
         people = {user_id: (_id_name(user_id), None) for user_id in sorted(in_file | set(extra_people))}
         channels = {
             channel: _id_name(channel) for channel in sorted(channel_names(config).keys() | set(extra_channels))

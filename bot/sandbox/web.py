@@ -46,6 +46,7 @@ class Page:
             "click": self.click,
             "submit": self.submit,
             "close": self.close,
+            "options": self.options,
             "home": self.home,
             "clock": self.move_clock,
             "faults": self.fault,
@@ -137,6 +138,12 @@ class Page:
         def run(b: dict[str, Any], me: str) -> Awaitable[Outcome]:
             answers = b.get("answers")
             return self.people.submit(me, str(b["view_id"]), answers if isinstance(answers, dict) else {})
+
+        return await self._act(request, run)
+
+    async def options(self, request: web.Request) -> web.Response:
+        def run(b: dict[str, Any], me: str) -> Awaitable[Outcome]:
+            return self.people.options(me, str(b["view_id"]), str(b["block_id"]), str(b.get("value") or ""))
 
         return await self._act(request, run)
 

@@ -14,4 +14,8 @@ def scheduled_jobs(services: Services) -> dict[str, Job]:
         "digest": services.digest.tick,
         "weekly_review": services.review.tick,
         "standups": services.standups.tick,
+        # Customers changed by another replica or an import: the matcher that links new tickets is read again.
+        "customers": lambda: services.customers.directory.refresh(services.db),
+        # 2+ complaints in 30 days (customers_at_risk): the customer flagged, its account manager told once.
+        "customers_at_risk": services.customer_risk.tick,
     }

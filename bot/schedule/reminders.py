@@ -26,6 +26,7 @@ from bot.tickets.states import Status
 from config.live import LiveWorkspace
 from config.schema import WorkspaceConfig
 from storage import audit, directory, outbox, reminders
+from storage import customers as customer_rows
 from storage import tickets as ticket_rows
 from storage.audit import EventRecord
 from storage.consults import CONSULT
@@ -99,6 +100,8 @@ class ReminderService(OutboxWriter):
             await ticket_rows.set_reminder_steps(session, steps)
             await audit.record(session, audit_trail)
             whole = await ticket_rows.plain_by_ids(session, rungs)
+            escalated = [whole[i] for i, rung in rungs.items() if rung == "lead"]
+            managers = await customer_rows.managers_of(session, [t.customer_id for t in escalated if t.customer_id])
             lead_lines: dict[str, list[Ticket]] = defaultdict(list)
             admin_lines: list[Ticket] = []
             for reminder in due:
@@ -120,6 +123,11 @@ class ReminderService(OutboxWriter):
                         count=ladder.escalate_after,
                         lead=lead,
                     )
+                    manager = managers.get(ticket.customer_id or 0)
+                    if manager is not None and manager != ticket.owner_id:  # every escalation, the ladder's too
+                        words = "customers.dm.reminders_escalated"
+                        text = self.messages.for_manager(words, ticket, count=ladder.escalate_after)
+                        await self.messages.notify(session, ticket, now, manager, text)
                 else:
                     admin_lines.append(ticket)
                     await self.messages.changed(session, ticket, now, "reminder.thread.admins", SYSTEM_ACTOR)

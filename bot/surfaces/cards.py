@@ -8,6 +8,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from bot.surfaces.consult_card import ConsultLine, ParentRef, consults_section, question_blocks, status_text
+from bot.surfaces.customer_card import CustomerLine, customer_blocks
 from bot.surfaces.i18n import Translator
 from bot.surfaces.ids import ActionId, BlockId
 from bot.surfaces.limits import FIELD_TEXT, OPTION_TEXT, clip
@@ -40,6 +41,7 @@ class CardData:
     consults: tuple[ConsultLine, ...] = ()  # a ticket's open consults, when known
     blocked_on_consult: bool = False  # blocked waiting on one of its consults
     links: LinkedWork = NOTHING  # related tickets, duplicates, the other requesters (``bot.surfaces.link_card``)
+    customer: CustomerLine | None = None  # the customer it is for (``bot.surfaces.customer_card``), when known
 
     @property
     def waiting_on(self) -> ConsultLine | None:
@@ -163,6 +165,8 @@ def ticket_card(card: CardData, translator: Translator, tz: ZoneInfo) -> list[Bl
             ],
         },
     ]
+    if card.customer is not None:
+        blocks.extend(customer_blocks(card.customer, card.key, translator))
     if card.consult and card.parent is not None:
         blocks.extend(question_blocks(card.parent, card.question, card.requester_id, translator))
     if card.consults:

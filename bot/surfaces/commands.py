@@ -39,6 +39,7 @@ class Subcommand(StrEnum):
     ANSWER = "answer"  # answer a consult
     LINK = "link"
     DUPLICATE = "duplicate"
+    CUSTOMER = "customer"  # the customer a ticket is for
     RATE = "rate"  # a resolved ticket's rating, as its buttons give it
 
 
@@ -58,6 +59,7 @@ class ParsedCommand:
     department: str | None = None  # ask: the department asked
     consult_key: str | None = None  # block: the consult whose answer the ticket waits for
     other_key: str | None = None  # link, duplicate: the second ticket
+    customer: str | None = None  # customer: the customer's name, as typed
     score: str | None = None  # rate: the score as typed (the workflow says when it is not 1 to 5)
     usage_key: str | None = None  # set when the subcommand was recognised but used wrongly
 
@@ -70,6 +72,8 @@ def parse_ticket_command(text: str) -> ParsedCommand:
     head, _, rest = stripped.partition(" ")
     word = head.lower()
     rest = rest.strip()
+    if word == Subcommand.CUSTOMER.value and rest and not KEY_PATTERN.match(rest.partition(" ")[0]):
+        word = ""  # "/ticket customer says the app crashed" is a new ticket's text; the subcommand names a ticket
     if word not in SUBCOMMAND_WORDS and _looks_like_subcommand(word, rest):
         return ParsedCommand(Subcommand.HELP, text=head, usage_key="error.unknown_subcommand")
     if word not in SUBCOMMAND_WORDS:
@@ -114,6 +118,10 @@ def parse_ticket_command(text: str) -> ParsedCommand:
         if KEY_PATTERN.match(first):
             return ParsedCommand(subcommand, key=key, consult_key=first.upper(), text=note.strip())
         return ParsedCommand(subcommand, key=key, text=after_key)
+    if subcommand == Subcommand.CUSTOMER:
+        if not after_key:
+            return ParsedCommand(subcommand, key=key, usage_key="usage.customer")
+        return ParsedCommand(subcommand, key=key, customer=after_key)
     if subcommand in (Subcommand.LINK, Subcommand.DUPLICATE):
         other, _, extra = after_key.partition(" ")
         if not other or extra.strip():

@@ -1,6 +1,7 @@
 """App Home: a person's queue — tickets they own, were offered, asked for, and their department's
 unacknowledged or overdue ones; the questions other departments asked theirs, and their tickets waiting on other
-departments' answers — with the same buttons as the card."""
+departments' answers — with the same buttons as the card; and for an account manager, their customers' open
+tickets in every department."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from bot.surfaces.cards import Block, card_buttons, handoff_blocks
 from bot.surfaces.consult_card import ConsultLine, consult_line, status_key
 from bot.surfaces.ids import ActionId
 from bot.surfaces.limits import CONTEXT_TEXT, clip
+from bot.surfaces.text import name_text
 from bot.tickets.permissions import Action, TicketParties, may
 from storage.models import Ticket
 
@@ -35,6 +37,10 @@ class HomeQueue:
     waiting: Sequence[Ticket] = ()
     consults: Mapping[int, Sequence[Ticket]] = field(default_factory=dict)  # parent id -> its open consults
     parents: Mapping[int, Ticket] = field(default_factory=dict)  # id -> a parent of an asked consult
+    # "Your customers": the open tickets of the customers the viewer is the account manager of, and how many
+    # customers that is (0: not an account manager, no section).
+    customers: Sequence[Ticket] = ()
+    managed: int = 0
 
 
 def _due(ticket: Ticket, messages: TicketMessenger, now: datetime) -> tuple[str, str]:
@@ -58,6 +64,22 @@ def _line(ticket: Ticket, messages: TicketMessenger, now: datetime) -> str:
         owner=ticket.owner_id,
         status=_status(ticket, messages),
         priority=t(f"priority.{ticket.priority}"),
+        due=due,
+        overdue=overdue,
+    )
+
+
+def _customer_line(ticket: Ticket, messages: TicketMessenger, now: datetime) -> str:
+    """A line of "Your customers": whose ticket, what, where, who has it, by when."""
+    due, overdue = _due(ticket, messages, now)
+    return messages.t(
+        "customers.home.line",
+        customer=name_text(ticket.customer_name or ""),
+        key=ticket.key,
+        title=ticket.title,
+        department=messages.department_name(ticket.department_key),
+        owner=ticket.owner_id,
+        status=_status(ticket, messages),
         due=due,
         overdue=overdue,
     )
@@ -190,6 +212,11 @@ def home_view(queue: HomeQueue, user_id: str, messages: TicketMessenger, now: da
         section("consult.home.asked", queue.asked, asked, "consult.home.asked_empty")
         section("consult.home.waiting", queue.waiting, waiting, "consult.home.waiting_empty")
     section("home.requested", queue.requested, requested, "home.requested_empty")
+    if queue.managed:
+        blocks.append({"type": "section", "text": {"type": "mrkdwn", "text": f"*{t('customers.home.title')}*"}})
+        lines = [_customer_line(ticket, messages, now) for ticket in list(queue.customers)[:PER_SECTION]]
+        text = clip("\n".join(lines), CONTEXT_TEXT) if lines else t("customers.home.empty", count=queue.managed)
+        blocks.append({"type": "context", "elements": [{"type": "mrkdwn", "text": text}]})
     if len(blocks) > MAX_BLOCKS:
         blocks = [
             *blocks[: MAX_BLOCKS - 1],

@@ -22,6 +22,9 @@ class ActionId(StrEnum):
     # Inside forms: changing the department re-renders the "who would get it" line.
     FORM_DEPARTMENT = "crossdesk.form.department"
     FORM_VALUE = "crossdesk.form.value"  # every other input in our forms; its block id says which one
+    CUSTOMER_SELECT = "crossdesk.customer.select"  # the type-ahead picking a customer in forms (external_select)
+    SHOW_CUSTOMER = "crossdesk.customer.show"  # on a card: the customer's own card
+    CHANGE_CUSTOMER = "crossdesk.customer.change"  # on a card: another customer, or none (opens a form)
     STANDUP_ANSWER = "crossdesk.standup.answer"  # on the stand-up DM: open the answer form
     STANDUP_SKIP = "crossdesk.standup.skip"
     STANDUP_BLOCKER_TICKET = "crossdesk.standup.blocker_ticket"  # in the summary: a ticket from a blocker
@@ -50,6 +53,8 @@ class CallbackId(StrEnum):
     ASK_CONSULT = "crossdesk.view.ask_consult"
     ANSWER_CONSULT = "crossdesk.view.answer_consult"
     DECLINE_CONSULT = "crossdesk.view.decline_consult"
+    CHANGE_CUSTOMER = "crossdesk.view.change_customer"
+    CUSTOMER = "crossdesk.view.customer"  # the customer's card, opened from a ticket's card (read-only)
     RATING_COMMENT = "crossdesk.view.rating_comment"
 
 
@@ -62,6 +67,8 @@ class BlockId(StrEnum):
     CARD_PARENT = "crossdesk.card.parent"  # a consult's card: the ticket it is about
     CARD_QUESTION = "crossdesk.card.question"  # a consult's card: the question in full
     CARD_LINKS = "crossdesk.card.links"  # related tickets, duplicates
+    CARD_CUSTOMER = "crossdesk.card.customer"  # the customer it is for, its stage and account manager
+    CARD_CUSTOMER_ACTIONS = "crossdesk.card.customer.actions"  # Customer, Change customer
     PROMPT_ACTIONS = "crossdesk.prompt.actions"  # Accept/Decline, Confirm/Reopen
     FORM_TITLE = "title"
     FORM_DESCRIPTION = "description"
@@ -90,6 +97,7 @@ class Command(StrEnum):
     TICKET = "/ticket"
     STANDUP = "/standup"
     DIGEST = "/digest"
+    CUSTOMER = "/customer"
 
 
 class OutboxPurpose(StrEnum):

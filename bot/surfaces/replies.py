@@ -12,9 +12,10 @@ from bot.surfaces.consult_card import ConsultLine, consult_line, status_key, sta
 from bot.surfaces.i18n import Translator
 from bot.surfaces.limits import clip, fit_lines
 from bot.surfaces.link_card import people_text, work_lines
-from bot.surfaces.text import message_link, neutralise_broadcasts
+from bot.surfaces.text import message_link, name_text, neutralise_broadcasts
 from bot.tickets.answers import quoted as answers_quoted
 from bot.tickets.consults import Asked
+from bot.tickets.customer_link import CustomerLinked
 from bot.tickets.links import LINK_ACTIONS, Duplicated
 from bot.tickets.opening import OpenResult
 from bot.tickets.relations import linked_work
@@ -39,6 +40,7 @@ HELP_LINES = (
     "reopen",
     "rate",
     "link",
+    "customer",
     "away",
     "standup",
     "digest",
@@ -277,6 +279,14 @@ class Replies:
             people = people_text(work.followers, work.unnamed_followers, self.translator, shown=SHOW_LINKED)
             lines.append(self.t("links.show.followers", people=people))
         return lines
+
+    def customer_set(self, linked: CustomerLinked) -> str:
+        """The answer to ``/ticket customer`` and to the *Change customer* form."""
+        key = linked.ticket.key
+        if linked.customer is None:
+            return self.t("customers.command.unlinked", key=key)
+        line = "customers.command.created" if linked.created else "customers.command.linked"
+        return self.t(line, key=key, customer=name_text(linked.customer.name))
 
     def duplicated(self, result: Duplicated) -> str:
         """The answer to ``/ticket duplicate``: who will hear of the original's outcome because of it."""

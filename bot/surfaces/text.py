@@ -51,6 +51,12 @@ def escape(typed: str) -> str:
     return typed.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
+def name_text(name: str) -> str:
+    """A plain name (a customer's, as the workspace file, an import or a form gave it) as Slack text: escaped, and a
+    broadcast written in it (``@channel``) notifies nobody."""
+    return neutralise_broadcasts(escape(name))
+
+
 def unescape(text: str) -> str:
     """Slack text's three escapes undone, in one pass (``&amp;lt;`` → ``&lt;``). Only these three: Slack
     escapes nothing else, and a general HTML unescape would turn ``&copy`` in a URL into ``©``."""

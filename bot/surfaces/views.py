@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from bot.surfaces.cards import Block
+from bot.surfaces.customer_views import customer_input
 from bot.surfaces.i18n import Translator
 from bot.surfaces.ids import ActionId, BlockId, CallbackId
 from bot.surfaces.limits import CONTEXT_TEXT, OPTION_GROUPS, OPTION_TEXT, SECTION_TEXT, SELECT_OPTIONS, clip
@@ -173,8 +174,8 @@ def new_ticket_modal(
 ) -> View:
     """The form behind ``/ticket`` without text and the "Create ticket" message shortcut.
 
-    ``initial`` carries what the person already chose (priority, customer, stage, complaint) when the
-    form is redrawn after they picked another department.
+    ``initial`` carries what the person already chose (priority, customer — the option chosen —, stage,
+    complaint) when the form is redrawn after they picked another department.
     """
     t = translator.t
     initial = initial or {}
@@ -206,9 +207,7 @@ def new_ticket_modal(
             [_option(t(f"priority.{p}"), p) for p in PRIORITIES],
             initial=initial.get("priority") or "normal",
         ),
-        _text_input(
-            BlockId.FORM_CUSTOMER, t("form.customer"), optional=True, max_length=200, initial=initial.get("customer")
-        ),
+        customer_input(translator, initial.get("customer")),
         _select(
             BlockId.FORM_STAGE,
             t("form.stage"),

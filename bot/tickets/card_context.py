@@ -1,7 +1,7 @@
 """What a card shows besides its own ticket's row: a consult's parent (with a link to its card), a ticket's open
-consults, its linked work (``bot.tickets.relations``). The outbox sender reads it for all the cards it draws in one
-pass, in the transaction that claims them, so a card shows them as they are when it is sent, like everything else
-on it."""
+consults, its linked work (``bot.tickets.relations``), its customer as it is now. The outbox sender reads it for all
+the cards it draws in one pass, in the transaction that claims them, so a card shows them as they are when it is
+sent, like everything else on it."""
 
 from __future__ import annotations
 
@@ -14,7 +14,9 @@ from bot.surfaces.text import message_link
 from bot.tickets.relations import NONE, Relations, relations_of
 from bot.tickets.states import ACTIVE_STATUSES
 from storage import consults as consult_rows
+from storage import customers as customer_rows
 from storage.consults import CONSULT
+from storage.customers import Summary
 from storage.models import Ticket
 
 _OPEN = [status.value for status in ACTIVE_STATUSES]
@@ -26,6 +28,7 @@ class CardRelations:
     parent_link: str | None = None  # the permalink of the parent's card, once it was posted
     consults: tuple[Ticket, ...] = ()  # a ticket's open consults, oldest first
     links: Relations = NONE  # related tickets, duplicates, followers (``bot.tickets.relations``)
+    customer: Summary | None = None  # the customer it is for, as it is now (stage, manager, at risk)
 
 
 class CardRelationsReader:
@@ -38,6 +41,7 @@ class CardRelationsReader:
     async def __call__(self, session: AsyncSession, tickets: Sequence[Ticket]) -> dict[int, CardRelations]:
         consults = [ticket for ticket in tickets if ticket.kind == CONSULT and ticket.parent_id is not None]
         others = [ticket.id for ticket in tickets if ticket.kind != CONSULT and ticket.id is not None]
+        linked = [ticket for ticket in tickets if ticket.customer_id is not None]
         parents = await consult_rows.by_ids(session, [c.parent_id for c in consults if c.parent_id is not None])
         asked = await consult_rows.consults_of(session, others, _OPEN)
         url = self.workspace_url()
@@ -50,6 +54,12 @@ class CardRelationsReader:
             found[ticket_id] = CardRelations(consults=tuple(lines))
         for ticket_id, links in (await relations_of(session, tickets)).items():
             found[ticket_id] = replace(found.get(ticket_id, CardRelations()), links=links)
+        wanted = [ticket.customer_id for ticket in linked if ticket.customer_id is not None]
+        customers = {c.id: c for c in await customer_rows.summaries_of(session, wanted)}
+        for ticket in linked:
+            customer = customers.get(ticket.customer_id or 0)
+            if ticket.id is not None and customer is not None:
+                found[ticket.id] = replace(found.get(ticket.id, CardRelations()), customer=customer)
         return found
 
 

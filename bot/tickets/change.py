@@ -35,6 +35,7 @@ from bot.tickets.states import ACTIVE_STATUSES, Status, check_move
 from config.live import LiveWorkspace
 from config.schema import WorkspaceConfig
 from storage import audit, events
+from storage import customers as customer_rows
 from storage import tickets as ticket_rows
 from storage.audit import EventRecord
 from storage.database import Database
@@ -72,10 +73,22 @@ def require_offer(ticket: Ticket) -> None:
         raise BadRequest("error.no_pending_handoff", key=ticket.key)
 
 
-def parties(ticket: Ticket) -> TicketParties:
+def parties(ticket: Ticket, manager_id: str | None = None) -> TicketParties:
+    """Who a permission check knows of ``ticket``; ``manager_id`` is its customer's account manager, when it has one
+    (:func:`parties_in` reads it)."""
     return TicketParties(
-        ticket.key, ticket.department_key, ticket.owner_id, ticket.requester_id, ticket.pending_owner_id
+        ticket.key,
+        ticket.department_key,
+        ticket.owner_id,
+        ticket.requester_id,
+        ticket.pending_owner_id,
+        manager_id=manager_id,
     )
+
+
+async def parties_in(session: AsyncSession, ticket: Ticket) -> TicketParties:
+    """:func:`parties`, with the account manager of the ticket's customer read (one query, only when it has one)."""
+    return parties(ticket, await customer_rows.manager_of(session, ticket.customer_id))
 
 
 def schedule_reminders(ticket: Ticket) -> None:
@@ -180,6 +193,14 @@ class Change:
         """A DM (``channel`` = a user id) or channel post about the ticket."""
         await self.messages.notify(self.session, self.ticket, self.now, channel, text)
 
+    async def tell_manager(self, message_key: str, *, told: tuple[str, ...] = (), **params: Any) -> None:
+        """The account manager of the ticket's customer, told what happened (``customers.dm.*``), unless they did it,
+        own the ticket or are among those ``told`` already; nothing for a ticket without a customer or a customer
+        without a manager."""
+        manager = await customer_rows.manager_of(self.session, self.ticket.customer_id)
+        if manager is not None and manager not in (self.actor_id, self.ticket.owner_id, *told):
+            await self.tell(manager, self.messages.for_manager(message_key, self.ticket, **params))
+
     async def ask(self, purpose: OutboxPurpose, user_id: str, text: str, blocks: list[Block]) -> None:
         """A DM with buttons (a prompt, ``bot.tickets.prompts``)."""
         await self.messages.prompt(self.session, self.ticket, self.now, purpose, user_id, text, blocks)
@@ -242,7 +263,7 @@ class ChangeRunner(OutboxWriter):
                 if offered:
                     require_offer(ticket)
                 if action is not None:
-                    permissions.require(actor_id, action, parties(ticket), self.workspace)
+                    permissions.require(actor_id, action, await parties_in(session, ticket), self.workspace)
                 if active:
                     require_active(ticket)
             yield change

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 from bot.errors import BadRequest
 from bot.surfaces.ids import OutboxPurpose
 from bot.tickets import answers, permissions
-from bot.tickets.change import Change, ChangeRunner, clean, clear_offer, parties, require_active
+from bot.tickets.change import Change, ChangeRunner, clean, clear_offer, parties, parties_in, require_active
 from bot.tickets.opening import Source, TicketRequest
 from bot.tickets.pauses import restart_clock, stop_clock
 from bot.tickets.permissions import Action
@@ -282,7 +282,8 @@ async def check_ask(flow: ChangeRunner, key: str, actor_id: str) -> Ticket:
     """Refuse before the *Ask another department* form opens, as asking would; changes nothing."""
     async with flow.db.read() as session:
         ticket = await flow.load(session, key, for_update=False)
-    permissions.require(actor_id, Action.ASK, parties(ticket), flow.workspace)
+        who = await parties_in(session, ticket)
+    permissions.require(actor_id, Action.ASK, who, flow.workspace)
     require_active(ticket)
     if ticket.kind == CONSULT:
         raise BadRequest("consult.error.consult_of_consult", key=ticket.key)

@@ -66,6 +66,9 @@ async def escalate(flow: ChangeRunner, key: str, actor_id: str, reason: str | No
         priority = change.t("priority." + ticket.priority)
         await change.say("thread.escalated", priority=priority, reason=with_dash(note))
         await _tell_department(change, priority, with_dash(note))
+        await change.tell_manager(
+            "customers.dm.escalated", actor=change.actor_id, priority=priority, reason=with_dash(note)
+        )
     return ticket
 
 
@@ -120,4 +123,5 @@ async def escalate_bounces(change: Change) -> None:
             link=change.messages.link(),
         )
         await change.tell(lead, text)
+    await change.tell_manager("customers.dm.bounced", count=ticket.bounce_count, departments=names)
     log.warning("%s bounced %s times (%s); leads pinged", ticket.key, ticket.bounce_count, names)

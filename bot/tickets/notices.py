@@ -12,10 +12,13 @@ from typing import Any
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from bot.customers.directory import CustomerDirectory
 from bot.surfaces.cards import Block, CardData, card_message, settled_prompt, slack_date
 from bot.surfaces.consult_card import ConsultLine, ParentRef
+from bot.surfaces.customer_card import CustomerLine
 from bot.surfaces.i18n import Translator
 from bot.surfaces.ids import OutboxPurpose
+from bot.surfaces.text import name_text
 from bot.tickets import prompts
 from bot.tickets.card_context import CardRelations
 from bot.tickets.relations import linked_work
@@ -24,6 +27,7 @@ from config.schema import WorkspaceConfig
 from storage import links as link_rows
 from storage import outbox
 from storage.consults import CONSULT
+from storage.customers import Summary
 from storage.models import Ticket
 from storage.prompts import prompts_of
 
@@ -45,9 +49,17 @@ def bounce_note(path: Sequence[str]) -> str:
 
 
 class TicketMessenger:
-    def __init__(self, workspace: WorkspaceConfig | LiveWorkspace, translator: Translator) -> None:
+    def __init__(
+        self,
+        workspace: WorkspaceConfig | LiveWorkspace,
+        translator: Translator,
+        customers: CustomerDirectory | None = None,
+    ) -> None:
         self.live = live(workspace)
         self.translator = translator
+        # The customers known by heart: a new card, sent straight after its commit without a read, still shows its
+        # customer's stage and account manager.
+        self.customers = customers
 
     @property
     def workspace(self) -> WorkspaceConfig:
@@ -126,7 +138,18 @@ class TicketMessenger:
             ),
             blocked_on_consult=ticket.blocked_on_id is not None,
             links=linked_work(ticket, related.links, self.department_name),
+            customer=self._customer_line(ticket, related.customer),
         )
+
+    def _customer_line(self, ticket: Ticket, customer: Summary | None) -> CustomerLine | None:
+        """The customer as read when the card is drawn, else as this process knows it, else its name as linked."""
+        if ticket.customer_id is None:
+            return None
+        if customer is None and self.customers is not None:
+            customer = self.customers.get(ticket.customer_id)
+        if customer is None:
+            return CustomerLine(ticket.customer_id, ticket.customer_name or "")
+        return CustomerLine(customer.id, customer.name, customer.stage, customer.manager_id, customer.at_risk)
 
     def card_payload(self, ticket: Ticket, related: CardRelations | None = None) -> dict[str, Any]:
         """``text`` + ``blocks`` of the card as the ticket is now (with its consults, parent and linked work, when
@@ -162,10 +185,11 @@ class TicketMessenger:
             return self.workspace.intake_channels[0]
         return ticket.requester_id
 
-    def new_ticket(self, ticket: Ticket) -> list[outbox.Call]:
-        """The card, the owner's DM and the department's notice for a ticket just opened (``ticket.id`` set).
+    def new_ticket(self, ticket: Ticket, manager_id: str | None = None) -> list[outbox.Call]:
+        """The card, the owner's DM and the department's notice for a ticket just opened (``ticket.id`` set); with
+        ``manager_id``, a DM to its customer's account manager too (unless they asked for it or own it).
 
-        The DM and the notice wait for the card: they link to it.
+        The DMs and the notice wait for the card: they link to it.
         """
         channel, thread_ts = self.card_home(ticket)
         # Where the card goes, not what it says: the sender renders its text and blocks from the ticket as it is
@@ -202,11 +226,26 @@ class TicketMessenger:
                     link=self.link(),
                 )
             calls.append(self._post_call(ticket, department.channel, notice, card))
+        if manager_id is not None and manager_id not in (ticket.requester_id, ticket.owner_id):
+            calls.append(self._post_call(ticket, manager_id, self.for_manager("customers.dm.opened", ticket), card))
         if ticket.is_private and ticket.source in ("message", "reaction") and ticket.requester_id != ticket.owner_id:
             # No card answers them where they asked, and nobody else told them (a command or a form answers itself).
             told = self.t("dm.private_ticket_opened", key=ticket.key, owner=ticket.owner_id)
             calls.append(self._post_call(ticket, ticket.requester_id, told, card))
         return calls
+
+    def for_manager(self, message_key: str, ticket: Ticket, **params: Any) -> str:
+        """What an account manager is told of their customer's ticket: the customer, the ticket, who has it where."""
+        return self.t(
+            message_key,
+            customer=name_text(ticket.customer_name or ""),
+            key=ticket.key,
+            title=ticket.title,
+            department=self.department_name(ticket.department_key),
+            owner=ticket.owner_id,
+            link=self.link(),
+            **params,
+        )
 
     @staticmethod
     def _post_call(ticket: Ticket, channel: str, text: str, card: outbox.Call) -> outbox.Call:

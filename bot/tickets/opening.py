@@ -15,6 +15,7 @@ from enum import Enum, StrEnum
 from sqlalchemy.exc import IntegrityError
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from bot.customers.directory import CustomerDirectory
 from bot.errors import BadRequest
 from bot.outbox.interface import Commit, Outbox
 from bot.outbox.writer import OutboxWriter
@@ -22,16 +23,18 @@ from bot.runtime.clock import Clock
 from bot.runtime.group_commit import GroupCommit
 from bot.runtime.metrics import Metrics
 from bot.surfaces.text import clip, to_plain, without_links
-from bot.tickets.notices import TicketMessenger
+from bot.tickets.notices import SYSTEM_ACTOR, TicketMessenger
 from bot.tickets.routing import is_complaint, pick_owner, route, title_from_text
 from bot.tickets.sla import due_times, zone_named
 from bot.tickets.states import Status
 from config.live import LiveWorkspace
 from config.schema import LIFECYCLE_STAGES, PRIORITIES, Department, WorkspaceConfig
 from storage import audit, directory, events
+from storage import customers as customer_rows
 from storage import tickets as ticket_rows
 from storage.audit import EventRecord
 from storage.consults import TICKET
+from storage.customers import Summary
 from storage.database import Database
 from storage.directory import OwnerProfile
 from storage.models import Ticket
@@ -61,7 +64,8 @@ class TicketRequest:
     origin_thread_ts: str | None = None  # set when that message is itself a reply in a thread
     event_id: str | None = None
     event_type: str | None = None
-    customer_name: str | None = None
+    customer_name: str | None = None  # a customer by name: linked when known, kept as text otherwise
+    customer_id: int | None = None  # a customer chosen in a form; without either, the text names one or none
     lifecycle_stage: str | None = None
     is_complaint: bool = False
     private: bool = False  # asked in a private channel or a DM: only the people involved may see it
@@ -86,11 +90,17 @@ class _Batch(Enum):
     SAME_MESSAGE = "same message"  # an earlier opening of the same batch is about to make this message a ticket
 
 
-def _created_event(ticket: Ticket, now: datetime) -> EventRecord:
+def _created_events(ticket: Ticket, now: datetime, linked: Summary | None, chosen: bool) -> list[EventRecord]:
+    """Its creation, and its customer when it has one (``chosen`` in a form or a command, else named in its text)."""
     assert ticket.id is not None, "add the ticket first"
-    return EventRecord(
+    created = EventRecord(
         ticket.id, actor_id=ticket.requester_id, action="created", at=now, to_value=ticket.owner_id, note=ticket.source
     )
+    if linked is None:
+        return [created]
+    # Linked because its text names the customer: the bot did it, and a wrong guess is one click to fix.
+    actor = ticket.requester_id if chosen else SYSTEM_ACTOR
+    return [created, EventRecord(ticket.id, actor_id=actor, action="customer_linked", at=now, to_value=linked.name)]
 
 
 class TicketOpener(OutboxWriter):
@@ -104,10 +114,13 @@ class TicketOpener(OutboxWriter):
         outbox: Outbox,
         messages: TicketMessenger,
         metrics: Metrics,
+        customers: CustomerDirectory | None = None,
     ) -> None:
         super().__init__(db, workspace, clock, outbox)
         self.metrics = metrics
         self.messages = messages
+        # Who the customers are, in memory: a new ticket is linked to the one its text names without a query.
+        self.customers = customers if customers is not None else CustomerDirectory()
         self._openings: GroupCommit[_Opening, OpenResult] = GroupCommit(self._open_batch)
 
     async def open_ticket(self, request: TicketRequest) -> OpenResult:
@@ -126,7 +139,7 @@ class TicketOpener(OutboxWriter):
         """Open a ticket inside a transaction the caller holds, numbered and owned as any other (a consult, asked
         in its parent's change, so both commit together). Its audit event is written here; its messages are the
         caller's to queue, since they speak of what the caller did."""
-        [ticket] = await self._create(session, [self._checked(request)], self.clock.now())
+        [ticket], _ = await self._create(session, [self._checked(request)], self.clock.now())
         self._opened(ticket)
         return ticket
 
@@ -224,9 +237,9 @@ class TicketOpener(OutboxWriter):
         answers = await self._existing(commit.session, openings, thorough=thorough)
         fresh = [opening for opening, answer in zip(openings, answers, strict=True) if answer is None]
         now = self.clock.now()
-        created = await self._create(commit.session, fresh, now) if fresh else []
+        created, managers = await self._create(commit.session, fresh, now) if fresh else ([], {})
         if created:
-            calls = [call for ticket in created for call in self.messages.new_ticket(ticket)]
+            calls = [call for t in created for call in self.messages.new_ticket(t, managers.get(t.id or 0))]
             await commit.queue(calls, now, created)
         by_origin: dict[tuple[str | None, str | None], Ticket] = {(t.origin_channel, t.origin_ts): t for t in created}
         new_tickets = iter(created)
@@ -241,9 +254,12 @@ class TicketOpener(OutboxWriter):
                 results.append(answer)
         return results
 
-    async def _create(self, session: AsyncSession, openings: list[_Opening], now: datetime) -> list[Ticket]:
+    async def _create(
+        self, session: AsyncSession, openings: list[_Opening], now: datetime
+    ) -> tuple[list[Ticket], dict[int, str]]:
         """Create the tickets of ``openings`` (none of them exists yet) with their audit events; their messages are
-        the caller's to queue (a new ticket announces itself, a consult is spoken of by the change that asks it)."""
+        the caller's to queue (a new ticket announces itself, a consult is spoken of by the change that asks it).
+        Also returns the account manager to tell of each ticket linked to a customer (ticket id → manager)."""
         departments = []
         for opening in openings:
             key = opening.request.department_key or route(to_plain(opening.text), self.workspace)
@@ -255,6 +271,7 @@ class TicketOpener(OutboxWriter):
         owners = sorted({owner for department in departments for owner in department.owners})
         profiles = await directory.owner_profiles(session, owners)
         away = {user_id for user_id, profile in profiles.items() if profile.away}
+        linked = await self._customers_of(session, openings)  # also before the lock (it reads only when it must)
         # Numbers and owners, department by department (in a fixed order, so two replicas never deadlock).
         numbered: dict[int, tuple[int, str]] = {}
         for department_key in sorted({department.key for department in departments}):
@@ -268,17 +285,52 @@ class TicketOpener(OutboxWriter):
                 numbered[index] = (number + offset, owner_id)
             await directory.set_next_turn(session, department_key, turn)
         tickets = [
-            self._new_ticket(opening, department, *numbered[index], profiles.get(numbered[index][1]), now)
+            self._new_ticket(
+                opening, department, *numbered[index], profiles.get(numbered[index][1]), now, linked[index]
+            )
             for index, (opening, department) in enumerate(zip(openings, departments, strict=True))
         ]
         await ticket_rows.add(session, tickets)
-        await audit.record(session, [_created_event(ticket, now) for ticket in tickets])
+        chosen = [o.request.customer_id is not None or bool(o.request.customer_name) for o in openings]
+        trail = [e for t, c, by in zip(tickets, linked, chosen, strict=True) for e in _created_events(t, now, c, by)]
+        await audit.record(session, trail)
         await events.mark_processed(
             session,
             [(o.request.event_id, o.request.event_type or "event") for o in openings if o.request.event_id],
             now,
         )
-        return tickets
+        managers = {
+            ticket.id: customer.manager_id
+            for ticket, customer in zip(tickets, linked, strict=True)
+            if ticket.id is not None and customer is not None and customer.manager_id
+        }
+        return tickets, managers
+
+    async def _customers_of(self, session: AsyncSession, openings: list[_Opening]) -> list[Summary | None]:
+        """Each opening's customer: the one chosen (by id, or by a name that is a customer's), else the one its text
+        names (from memory: :class:`CustomerDirectory`); a consult has none of its own. A chosen customer this
+        process does not know yet (made by another replica a moment ago) is read from the database."""
+        found: list[Summary | None] = []
+        unknown: list[int] = []
+        for opening in openings:
+            request = opening.request
+            if request.kind != TICKET:
+                found.append(None)
+            elif request.customer_id is not None:
+                found.append(self.customers.get(request.customer_id))
+                if found[-1] is None:
+                    unknown.append(request.customer_id)
+            elif request.customer_name:
+                found.append(self.customers.named(request.customer_name))
+            else:  # named in its text: nothing to read when no customer is known
+                found.append(self.customers.match(to_plain(opening.text)) if len(self.customers) else None)
+        if unknown:
+            read = {s.id: s for s in await customer_rows.summaries_of(session, unknown)}
+            found = [
+                read.get(o.request.customer_id or 0) if c is None and o.request.customer_id else c
+                for o, c in zip(openings, found, strict=True)
+            ]
+        return found
 
     def _new_ticket(
         self,
@@ -288,10 +340,11 @@ class TicketOpener(OutboxWriter):
         owner_id: str,
         owner: OwnerProfile | None,
         now: datetime,
+        linked: Summary | None = None,
     ) -> Ticket:
         request = opening.request
         priority = request.priority or "normal"
-        customer = (request.customer_name or "").strip()
+        customer = linked.name if linked is not None else (request.customer_name or "").strip()
         zone = zone_named(owner.tz if owner else None)
         ack_due, resolve_due = due_times(now, priority, self.workspace, zone, request.kind)
         # A consult is internal work about a ticket that is counted already: never a complaint of its own.
@@ -316,7 +369,9 @@ class TicketOpener(OutboxWriter):
             thread_channel=None if request.private else request.origin_channel,
             thread_ts=None if request.private else request.origin_thread_ts or request.origin_ts,
             customer_name=clip(without_links(customer), 200) if customer else None,
-            lifecycle_stage=request.lifecycle_stage,
+            customer_id=linked.id if linked is not None else None,
+            # The customer's stage unless the form said otherwise: the digest counts complaints by it.
+            lifecycle_stage=request.lifecycle_stage or (linked.stage if linked is not None else None),
             is_complaint=complaint,
             is_private=request.private,
             kind=request.kind,

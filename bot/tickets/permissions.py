@@ -1,23 +1,27 @@
 """Who may do what to a ticket. Checked on the server for every action: anyone who sees a button can click it.
 
-| action                     | requester | owner | department member | lead | admin | anyone else |
-|----------------------------|-----------|-------|-------------------|------|-------|-------------|
-| acknowledge                |           |  yes  |                   |      |  yes  |             |
-| assign (hand off)          |           |  yes  |                   | yes  |  yes  |             |
-| accept / decline (*)       |           |       |                   |      |  yes  |             |
-| escalate                   |    yes    |  yes  |        yes        | yes  |  yes  |             |
-| resolve                    |           |  yes  |                   | yes  |  yes  |             |
-| pause (waiting/blocked)    |           |  yes  |                   | yes  |  yes  |             |
-| resume                     |    yes    |  yes  |                   | yes  |  yes  |             |
-| close (a resolved one)     |    yes    |  yes  |                   | yes  |  yes  |             |
-| reopen                     |    yes    |  yes  |                   | yes  |  yes  |             |
-| ask another department     |           |  yes  |                   | yes  |  yes  |             |
-| answer / decline a consult |           |  yes  |                   | yes  |  yes  |             |
-| link to another ticket     |           |  yes  |        yes        | yes  |  yes  |             |
-| close as a duplicate       |           |  yes  |                   | yes  |  yes  |             |
-| comment, show, list        | everybody (**)                                                      |
+| action                     | requester | owner | department member | lead | account manager | admin | anyone else |
+|----------------------------|-----------|-------|-------------------|------|-----------------|-------|-------------|
+| acknowledge                |           |  yes  |                   |      |                 |  yes  |             |
+| assign (hand off)          |           |  yes  |                   | yes  |                 |  yes  |             |
+| accept / decline (*)       |           |       |                   |      |                 |  yes  |             |
+| escalate                   |    yes    |  yes  |        yes        | yes  |       yes       |  yes  |             |
+| resolve                    |           |  yes  |                   | yes  |                 |  yes  |             |
+| pause (waiting/blocked)    |           |  yes  |                   | yes  |                 |  yes  |             |
+| resume                     |    yes    |  yes  |                   | yes  |                 |  yes  |             |
+| close (a resolved one)     |    yes    |  yes  |                   | yes  |                 |  yes  |             |
+| reopen                     |    yes    |  yes  |                   | yes  |                 |  yes  |             |
+| ask another department     |           |  yes  |                   | yes  |       yes       |  yes  |             |
+| answer / decline a consult |           |  yes  |                   | yes  |                 |  yes  |             |
+| link to another ticket     |           |  yes  |        yes        | yes  |                 |  yes  |             |
+| close as a duplicate       |           |  yes  |                   | yes  |                 |  yes  |             |
+| set its customer           |    yes    |  yes  |        yes        | yes  |       yes       |  yes  |             |
+| comment, show, list        | everybody (**)                                                                        |
 
 (*) and the person the hand-off was offered to: that role exists only while a hand-off is pending.
+The account manager is the one of the ticket's customer (``bot.customers``): they follow their customers' work in
+every department — comment, ask other departments, escalate, correct which customer it is — but never own it, so
+nothing here lets them act as its owner.
 "Department member" and "lead" are of the department that owns the ticket now: for asking, the ticket asked about
 (the parent); for answering or declining, the consult, whose department is the one asked. Linking and closing as a
 duplicate are checked on the ticket named first (``KEY`` of ``/ticket link KEY OTHER``); the other one must only be
@@ -43,6 +47,7 @@ class Role(StrEnum):
     OWNER = "owner"
     MEMBER = "member"
     LEAD = "lead"
+    MANAGER = "manager"  # the account manager of the ticket's customer
     ADMIN = "admin"
 
 
@@ -60,22 +65,24 @@ class Action(StrEnum):
     ANSWER = "answer"  # answer a consult, or decline it with a reason
     LINK = "link"  # relate it to another ticket
     DUPLICATE = "duplicate"  # close it as a duplicate of another ticket
+    SET_CUSTOMER = "set_customer"  # link it to a customer, or another one
 
 
 ALLOWED: dict[Action, tuple[Role, ...]] = {
     Action.ACKNOWLEDGE: (Role.OWNER, Role.ADMIN),
     Action.ASSIGN: (Role.OWNER, Role.LEAD, Role.ADMIN),
     Action.ANSWER_HANDOFF: (Role.OFFERED, Role.ADMIN),
-    Action.ESCALATE: (Role.REQUESTER, Role.OWNER, Role.MEMBER, Role.LEAD, Role.ADMIN),
+    Action.ESCALATE: (Role.REQUESTER, Role.OWNER, Role.MEMBER, Role.LEAD, Role.MANAGER, Role.ADMIN),
     Action.RESOLVE: (Role.OWNER, Role.LEAD, Role.ADMIN),
     Action.PAUSE: (Role.OWNER, Role.LEAD, Role.ADMIN),
     Action.RESUME: (Role.REQUESTER, Role.OWNER, Role.LEAD, Role.ADMIN),
     Action.CLOSE: (Role.REQUESTER, Role.OWNER, Role.LEAD, Role.ADMIN),
     Action.REOPEN: (Role.REQUESTER, Role.OWNER, Role.LEAD, Role.ADMIN),
-    Action.ASK: (Role.OWNER, Role.LEAD, Role.ADMIN),
+    Action.ASK: (Role.OWNER, Role.LEAD, Role.MANAGER, Role.ADMIN),
     Action.ANSWER: (Role.OWNER, Role.LEAD, Role.ADMIN),
     Action.LINK: (Role.OWNER, Role.MEMBER, Role.LEAD, Role.ADMIN),
     Action.DUPLICATE: (Role.OWNER, Role.LEAD, Role.ADMIN),
+    Action.SET_CUSTOMER: (Role.REQUESTER, Role.OWNER, Role.MEMBER, Role.LEAD, Role.MANAGER, Role.ADMIN),
 }
 
 
@@ -90,6 +97,7 @@ class TicketParties:
     pending_owner_id: str | None = None
     private: bool = False
     followers: tuple[str, ...] = ()  # the requesters of its duplicates (``storage.links``), when known
+    manager_id: str | None = None  # the account manager of its customer, when it has one
 
 
 def roles_of(user_id: str, ticket: TicketParties, workspace: WorkspaceConfig) -> set[Role]:
@@ -106,6 +114,8 @@ def roles_of(user_id: str, ticket: TicketParties, workspace: WorkspaceConfig) ->
             roles.add(Role.MEMBER)
         if user_id == department.lead:
             roles.update({Role.LEAD, Role.MEMBER})
+    if ticket.manager_id is not None and user_id == ticket.manager_id:
+        roles.add(Role.MANAGER)
     if user_id in workspace.admins:
         roles.add(Role.ADMIN)
     return roles
@@ -121,7 +131,8 @@ def require(user_id: str, action: Action, ticket: TicketParties, workspace: Work
         raise NotAllowed(
             key=ticket.key,
             action=action.value,
-            roles=[role.value for role in ALLOWED[action]],
+            # An account manager is named only on a ticket that has a customer with one.
+            roles=[role.value for role in ALLOWED[action] if role != Role.MANAGER or ticket.manager_id],
         )
 
 
@@ -135,6 +146,8 @@ def may_see(user_id: str, ticket: TicketParties, workspace: WorkspaceConfig, dep
     if not ticket.private or user_id in workspace.admins:
         return True
     if user_id in (ticket.requester_id, ticket.owner_id, ticket.pending_owner_id) or user_id in ticket.followers:
+        return True
+    if ticket.manager_id is not None and user_id == ticket.manager_id:
         return True
     for key in {*departments, ticket.department_key}:
         department = workspace.department(key)

@@ -57,6 +57,10 @@ async def _resolve(change: Change, note: str | None) -> None:
         blocks = resolution_blocks(ticket.key, text, change.messages.translator)
         await change.ask(OutboxPurpose.RESOLUTION_PROMPT, ticket.requester_id, text, blocks)
     await links.tell_followers(change, note)  # the requesters of its duplicates
+    # The requester hears it already; an account manager who asked for the ticket is not told twice.
+    await change.tell_manager(
+        "customers.dm.resolved", told=(ticket.requester_id,), actor=change.actor_id, note=with_dash(note)
+    )
     await satisfaction.ask(change)  # a rating, asked once of each person however often it is resolved
 
 

@@ -15,6 +15,7 @@ from enum import StrEnum
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from bot.customers.directory import CustomerDirectory
 from bot.errors import BadRequest, NotAllowed, TicketNotFound
 from bot.outbox.interface import Outbox
 from bot.outbox.writer import OutboxWriter
@@ -29,8 +30,9 @@ from bot.tickets.routing import pick_owner
 from bot.tickets.states import ACTIVE_STATUSES, CLOCK_RUNNING, Status
 from config.live import LiveWorkspace
 from config.schema import WorkspaceConfig
-from storage import audit, directory, events
+from storage import audit, customer_work, directory, events
 from storage import consults as consult_rows
+from storage import customers as customer_rows
 from storage import links as link_rows
 from storage import tickets as ticket_rows
 from storage.audit import EventRecord
@@ -64,8 +66,9 @@ def is_overdue(ticket: Ticket, now: datetime) -> bool:
     return status in CLOCK_RUNNING and ticket.resolve_due_at is not None and ticket.resolve_due_at <= now
 
 
-def parties_of(ticket: Ticket, followers: Sequence[str] = ()) -> TicketParties:
-    """What a permission or visibility check needs to know of ``ticket`` (and who follows it, when known)."""
+def parties_of(ticket: Ticket, followers: Sequence[str] = (), manager_id: str | None = None) -> TicketParties:
+    """What a permission or visibility check needs to know of ``ticket`` (and who follows it, and its customer's
+    account manager, when known)."""
     return TicketParties(
         ticket.key,
         ticket.department_key,
@@ -74,6 +77,7 @@ def parties_of(ticket: Ticket, followers: Sequence[str] = ()) -> TicketParties:
         ticket.pending_owner_id,
         private=ticket.is_private,
         followers=tuple(followers),
+        manager_id=manager_id,
     )
 
 
@@ -86,12 +90,13 @@ class TicketService(OutboxWriter):
         outbox: Outbox,
         messages: TicketMessenger,
         metrics: Metrics | None = None,
+        customers: CustomerDirectory | None = None,
     ) -> None:
         super().__init__(db, workspace, clock, outbox)
         self.metrics = metrics or Metrics()
         self.messages = messages
         self.translator = messages.translator
-        self._opener = TicketOpener(db, self.live, clock, outbox, messages, self.metrics)
+        self._opener = TicketOpener(db, self.live, clock, outbox, messages, self.metrics, customers)
 
     @property
     def opener(self) -> TicketOpener:
@@ -223,6 +228,10 @@ class TicketService(OutboxWriter):
                 earlier = total - len(events)
             return TicketHistory(ticket, events, earlier, parent=parent, consults=consults, relations=relations)
 
+    async def visible(self, session: AsyncSession, viewer_id: str, tickets: Sequence[Ticket]) -> list[Ticket]:
+        """The ones of ``tickets`` that ``viewer_id`` may see, read in the caller's ``session``."""
+        return await self._visible(session, viewer_id, tickets)
+
     async def _visible(self, session: AsyncSession, viewer_id: str, tickets: Sequence[Ticket]) -> list[Ticket]:
         """The ones of ``tickets`` that ``viewer_id`` may see (:func:`bot.permissions.may_see`); the departments a
         private ticket passed through and the people following it are read in one query each, and only when there
@@ -230,13 +239,14 @@ class TicketService(OutboxWriter):
         private = [ticket for ticket in tickets if ticket.is_private]
         passed = await audit.departments_passed_by(session, private) if private else {}
         following = await link_rows.following(session, [t.id for t in private if t.id is not None]) if private else {}
+        managers = await customer_rows.managers_of(session, [t.customer_id for t in private if t.customer_id])
         return [
             ticket
             for ticket in tickets
             if not ticket.is_private
             or may_see(
                 viewer_id,
-                parties_of(ticket, following.get(ticket.id or 0, [])),
+                parties_of(ticket, following.get(ticket.id or 0, []), managers.get(ticket.customer_id or 0)),
                 self.workspace,
                 passed.get(ticket.id or 0, []),
             )
@@ -330,7 +340,8 @@ class TicketService(OutboxWriter):
                 parents = await consult_rows.by_ids(session, [c.parent_id for c in asked if c.parent_id is not None])
             # Each list is someone's own or their department's, so all of it is theirs to see; checked all the
             # same, so a new section can never show a private ticket to the wrong person.
-            everything = [*owned, *requested, *offered, *attention, *asked, *waiting]
+            managed, for_customers = await customer_work.open_for_manager(session, user_id, active, LIST_LIMIT)
+            everything = [*owned, *requested, *offered, *attention, *asked, *waiting, *for_customers]
             visible = {t.id for t in await self._visible(session, user_id, everything)}
         return HomeQueue(
             owned=[t for t in owned if t.id in visible],
@@ -341,6 +352,8 @@ class TicketService(OutboxWriter):
             waiting=[t for t in waiting if t.id in visible],
             consults=consults,
             parents=parents,
+            customers=[t for t in for_customers if t.id in visible],
+            managed=len(managed),
         )
 
     async def publish_home(self, user_id: str) -> None:

@@ -17,7 +17,7 @@ from bot.runtime.clock import Clock
 from bot.runtime.metrics import Metrics
 from bot.tickets import consults, escalation, handoffs, links, pauses, permissions, resolution, satisfaction
 from bot.tickets.answers import DmAnswer
-from bot.tickets.change import ChangeRunner, parties, require_active, require_offer
+from bot.tickets.change import ChangeRunner, parties, parties_in, require_active, require_offer
 from bot.tickets.consults import Asked, Question
 from bot.tickets.escalation import raised as raised  # the priority one level up; part of this module's public face
 from bot.tickets.links import Duplicated, Linked
@@ -55,7 +55,8 @@ class WorkflowService(ChangeRunner):
         """Refuse early (before a form opens) when ``actor_id`` may not do ``action``; changes nothing."""
         async with self.db.read() as session:
             ticket = await self.load(session, key, for_update=False)
-        permissions.require(actor_id, action, parties(ticket), self.workspace)
+            who = await parties_in(session, ticket)
+        permissions.require(actor_id, action, who, self.workspace)
         if action != Action.REOPEN:
             require_active(ticket)
         return ticket

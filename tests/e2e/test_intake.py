@@ -32,6 +32,8 @@ async def test_intake_message_opens_ticket_with_card_and_owner_dm(bot: Harness) 
     for expected in ("SUP-1", "Customer ACME wants a refund", "Customer Support", "<@U0ALICE>", "Normal", "Open"):
         assert expected in text, expected
     assert button_ids(card.blocks or []) == [
+        ActionId.SHOW_CUSTOMER,  # "ACME" is a customer of the example file: the card shows it, with its buttons
+        ActionId.CHANGE_CUSTOMER,
         ActionId.ACKNOWLEDGE,
         ActionId.REASSIGN,
         ActionId.ESCALATE,

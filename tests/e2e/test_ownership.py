@@ -160,7 +160,7 @@ async def test_ticket_without_text_opens_the_form_that_shows_who_would_get_it(bo
         BlockId.FORM_DESCRIPTION: "Since this morning every card payment fails.",
         BlockId.FORM_DEPARTMENT: "ENG",
         BlockId.FORM_PRIORITY: "high",
-        BlockId.FORM_CUSTOMER: "ACME Corp",
+        BlockId.FORM_CUSTOMER: (await bot.type_into(form, BlockId.FORM_CUSTOMER, "acme", "U0ERIN"))[0],
         BlockId.FORM_STAGE: "retention",
         BlockId.FORM_COMPLAINT: ["yes"],
     }

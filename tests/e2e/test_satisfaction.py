@@ -18,7 +18,9 @@ from bot.sandbox.fake_slack.models import FakeMessage
 from bot.surfaces.ids import RATE_BUTTONS, ActionId, BlockId, CallbackId
 from bot.surfaces.rating_views import rating_block_id
 from config.schema import WorkspaceConfig
-from storage.models import Customer, Rating, Ticket
+from storage import customers as customer_rows
+from storage.customers import NewCustomer
+from storage.models import Rating, Ticket
 from tests.bot.runtime.test_cli import crossdesk
 from tests.support.block_kit import action_ids
 from tests.support.harness import START, Harness, running_bot
@@ -30,10 +32,12 @@ PUBLIC_CHANNELS = ("C0INTAKE", "C0SUPPORT", "C0ENG", "C0SALES")
 async def link_customer(bot: Harness, key: str, name: str = "ACME Corp", manager: str = MANAGER) -> None:
     """Link ``key`` to a customer with an account manager, as `/ticket customer` does (written here directly)."""
     async with bot.services.db.transaction() as session:
-        customer = Customer(name=name, name_key=name.lower(), stage="retention", manager_id=manager)
-        customer.created_at = customer.updated_at = START
-        session.add(customer)
-        await session.flush()
+        # The example workspace file has ACME already (the ticket's text linked it): it gets this manager.
+        customer = await customer_rows.find(session, name)
+        if customer is None:
+            customer = await customer_rows.create(session, NewCustomer(name, stage="retention"), "U0ADMIN", START)
+        await customer_rows.change(session, customer, "manager_id", manager, "U0ADMIN", START)
+        await customer_rows.change(session, customer, "stage", "retention", "U0ADMIN", START)
         ticket = (await session.exec(select(Ticket).where(col(Ticket.key) == key))).one()
         ticket.customer_id = customer.id
         session.add(ticket)

@@ -205,7 +205,10 @@ def digest_command(world: World, words: list[str], user: str, extra: str) -> Req
     return _form("command./digest", body)
 
 
-CARD_ACTIONS = [a.value for a in ActionId if a not in (ActionId.FORM_DEPARTMENT, ActionId.FORM_VALUE)]
+# Ids that are never clicked: form inputs (their values come with the submission) and the customer type-ahead, whose
+# requests are block_suggestion, answered by an options listener.
+NOT_CLICKED = (ActionId.FORM_DEPARTMENT, ActionId.FORM_VALUE, ActionId.CUSTOMER_SELECT)
+CARD_ACTIONS = [a.value for a in ActionId if a not in NOT_CLICKED]
 
 
 def card_button(world: World, words: list[str], user: str, extra: str) -> Request:
@@ -260,7 +263,9 @@ def _submission(kind: str, view: dict[str, Any], user: str, answers: dict[str, A
 
 
 def new_ticket_form(world: World, words: list[str], user: str, extra: str) -> Request:
-    answers = {"title": words[0], "description": words[1], "customer": words[2]}
+    # The customer field is a type-ahead: what was typed comes back as the "New customer: …" option the bot offered.
+    customer = {"text": {"type": "plain_text", "text": words[2][:75] or "?"}, "value": f"new:{words[2]}"[:150]}
+    answers = {"title": words[0], "description": words[1], "customer": customer}
     return _submission("view_submission.new_ticket", world.views["new_ticket"], user, answers)
 
 

@@ -29,6 +29,8 @@ README = Path(__file__).resolve().parents[2] / "README.md"
 FIRST_POST = "Customer wants a refund for a double charge, they filed a complaint"
 QUESTION = "Was the customer charged twice?"
 PRIVATE_COMMAND = "/ticket Salary question"
+CUSTOMER_POST = "ACME says the app crashes at checkout"
+CUSTOMER_COMMAND = "/customer 艾克米"
 
 
 async def _with_map(thread: Callable[[], Awaitable[list[Any]]]) -> list[Any] | None:
@@ -61,6 +63,8 @@ def test_the_readme_walks_through_these_very_words() -> None:
     assert f"“{QUESTION}”" in text and "*Put this ticket on hold until the answer comes*" in text
     assert "the hand-off map (who waited on whom, and how long) in its thread" in text
     assert "three lines on the shared goals above the scorecard" in text and "`/digest week`" in text
+    assert f"“{CUSTOMER_POST}”" in text and f"`{CUSTOMER_COMMAND}`" in text
+    assert "*Customer* and *Change customer*" in text
 
 
 async def test_open_acknowledge_wait_answer_by_dm_hand_off_and_a_private_ticket(sandbox: Sandbox, page: Page) -> None:
@@ -266,3 +270,29 @@ async def test_open_acknowledge_wait_answer_by_dm_hand_off_and_a_private_ticket(
     assert "Slowest hand-off: Customer Support 客户支持 → Engineering 研发" in json.dumps(replies, ensure_ascii=False)
     [picture] = [f for m in replies for f in m["files"] if f["name"] == HANDOFF_FILENAME]
     assert picture["title"].startswith("Crossdesk — hand-offs between departments")
+
+
+async def test_a_customer_named_in_a_post_is_linked_and_its_card_is_one_command_away(
+    sandbox: Sandbox, page: Page
+) -> None:
+    # 9. Riley names ACME: the ticket is linked, the card shows the customer, Erin (its account manager) is told.
+    assert (await page.do("message", REQUESTER, channel="C0INTAKE", text=CUSTOMER_POST)).json() == {"ok": True}
+    root = next(m["ts"] for m in (await page.state(REQUESTER))["messages"] if m["text"] == CUSTOMER_POST)
+
+    async def card() -> dict[str, Any] | None:
+        return card_in((await page.state(REQUESTER, thread=root))["thread"])
+
+    shown = await eventually(card)
+    assert has_button(shown, ActionId.SHOW_CUSTOMER) and has_button(shown, ActionId.CHANGE_CUSTOMER)
+    assert "ACME Corp" in json.dumps(shown["blocks"]) and "<@U0ERIN>" in json.dumps(shown["blocks"])
+    [ticket] = [t for t in [await _ticket(sandbox, key) for key in ("ENG-1",)] if t is not None]
+    assert ticket.customer_name == "ACME Corp"
+    erin = sandbox.workspace.dm_channel_for("U0ERIN")
+
+    async def told() -> bool:
+        return any(ticket.key in m.text and "ACME Corp" in m.text for m in sandbox.workspace.messages_in(erin))
+
+    await eventually(told)
+    assert (await page.do("message", REQUESTER, channel="C0INTAKE", text=CUSTOMER_COMMAND)).json() == {"ok": True}
+    [answer] = [m for m in (await page.state(REQUESTER))["messages"] if m["ephemeral"]]
+    assert "ACME Corp" in json.dumps(answer["blocks"]) and ticket.key in json.dumps(answer["blocks"])

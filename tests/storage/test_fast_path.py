@@ -12,12 +12,15 @@ from typing import Any
 import pytest
 from sqlalchemy.exc import IntegrityError
 
+from config.customers import CustomerSeed
 from config.loader import EXAMPLE_PATH, load_workspace
 from config.settings import SQLITE_FAST_PATH, Settings
 from storage import audit, directory, events, jobs, links, outbox, ratings, reminders, standups
+from storage import customers as customer_rows
 from storage import tickets as ticket_rows
 from storage._sqlite_inline import InlineConnection
 from storage.audit import EventRecord
+from storage.customers import NewCustomer
 from storage.database import Database
 from storage.migrate import upgrade
 from storage.tickets import ReminderStep
@@ -159,6 +162,14 @@ async def write_everything(db: Database) -> None:
     async with db.transaction() as session:
         assert await links.is_linked(session, first, second)
         assert await links.stop_following_via(session, first) == [(second, "U0BOB")]
+    async with db.transaction() as session:  # customers: made one by one, by an import, from the file; changed
+        acme = NewCustomer("ACME Corp", ("acme", "艾克米"), "retention", "U0ERIN", "CRM-1")
+        made = await customer_rows.create(session, acme, "U0ADMIN", NOW)
+        await customer_rows.add_many(session, [NewCustomer("大地物流", ("大地",), "win-back")], "import", NOW)
+        await customer_rows.seed(session, [CustomerSeed(name="Globex", aliases=["globex inc"])], NOW)
+        await customer_rows.change(session, made, "stage", "growth", "U0BOB", NOW)
+        await customer_rows.change(session, made, "aliases", ["acme"], "U0BOB", NOW)
+        await customer_rows.set_at_risk(session, made, True, "crossdesk", NOW)
     async with db.transaction() as session:
         assert await ratings.ask(session, first, "U0ERIN", NOW)
         assert await ratings.add_comment(session, first, "U0ERIN", "慢，但谢谢")
@@ -188,7 +199,7 @@ async def test_both_paths_write_the_same_rows(tmp_path: Path) -> None:
             await db.dispose()
         stored[fast] = stored_rows(path)
     written = {"tickets", "ticket_events", "outbox", "processed_events", "standup_entries", "job_runs", "members"}
-    written |= {"ticket_links", "ticket_followers", "ratings"}
+    written |= {"ticket_links", "ticket_followers", "ratings", "customers", "customer_names", "customer_events"}
     assert all(stored[True][table] for table in written | {"departments", "reminder_messages"})
     assert stored[True] == stored[False]
 

@@ -90,8 +90,12 @@ class Harness:
         """A trigger id from the fake Slack, as Slack puts one in each interaction: usable once, for 3 seconds."""
         return self.fake.new_trigger_id(user)
 
-    async def command(self, text: str, user: str, channel: str = "C0INTAKE") -> httpx.Response:
-        body = slack_requests.slash_command_body(text=text, user=user, channel=channel, trigger_id=self.trigger(user))
+    async def command(
+        self, text: str, user: str, channel: str = "C0INTAKE", *, command: str = "/ticket"
+    ) -> httpx.Response:
+        body = slack_requests.slash_command_body(
+            text=text, user=user, channel=channel, command=command, trigger_id=self.trigger(user)
+        )
         return await self.post(body, "application/x-www-form-urlencoded")
 
     async def click(self, action_id: str, key: str, user: str) -> httpx.Response:
@@ -141,6 +145,15 @@ class Harness:
     async def submit(self, view: dict[str, Any], user: str, answers: dict[str, Any]) -> httpx.Response:
         body = slack_requests.view_submission_body(view=view, user=user, answers=answers, trigger_id=self.trigger(user))
         return await self.post(body, "application/x-www-form-urlencoded")
+
+    async def type_into(self, view: dict[str, Any], block_id: str, typed: str, user: str) -> list[dict[str, Any]]:
+        """Type ``typed`` into the ``external_select`` of ``view``: the options the bot answers Slack's
+        ``block_suggestion`` with."""
+        body = slack_requests.block_suggestion_body(view=view, block_id=block_id, value=typed, user=user)
+        response = await self.post(body, "application/x-www-form-urlencoded")
+        assert response.status_code == 200, response.text
+        options: list[dict[str, Any]] = response.json()["options"]
+        return options
 
     async def intake_message(
         self, text: str, user: str = "U0ERIN", channel: str = "C0INTAKE"

@@ -168,6 +168,14 @@ def _state_element(element: dict[str, Any], answer: Any) -> dict[str, Any]:
         return {"type": kind, "selected_option": option}
     if kind == "users_select":
         return {"type": kind, "selected_user": answer}
+    if kind == "external_select":
+        # The option comes from the app's own answer to a block_suggestion: given whole, or as the initial one's value.
+        if isinstance(answer, dict) or answer is None:
+            return {"type": kind, "selected_option": answer}
+        initial = element.get("initial_option")
+        if isinstance(initial, dict) and initial.get("value") == answer:
+            return {"type": kind, "selected_option": initial}
+        raise ValueError(f"choose an external_select option by the option Slack got from the app, not {answer!r}")
     if kind == "checkboxes":
         chosen = [o for o in element["options"] if o["value"] in (answer or [])]
         return {"type": kind, "selected_options": chosen}
@@ -233,6 +241,20 @@ def view_block_actions_body(
         }
     ]
     return urlencode({"payload": json.dumps(payload)})
+
+
+def block_suggestion_body(*, view: dict[str, Any], block_id: str, value: str, user: str) -> str:
+    """What Slack posts while someone types into an ``external_select`` of an open view: ``block_suggestion`` with
+    what they typed so far (``value``), asking the app for the menu's options."""
+    block = next(b for b in view["blocks"] if b.get("block_id") == block_id)
+    payload = copy.deepcopy(load("block_suggestion.json"))
+    payload["user"] = {"id": user, "username": user.lower(), "name": user.lower(), "team_id": TEAM_ID}
+    payload["team"] = {"id": TEAM_ID, "domain": "crossdesk"}
+    payload["container"] = {"type": "view", "view_id": view["id"]}
+    payload.update(action_id=block["element"]["action_id"], block_id=block_id, value=value)
+    payload["view"] = {**payload["view"], **copy.deepcopy(view)}
+    payload["view"].setdefault("state", {"values": {}})
+    return form_body(payload)
 
 
 def home_block_actions_body(

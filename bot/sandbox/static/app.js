@@ -323,6 +323,7 @@ function renderModal(state) {
       view_id: view.id, block_id: blockId, action_id: element.action_id, choice,
       answers: formAnswers(backdrop.querySelector(".modal")),
     }),
+    loadOptions: async (blockId, value) => (await post("options", { view_id: view.id, block_id: blockId, value })).options || [],
   });
   const close = () => post("close", { view_id: view.id });
   const submit = () => post("submit", { view_id: view.id, answers: formAnswers(backdrop.querySelector(".modal")) });

@@ -153,6 +153,28 @@ function usersSelect(element, blockId, ctx, { inForm = false } = {}) {
   return select;
 }
 
+// A menu whose options the app loads as the person types (Slack sends the app a block_suggestion): a search box
+// over a list of what the app answered; the option chosen keeps its text, as Slack keeps it in the form's state.
+function externalSelect(element, blockId, ctx) {
+  const initial = element.initial_option;
+  const none = h("option", { value: "" }, "—");
+  const select = h("select", { className: "bk-select", "data-action-id": element.action_id, name: blockId },
+    none, initial ? h("option", { value: initial.value, selected: true, "data-text": plain(initial.text) }, optionLabel(initial)) : null);
+  const search = h("input", { type: "search", className: "bk-external-search", "data-search": blockId,
+    placeholder: plain(element.placeholder) || "Type to search" });
+  let asked = 0;
+  search.addEventListener("input", async () => {
+    const typed = search.value.trim();
+    if (typed.length < (element.min_query_length ?? 3) || !ctx.loadOptions) return;
+    const mine = ++asked;
+    const options = await ctx.loadOptions(blockId, typed);
+    if (mine !== asked) return;  // a later keystroke asked again
+    select.replaceChildren(none, ...options.map((o) => h("option", { value: o.value, "data-text": plain(o.text) }, optionLabel(o))));
+    if (options.length) select.value = options[0].value;
+  });
+  return h("div", { className: "bk-external" }, search, select);
+}
+
 function overflow(element, blockId, ctx) {
   const select = h("select", { className: "bk-select bk-overflow", title: "More", "data-action-id": element.action_id },
     h("option", { value: "", selected: true, disabled: true }, "⋯"),
@@ -197,6 +219,7 @@ function input(block, ctx) {
     }
     case "static_select": control = staticSelect(el, block.block_id, inputCtx, { inForm: true }); break;
     case "users_select": control = usersSelect(el, block.block_id, inputCtx, { inForm: true }); break;
+    case "external_select": control = externalSelect(el, block.block_id, inputCtx); break;
     case "checkboxes":
     case "radio_buttons": {
       const chosen = new Set((el.initial_options || (el.initial_option ? [el.initial_option] : [])).map((o) => o.value));
@@ -246,6 +269,9 @@ function formAnswers(root) {
     const type = node.dataset.type;
     if (type === "checkboxes") {
       answers[id] = [...node.querySelectorAll("input:checked")].map((i) => i.value);
+    } else if (type === "external_select") {
+      const chosen = node.querySelector("select").selectedOptions[0];
+      answers[id] = chosen && chosen.value ? { text: { type: "plain_text", text: chosen.dataset.text || chosen.textContent }, value: chosen.value } : null;
     } else if (type === "radio_buttons") {
       const chosen = node.querySelector("input:checked");
       answers[id] = chosen ? chosen.value : null;

@@ -10,6 +10,7 @@ from __future__ import annotations
 from bot.surfaces.catalogue import (
     config,
     consults,
+    customers,
     digest,
     goals,
     handoffs,
@@ -37,6 +38,7 @@ AREAS: list[dict[str, dict[str, str]]] = [
     consults.MESSAGES,
     links.MESSAGES,
     goals.MESSAGES,
+    customers.MESSAGES,
     satisfaction.MESSAGES,
     config.MESSAGES,
 ]

@@ -120,12 +120,17 @@ def test_the_new_ticket_form_is_valid_and_preselects_the_routed_department(
     assert block(view, BlockId.FORM_PRIORITY)["element"]["initial_option"]["value"] == "normal"
     assert "initial_option" not in block(view, BlockId.FORM_STAGE)["element"]
     assert "initial_options" not in block(view, BlockId.FORM_COMPLAINT)["element"]
-    others = [b for b in view["blocks"] if b["block_id"] not in (BlockId.FORM_DEPARTMENT, BlockId.FORM_OWNER_HINT)]
+    customer = block(view, BlockId.FORM_CUSTOMER)
+    assert customer["element"]["type"] == "external_select" and customer["optional"] is True  # any number of them
+    assert customer["element"]["action_id"] == ActionId.CUSTOMER_SELECT and "initial_option" not in customer["element"]
+    own = (BlockId.FORM_DEPARTMENT, BlockId.FORM_OWNER_HINT, BlockId.FORM_CUSTOMER)
+    others = [b for b in view["blocks"] if b["block_id"] not in own]
     assert {b["element"]["action_id"] for b in others} == {ActionId.FORM_VALUE.value}
 
 
 def test_the_new_ticket_form_redrawn_keeps_what_was_chosen(workspace: WorkspaceConfig) -> None:
-    initial = {"priority": "urgent", "customer": "Acme 公司", "stage": "retention", "complaint": True}
+    acme = {"text": {"type": "plain_text", "text": "Acme 公司"}, "value": "7"}
+    initial = {"priority": "urgent", "customer": acme, "stage": "retention", "complaint": True}
     view = new_ticket_modal(
         Translator("zh"), workspace, department_key="NOPE", next_owner=None, title="t" * 500, initial=initial
     )
@@ -133,7 +138,7 @@ def test_the_new_ticket_form_redrawn_keeps_what_was_chosen(workspace: WorkspaceC
     assert block(view, BlockId.FORM_DEPARTMENT)["element"]["initial_option"]["value"] == "SUP"  # unknown: triage
     assert block(view, BlockId.FORM_TITLE)["element"]["initial_value"] == "t" * 150
     assert block(view, BlockId.FORM_PRIORITY)["element"]["initial_option"]["value"] == "urgent"
-    assert block(view, BlockId.FORM_CUSTOMER)["element"]["initial_value"] == "Acme 公司"
+    assert block(view, BlockId.FORM_CUSTOMER)["element"]["initial_option"] == acme
     assert block(view, BlockId.FORM_STAGE)["element"]["initial_option"]["value"] == "retention"
     complaint = block(view, BlockId.FORM_COMPLAINT)["element"]
     assert [o["value"] for o in complaint["initial_options"]] == ["yes"]

@@ -10,7 +10,12 @@ from config.schema import WorkspaceConfig
 
 # SUP-1: Erin asked, Alice owns, and a hand-off to Dan (Engineering) is waiting for his answer.
 TICKET = TicketParties(
-    key="SUP-1", department_key="SUP", owner_id="U0ALICE", requester_id="U0ERIN", pending_owner_id="U0DAN"
+    key="SUP-1",
+    department_key="SUP",
+    owner_id="U0ALICE",
+    requester_id="U0ERIN",
+    pending_owner_id="U0DAN",
+    manager_id="U0MANAGER",  # the account manager of its customer
 )
 PEOPLE: dict[Role | str, str] = {
     Role.REQUESTER: "U0ERIN",
@@ -19,22 +24,25 @@ PEOPLE: dict[Role | str, str] = {
     Role.LEAD: "U0LEADSUP",
     Role.ADMIN: "U0ADMIN",
     Role.OFFERED: "U0DAN",
+    Role.MANAGER: "U0MANAGER",
     "anyone else": "U0STRANGER",
 }
 EXPECTED = {  # the documented matrix, written out again so a change to ALLOWED must change this too
     Action.ACKNOWLEDGE: {Role.OWNER, Role.ADMIN},
     Action.ASSIGN: {Role.OWNER, Role.LEAD, Role.ADMIN},
     Action.ANSWER_HANDOFF: {Role.OFFERED, Role.ADMIN},
-    Action.ESCALATE: {Role.REQUESTER, Role.OWNER, Role.MEMBER, Role.LEAD, Role.ADMIN},
+    Action.ESCALATE: {Role.REQUESTER, Role.OWNER, Role.MEMBER, Role.LEAD, Role.MANAGER, Role.ADMIN},
     Action.RESOLVE: {Role.OWNER, Role.LEAD, Role.ADMIN},
     Action.PAUSE: {Role.OWNER, Role.LEAD, Role.ADMIN},
     Action.RESUME: {Role.REQUESTER, Role.OWNER, Role.LEAD, Role.ADMIN},
     Action.CLOSE: {Role.REQUESTER, Role.OWNER, Role.LEAD, Role.ADMIN},
     Action.REOPEN: {Role.REQUESTER, Role.OWNER, Role.LEAD, Role.ADMIN},
-    Action.ASK: {Role.OWNER, Role.LEAD, Role.ADMIN},  # of the ticket asked about
+    Action.ASK: {Role.OWNER, Role.LEAD, Role.MANAGER, Role.ADMIN},  # of the ticket asked about
     Action.ANSWER: {Role.OWNER, Role.LEAD, Role.ADMIN},  # of the consult: its owner, the asked department's lead
     Action.LINK: {Role.OWNER, Role.MEMBER, Role.LEAD, Role.ADMIN},
     Action.DUPLICATE: {Role.OWNER, Role.LEAD, Role.ADMIN},
+    # The account manager follows their customer's work and corrects the customer, never owns it.
+    Action.SET_CUSTOMER: {Role.REQUESTER, Role.OWNER, Role.MEMBER, Role.LEAD, Role.MANAGER, Role.ADMIN},
 }
 
 
@@ -112,3 +120,10 @@ def test_a_private_ticket_is_seen_by_the_requesters_of_its_duplicates(workspace:
     )
     assert may_see("U0STRANGER", followed, workspace, [])
     assert not may_see("U0LEADSALES", followed, workspace, [])
+
+
+def test_a_private_ticket_is_seen_by_its_customers_account_manager(workspace: WorkspaceConfig) -> None:
+    private = TicketParties("SUP-1", "SUP", "U0ALICE", "U0ERIN", private=True, manager_id="U0LEADSALES")
+    assert may_see("U0LEADSALES", private, workspace, [])
+    assert roles_of("U0LEADSALES", private, workspace) == {Role.MANAGER}
+    assert not may_see("U0LEADSALES", TicketParties("SUP-1", "SUP", "U0ALICE", "U0ERIN", private=True), workspace, [])

@@ -1,0 +1,1 @@
+"""Customers: the lifecycle stage and the account manager every department's work hangs on."""
