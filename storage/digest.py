@@ -10,12 +10,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import and_, func, or_
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from storage.models import JobRun, Ticket, TicketEvent
+from storage.models import Customer, JobRun, Ticket, TicketEvent
 
 DEPARTMENT_CHANGED = "department_changed"  # the ticket event a hand-off across departments records
 
@@ -123,12 +124,23 @@ async def oldest_in_status(session: AsyncSession, statuses: Iterable[str], limit
     return (await session.exec(statement)).all()
 
 
+def lifecycle_stage() -> Any:
+    """A ticket's customer lifecycle stage, one rule for every report (complaints and satisfaction by stage): the
+    stage of its customer as stored now (changed only with who and when), and only for a ticket linked to no
+    customer the stage given on the ticket itself. Needs ``Customer`` outer-joined on the ticket's ``customer_id``."""
+    return func.coalesce(col(Customer.stage), col(Ticket.lifecycle_stage))
+
+
 async def complaints_by_stage(session: AsyncSession, start: datetime, end: datetime) -> dict[str | None, int]:
-    """Complaints opened in ``[start, end)`` by customer lifecycle stage (``None``: not given)."""
+    """Complaints opened in ``[start, end)`` by customer lifecycle stage (``lifecycle_stage``; ``None``: not
+    known)."""
+    stage = lifecycle_stage()
     statement = (
-        select(Ticket.lifecycle_stage, func.count())
+        select(stage, func.count())
+        .select_from(Ticket)
+        .outerjoin(Customer, col(Customer.id) == col(Ticket.customer_id))
         .where(col(Ticket.is_complaint).is_(True), col(Ticket.created_at) >= start, col(Ticket.created_at) < end)
-        .group_by(col(Ticket.lifecycle_stage))
+        .group_by(stage)
     )
     return {stage: int(count) for stage, count in (await session.exec(statement)).all()}
 

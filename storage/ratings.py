@@ -18,6 +18,8 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from storage import goal_metrics
+from storage.digest import lifecycle_stage
 from storage.models import Customer, Rating, Ticket
 
 SCORES = range(1, 6)  # a rating is a whole number from 1 to 5
@@ -120,19 +122,17 @@ async def customer_contact(session: AsyncSession, customer_id: int) -> CustomerC
 
 
 def _stage() -> object:
-    """A rated ticket's lifecycle stage: the ticket's own when it has one, else its customer's."""
-    return func.coalesce(col(Ticket.lifecycle_stage), col(Customer.stage))
+    """A rated ticket's lifecycle stage: its customer's as stored, else the ticket's own (``digest.lifecycle_stage``,
+    the rule the complaints by stage follow too)."""
+    return lifecycle_stage()
 
 
 async def by_department(session: AsyncSession, start: datetime, end: datetime) -> dict[str, Satisfaction]:
-    """Ratings answered in ``[start, end)``, per department of their ticket (where it is now)."""
-    statement = (
-        select(Ticket.department_key, func.count(), func.sum(Rating.score))
-        .join(Ticket, col(Ticket.id) == col(Rating.ticket_id))
-        .where(col(Rating.answered_at) >= start, col(Rating.answered_at) < end)
-        .group_by(col(Ticket.department_key))
-    )
-    return {str(key): Satisfaction(int(n), int(total or 0)) for key, n, total in (await session.exec(statement)).all()}
+    """Ratings answered in ``[start, end)``, per department that held the ticket when the rating was asked (when it
+    was resolved) — the shared goals' ``csat`` counts them so (``goal_metrics.ratings``, the one query for both): a
+    ticket handed on or back after its resolution still counts for the department that resolved it."""
+    scores = await goal_metrics.ratings(session, start, end)
+    return {key: Satisfaction(found.answered, found.total) for key, found in scores.items()}
 
 
 async def by_stage(session: AsyncSession, start: datetime, end: datetime) -> dict[str | None, Satisfaction]:

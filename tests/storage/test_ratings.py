@@ -113,17 +113,13 @@ async def test_satisfaction_per_department_and_stage_counts_answers_in_the_windo
         exported = await ratings.given(session)
     assert departments == {"SUP": ratings.Satisfaction(3, 9), "ENG": ratings.Satisfaction(1, 5)}
     assert departments["SUP"].average == 3.0
-    # The ticket's own stage wins; without one, its customer's counts.
-    assert stages == {
-        "retention": ratings.Satisfaction(2, 6),
-        "growth": ratings.Satisfaction(1, 5),
-        "conversion": ratings.Satisfaction(1, 3),
-    }
+    # A linked customer's stored stage wins (as for the complaints by stage); without a customer, the ticket's own.
+    assert stages == {"retention": ratings.Satisfaction(3, 9), "growth": ratings.Satisfaction(1, 5)}
     assert [(line.key, line.department_key, line.stage, line.rater_id, line.score) for line in exported] == [
         ("SUP-1", "SUP", "retention", "U0ERIN", 2),
         ("SUP-1", "SUP", "retention", "U0LEADSUP", 4),
         ("ENG-2", "ENG", "growth", "U0ERIN", 5),
-        ("SUP-3", "SUP", "conversion", "U0ERIN", 3),
+        ("SUP-3", "SUP", "retention", "U0ERIN", 3),
         ("ENG-4", "ENG", None, "U0ERIN", 1),
     ]
     async with db.transaction() as session:
