@@ -14,6 +14,7 @@ from datetime import datetime, timedelta
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from bot.customers.complaints import ComplaintTimes
 from bot.schedule import goals as goal_values
 from bot.schedule.goals import Scorecard, WindowCounts
 from bot.schedule.handoff_map import HandoffMap
@@ -52,6 +53,8 @@ class WeeklyReview:
     language: str
     timezone: str
     handoffs: HandoffMap | None = None  # who waited on whom over the last week (``None``: not read)
+    # The complaints opened in the last week: median time to first response and to resolve, measured apart.
+    complaint_times: ComplaintTimes | None = None
 
     @property
     def end(self) -> datetime:

@@ -14,6 +14,7 @@ import base64
 import logging
 from datetime import datetime, timedelta
 
+from bot.customers.complaints import complaint_report
 from bot.outbox.interface import Outbox
 from bot.outbox.writer import OutboxWriter
 from bot.runtime.clock import Clock
@@ -66,6 +67,7 @@ class WeeklyReviewService(OutboxWriter):
             satisfaction = await goal_metrics.ratings(session, start, now)
             complaints = await digest_rows.complaints_by_stage(session, start, now)
         handoffs = await HandoffSource(self.db, self.workspace).between(start, now)
+        complaint_times = (await complaint_report(self.db, start, now)).overall
         by_stage = dict.fromkeys(STAGES, 0)
         for stage, count in complaints.items():
             by_stage[stage if stage in by_stage else UNKNOWN_STAGE] += count
@@ -77,6 +79,7 @@ class WeeklyReviewService(OutboxWriter):
             language=self.translator.language,
             timezone=self.workspace.timezone,
             handoffs=handoffs,
+            complaint_times=complaint_times,
         )
 
     async def post_weekly(self, now: datetime) -> bool:

@@ -8,6 +8,7 @@ number of departments.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import timedelta
 from zoneinfo import ZoneInfo
 
 from bot.schedule.goal_source import WeeklyReview
@@ -129,11 +130,25 @@ def _complaints_section(review: WeeklyReview, t: Translator) -> Block | None:
     fields = [
         {"type": "mrkdwn", "text": f"*{_stage_name(stage, t)}*\n{count}"} for stage, count in review.complaints.items()
     ]
+    text = t.t("review.complaints", days=7, total=total)
+    if (times := review.complaint_times) is not None and times.opened:
+        text += "\n" + t.t(
+            "review.complaint_times",
+            first=_hours(times.first_response, t),
+            answered=times.answered,
+            opened=times.opened,
+            resolve=_hours(times.resolution, t),
+            resolved=times.resolved,
+        )
     return {
         "type": "section",
-        "text": {"type": "mrkdwn", "text": t.t("review.complaints", days=7, total=total)},
+        "text": {"type": "mrkdwn", "text": clip(text, SECTION_TEXT)},
         "fields": fields[:SECTION_FIELDS],
     }
+
+
+def _hours(span: timedelta | None, t: Translator) -> str:
+    return t.t("digest.no_value") if span is None else t.t("digest.hours", hours=f"{span.total_seconds() / 3600:.1f}")
 
 
 def _stage_name(stage: str, t: Translator) -> str:

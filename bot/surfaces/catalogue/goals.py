@@ -100,6 +100,8 @@ MESSAGES: dict[str, dict[str, str]] = {
         "review.satisfaction": "*Satisfaction, last {days} days:* {score} from {count} {count:rating|ratings}",
         "review.satisfaction.part": "{name} {score} ({count})",
         "review.complaints": "*Customer complaints by lifecycle stage, last {days} days* ({total} in all)",
+        "review.complaint_times": "Time to first response: median {first} ({answered} of {opened} answered) · to "
+        "resolve: median {resolve} ({resolved} of {opened} resolved)",
         "review.fallback": "Crossdesk weekly review for {day}: the company meets {met} of {goals} shared goals.",
         "review.no_goals": "No shared goals are set: add `goals:` to the workspace file (the guide's *Shared goals* "
         "shows how) and `/digest week` shows each goal week by week.",
@@ -193,6 +195,8 @@ MESSAGES: dict[str, dict[str, str]] = {
         "review.satisfaction": "*最近 {days} 天满意度：* {score}，共 {count} 条评分",
         "review.satisfaction.part": "{name} {score}（{count}）",
         "review.complaints": "*按客户生命周期阶段统计的投诉，最近 {days} 天*（共 {total} 件）",
+        "review.complaint_times": "首次响应用时：中位数 {first}（{opened} 件中已响应 {answered} 件）· 解决用时："
+        "中位数 {resolve}（{opened} 件中已解决 {resolved} 件）",
         "review.fallback": "Crossdesk {day} 周报：全公司达成 {goals} 个共同目标中的 {met} 个。",
         "review.no_goals": "尚未设置共同目标：在工作区文件中加入 `goals:`（见指南的“共同目标”一节），"
         "`/digest week` 即可逐周显示每个目标。",

@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import base64
 import json
+from datetime import timedelta
 
 import pytest
 from sqlmodel import col, select
@@ -83,6 +84,11 @@ async def test_the_weeks_numbers(played: Played, db: Database) -> None:
     }
     assert review.complaints["unknown"] == 3 and sum(review.complaints.values()) == 3  # opened in the week, no stage
     assert review.handoffs is not None and review.handoffs.totals.bounces == 1  # SUP-3, Support to Engineering
+    # The same three complaints timed apart, wall-clock from their opening: SALES-1 6 h, SUP-4 Wed 16:00 to Fri 10:00.
+    # None answered: the admin who acknowledged them asked them too, and a requester's own step answers nothing.
+    times = review.complaint_times
+    assert times is not None and (times.opened, times.answered, times.resolved) == (3, 0, 3)
+    assert (times.first_response, times.resolution) == (None, timedelta(days=1, hours=18))
 
 
 async def test_no_review_without_its_day_or_goals(played: Played, db: Database) -> None:

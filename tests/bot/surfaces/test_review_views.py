@@ -4,9 +4,11 @@ week-by-week line, satisfaction and complaints only when the week has them, with
 from __future__ import annotations
 
 from dataclasses import replace
+from datetime import timedelta
 
 import pytest
 
+from bot.customers.complaints import ComplaintTimes
 from bot.schedule.goal_source import WeeklyReview
 from bot.surfaces.i18n import Translator
 from bot.surfaces.review_views import (
@@ -36,6 +38,7 @@ def review_of(departments: int, language: str, *, answers: bool = True, complain
         complaints={"acquisition": 1, "retention": 2, "unknown": 0} if complaints else {"retention": 0},
         language=language,
         timezone="Asia/Shanghai",
+        complaint_times=ComplaintTimes(3, 2, 1, timedelta(minutes=90), None) if complaints else None,
     )
 
 
@@ -54,6 +57,9 @@ def test_a_section_per_goal_then_satisfaction_and_complaints(language: str) -> N
     satisfaction, complaints = text_of(sections[-2]), text_of(sections[-1])
     assert "4.2" in satisfaction and "4.5" in satisfaction  # 21 / 5 in all; 18 / 4 for the first department
     assert "3" in complaints
+    hours = t.t("digest.hours", hours="1.5")  # 90 minutes to first response; none resolved yet
+    times = t.t("review.complaint_times", first=hours, answered=2, opened=3, resolve="—", resolved=1)
+    assert complaints.split("\n")[1] == times
 
 
 def test_a_quiet_week_has_no_satisfaction_or_complaints_section() -> None:
