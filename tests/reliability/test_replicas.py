@@ -31,6 +31,20 @@ DEAD_SENDER_SECONDS = 15.0  # CROSSDESK_DEAD_SENDER_SECONDS' default
 # The defaults: what brings a killed replica's messages back must be its heartbeat, not the five-minute lease.
 REPLICA_ENV = {"CROSSDESK_OUTBOX_LEASE_SECONDS": "300", "CROSSDESK_DEAD_SENDER_SECONDS": str(int(DEAD_SENDER_SECONDS))}
 
+ABOUT = """\
+Three `crossdesk run` replicas (defaults: heartbeat limit 15 s, lease 300 s) behind a round-robin client that sends
+Slack-signed messages, reactions and `/ticket` commands at the rate shown, and Slack's retries to another replica.
+Slack misbehaves along the way (429s, posts it makes but answers 500, 503s on updates, every call 1 s late just before the kill).
+A quarter in, one replica is SIGKILLed and a new one started; halfway, a rolling restart sends SIGTERM to one replica
+at a time, each replaced and healthy before the next. Then the outbox drains and reminders run a few more ticks.
+**Lost**: an acknowledged event or command without its ticket, a queued message not in Slack, a request no replica
+ever acknowledged. **Duplicated**: a ticket opened twice, a message in Slack twice, a reminder step recorded twice,
+a second digest or picture. **Wait after the kill**: for each post shown in Slack after the kill, seconds from being
+queued to appearing (median / max; the killed replica's messages wait for its heartbeat to age past the limit, not
+for their lease). **Reminder DMs per person per tick**: the most any one person was sent in one tick, across all
+replicas (one means one voice). **Acknowledgement**: seconds from sending a request to its answer (Slack gives 3 s).
+At full scale waits and answer times also measure how busy the machine is: they are reported, not asserted."""
+
 
 @pytest.fixture
 async def postgres_url(tmp_path: Path) -> AsyncIterator[str]:
@@ -57,7 +71,9 @@ async def test_three_replicas_survive_a_kill_and_a_rolling_restart_under_load(
     await upgrade(db)  # the replicas would migrate too (one at a time, under an advisory lock); this is quicker
     await cluster.running_since_yesterday(db)
     report = SuiteReport(
-        "replicas", "Three replicas on one PostgreSQL under load: one killed with SIGKILL, then a rolling restart"
+        "replicas",
+        "Three replicas on one PostgreSQL under load: one killed with SIGKILL, then a rolling restart",
+        about=ABOUT,
     )
     started: list[cluster.Replica] = []
     try:
@@ -235,9 +251,10 @@ async def test_three_replicas_survive_a_kill_and_a_rolling_restart_under_load(
             assert len(digests) == 1 and pictures and len(pictures) == len(set(pictures)), (len(digests), pictures)
             assert after_kill, "no message went out after the kill"
             if not is_full():
-                # The killed replica's messages came back with its heartbeat, far sooner than its 300 s lease. At full
-                # scale, waits and answer times also measure how far a shared 2-core box is behind: reported only.
-                assert max(after_kill) < 4 * DEAD_SENDER_SECONDS, _seconds(after_kill)
+                # The killed replica's messages came back with its heartbeat (the issue: ~20 s; seen: 17 s), far
+                # sooner than its 300 s lease; twice the limit leaves room for a busy box. At full scale, waits and
+                # answer times also measure how far a shared 2-core box is behind: reported only.
+                assert max(after_kill) < 2 * DEAD_SENDER_SECONDS, _seconds(after_kill)
                 assert not load.late(), [(d.kind, d.replica) for d in load.late()][:5]
     finally:
         await cluster.stop_replicas(started)
