@@ -34,16 +34,17 @@ REPLICA_ENV = {"CROSSDESK_OUTBOX_LEASE_SECONDS": "300", "CROSSDESK_DEAD_SENDER_S
 ABOUT = """\
 Three `crossdesk run` replicas (defaults: heartbeat limit 15 s, lease 300 s) behind a round-robin client that sends
 Slack-signed messages, reactions and `/ticket` commands at the rate shown, and Slack's retries to another replica.
-Slack misbehaves along the way (429s, posts it makes but answers 500, 503s on updates, every call 1 s late just before the kill).
-A quarter in, one replica is SIGKILLed and a new one started; halfway, a rolling restart sends SIGTERM to one replica
-at a time, each replaced and healthy before the next. Then the outbox drains and reminders run a few more ticks.
-**Lost**: an acknowledged event or command without its ticket, a queued message not in Slack, a request no replica
-ever acknowledged. **Duplicated**: a ticket opened twice, a message in Slack twice, a reminder step recorded twice,
-a second digest or picture. **Wait after the kill**: for each post shown in Slack after the kill, seconds from being
-queued to appearing (median / max; the killed replica's messages wait for its heartbeat to age past the limit, not
-for their lease). **Reminder DMs per person per tick**: the most any one person was sent in one tick, across all
-replicas (one means one voice). **Acknowledgement**: seconds from sending a request to its answer (Slack gives 3 s).
-At full scale waits and answer times also measure how busy the machine is: they are reported, not asserted."""
+Slack misbehaves along the way (429s, posts it makes but answers 500, 503s on updates, every call 1 s late just
+before the kill). A quarter in, one replica is SIGKILLed and a new one started; halfway, a rolling restart sends
+SIGTERM to one replica at a time, each replaced and healthy before the next. Then the outbox drains and reminders
+run a few more ticks. **Lost**: an acknowledged event or command without its ticket, a queued message not in Slack,
+a request no replica ever acknowledged. **Duplicated**: a ticket opened twice, a message in Slack twice, a reminder
+step recorded twice, a second digest or picture. **Wait after the kill**: for each post shown in Slack after the
+kill, seconds from being queued to appearing (median / max; the killed replica's messages wait for its heartbeat to
+age past the limit, not for their lease). **Reminder DMs per person per tick**: the most any one person was sent in
+one tick, across all replicas (one means one voice). **Acknowledgement**: seconds from sending a request to its
+answer (Slack gives 3 s). At full scale waits and answer times also measure how busy the machine is: they are
+reported, not asserted."""
 
 
 @pytest.fixture
