@@ -13,6 +13,7 @@ from typing import Any
 
 from slack_bolt.async_app import AsyncApp
 from slack_bolt.context.async_context import AsyncBoltContext
+from slack_bolt.error import BoltUnhandledRequestError
 from slack_bolt.response import BoltResponse
 from slack_sdk.errors import SlackApiError
 
@@ -38,6 +39,12 @@ async def _forget_request(context: AsyncBoltContext) -> None:
         log.warning("could not drop the replay key of a refused request: %s", type(error).__name__)
 
 
+def _kind_of(body: Any) -> str:
+    if not isinstance(body, dict):
+        return "unknown"
+    return "command" if "command" in body else str(body.get("type") or "unknown")[:40]
+
+
 def _ephemeral(text: str) -> BoltResponse:
     return BoltResponse(
         status=200,
@@ -53,6 +60,13 @@ async def on_error(error: Exception, body: dict[str, Any], context: AsyncBoltCon
     replies = getattr(services, "replies", None)
 
     metrics = getattr(services, "metrics", None)
+    if isinstance(error, BoltUnhandledRequestError):
+        # No listener takes it (an action id or callback id this app never made): Bolt answers 404, and the
+        # replay key recorded on the way in goes too, so a request the bot did not act on leaves nothing behind.
+        log.info("no listener for this %s request; answered 404", _kind_of(body))
+        await _forget_request(context)
+        return None
+
     if isinstance(error, MalformedPayload):
         if metrics is not None:
             metrics.requests_failed.labels("malformed").inc()

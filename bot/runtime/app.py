@@ -116,6 +116,7 @@ def build_bolt_app(services: Services, client: AsyncWebClient) -> AsyncApp:
         authorize=authorize,
         request_verification_enabled=False,  # checked once, in front: see above
         process_before_response=True,
+        raise_error_for_unhandled_request=True,  # handlers.errors drops the replay key of a request nobody took
         logger=_bolt_logger(),
     )
     register_all(app, services)

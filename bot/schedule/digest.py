@@ -131,7 +131,7 @@ class DigestService(OutboxWriter):
             complaints = await digest_rows.complaints_by_stage(session, window_start, end)
             rated = await ratings.by_department(session, window_start, end)
             rated_stages = await ratings.by_stage(session, window_start, end)
-        handoffs = await self.handoffs.between(window_start, end)
+            handoffs = await self.handoffs.read_between(session, window_start, end)
 
         # Opening and acknowledging count for the department the ticket was in at that moment, so a ticket
         # handed on later still shows where it arrived and who acknowledged it.

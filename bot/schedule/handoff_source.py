@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime, time, timedelta
 
+from sqlmodel.ext.asyncio.session import AsyncSession
+
 from bot.runtime.metrics import HandoffFigures
 from bot.schedule.handoff_map import HandoffMap, build_map
 from config.live import LiveWorkspace, live
@@ -47,8 +49,13 @@ class HandoffSource:
     async def between(self, start: datetime, end: datetime) -> HandoffMap:
         """The map of ``[start, end)``."""
         async with self.db.read() as session:
-            consults = await handoff_rows.consults_between(session, start, end)
-            bounces = await handoff_rows.bounces_between(session, start, end)
+            return await self.read_between(session, start, end)
+
+    async def read_between(self, session: AsyncSession, start: datetime, end: datetime) -> HandoffMap:
+        """The map of ``[start, end)`` read in the caller's session, so it agrees with whatever else the caller
+        reads there (the digest's numbers and its map come from one snapshot)."""
+        consults = await handoff_rows.consults_between(session, start, end)
+        bounces = await handoff_rows.bounces_between(session, start, end)
         return build_map(consults, bounces, self.workspace, start, end)
 
     async def for_metrics(self, now: datetime) -> HandoffFigures:
@@ -58,7 +65,7 @@ class HandoffSource:
             asked = await handoff_rows.asked_totals(session)
             answered = await handoff_rows.answered_totals(session)
             bounces = await handoff_rows.bounces_between(session)
-        window = await self.between(*digest_window(now, self.workspace))
+            window = await self.read_between(session, *digest_window(now, self.workspace))
         timed = [pair for pair in window.pairs if pair.median_answer is not None]
         return HandoffFigures(
             asked=asked,

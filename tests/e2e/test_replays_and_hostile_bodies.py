@@ -126,3 +126,27 @@ async def test_the_replay_keys_are_counted_apart_from_events(bot: Harness) -> No
     async with bot.services.db.transaction() as session:
         keys = (await session.exec(select(ProcessedEvent).where(col(ProcessedEvent.event_id).startswith("rq")))).all()
     assert [k.event_type for k in keys] == ["command"]
+
+
+@pytest.mark.parametrize("where", ["home", "card"])
+async def test_a_click_no_listener_takes_is_answered_404_and_leaves_no_replay_key(bot: Harness, where: str) -> None:
+    """A signed click with an action id this app never made (a forged or stale button) is answered 404 by Bolt, and
+    its replay key goes again: a request the bot did not act on writes nothing."""
+    action_id = "支持" * 40
+    if where == "home":
+        body = slack_requests.home_block_actions_body(action_id=action_id, value="SUP-1", user="U0ERIN")
+    else:
+        body = slack_requests.block_actions_body(
+            action_id=action_id, value="SUP-1", user="U0ERIN", channel="C0SUPPORT", message_ts="1700000000.000100"
+        )
+    response = await bot.post(body, FORM)
+    assert response.status_code == 404
+    async with bot.services.db.transaction() as session:
+        keys = (await session.exec(select(ProcessedEvent))).all()
+    assert keys == []
+    # A click the app knows is still recorded for replays: the removal is for requests nobody took.
+    known = slack_requests.home_block_actions_body(action_id=ActionId.ACKNOWLEDGE, value="SUP-9", user="U0ERIN")
+    assert (await bot.post(known, FORM)).status_code == 200
+    async with bot.services.db.transaction() as session:
+        kinds = [k.event_type for k in (await session.exec(select(ProcessedEvent))).all()]
+    assert kinds == ["block_actions"]

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-import time
 from collections.abc import AsyncIterator, Awaitable
 from datetime import UTC, datetime, timedelta
 
@@ -348,10 +347,19 @@ async def test_server_error_and_error_body_faults(client: AsyncWebClient, worksp
 
 
 async def test_delay_is_applied_to_every_call(client: AsyncWebClient, workspace: SlackWorkspace) -> None:
-    workspace.delay_seconds = 0.2
-    started = time.perf_counter()
+    waits: list[float] = []
+
+    async def record(seconds: float) -> None:
+        waits.append(seconds)
+
+    workspace.sleep = record
     await client.auth_test()
-    assert time.perf_counter() - started >= 0.2
+    assert waits == []  # no delay set: no wait
+    workspace.delay_seconds = 0.2
+    await client.auth_test()
+    await client.chat_postMessage(channel="C0INTAKE", text="slow")
+    await slack_error(client.users_info(user="U0NOBODY"))  # an error answer waits too
+    assert waits == [0.2, 0.2, 0.2]
 
 
 async def test_wait_for_calls_wakes_on_a_later_call(client: AsyncWebClient, workspace: SlackWorkspace) -> None:

@@ -78,7 +78,7 @@ async def _handle_api(request: web.Request) -> web.Response:
     workspace = request.app[WORKSPACE_KEY]
     method = request.match_info["method"]
     if workspace.delay_seconds > 0:
-        await asyncio.sleep(workspace.delay_seconds)
+        await workspace.sleep(workspace.delay_seconds)
     try:
         args, token = await _read_arguments(request)
     except ApiError as error:

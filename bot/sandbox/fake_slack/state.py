@@ -8,9 +8,10 @@ state itself knows none of them: the import graph stays one way (methods -> stat
 
 from __future__ import annotations
 
+import asyncio
 import itertools
 import uuid
-from collections.abc import Iterable
+from collections.abc import Awaitable, Callable, Iterable
 from zoneinfo import ZoneInfo
 
 from bot.runtime.clock import Clock, SystemClock
@@ -55,6 +56,8 @@ class WorkspaceState(SocketMode, Faults, CallRecord):
         self.app_token = app_token
         self.clock: Clock = clock or SystemClock()
         self.delay_seconds: float = 0.0
+        # How the delay is waited out: real seconds for the sandbox and the benchmarks; a test swaps in a recorder.
+        self.sleep: Callable[[float], Awaitable[None]] = asyncio.sleep
         # Tests read every call back; the benchmarks' Slack stand-in turns this off, because keeping the record
         # (and the copies that keep it apart from the stored state) costs more than answering.
         self.record_calls = record_calls
