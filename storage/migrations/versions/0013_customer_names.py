@@ -3,8 +3,8 @@
 indexed query. Customers made before this have their name (and aliases) added here. And two indexes for what every
 tick reads of customers: whether any changed, which are flagged at risk.
 
-Revision ID: 0012
-Revises: 0011
+Revision ID: 0013
+Revises: 0012
 Create Date: 2026-12-06
 """
 
@@ -15,8 +15,8 @@ import unicodedata
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0012"
-down_revision = "0011"
+revision = "0013"
+down_revision = "0012"
 branch_labels = None
 depends_on = None
 
