@@ -93,7 +93,11 @@ def search(probe: Callable[[float], bool], low: float, high: float, probes: int)
         else:
             failed, ceiling = rate, rate
         rate = (floor + ceiling) / 2
-    return {"rate": None if passed is None else round(passed, 1), "failed": failed, "probes": tried}
+    return {
+        "rate": None if passed is None else round(passed, 1),
+        "failed": None if failed is None else round(failed, 1),
+        "probes": tried,
+    }
 
 
 def _ms(value: float | None) -> float | None:
