@@ -118,7 +118,8 @@ def main(argv: list[str] | None = None) -> int:
     started = time.monotonic()
     if args.open:
         capacity = args.capacity or _floor_capacity(load)
-        print(json.dumps(run_open_loop(capacity, open_settings, tuple(args.bots or bots), postgres_url), indent=1))
+        chosen = tuple(args.bots or bots)
+        print(json.dumps(run_open_loop(capacity, open_settings, chosen, postgres_url, args.profile), indent=1))
         return 0
     if args.only or load.kinds != KINDS:
         partial = {}

@@ -29,6 +29,7 @@ import httpx
 
 from bench import targets
 from bench.load import PhaseResult, Request, Requests, Sample
+from bench.run import LoadSettings, profiled
 from bench.standin import monotonic
 from bench.targets import Process
 from bot.sandbox import slack_requests
@@ -212,7 +213,15 @@ async def _drive(server: Process, standin: Process, rate: float, warmup: float, 
     return summarize_open(result, rate, card_at, dm_at)
 
 
-def run_open(target: str, rate: float, warmup: float, seconds: float, patience: float, postgres_url: str = "") -> Any:
+def run_open(
+    target: str,
+    rate: float,
+    warmup: float,
+    seconds: float,
+    patience: float,
+    postgres_url: str = "",
+    profile_dir: Path | None = None,
+) -> Any:
     """One open-loop phase against a fresh stand-in and a fresh ``target``: ``work_floor``, ``sqlite``, ``postgres``."""
     with ExitStack() as stack:
         standin = targets.start_standin()
@@ -230,11 +239,18 @@ def run_open(target: str, rate: float, warmup: float, seconds: float, patience: 
             workdir = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="crossdesk-bench-")))
             server = targets.start_bot(url, f"{standin.url}/api/", workdir)
             stack.callback(server.stop)
-        return asyncio.run(_drive(server, standin, rate, warmup, seconds, patience))
+        # With ``profile_dir``, py-spy samples the SQLite bot and the work floor (``<dir>/<rate>/<target>.collapsed``).
+        sampled = LoadSettings(profile_dir=None if profile_dir is None else profile_dir / f"{rate:.0f}")
+        with profiled(sampled, target, server):
+            return asyncio.run(_drive(server, standin, rate, warmup, seconds, patience))
 
 
 def run_open_loop(
-    capacity: float, settings: OpenSettings, bots: tuple[str, ...], postgres_url: str = ""
+    capacity: float,
+    settings: OpenSettings,
+    bots: tuple[str, ...],
+    postgres_url: str = "",
+    profile_dir: Path | None = None,
 ) -> dict[str, Any]:
     """The table (every share of ``capacity`` for the work floor and each bot, taking turns) and each bot's
     sustained rate. ``capacity``: the work floor's closed-loop messages per second in this run."""
@@ -244,7 +260,9 @@ def run_open_loop(
         row: dict[str, Any] = {"share": share, "rate_rps": round(rate, 1)}
         for target in ("work_floor", *bots):
             print(f"bench: open loop, {target} at {rate:.0f}/s ({share:.0%}) …", file=sys.stderr, flush=True)
-            row[target] = run_open(target, rate, settings.warmup, settings.seconds, settings.dm_patience, postgres_url)
+            row[target] = run_open(
+                target, rate, settings.warmup, settings.seconds, settings.dm_patience, postgres_url, profile_dir
+            )
         rates.append(row)
     search_results: dict[str, Any] = {}
     for bot in bots:

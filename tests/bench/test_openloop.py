@@ -5,10 +5,11 @@ from __future__ import annotations
 
 import itertools
 import math
+from pathlib import Path
 
 import pytest
 
-from bench import report
+from bench import buckets, report
 from bench.load import PhaseResult, Sample
 from bench.openloop import lag_percentile, schedule, search, summarize_open, sustained
 from bench.openreport import open_loop_checks
@@ -106,3 +107,22 @@ def test_the_issue_22_targets_are_decided_on_ratios_within_the_run() -> None:
     decided = {c["target"]: c["holds"] for c in report.target_checks({"ratios": closed, "open_loop": open_loop})}
     assert decided["SQLite owner-DM p99 at 50 % / work floor's (open loop)"] is True
     assert decided["SQLite ack p99 / work floor's, worst open-loop rate"] is False
+
+
+def test_profile_stacks_are_sorted_into_the_stages_of_a_new_ticket(tmp_path: Path) -> None:
+    collapsed = tmp_path / "sqlite.collapsed"
+    collapsed.write_text(
+        "run (asyncio/events.py:80);TicketOpener._open_batch (bot/tickets/opening.py:156) 6\n"
+        "send_group (bot/outbox/sender.py:250);SlackCalls.call (bot/outbox/slack_calls.py:99) 3\n"
+        "greenlet_spawn (sqlalchemy/util/concurrency.py:209);commit (storage/_sqlite_inline.py:145) 1\n"
+        "_run_once (asyncio/base_events.py:1900) 10\n",
+        encoding="utf-8",
+    )
+    total, shares = buckets.shares(collapsed)
+    assert total == 20
+    assert shares == {
+        buckets.OTHER: 0.5,
+        "opening: batch written and committed": 0.3,
+        "Slack calls (slack_sdk, aiohttp client)": 0.15,
+        "database: statements, commits (caller lost)": 0.05,
+    }
