@@ -87,9 +87,10 @@ def render_open_loop(open_loop: dict[str, Any] | None) -> list[str]:
         "Messages leave at a fixed rate whatever the answers (`bench/openloop.py`), as Slack sends events: every send",
         "time is fixed before the phase, and every latency is taken from the *scheduled* time (no coordinated",
         "omission). Rates are shares of the work floor's closed-loop capacity in this run, "
-        f"**{_cell(open_loop['capacity_rps'])} msgs/s**; each phase ({s['warmup']} s warm-up + {s['seconds']} s) "
-        "has a fresh stand-in and target, the floor and the bots taking turns at each rate. *Card* and *owner DM*:",
-        "from the scheduled send to the card, or the DM, reaching the Slack stand-in.",
+        f"**{_cell(open_loop['capacity_rps'])} msgs/s**;",
+        f"each phase ({s['warmup']} s warm-up + {s['seconds']} s) has a fresh stand-in and target, the floor and the",
+        "bots taking turns at each rate. *Card* and *owner DM*: from the scheduled send to the card, or the DM,",
+        "reaching the Slack stand-in.",
         "DM p99 by halves of the window shows a backlog that grows.",
         "",
         "| rate | target | answered/s | ack p50 | ack p99 | card p50 | card p99 | owner DM p50 | owner DM p99 "
@@ -110,8 +111,9 @@ def render_open_loop(open_loop: dict[str, Any] | None) -> list[str]:
     lines += [
         "",
         f"Sustained rate: the highest rate whose owner-DM p99 stays under {s['dm_bound']} s over a "
-        f"{s['probe_seconds']} s window, searched by bisection ({s['probes']} probes, the first at "
-        f"{min(s['shares']):.0%} of capacity, each on a fresh bot):",
+        f"{s['probe_seconds']} s window,",
+        f"searched by bisection ({s['probes']} probes, the first at {min(s['shares']):.0%} of capacity, each on a "
+        "fresh bot):",
         "",
         "| bot | sustained msgs/s | share of the floor's capacity | first rate that failed | probes (msgs/s: held?) |",
         "|---|---|---|---|---|",
