@@ -91,11 +91,12 @@ def render_open_loop(open_loop: dict[str, Any] | None) -> list[str]:
         f"each phase ({s['warmup']} s warm-up + {s['seconds']} s) has a fresh stand-in and target, the floor and the",
         "bots taking turns at each rate. *Card* and *owner DM*: from the scheduled send to the card, or the DM,",
         "reaching the Slack stand-in.",
-        "DM p99 by halves of the window shows a backlog that grows.",
+        "DM p99 by halves of the window shows a backlog that grows; *sends late*: how far behind its schedule the load",
+        "generator sent (it counts in every latency, the floor's and the bot's alike).",
         "",
         "| rate | target | answered/s | ack p50 | ack p99 | card p50 | card p99 | owner DM p50 | owner DM p99 "
-        "| DM p99 1st / 2nd half | errors |",
-        "|---|---|---|---|---|---|---|---|---|---|---|",
+        "| DM p99 1st / 2nd half | errors | sends late p99 |",
+        "|---|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     for row in open_loop.get("rates") or []:
         for target, f in row.items():
@@ -106,7 +107,7 @@ def render_open_loop(open_loop: dict[str, Any] | None) -> list[str]:
                 f"| {_cell(row['rate_rps'])}/s ({row['share']:.0%}) | {target} | {_cell(f.get('answered_rps'))} | "
                 f"{_cell(f.get('ack_p50_ms'))} | {_cell(f.get('ack_p99_ms'))} | {_late(f, 'card', 'p50')} | "
                 f"{_late(f, 'card', 'p99')} | {_late(f, 'dm', 'p50')} | {_late(f, 'dm', 'p99')} | {halves} | "
-                f"{_cell(f.get('errors'))} |"
+                f"{_cell(f.get('errors'))} | {_cell(f.get('generator_late_p99_ms'))} |"
             )
     lines += [
         "",
