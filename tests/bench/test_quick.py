@@ -63,7 +63,9 @@ def test_quick_mode_writes_complete_results(tmp_path: Path) -> None:
     # The settled floor (its start-up heap frozen, as the bot's) is measured beside the bare one, not instead of it.
     assert pair["work_floor_settled"]["throughput_rps"] > 0
     assert results["paired"]["median"]["ack_p99_vs_settled_floor"] == pair["ack_p99_vs_settled_floor"]
-    ratio_targets = [check for check in results["targets"] if "/ work floor (" in check["target"]]
+    ratio_targets = [
+        c for c in results["targets"] if c["target"].startswith("SQLite message ") and "/ work floor" in c["target"]
+    ]
     assert len(ratio_targets) == 3 and all("median of interleaved pairs" in c["target"] for c in ratio_targets)
     assert all(cost["standin"] >= 0 for cost in results["processes"].values())
     # The open loop (issue 22): every share for the work floor and the bots, cards and DMs timed, one probe.
