@@ -47,6 +47,9 @@ class Settings(BaseSettings):
     database_connect_timeout: float = Field(default=2.0, alias="DATABASE_CONNECT_TIMEOUT", gt=0, le=300)
     # How long an outbox row stays leased to one sender; a message whose sender died waits this long.
     outbox_lease_seconds: float | None = Field(default=None, alias="CROSSDESK_OUTBOX_LEASE_SECONDS", ge=5, le=86_400)
+    # How long a sender may go without a heartbeat before another replica takes over the rows leased to it, looking
+    # in Slack before posting any of them again; so also about how long a message waits when its replica dies.
+    dead_sender_seconds: float = Field(default=15.0, alias="CROSSDESK_DEAD_SENDER_SECONDS", ge=2, le=3600)
     sqlite_fast_path: bool = Field(default=True, alias=SQLITE_FAST_PATH)
 
     @property

@@ -1,5 +1,5 @@
-"""Periodic work that must happen once per period, however many replicas tick, and when the database first ran
-the bot (scheduled work from before that moment never runs)."""
+"""Periodic work that must happen once per period, however many replicas tick; whose turn a tick's job is; and when
+the database first ran the bot (scheduled work from before that moment never runs)."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from storage.models import JobRun, Ticket
+from storage.models import JobRun, JobTurn, Ticket
 
 # The (job, period) row whose ``started_at`` is the moment this database first ran the bot.
 FIRST_START = ("crossdesk", "first-start")
@@ -27,6 +27,26 @@ async def claim_period(session: AsyncSession, job: str, period: str, now: dateti
     values = {"job": job, "period": period, "started_at": now}
     statement = (pg_insert if dialect == "postgresql" else sqlite_insert)(JobRun).values(**values)
     result = await session.exec(statement.on_conflict_do_nothing(index_elements=["job", "period"]))
+    return bool(result.rowcount)
+
+
+async def take_turn(session: AsyncSession, job: str, turn_start: datetime, by: str, now: datetime) -> bool:
+    """Take ``job``'s turn that starts at ``turn_start``: ``True`` for the one caller that moves the job's row to it,
+    ``False`` for every other (the turn is taken, or a later one already was).
+
+    One upsert whose update only applies to an earlier turn. On PostgreSQL a replica racing for the same turn
+    waits for the winner's transaction (the row is locked until it commits) and then finds the turn taken; should
+    the winner roll back, the turn is free again. SQLite has one writer, so the question never arises there.
+    """
+    dialect = session.bind.dialect.name if session.bind is not None else "sqlite"
+    values = {"job": job, "turn_start": turn_start, "taken_by": by, "taken_at": now}
+    statement = (pg_insert if dialect == "postgresql" else sqlite_insert)(JobTurn).values(**values)
+    upsert = statement.on_conflict_do_update(
+        index_elements=["job"],
+        set_={"turn_start": turn_start, "taken_by": by, "taken_at": now},
+        where=col(JobTurn.turn_start) < turn_start,
+    )
+    result = await session.exec(upsert)
     return bool(result.rowcount)
 
 

@@ -260,8 +260,9 @@ class ProcessedEvent(SQLModel, table=True):
 class OutboxMessage(SQLModel, table=True):
     """A Slack Web API call decided inside a transaction and made after it commits.
 
-    ``status`` moves pending → sending → sent (or failed). ``claimed_until`` is a lease: a sender that
-    dies mid-call leaves the row to be picked up again once the lease runs out.
+    ``status`` moves pending → sending → sent (or failed). ``claimed_until`` is a lease held by ``claimed_by``:
+    a sender that dies mid-call leaves the row to be picked up again once its heartbeat stops (or, should it have
+    none, once the lease runs out).
     """
 
     __tablename__ = "outbox"
@@ -278,6 +279,9 @@ class OutboxMessage(SQLModel, table=True):
     created_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
     next_attempt_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
     claimed_until: datetime | None = _utc_column()
+    # The sender holding the lease (its ``Heartbeat.process``): once that sender's heartbeat stops, the row is
+    # taken over at once instead of when the lease runs out.
+    claimed_by: str | None = Field(default=None, max_length=80)
     sent_at: datetime | None = _utc_column()
     last_error: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
     result_channel: str | None = Field(default=None, max_length=32)
@@ -297,6 +301,35 @@ class JobRun(SQLModel, table=True):
     period: str = Field(primary_key=True, max_length=40)
     started_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
     finished_at: datetime | None = _utc_column()
+
+
+class JobTurn(SQLModel, table=True):
+    """Whose turn a job that speaks to people is in the current tick (``turn_start``: the tick's start on a grid of
+    ``CROSSDESK_TICK_SECONDS``): whichever replica moves it forward runs the job this tick, the others skip it. So a
+    person gets one reminder DM per tick, listing everything, however many replicas tick."""
+
+    __tablename__ = "job_turns"
+
+    job: str = Field(primary_key=True, max_length=80)
+    turn_start: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
+    taken_by: str = Field(max_length=80)
+    taken_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
+
+
+class Heartbeat(SQLModel, table=True):
+    """A process's part (its outbox sender, its ticker) saying it is alive, every few seconds.
+
+    Rows leased to a sender whose heartbeat is older than ``CROSSDESK_DEAD_SENDER_SECONDS`` (or that stopped) are
+    taken over by another sender at once; ``/metrics`` counts the live ones. ``process`` is new at every start.
+    """
+
+    __tablename__ = "heartbeats"
+
+    process: str = Field(primary_key=True, max_length=80)
+    part: str = Field(primary_key=True, max_length=16)  # "sender" | "ticker"
+    started_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
+    beat_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
+    stopped_at: datetime | None = _utc_column()
 
 
 class ReminderMessage(SQLModel, table=True):

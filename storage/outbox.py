@@ -13,6 +13,7 @@ from sqlalchemy.orm import aliased
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from storage import heartbeats
 from storage._prepared import Prepared, Statements, prepared_insert
 from storage.models import OutboxMessage, table_of
 
@@ -20,6 +21,9 @@ PENDING, SENDING, SENT, FAILED = "pending", "sending", "sent", "failed"
 # ``last_error`` of a row taken over from a sender whose lease ran out: that sender may have died after Slack
 # accepted the call and before the outcome was recorded, so the new sender looks before it sends again.
 LEASE_RAN_OUT = "lease ran out before the outcome was recorded"
+# ``last_error`` of a row taken over from a sender whose heartbeat stopped (it died, or was stopped) while the row
+# was leased to it: as uncertain as a lease that ran out.
+SENDER_STOPPED = "its sender stopped before the outcome was recorded"
 
 
 @dataclass(slots=True)
@@ -38,6 +42,7 @@ class OutboxRow:
     depends_on_id: int | None
     created_at: datetime
     claimed_until: datetime | None
+    claimed_by: str | None
     last_error: str | None
 
 
@@ -61,20 +66,26 @@ _INSERT = prepared_insert(_OUTBOX)
 
 
 async def enqueue_calls(
-    session: AsyncSession, calls: Sequence[Call], now: datetime, leased_until: datetime | None = None
+    session: AsyncSession,
+    calls: Sequence[Call],
+    now: datetime,
+    leased_until: datetime | None = None,
+    leased_to: str | None = None,
 ) -> list[OutboxRow]:
     """Add ``calls`` to the caller's transaction (they are sent only if it commits): one ``INSERT`` per generation
     of dependency, not one per call. The one way outbox rows are written.
 
     A call's ``after`` that is a call must come earlier in ``calls``. With ``leased_until`` the rows are written
-    already claimed (as :func:`claim_due` would leave them) by a sender in this process, which gets them handed
-    over after the commit instead of claiming them; should it die first, another sender takes them over when the
-    lease runs out, exactly as for a claimed row. Returns the rows as written, in the order of ``calls``' batches.
+    already claimed (as :func:`claim_due` would leave them) by the sender ``leased_to`` in this process, which gets
+    them handed over after the commit instead of claiming them; should it die first, another sender takes them over
+    once its heartbeat stops (or the lease runs out), exactly as for a claimed row. Returns the rows as written, in
+    the order of ``calls``' batches.
     """
     written: list[OutboxRow] = []
     ids: dict[int, int] = {}  # id(call) -> its row id
     remaining = list(calls)
     statements = await Statements.of(session)
+    holder = leased_to if leased_until is not None else None
 
     def waits_for(call: Call) -> int | None:
         return ids[id(call.after)] if isinstance(call.after, Call) else call.after
@@ -95,6 +106,7 @@ async def enqueue_calls(
                 "created_at": now,
                 "next_attempt_at": now,
                 "claimed_until": leased_until,
+                "claimed_by": holder,
                 "sent_at": None,
                 "last_error": None,
                 "result_channel": None,
@@ -116,6 +128,7 @@ async def enqueue_calls(
                     depends_on_id=waits_for(call),
                     created_at=now,
                     claimed_until=leased_until,
+                    claimed_by=holder,
                     last_error=None,
                 )
             )
@@ -124,28 +137,39 @@ async def enqueue_calls(
     return written
 
 
-async def claim_due(session: AsyncSession, now: datetime, lease: timedelta, limit: int) -> list[OutboxRow]:
-    """Take up to ``limit`` rows that are due, in order, and lease them to the caller.
+async def claim_due(
+    session: AsyncSession,
+    now: datetime,
+    lease: timedelta,
+    limit: int,
+    *,
+    sender: str | None = None,
+    dead_before: datetime | None = None,
+) -> list[OutboxRow]:
+    """Take up to ``limit`` rows that are due, in order, and lease them to ``sender``.
 
-    A row is due when it is pending (or its sender's lease ran out) and whatever it depends on has been
-    sent or has failed for good. The rows that wait only for a row claimed here are claimed with it (the DM
-    that links to a card goes in the same pass as the card; the sender sends them in order and releases
-    the dependent again if the card does not go out). ``FOR UPDATE SKIP LOCKED`` lets replicas on
-    PostgreSQL claim disjoint rows; SQLite's single writer (``BEGIN IMMEDIATE``) gives the same guarantee
-    there. A row whose lease ran out is marked ``LEASE_RAN_OUT``: its outcome is unknown. The locks are
-    ``FOR NO KEY UPDATE`` (``key_share``): a transaction queuing a row that waits for one of these holds a
-    key-share lock on it through the foreign key, and must not deadlock with the sender.
+    A row is due when it is pending (or its sender's lease ran out, or — with ``dead_before`` — its sender's
+    heartbeat stopped or is older than that) and whatever it depends on has been sent or has failed for good. The
+    rows that wait only for a row claimed here are claimed with it (the DM that links to a card goes in the same
+    pass as the card; the sender sends them in order and releases the dependent again if the card does not go out).
+    ``FOR UPDATE SKIP LOCKED`` lets replicas on PostgreSQL claim disjoint rows; SQLite's single writer (``BEGIN
+    IMMEDIATE``) gives the same guarantee there. A row taken from another sender is marked ``LEASE_RAN_OUT`` or
+    ``SENDER_STOPPED``: its outcome is unknown, so it is looked for in Slack before it is posted again. A sender
+    never takes over its own rows. The locks are ``FOR NO KEY UPDATE`` (``key_share``): a transaction queuing a row
+    that waits for one of these holds a key-share lock on it through the foreign key, and must not deadlock with
+    the sender.
 
     The rows come back as they are after the claim: a few set-based statements do the claiming, not one
     flush per row.
     """
     table = table_of(OutboxMessage)
     columns = [table.c[name] for name in _ROW_COLUMNS]
-    # Pending, or taken over from a sender whose lease ran out.
-    claimable = or_(
-        col(OutboxMessage.status) == PENDING,
-        (col(OutboxMessage.status) == SENDING) & (col(OutboxMessage.claimed_until) < now),
-    )
+    # Pending, or taken over from a sender whose lease ran out or whose heartbeat stopped.
+    taken_from = [col(OutboxMessage.claimed_until) < now]
+    if dead_before is not None:
+        dead = heartbeats.dead(heartbeats.SENDER, dead_before, other_than=sender)
+        taken_from.append(col(OutboxMessage.claimed_by).in_(dead))
+    claimable = or_(col(OutboxMessage.status) == PENDING, (col(OutboxMessage.status) == SENDING) & or_(*taken_from))
     dependency = aliased(OutboxMessage)
     dependency_done = exists().where(
         col(dependency.id) == col(OutboxMessage.depends_on_id),
@@ -187,53 +211,73 @@ async def claim_due(session: AsyncSession, now: datetime, lease: timedelta, limi
         update(table)
         .where(table.c.id.in_([row.id for row in rows]))
         .values(
-            last_error=case((table.c.status == SENDING, LEASE_RAN_OUT), else_=table.c.last_error),
+            last_error=case(
+                ((table.c.status == SENDING) & (table.c.claimed_until < now), LEASE_RAN_OUT),
+                (table.c.status == SENDING, SENDER_STOPPED),
+                else_=table.c.last_error,
+            ),
             status=SENDING,
             claimed_until=until,
+            claimed_by=sender,
             attempts=table.c.attempts + 1,
         )
     )
     for row in rows:
         if row.status == SENDING:
-            row.last_error = LEASE_RAN_OUT
+            ran_out = row.claimed_until is not None and row.claimed_until < now
+            row.last_error = LEASE_RAN_OUT if ran_out else SENDER_STOPPED
         row.status = SENDING
         row.claimed_until = until
+        row.claimed_by = sender
         row.attempts += 1
     return rows
 
 
 _HELD = Prepared(
-    select_rows(_OUTBOX.c.id, _OUTBOX.c.status, _OUTBOX.c.claimed_until)
+    select_rows(_OUTBOX.c.id, _OUTBOX.c.status, _OUTBOX.c.claimed_until, _OUTBOX.c.claimed_by)
     .where(_OUTBOX.c.id.in_(bindparam("ids", expanding=True)))
     .with_for_update(key_share=True)
 )
 
 
-async def held(session: AsyncSession, leases: Sequence[tuple[int, datetime | None]]) -> set[int]:
-    """Which of the (row id, lease) pairs the caller still holds: a sender whose lease ran out (and whose row
-    another sender took over) must not overwrite that sender's outcome. ``None`` stands for a row sent without
-    a lease. One query; the rows are locked until commit (``FOR NO KEY UPDATE``, as in :func:`claim_due`)."""
+async def held(
+    session: AsyncSession, leases: Sequence[tuple[int, datetime | None]], holder: str | None = None
+) -> set[int]:
+    """Which of the (row id, lease) pairs the caller (the sender ``holder``) still holds: a sender whose lease ran
+    out or whose heartbeat stopped (and whose row another sender took over) must not overwrite that sender's
+    outcome. ``None`` stands for a row sent without a lease. One query; the rows are locked until commit
+    (``FOR NO KEY UPDATE``, as in :func:`claim_due`)."""
     if not leases:
         return set()
     ids = sorted({message_id for message_id, _ in leases})
     found = {
-        row_id: (status, until)
-        for row_id, status, until in await (await Statements.of(session)).rows(_HELD, {"ids": ids})
+        row_id: (status, until, by)
+        for row_id, status, until, by in await (await Statements.of(session)).rows(_HELD, {"ids": ids})
     }
     kept: set[int] = set()
     for message_id, lease_until in leases:
-        status, until = found.get(message_id, (None, None))
-        if status is not None and (lease_until is None or (status == SENDING and until == lease_until)):
+        status, until, by = found.get(message_id, (None, None, None))
+        if status is None:
+            continue
+        if lease_until is None or (status == SENDING and until == lease_until and by == holder):
             kept.add(message_id)
     return kept
 
 
-async def renew(session: AsyncSession, ids: Sequence[int], lease_until: datetime, renewed: datetime) -> set[int]:
-    """Extend the lease of the rows the caller still holds (leased until ``lease_until``); returns their ids."""
+async def renew(
+    session: AsyncSession, ids: Sequence[int], lease_until: datetime, renewed: datetime, holder: str | None = None
+) -> set[int]:
+    """Extend the lease of the rows the sender ``holder`` still holds (leased until ``lease_until``); returns their
+    ids."""
     table = table_of(OutboxMessage)
     statement = (
         update(table)
-        .where(table.c.id.in_(list(ids)), table.c.status == SENDING, table.c.claimed_until == lease_until)
+        .where(
+            table.c.id.in_(list(ids)),
+            table.c.status == SENDING,
+            table.c.claimed_until == lease_until,
+            table.c.claimed_by.is_(None) if holder is None else table.c.claimed_by == holder,
+        )
         .values(claimed_until=renewed)
         .returning(table.c.id)
     )
@@ -269,6 +313,7 @@ _RECORD_SENT = Prepared(
         status=SENT,
         sent_at=bindparam("now", type_=_OUTBOX.c.sent_at.type),
         claimed_until=None,
+        claimed_by=None,
         result_channel=bindparam("channel"),
         result_ts=bindparam("ts"),
         last_error=None,
@@ -281,12 +326,15 @@ _RECORD_RETRY = Prepared(
         status=PENDING,
         next_attempt_at=bindparam("at", type_=_OUTBOX.c.next_attempt_at.type),
         claimed_until=None,
+        claimed_by=None,
         last_error=bindparam("error"),
         attempts=_OUTBOX.c.attempts - bindparam("given_back"),
     )
 )
 _RECORD_FAILED = Prepared(
-    update(_OUTBOX).where(_BY_ROW_ID).values(status=FAILED, claimed_until=None, last_error=bindparam("error"))
+    update(_OUTBOX)
+    .where(_BY_ROW_ID)
+    .values(status=FAILED, claimed_until=None, claimed_by=None, last_error=bindparam("error"))
 )
 
 

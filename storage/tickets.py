@@ -298,9 +298,10 @@ _REMINDERS_DUE = (
 async def reminders_due(session: AsyncSession, now: datetime, limit: int = 100) -> list[DueReminder]:
     """Tickets whose next overdue reminder is due, locked for this transaction.
 
-    ``FOR UPDATE SKIP LOCKED``: replicas ticking at the same moment each take different tickets, so every
-    reminder goes out once. The ``(status, next_reminder_at)`` index reads only the due tickets, however many
-    tickets exist or are open.
+    ``FOR UPDATE SKIP LOCKED``: a ticket someone is changing right now waits for the next tick, and the reminder
+    pass never waits on it (replicas also take turns at the pass, ``bot.schedule.turns``, so each person hears once
+    a tick; the locks alone would keep each reminder to once). The ``(status, next_reminder_at)`` index reads only
+    the due tickets, however many tickets exist or are open.
     """
     result = await (await session.connection()).execute(_REMINDERS_DUE, {"now": now, "limit": limit})
     return [DueReminder._make(row) for row in result]

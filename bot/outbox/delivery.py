@@ -79,9 +79,13 @@ class Delivery:
         return True
 
     def paused(self, row: OutboxRow) -> Outcome:
-        """Back to pending with its attempt given back, due at once: it goes out when Slack takes the token again.
-        An uncertain earlier attempt stays recorded, so the post is looked for before it is sent."""
-        error = row.last_error if was_uncertain(row) and row.last_error else f"paused: {self.token.problem()}"
+        """Given back (:meth:`given_back`): it goes out when Slack takes the token again."""
+        return self.given_back(row, f"paused: {self.token.problem()}")
+
+    def given_back(self, row: OutboxRow, why: str) -> Outcome:
+        """Back to pending with its attempt given back, due at once, for whichever sender claims next. An uncertain
+        earlier attempt stays recorded, so the post is looked for before it is sent."""
+        error = row.last_error if was_uncertain(row) and row.last_error else why
         return Outcome(row, "released", retry_at=self.clock.now(), error=error)
 
     async def deliver(

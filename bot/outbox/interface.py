@@ -33,10 +33,14 @@ from storage.outbox import Call, OutboxRow
 class Commit:
     """One transaction of :meth:`Outbox.committing`: its session, and the calls queued in it."""
 
-    def __init__(self, session: AsyncSession, lease_until: datetime | None = None) -> None:
+    def __init__(
+        self, session: AsyncSession, lease_until: datetime | None = None, leased_to: str | None = None
+    ) -> None:
         self.session = session
-        # Rows written already leased (until then) are handed straight to this process's sender after the commit.
+        # Rows written already leased (until then, to ``leased_to``) are handed straight to this process's sender
+        # after the commit.
         self._lease_until = lease_until
+        self._leased_to = leased_to
         self.rows: list[OutboxRow] = []
         self.tickets: dict[int, Ticket] = {}
 
@@ -44,7 +48,7 @@ class Commit:
         """Queue ``calls`` in this transaction. ``tickets`` are the ones the calls are about, as this transaction
         writes them: a card posted straight after the commit is recorded on its ticket, so the DM after it links to
         it without reading the ticket again."""
-        self.rows.extend(await outbox_rows.enqueue_calls(self.session, calls, now, self._lease_until))
+        self.rows.extend(await outbox_rows.enqueue_calls(self.session, calls, now, self._lease_until, self._leased_to))
         self.tickets.update({ticket.id: ticket for ticket in tickets if ticket.id is not None})
 
 

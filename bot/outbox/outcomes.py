@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Literal
@@ -45,7 +46,14 @@ async def record(session: AsyncSession, outcomes: list[Outcome], now: datetime) 
     effects). A sent reminder is remembered (the next one replaces it), a sent card placed on its ticket."""
     if not outcomes:
         return
-    kept = await outbox.held(session, [(o.row.id, o.row.claimed_until) for o in outcomes if o.row.id is not None])
+    # Held by the sender that leased them (one sender, nearly always: the rows of one pass or hand-over).
+    leases: dict[str | None, list[tuple[int, datetime | None]]] = defaultdict(list)
+    for o in outcomes:
+        if o.row.id is not None:
+            leases[o.row.claimed_by].append((o.row.id, o.row.claimed_until))
+    kept: set[int] = set()
+    for holder, held in leases.items():
+        kept |= await outbox.held(session, held, holder)
     sent: list[outbox.Sent] = []
     retry: list[outbox.Retry] = []
     failed: list[outbox.Failed] = []

@@ -6,9 +6,12 @@ this one stopped. A row is leased while it is being sent, so two senders never s
 
 This module is the run loop and the leases: passes that claim what is due, rows handed over straight after the
 commit that queued them (:meth:`OutboxSender.committing`), rows of one ticket sent in order and different tickets
-side by side. One row's call is :mod:`bot.outbox.delivery`; what became of it is written by
-:mod:`bot.outbox.outcomes`. Every ``chat.postMessage`` carries message metadata naming its outbox row, so a sender
-that takes over a row whose outcome is unknown looks for it before posting it again (:mod:`bot.outbox.slack_calls`).
+side by side. Each sender beats a heartbeat (:mod:`bot.runtime.heartbeat`); rows leased to a sender whose heartbeat
+stopped are taken over by the next pass of another, and a sender that is stopping (SIGTERM) or cannot write its
+heartbeat gives back every row it has not started sending, so another sender takes it at once. One row's call is
+:mod:`bot.outbox.delivery`; what became of it is written by :mod:`bot.outbox.outcomes`. Every ``chat.postMessage``
+carries message metadata naming its outbox row, so a sender that takes over a row whose outcome is unknown looks
+for it before posting it again (:mod:`bot.outbox.slack_calls`).
 """
 
 from __future__ import annotations
@@ -29,11 +32,12 @@ from bot.outbox.outcomes import Outcome, WaitingOutcomes, record
 from bot.outbox.payloads import Cards, ReadRelations, tickets_for
 from bot.outbox.slack_calls import SlackCalls
 from bot.runtime.clock import Clock
+from bot.runtime.heartbeat import Heartbeat, process_name
 from bot.runtime.metrics import Metrics
 from bot.runtime.slack_client import SlackIdentity, TokenHealth
 from bot.tickets.card_context import CardRelations
 from config.settings import Settings
-from storage import outbox
+from storage import heartbeats, outbox
 from storage.database import Database
 from storage.models import Ticket
 from storage.outbox import OutboxRow
@@ -59,12 +63,20 @@ class SenderSettings:
     outcome_linger: float = 0.025
     max_attempts: int = 50  # with the 5-minute cap, a Slack outage of about four hours loses nothing
     backoff_cap: timedelta = timedelta(minutes=5)
+    # A sender whose heartbeat is older than this has its rows taken over at once (CROSSDESK_DEAD_SENDER_SECONDS);
+    # it beats five times within it, so a late beat or two under load is no death.
+    dead_after: timedelta = timedelta(seconds=15)
+
+    @property
+    def beat_every(self) -> float:
+        return self.dead_after.total_seconds() / 5
 
     def configured(self, settings: Settings) -> SenderSettings:
-        """These settings with what the environment sets (``CROSSDESK_OUTBOX_LEASE_SECONDS``)."""
-        if settings.outbox_lease_seconds is None:
-            return self
-        return replace(self, lease=timedelta(seconds=settings.outbox_lease_seconds))
+        """These settings with what the environment sets (``CROSSDESK_OUTBOX_LEASE_SECONDS``,
+        ``CROSSDESK_DEAD_SENDER_SECONDS``)."""
+        seconds = settings.outbox_lease_seconds
+        lease = self.lease if seconds is None else timedelta(seconds=seconds)
+        return replace(self, lease=lease, dead_after=timedelta(seconds=settings.dead_sender_seconds))
 
 
 @dataclass(frozen=True)
@@ -75,6 +87,7 @@ class SlackAccess:
     client: AsyncWebClient
     token: TokenHealth
     settings: SenderSettings = field(default_factory=SenderSettings)
+    process: str = field(default_factory=process_name)  # whose heartbeat and leases these are
 
 
 class OutboxSender:
@@ -105,6 +118,9 @@ class OutboxSender:
         )
         self.identity = identity
         self.token = slack.token
+        self.process = slack.process
+        every, dead_after = self.settings.beat_every, self.settings.dead_after
+        self.heartbeat = Heartbeat(db, clock, slack.process, heartbeats.SENDER, every=every, dead_after=dead_after)
         # What a card shows besides its ticket (its consults, a consult's parent), read with a pass's tickets and
         # handed to the card with its ticket.
         self._card_relations = card_relations
@@ -130,7 +146,7 @@ class OutboxSender:
         outcomes = self._waiting.take() if self.db.is_sqlite else []
         try:
             async with self.db.transaction() as session:
-                commit = Commit(session, lease)
+                commit = Commit(session, lease, self.process)
                 yield commit
                 await record(session, outcomes, self.clock.now())
         except BaseException:
@@ -146,20 +162,32 @@ class OutboxSender:
         self._wakeup.set()
 
     async def run(self) -> None:
-        """Send until stopped; a failing database only delays delivery, it never ends the loop. When stopped,
-        the rows already handed over are still sent and recorded."""
-        while not self._stopping:
-            try:
-                while await self.send_due() and not self._stopping:
-                    pass
-            except Exception:
-                log.exception("outbox pass failed; retrying in %.1fs", self.settings.poll_interval)
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._wakeup.wait(), timeout=self.settings.poll_interval)
-            self._wakeup.clear()
-        while self._handed:
-            await asyncio.wait(set(self._handed))
-        await self._waiting.written()
+        """Send until stopped; a failing database only delays delivery, it never ends the loop. When stopped, the
+        calls already made are recorded, the rows not started are given back, and the heartbeat says so: whatever
+        is still leased to this sender is then anyone's at once."""
+        beating = asyncio.get_running_loop().create_task(self.heartbeat.run(), name="crossdesk-outbox-heartbeat")
+        try:
+            while not self._stopping:
+                try:
+                    while await self.send_due() and not self._stopping:
+                        pass
+                except Exception:
+                    log.exception("outbox pass failed; retrying in %.1fs", self.settings.poll_interval)
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(self._wakeup.wait(), timeout=self.settings.poll_interval)
+                self._wakeup.clear()
+            while self._handed:
+                await asyncio.wait(set(self._handed))
+            await self._waiting.written()
+        except BaseException:
+            # Cancelled with calls still on their way to Slack: no word that it stopped, so its rows are taken over
+            # only once the heartbeat is old — after any such call has landed, where the look in Slack finds it.
+            self.heartbeat.stop()
+            beating.cancel()
+            raise
+        self.heartbeat.stop()
+        beating.cancel()
+        await self.heartbeat.stopped()
 
     def stop(self) -> None:
         self._stopping = True
@@ -218,9 +246,17 @@ class OutboxSender:
             async with self.db.transaction() as session:
                 await record(session, outcomes, self.clock.now())
                 rows: list[OutboxRow] = []
-                if not (self._stopping or paused):
+                if not (self._stopping or paused or not self.heartbeat.fresh()):
                     now = self.clock.now()
-                    rows = list(await outbox.claim_due(session, now, self.settings.lease, self.settings.batch_size))
+                    dead_before = now - self.settings.dead_after
+                    rows = await outbox.claim_due(
+                        session,
+                        now,
+                        self.settings.lease,
+                        self.settings.batch_size,
+                        sender=self.process,
+                        dead_before=dead_before,
+                    )
                 tickets, related = await tickets_for(session, rows, self._card_relations) if rows else ({}, {})
             if not rows:
                 return claimed
@@ -245,12 +281,21 @@ class OutboxSender:
             groups[key].append(row)
         outcomes: list[Outcome] = []
 
+        renewing = asyncio.Lock()  # one renewal at a time: the groups share the rows' lease
+
         async def send_group(group: list[OutboxRow]) -> None:
             async with self._limit:
                 went: dict[int | None, Outcome] = {}
-                for index, row in enumerate(group):
+                for row in group:
                     before = went.get(row.depends_on_id) if row.depends_on_id is not None else None
-                    if (before is not None and before.status == "lost") or not await self._hold(group[index:]):
+                    if before is not None and before.status == "lost":
+                        outcome = Outcome(row, "lost")
+                    elif self._stopping or not self.heartbeat.fresh():
+                        # Not started: given back for another sender to take at once (this one is stopping, or
+                        # others may soon think it dead).
+                        why = "stopping" if self._stopping else "heartbeat not written"
+                        outcome = self.delivery.given_back(row, f"given back by a sender that was {why}")
+                    elif not await self._hold(row, rows, renewing):
                         # Another sender may have taken it over: it is theirs to send now, not ours.
                         outcome = Outcome(row, "lost")
                     elif before is not None and before.status not in ("sent", "failed"):
@@ -277,22 +322,24 @@ class OutboxSender:
                 raise result
         return outcomes
 
-    async def _hold(self, rows: list[OutboxRow]) -> bool:
-        """Whether ``rows[0]`` is still leased to this sender, renewing the lease of ``rows`` (the rest of its
-        group) when less than half of it is left: a group whose calls are slow (the card, then the DM, each
-        taking seconds) must not outlive its lease, or a second sender takes the rows over and posts them
-        again. Costs nothing while Slack answers quickly."""
-        row = rows[0]
-        now = self.clock.now()
-        if row.claimed_until is None or row.claimed_until - now > self.settings.lease / 2:
-            return True
-        renewed = now + self.settings.lease
-        async with self.db.transaction() as session:
-            kept = await outbox.renew(session, [r.id for r in rows], row.claimed_until, renewed)
-        for other in rows:
-            if other.id in kept:
-                other.claimed_until = renewed
-        return row.id in kept
+    async def _hold(self, row: OutboxRow, rows: list[OutboxRow], renewing: asyncio.Lock) -> bool:
+        """Whether ``row`` is still leased to this sender, renewing the lease of every row of ``rows`` (the pass or
+        hand-over it came in, whose outcomes are written together once all are done) leased with it when less than
+        half of it is left: slow calls (the card, then the DM, each taking seconds) must not let the lease run
+        out, or a second sender takes the rows over — those not sent yet, and those sent but not yet recorded.
+        Costs nothing while Slack answers quickly."""
+        async with renewing:
+            now = self.clock.now()
+            if row.claimed_until is None or row.claimed_until - now > self.settings.lease / 2:
+                return True
+            renewed, until = now + self.settings.lease, row.claimed_until
+            alike = [other for other in rows if other.claimed_until == until]
+            async with self.db.transaction() as session:
+                kept = await outbox.renew(session, [other.id for other in alike], until, renewed, self.process)
+            for other in alike:
+                if other.id in kept:
+                    other.claimed_until = renewed
+            return row.id in kept
 
     async def _places(self, rows: list[OutboxRow]) -> dict[int, tuple[str, str]]:
         """Where Slack put the DMs that prompt updates among ``rows`` settle, and the messages that thread replies

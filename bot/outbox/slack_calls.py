@@ -34,7 +34,7 @@ UNREACHABLE_CHANNEL = frozenset({"not_in_channel", "channel_not_found", "is_arch
 OUTBOX_EVENT_TYPE = "crossdesk_outbox"
 _MAY_HAVE_WORKED = "Slack may have done it"
 # Reasons a previous attempt may have reached Slack although nobody recorded it (a row's ``last_error``).
-UNCERTAIN = (outbox.LEASE_RAN_OUT, "cannot reach Slack", _MAY_HAVE_WORKED)
+UNCERTAIN = (outbox.LEASE_RAN_OUT, outbox.SENDER_STOPPED, "cannot reach Slack", _MAY_HAVE_WORKED)
 # How far back (before the row was queued) and how many pages of a conversation a look goes.
 _LOOK_MARGIN = timedelta(minutes=5)
 _LOOK_PAGES = 5

@@ -10,6 +10,7 @@ import logging
 import signal
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
+from datetime import timedelta
 
 import aiohttp
 from aiohttp import web
@@ -22,19 +23,22 @@ from slack_sdk.web.async_client import AsyncWebClient
 from bot.outbox.sender import SenderSettings, SlackAccess
 from bot.runtime import heap
 from bot.runtime.clock import Clock, SystemClock
+from bot.runtime.heartbeat import Heartbeat, process_name
 from bot.runtime.metrics import Metrics
 from bot.runtime.profiles import MemberProfiles
 from bot.runtime.reload import ConfigReloader
-from bot.runtime.server import build_web_app
+from bot.runtime.server import Door, build_web_app
 from bot.runtime.services import Services
 from bot.runtime.slack_client import SlackIdentity, SlackUnavailable, TimedWebClient, TokenHealth, make_client
 from bot.schedule.jobs import scheduled_jobs
 from bot.schedule.ticker import Ticker
+from bot.schedule.turns import Turns
 from config.schema import WorkspaceConfig
 from config.settings import Settings
 from handlers import register_all
 from storage import directory
 from storage.database import Database
+from storage.heartbeats import SENDER, TICKER
 from storage.migrate import upgrade
 
 log = logging.getLogger(__name__)
@@ -57,6 +61,10 @@ _REJECTED_TOKEN = {
 # the clients of the request path bound each call to the shorter (``TimedWebClient``'s deadline).
 REQUEST_SLACK_TIMEOUT = 2
 SLACK_CALL_TIMEOUT = 10
+# Seconds from SIGTERM (a rolling restart, ``docker stop``'s default grace period) to the process's exit; the last
+# CLOSING_SECONDS of them close the listener, the Slack session and the database.
+STOP_WITHIN = 10.0
+CLOSING_SECONDS = 1.0
 
 
 class StartupError(RuntimeError):
@@ -147,15 +155,18 @@ class Crossdesk:
     tick_seconds: float | None = None  # None: CROSSDESK_TICK_SECONDS (default 15 s)
     ticker: Ticker | None = None
     token: TokenHealth | None = None  # whether Slack still takes the bot token (set by start)
+    process: str = field(default_factory=process_name)  # this process's name in heartbeats and outbox leases
     reloader: ConfigReloader | None = None  # applies a changed workspace file (config_source: file)
     _http: aiohttp.ClientSession | None = None  # the one session of every Slack call
     _runner: web.AppRunner | None = None
     _sender_task: asyncio.Task[None] | None = None
+    _door: Door = field(default_factory=Door)  # closed first when the process stops
     _socket: AsyncSocketModeHandler | None = None
     _db: Database | None = None
 
     async def start(self, *, migrate: bool = True) -> None:
         settings = self.settings
+        self._door = Door()
         token = settings.slack_bot_token.get_secret_value() if settings.slack_bot_token else ""
         self._db = db = Database(
             settings.database_url,
@@ -177,17 +188,33 @@ class Crossdesk:
         await self._check_tokens(client, identity)
         self.token = token_health = TokenHealth()
         # The sender's own client: no retry handlers, since a retry is the row's (after Retry-After, in the database).
+        sender_settings = self.sender_settings.configured(settings)
         sending = SlackAccess(
             make_client(token, settings.api_url, self._http, retry_handlers=[], on_call=timed),
             token_health,
-            self.sender_settings.configured(settings),
+            sender_settings,
+            self.process,
         )
-        self.services = services = Services.build(self.workspace, db, self.clock, identity, self.metrics, slack=sending)
+        # The jobs that speak to people run on one replica per tick of CROSSDESK_TICK_SECONDS (the setting, not a
+        # test's own ticker period: every replica must cut time the same way).
+        turns = Turns(settings.tick_seconds, self.process)
+        self.services = services = Services.build(
+            self.workspace, db, self.clock, identity, self.metrics, slack=sending, turns=turns
+        )
         # Recorded before the first tick: on a new database, work whose time already passed today never runs.
         first_started = await services.catch_up.first_started()
         log.info("scheduled work counts from %s, when this database first ran the bot", first_started.isoformat())
         self._sender_task = asyncio.create_task(services.outbox.run(), name="crossdesk-outbox")
-        jobs = {"profiles": MemberProfiles(db, client, self.clock, token_health).refresh, **scheduled_jobs(services)}
+        tick_seconds = self.tick_seconds or settings.tick_seconds
+        # The ticker's heartbeat is for operators (/metrics counts the live tickers): it beats once per tick.
+        ticking = Heartbeat(
+            db, self.clock, self.process, TICKER, every=tick_seconds, dead_after=sender_settings.dead_after
+        )
+        jobs = {
+            "heartbeat": ticking.beat,
+            "profiles": MemberProfiles(db, client, self.clock, token_health).refresh,
+            **scheduled_jobs(services),
+        }
         if self.workspace.config_source == "file":
             self.reloader = ConfigReloader(
                 settings.workspace_path(), services.live, db, self.clock, services.outbox, services.translator
@@ -195,7 +222,7 @@ class Crossdesk:
             await self.reloader.record_running()
             # First on every tick: a changed file is noticed within one tick, and the work after it uses it.
             jobs = {"config": self.reloader.tick, **jobs}
-        self.ticker = Ticker(jobs, self.tick_seconds or settings.tick_seconds, self.metrics)
+        self.ticker = Ticker(jobs, tick_seconds, self.metrics)
         self.ticker.start()
         signing_secret = None
         if not settings.socket_mode and settings.slack_signing_secret is not None:
@@ -221,8 +248,15 @@ class Crossdesk:
             metrics_token=settings.metrics_bearer,
             token=token_health,
             handoffs=services.digest.handoffs,
+            door=self._door,
+            # A ticker beats once a tick: it counts as live for two ticks past the senders' limit.
+            live_within={
+                SENDER: sender_settings.dead_after,
+                TICKER: sender_settings.dead_after + timedelta(seconds=2 * tick_seconds),
+            },
         )
-        self._runner = web.AppRunner(web_app, access_log=None, handle_signals=False)
+        # Requests still inside when the listener closes were waited for already (stop): no long shutdown_timeout.
+        self._runner = web.AppRunner(web_app, access_log=None, handle_signals=False, shutdown_timeout=CLOSING_SECONDS)
         await self._runner.setup()
         site = web.TCPSite(self._runner, settings.host, settings.port)
         await site.start()
@@ -258,32 +292,46 @@ class Crossdesk:
                 return
 
     async def stop(self) -> None:
-        if self.ticker is not None:
-            self.ticker.shutdown()
-            # A tick in flight still uses the database and the outbox: let it finish before they close.
-            try:
-                await asyncio.wait_for(self.ticker.wait_idle(), timeout=10)
-            except TimeoutError:
-                log.warning("a scheduler tick was still running after 10 s; stopping without it")
+        """Stop within ``STOP_WITHIN`` seconds, losing nothing: the door closes (new Slack requests get 503 and are
+        delivered again, to another replica; ``/healthz`` says ``stopping``), the ticker and the sender take nothing
+        new, the requests inside finish and commit, the Slack calls in flight finish and are recorded, and every
+        message not started is given back for another replica to send at once. Then everything closes."""
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + STOP_WITHIN - CLOSING_SECONDS
+        self._door.close()
         if self._socket is not None:
             await self._socket.close_async()  # type: ignore[no-untyped-call]
+        if self.ticker is not None:
+            self.ticker.shutdown()
         if self.services is not None:
             self.services.outbox.stop()
-        if self._sender_task is not None:
+        if not await self._door.emptied(deadline - loop.time()):
+            log.warning("requests still unanswered at the stop deadline; Slack delivers them again")
+        if self.ticker is not None:
+            # A tick in flight commits what it claimed (its messages go out from another replica, or after a restart).
             try:
-                await asyncio.wait_for(self._sender_task, timeout=10)
+                await asyncio.wait_for(self.ticker.wait_idle(), timeout=max(0.0, deadline - loop.time()))
             except TimeoutError:
-                self._sender_task.cancel()
+                log.warning("a scheduler tick was still running at the stop deadline; stopping without it")
+        if self._sender_task is not None and not self._sender_task.done():
+            try:
+                await asyncio.wait_for(self._sender_task, timeout=max(0.1, deadline - loop.time()))
+            except TimeoutError:
+                # Cancelled (by wait_for): its heartbeat just ends, so another replica takes its unrecorded calls
+                # over after CROSSDESK_DEAD_SENDER_SECONDS — late enough that a call still on its way has landed,
+                # and found by the look in Slack, not posted twice.
+                log.warning("Slack calls still unanswered at the stop deadline; another replica takes them over")
         if self._runner is not None:
             await self._runner.cleanup()
+            self._runner = None
         if self._http is not None:
             await self._http.close()
         if self._db is not None:
             await self._db.dispose()
 
     async def serve_forever(self) -> None:
-        """Run until SIGINT or SIGTERM (``docker stop``), then stop cleanly: the outbox pass in flight finishes.
-        ``SIGHUP`` re-reads the workspace file (``config_source: file``)."""
+        """Run until SIGINT or SIGTERM (``docker stop``, a rolling restart), then stop within ``STOP_WITHIN``
+        seconds (:meth:`stop`). ``SIGHUP`` re-reads the workspace file (``config_source: file``)."""
         stopping = asyncio.Event()
         loop = asyncio.get_running_loop()
         for signum in (signal.SIGINT, signal.SIGTERM):

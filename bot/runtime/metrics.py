@@ -3,8 +3,8 @@
 Every figure is counted where it happens once: requests at the HTTP door, deduplication in the middleware,
 failures in the one error handler, tickets in the services after their commit, outbox outcomes in the
 sender, Slack API latency by the client that made the call (:meth:`Metrics.slack_call`), scheduler lag in
-the ticker. The outbox backlog and the hand-off map (:class:`HandoffFigures`) are read from the database when
-Prometheus scrapes.
+the ticker. The outbox backlog, the live senders and tickers of every replica (their heartbeats) and the hand-off
+map (:class:`HandoffFigures`) are read from the database when Prometheus scrapes.
 """
 
 from __future__ import annotations
@@ -139,6 +139,12 @@ class Metrics:
             "crossdesk_scheduler_lag_seconds",
             "How late each tick of the ticker started against its schedule",
             buckets=_LAG_BUCKETS,
+            registry=registry,
+        )
+        self.live_processes = Gauge(
+            "crossdesk_live_processes",
+            "Outbox senders and tickers, of every replica, whose heartbeat is recent (read from the database)",
+            ["part"],
             registry=registry,
         )
         self.scheduler_job_failures = Counter(

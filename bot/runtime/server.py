@@ -1,12 +1,16 @@
-"""The HTTP listener: ``POST /slack/events`` into Bolt, ``GET /healthz`` and ``GET /metrics``."""
+"""The HTTP listener: ``POST /slack/events`` into Bolt, ``GET /healthz`` and ``GET /metrics``; its :class:`Door`
+closes first when the process is told to stop."""
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import hmac
 import json
 import logging
 import time
+from collections.abc import Iterator, Mapping
+from datetime import timedelta
 from urllib.parse import parse_qs
 
 from aiohttp import web
@@ -20,7 +24,7 @@ from bot.runtime.metrics import CONTENT_TYPE_LATEST, Metrics
 from bot.runtime.payload_shape import MAX_DEPTH, BadShape, check_shape
 from bot.runtime.slack_client import TokenHealth
 from bot.schedule.handoff_source import HandoffSource
-from storage import outbox
+from storage import heartbeats, outbox
 from storage.database import Database
 
 log = logging.getLogger(__name__)
@@ -29,6 +33,43 @@ SLACK_EVENTS_PATH = "/slack/events"
 MAX_BODY_BYTES = 1024 * 1024  # Slack payloads are a few KB; anything near this is not from Slack
 # Slack gives up on an answer after 3 s; ours comes before that, whatever the database or Slack are doing.
 ANSWER_DEADLINE = 2.5
+
+
+class Door:
+    """Whether this process still takes Slack's requests, and how many it is answering now.
+
+    Closed when the process is told to stop (SIGTERM, a rolling restart): from then on ``/slack/events`` answers 503
+    at once — Slack delivers the event again, and a load balancer sends it to another replica — and ``/healthz``
+    answers 503 ``stopping``, while the requests already inside finish and commit (:meth:`emptied`).
+    """
+
+    def __init__(self) -> None:
+        self.open = True
+        self._inside = 0
+        self._empty = asyncio.Event()
+        self._empty.set()
+
+    def close(self) -> None:
+        self.open = False
+
+    @contextlib.contextmanager
+    def answering(self) -> Iterator[None]:
+        self._inside += 1
+        self._empty.clear()
+        try:
+            yield
+        finally:
+            self._inside -= 1
+            if not self._inside:
+                self._empty.set()
+
+    async def emptied(self, within: float) -> bool:
+        """Wait up to ``within`` seconds for the requests inside to finish; whether they all did."""
+        try:
+            await asyncio.wait_for(self._empty.wait(), timeout=max(0.0, within))
+        except TimeoutError:
+            return False
+        return True
 
 
 def _request_kind(body: str, content_type: str) -> str:
@@ -75,16 +116,27 @@ def build_web_app(
     metrics_token: str | None = None,
     token: TokenHealth | None = None,
     handoffs: HandoffSource | None = None,
+    live_within: Mapping[str, timedelta] | None = None,
+    door: Door | None = None,
 ) -> web.Application:
     """``bolt`` is ``None`` in Socket Mode: the HTTP side then only answers health and metrics.
 
     With ``metrics_token`` (``METRICS_TOKEN``) ``/metrics`` answers only a request bearing it; ``token`` is what
     the bot knows of its Slack token, which ``/healthz`` reports; ``handoffs`` reads the hand-off map for each
-    scrape."""
+    scrape; ``live_within``: how recent a heartbeat of each part (sender, ticker) must be to count as live; ``door``:
+    closed by the app when it stops."""
     verifier = SignatureVerifier(signing_secret) if signing_secret else None
     now = (clock or SystemClock()).now  # outbox rows carry the bot's clock, so their age does too
+    door = door or Door()
 
     async def slack_events(request: web.Request) -> web.Response:
+        if not door.open:
+            metrics.requests_refused.labels("stopping").inc()
+            return web.Response(status=503, text="this replica is stopping; retry")
+        with door.answering():
+            return await answer(request)
+
+    async def answer(request: web.Request) -> web.Response:
         if bolt is None or verifier is None:
             return web.Response(status=404, text="this bot runs in Socket Mode")
         raw = await request.read()
@@ -131,7 +183,10 @@ def build_web_app(
         return await to_aiohttp_response(bolt_response)
 
     async def healthz(_request: web.Request) -> web.Response:
-        """200 while the database answers and Slack takes the bot token; 503 naming what is wrong otherwise."""
+        """200 while the database answers and Slack takes the bot token; 503 naming what is wrong otherwise, or
+        ``stopping`` once the process is told to stop."""
+        if not door.open:
+            return web.json_response({"status": "stopping"}, status=503)
         reachable = await db.ping()
         body = {"status": "ok", "database": "reachable" if reachable else "unreachable"}
         problem = token.problem() if token is not None else None
@@ -152,7 +207,12 @@ def build_web_app(
         try:
             async with db.read() as session:
                 count, oldest = await outbox.backlog(session)
+                moment = now()
+                since = {part: moment - within for part, within in (live_within or {}).items()}
+                live = await heartbeats.live(session, since) if since else {}
             metrics.outbox_backlog.set(count)
+            for part, processes in live.items():
+                metrics.live_processes.labels(part).set(processes)
             age = (now() - oldest).total_seconds() if oldest else 0.0
             metrics.outbox_oldest_age.set(max(0.0, age))
         except Exception:

@@ -19,6 +19,7 @@ from bot.schedule.catch_up import CatchUp
 from bot.schedule.digest import DigestService
 from bot.schedule.reminders import ReminderService
 from bot.schedule.standups import StandupService
+from bot.schedule.turns import Turns
 from bot.schedule.weekly_review import WeeklyReviewService
 from bot.surfaces.i18n import Translator
 from bot.surfaces.replies import Replies
@@ -65,10 +66,13 @@ class Services:
         metrics: Metrics | None = None,
         *,
         slack: SlackAccess | None = None,
+        turns: Turns | None = None,
     ) -> Services:
         """The services of one process. With ``slack`` their outbox sends (an :class:`OutboxSender`, which the app
         runs); without it, it only queues (:class:`QueueOnly`: a CLI command, a test, a benchmark of the database
-        alone), and a running bot sends the rows later."""
+        alone), and a running bot sends the rows later. ``turns``: the tick grid the jobs that speak to people
+        take turns on, and the name this process takes them under (the defaults: 15 s, a fresh name)."""
+        turns = turns or Turns()
         metrics = metrics or Metrics()
         workspace = live(workspace)
         translator = Translator(workspace.current.language)
@@ -96,8 +100,8 @@ class Services:
             replies=Replies(tickets, identity),
             digest=DigestService(db, workspace, clock, outbox, translator, identity=identity, catch_up=catch_up),
             review=WeeklyReviewService(db, workspace, clock, outbox, translator, catch_up=catch_up),
-            standups=StandupService(db, workspace, clock, outbox, messages, catch_up=catch_up),
-            reminders=ReminderService(db, workspace, clock, outbox, messages),
+            standups=StandupService(db, workspace, clock, outbox, messages, catch_up=catch_up, turns=turns),
+            reminders=ReminderService(db, workspace, clock, outbox, messages, turns=turns),
             catch_up=catch_up,
             metrics=metrics,
             replays=RequestReplays(db, clock),

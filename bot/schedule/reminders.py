@@ -4,7 +4,8 @@ When an acknowledge or resolve deadline passes, the owner is reminded, again eve
 ``reminders.repeat_every`` until the ticket is acknowledged or resolved. After ``escalate_after``
 unanswered reminders the department lead is told and the ticket marked escalated; one step later the
 admins are told. Noise stays bounded: each person gets at most one message per tick, listing all their
-overdue tickets, and it replaces their previous reminder instead of piling up.
+overdue tickets, and it replaces their previous reminder instead of piling up. With replicas, one of them runs
+the tick's pass for everyone (:mod:`bot.schedule.turns`), so that stays true however many replicas tick.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from bot.outbox.interface import Outbox
 from bot.outbox.writer import OutboxWriter
 from bot.runtime.clock import Clock
+from bot.schedule.turns import REMINDERS, Turns
 from bot.surfaces.ids import OutboxPurpose
 from bot.tickets.notices import SYSTEM_ACTOR, TicketMessenger, reminders_note
 from bot.tickets.sla import WorkingCalendar, advance, zone_named
@@ -48,16 +50,21 @@ class ReminderService(OutboxWriter):
         clock: Clock,
         outbox: Outbox,
         messages: TicketMessenger,
-        batch: int = 100,
+        batch: int = 200,
+        turns: Turns | None = None,
     ) -> None:
         super().__init__(db, workspace, clock, outbox)
         self.messages = messages
-        self.batch = batch
+        self.batch = batch  # tickets stepped per tick: one replica's pass, so a person hears once per tick
+        self.turns = turns or Turns()
 
     async def tick(self) -> int:
-        """Send the reminders that fell due; returns how many tickets were reminded."""
+        """Send the reminders that fell due, unless another replica has this tick's turn; returns how many tickets
+        were reminded."""
         now = self.clock.now()
         async with self.db.transaction() as session:
+            if not await self.turns.take(session, REMINDERS, now):
+                return 0
             due = await ticket_rows.reminders_due(session, now, self.batch)
             if not due:
                 return 0

@@ -16,6 +16,7 @@ from bot.outbox.interface import Outbox
 from bot.outbox.writer import OutboxWriter
 from bot.runtime.clock import Clock
 from bot.schedule.catch_up import CatchUp
+from bot.schedule.turns import Turns
 from bot.surfaces.consult_card import shown_status
 from bot.surfaces.i18n import Translator
 from bot.surfaces.ids import OutboxPurpose
@@ -74,10 +75,12 @@ class StandupDays(OutboxWriter):
         messages: TicketMessenger,
         *,
         catch_up: CatchUp | None = None,
+        turns: Turns | None = None,
     ) -> None:
         super().__init__(db, workspace, clock, outbox)
         self.messages = messages
         self.catch_up = catch_up or CatchUp(db, clock)
+        self.turns = turns or Turns()  # nudges go out from one replica per tick, one DM per person
 
     @property
     def translator(self) -> Translator:

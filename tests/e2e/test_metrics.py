@@ -166,6 +166,22 @@ async def test_a_failing_scheduled_job_is_counted(bot: Harness) -> None:
     assert value(samples, "crossdesk_scheduler_job_failures_total", job="profiles") == 0
 
 
+async def test_live_senders_and_tickers_are_counted_from_their_heartbeats(bot: Harness) -> None:
+    async def live(part: str) -> float:
+        return value(await scrape(bot), "crossdesk_live_processes", part=part)
+
+    await bot.sender.heartbeat.beat()
+    assert (await live("sender"), await live("ticker")) == (1, 0)  # the ticker has not ticked yet
+    assert bot.bot.ticker is not None
+    await bot.bot.ticker.tick()
+    assert await live("ticker") == 1
+    # 16 s without a beat (CROSSDESK_DEAD_SENDER_SECONDS is 15): another replica would take this sender's rows over.
+    bot.clock.advance(timedelta(seconds=16))
+    assert await live("sender") == 0
+    await bot.sender.heartbeat.beat()
+    assert await live("sender") == 1
+
+
 def test_scheduler_lag_is_how_late_a_tick_started() -> None:
     metrics = Metrics()
     now = datetime(2026, 11, 30, 2, 0, 5, tzinfo=UTC)

@@ -54,10 +54,11 @@ def free_port() -> int:
         return int(probe.getsockname()[1])
 
 
-def write_fast_workspace(path: Path, *, lease_free: bool = True) -> WorkspaceConfig:
+def write_fast_workspace(path: Path, *, lease_free: bool = True, repeat_every: str = "60s") -> WorkspaceConfig:
     """The example workspace with time squeezed into seconds: working time all day every day, SLAs of 3 s,
-    reminders every minute, and a digest due at midnight UTC, caught up for a day (so at the first tick, once
-    per day, on a database that :func:`running_since_yesterday` marks as started before that midnight)."""
+    reminders every ``repeat_every`` (the lead is told at the third), and a digest due at midnight UTC, caught up
+    for a day (so at the first tick, once per day, on a database that :func:`running_since_yesterday` marks as
+    started before that midnight)."""
     data: dict[str, Any] = yaml.safe_load(EXAMPLE_PATH.read_text(encoding="utf-8"))
     data["timezone"] = "UTC"
     data["working_hours"] = {
@@ -67,7 +68,7 @@ def write_fast_workspace(path: Path, *, lease_free: bool = True) -> WorkspaceCon
     }
     data["holidays"] = []
     data["sla"] = {p: {"acknowledge": "3s", "resolve": "1h"} for p in ("urgent", "high", "normal", "low")}
-    data["reminders"] = {"repeat_every": "60s", "escalate_after": 2}
+    data["reminders"] = {"repeat_every": repeat_every, "escalate_after": 2}
     data["standups"] = []
     data["digest"] = {"channel": DIGEST_CHANNEL, "at": "00:00"}
     data["catch_up_within"] = "1d"
@@ -238,7 +239,11 @@ class LoadClient:
     _serial: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
 
     def __post_init__(self) -> None:
-        self.http = httpx.AsyncClient(timeout=SLACK_TIMEOUT)
+        # Slack opens as many connections as it needs; so does this client. Under httpx's default limit (100), requests
+        # queue for a connection whenever replicas are slow, and httpcore's pool, matching every queued request
+        # against every connection, took the whole CPU at 60 events/s: the load client, not the bot, was measured.
+        limits = httpx.Limits(max_connections=2000, max_keepalive_connections=32)
+        self.http = httpx.AsyncClient(timeout=SLACK_TIMEOUT, limits=limits)
 
     async def close(self) -> None:
         await self.http.aclose()
@@ -379,13 +384,21 @@ def outbox_id_of(call_args: dict[str, Any]) -> int | None:
     return int(value) if value is not None else None
 
 
-async def audit_outbox(db: Database, fake: SlackWorkspace) -> Audit:
+async def audit_outbox(db: Database, fake: SlackWorkspace, queued_before: datetime | None = None) -> Audit:
     """Every outbox row must have reached Slack exactly once: a post is matched to its row by its metadata,
-    so a post made twice (by two replicas, or again after a crash) is counted, even if it was later deleted."""
+    so a post made twice (by two replicas, or again after a crash) is counted, even if it was later deleted.
+    ``queued_before``: only rows queued before then (the replicas' tickers go on queuing reminders, which may be on
+    their way while the audit reads)."""
     async with db.transaction() as session:
-        rows = list((await session.exec(select(OutboxMessage))).all())
+        statement = select(OutboxMessage)
+        if queued_before is not None:
+            statement = statement.where(col(OutboxMessage.created_at) < queued_before)
+        rows = list((await session.exec(statement)).all())
+    # A post answered with an error after Slack made it (an injected half-done 500) is a post all the same.
     posts = Counter(
-        outbox_id_of(call.args) for call in fake.calls_to("chat.postMessage") if call.ok and outbox_id_of(call.args)
+        outbox_id_of(call.args)
+        for call in fake.calls_to("chat.postMessage")
+        if (call.ok or call.done_anyway is not None) and outbox_id_of(call.args)
     )
     audit = Audit(rows=len(rows))
     for row in rows:
@@ -410,6 +423,51 @@ async def audit_outbox(db: Database, fake: SlackWorkspace) -> Audit:
             audit.duplicated += copies - 1
             audit.problems.append(f"outbox {row.id} was posted {copies} times")
     return audit
+
+
+def first_posts(fake: SlackWorkspace) -> dict[int, float]:
+    """When Slack first showed each outbox row's post (its message ts, on the fake's clock), by outbox id."""
+    shown: dict[int, float] = {}
+    for call in fake.calls_to("chat.postMessage"):
+        made = call.response if call.ok else call.done_anyway
+        row_id = outbox_id_of(call.args) if made is not None else None
+        ts = made.get("ts") if made is not None else None
+        if row_id is not None and ts and row_id not in shown:
+            shown[row_id] = float(ts)
+    return shown
+
+
+async def message_waits(db: Database, fake: SlackWorkspace, since: float, until: float | None = None) -> list[float]:
+    """Seconds each message (a post) waited between being queued and appearing in Slack, for the messages that
+    appeared from ``since`` (a wall-clock time, like a kill's) to ``until``; queued before ``since`` too."""
+    shown = first_posts(fake)
+    async with db.transaction() as session:
+        statement = select(OutboxMessage.id, OutboxMessage.created_at).where(
+            col(OutboxMessage.method) == "chat.postMessage"
+        )
+        queued = {row_id: created.timestamp() for row_id, created in (await session.exec(statement)).all()}
+    return sorted(
+        max(0.0, at - queued[row_id])
+        for row_id, at in shown.items()
+        if row_id in queued and at >= since and (until is None or at <= until)
+    )
+
+
+async def reminder_dms_per_tick(db: Database, tick_seconds: float) -> Counter[tuple[str, int]]:
+    """Reminder DMs (an owner's reminder, a lead's or the admins' escalation) queued per (person, tick)."""
+    async with db.transaction() as session:
+        statement = select(OutboxMessage.payload, OutboxMessage.created_at).where(
+            col(OutboxMessage.purpose) == "reminder"
+        )
+        rows = (await session.exec(statement)).all()
+    return Counter((str(payload.get("channel")), int(created.timestamp() // tick_seconds)) for payload, created in rows)
+
+
+def percentile(values: Sequence[float], share: float) -> float:
+    if not values:
+        return 0.0
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(len(ordered) * share))]
 
 
 async def wait_drained(db: Database, timeout: float) -> float:  # noqa: ASYNC109

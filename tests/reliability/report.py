@@ -43,13 +43,15 @@ def report_dir() -> Path | None:
 
 @dataclass
 class SuiteReport:
-    """One suite's figures; rows are (what, figure) pairs in the order they are added."""
+    """One suite's figures; rows are (what, figure) pairs in the order they are added. ``about``: what the suite
+    does and what its figures mean, printed above its table (so a regenerated page still explains itself)."""
 
     suite: str
     title: str
     rows: list[tuple[str, str]] = field(default_factory=list)
     lost: int = 0
     duplicated: int = 0
+    about: str = ""
 
     def add(self, what: str, figure: object) -> None:
         self.rows.append((what, str(figure)))
@@ -71,6 +73,7 @@ class SuiteReport:
             "rows": [list(row) for row in self.rows],
             "lost": self.lost,
             "duplicated": self.duplicated,
+            "about": self.about,
         }
         path.write_text(json.dumps(document, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
         return path
@@ -119,7 +122,10 @@ def render(directory: Path, *, now: datetime | None = None, command: str = COMMA
     if not suites:
         lines += ["No suite wrote figures (is `RELIABILITY_REPORT_DIR` set, and did the suites run?).", ""]
     for suite in suites:
-        lines += [f"## {_cell(suite.get('title') or suite['suite'])}", "", "| what | figure |", "|---|---|"]
+        lines += [f"## {_cell(suite.get('title') or suite['suite'])}", ""]
+        if suite.get("about"):
+            lines += [str(suite["about"]).strip(), ""]
+        lines += ["| what | figure |", "|---|---|"]
         lines += [f"| {_cell(what)} | {_cell(figure)} |" for what, figure in suite.get("rows", [])]
         lines += [
             f"| messages lost | {int(suite.get('lost', 0))} |",

@@ -13,7 +13,7 @@ from tests.reliability import report
 def test_each_suite_becomes_a_table_and_the_totals_add_up(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("RELIABILITY_REPORT_DIR", str(tmp_path))
     report.write_report("faults", "Faults", [("Slack 429", "0 lost"), ("a | pipe", 3)], lost=0, duplicated=0)
-    first = report.SuiteReport("replicas", "Replicas")
+    first = report.SuiteReport("replicas", "Replicas", about="Three replicas; *wait*: queued to shown in Slack.")
     first.add("load held", "20 events/s for 90 s")
     first.count(lost=1)
     first.write()
@@ -22,6 +22,8 @@ def test_each_suite_becomes_a_table_and_the_totals_add_up(tmp_path: Path, monkey
 
     assert "| **1** | **0** |" in page  # the totals across suites
     assert "## Faults" in page and "## Replicas" in page
+    assert "## Replicas\n\nThree replicas; *wait*: queued to shown in Slack.\n\n| what | figure |" in page
+    assert "## Faults\n\n| what | figure |" in page  # no explanation given, none printed
     assert "| a \\| pipe | 3 |" in page  # a pipe in a cell does not break the table
     assert "2026-11-28 12:00 UTC" in page
     assert report.main([str(tmp_path), str(tmp_path / "out.md")]) == 1  # something was lost

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from datetime import UTC, datetime, timedelta
 
 from storage.database import Database
-from storage.jobs import claim_period, finish, first_started
+from storage.jobs import claim_period, finish, first_started, take_turn
 
 NOW = datetime(2026, 11, 30, 10, 0, tzinfo=UTC)
 
@@ -64,3 +65,36 @@ async def test_replicas_starting_together_agree_on_one_first_start(db: Database,
         for engine in engines:
             await engine.dispose()
     assert len(set(moments)) == 1 and moments[0] - NOW < timedelta(seconds=8)
+
+
+async def test_a_turn_is_taken_once_and_only_forward(db: Database, database_url: str) -> None:
+    tick = NOW
+    engines = [Database(database_url) for _ in range(4)]
+
+    async def take(engine: Database, name: str, turn: datetime) -> bool:
+        async with engine.transaction() as session:
+            return await take_turn(session, "reminders", turn, name, NOW)
+
+    try:
+        racing = await asyncio.gather(*(take(engine, f"r{n}", tick) for n, engine in enumerate(engines)))
+        assert sorted(racing) == [False, False, False, True]
+        assert not await take(engines[0], "r0", tick)  # the same tick again
+        assert not await take(engines[1], "r1", tick - timedelta(seconds=15))  # an earlier one: never back
+        assert await take(engines[2], "r2", tick + timedelta(seconds=15))
+        async with db.transaction() as session:
+            assert await take_turn(session, "standup-nudges", tick, "r3", NOW)  # each job has its own turn
+    finally:
+        for engine in engines:
+            await engine.dispose()
+
+
+async def test_a_turn_taken_in_a_transaction_that_rolls_back_is_free_again(db: Database) -> None:
+    class Boom(Exception):
+        pass
+
+    with contextlib.suppress(Boom):
+        async with db.transaction() as session:
+            assert await take_turn(session, "reminders", NOW, "crashing", NOW)
+            raise Boom
+    async with db.transaction() as session:
+        assert await take_turn(session, "reminders", NOW, "next", NOW)

@@ -46,6 +46,7 @@ def outbox_row(text_value: str, **changes: object) -> dict[str, object]:
         "created_at": NOW,
         "next_attempt_at": NOW,
         "claimed_until": None,
+        "claimed_by": None,
         "sent_at": None,
         "last_error": None,
         "result_channel": None,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from contextlib import AsyncExitStack, asynccontextmanager
 from datetime import UTC, datetime
 from typing import Any
 
@@ -248,3 +248,30 @@ async def running_bot(
         await bot.stop()
         if own_slack:
             await server.stop()
+
+
+@asynccontextmanager
+async def running_replicas(
+    database_url: str,
+    config: WorkspaceConfig,
+    count: int = 2,
+    *,
+    clock: ManualClock | None = None,
+    sender: SenderSettings | None = None,
+) -> AsyncIterator[list[Harness]]:
+    """``count`` bots on one database (PostgreSQL: replicas share nothing else), one fake Slack and one clock, as
+    replicas of one deployment; each has its own HTTP port, sender, ticker and heartbeat."""
+    clock = clock or ManualClock(START)
+    server = SlackApiServer(SlackWorkspace(bot_token=BOT_TOKEN, clock=clock))
+    populate(server.workspace, config, extra_people=EXTRA_PEOPLE)
+    await server.start()
+    try:
+        async with AsyncExitStack() as stack:
+            yield [
+                await stack.enter_async_context(
+                    running_bot(database_url, config, slack=server, clock=clock, sender=sender)
+                )
+                for _ in range(count)
+            ]
+    finally:
+        await server.stop()

@@ -200,6 +200,9 @@ class RecordedCall:
     http_verb: str = "POST"
     response: JsonDict = field(default_factory=dict)
     injected: bool = False  # the answer was a fault from ``fail_next``, not the fake's own judgement
+    # What the call did although it was answered with a fault injected after doing it (``after_doing_it``): the
+    # message it posted is in the workspace all the same, as after Slack's half-succeeded ``internal_error``.
+    done_anyway: JsonDict | None = None
 
     def json_arg(self, name: str) -> Any:
         """The argument ``name`` decoded when it was sent as a JSON string; ``None`` when absent."""

@@ -44,32 +44,33 @@ async def _read_arguments(request: web.Request) -> tuple[JsonDict, str | None]:
 
 def _answer(
     workspace: SlackWorkspace, method: str, args: JsonDict, token: str | None, origin: str
-) -> tuple[int, JsonDict, dict[str, str], bool]:
-    """(HTTP status, body, headers, whether the answer is an injected fault) for one call."""
+) -> tuple[int, JsonDict, dict[str, str], bool, JsonDict | None]:
+    """(HTTP status, body, headers, whether the answer is an injected fault, what the call did anyway when a fault
+    was injected after doing it) for one call."""
     handler = METHODS.get(method)
     if handler is None:
-        return 404, {"ok": False, "error": "unknown_method"}, {}, False
+        return 404, {"ok": False, "error": "unknown_method"}, {}, False, None
     if not token:
-        return 200, {"ok": False, "error": "not_authed"}, {}, False
+        return 200, {"ok": False, "error": "not_authed"}, {}, False, None
     if token not in {workspace.bot_token, workspace.app_token}:
-        return 200, {"ok": False, "error": "invalid_auth"}, {}, False
+        return 200, {"ok": False, "error": "invalid_auth"}, {}, False, None
     revoked = workspace._token_refusal(token)  # a revoked token, as a test or the sandbox asked (injected)
     if revoked is not None:
-        return 200, {"ok": False, "error": revoked}, {}, True
+        return 200, {"ok": False, "error": revoked}, {}, True, None
     if (token == workspace.app_token) != (method in APP_TOKEN_METHODS):
-        return 200, {"ok": False, "error": "not_allowed_token_type"}, {}, False
+        return 200, {"ok": False, "error": "not_allowed_token_type"}, {}, False, None
     fault = workspace._take_fault(method)
     if fault is not None and not fault.after_doing_it:
-        return fault.status, {"ok": False, "error": fault.error}, fault.headers(), True
+        return fault.status, {"ok": False, "error": fault.error}, fault.headers(), True, None
     try:
         # The handler gets its own copy: state it stores must not share lists with the recorded call.
         own_args = copy.deepcopy(args) if workspace.record_calls else args
         done = handler(workspace, ApiRequest(method, own_args, origin))
     except ApiError as error:
-        return 200, error.body(), {}, False
+        return 200, error.body(), {}, False, None
     if fault is not None:
-        return fault.status, {"ok": False, "error": fault.error}, fault.headers(), True
-    return 200, {"ok": True, **done}, {}, False
+        return fault.status, {"ok": False, "error": fault.error}, fault.headers(), True, done
+    return 200, {"ok": True, **done}, {}, False, None
 
 
 async def _handle_api(request: web.Request) -> web.Response:
@@ -82,10 +83,10 @@ async def _handle_api(request: web.Request) -> web.Response:
         args, token = await _read_arguments(request)
     except ApiError as error:
         args = {}
-        status, body, headers, injected = 200, error.body(), {}, False
+        status, body, headers, injected, done_anyway = 200, error.body(), {}, False, None
     else:
         origin = f"{request.scheme}://{request.host}"
-        status, body, headers, injected = _answer(workspace, method, args, token, origin)
+        status, body, headers, injected, done_anyway = _answer(workspace, method, args, token, origin)
     workspace._record(
         RecordedCall(
             method=method,
@@ -96,6 +97,7 @@ async def _handle_api(request: web.Request) -> web.Response:
             http_verb=request.method,
             response=copy.deepcopy(body) if workspace.record_calls else body,
             injected=injected,
+            done_anyway=done_anyway,
         )
     )
     return web.json_response(body, status=status, headers=headers)

@@ -20,6 +20,9 @@ MESSAGES: dict[str, dict[str, str]] = {
         "standup.skipped": ":zzz: You skipped the *{department}* stand-up for {day}.",
         "standup.nudge": ":bell: Your *{department}* stand-up for {day} is still open; the summary goes out at "
         "{post_at}. Answer with the buttons above or `/standup`.",
+        "standup.nudge_many": ":bell: {count} of your stand-ups are still open:",
+        "standup.nudge_line": "• *{department}* ({day}): the summary goes out at {post_at}",
+        "standup.nudge_many_footer": "Answer each with the buttons above or `/standup <department key>`.",
         "standup.modal.title": "Daily stand-up",
         "standup.modal.submit": "Send",
         "standup.modal.intro": "*{department}* stand-up · {day}",
@@ -72,6 +75,9 @@ MESSAGES: dict[str, dict[str, str]] = {
         "standup.skipped": ":zzz: 你跳过了 {day} 的 *{department}* 站会。",
         "standup.nudge": ":bell: 你 {day} 的 *{department}* 站会还没有填写；汇总将于 {post_at} 发出。"
         "请用上面的按钮或 `/standup` 填写。",
+        "standup.nudge_many": ":bell: 你有 {count} 个站会还没有填写：",
+        "standup.nudge_line": "• *{department}*（{day}）：汇总将于 {post_at} 发出",
+        "standup.nudge_many_footer": "请用上面的按钮或 `/standup <部门代码>` 逐一填写。",
         "standup.modal.title": "每日站会",
         "standup.modal.submit": "提交",
         "standup.modal.intro": "*{department}* 站会 · {day}",

@@ -14,6 +14,7 @@ from bot.runtime.clock import ManualClock
 from bot.runtime.services import Services
 from bot.runtime.slack_client import SlackIdentity
 from bot.schedule.reminders import REMINDER_LINES, ReminderService
+from bot.schedule.turns import Turns
 from bot.tickets.opening import Source, TicketRequest
 from bot.tickets.service import TicketService
 from bot.tickets.states import Status
@@ -143,7 +144,7 @@ async def test_paused_and_finished_tickets_are_not_reminded(
     assert resumed.next_reminder_at == resumed.resolve_due_at
 
 
-async def test_replicas_ticking_together_remind_each_ticket_once(
+async def test_replicas_ticking_together_remind_each_ticket_once_and_each_person_once_a_tick(
     services: tuple[TicketService, WorkflowService, ReminderService],
     db: Database,
     database_url: str,
@@ -152,21 +153,33 @@ async def test_replicas_ticking_together_remind_each_ticket_once(
 ) -> None:
     tickets, _, _ = services
     for n in range(12):
-        await open_refund(tickets, f"4.{n}")
+        await open_refund(tickets, f"4.{n}")  # six each for Alice and Bob
     clock.advance(timedelta(hours=4))
     engines = [Database(database_url) for _ in range(4)]
     replicas = [
-        ReminderService(engine, workspace, clock, QueueOnly(engine), tickets.messages, batch=5) for engine in engines
+        ReminderService(
+            engine, workspace, clock, QueueOnly(engine), tickets.messages, batch=5, turns=Turns(15, f"replica-{n}")
+        )
+        for n, engine in enumerate(engines)
     ]
+    per_tick: list[list[str]] = []
     try:
-        counts = await asyncio.gather(*(replica.tick() for replica in replicas for _ in range(3)))
+        # Three ticks of 15 s; in each, four replicas tick three times at the same moment. One of them takes the
+        # tick's turn and reminds five tickets (its batch), the rest wait for the next tick.
+        for _ in range(3):
+            seen = len(await reminder_dms(db))
+            counts = await asyncio.gather(*(replica.tick() for replica in replicas for _ in range(3)))
+            assert sorted(counts)[:-1] == [0] * 11
+            per_tick.append([m.payload["channel"] for m in (await reminder_dms(db))[seen:]])
+            clock.advance(timedelta(seconds=15))
     finally:
         for engine in engines:
             await engine.dispose()
-    assert sum(counts) == 12
     async with db.transaction() as session:
         reminded = (await session.exec(select(Ticket.reminder_count))).all()
     assert sorted(reminded) == [1] * 12
+    # Each person heard once a tick at most, although the replicas' passes could have split their tickets.
+    assert [sorted(people) for people in per_tick] == [["U0ALICE", "U0BOB"]] * 3
 
 
 async def test_reopened_tickets_are_reminded_again(

@@ -182,6 +182,33 @@ async def test_one_nudge_halfway_to_the_summary_for_those_who_have_not_answered(
     assert found["U0ALICE"].nudged_at is None and found["U0BOB"].nudged_at is None
 
 
+async def test_someone_in_two_stand_ups_gets_one_nudge_naming_both(db: Database, workspace: WorkspaceConfig) -> None:
+    engineering = workspace.departments[1].model_copy(update={"owners": [*workspace.departments[1].owners, "U0ALICE"]})
+    both = workspace.model_copy(
+        update={
+            "departments": [workspace.departments[0], engineering, *workspace.departments[2:]],
+            "standups": [*workspace.standups, workspace.standups[0].model_copy(update={"department": "ENG"})],
+        }
+    )
+    async with db.transaction() as session:
+        await directory.sync_workspace(session, both)
+    clock = ManualClock(shanghai(MONDAY, 9, 30))
+    service = standups(db, both, clock)
+    await service.tick()
+    assert sorted(prompts(await rows(db))).count("U0ALICE") == 2  # a question per stand-up: each has its own form
+    clock.set(shanghai(MONDAY, 10, 0))
+    await service.tick()
+    await service.tick()  # the same tick again (another replica's): nobody hears twice
+    nudges = [m for m in await rows(db) if m.payload.get("text", "").startswith(":bell:")]
+    by_person = {m.payload["channel"]: m.payload["text"] for m in nudges}
+    assert len(nudges) == len(by_person) == len({*SUP, *engineering.members})
+    assert "2 of your stand-ups are still open" in by_person["U0ALICE"]
+    assert (
+        f"*{workspace.departments[0].name}*" in by_person["U0ALICE"] and f"*{engineering.name}*" in by_person["U0ALICE"]
+    )
+    assert "Your *Customer Support 客户支持* stand-up for 2026-11-30 is still open" in by_person["U0BOB"]
+
+
 async def test_a_first_start_after_the_stand_up_time_asks_nobody_and_posts_no_summary(
     synced: Database, workspace: WorkspaceConfig
 ) -> None:

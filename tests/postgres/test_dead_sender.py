@@ -1,0 +1,143 @@
+"""Two replicas on one PostgreSQL, one clock, one fake Slack: a replica that dies (no graceful stop) has its leased
+rows delivered by the other once its heartbeat is older than the limit — seconds, not the lease's minutes — and
+nothing is posted twice; a replica that is only slow keeps beating and keeps its rows."""
+
+from __future__ import annotations
+
+import contextlib
+from collections import Counter
+from collections.abc import AsyncIterator
+from datetime import timedelta
+from typing import Any
+
+import pytest
+from sqlmodel import col, select
+
+from bot.outbox.sender import SenderSettings
+from bot.sandbox.polling import eventually
+from config.schema import WorkspaceConfig
+from storage.models import OutboxMessage, Ticket
+from tests.reliability.cluster import outbox_id_of
+from tests.support.harness import START, Harness, running_replicas
+
+pytestmark = pytest.mark.postgres
+
+DEAD_AFTER = timedelta(seconds=15)  # CROSSDESK_DEAD_SENDER_SECONDS' default
+
+
+@pytest.fixture(params=["postgres"])  # replicas share a PostgreSQL; SQLite runs one bot
+def backend(request: pytest.FixtureRequest) -> str:
+    return str(request.param)
+
+
+@contextlib.asynccontextmanager
+async def two_replicas(
+    database_url: str, workspace: WorkspaceConfig, lease: timedelta = timedelta(minutes=5)
+) -> AsyncIterator[tuple[Harness, Harness]]:
+    settings = SenderSettings(poll_interval=0.05, lease=lease)
+    async with running_replicas(database_url, workspace, 2, sender=settings) as (first, second):
+        yield first, second
+
+
+async def outbox_rows(bot: Harness) -> list[OutboxMessage]:
+    async with bot.services.db.transaction() as session:
+        return list((await session.exec(select(OutboxMessage).order_by(col(OutboxMessage.id)))).all())
+
+
+async def rows_of(bot: Harness, key: str) -> list[OutboxMessage]:
+    ticket = await bot.ticket(key)
+    return [row for row in await outbox_rows(bot) if row.ticket_id == ticket.id]
+
+
+def posts_by_row(bot: Harness) -> Counter[int]:
+    """How often Slack received each outbox row's post (matched by the metadata every post carries)."""
+    found = (outbox_id_of(call.args) for call in bot.fake.calls_to("chat.postMessage") if call.ok)
+    return Counter(row_id for row_id in found if row_id is not None)
+
+
+def looked_up(bot: Harness) -> int:
+    calls = bot.fake.calls_to("conversations.history") + bot.fake.calls_to("conversations.replies")
+    return sum(1 for call in calls if call.args.get("include_all_metadata") in (True, "1", "true", 1))
+
+
+async def test_a_dead_replicas_rows_are_delivered_by_another_after_the_heartbeat_limit(
+    database_url: str, workspace: WorkspaceConfig, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    async with two_replicas(database_url, workspace) as (doomed, survivor):
+        sender = doomed.sender
+        # SUP-1: the doomed replica posts its messages, and dies before it records them.
+        monkeypatch.setattr(sender._waiting, "later", lambda outcomes: None)
+        await doomed.intake_message("refund please, charged twice")
+        first = await rows_of(doomed, "SUP-1")
+        await eventually(
+            lambda: all(posts_by_row(doomed)[row.id] == 1 for row in first if row.method == "chat.postMessage"),
+            timeout=5.0,
+            interval=0.01,
+            failure="the doomed replica did not post SUP-1's messages",
+        )
+        # SUP-2: it dies between the commit and the first call.
+        monkeypatch.setattr(sender, "_hand_over", lambda rows, tickets: None)
+        await doomed.intake_message("refund for order 42")
+        second = await rows_of(doomed, "SUP-2")
+        posted_before = posts_by_row(doomed)
+        assert not any(posted_before[row.id] for row in second)
+        assert {(row.status, row.claimed_by) for row in first + second} == {("sending", sender.process)}
+        # The process is gone: no last outbox pass, no word that it stopped; its heartbeat just ends.
+        monkeypatch.setattr(sender.heartbeat, "stopped", _nothing)
+        await doomed.bot.stop()
+
+        # Within the limit the rows are still the dead replica's: nobody may know yet that it is dead.
+        survivor.clock.advance(DEAD_AFTER - timedelta(seconds=1))
+        await survivor.sender.heartbeat.beat()
+        assert await survivor.sender.send_due() == 0
+        assert posts_by_row(survivor) == posted_before
+
+        survivor.clock.advance(timedelta(seconds=2))  # 16 s after its last beat, 4 min 44 s before the lease ends
+        await survivor.sender.heartbeat.beat()
+        await survivor.drain()
+
+        rows = await rows_of(survivor, "SUP-1") + await rows_of(survivor, "SUP-2")
+        assert {row.status for row in rows} == {"sent"}
+        posts = posts_by_row(survivor)
+        assert {row.id: posts[row.id] for row in rows if row.method == "chat.postMessage"} == {
+            row.id: 1 for row in rows if row.method == "chat.postMessage"
+        }
+        assert looked_up(survivor) >= len(rows)  # every row taken over was looked for in Slack first
+        async with survivor.services.db.transaction() as session:
+            placed = (await session.exec(select(Ticket.card_ts).order_by(col(Ticket.id)))).all()
+        assert all(placed)  # both cards recorded on their tickets by the survivor
+
+
+async def _nothing() -> None:
+    return None
+
+
+async def test_a_slow_replica_that_still_beats_keeps_its_rows_and_renews_their_lease(
+    database_url: str, workspace: WorkspaceConfig, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    lease = timedelta(seconds=60)
+    async with two_replicas(database_url, workspace, lease=lease) as (slow, other):
+        slack = slow.sender.delivery.slack
+        call = slack.call
+        claimed_by_other: list[int] = []
+
+        async def slow_call(method: str, payload: dict[str, Any], attempts: int) -> Any:
+            # Each call takes 40 s: past the heartbeat limit, and past half the lease. The slow replica's heartbeat
+            # goes on beating meanwhile (its own task); the other replica's passes find nothing to take.
+            slow.clock.advance(timedelta(seconds=40))
+            await slow.sender.heartbeat.beat()
+            claimed_by_other.append(await other.sender.send_due())
+            return await call(method, payload, attempts)
+
+        monkeypatch.setattr(slack, "call", slow_call)
+        await slow.intake_message("refund please")
+        await slow.drain(timeout=10.0)
+
+        rows = await rows_of(slow, "SUP-1")
+        assert len(rows) >= 3 and {row.status for row in rows} == {"sent"}
+        assert claimed_by_other and set(claimed_by_other) == {0}
+        # 40 s per call against a 60 s lease: only renewing it kept the later rows this sender's.
+        assert slow.clock.now() - START > lease
+        posts = posts_by_row(slow)
+        assert all(posts[row.id] == 1 for row in rows if row.method == "chat.postMessage")
+        assert looked_up(slow) == 0  # nothing was taken over, so nothing was looked for
