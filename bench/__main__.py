@@ -7,13 +7,14 @@ import json
 import os
 import sys
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from bench import readers, report, scale, targets
 from bench.load import KINDS
+from bench.openloop import OpenSettings, run_open_loop
 from bench.run import FLOORS, LoadSettings, run_pairs, run_target
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -29,10 +30,19 @@ class Mode:
     scale_sizes: tuple[int, int]
     scale_runs: int
     pairs: int  # interleaved work-floor/bot message phases the ratio targets are decided on (bench.run.run_pairs)
+    open_loop: OpenSettings  # the open-loop table and the sustained-rate search (bench.openloop)
 
 
-FULL = Mode("full", warmup=3.0, seconds=20.0, scale_sizes=(10_000, 100_000), scale_runs=7, pairs=5)
-QUICK = Mode("quick", warmup=0.5, seconds=2.0, scale_sizes=(1_000, 10_000), scale_runs=3, pairs=0)
+FULL = Mode("full", 3.0, 20.0, (10_000, 100_000), scale_runs=7, pairs=5, open_loop=OpenSettings())
+QUICK = Mode(
+    "quick",
+    0.5,
+    2.0,
+    (1_000, 10_000),
+    scale_runs=3,
+    pairs=0,
+    open_loop=OpenSettings(warmup=0.5, seconds=2.0, probe_seconds=3.0, probes=2, dm_patience=20.0),
+)
 
 
 def parser() -> argparse.ArgumentParser:
@@ -48,6 +58,18 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--pairs", type=int, help="interleaved floor/bot message pairs for the ratio targets (full: 5)")
     p.add_argument("--profile", type=Path, metavar="DIR", help="sample the bot and work floor with py-spy")
     p.add_argument("--render", action="store_true", help="only rewrite the document from the results file")
+    p.add_argument(
+        "--open",
+        action="store_true",
+        help="only the open-loop table and sustained-rate search: print the figures, write nothing",
+    )
+    p.add_argument("--capacity", type=float, help="with --open: the work floor's msgs/s (default: measure it first)")
+    p.add_argument(
+        "--shares", type=float, nargs="+", help="with --open: shares of the capacity (default 0.25 0.5 0.75)"
+    )
+    p.add_argument("--probes", type=int, help="probes of the sustained-rate search (full: 5, quick: 2; 0: none)")
+    p.add_argument("--probe-seconds", type=float, help="measured seconds of each probe (full: 30)")
+    p.add_argument("--bots", nargs="+", choices=("sqlite", "postgres"), help="with --open: the bots to measure")
     p.add_argument(
         "--only",
         nargs="+",
@@ -83,8 +105,22 @@ def main(argv: list[str] | None = None) -> int:
     sizes = tuple(args.scale_sizes) if args.scale_sizes else mode.scale_sizes
     runs = args.scale_runs or mode.scale_runs
     postgres_url = os.environ.get("TEST_POSTGRES_URL", "")
+    bots = ("sqlite", *(["postgres"] if postgres_url else []))
+    overrides: dict[str, Any] = {
+        "warmup": args.warmup,
+        "seconds": args.seconds,
+        "shares": tuple(args.shares) if args.shares else None,
+        "probes": args.probes,
+        "probe_seconds": args.probe_seconds,
+    }
+    open_settings = replace(mode.open_loop, **{name: value for name, value in overrides.items() if value is not None})
     targets.pin_self()
     started = time.monotonic()
+    if args.open:
+        capacity = args.capacity or _floor_capacity(load)
+        chosen = tuple(args.bots or bots)
+        print(json.dumps(run_open_loop(capacity, open_settings, chosen, postgres_url, args.profile), indent=1))
+        return 0
     if args.only or load.kinds != KINDS:
         partial = {}
         for target in args.only or (*FLOORS, "sqlite", *(["postgres"] if postgres_url else [])):
@@ -106,6 +142,8 @@ def main(argv: list[str] | None = None) -> int:
         if measured["tickets"] is not None:
             results["tickets"][target] = measured["tickets"]
     results["ratios"] = report.ratios(results)
+    capacity = results["work_floor"]["message"]["throughput_rps"]
+    results["open_loop"] = run_open_loop(capacity, open_settings, bots, postgres_url)
     pairs = args.pairs if args.pairs is not None else mode.pairs
     if pairs > 0:
         print(f"bench: {pairs} interleaved pairs of work floor and SQLite bot (messages) …", file=sys.stderr)
@@ -123,6 +161,7 @@ def main(argv: list[str] | None = None) -> int:
         "scale_sizes": list(sizes),
         "scale_runs": runs,
         "pairs": pairs,
+        "open_loop": {**open_settings.__dict__, "shares": list(open_settings.shares)},
         "pinned": targets.pinning(),
         "total_seconds": round(time.monotonic() - started, 1),
     }
@@ -135,6 +174,13 @@ def main(argv: list[str] | None = None) -> int:
     for problem in problems:
         print(f"bench: results incomplete: {problem}", file=sys.stderr)
     return 1 if problems else 0
+
+
+def _floor_capacity(load: LoadSettings) -> float:
+    """The work floor's closed-loop messages per second (what the open loop's rates are shares of)."""
+    print("bench: work floor capacity (closed loop, messages) …", file=sys.stderr, flush=True)
+    measured = run_target("work_floor", replace(load, kinds=("message",), profile_dir=None))
+    return float(measured["figures"]["message"]["throughput_rps"])
 
 
 if __name__ == "__main__":

@@ -49,6 +49,7 @@ class PhaseResult:
     samples: list[Sample] = field(default_factory=list)
     failures: int = 0  # transport errors: no answer at all
     opened: int = 0  # answered with 200, warm-up included (for new-ticket kinds: tickets opened)
+    late: list[float] = field(default_factory=list)  # open loop: how late each send left (the generator's own lag)
 
 
 class Requests:

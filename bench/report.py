@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from bench.load import KINDS
+from bench.openreport import open_loop_checks, render_open_loop
 from bench.run import FIGURES, FLOORS
 
 BENCH_DIR = Path(__file__).resolve().parent
@@ -76,6 +77,7 @@ def target_checks(results: dict[str, Any]) -> list[dict[str, Any]]:
         ("every shared goal at the larger size (ms)", goals_largest[-1] if goals_largest else None, "<=", GOALS_MS),
         ("bot resident memory, peak (MB)", (results.get("rss_mb") or {}).get("sqlite"), "<=", RSS_MB),
     ]
+    checks += open_loop_checks(results.get("open_loop"), r)
     out = []
     for name, value, sense, limit in checks:
         holds = None if value is None else (value >= limit if sense == ">=" else value <= limit)
@@ -137,6 +139,16 @@ def validate(results: dict[str, Any]) -> list[str]:
     for name, value in ((results.get("paired") or {}).get("median") or {}).items():
         if value is not None and not isinstance(value, int | float):
             problems.append(f"paired.median.{name} is {value!r}")
+    open_loop = results.get("open_loop")
+    if not isinstance(open_loop, dict) or not open_loop.get("rates"):
+        problems.append("missing the open loop (open_loop.rates)")
+    else:
+        for row in open_loop["rates"]:
+            for target, figures in row.items():
+                if isinstance(figures, dict) and not all(
+                    value is None or isinstance(value, int | float) for value in figures.values()
+                ):
+                    problems.append(f"open_loop {target} at {row.get('share')} is {figures!r}")
     for query, sizes in (results.get("scale") or {}).items():
         if not isinstance(sizes, dict) or not all(isinstance(v, int | float) or v is None for v in sizes.values()):
             problems.append(f"scale.{query} is {sizes!r}")
@@ -177,7 +189,7 @@ def render(results: dict[str, Any]) -> str:
         f"PostgreSQL {m['postgres'] or 'not measured'} · {m['platform']} · load average at the end "
         f"{', '.join(f'{x:.2f}' for x in m['load_average'])}",
         "",
-        "## Targets (issue 7, one core)",
+        "## Targets (issues 7 and 22, one core)",
         "",
         "| target | measured | limit | holds |",
         "|---|---|---|---|",
@@ -296,6 +308,7 @@ def render(results: dict[str, Any]) -> str:
             f"| {target} | {_cell(cost['server'])} | {_cell(cost['standin'])} | {_cell(cost['load_generator'])} | "
             f"{_cell(cost['wall'])} | {_cell(results['rss_mb'].get(target))} |"
         )
+    lines += render_open_loop(results.get("open_loop"))
     scale = results.get("scale") or {}
     if scale:
         sizes = [k for k in next(iter(scale.values())) if k != "growth"]

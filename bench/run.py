@@ -169,7 +169,7 @@ def _database(target: str, postgres_url: str) -> Iterator[str]:
 
 
 @contextmanager
-def _profiled(load: LoadSettings, target: str, server: Process) -> Iterator[None]:
+def profiled(load: LoadSettings, target: str, server: Process) -> Iterator[None]:
     """With ``profile_dir``, py-spy samples the SQLite bot and the work floor while they are driven (collapsed
     stacks, one per line), so the two can be compared."""
     if load.profile_dir is None or target not in ("sqlite", "work_floor"):
@@ -205,7 +205,7 @@ def run_target(target: str, load: LoadSettings, postgres_url: str = "", settled:
             workdir = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="crossdesk-bench-")))
             server = targets.start_bot(url, f"{standin.url}/api/", workdir)
             stack.callback(server.stop)
-        with _profiled(load, target, server):
+        with profiled(load, target, server):
             figures = asyncio.run(drive(target, server, standin, load))
         opened = figures.pop("_opened")
         committed = asyncio.run(_count_tickets(url)) if target not in FLOORS else None

@@ -1,9 +1,10 @@
 """The Slack stand-in of ``make bench``: the same fake Slack as the tests and the sandbox, in its own process.
 
-Two things are added around it, without changing it: a middleware that notes when each owner DM carrying a
-benchmark token arrives (on ``CLOCK_MONOTONIC``, which every process on the machine shares), and a few
-``/bench/*`` routes for the runner — the DM arrival times, this process's CPU time, and seeding messages to
-react to and cards to click on. Run as ``python -m bench.standin``; it prints its port as one JSON line.
+Two things are added around it, without changing it: a middleware that notes when each owner DM and each card
+(the first post to a channel) carrying a benchmark token arrives (on ``CLOCK_MONOTONIC``, which every process on
+the machine shares), and a few ``/bench/*`` routes for the runner — the arrival times, this process's CPU time,
+and seeding messages to react to and cards to click on. Run as ``python -m bench.standin``; it prints its port
+as one JSON line.
 """
 
 from __future__ import annotations
@@ -49,10 +50,14 @@ def react_channel(index: int) -> str:
 
 
 class Observer:
-    """Arrival times of owner DMs by token, and a count of calls by method."""
+    """Arrival times of owner DMs and of cards by token, and a count of calls by method.
+
+    A card is the first ``chat.postMessage`` carrying the token to a channel (not a member): the bot and the work
+    floor both post the card before the owner's DM and the department's notice."""
 
     def __init__(self) -> None:
         self.dm_at: dict[str, float] = {}
+        self.card_at: dict[str, float] = {}
         self.calls: Counter[str] = Counter()
 
     @web.middleware
@@ -66,8 +71,8 @@ class Observer:
                 arrived = monotonic()
                 raw = await request.read()  # aiohttp keeps the body, so the fake reads it again for free
                 found = TOKEN.search(raw)
-                if found and _is_dm(raw):
-                    self.dm_at.setdefault(found.group().decode(), arrived)
+                if found:
+                    (self.dm_at if _is_dm(raw) else self.card_at).setdefault(found.group().decode(), arrived)
         return await handler(request)
 
 
@@ -84,10 +89,18 @@ def build_app(workspace: SlackWorkspace, observer: Observer) -> web.Application:
     app.middlewares.append(observer.middleware)
 
     async def stats(_request: web.Request) -> web.Response:
-        return web.json_response({"dm_at": observer.dm_at, "calls": dict(observer.calls), "cpu_seconds": cpu_seconds()})
+        return web.json_response(
+            {
+                "dm_at": observer.dm_at,
+                "card_at": observer.card_at,
+                "calls": dict(observer.calls),
+                "cpu_seconds": cpu_seconds(),
+            }
+        )
 
     async def reset(_request: web.Request) -> web.Response:
         observer.dm_at.clear()
+        observer.card_at.clear()
         return web.json_response({"ok": True})
 
     async def seed(request: web.Request) -> web.Response:

@@ -27,6 +27,7 @@ def test_quick_mode_writes_complete_results(tmp_path: Path) -> None:
         "bench",
         "--quick",
         *("--warmup", "0.2", "--seconds", "0.5", "--scale-sizes", "1000", "3000", "--scale-runs", "1", "--pairs", "1"),
+        *("--probes", "1", "--probe-seconds", "0.5"),
         *("--results", str(results_path), "--doc", str(doc_path)),
     ]
     done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=600, env=dict(os.environ))
@@ -62,9 +63,22 @@ def test_quick_mode_writes_complete_results(tmp_path: Path) -> None:
     # The settled floor (its start-up heap frozen, as the bot's) is measured beside the bare one, not instead of it.
     assert pair["work_floor_settled"]["throughput_rps"] > 0
     assert results["paired"]["median"]["ack_p99_vs_settled_floor"] == pair["ack_p99_vs_settled_floor"]
-    ratio_targets = [check for check in results["targets"] if "/ work floor" in check["target"]]
+    ratio_targets = [
+        c for c in results["targets"] if c["target"].startswith("SQLite message ") and "/ work floor" in c["target"]
+    ]
     assert len(ratio_targets) == 3 and all("median of interleaved pairs" in c["target"] for c in ratio_targets)
     assert all(cost["standin"] >= 0 for cost in results["processes"].values())
+    # The open loop (issue 22): every share for the work floor and the bots, cards and DMs timed, one probe.
+    open_loop = results["open_loop"]
+    assert open_loop["capacity_rps"] == results["work_floor"]["message"]["throughput_rps"]
+    assert [row["share"] for row in open_loop["rates"]] == [0.25, 0.5, 0.75]
+    for row in open_loop["rates"]:
+        for target in ["work_floor", *measured[2:]]:
+            figures = row[target]
+            assert figures["sent"] > 0 and figures["ack_p99_ms"] is not None, (target, row)
+            assert figures["card_missing"] == 0 and figures["dm_missing"] == 0, (target, row)
+    assert len(open_loop["sustained"]["sqlite"]["probes"]) == 1
+    assert any("sustained rate" in check["target"] for check in results["targets"])
 
     doc = doc_path.read_text(encoding="utf-8")
     assert "make bench BENCH_QUICK=1" in doc
@@ -72,6 +86,7 @@ def test_quick_mode_writes_complete_results(tmp_path: Path) -> None:
     assert results["machine"]["cpu"] in doc
     assert "| 1 | " in doc  # the pair's row
     assert "settled floor msgs/s" in doc
+    assert "## Open loop" in doc and "| sqlite | " in doc
 
 
 def test_ratio_targets_use_the_pairs_median_when_there_are_pairs() -> None:
