@@ -3,12 +3,17 @@
 Services keep a :class:`LiveWorkspace` rather than a :class:`WorkspaceConfig`: a reload replaces the one object
 inside it (a single assignment, so no coroutine ever sees half of an old file and half of a new one), and the
 next read anywhere — routing, SLA clocks, departments, permissions — sees the new configuration.
+
+It also holds what the process knows of the file's Slack user groups (:class:`config.groups.GroupMembers`): every
+configuration it runs reads their members from that one holder, so a reload keeps them and two bots in one process
+(a test's replicas) each know only what they read themselves.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
+from config.groups import GroupMembers
 from config.schema import WorkspaceConfig
 
 Listener = Callable[[WorkspaceConfig], None]
@@ -18,7 +23,8 @@ class LiveWorkspace:
     """The configuration a running bot uses now; :meth:`swap` replaces it for every reader."""
 
     def __init__(self, workspace: WorkspaceConfig) -> None:
-        self._current = workspace
+        self.groups = GroupMembers()
+        self._current = workspace.with_groups(self.groups)
         self._listeners: list[Listener] = []
 
     @property
@@ -31,6 +37,7 @@ class LiveWorkspace:
 
     def swap(self, workspace: WorkspaceConfig) -> WorkspaceConfig:
         """Make ``workspace`` the running configuration; returns the one it replaces."""
+        workspace = workspace.with_groups(self.groups)
         before, self._current = self._current, workspace
         for listener in self._listeners:
             listener(workspace)

@@ -28,7 +28,8 @@ from config.customers import LIFECYCLE_STAGES as LIFECYCLE_STAGES
 from config.customers import CustomersAtRisk, CustomerSeed, customer_problems
 from config.durations import parse_duration
 from config.goals import MAX_GOALS, Goal
-from config.ids import UserId
+from config.groups import GroupMembers
+from config.ids import UserId, UserOrGroupId, is_group_id
 
 Weekday = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
 WEEKDAYS: tuple[Weekday, ...] = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
@@ -47,9 +48,24 @@ _CHANNEL_ID = re.compile(r"^[CG][A-Z0-9]{2,}$")
 _DEPARTMENT_KEY = re.compile(r"^[A-Z][A-Z0-9]{1,9}$")
 _CLOCK_TIME = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)$")
 _EMOJI_NAME = re.compile(r"^[a-z0-9_+\-']+$")
+_STATUS_EMOJI = re.compile(r"^:[a-z0-9_+\-']+:$")
+# Slack keeps at most 100 characters of a status text: a longer away text could never match.
+MAX_STATUS_TEXT = 100
 # Used when the file has no ``complaint_keywords``: a customer complaining, in English and Chinese (投诉 a complaint,
 # 客诉 a customer complaint). "complain" also finds "complains" and "complained" (Latin keywords match word starts).
 DEFAULT_COMPLAINT_KEYWORDS: tuple[str, ...] = ("complaint", "complain", "投诉", "客诉")
+# Used when the file has no ``away_statuses``: a Slack status with one of these emoji, or whose text contains one of
+# these words (any case), means the person is away (休假 on leave, 请假 asked for leave).
+DEFAULT_AWAY_STATUSES: tuple[str, ...] = (
+    ":palm_tree:",
+    ":face_with_thermometer:",
+    ":airplane:",
+    "OOO",
+    "out of office",
+    "vacation",
+    "休假",
+    "请假",
+)
 
 
 def _channel_id(value: str) -> str:
@@ -69,6 +85,16 @@ def _department_key(value: str) -> str:
 def _keyword(value: str) -> str:
     if not value.strip():
         raise ValueError("a keyword must not be empty or only spaces: it would never match")
+    return value
+
+
+def _away_status(value: str) -> str:
+    if not value.strip():
+        raise ValueError("an away status must not be empty or only spaces: it would match every status")
+    if value.startswith(":") and value.endswith(":") and len(value) > 1 and not _STATUS_EMOJI.match(value):
+        raise ValueError(f"away status {value!r} looks like an emoji but is not one: write it as :palm_tree:")
+    if len(value) > MAX_STATUS_TEXT:
+        raise ValueError(f"away status text is {len(value)} characters; Slack keeps at most {MAX_STATUS_TEXT}")
     return value
 
 
@@ -113,6 +139,7 @@ def _timezone(value: str) -> str:
 ChannelId = Annotated[str, AfterValidator(_channel_id)]
 DepartmentKey = Annotated[str, AfterValidator(_department_key)]
 Keyword = Annotated[str, AfterValidator(_keyword)]
+AwayStatus = Annotated[str, AfterValidator(_away_status)]
 Duration = Annotated[timedelta, BeforeValidator(_duration)]
 ClockTime = Annotated[time, BeforeValidator(_clock_time)]
 TimeZoneName = Annotated[str, AfterValidator(_timezone)]
@@ -142,15 +169,22 @@ class Department(_Strict):
     key: DepartmentKey
     name: str = Field(min_length=1)
     channel: ChannelId | None = None
-    lead: UserId | None = None
-    owners: list[UserId] = Field(min_length=1)
+    # Either may be a Slack user group id (``S…``): its members, as :class:`config.groups.GroupMembers` knows them.
+    lead: UserOrGroupId | None = None
+    owners: list[UserOrGroupId] = Field(min_length=1)
     keywords: list[str] = Field(default_factory=list)
 
     @property
     def members(self) -> list[str]:
-        """Owners and the lead, each once, in file order."""
+        """Owners and the lead, each once, in file order, as the file writes them (user group ids unexpanded: the
+        expanded people are :meth:`WorkspaceConfig.people_of`)."""
         seen = dict.fromkeys([*self.owners, *([self.lead] if self.lead else [])])
         return list(seen)
+
+    @property
+    def groups(self) -> list[str]:
+        """The user group ids among the owners and the lead."""
+        return [value for value in self.members if is_group_id(value)]
 
 
 class SlaTarget(_Strict):
@@ -251,6 +285,7 @@ class WorkspaceConfig(_Strict):
     language: Language = "en"
     admins: list[UserId] = Field(default_factory=list)
     _departments_by_key: tuple[list[Department], dict[str, Department]] | None = PrivateAttr(default=None)
+    _groups: GroupMembers = PrivateAttr(default_factory=GroupMembers)
     intake_channels: list[ChannelId] = Field(default_factory=list)
     triage_department: DepartmentKey
     reactions: Reactions = Reactions()
@@ -269,6 +304,9 @@ class WorkspaceConfig(_Strict):
     catch_up_within: Annotated[Duration, AfterValidator(_catch_up_window)] = timedelta(hours=1)
     # A ticket whose text matches one of these counts as a complaint (the digest's complaints); [] turns it off.
     complaint_keywords: list[Keyword] = Field(default_factory=lambda: list(DEFAULT_COMPLAINT_KEYWORDS))
+    # A member whose Slack status has one of these emoji (``:palm_tree:``) or texts (matched case-insensitively
+    # anywhere in the status text) is skipped by the round robin while the status lasts; [] turns it off.
+    away_statuses: list[AwayStatus] = Field(default_factory=lambda: list(DEFAULT_AWAY_STATUSES))
     # Shared goals, measured for every department and for the whole company (config/goals.py).
     goals: list[Goal] = Field(default_factory=list, max_length=MAX_GOALS)
     # Where the running teams come from: this file, or the database (edited from Slack; the file seeds it).
@@ -300,6 +338,34 @@ class WorkspaceConfig(_Strict):
         if index is None or index[0] is not self.departments:
             index = self._departments_by_key = (self.departments, {d.key: d for d in self.departments})
         return index[1].get(key.upper())
+
+    @property
+    def groups(self) -> GroupMembers:
+        """The members of the user groups this configuration names, as this process knows them now."""
+        return self._groups
+
+    def with_groups(self, groups: GroupMembers) -> WorkspaceConfig:
+        """This configuration, reading user groups' members from ``groups`` (a copy: the file's model is shared)."""
+        copy = self.model_copy()
+        copy._groups = groups
+        return copy
+
+    def owners_of(self, department: Department) -> list[str]:
+        """The department's owners: plain ids and every group's members, in file order, each once."""
+        return self._groups.expand(department.owners)
+
+    def leads_of(self, department: Department) -> list[str]:
+        """Who acts as the department's lead: the lead, or every member of the lead's user group."""
+        return self._groups.expand([department.lead] if department.lead else [])
+
+    def people_of(self, department: Department) -> list[str]:
+        """Owners and leads, each once, groups expanded."""
+        return self._groups.expand(department.members)
+
+    def rotation_of(self, department: Department) -> list[str]:
+        """Whom the round robin turns through: the owners; while their groups have no members known (never read,
+        or emptied in Slack), the leads, then the admins, so a new ticket still gets someone accountable."""
+        return self.owners_of(department) or self.leads_of(department) or list(self.admins)
 
     @property
     def triage(self) -> Department:

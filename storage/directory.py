@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
 from sqlalchemy import bindparam, delete, text, update
 from sqlalchemy import select as select_rows
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from config.ids import is_group_id
 from config.schema import WorkspaceConfig
+from storage import user_groups
 from storage._prepared import Prepared, Statements
 from storage.models import Department, DepartmentMember, Member, table_of
 
@@ -19,7 +22,8 @@ _PG_SYNC_LOCK = 0x43524F5354  # the same for every replica; differs from the mig
 async def sync_workspace(session: AsyncSession, workspace: WorkspaceConfig) -> None:
     """Make the department and membership rows match the file; counters and people's data are kept.
 
-    Departments that vanished from the file stay (their tickets still point at them) but lose members.
+    Departments that vanished from the file stay (their tickets still point at them) but lose members. A user group
+    the file names (``S…``) gets its row, to be read from Slack; its members become people once read.
     On PostgreSQL replicas starting together take turns (an advisory lock held until commit).
     """
     if session.bind is not None and session.bind.dialect.name == "postgresql":
@@ -66,6 +70,9 @@ async def sync_workspace(session: AsyncSession, workspace: WorkspaceConfig) -> N
                 )
             )
         people.update(department.members)
+    groups = {value for value in people if is_group_id(value)}
+    people -= groups
+    await user_groups.ensure_groups(session, groups)
     known = set((await session.exec(select(Member.user_id))).all())
     for user_id in sorted(people - known):
         session.add(Member(user_id=user_id))
@@ -74,28 +81,59 @@ async def sync_workspace(session: AsyncSession, workspace: WorkspaceConfig) -> N
 
 @dataclass(frozen=True)
 class OwnerProfile:
+    """What routing needs of a person: ``away`` as they said with ``/ticket away``, their time zone, and their Slack
+    status (emoji, text, until when) as last learnt (``bot/people/away.py`` judges it)."""
+
     away: bool
     tz: str | None
+    status_emoji: str | None = None
+    status_text: str | None = None
+    status_until: datetime | None = None
 
 
 _MEMBERS = table_of(Member)
 _OWNER_PROFILES = Prepared(
-    select_rows(_MEMBERS.c.user_id, _MEMBERS.c.away, _MEMBERS.c.tz).where(
-        _MEMBERS.c.user_id.in_(bindparam("user_ids", expanding=True))
-    )
+    select_rows(
+        _MEMBERS.c.user_id,
+        _MEMBERS.c.away,
+        _MEMBERS.c.tz,
+        _MEMBERS.c.status_emoji,
+        _MEMBERS.c.status_text,
+        _MEMBERS.c.status_until,
+    ).where(_MEMBERS.c.user_id.in_(bindparam("user_ids", expanding=True)))
 )
 
 
 async def owner_profiles(session: AsyncSession, user_ids: list[str]) -> dict[str, OwnerProfile]:
-    """Whether each of ``user_ids`` is away, and their time zone, in one query (opening a ticket needs both;
-    a prepared statement, as every batch of new tickets asks)."""
+    """Whether each of ``user_ids`` is away, their time zone and Slack status, in one query (opening a ticket needs
+    them all; a prepared statement, as every batch of new tickets asks)."""
     rows = await (await Statements.of(session)).rows(_OWNER_PROFILES, {"user_ids": list(user_ids)})
-    return {user_id: OwnerProfile(bool(away), tz) for user_id, away, tz in rows}
+    return {
+        user_id: OwnerProfile(bool(away), tz, emoji, text_, until) for user_id, away, tz, emoji, text_, until in rows
+    }
 
 
 async def away_members(session: AsyncSession, user_ids: list[str]) -> set[str]:
+    """Those of ``user_ids`` who said ``/ticket away`` (Slack statuses aside)."""
     statement = select(Member.user_id).where(col(Member.user_id).in_(user_ids), col(Member.away).is_(True))
     return set((await session.exec(statement)).all())
+
+
+async def set_status(
+    session: AsyncSession, user_id: str, emoji: str | None, status_text: str | None, until: datetime | None, at: datetime
+) -> None:
+    """Record a person's Slack status (a person not known yet becomes one: a status may arrive before anything)."""
+    values = {"status_emoji": emoji, "status_text": status_text, "status_until": until, "status_at": at}
+    result = await session.exec(update(Member).where(col(Member.user_id) == user_id).values(**values))
+    if not result.rowcount:
+        session.add(Member(user_id=user_id, **values))
+        await session.flush()
+
+
+async def without_status(session: AsyncSession, user_ids: list[str]) -> list[str]:
+    """Those of ``user_ids`` whose Slack status was never learnt."""
+    statement = select(Member.user_id).where(col(Member.user_id).in_(user_ids), col(Member.status_at).is_(None))
+    return sorted((await session.exec(statement)).all())
 
 
 async def set_away(session: AsyncSession, user_id: str, away: bool) -> None:

@@ -39,7 +39,11 @@ class Department(SQLModel, table=True):
 
 
 class Member(SQLModel, table=True):
-    """A person the bot knows, with what it learnt from Slack (time zone) and whether they are away."""
+    """A person the bot knows, with what it learnt from Slack (time zone, status) and whether they are away.
+
+    ``away`` is what they said with ``/ticket away``; the status (emoji, text, until when) is their Slack status as
+    last learnt (``status_at``: when), from which the round robin judges whether they are away now.
+    """
 
     __tablename__ = "members"
 
@@ -47,6 +51,34 @@ class Member(SQLModel, table=True):
     display_name: str | None = Field(default=None, max_length=200)
     tz: str | None = Field(default=None, max_length=64)
     away: bool = Field(default=False)
+    status_emoji: str | None = Field(default=None, max_length=100)
+    status_text: str | None = Field(default=None, max_length=200)
+    status_until: datetime | None = _utc_column()  # None: no end (Slack's status_expiration 0)
+    status_at: datetime | None = _utc_column()  # when the status was learnt; None: never read
+
+
+class UserGroup(SQLModel, table=True):
+    """A Slack user group the workspace file names for owners or a lead. ``read_at``: when its members were last
+    read whole from Slack (None: never); ``version`` grows with every change, so each replica sees that the
+    groups changed with one small query; ``changed_at``/``changed_by``: the last change and what made it."""
+
+    __tablename__ = "user_groups"
+
+    group_id: str = Field(primary_key=True, max_length=32)
+    read_at: datetime | None = _utc_column()
+    version: int = Field(default=0)
+    changed_at: datetime | None = _utc_column()
+    changed_by: str = Field(default="", max_length=64)
+
+
+class UserGroupMember(SQLModel, table=True):
+    """A member of a user group; ``position`` keeps Slack's order, which the round robin follows."""
+
+    __tablename__ = "user_group_members"
+
+    group_id: str = Field(primary_key=True, foreign_key="user_groups.group_id", max_length=32)
+    user_id: str = Field(primary_key=True, max_length=32)
+    position: int = Field(default=0)
 
 
 class DepartmentMember(SQLModel, table=True):

@@ -281,6 +281,7 @@ class DueReminder(NamedTuple):
     owner_id: str
     reminder_count: int
     escalation_level: int
+    priority: str
 
 
 _REMINDERS_DUE = (

@@ -3,7 +3,8 @@
 When an acknowledge or resolve deadline passes, the owner is reminded, again every
 ``reminders.repeat_every`` until the ticket is acknowledged or resolved. After ``escalate_after``
 unanswered reminders the department lead is told and the ticket marked escalated; one step later the
-admins are told. Noise stays bounded: each person gets at most one message per tick, listing all their
+admins are told. An urgent ticket whose owner is away (``/ticket away``, or an away Slack status) does not wait for
+the ladder: its lead is told at the first reminder. Noise stays bounded: each person gets at most one message per tick, listing all their
 overdue tickets, and it replaces their previous reminder instead of piling up. With replicas, one of them runs
 the tick's pass for everyone (:mod:`bot.schedule.turns`), so that stays true however many replicas tick.
 """
@@ -19,12 +20,14 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.outbox.interface import Outbox
 from bot.outbox.writer import OutboxWriter
+from bot.people.away import away_among
 from bot.runtime.clock import Clock
 from bot.schedule.turns import REMINDERS, Turns
 from bot.surfaces.ids import OutboxPurpose
 from bot.tickets.notices import SYSTEM_ACTOR, TicketMessenger, reminders_note
 from bot.tickets.sla import WorkingCalendar, advance, zone_named
 from bot.tickets.states import Status
+from config.ids import is_group_id
 from config.live import LiveWorkspace
 from config.schema import WorkspaceConfig
 from storage import audit, directory, outbox, reminders
@@ -34,9 +37,29 @@ from storage.audit import EventRecord
 from storage.consults import CONSULT
 from storage.database import Database
 from storage.models import Ticket
-from storage.tickets import OwnerOverdue, ReminderStep
+from storage.tickets import DueReminder, OwnerOverdue, ReminderStep
 
 log = logging.getLogger(__name__)
+
+# Where a reminder takes a ticket: its lead told after the ladder's reminders, or at once for an urgent ticket
+# whose owner is away; the admins one step after the lead.
+Rung = Literal["lead", "away", "admins"]
+LEAD_RUNGS: tuple[Rung, ...] = ("away", "lead")
+OWNER_AWAY_NOTE = "urgent and overdue while its owner is away"
+
+
+def _urgent_while_away(reminder: DueReminder, away: set[str]) -> bool:
+    """An urgent ticket overdue while its owner is away, and no lead told of it yet: the lead hears now."""
+    return reminder.priority == "urgent" and reminder.owner_id in away and reminder.escalation_level == 0
+
+
+def _thread_key(rung: Rung, lead: str | None) -> str:
+    """The thread line of a ticket taken to its lead: told (a person, or a user group), or no lead to tell."""
+    if lead is None:
+        return "reminder.thread.no_lead"
+    group = "_group" if is_group_id(lead) else ""
+    return f"reminder.thread.away{group}" if rung == "away" else f"reminder.thread.lead{group}"
+
 
 # An owner's reminder lists this many of their overdue tickets (the oldest) and counts the rest: Slack cuts a
 # message off at 40,000 characters, and nobody reads the hundredth line.
@@ -74,6 +97,7 @@ class ReminderService(OutboxWriter):
             # count working time, so nobody is chased up the ladder overnight or over a weekend.
             owners = sorted({ticket.owner_id for ticket in due})
             profiles = await directory.owner_profiles(session, owners)
+            away = away_among(profiles, self.workspace.away_statuses, now)
             repeat_at = {
                 owner: advance(
                     now,
@@ -88,17 +112,19 @@ class ReminderService(OutboxWriter):
             # the ladder are then read whole (as the steps left them), for their card and thread line.
             steps: list[ReminderStep] = []
             audit_trail: list[EventRecord] = []
-            rungs: dict[int, Literal["lead", "admins"]] = {}
+            rungs: dict[int, Rung] = {}
             for reminder in due:
                 step = reminder.reminder_count + 1
                 rung = self._rung(step)
-                level = reminder.escalation_level + (1 if rung == "lead" else 0)
+                if rung is None and _urgent_while_away(reminder, away):
+                    rung = "away"
+                level = reminder.escalation_level + (1 if rung in LEAD_RUNGS else 0)
                 steps.append(ReminderStep(reminder.id, step, repeat_at[reminder.owner_id], level))
                 audit_trail.append(
                     EventRecord(reminder.id, actor_id=SYSTEM_ACTOR, action="reminded", at=now, to_value=str(step))
                 )
-                if rung == "lead":
-                    note = reminders_note(ladder.escalate_after)
+                if rung in LEAD_RUNGS:
+                    note = reminders_note(ladder.escalate_after) if rung == "lead" else OWNER_AWAY_NOTE
                     audit_trail.append(
                         EventRecord(reminder.id, actor_id=SYSTEM_ACTOR, action="escalated", at=now, note=note)
                     )
@@ -109,28 +135,29 @@ class ReminderService(OutboxWriter):
             whole = await ticket_rows.plain_by_ids(session, rungs)
             escalated = [whole[i] for i, rung in rungs.items() if rung == "lead"]
             managers = await customer_rows.managers_of(session, [t.customer_id for t in escalated if t.customer_id])
-            lead_lines: dict[str, list[Ticket]] = defaultdict(list)
+            lead_lines: dict[Rung, dict[str, list[Ticket]]] = {rung: defaultdict(list) for rung in LEAD_RUNGS}
             admin_lines: list[Ticket] = []
             for reminder in due:
                 rung = rungs.get(reminder.id)
                 if rung is None:
                     continue
                 ticket = whole[reminder.id]
-                if rung == "lead":
+                if rung in LEAD_RUNGS:
                     department = self.workspace.department(ticket.department_key)
-                    lead = department.lead if department is not None else None
-                    if lead:
-                        lead_lines[lead].append(ticket)
+                    leads = self.workspace.leads_of(department) if department is not None else []
+                    for lead in leads:  # a lead given as a user group: each member, in their one DM
+                        lead_lines[rung][lead].append(ticket)
                     await self.messages.changed(
                         session,
                         ticket,
                         now,
-                        "reminder.thread.lead" if lead else "reminder.thread.no_lead",
+                        _thread_key(rung, department.lead if leads and department is not None else None),
                         SYSTEM_ACTOR,
                         count=ladder.escalate_after,
-                        lead=lead,
+                        lead=department.lead if department is not None else None,
+                        owner=ticket.owner_id,
                     )
-                    manager = managers.get(ticket.customer_id or 0)
+                    manager = managers.get(ticket.customer_id or 0) if rung == "lead" else None
                     if manager is not None and manager != ticket.owner_id:  # every escalation, the ladder's too
                         words = "customers.dm.reminders_escalated"
                         text = self.messages.for_manager(words, ticket, count=ladder.escalate_after)
@@ -142,8 +169,9 @@ class ReminderService(OutboxWriter):
             overdue = await ticket_rows.overdue_owned_by(session, set(owners), now, REMINDER_LINES)
             for owner, owned in sorted(overdue.items()):
                 texts[owner].append(self._owner_text(owned))
-            for lead, escalated in lead_lines.items():
-                texts[lead].append(self._escalated_text("reminder.lead_header", escalated))
+            for rung, header in (("away", "reminder.away_header"), ("lead", "reminder.lead_header")):
+                for lead, escalated in lead_lines[rung].items():
+                    texts[lead].append(self._escalated_text(header, escalated))
             for admin in self.workspace.admins if admin_lines else []:
                 texts[admin].append(self._escalated_text("reminder.admin_header", admin_lines))
             await self._send(session, {person: "\n\n".join(parts) for person, parts in texts.items()}, now)
@@ -151,7 +179,7 @@ class ReminderService(OutboxWriter):
         log.info("reminded %s ticket(s): %s", len(due), ", ".join(t.key for t in due))
         return len(due)
 
-    def _rung(self, step: int) -> Literal["lead", "admins"] | None:
+    def _rung(self, step: int) -> Rung | None:
         """The rung of the escalation ladder reminder number ``step`` reaches: the lead is told after
         ``escalate_after`` unanswered reminders, the admins (if any) one reminder later."""
         after = self.workspace.reminders.escalate_after

@@ -90,10 +90,11 @@ class StandupDays(OutboxWriter):
         self, session: AsyncSession, standup: Standup, department: Department, day: str, now: datetime, *, final: bool
     ) -> Summary:
         by_user = {entry.user_id: entry for entry in await entries.entries_on(session, department.key, [day])}
-        zones = await self._zones(department.members, session)
+        members = self.workspace.people_of(department)  # user groups as their members
+        zones = await self._zones(members, session)
         summary = Summary(department_name=department.name, day=day, questions=list(standup.questions), final=final)
         active = [status.value for status in ACTIVE_STATUSES]
-        for user_id in department.members:
+        for user_id in members:
             entry = by_user.get(user_id)
             if entry is not None and entry.skipped:
                 summary.skipped.append(user_id)

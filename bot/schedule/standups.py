@@ -74,10 +74,11 @@ class StandupService(StandupAnswers):
 
     async def _ask(self, standup: Standup, department: Department, now: datetime) -> list[Nudge]:
         """Ask the members whose time has come; returns the members due a nudge, for :meth:`_nudge`."""
-        zones = await self._zones(department.members)
+        members = self.workspace.people_of(department)  # user groups as their members
+        zones = await self._zones(members)
         asks: list[tuple[str, str]] = []
         nudges: list[Nudge] = []
-        for user_id in department.members:
+        for user_id in members:
             local_day = now.astimezone(zones[user_id]).date()
             if not self._is_standup_day(standup, local_day):
                 continue
@@ -149,7 +150,7 @@ class StandupService(StandupAnswers):
         due = self._moment(today, standup.post_at, self.workspace.tz)
         if not await self.catch_up.may_run(due, now, self.workspace.catch_up_within):
             return
-        target = department.channel or department.lead
+        target = department.channel or next(iter(self.workspace.leads_of(department)), None)
         day = today.isoformat()
         async with self.db.transaction() as session:
             # No questions went out (the bot was not running yet, or was down beyond the grace period): there

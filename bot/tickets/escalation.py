@@ -89,8 +89,9 @@ async def _tell_department(change: Change, priority: str, reason: str) -> None:
         reason=reason,
         link=change.messages.link(),
     )
-    if department.lead and department.lead != change.actor_id:
-        await change.tell(department.lead, text)
+    for lead in change.workspace.leads_of(department):  # a lead given as a user group: each of its members
+        if lead != change.actor_id:
+            await change.tell(lead, text)
     if department.channel:
         if ticket.is_private:
             text = change.t(
@@ -111,7 +112,8 @@ async def escalate_bounces(change: Change) -> None:
     ticket.escalation_level += 1  # not last_escalated_at: a person may still escalate it right away
     await change.add_event(action="escalated", note=bounce_note(path), by=SYSTEM_ACTOR)
     await change.say("thread.bounce_escalated", by=SYSTEM_ACTOR, count=ticket.bounce_count, departments=names)
-    leads = [d.lead for key in path if (d := change.workspace.department(key)) is not None and d.lead]
+    workspace = change.workspace
+    leads = [lead for key in path if (d := workspace.department(key)) is not None for lead in workspace.leads_of(d)]
     for lead in dict.fromkeys(leads):
         text = change.t(
             "dm.bounce_escalated",

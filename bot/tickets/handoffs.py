@@ -115,13 +115,13 @@ def department_for(workspace: WorkspaceConfig, user_id: str, wanted: str | None,
         department = workspace.department(wanted)
         if department is None:
             raise BadRequest("error.unknown_department", department=wanted)
-        if user_id not in department.members:
+        if user_id not in workspace.people_of(department):
             raise BadRequest("error.handoff_not_member", owner=user_id, department=department.name)
         return department.key
     current_department = workspace.department(current)
-    if current_department is not None and user_id in current_department.members:
+    if current_department is not None and user_id in workspace.people_of(current_department):
         return current
     for department in workspace.departments:
-        if user_id in department.members:
+        if user_id in workspace.people_of(department):
             return department.key
     raise BadRequest("error.handoff_no_department", owner=user_id)

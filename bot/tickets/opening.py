@@ -24,6 +24,7 @@ from bot.runtime.group_commit import GroupCommit
 from bot.runtime.metrics import Metrics
 from bot.surfaces.text import clip, to_plain, without_links
 from bot.tickets.notices import SYSTEM_ACTOR, TicketMessenger
+from bot.people.away import away_among
 from bot.tickets.routing import is_complaint, pick_owner, route, title_from_text
 from bot.tickets.sla import due_times, zone_named
 from bot.tickets.states import Status
@@ -268,9 +269,12 @@ class TicketOpener(OutboxWriter):
             departments.append(department)
         # Who is away and each owner's time zone, asked once and before any department's row is locked: on
         # PostgreSQL every ticket of a department waits for that lock, so it is held for as little as can be.
-        owners = sorted({owner for department in departments for owner in department.owners})
+        # User groups count as their members (``rotation_of``); away is said (/ticket away) or a Slack status.
+        workspace = self.workspace
+        rotations = {department.key: workspace.rotation_of(department) for department in departments}
+        owners = sorted({owner for rotation in rotations.values() for owner in rotation})
         profiles = await directory.owner_profiles(session, owners)
-        away = {user_id for user_id, profile in profiles.items() if profile.away}
+        away = away_among(profiles, workspace.away_statuses, now)
         linked = await self._customers_of(session, openings)  # also before the lock (it reads only when it must)
         # Numbers and owners, department by department (in a fixed order, so two replicas never deadlock).
         numbered: dict[int, tuple[int, str]] = {}
@@ -279,9 +283,10 @@ class TicketOpener(OutboxWriter):
             department = departments[members[0]]
             number, turn = await directory.take_numbers_and_turn(session, department_key, len(members))
             for offset, index in enumerate(members):
-                owner_id, next_turn = pick_owner(department.owners, turn, away)
+                rotation = rotations[department_key]
+                owner_id, next_turn = pick_owner(rotation, turn, away)
                 # Skipping someone away must not hand the next person two tickets in a row.
-                turn = next_turn % len(department.owners)
+                turn = next_turn % len(rotation)
                 numbered[index] = (number + offset, owner_id)
             await directory.set_next_turn(session, department_key, turn)
         tickets = [

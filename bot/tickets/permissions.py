@@ -110,9 +110,10 @@ def roles_of(user_id: str, ticket: TicketParties, workspace: WorkspaceConfig) ->
     if ticket.pending_owner_id is not None and user_id == ticket.pending_owner_id:
         roles.add(Role.OFFERED)
     if department is not None:
-        if user_id in department.owners:
+        # A user group given as owners or lead counts as its members (``WorkspaceConfig.owners_of``/``leads_of``).
+        if user_id in workspace.owners_of(department):
             roles.add(Role.MEMBER)
-        if user_id == department.lead:
+        if user_id in workspace.leads_of(department):
             roles.update({Role.LEAD, Role.MEMBER})
     if ticket.manager_id is not None and user_id == ticket.manager_id:
         roles.add(Role.MANAGER)
@@ -151,6 +152,6 @@ def may_see(user_id: str, ticket: TicketParties, workspace: WorkspaceConfig, dep
         return True
     for key in {*departments, ticket.department_key}:
         department = workspace.department(key)
-        if department is not None and user_id in department.members:
+        if department is not None and user_id in workspace.people_of(department):
             return True
     return False

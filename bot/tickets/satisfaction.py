@@ -222,8 +222,8 @@ async def _alert(
 ) -> tuple[str, ...]:
     """Tell the department lead and the account manager (not the rater) of a low score, each with *Reopen*."""
     department = flow.workspace.department(ticket.department_key)
-    lead = department.lead if department is not None else None
-    people = [lead] if lead else []
+    leads = flow.workspace.leads_of(department) if department is not None else []
+    people = list(leads)
     if ticket.customer_id is not None:
         contact = await ratings.customer_contact(session, ticket.customer_id)
         if contact is not None and contact.manager_id:
@@ -231,7 +231,7 @@ async def _alert(
     told = tuple(person for person in dict.fromkeys(people) if _person(person) and person != rater)
     messages = flow.messages
     for person in told:
-        sees_it = person == lead or not ticket.is_private  # a manager may not read a private ticket; its lead may
+        sees_it = person in leads or not ticket.is_private  # a manager may not read a private ticket; its lead may
         text = messages.t(
             "rating.alert",
             rater=rater,

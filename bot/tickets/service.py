@@ -26,6 +26,7 @@ from bot.tickets.notices import TicketMessenger
 from bot.tickets.opening import OpenResult, TicketOpener, TicketRequest
 from bot.tickets.permissions import TicketParties, may_see
 from bot.tickets.relations import NONE, Relations, relations_of_one
+from bot.people.away import away_among
 from bot.tickets.routing import pick_owner
 from bot.tickets.states import ACTIVE_STATUSES, CLOCK_RUNNING, Status
 from config.live import LiveWorkspace
@@ -112,10 +113,14 @@ class TicketService(OutboxWriter):
         department = self.workspace.department(department_key)
         if department is None:
             return None
+        rotation = self.workspace.rotation_of(department)
+        if not rotation:
+            return None
         async with self.db.read() as session:
             turn = await directory.current_turn(session, department.key)
-            away = await directory.away_members(session, list(department.owners))
-        return pick_owner(department.owners, turn, away)[0]
+            profiles = await directory.owner_profiles(session, rotation)
+        away = away_among(profiles, self.workspace.away_statuses, self.clock.now())
+        return pick_owner(rotation, turn, away)[0]
 
     async def set_away(self, user_id: str, away: bool) -> None:
         """Away: the round robin skips this person for new tickets (what they own stays theirs)."""
@@ -300,7 +305,8 @@ class TicketService(OutboxWriter):
             return (await self._visible(session, actor_id, found))[:LIST_LIMIT]
 
     def departments_of(self, user_id: str) -> list[str]:
-        return [d.key for d in self.workspace.departments if user_id in d.members]
+        workspace = self.workspace
+        return [d.key for d in workspace.departments if user_id in workspace.people_of(d)]
 
     def is_overdue(self, ticket: Ticket, now: datetime | None = None) -> bool:
         return is_overdue(ticket, now or self.clock.now())

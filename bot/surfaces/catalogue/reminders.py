@@ -22,6 +22,13 @@ MESSAGES: dict[str, dict[str, str]] = {
         "reminder.thread.no_lead": ":rotating_light: No answer to {count} {count:reminder|reminders}, and the "
         "department has no lead to tell · {at}",
         "reminder.thread.admins": ":rotating_light: Still no answer: the admins have been told · {at}",
+        "reminder.away_header": ":rotating_light: Urgent, overdue, and the owner is away — it needs you now:",
+        "reminder.thread.lead_group": ":rotating_light: No answer to {count} {count:reminder|reminders}: the "
+        "department leads <!subteam^{lead}> have been told · {at}",
+        "reminder.thread.away": ":rotating_light: Urgent and overdue while <@{owner}> is away: the department lead "
+        "<@{lead}> has been told · {at}",
+        "reminder.thread.away_group": ":rotating_light: Urgent and overdue while <@{owner}> is away: the department "
+        "leads <!subteam^{lead}> have been told · {at}",
     },
     "zh": {
         "reminder.header": ":alarm_clock: 你有 {count} 张工单已逾期：",
@@ -38,5 +45,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "reminder.thread.lead": ":rotating_light: {count} 次提醒无人回应：已通知部门主管 <@{lead}> · {at}",
         "reminder.thread.no_lead": ":rotating_light: {count} 次提醒无人回应，本部门没有可通知的主管 · {at}",
         "reminder.thread.admins": ":rotating_light: 仍无人回应：已通知管理员 · {at}",
+        "reminder.away_header": ":rotating_light: 紧急工单已逾期，负责人不在——需要你立即处理：",
+        "reminder.thread.lead_group": ":rotating_light: {count} 次提醒无人回应：已通知部门主管 <!subteam^{lead}> · {at}",
+        "reminder.thread.away": ":rotating_light: 紧急工单逾期，负责人 <@{owner}> 不在：已通知部门主管 <@{lead}> · {at}",
+        "reminder.thread.away_group": ":rotating_light: 紧急工单逾期，负责人 <@{owner}> 不在：已通知部门主管 "
+        "<!subteam^{lead}> · {at}",
     },
 }
