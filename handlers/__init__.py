@@ -14,6 +14,7 @@ from handlers import (
     home,
     messages,
     middleware,
+    people,
     ratings,
     reactions,
     shortcuts,
@@ -37,3 +38,4 @@ def register_all(app: AsyncApp, services: Services) -> None:
     shortcuts.register(app)
     home.register(app)
     customers.register(app)
+    people.register(app)

@@ -120,14 +120,25 @@ async def away_members(session: AsyncSession, user_ids: list[str]) -> set[str]:
 
 
 async def set_status(
-    session: AsyncSession, user_id: str, emoji: str | None, status_text: str | None, until: datetime | None, at: datetime
-) -> None:
-    """Record a person's Slack status (a person not known yet becomes one: a status may arrive before anything)."""
+    session: AsyncSession,
+    user_id: str,
+    emoji: str | None,
+    status_text: str | None,
+    until: datetime | None,
+    at: datetime,
+    *,
+    create: bool = False,
+) -> bool:
+    """Record a person's Slack status; ``create``: make them a known person if they are not one yet. Returns whether
+    it was recorded (Slack tells every status change in the workspace; only known people's are kept)."""
     values = {"status_emoji": emoji, "status_text": status_text, "status_until": until, "status_at": at}
     result = await session.exec(update(Member).where(col(Member.user_id) == user_id).values(**values))
-    if not result.rowcount:
+    if result.rowcount:
+        return True
+    if create:
         session.add(Member(user_id=user_id, **values))
         await session.flush()
+    return create
 
 
 async def without_status(session: AsyncSession, user_ids: list[str]) -> list[str]:

@@ -83,10 +83,11 @@ def test_events_and_scopes_are_exactly_those_used() -> None:
     settings = manifest()["settings"]
     events = set(settings["event_subscriptions"]["bot_events"])  # type: ignore[index]
     scopes = set(manifest()["oauth_config"]["scopes"]["bot"])  # type: ignore[index]
-    assert registered_listeners().events == {"message", "reaction_added", "app_home_opened"}
+    people = {"subteam_members_changed", "user_status_changed"}  # user groups as owners, away statuses
+    assert registered_listeners().events == {"message", "reaction_added", "app_home_opened", *people}
     # message.channels / message.groups deliver "message" from public and private intake channels, message.im the
     # DMs people send the bot (an answer to a ticket waiting on them).
-    assert events == {"message.channels", "message.groups", "message.im", "reaction_added", "app_home_opened"}
+    assert events == {"message.channels", "message.groups", "message.im", "reaction_added", "app_home_opened", *people}
     assert scopes == {
         "channels:history",
         "groups:history",
@@ -97,6 +98,8 @@ def test_events_and_scopes_are_exactly_those_used() -> None:
         "reactions:read",
         "files:write",
         "users:read",
+        "users.profile:read",  # users.profile.get: an owner's status not heard of yet
+        "usergroups:read",  # usergroups.users.list: a user group's members
     }
     assert settings["interactivity"]["is_enabled"] is True  # type: ignore[index]
     # The customer type-ahead (external_select) loads its choices from the bot, at the same URL.

@@ -25,6 +25,8 @@ from bot.runtime import heap
 from bot.runtime.clock import Clock, SystemClock
 from bot.runtime.heartbeat import Heartbeat, process_name
 from bot.runtime.metrics import Metrics
+from bot.people.groups import named_groups
+from bot.people.slack_reads import SlackPeopleReader
 from bot.runtime.profiles import MemberProfiles
 from bot.runtime.reload import ConfigReloader
 from bot.runtime.server import Door, build_web_app
@@ -37,7 +39,7 @@ from config.schema import WorkspaceConfig
 from config.settings import Settings
 from handlers import register_all
 from storage import customers as customer_rows
-from storage import directory
+from storage import directory, user_groups
 from storage.database import Database
 from storage.heartbeats import SENDER, TICKER
 from storage.migrate import upgrade
@@ -206,6 +208,12 @@ class Crossdesk:
             self.workspace, db, self.clock, identity, self.metrics, slack=sending, turns=turns
         )
         await services.customers.directory.load(db)  # before the first request: new tickets are linked by their text
+        # User groups as owners or leads: what the database knows, then (best effort) those never read from Slack.
+        people_reader = SlackPeopleReader(db, client, services.people, self.clock, token_health)
+        await services.people.load()
+        async with db.read() as session:
+            never_read = await user_groups.due_for_reading(session, named_groups(self.workspace), None)
+        await people_reader.read_groups(never_read)
         # Recorded before the first tick: on a new database, work whose time already passed today never runs.
         first_started = await services.catch_up.first_started()
         log.info("scheduled work counts from %s, when this database first ran the bot", first_started.isoformat())
@@ -218,6 +226,7 @@ class Crossdesk:
         jobs = {
             "heartbeat": ticking.beat,
             "profiles": MemberProfiles(db, client, self.clock, token_health).refresh,
+            "slack_people": people_reader.tick,
             **scheduled_jobs(services),
         }
         if self.workspace.config_source == "file":

@@ -14,6 +14,7 @@ from bot.customers.risk import RiskWatch
 from bot.customers.service import CustomerService
 from bot.outbox.interface import Outbox, QueueOnly
 from bot.outbox.sender import OutboxSender, SlackAccess
+from bot.people.groups import PeopleService
 from bot.runtime.clock import Clock
 from bot.runtime.metrics import Metrics
 from bot.runtime.replays import RequestReplays
@@ -55,6 +56,7 @@ class Services:
     replays: RequestReplays
     customers: CustomerService
     customer_risk: RiskWatch
+    people: PeopleService
 
     @property
     def workspace(self) -> WorkspaceConfig:
@@ -115,4 +117,5 @@ class Services:
             replays=RequestReplays(db, clock),
             customers=CustomerService(db, directory, workflow, tickets),
             customer_risk=RiskWatch(db, workspace, clock, outbox, messages, directory),
+            people=PeopleService(db, workspace, clock),
         )

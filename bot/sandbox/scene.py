@@ -1,6 +1,9 @@
 """Filling a fake workspace from the workspace file — the one way tests, the benchmarks and the sandbox do it —
 and the sandbox's cast: every person and channel the file names, readably named.
 
+A user group the file gives as owners or a lead (``S0NIGHT``) gets two members of its own (``U0NIGHT1``,
+``U0NIGHT2``), so it can be tried at once; the sandbox page edits its members.
+
 In the sandbox people get a role the page's "you are" switcher shows (requester, owner, lead, admin), so a newcomer
 can act as each of them without knowing any Slack id.
 """
@@ -13,6 +16,7 @@ from dataclasses import dataclass
 from bot.runtime.clock import Clock
 from bot.sandbox.fake_slack.models import DEFAULT_TZ
 from bot.sandbox.fake_slack.workspace import SlackWorkspace
+from config.ids import is_group_id
 from config.schema import WorkspaceConfig
 
 # Someone outside every department, to play the colleague who brings the customer's problem.
@@ -49,18 +53,47 @@ def _channel_name(channel_id: str, fallback: str) -> str:
     return core.lower().replace("_", "-") if core.replace("_", "").isalpha() else fallback
 
 
+GROUP_SIZE = 2  # members a user group of the file starts with
+
+
+def _group_core(group_id: str) -> str:
+    return group_id[2:] if group_id.startswith("S0") else group_id[1:]
+
+
+def group_handle(group_id: str) -> str:
+    """``S0NIGHT`` → ``night``: the group's @handle."""
+    return _group_core(group_id).lower().replace("_", "-")
+
+
+def scene_groups(config: WorkspaceConfig) -> dict[str, list[str]]:
+    """Each user group the file names, with the members it starts with: ``S0NIGHT`` → ``U0NIGHT1``, ``U0NIGHT2``."""
+    groups = dict.fromkeys(g for department in config.departments for g in department.groups)
+    return {g: [f"U0{_group_core(g)}{n}" for n in range(1, GROUP_SIZE + 1)] for g in groups}
+
+
+def _people_named(value: str, groups: dict[str, list[str]]) -> list[str]:
+    """``value`` itself, or a group's starting members."""
+    return groups.get(value, []) if is_group_id(value) else [value]
+
+
 def cast(config: WorkspaceConfig) -> list[Person]:
     """Everyone the sandbox plays, requester first, then by department, admins, then account managers in no
     department; each person once."""
     people: dict[str, Person] = {REQUESTER_ID: Person(REQUESTER_ID, REQUESTER_NAME, "requester", None)}
+    groups = scene_groups(config)
     for department in config.departments:
         key = department.key
         for number, owner in enumerate(department.owners, start=1):
-            name = readable_name(owner, f"{key} Owner {number}")
-            people.setdefault(owner, Person(owner, name, "owner", key))
-        if department.lead:
-            lead = department.lead
-            lead_name = f"{key} Lead" if lead.startswith("U0LEAD") else readable_name(lead, f"{key} Lead")
+            for member_number, member in enumerate(_people_named(owner, groups), start=1):
+                fallback = f"{group_handle(owner).title()} {member_number}" if owner in groups else f"{key} Owner {number}"
+                people.setdefault(member, Person(member, readable_name(member, fallback), "owner", key))
+        for member_number, lead in enumerate(_people_named(department.lead or "", groups), start=1):
+            if not lead:
+                continue
+            if department.lead in groups:
+                lead_name = f"{group_handle(department.lead).title()} {member_number}"
+            else:
+                lead_name = f"{key} Lead" if lead.startswith("U0LEAD") else readable_name(lead, f"{key} Lead")
             people.setdefault(lead, Person(lead, lead_name, "lead", key))
     for number, admin in enumerate(config.admins, start=1):
         people.setdefault(admin, Person(admin, readable_name(admin, f"Admin {number}"), "admin", None))
@@ -108,7 +141,9 @@ def populate(
         channels = channel_names(config)
     else:
         managers = {c.manager for c in config.customers if c.manager}
-        in_file = {*config.admins, *managers, *(member for d in config.departments for member in d.members)}
+        groups = scene_groups(config)
+        named = (person for d in config.departments for member in d.members for person in _people_named(member, groups))
+        in_file = {*config.admins, *managers, *named}
         people = {user_id: (_id_name(user_id), None) for user_id in sorted(in_file | set(extra_people))}
         channels = {
             channel: _id_name(channel) for channel in sorted(channel_names(config).keys() | set(extra_channels))
@@ -124,6 +159,10 @@ def populate(
     for channel, name in channels.items():
         workspace.add_channel(channel, name, members=people)
         workspace.invite_bot(channel)
+    for group_id, members in scene_groups(config).items():
+        if group_id not in workspace.user_groups:
+            handle = group_handle(group_id)
+            workspace.add_user_group(group_id, handle, handle.replace("-", " ").title(), members)
 
 
 def _id_name(slack_id: str) -> str:

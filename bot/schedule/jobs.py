@@ -9,6 +9,8 @@ from bot.schedule.ticker import Job
 def scheduled_jobs(services: Services) -> dict[str, Job]:
     """Jobs by name, run in this order on every tick (one failing job does not stop the others)."""
     return {
+        # User groups changed through another replica: their members read again before anything routes or reminds.
+        "user_groups": services.people.load,
         "reminders": services.reminders.tick,
         "auto_close": services.workflow.auto_close,
         "digest": services.digest.tick,

@@ -23,6 +23,23 @@ class FakeUser:
     real_name: str
     tz: str = DEFAULT_TZ
     is_bot: bool = False
+    status_emoji: str = ""
+    status_text: str = ""
+    status_expiration: int = 0  # epoch seconds; 0 = no end
+
+    def profile(self, team_id: str) -> JsonDict:
+        """The profile as ``users.profile.get`` returns it (and inside ``users.info``)."""
+        return {
+            "real_name": self.real_name,
+            "real_name_normalized": self.real_name,
+            "display_name": self.name,
+            "display_name_normalized": self.name,
+            "status_text": self.status_text,
+            "status_emoji": self.status_emoji,
+            "status_emoji_display_info": [],
+            "status_expiration": self.status_expiration,
+            "team": team_id,
+        }
 
     def to_api(self, team_id: str) -> JsonDict:
         """The user object as ``users.info`` and ``users.list`` return it."""
@@ -41,14 +58,44 @@ class FakeUser:
             "is_owner": False,
             "is_bot": self.is_bot,
             "is_app_user": False,
-            "profile": {
-                "real_name": self.real_name,
-                "real_name_normalized": self.real_name,
-                "display_name": self.name,
-                "display_name_normalized": self.name,
-                "team": team_id,
-            },
+            "profile": self.profile(team_id),
         }
+
+
+@dataclass
+class FakeUserGroup:
+    """A user group (``S…``): its handle (``@support``), name and members in order."""
+
+    id: str
+    handle: str
+    name: str
+    users: list[str] = field(default_factory=list)
+    date_update: int = 1_700_000_000
+
+    def to_api(self, team_id: str, *, with_users: bool) -> JsonDict:
+        """The group as ``usergroups.list`` returns it."""
+        group: JsonDict = {
+            "id": self.id,
+            "team_id": team_id,
+            "is_usergroup": True,
+            "is_subteam": True,
+            "name": self.name,
+            "description": "",
+            "handle": self.handle,
+            "is_external": False,
+            "date_create": 1_700_000_000,
+            "date_update": self.date_update,
+            "date_delete": 0,
+            "auto_type": None,
+            "created_by": "",
+            "updated_by": "",
+            "deleted_by": None,
+            "prefs": {"channels": [], "groups": []},
+            "user_count": len(self.users),
+        }
+        if with_users:
+            group["users"] = list(self.users)
+        return group
 
 
 @dataclass

@@ -18,7 +18,16 @@ from bot.runtime.clock import Clock, SystemClock
 from bot.sandbox.fake_slack import block_rules
 from bot.sandbox.fake_slack.calls import CallRecord
 from bot.sandbox.fake_slack.faults import Faults
-from bot.sandbox.fake_slack.models import DEFAULT_TZ, FakeChannel, FakeFile, FakeMessage, FakeUser, JsonDict, Trigger
+from bot.sandbox.fake_slack.models import (
+    DEFAULT_TZ,
+    FakeChannel,
+    FakeFile,
+    FakeMessage,
+    FakeUser,
+    FakeUserGroup,
+    JsonDict,
+    Trigger,
+)
 from bot.sandbox.fake_slack.socket_mode import SocketMode
 
 # A trigger_id can be exchanged (views.open, views.push) once, within 3 seconds of the request that carried it.
@@ -71,6 +80,7 @@ class WorkspaceState(SocketMode, Faults, CallRecord):
         self.modal_stacks: dict[str, list[str]] = {}  # user id ("" when the trigger is unknown) -> view ids
         self.triggers: dict[str, Trigger] = {}
         self.files: dict[str, FakeFile] = {}
+        self.user_groups: dict[str, FakeUserGroup] = {}
 
         self._index: dict[tuple[str, str], FakeMessage] = {}
         self._dm_by_user: dict[str, str] = {}
@@ -130,6 +140,40 @@ class WorkspaceState(SocketMode, Faults, CallRecord):
         self.channels[channel_id] = channel
         self.messages.setdefault(channel_id, [])
         return channel
+
+    def add_user_group(self, group_id: str, handle: str, name: str, users: Iterable[str] = ()) -> FakeUserGroup:
+        """Add (or replace) a user group (``S…``) with ``users``, who must be members already."""
+        if group_id[:1] != "S":
+            raise ValueError(f"user group ids start with S, not {group_id!r}")
+        group = FakeUserGroup(id=group_id, handle=handle, name=name, users=self._known(users))
+        self.user_groups[group_id] = group
+        return group
+
+    def set_group_members(self, group_id: str, users: Iterable[str]) -> tuple[list[str], list[str]]:
+        """Make ``users`` the group's members, as an admin editing it in Slack; returns (added, removed), what
+        ``subteam_members_changed`` tells. No event is sent (the sandbox and tests deliver it)."""
+        group = self.user_groups[group_id]
+        wanted = list(dict.fromkeys(self._known(users)))
+        added = [user for user in wanted if user not in group.users]
+        removed = [user for user in group.users if user not in wanted]
+        group.users = wanted
+        group.date_update = int(self.clock.now().timestamp())
+        self.changed("user_groups")
+        return added, removed
+
+    def set_status(self, user_id: str, emoji: str, text: str, expiration: int = 0) -> FakeUser:
+        """Set a member's status, as they would in Slack (``expiration``: epoch seconds, 0 = no end); no event."""
+        user = self.users[user_id]
+        user.status_emoji, user.status_text, user.status_expiration = emoji, text, expiration
+        self.changed("status")
+        return user
+
+    def _known(self, users: Iterable[str]) -> list[str]:
+        users = list(users)
+        unknown = [user for user in users if user not in self.users]
+        if unknown:
+            raise KeyError(f"no user {unknown[0]!r} in the fake workspace; add_user() it first")
+        return users
 
     def invite(self, channel_id: str, *user_ids: str) -> None:
         """Invite people, or the bot (``bot_user_id``), to a channel, as ``/invite`` does."""

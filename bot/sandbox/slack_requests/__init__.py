@@ -25,6 +25,8 @@ from bot.sandbox.slack_requests.events import (
     message_deleted_event,
     message_event,
     reaction_added_event,
+    subteam_members_changed_event,
+    user_status_changed_event,
 )
 from bot.sandbox.slack_requests.interactions import (
     block_action,
@@ -65,6 +67,8 @@ __all__ = [
     "reaction_added_event",
     "sign",
     "slash_command_body",
+    "subteam_members_changed_event",
+    "user_status_changed_event",
     "view_block_actions_body",
     "view_state",
     "view_submission_body",

@@ -115,3 +115,28 @@ def app_home_opened_event(*, user: str, tab: str = "home") -> dict[str, Any]:
     return _envelope(
         "event_app_home_opened.json", {"user": user, "tab": tab, "channel": f"D{user[1:]}", "event_ts": next_ts()}, None
     )
+
+
+def subteam_members_changed_event(*, subteam: str, added: list[str], removed: list[str]) -> dict[str, Any]:
+    """A user group's members changed: only the change (who joined, who left), as Slack sends it."""
+    now = next_ts()
+    changes = {
+        "subteam_id": subteam,
+        "team_id": TEAM_ID,
+        "date_update": int(float(now)),
+        "added_users": list(added),
+        "added_users_count": str(len(added)),
+        "removed_users": list(removed),
+        "removed_users_count": str(len(removed)),
+        "event_ts": now,
+    }
+    return _envelope("event_subteam_members_changed.json", changes, None)
+
+
+def user_status_changed_event(*, user: str, emoji: str, text: str, expiration: int = 0) -> dict[str, Any]:
+    """A member's Slack status changed (``expiration``: epoch seconds when it ends; 0 = no end)."""
+    payload = _envelope("event_user_status_changed.json", {"event_ts": next_ts()}, None)
+    person = payload["event"]["user"]
+    person.update({"id": user, "team_id": TEAM_ID, "name": user.lower()})
+    person["profile"].update({"status_emoji": emoji, "status_text": text, "status_expiration": expiration})
+    return payload

@@ -28,3 +28,11 @@ def _users_list(workspace: WorkspaceState, request: ApiRequest) -> JsonDict:
         "cache_ts": int(workspace.clock.now().timestamp()),
         "response_metadata": {"next_cursor": next_cursor},
     }
+
+
+@api_method("users.profile.get")
+def _users_profile_get(workspace: WorkspaceState, request: ApiRequest) -> JsonDict:
+    user = workspace.users.get(request.text("user") or "")
+    if user is None:
+        raise ApiError("user_not_found")
+    return {"profile": user.profile(workspace.team_id)}
