@@ -25,6 +25,8 @@ from pydantic import (
 from pydantic_core import PydanticCustomError
 
 from config.customers import LIFECYCLE_STAGES as LIFECYCLE_STAGES
+from config.away import DEFAULT_AWAY_STATUSES as DEFAULT_AWAY_STATUSES
+from config.away import AwayStatus
 from config.customers import CustomersAtRisk, CustomerSeed, customer_problems
 from config.durations import parse_duration
 from config.goals import MAX_GOALS, Goal
@@ -48,24 +50,10 @@ _CHANNEL_ID = re.compile(r"^[CG][A-Z0-9]{2,}$")
 _DEPARTMENT_KEY = re.compile(r"^[A-Z][A-Z0-9]{1,9}$")
 _CLOCK_TIME = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)$")
 _EMOJI_NAME = re.compile(r"^[a-z0-9_+\-']+$")
-_STATUS_EMOJI = re.compile(r"^:[a-z0-9_+\-']+:$")
-# Slack keeps at most 100 characters of a status text: a longer away text could never match.
-MAX_STATUS_TEXT = 100
+
 # Used when the file has no ``complaint_keywords``: a customer complaining, in English and Chinese (投诉 a complaint,
 # 客诉 a customer complaint). "complain" also finds "complains" and "complained" (Latin keywords match word starts).
 DEFAULT_COMPLAINT_KEYWORDS: tuple[str, ...] = ("complaint", "complain", "投诉", "客诉")
-# Used when the file has no ``away_statuses``: a Slack status with one of these emoji, or whose text contains one of
-# these words (any case), means the person is away (休假 on leave, 请假 asked for leave).
-DEFAULT_AWAY_STATUSES: tuple[str, ...] = (
-    ":palm_tree:",
-    ":face_with_thermometer:",
-    ":airplane:",
-    "OOO",
-    "out of office",
-    "vacation",
-    "休假",
-    "请假",
-)
 
 
 def _channel_id(value: str) -> str:
@@ -85,16 +73,6 @@ def _department_key(value: str) -> str:
 def _keyword(value: str) -> str:
     if not value.strip():
         raise ValueError("a keyword must not be empty or only spaces: it would never match")
-    return value
-
-
-def _away_status(value: str) -> str:
-    if not value.strip():
-        raise ValueError("an away status must not be empty or only spaces: it would match every status")
-    if value.startswith(":") and value.endswith(":") and len(value) > 1 and not _STATUS_EMOJI.match(value):
-        raise ValueError(f"away status {value!r} looks like an emoji but is not one: write it as :palm_tree:")
-    if len(value) > MAX_STATUS_TEXT:
-        raise ValueError(f"away status text is {len(value)} characters; Slack keeps at most {MAX_STATUS_TEXT}")
     return value
 
 
@@ -139,7 +117,6 @@ def _timezone(value: str) -> str:
 ChannelId = Annotated[str, AfterValidator(_channel_id)]
 DepartmentKey = Annotated[str, AfterValidator(_department_key)]
 Keyword = Annotated[str, AfterValidator(_keyword)]
-AwayStatus = Annotated[str, AfterValidator(_away_status)]
 Duration = Annotated[timedelta, BeforeValidator(_duration)]
 ClockTime = Annotated[time, BeforeValidator(_clock_time)]
 TimeZoneName = Annotated[str, AfterValidator(_timezone)]

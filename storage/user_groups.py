@@ -13,7 +13,8 @@ from sqlalchemy import delete, func, or_
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from storage.models import Member, UserGroup, UserGroupMember
+from storage.group_models import UserGroup, UserGroupMember
+from storage.models import Member
 
 
 async def ensure_groups(session: AsyncSession, group_ids: Iterable[str]) -> None:
