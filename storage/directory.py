@@ -14,7 +14,8 @@ from config.ids import is_group_id
 from config.schema import WorkspaceConfig
 from storage import user_groups
 from storage._prepared import Prepared, Statements
-from storage.models import Department, DepartmentMember, Member, table_of
+from storage.membership_models import DepartmentMember
+from storage.models import Department, Member, table_of
 
 _PG_SYNC_LOCK = 0x43524F5354  # the same for every replica; differs from the migration lock
 

@@ -39,11 +39,8 @@ class Department(SQLModel, table=True):
 
 
 class Member(SQLModel, table=True):
-    """A person the bot knows, with what it learnt from Slack (time zone, status) and whether they are away.
-
-    ``away`` is what they said with ``/ticket away``; the status (emoji, text, until when) is their Slack status as
-    last learnt (``status_at``: when), from which the round robin judges whether they are away now.
-    """
+    """A person the bot knows: what it learnt from Slack (time zone; status, until when, learnt ``status_at``, from
+    which ``bot/people/away.py`` judges them away) and whether they said ``/ticket away``."""
 
     __tablename__ = "members"
 

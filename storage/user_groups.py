@@ -13,7 +13,7 @@ from sqlalchemy import delete, func, or_
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from storage.group_models import UserGroup, UserGroupMember
+from storage.membership_models import UserGroup, UserGroupMember
 from storage.models import Member
 
 

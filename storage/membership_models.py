@@ -1,5 +1,5 @@
-"""The tables of the Slack user groups the workspace file names for owners or leads (people's Slack statuses are
-columns of ``members``, in ``storage.models``)."""
+"""Who belongs to what: the departments' members as the workspace file names them, and the members of the Slack
+user groups it names for owners or leads (people themselves, with their Slack statuses, are ``storage.models``)."""
 
 from __future__ import annotations
 
@@ -8,6 +8,17 @@ from datetime import datetime
 from sqlmodel import Field, SQLModel
 
 from storage.models import _utc_column
+
+
+class DepartmentMember(SQLModel, table=True):
+    """Membership of a person in a department; ``position`` keeps the file's order for the round robin."""
+
+    __tablename__ = "department_members"
+
+    department_key: str = Field(primary_key=True, foreign_key="departments.key", max_length=10)
+    user_id: str = Field(primary_key=True, max_length=32)
+    role: str = Field(max_length=16)  # owner | lead
+    position: int = Field(default=0)
 
 
 class UserGroup(SQLModel, table=True):
@@ -31,15 +42,4 @@ class UserGroupMember(SQLModel, table=True):
 
     group_id: str = Field(primary_key=True, foreign_key="user_groups.group_id", max_length=32)
     user_id: str = Field(primary_key=True, max_length=32)
-    position: int = Field(default=0)
-
-
-class DepartmentMember(SQLModel, table=True):
-    """Membership of a person in a department; ``position`` keeps the file's order for the round robin."""
-
-    __tablename__ = "department_members"
-
-    department_key: str = Field(primary_key=True, foreign_key="departments.key", max_length=10)
-    user_id: str = Field(primary_key=True, max_length=32)
-    role: str = Field(max_length=16)  # owner | lead
     position: int = Field(default=0)
