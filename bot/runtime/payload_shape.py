@@ -20,6 +20,7 @@ EVENT_ID = re.compile(r"Ev[A-Za-z0-9]{1,62}")
 TEAM_ID = re.compile(r"T[A-Z0-9]{2,31}")
 ENTERPRISE_ID = re.compile(r"E[A-Z0-9]{2,31}")
 APP_ID = re.compile(r"A[A-Z0-9]{2,31}")
+GROUP_ID = re.compile(r"S[A-Z0-9]{2,31}")
 # Workspace, organisation and app ids of the envelope: Bolt passes them on to Slack Web API calls (in the URL
 # of a GET), so an outsized one would fail there instead of here.
 _ENVELOPE_IDS = {"team_id": TEAM_ID, "enterprise_id": ENTERPRISE_ID, "api_app_id": APP_ID}
@@ -53,6 +54,21 @@ def _ids(container: Mapping[str, Any], name: str, shapes: dict[str, re.Pattern[s
             continue
         if not isinstance(value, str) or not shape.fullmatch(value):
             raise BadShape(f"{name}.{field} is not a Slack id")
+
+
+def _people_event(event: Mapping[str, Any]) -> None:
+    """``event.user``: an id, except in ``user_status_changed`` (a whole user object, with its id); a user group's
+    change names the group and lists the ids that joined and left."""
+    if event.get("type") == "user_status_changed":
+        _ids(_object(event.get("user"), "event.user"), "event.user", {"id": USER_ID}, required="id")
+        return
+    _ids(event, "event", {"user": USER_ID})
+    if event.get("type") == "subteam_members_changed":
+        _ids(event, "event", {"subteam_id": GROUP_ID}, required="subteam_id")
+        for name in ("added_users", "removed_users"):
+            users = event.get(name) or []
+            if not isinstance(users, list) or not all(isinstance(u, str) and USER_ID.fullmatch(u) for u in users):
+                raise BadShape(f"event.{name} must be a list of Slack ids")
 
 
 def check_depth(body: Any) -> None:
@@ -94,7 +110,8 @@ def check_shape(body: Any) -> None:
         if not isinstance(event.get("type"), str):
             raise BadShape("event.type must be a string")
         _ids(body, "body", {"event_id": EVENT_ID})
-        _ids(event, "event", {"user": USER_ID, "channel": CHANNEL_ID, "ts": TS, "thread_ts": TS})
+        _people_event(event)
+        _ids(event, "event", {"channel": CHANNEL_ID, "ts": TS, "thread_ts": TS})
         for name in ("item", "message", "previous_message"):
             if event.get(name) is not None:
                 _ids(_object(event[name], f"event.{name}"), f"event.{name}", {"channel": CHANNEL_ID, "ts": TS})
