@@ -183,8 +183,11 @@ def cmd_sandbox(args: argparse.Namespace) -> int:
     if workspace is None:
         return EXIT_PROBLEM
     from bot.runtime import logs
+    from bot.sandbox.example import sandbox_example
     from bot.sandbox.runner import Sandbox
 
+    if path == EXAMPLE_PATH:
+        workspace = sandbox_example(workspace)  # and a department whose owners include a user group
     sandbox = Sandbox(workspace, port=args.port, clean=args.reset, tick_seconds=settings.tick_seconds)
     logs.configure(settings.log_level, json_lines=settings.log_format == "json", secrets=sandbox.secrets())
     print(summary(path, workspace), file=sys.stderr)

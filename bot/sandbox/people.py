@@ -23,7 +23,17 @@ from bot.surfaces.ids import CallbackId, Command
 COMMANDS = frozenset(c.value for c in Command)
 SHORTCUT_CALLBACK = CallbackId.CREATE_FROM_MESSAGE.value
 # What slack-manifest.yml subscribes the app to: Slack delivers nothing else, so neither does the sandbox.
-SUBSCRIBED_EVENTS = frozenset({"message.channels", "message.groups", "message.im", "reaction_added", "app_home_opened"})
+SUBSCRIBED_EVENTS = frozenset(
+    {
+        "message.channels",
+        "message.groups",
+        "message.im",
+        "reaction_added",
+        "app_home_opened",
+        "subteam_members_changed",
+        "user_status_changed",
+    }
+)
 # The manifest's messages_tab_read_only_enabled: when true, people could not write to the app, only use its commands.
 # It is false: a requester may answer a ticket waiting on them by DM.
 MESSAGES_TAB_READ_ONLY = False
@@ -348,8 +358,13 @@ class People:
 
     @staticmethod
     def _delivered(answer: Answer, what: str) -> Outcome:
-        if answer.ok:
-            return Outcome()
-        if answer.status == 599:
-            return _refused(f"the bot did not answer the {what}; is it running?")
-        return _refused(f"the bot answered {answer.status} to the {what} (Slack would retry)")
+        return delivered(answer, what)
+
+
+def delivered(answer: Answer, what: str) -> Outcome:
+    """What the page says of a delivery: nothing when the bot took it, else why not."""
+    if answer.ok:
+        return Outcome()
+    if answer.status == 599:
+        return _refused(f"the bot did not answer the {what}; is it running?")
+    return _refused(f"the bot answered {answer.status} to the {what} (Slack would retry)")

@@ -26,6 +26,7 @@ from bot.sandbox.live import LiveFeed
 from bot.sandbox.people import People
 from bot.sandbox.response_urls import ResponseUrls
 from bot.sandbox.scene import build_workspace, cast
+from bot.sandbox.teams import TeamEdits, page_labels
 from bot.sandbox.time_control import TimeControl
 from bot.sandbox.web import Page
 from config.schema import WorkspaceConfig
@@ -108,6 +109,8 @@ class Sandbox:
             self.live,
             intake_channels=list(self.config.intake_channels),
             reactions={"ticket": self.config.reactions.ticket, "escalate": self.config.reactions.escalate},
+            teams=TeamEdits(self.workspace, self.delivery),
+            labels=page_labels(self.config.language),
         )
         page.add_routes(app)
         self._runner = web.AppRunner(app, access_log=None, handle_signals=False, shutdown_timeout=1.0)

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import mimetypes
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from importlib import resources
 from typing import Any
 
@@ -17,6 +17,7 @@ from bot.sandbox.live import LiveFeed
 from bot.sandbox.page_state import page_state
 from bot.sandbox.people import Outcome, People
 from bot.sandbox.scene import Person
+from bot.sandbox.teams import TeamEdits
 from bot.sandbox.time_control import ClockError, TimeControl
 
 STATIC = resources.files("bot.sandbox") / "static"
@@ -32,6 +33,8 @@ class Page:
     live: LiveFeed
     intake_channels: list[str]
     reactions: dict[str, str]
+    teams: TeamEdits | None = None  # user groups' members and statuses, edited on the page
+    labels: dict[str, str] = field(default_factory=dict)  # the page's words in the workspace's language
 
     def add_routes(self, app: web.Application) -> None:
         app.router.add_get("/", self.index)
@@ -50,6 +53,8 @@ class Page:
             "home": self.home,
             "clock": self.move_clock,
             "faults": self.fault,
+            "group": self.edit_group,
+            "status": self.set_status,
         }.items():
             app.router.add_post(f"/sandbox/{name}", handler)
 
@@ -91,6 +96,9 @@ class Page:
             reactions=self.reactions,
             dm_read=query.get("read") or None,
         )
+        if self.teams is not None:
+            body.update(self.teams.describe())
+        body["labels"] = self.labels
         return web.json_response(body)
 
     async def _act(
@@ -155,6 +163,33 @@ class Page:
 
     async def home(self, request: web.Request) -> web.Response:
         return await self._act(request, lambda _b, me: self.people.open_home(me))
+
+    async def edit_group(self, request: web.Request) -> web.Response:
+        """A user group's members, as a workspace admin sets them in Slack: ``{"group": "S0ONCALL", "members":
+        ["U0…", …]}``; the bot is told with ``subteam_members_changed``."""
+
+        async def run(b: dict[str, Any], _me: str) -> Outcome:
+            members = b["members"]
+            if self.teams is None or not isinstance(members, list):
+                return Outcome(ok=False, error="members must be a list of member ids")
+            return await self.teams.edit_group(str(b["group"]), members)
+
+        return await self._act(request, run)
+
+    async def set_status(self, request: web.Request) -> web.Response:
+        """The acting person's Slack status: ``{"emoji": ":palm_tree:", "text": "…", "minutes": 60}`` (0: no end);
+        the bot is told with ``user_status_changed``."""
+
+        async def run(b: dict[str, Any], me: str) -> Outcome:
+            if self.teams is None:
+                return Outcome(ok=False, error="statuses are not modelled here")
+            try:
+                minutes = int(b.get("minutes") or 0)
+            except (TypeError, ValueError):
+                return Outcome(ok=False, error="minutes must be a whole number")
+            return await self.teams.set_status(me, str(b.get("emoji") or ""), str(b.get("text") or ""), minutes)
+
+        return await self._act(request, run)
 
     async def fault(self, request: web.Request) -> web.Response:
         """Make the fake Slack fail the bot's next calls of a method: ``{"method": "chat.postMessage", "status": 429,

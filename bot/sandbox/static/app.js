@@ -16,6 +16,7 @@ const ui = {
   homeKey: null,
   inDm: false,  // the app's Messages tab is on screen (its messages count as read)
   newSince: null,  // the last ts read before this visit to the app's messages: the "New" line goes after it
+  teamsOpen: false,  // the panel of user groups and statuses is open
 };
 
 // What each person has read of their DM with the app, kept in this browser as Slack keeps it per account.
@@ -362,9 +363,63 @@ function markDmRead(state) {
   if (last && Number(last) > Number(localStorage.getItem(key) || 0)) localStorage.setItem(key, last);
 }
 
+// -- user groups and statuses: changed as in Slack itself, and told to the bot as Slack's events ------------
+
+const STATUS_MINUTES = { no_end: 0, hour: 60, day: 1440 };
+
+function renderTeams(state) {
+  const panel = document.getElementById("teams-panel");
+  const labels = state.labels || {};
+  const label = (name, fallback) => labels[name] || fallback;
+  document.getElementById("teams-open-label").textContent = label("open", "Groups & status");
+  document.getElementById("teams-open").classList.toggle("open", ui.teamsOpen);
+  panel.hidden = !ui.teamsOpen;
+  const key = JSON.stringify([ui.teamsOpen, state.me, state.groups, state.statuses, labels]);
+  if (!ui.teamsOpen || panel.dataset.key === key) return;
+  panel.dataset.key = key;
+  const me = state.people.find((p) => p.id === state.me);
+  const mine = (state.statuses || {})[state.me];
+  const emoji = h("select", { id: "status-emoji" },
+    h("option", { value: "" }, label("no_emoji", "No emoji")),
+    ...(state.status_emoji || []).map((e) => h("option", { value: e }, `${emojify(e)} ${e}`)));
+  const text = h("input", { type: "text", id: "status-text", placeholder: label("text", "Status text"), maxLength: 100 });
+  const until = h("select", { id: "status-until" },
+    ...Object.keys(STATUS_MINUTES).map((name) => h("option", { value: name }, label(name, name))));
+  if (mine) { emoji.value = mine.emoji; text.value = mine.text; }
+  const setStatus = (clear) => post("status", clear ? {} : {
+    emoji: emoji.value, text: text.value, minutes: STATUS_MINUTES[until.value],
+  });
+  const groups = (state.groups || []).map((group) => {
+    const boxes = state.people.map((p) => h("label", {},
+      h("input", { type: "checkbox", value: p.id, checked: group.members.includes(p.id) }), p.name));
+    const save = () => post("group", {
+      group: group.id,
+      members: boxes.map((b) => b.querySelector("input")).filter((i) => i.checked).map((i) => i.value),
+    });
+    return h("div", { className: "group", "data-group": group.id },
+      h("div", {}, h("span", { className: "name" }, `@${group.handle}`), " ", group.name,
+        h("span", { className: "count" }, `${group.members.length} ${label("members", "members")}`)),
+      h("div", { className: "members" }, boxes),
+      h("button", { className: "bk-button primary", onclick: save }, label("save", "Save members")));
+  });
+  panel.replaceChildren(
+    h("header", {}, h("h2", { id: "teams-title" }, label("title", "User groups and statuses")),
+      h("button", { className: "close", title: label("close", "Close"), onclick: () => { ui.teamsOpen = false; render(ui.state); } }, "×")),
+    h("p", { className: "hint" }, label("hint", "")),
+    h("h3", {}, `${label("status", "Your status")} — ${me ? me.name : state.me}`),
+    mine ? h("p", { className: "current", id: "status-current" }, `${emojify(mine.emoji)} ${mine.text}`) : null,
+    h("div", { className: "row" }, emoji, text),
+    h("div", { className: "row", style: "margin-top:6px" }, until,
+      h("button", { className: "bk-button primary", id: "status-set", onclick: () => setStatus(false) }, label("set", "Set status")),
+      h("button", { className: "bk-button", id: "status-clear", onclick: () => setStatus(true) }, label("clear", "Clear"))),
+    h("h3", {}, label("groups", "User groups")),
+    ...(groups.length ? groups : [h("p", { className: "hint" }, label("none", ""))]));
+}
+
 function render(state) {
   markDmRead(state);
   renderTopbar(state);
+  renderTeams(state);
   renderSidebar(state);
   renderMain(state);
   renderThread(state);
@@ -455,6 +510,7 @@ document.addEventListener("DOMContentLoaded", () => {
     refresh();
   });
   document.getElementById("thread-close").addEventListener("click", () => { ui.thread = null; refresh(); });
+  document.getElementById("teams-open").addEventListener("click", () => { ui.teamsOpen = !ui.teamsOpen; render(ui.state); });
   wireComposer("composer-input", "composer-send", () => null);
   wireComposer("thread-input", "thread-send", () => ui.thread);
   wireClock();

@@ -12,6 +12,7 @@ const EMOJI = {
   large_yellow_circle: "🟡", ping_pong: "🏓", zzz: "💤", sunrise: "🌅", leftwards_arrow_with_hook: "↩️",
   handshake: "🤝", earth_africa: "🌍", earth_asia: "🌏", raised_hands: "🙌", heart: "❤️", smile: "😄", pray: "🙏",
   rocket: "🚀", sos: "🆘", arrows_counterclockwise: "🔄", bulb: "💡", point_right: "👉", star: "⭐",
+  palm_tree: "🌴", face_with_thermometer: "🤒", airplane: "✈️", coffee: "☕", spiral_calendar_pad: "🗓️",
 };
 
 function h(tag, attrs, ...children) {
