@@ -56,7 +56,10 @@ class TeamEdits:
     async def edit_group(self, group_id: str, members: Sequence[str]) -> Outcome:
         if group_id not in self.workspace.user_groups:
             return Outcome(ok=False, error=f"no user group {group_id!r} in this workspace")
-        people = [m for m in members if isinstance(m, str)]
+        chosen = [m for m in members if isinstance(m, str)]
+        # Those who stay keep their places; those who join come after them, as a group's list grows in Slack.
+        current = self.workspace.user_groups[group_id].users
+        people = [m for m in current if m in chosen] + [m for m in chosen if m not in current]
         if not people:
             return Outcome(ok=False, error="a user group needs at least one member")  # as Slack's own editor says
         try:
