@@ -5,6 +5,7 @@ user group."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import AsyncIterator
 from pathlib import Path
 
@@ -19,6 +20,14 @@ from storage.models import Ticket
 from tests.sandbox.support import REQUESTER, Page, running_sandbox
 
 FRANK, ONCALL1, ONCALL2 = "U0FRANK", "U0ONCALL1", "U0ONCALL2"
+README = Path(__file__).resolve().parents[2] / "README.md"
+
+
+def test_the_readme_names_the_step() -> None:
+    text = " ".join(README.read_text(encoding="utf-8").split())
+    step = re.search(r"\*\*User groups and away\.\*\* (.*?)\d+\. \*\*", text)
+    assert step is not None, "the README's sandbox path has no user group step"
+    assert all(words in step.group(1) for words in ("*Groups & status*", "`@oncall`", "Frank", "“server down”"))
 
 
 @pytest.fixture
@@ -38,7 +47,7 @@ async def owners_of_new_tickets(sandbox: Sandbox, page: Page, count: int) -> lis
     """Open ``count`` Operations tickets with ``/ticket`` in #intake; returns who owns each."""
     before = len(await ops_owners(sandbox))
     for _ in range(count):
-        response = await page.do("message", REQUESTER, channel="C0INTAKE", text="/ticket the server is down again")
+        response = await page.do("message", REQUESTER, channel="C0INTAKE", text="server down")
         assert response.status_code == 200, response.text
     return (await ops_owners(sandbox))[before:]
 
