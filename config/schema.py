@@ -24,9 +24,9 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
-from config.customers import LIFECYCLE_STAGES as LIFECYCLE_STAGES
 from config.away import DEFAULT_AWAY_STATUSES as DEFAULT_AWAY_STATUSES
 from config.away import AwayStatus
+from config.customers import LIFECYCLE_STAGES as LIFECYCLE_STAGES
 from config.customers import CustomersAtRisk, CustomerSeed, customer_problems
 from config.durations import parse_duration
 from config.goals import MAX_GOALS, Goal

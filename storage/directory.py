@@ -127,19 +127,12 @@ async def set_status(
     status_text: str | None,
     until: datetime | None,
     at: datetime,
-    *,
-    create: bool = False,
 ) -> bool:
-    """Record a person's Slack status; ``create``: make them a known person if they are not one yet. Returns whether
-    it was recorded (Slack tells every status change in the workspace; only known people's are kept)."""
+    """Record a person's Slack status; returns whether it was recorded (Slack tells every status change in the
+    workspace; only the people the bot knows, every member of a department among them, are kept)."""
     values = {"status_emoji": emoji, "status_text": status_text, "status_until": until, "status_at": at}
     result = await session.exec(update(Member).where(col(Member.user_id) == user_id).values(**values))
-    if result.rowcount:
-        return True
-    if create:
-        session.add(Member(user_id=user_id, **values))
-        await session.flush()
-    return create
+    return bool(result.rowcount)
 
 
 async def without_status(session: AsyncSession, user_ids: list[str]) -> list[str]:

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from datetime import datetime
 
-from sqlalchemy import delete, func, or_
+from sqlalchemy import delete, func
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -47,15 +47,12 @@ async def version(session: AsyncSession) -> tuple[int, int]:
     return int(count), int(total)
 
 
-async def due_for_reading(session: AsyncSession, group_ids: Iterable[str], read_before: datetime | None) -> list[str]:
-    """Those of ``group_ids`` never read, or (with ``read_before``) last read before it."""
+async def never_read(session: AsyncSession, group_ids: Iterable[str]) -> list[str]:
+    """Those of ``group_ids`` whose members were never read whole from Slack."""
     wanted = sorted(set(group_ids))
     if not wanted:
         return []
-    stale = col(UserGroup.read_at).is_(None)
-    if read_before is not None:
-        stale = or_(stale, col(UserGroup.read_at) < read_before)
-    statement = select(UserGroup.group_id).where(col(UserGroup.group_id).in_(wanted), stale)
+    statement = select(UserGroup.group_id).where(col(UserGroup.group_id).in_(wanted), col(UserGroup.read_at).is_(None))
     return sorted((await session.exec(statement)).all())
 
 

@@ -64,9 +64,7 @@ class PeopleService:
     async def store_read(self, group_id: str, members: Sequence[str]) -> None:
         """A whole read of a group from Slack (``usergroups.users.list``)."""
         async with self.db.transaction() as session:
-            stored = await user_groups.replace_members(
-                session, group_id, members, self.clock.now(), BY_READ, read=True
-            )
+            stored = await user_groups.replace_members(session, group_id, members, self.clock.now(), BY_READ, read=True)
         self.live.groups.set(group_id, stored)
 
     async def members_changed(self, group_id: str, added: Sequence[str], removed: Sequence[str]) -> bool:

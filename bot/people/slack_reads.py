@@ -62,7 +62,7 @@ class SlackPeopleReader:
         read = 0
         if groups:
             async with self.db.transaction() as session:
-                due = await user_groups.due_for_reading(session, groups, None)
+                due = await user_groups.never_read(session, groups)
                 if await jobs.claim_period(session, HOURLY_JOB, _hour_of(now), now):
                     due = groups  # this replica reads every group this hour
             read = await self.read_groups(due)

@@ -21,12 +21,12 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.outbox.sender import SenderSettings, SlackAccess
+from bot.people.groups import named_groups
+from bot.people.slack_reads import SlackPeopleReader
 from bot.runtime import heap
 from bot.runtime.clock import Clock, SystemClock
 from bot.runtime.heartbeat import Heartbeat, process_name
 from bot.runtime.metrics import Metrics
-from bot.people.groups import named_groups
-from bot.people.slack_reads import SlackPeopleReader
 from bot.runtime.profiles import MemberProfiles
 from bot.runtime.reload import ConfigReloader
 from bot.runtime.server import Door, build_web_app
@@ -212,7 +212,7 @@ class Crossdesk:
         people_reader = SlackPeopleReader(db, client, services.people, self.clock, token_health)
         await services.people.load()
         async with db.read() as session:
-            never_read = await user_groups.due_for_reading(session, named_groups(self.workspace), None)
+            never_read = await user_groups.never_read(session, named_groups(self.workspace))
         await people_reader.read_groups(never_read)
         # Recorded before the first tick: on a new database, work whose time already passed today never runs.
         first_started = await services.catch_up.first_started()

@@ -85,7 +85,9 @@ def cast(config: WorkspaceConfig) -> list[Person]:
         key = department.key
         for number, owner in enumerate(department.owners, start=1):
             for member_number, member in enumerate(_people_named(owner, groups), start=1):
-                fallback = f"{group_handle(owner).title()} {member_number}" if owner in groups else f"{key} Owner {number}"
+                fallback = (
+                    f"{group_handle(owner).title()} {member_number}" if owner in groups else f"{key} Owner {number}"
+                )
                 people.setdefault(member, Person(member, readable_name(member, fallback), "owner", key))
         for member_number, lead in enumerate(_people_named(department.lead or "", groups), start=1):
             if not lead:

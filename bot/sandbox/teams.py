@@ -66,7 +66,7 @@ class TeamEdits:
             added, removed = self.workspace.set_group_members(group_id, people)
         except KeyError as error:
             return Outcome(ok=False, error=str(error.args[0]))
-        if not added and not removed or "subteam_members_changed" not in SUBSCRIBED_EVENTS:
+        if (not added and not removed) or "subteam_members_changed" not in SUBSCRIBED_EVENTS:
             return Outcome()
         event = slack_requests.subteam_members_changed_event(subteam=group_id, added=added, removed=removed)
         return delivered(await self.delivery.event(event), "user group change")
@@ -82,6 +82,7 @@ class TeamEdits:
         now = self.workspace.clock.now()
         expiration = int((now + timedelta(minutes=minutes)).timestamp()) if minutes and (emoji or text) else 0
         self.workspace.set_status(user, emoji, text.strip(), expiration)
-        event = slack_requests.user_status_changed_event(user=user, emoji=emoji, text=text.strip(), expiration=expiration)
+        event = slack_requests.user_status_changed_event(
+            user=user, emoji=emoji, text=text.strip(), expiration=expiration
+        )
         return delivered(await self.delivery.event(event), "status change")
-

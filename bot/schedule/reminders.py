@@ -3,10 +3,11 @@
 When an acknowledge or resolve deadline passes, the owner is reminded, again every
 ``reminders.repeat_every`` until the ticket is acknowledged or resolved. After ``escalate_after``
 unanswered reminders the department lead is told and the ticket marked escalated; one step later the
-admins are told. An urgent ticket whose owner is away (``/ticket away``, or an away Slack status) does not wait for
-the ladder: its lead is told at the first reminder. Noise stays bounded: each person gets at most one message per tick, listing all their
-overdue tickets, and it replaces their previous reminder instead of piling up. With replicas, one of them runs
-the tick's pass for everyone (:mod:`bot.schedule.turns`), so that stays true however many replicas tick.
+admins are told. An urgent ticket whose owner is away (``/ticket away``, or an away Slack status) does not wait
+for the ladder: its lead is told at the first reminder. Noise stays bounded: each person gets at most one message
+per tick, listing all their overdue tickets, and it replaces their previous reminder instead of piling up. With
+replicas, one of them runs the tick's pass for everyone (:mod:`bot.schedule.turns`), so that stays true however
+many replicas tick.
 """
 
 from __future__ import annotations
@@ -45,6 +46,7 @@ log = logging.getLogger(__name__)
 # whose owner is away; the admins one step after the lead.
 Rung = Literal["lead", "away", "admins"]
 LEAD_RUNGS: tuple[Rung, ...] = ("away", "lead")
+LEAD_HEADERS: dict[Rung, str] = {"away": "reminder.away_header", "lead": "reminder.lead_header"}
 OWNER_AWAY_NOTE = "urgent and overdue while its owner is away"
 
 
@@ -169,8 +171,8 @@ class ReminderService(OutboxWriter):
             overdue = await ticket_rows.overdue_owned_by(session, set(owners), now, REMINDER_LINES)
             for owner, owned in sorted(overdue.items()):
                 texts[owner].append(self._owner_text(owned))
-            for rung, header in (("away", "reminder.away_header"), ("lead", "reminder.lead_header")):
-                for lead, escalated in lead_lines[rung].items():
+            for told, header in LEAD_HEADERS.items():
+                for lead, escalated in lead_lines[told].items():
                     texts[lead].append(self._escalated_text(header, escalated))
             for admin in self.workspace.admins if admin_lines else []:
                 texts[admin].append(self._escalated_text("reminder.admin_header", admin_lines))

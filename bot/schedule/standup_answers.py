@@ -162,7 +162,9 @@ class StandupAnswers(StandupDays):
             named = next(((s, d) for s, d in pairs if d.key == department_key.upper()), None)
             if named is None:
                 raise BadRequest("standup.error.unknown_department", department=department_key.upper())
-            allowed = user_id in self.workspace.people_of(named[1]) or (not must_be_member and user_id in self.workspace.admins)
+            allowed = user_id in self.workspace.people_of(named[1]) or (
+                not must_be_member and user_id in self.workspace.admins
+            )
             if not allowed:
                 raise BadRequest("standup.error.not_member_of", department=named[1].name)
             return named

@@ -19,12 +19,12 @@ from bot.customers.directory import CustomerDirectory
 from bot.errors import BadRequest
 from bot.outbox.interface import Commit, Outbox
 from bot.outbox.writer import OutboxWriter
+from bot.people.away import away_among
 from bot.runtime.clock import Clock
 from bot.runtime.group_commit import GroupCommit
 from bot.runtime.metrics import Metrics
 from bot.surfaces.text import clip, to_plain, without_links
 from bot.tickets.notices import SYSTEM_ACTOR, TicketMessenger
-from bot.people.away import away_among
 from bot.tickets.routing import is_complaint, pick_owner, route, title_from_text
 from bot.tickets.sla import due_times, zone_named
 from bot.tickets.states import Status

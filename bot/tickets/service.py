@@ -19,6 +19,7 @@ from bot.customers.directory import CustomerDirectory
 from bot.errors import BadRequest, NotAllowed, TicketNotFound
 from bot.outbox.interface import Outbox
 from bot.outbox.writer import OutboxWriter
+from bot.people.away import away_among
 from bot.runtime.clock import Clock
 from bot.runtime.metrics import Metrics
 from bot.surfaces.home import HomeQueue, home_view
@@ -26,7 +27,6 @@ from bot.tickets.notices import TicketMessenger
 from bot.tickets.opening import OpenResult, TicketOpener, TicketRequest
 from bot.tickets.permissions import TicketParties, may_see
 from bot.tickets.relations import NONE, Relations, relations_of_one
-from bot.people.away import away_among
 from bot.tickets.routing import pick_owner
 from bot.tickets.states import ACTIVE_STATUSES, CLOCK_RUNNING, Status
 from config.live import LiveWorkspace

@@ -5,7 +5,7 @@ from __future__ import annotations
 from alembic import context
 from sqlmodel import SQLModel
 
-import storage.membership_models  # noqa: F401  (departments' and user groups' members)
+import storage.membership_models
 import storage.models  # noqa: F401  (registers the tables on the metadata)
 
 connection = context.config.attributes.get("connection")

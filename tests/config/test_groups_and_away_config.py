@@ -68,7 +68,8 @@ away_statuses:
   - "   "
   - OOO
   - "%s"
-""" % ("x" * 101)
+"""
+        % ("x" * 101)
     )
     text = "\n".join(found)
     assert "crossdesk.yaml:2: admins[0]" in text and "must be a Slack member id" in text  # admins are people
@@ -84,6 +85,9 @@ def test_check_config_is_clear_for_groups_and_custom_away_statuses(tmp_path: Pat
     path = tmp_path / "crossdesk.yaml"
     path.write_text(GROUPS + "away_statuses: [':palm_tree:', 'on leave', 年假]\n", encoding="utf-8")
     run = subprocess.run(
-        [sys.executable, "-m", "bot.runtime.cli", "check-config", str(path)], capture_output=True, text=True, check=False
+        [sys.executable, "-m", "bot.runtime.cli", "check-config", str(path)],
+        capture_output=True,
+        text=True,
+        check=False,
     )
     assert run.returncode == 0, run.stdout + run.stderr

@@ -65,7 +65,9 @@ async def test_the_round_robin_follows_the_groups_members_as_slack_changes_them(
     assert await open_tickets(bot, 3) == ["U0ALICE", "U0NIGHT1", "U0NIGHT2"]
 
     added, removed = bot.fake.set_group_members(NIGHT, ["U0NIGHT2", "U0ERIN"])
-    response = await bot.event(slack_requests.subteam_members_changed_event(subteam=NIGHT, added=added, removed=removed))
+    response = await bot.event(
+        slack_requests.subteam_members_changed_event(subteam=NIGHT, added=added, removed=removed)
+    )
     assert response.status_code == 200
     assert await open_tickets(bot, 3) == ["U0ALICE", "U0NIGHT2", "U0ERIN"]  # U0NIGHT1 left the group
     async with bot.services.db.read() as session:

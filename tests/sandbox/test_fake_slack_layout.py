@@ -37,4 +37,6 @@ def test_every_web_api_method_is_registered_without_starting_a_server() -> None:
     assert {"auth.test", "chat.postMessage", "conversations.history", "views.open", "files.completeUploadExternal"} <= (
         METHODS.keys()
     )
-    assert len(METHODS) == 23  # as many as the single module had, and usergroups.list, usergroups.users.list, users.profile.get
+    assert (
+        len(METHODS) == 23
+    )  # as many as the single module had, and usergroups.list, usergroups.users.list, users.profile.get

@@ -80,4 +80,3 @@ async def test_the_page_edits_a_group_and_a_status_and_the_bot_follows(sandbox: 
         assert refused.status_code == 422 and "at least one member" in refused.json()["error"]
         bad = await page.do("status", FRANK, emoji=":not_offered:", text="")
         assert bad.status_code == 422 and sandbox.workspace.users[FRANK].status_emoji == ":palm_tree:"
-

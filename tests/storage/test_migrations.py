@@ -7,7 +7,7 @@ from alembic.migration import MigrationContext
 from sqlalchemy import inspect
 from sqlmodel import SQLModel
 
-import storage.membership_models  # noqa: F401  (departments' and user groups' members)
+import storage.membership_models
 import storage.models  # noqa: F401  (registers the tables)
 from storage.database import Database
 from storage.migrate import current_revision, head_revision, upgrade

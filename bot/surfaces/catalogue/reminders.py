@@ -46,8 +46,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "reminder.thread.no_lead": ":rotating_light: {count} 次提醒无人回应，本部门没有可通知的主管 · {at}",
         "reminder.thread.admins": ":rotating_light: 仍无人回应：已通知管理员 · {at}",
         "reminder.away_header": ":rotating_light: 紧急工单已逾期，负责人不在——需要你立即处理：",
-        "reminder.thread.lead_group": ":rotating_light: {count} 次提醒无人回应：已通知部门主管 <!subteam^{lead}> · {at}",
-        "reminder.thread.away": ":rotating_light: 紧急工单逾期，负责人 <@{owner}> 不在：已通知部门主管 <@{lead}> · {at}",
+        "reminder.thread.lead_group": ":rotating_light: {count} 次提醒无人回应：已通知部门主管 "
+        "<!subteam^{lead}> · {at}",
+        "reminder.thread.away": ":rotating_light: 紧急工单逾期，负责人 <@{owner}> 不在：已通知部门主管 "
+        "<@{lead}> · {at}",
         "reminder.thread.away_group": ":rotating_light: 紧急工单逾期，负责人 <@{owner}> 不在：已通知部门主管 "
         "<!subteam^{lead}> · {at}",
     },
