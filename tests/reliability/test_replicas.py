@@ -42,10 +42,10 @@ a request no replica ever acknowledged. **Duplicated**: a ticket opened twice, a
 step recorded twice, a second digest or picture. **Wait after the kill**: for each post shown in Slack after the
 kill, seconds from being queued to appearing (median / max; it counts Slack's faults and retries too). **Posts the
 killed replica held**: its leased rows when it died, seconds from the kill to appearing in Slack (they wait for its
-heartbeat to age past the limit, not for their lease). **Reminder DMs per person per tick**: the most any one person was sent in
-one tick, across all replicas (one means one voice). **Acknowledgement**: seconds from sending a request to its
-answer (Slack gives 3 s). At full scale waits and answer times also measure how busy the machine is: they are
-reported, not asserted."""
+heartbeat to age past the limit, not for their lease). **Reminder DMs per person per tick**: the most any one
+person was sent in one tick, across all replicas (one means one voice). **Acknowledgement**: seconds from sending a
+request to its answer (Slack gives 3 s). At full scale waits and answer times also measure how busy the machine is:
+they are reported, not asserted."""
 
 
 @pytest.fixture
