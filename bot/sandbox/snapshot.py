@@ -1,5 +1,6 @@
-"""Keep the sandbox's Slack side across restarts, beside its database: the conversations, App Home views and how
-far the clock was moved. Without it a restarted sandbox would hold tickets whose cards and threads are gone.
+"""Keep the sandbox's Slack side across restarts, beside its database: the conversations, App Home views, user
+groups' members, people's statuses and how far the clock was moved. Without it a restarted sandbox would hold tickets
+whose cards and threads are gone.
 
 Written as JSON to ``.sandbox/workspace.json`` after changes (at most every ``SAVE_DELAY`` seconds, off the event
 loop) and once more when the sandbox stops; ``--reset`` deletes it with the database.
@@ -41,6 +42,12 @@ def dump(workspace: SlackWorkspace, offset: timedelta) -> JsonDict:
         "last_ts_micros": workspace._last_ts_micros,
         "channels": channels,
         "homes": homes,
+        "user_groups": {group.id: list(group.users) for group in workspace.user_groups.values()},
+        "statuses": {
+            u.id: [u.status_emoji, u.status_text, u.status_expiration]
+            for u in workspace.users.values()
+            if u.status_emoji or u.status_text
+        },
     }
 
 
@@ -74,6 +81,17 @@ def restore(workspace: SlackWorkspace, saved: JsonDict) -> timedelta:
         if user in workspace.users and isinstance(view, dict) and "id" in view:
             workspace.views[view["id"]] = view
             workspace.home_views[user] = view["id"]
+    for group_id, users in saved.get("user_groups", {}).items():
+        if group_id in workspace.user_groups and isinstance(users, list):
+            workspace.user_groups[group_id].users = [u for u in users if u in workspace.users]
+    for user, status in saved.get("statuses", {}).items():
+        if user in workspace.users and isinstance(status, list) and len(status) == 3:
+            found = workspace.users[user]
+            found.status_emoji, found.status_text, found.status_expiration = (
+                str(status[0]),
+                str(status[1]),
+                int(status[2]),
+            )
     workspace._last_ts_micros = max(workspace._last_ts_micros, int(saved.get("last_ts_micros", 0)))
     return timedelta(seconds=max(float(saved.get("clock_offset_seconds", 0)), 0.0))
 

@@ -80,3 +80,15 @@ async def test_the_page_edits_a_group_and_a_status_and_the_bot_follows(sandbox: 
         assert refused.status_code == 422 and "at least one member" in refused.json()["error"]
         bad = await page.do("status", FRANK, emoji=":not_offered:", text="")
         assert bad.status_code == 422 and sandbox.workspace.users[FRANK].status_emoji == ":palm_tree:"
+
+
+async def test_a_restarted_sandbox_keeps_the_groups_members_and_statuses(
+    tmp_path: Path, workspace: WorkspaceConfig
+) -> None:
+    config, data_dir = sandbox_example(workspace), tmp_path / ".sandbox"
+    async with running_sandbox(config, data_dir) as first, httpx.AsyncClient(base_url=first.url) as http:
+        assert (await Page(http).do("group", REQUESTER, group=ONCALL, members=[ONCALL2])).status_code == 200
+        assert (await Page(http).do("status", FRANK, emoji=":airplane:", text="", minutes=0)).status_code == 200
+    async with running_sandbox(config, data_dir) as again:
+        assert again.workspace.user_groups[ONCALL].users == [ONCALL2]
+        assert again.workspace.users[FRANK].status_emoji == ":airplane:"
