@@ -16,7 +16,7 @@ from sqlmodel import col, select
 from bot.sandbox import slack_requests
 from config.schema import WorkspaceConfig
 from storage.membership_models import UserGroup
-from tests.support.harness import Harness, running_bot
+from tests.support.harness import Harness, running_bot, running_replicas
 
 NIGHT = "S0NIGHT"  # the fake workspace starts it with U0NIGHT1 and U0NIGHT2 (bot/sandbox/scene.py)
 ENG_LEADS = "S0ENGLEADS"  # U0ENGLEADS1, U0ENGLEADS2
@@ -118,3 +118,18 @@ async def test_a_lead_given_as_a_group_acts_and_is_told_as_each_member(bot: Harn
     refused = answer(await bot.command("close ENG-1 fixed it", "U0NIGHT1"))
     assert "is resolved" not in refused
     assert "*ENG-1* is resolved" in answer(await bot.command("close ENG-1 fixed it", "U0ENGLEADS2"))
+
+
+async def test_another_replica_follows_the_change_within_a_tick(database_url: str, workspace: WorkspaceConfig) -> None:
+    async with running_replicas(database_url, with_groups(workspace)) as (first, second):
+        added, removed = first.fake.set_group_members(NIGHT, ["U0ERIN"])
+        event = slack_requests.subteam_members_changed_event(subteam=NIGHT, added=added, removed=removed)
+        assert (await first.event(event)).status_code == 200  # Slack delivers it to one replica
+        assert second.services.workspace.owners_of(second.services.workspace.triage) == [
+            "U0ALICE",
+            "U0NIGHT1",
+            "U0NIGHT2",
+        ]  # not yet: the second replica reads the groups again on its tick
+        assert second.bot.ticker is not None
+        await second.bot.ticker.tick()
+        assert await open_tickets(second, 2) == ["U0ALICE", "U0ERIN"]
