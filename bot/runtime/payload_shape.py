@@ -21,6 +21,7 @@ TEAM_ID = re.compile(r"T[A-Z0-9]{2,31}")
 ENTERPRISE_ID = re.compile(r"E[A-Z0-9]{2,31}")
 APP_ID = re.compile(r"A[A-Z0-9]{2,31}")
 GROUP_ID = re.compile(r"S[A-Z0-9]{2,31}")
+USER_OBJECT = "event's user"  # what a refusal calls user_status_changed's user object
 # Workspace, organisation and app ids of the envelope: Bolt passes them on to Slack Web API calls (in the URL
 # of a GET), so an outsized one would fail there instead of here.
 _ENVELOPE_IDS = {"team_id": TEAM_ID, "enterprise_id": ENTERPRISE_ID, "api_app_id": APP_ID}
@@ -60,7 +61,8 @@ def _people_event(event: Mapping[str, Any]) -> None:
     """``event.user``: an id, except in ``user_status_changed`` (a whole user object, with its id); a user group's
     change names the group and lists the ids that joined and left."""
     if event.get("type") == "user_status_changed":
-        _ids(_object(event.get("user"), "event.user"), "event.user", {"id": USER_ID}, required="id")
+        user = _object(event.get("user"), USER_OBJECT)
+        _ids(user, USER_OBJECT, {"id": USER_ID}, required="id")
         return
     _ids(event, "event", {"user": USER_ID})
     if event.get("type") == "subteam_members_changed":
