@@ -35,3 +35,9 @@ async def claim_refusal(session: AsyncSession, refused: str, running: str, now: 
     """``True`` for the one replica that tells the admins a file (digest ``refused``) was refused while the
     configuration ``running`` stays; every other replica, and this one on its next look, gets ``False``."""
     return await jobs.claim_period(session, "config-refused", f"{refused[:19]}:{running[:19]}", now)
+
+
+async def newest(session: AsyncSession, limit: int) -> list[WorkspaceConfigRecord]:
+    """The ``limit`` configurations put into use last, newest first (the Admin view's list of changes)."""
+    statement = select(WorkspaceConfigRecord).order_by(col(WorkspaceConfigRecord.id).desc()).limit(limit)
+    return list((await session.exec(statement)).all())

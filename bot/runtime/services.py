@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from bot.admin.service import AdminService
 from bot.customers.directory import CustomerDirectory
 from bot.customers.risk import RiskWatch
 from bot.customers.service import CustomerService
@@ -55,6 +56,7 @@ class Services:
     replays: RequestReplays
     customers: CustomerService
     customer_risk: RiskWatch
+    admin: AdminService
 
     @property
     def workspace(self) -> WorkspaceConfig:
@@ -115,4 +117,5 @@ class Services:
             replays=RequestReplays(db, clock),
             customers=CustomerService(db, directory, workflow, tickets),
             customer_risk=RiskWatch(db, workspace, clock, outbox, messages, directory),
+            admin=AdminService(db, workspace, clock, outbox, messages),
         )
