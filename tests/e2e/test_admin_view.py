@@ -61,8 +61,8 @@ async def test_a_lead_changes_their_own_owners_and_keywords_and_nothing_else(dat
         assert "`SUP`" in view and "`ENG`" not in view and ActionId.ADMIN_EDIT_SLA.value not in view
         form = await open_department(bot, "U0LEADSUP", "SUP")
         assert {b["block_id"] for b in form["blocks"] if b["type"] == "input"} == {"owners", "keywords"}
-        answer = await submit(bot, form, "U0LEADSUP", {"owners": ["U0BOB", "U0ALICE"], "keywords": "refund, 退款, chargeback"})
-        assert answer == {}
+        answers = {"owners": ["U0BOB", "U0ALICE"], "keywords": "refund, 退款, chargeback"}
+        assert await submit(bot, form, "U0LEADSUP", answers) == {}
         support = bot.services.workspace.department("SUP")
         assert (support.owners, support.keywords) == (["U0BOB", "U0ALICE"], ["refund", "退款", "chargeback"])
         assert (support.name, support.lead, support.channel) == (SUPPORT, "U0LEADSUP", "C0SUPPORT")

@@ -70,4 +70,5 @@ def test_intake_channels_sla_and_other_keys() -> None:
 
 def test_lines_in_chinese() -> None:
     after = _with(("owners: [U0ALICE, U0BOB]", "owners: [U0BOB]"))
-    assert describe_changes(BEFORE, after, ZH) == ["Customer Support 客户支持 · 处理人：<@U0ALICE>, <@U0BOB> → <@U0BOB>"]
+    line = "Customer Support 客户支持 · 处理人：<@U0ALICE>, <@U0BOB> → <@U0BOB>"
+    assert describe_changes(BEFORE, after, ZH) == [line]
