@@ -19,7 +19,7 @@ from bot.errors import NotAllowed
 from bot.outbox.interface import Outbox
 from bot.runtime.clock import Clock
 from bot.runtime.config_watch import DATABASE, record_source
-from bot.runtime.reload import digest_of, record_configuration
+from bot.runtime.reload import SYSTEM_ACTOR, digest_of, record_configuration
 from bot.surfaces.admin_view import AdminPage, AuditEntry, admin_view
 from bot.tickets.notices import TicketMessenger
 from config.export import data_to_yaml, to_data, to_yaml
@@ -147,7 +147,9 @@ class AdminService:
             after = parsed[index]
             before = parsed[index + 1] if index + 1 < len(records) else None
             lines = describe_changes(before, after, self.messages.t) if after is not None else []
-            entries.append(AuditEntry(record.actor_id, record.applied_at, record.source, tuple(lines)))
+            # The bot itself records what a file brought (the first start's seed among them).
+            source = "file" if record.actor_id == SYSTEM_ACTOR else record.source
+            entries.append(AuditEntry(record.actor_id, record.applied_at, source, tuple(lines)))
         return entries
 
     async def page(self, user_id: str) -> AdminPage:

@@ -116,7 +116,7 @@ def _audit(entries: Sequence[AuditEntry], messages: TicketMessenger) -> list[Blo
     if not entries:
         blocks.append(_context(t("admin.audit.empty")))
     for entry in entries:
-        who = f"<@{entry.actor_id}>" if entry.actor_id[:1] in ("U", "W") else f"`{entry.actor_id}`"
+        who = f"<@{entry.actor_id}>" if entry.actor_id[:1] in ("U", "W") else t("admin.audit.bot")
         head = t(
             "admin.audit.head", who=who, when=messages.date(entry.applied_at), source=t(f"admin.source.{entry.source}")
         )
