@@ -11,7 +11,17 @@ from slack_bolt.context.async_context import AsyncBoltContext
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.admin.edits import DepartmentForm, problems_by_field, words
-from bot.surfaces.admin_forms import SLA_PARTS, SLA_PRIORITIES, department_modal, intake_modal, sla_block, sla_modal
+from bot.surfaces.admin_forms import (
+    SLA_PARTS,
+    SLA_PRIORITIES,
+    customer_modal,
+    customer_pick_modal,
+    department_modal,
+    intake_modal,
+    sla_block,
+    sla_modal,
+)
+from bot.surfaces.customer_views import chosen
 from bot.surfaces.ids import ActionId, BlockId, CallbackId
 from config.loader import ConfigError
 from handlers.forms import open_form
@@ -152,6 +162,57 @@ async def on_sla_submitted(
     await services.admin.publish(user)
 
 
+async def on_pick_customer(
+    ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient, context: AsyncBoltContext
+) -> None:
+    services = services_of(context)
+    services.admin.require_admin(_user(body))
+    await open_form(client, text(body, "trigger_id"), customer_pick_modal(services.translator))
+    await ack()
+
+
+async def on_customer_picked(
+    ack: AsyncAck, body: dict[str, Any], view: dict[str, Any], context: AsyncBoltContext
+) -> None:
+    """The customer chosen (or a new name typed): the form turns into that customer's form."""
+    services = services_of(context)
+    user = _user(body)
+    services.admin.require_admin(user)
+    customer_id, name = chosen(form_values(view).get(BlockId.FORM_CUSTOMER.value))
+    if customer_id is None and name is None:
+        missing = services.translator.t("admin.customer_pick_missing")
+        await ack(response_action="errors", errors={BlockId.FORM_CUSTOMER.value: missing})
+        return
+    if customer_id is None:
+        customer_id = await services.customers.make(name or "", user)
+    customer = await services.customers.get(customer_id)
+    await ack(response_action="update", view=customer_modal(services.translator, customer))
+
+
+async def on_customer_submitted(
+    ack: AsyncAck, body: dict[str, Any], view: dict[str, Any], context: AsyncBoltContext
+) -> None:
+    services = services_of(context)
+    values, origin = form_values(view, as_typed=True), metadata(view)
+    customer_id = origin.get("customer_id")
+    if not isinstance(customer_id, int):
+        raise MalformedPayload("the customer form names no customer")
+    fields = {
+        "name": values.get(BlockId.ADMIN_NAME.value) or "",
+        "aliases": words(values.get(BlockId.ADMIN_ALIASES.value)),
+        "stage": values.get(BlockId.ADMIN_STAGE.value),
+        "manager": values.get(BlockId.ADMIN_MANAGER.value),
+    }
+    user = _user(body)
+    try:
+        await services.admin.edit_customer(user, customer_id, fields)
+    except ConfigError as error:
+        await _refuse_fields(ack, error, view, BlockId.ADMIN_NAME.value)
+        return
+    await ack()
+    await services.admin.publish(user)
+
+
 def register(app: AsyncApp) -> None:
     app.action(ActionId.ADMIN_OPEN.value)(on_admin_open)
     app.action(ActionId.ADMIN_BACK.value)(on_admin_back)
@@ -162,3 +223,6 @@ def register(app: AsyncApp) -> None:
     app.view(CallbackId.ADMIN_DEPARTMENT.value)(on_department_submitted)
     app.view(CallbackId.ADMIN_INTAKE.value)(on_intake_submitted)
     app.view(CallbackId.ADMIN_SLA.value)(on_sla_submitted)
+    app.action(ActionId.ADMIN_PICK_CUSTOMER.value)(on_pick_customer)
+    app.view(CallbackId.ADMIN_CUSTOMER_PICK.value)(on_customer_picked)
+    app.view(CallbackId.ADMIN_CUSTOMER.value)(on_customer_submitted)

@@ -15,22 +15,25 @@ from typing import Any
 
 from bot.admin.changes import describe_changes
 from bot.admin.edits import DepartmentForm, edit_department, edit_intake, edit_sla
+from bot.customers.service import CustomerService
 from bot.errors import NotAllowed
 from bot.outbox.interface import Outbox
 from bot.runtime.clock import Clock
 from bot.runtime.config_watch import DATABASE, record_source
 from bot.runtime.reload import SYSTEM_ACTOR, digest_of, record_configuration
-from bot.surfaces.admin_view import AdminPage, AuditEntry, admin_view
+from bot.surfaces.admin_view import AdminPage, AuditEntry, CustomerChange, admin_view
 from bot.tickets.notices import TicketMessenger
 from config.export import data_to_yaml, to_data, to_yaml
 from config.live import LiveWorkspace
 from config.loader import ConfigError, parse_workspace
 from config.schema import Department, WorkspaceConfig
+from storage import customers as customer_rows
 from storage import workspace_configs
 from storage.database import Database
 from storage.models import WorkspaceConfigRecord
 
 AUDIT_ENTRIES = 20
+CUSTOMER_ENTRIES = 10
 Edit = Callable[[dict[str, Any]], None]
 
 
@@ -49,8 +52,15 @@ class AdminAccess:
 
 class AdminService:
     def __init__(
-        self, db: Database, workspace: LiveWorkspace, clock: Clock, outbox: Outbox, messages: TicketMessenger
+        self,
+        db: Database,
+        workspace: LiveWorkspace,
+        clock: Clock,
+        outbox: Outbox,
+        messages: TicketMessenger,
+        customers: CustomerService,
     ) -> None:
+        self.customers = customers
         self.db = db
         self.live = workspace
         self.clock = clock
@@ -109,6 +119,12 @@ class AdminService:
         self.require_admin(user_id)
         return await self._edit(user_id, lambda data: edit_sla(data, durations))
 
+    async def edit_customer(self, user_id: str, customer_id: int, fields: dict[str, Any]) -> None:
+        """Customers live in the database (the file only seeds them): changed through their own service, each
+        change recorded in ``customer_events``."""
+        self.require_admin(user_id)
+        await self.customers.edit(customer_id, user_id, fields)
+
     def _base(self, record: WorkspaceConfigRecord | None) -> WorkspaceConfig:
         if record is None:
             return self.live.current
@@ -159,7 +175,14 @@ class AdminService:
         workspace = self.live.current
         shown = workspace.departments if access.admin else [d for d in workspace.departments if d.key in access.leads]
         audit = await self.audit() if access.admin else []
-        return AdminPage(workspace, tuple(shown), access.admin, access.editable, tuple(audit))
+        changed = await self.customer_changes() if access.admin else []
+        return AdminPage(workspace, tuple(shown), access.admin, access.editable, tuple(audit), tuple(changed))
+
+    async def customer_changes(self, limit: int = CUSTOMER_ENTRIES) -> list[CustomerChange]:
+        """The last changes made to customers, newest first (from Slack, an import, the file)."""
+        async with self.db.read() as session:
+            events = await customer_rows.recent_events(session, limit)
+        return [CustomerChange(e.actor_id, e.at, name, e.action, e.from_value, e.to_value) for e, name in events]
 
     async def publish(self, user_id: str, now: datetime | None = None) -> None:
         """Queue the Admin view on ``user_id``'s App Home."""

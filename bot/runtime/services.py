@@ -98,6 +98,7 @@ class Services:
         tickets = TicketService(db, workspace, clock, outbox, messages, metrics=metrics, customers=directory)
         workflow = WorkflowService(db, workspace, clock, outbox, messages, metrics=metrics, opener=tickets.opener)
         catch_up = CatchUp(db, clock)
+        customers = CustomerService(db, directory, workflow, tickets)
         return cls(
             live=workspace,
             db=db,
@@ -115,7 +116,7 @@ class Services:
             catch_up=catch_up,
             metrics=metrics,
             replays=RequestReplays(db, clock),
-            customers=CustomerService(db, directory, workflow, tickets),
+            customers=customers,
             customer_risk=RiskWatch(db, workspace, clock, outbox, messages, directory),
-            admin=AdminService(db, workspace, clock, outbox, messages),
+            admin=AdminService(db, workspace, clock, outbox, messages, customers),
         )

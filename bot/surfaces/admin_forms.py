@@ -8,11 +8,14 @@ import json
 from typing import Any
 
 from bot.surfaces.cards import Block
+from bot.surfaces.customer_views import customer_input
 from bot.surfaces.i18n import Translator
 from bot.surfaces.ids import ActionId, BlockId, CallbackId
 from bot.surfaces.text import to_plain
+from config.customers import LIFECYCLE_STAGES
 from config.durations import format_duration
 from config.schema import Department, Sla
+from storage.models import Customer
 
 View = dict[str, Any]
 SLA_PRIORITIES = ("urgent", "high", "normal", "low", "consult")
@@ -133,3 +136,38 @@ def sla_modal(t: Translator, sla: Sla) -> View:
                 _input(sla_block(priority, part), label, _text(format_duration(getattr(target, part)), max_length=20))
             )
     return _modal(CallbackId.ADMIN_SLA, t.t("admin.sla"), blocks, t, {})
+
+
+def customer_pick_modal(t: Translator) -> View:
+    """Which customer to change: the type-ahead every customer field uses (a new name makes a new customer)."""
+    blocks = [customer_input(t, hint=False)]
+    blocks[0]["hint"] = _plain(t.t("admin.customer_pick_hint"))
+    view = _modal(CallbackId.ADMIN_CUSTOMER_PICK, t.t("admin.customer_pick_title"), blocks, t, {})
+    view["submit"] = _plain(t.t("admin.next"))
+    return view
+
+
+def customer_modal(t: Translator, customer: Customer) -> View:
+    """A customer's name, aliases, lifecycle stage and account manager, as ``customers:`` in the file holds them."""
+    stage: dict[str, Any] = {
+        "type": "static_select",
+        "options": [{"text": _plain(t.t(f"stage.{s}")), "value": s} for s in LIFECYCLE_STAGES],
+    }
+    if customer.stage in LIFECYCLE_STAGES:
+        stage["initial_option"] = {"text": _plain(t.t(f"stage.{customer.stage}")), "value": customer.stage}
+    manager: dict[str, Any] = {"type": "users_select"}
+    if customer.manager_id:
+        manager["initial_user"] = customer.manager_id
+    blocks = [
+        _input(BlockId.ADMIN_NAME.value, t.t("admin.field.name"), _text(customer.name, max_length=200)),
+        _input(
+            BlockId.ADMIN_ALIASES.value,
+            t.t("admin.field.aliases"),
+            _text(", ".join(customer.aliases), multiline=True),
+            optional=True,
+            hint=t.t("admin.aliases_hint"),
+        ),
+        _input(BlockId.ADMIN_STAGE.value, t.t("admin.field.stage"), stage, optional=True),
+        _input(BlockId.ADMIN_MANAGER.value, t.t("admin.field.manager"), manager, optional=True),
+    ]
+    return _modal(CallbackId.ADMIN_CUSTOMER, t.t("admin.customer_title"), blocks, t, {"customer_id": customer.id})

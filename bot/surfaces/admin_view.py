@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 from bot.surfaces.cards import Block
 from bot.surfaces.ids import ActionId, BlockId
 from bot.surfaces.limits import CONTEXT_TEXT, SECTION_TEXT, clip
+from bot.surfaces.text import name_text
 from config.durations import format_duration
 from config.schema import Department, WorkspaceConfig
 
@@ -33,12 +34,25 @@ class AuditEntry:
 
 
 @dataclass(frozen=True)
+class CustomerChange:
+    """One change to a customer: by whom, when, which customer, what (``customer_events``'s action), from → to."""
+
+    actor_id: str
+    at: datetime
+    customer: str
+    action: str
+    before: str | None
+    after: str | None
+
+
+@dataclass(frozen=True)
 class AdminPage:
     workspace: WorkspaceConfig
     departments: tuple[Department, ...]  # the ones this person sees: all for an admin, their own for a lead
     admin: bool
     editable: bool  # config_source: database
     audit: tuple[AuditEntry, ...] = ()
+    customer_changes: tuple[CustomerChange, ...] = ()
 
 
 def may_see_admin(workspace: WorkspaceConfig, user_id: str) -> bool:
@@ -116,12 +130,47 @@ def _audit(entries: Sequence[AuditEntry], messages: TicketMessenger) -> list[Blo
     if not entries:
         blocks.append(_context(t("admin.audit.empty")))
     for entry in entries:
-        who = f"<@{entry.actor_id}>" if entry.actor_id[:1] in ("U", "W") else t("admin.audit.bot")
+        who = _who(entry.actor_id, t)
         head = t(
             "admin.audit.head", who=who, when=messages.date(entry.applied_at), source=t(f"admin.source.{entry.source}")
         )
         lines = "\n".join(f"• {line}" for line in entry.lines) or t("admin.audit.nothing")
         blocks.append(_context(f"{head}\n{lines}"))
+    return blocks
+
+
+def _who(actor_id: str, t: Any) -> str:
+    return f"<@{actor_id}>" if actor_id[:1] in ("U", "W") else t("admin.audit.bot")
+
+
+def _value(action: str, value: str | None) -> str:
+    if not value:
+        return "—"
+    return f"<@{value}>" if action == "manager_changed" else name_text(value)
+
+
+def _customers(page: AdminPage, messages: TicketMessenger) -> list[Block]:
+    """The customers' part: a button to change one (customers are many: a type-ahead finds them), and the last
+    changes made to them."""
+    t = messages.t
+    edit = _button(t("admin.edit_customer"), ActionId.ADMIN_PICK_CUSTOMER) if page.editable else None
+    blocks: list[Block] = [_section(f"*{t('admin.customers')}*\n{t('admin.customers_intro')}", edit)]
+    lines = [
+        t(
+            "admin.customer_change",
+            who=_who(change.actor_id, t),
+            when=messages.date(change.at),
+            customer=name_text(change.customer),
+            what=t(f"admin.customer_action.{change.action}")
+            if messages.translator.has(f"admin.customer_action.{change.action}")
+            else change.action,
+            before=_value(change.action, change.before),
+            after=_value(change.action, change.after),
+        )
+        for change in page.customer_changes
+    ]
+    if lines:
+        blocks.append(_context("\n".join(lines)))
     return blocks
 
 
@@ -150,6 +199,8 @@ def admin_view(page: AdminPage, messages: TicketMessenger) -> dict[str, Any]:
             {"type": "divider"},
             _section(f"*{t('admin.field.intake_channels')}*\n{channels}"),
             _section(f"*{t('admin.sla')}*\n{sla_lines(workspace, t)}"),
+            {"type": "divider"},
+            *_customers(page, messages),
             {"type": "divider"},
             *_audit(page.audit, messages),
         ]

@@ -43,6 +43,7 @@ class ActionId(StrEnum):
     ADMIN_ADD_DEPARTMENT = "crossdesk.admin.department.add"
     ADMIN_EDIT_INTAKE = "crossdesk.admin.intake"
     ADMIN_EDIT_SLA = "crossdesk.admin.sla"
+    ADMIN_PICK_CUSTOMER = "crossdesk.admin.customer"  # opens the type-ahead choosing the customer to edit
 
 
 RATE_BUTTONS = (ActionId.RATE_1, ActionId.RATE_2, ActionId.RATE_3, ActionId.RATE_4, ActionId.RATE_5)
@@ -66,6 +67,8 @@ class CallbackId(StrEnum):
     ADMIN_DEPARTMENT = "crossdesk.view.admin.department"  # a department changed or added from the Admin view
     ADMIN_INTAKE = "crossdesk.view.admin.intake"
     ADMIN_SLA = "crossdesk.view.admin.sla"
+    ADMIN_CUSTOMER_PICK = "crossdesk.view.admin.customer_pick"  # which customer; answered with the next form
+    ADMIN_CUSTOMER = "crossdesk.view.admin.customer"  # the customer's name, aliases, stage, account manager
 
 
 class BlockId(StrEnum):
@@ -105,6 +108,9 @@ class BlockId(StrEnum):
     ADMIN_OWNERS = "owners"
     ADMIN_KEYWORDS = "keywords"
     ADMIN_INTAKE = "intake_channels"
+    ADMIN_ALIASES = "aliases"  # a customer's (its name is ADMIN_NAME); stage and manager as the file names them
+    ADMIN_STAGE = "stage"
+    ADMIN_MANAGER = "manager"
     # The rating DM's buttons: a prefix, ``crossdesk.rating.actions.<ticket key>`` (the buttons' values are scores).
     RATING_ACTIONS = "crossdesk.rating.actions"
     RATING_ALERT_ACTIONS = "crossdesk.rating.alert.actions"  # a low rating's alert: Reopen
