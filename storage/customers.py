@@ -395,14 +395,3 @@ async def _run(session: AsyncSession, statement: Executable, rows: list[dict[str
 
 def _clip(value: str | None) -> str | None:
     return value if value is None or len(value) <= 200 else value[:199] + "…"
-
-
-async def recent_events(session: AsyncSession, limit: int) -> list[tuple[CustomerEvent, str]]:
-    """The last ``limit`` changes made to customers, newest first, each with the customer's name now."""
-    statement = (
-        select(CustomerEvent, Customer.name)
-        .join(Customer, col(Customer.id) == col(CustomerEvent.customer_id))
-        .order_by(col(CustomerEvent.id).desc())
-        .limit(limit)
-    )
-    return [(event, str(name)) for event, name in (await session.exec(statement)).all()]

@@ -11,6 +11,8 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from storage import jobs
 from storage.models import WorkspaceConfigRecord
 
+SYSTEM_ACTOR = "crossdesk"  # the actor of what the bot recorded itself: a file it started with or reloaded
+
 
 async def latest(session: AsyncSession) -> WorkspaceConfigRecord | None:
     """The configuration put into use last, if any bot recorded one."""

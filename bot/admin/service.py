@@ -27,8 +27,7 @@ from config.export import data_to_yaml, to_data, to_yaml
 from config.live import LiveWorkspace
 from config.loader import ConfigError, parse_workspace
 from config.schema import Department, WorkspaceConfig
-from storage import customers as customer_rows
-from storage import workspace_configs
+from storage import customer_events, workspace_configs
 from storage.database import Database
 from storage.models import WorkspaceConfigRecord
 
@@ -181,7 +180,7 @@ class AdminService:
     async def customer_changes(self, limit: int = CUSTOMER_ENTRIES) -> list[CustomerChange]:
         """The last changes made to customers, newest first (from Slack, an import, the file)."""
         async with self.db.read() as session:
-            events = await customer_rows.recent_events(session, limit)
+            events = await customer_events.recent(session, limit)
         return [CustomerChange(e.actor_id, e.at, name, e.action, e.from_value, e.to_value) for e, name in events]
 
     async def publish(self, user_id: str, now: datetime | None = None) -> None:

@@ -31,7 +31,7 @@ from storage.database import Database
 
 log = logging.getLogger(__name__)
 
-SYSTEM_ACTOR = "crossdesk"
+SYSTEM_ACTOR = workspace_configs.SYSTEM_ACTOR
 # The most problems one DM lists (a file with hundreds of errors is still one message); the log has them all.
 DM_PROBLEMS = 20
 DM_CHARACTERS = 3_000

@@ -15,6 +15,7 @@ from bot.surfaces.limits import CONTEXT_TEXT, SECTION_TEXT, clip
 from bot.surfaces.text import name_text
 from config.durations import format_duration
 from config.schema import Department, WorkspaceConfig
+from storage.workspace_configs import SYSTEM_ACTOR
 
 if TYPE_CHECKING:
     from bot.tickets.notices import TicketMessenger
@@ -140,7 +141,10 @@ def _audit(entries: Sequence[AuditEntry], messages: TicketMessenger) -> list[Blo
 
 
 def _who(actor_id: str, t: Any) -> str:
-    return f"<@{actor_id}>" if actor_id[:1] in ("U", "W") else t("admin.audit.bot")
+    """A person as a mention; the bot (what a file brought) by name; anything else (an import) as recorded."""
+    if actor_id[:1] in ("U", "W"):
+        return f"<@{actor_id}>"
+    return t("admin.audit.bot") if actor_id == SYSTEM_ACTOR else f"`{actor_id}`"
 
 
 def _value(action: str, value: str | None) -> str:
