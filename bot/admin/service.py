@@ -134,7 +134,7 @@ class AdminService:
         everything as it was."""
         now = self.clock.now()
         async with self.db.transaction() as session:
-            base = self._base(await workspace_configs.latest(session))
+            base = self._base(await workspace_configs.latest_for_edit(session))
             data = to_data(base)
             edit(data)
             workspace = parse_workspace(data_to_yaml(data), source="Slack")
