@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Mapping
+from datetime import datetime
 from typing import Any
 
 import aiohttp
@@ -19,6 +20,7 @@ from slack_sdk.errors import SlackApiError
 
 from bot.outbox.outcomes import Outcome
 from bot.outbox.payloads import Cards, card_fallback, place_card, prepare
+from bot.outbox.rate_gate import RateGate
 from bot.outbox.slack_calls import OUTBOX_EVENT_TYPE, Fail, Retry, SlackCalls, TokenRejected, dm_instead, was_uncertain
 from bot.runtime.clock import Clock
 from bot.runtime.metrics import Metrics
@@ -57,6 +59,7 @@ class Delivery:
         self.cards = cards
         self.metrics = metrics
         self.max_attempts = max_attempts
+        self.gate = RateGate()
 
     async def token_works(self) -> bool:
         """Whether to send: yes while Slack takes the token; once it rejected it, only after an ``auth.test``
@@ -82,11 +85,11 @@ class Delivery:
         """Given back (:meth:`given_back`): it goes out when Slack takes the token again."""
         return self.given_back(row, f"paused: {self.token.problem()}")
 
-    def given_back(self, row: OutboxRow, why: str) -> Outcome:
-        """Back to pending with its attempt given back, due at once, for whichever sender claims next. An uncertain
-        earlier attempt stays recorded, so the post is looked for before it is sent."""
+    def given_back(self, row: OutboxRow, why: str, due: datetime | None = None) -> Outcome:
+        """Back to pending with its attempt given back, due at ``due`` (at once by default), for whichever sender
+        claims next. An uncertain earlier attempt stays recorded, so the post is looked for before it is sent."""
         error = row.last_error if was_uncertain(row) and row.last_error else why
-        return Outcome(row, "released", retry_at=self.clock.now(), error=error)
+        return Outcome(row, "released", retry_at=due or self.clock.now(), error=error)
 
     async def deliver(
         self,
@@ -107,11 +110,16 @@ class Delivery:
             return self.sent(row, {}, tickets)
         # A thread reply without a place goes on its own in the same channel: the rest of a digest whose first
         # message failed for good is better there than nowhere.
+        payload: dict[str, Any] = {}
         try:
             payload = prepare(row, tickets, self.cards, self.identity.url, related)
             if place is not None:
                 where = "thread_ts" if row.purpose == OutboxPurpose.THREAD_REPLY.value else "ts"
                 payload["channel"], payload[where] = place
+            opens_at = self.gate.opens_at(row.method, payload.get("channel"), self.clock.now())
+            if opens_at is not None:
+                # Another call under the same limit was answered 429: asking now would only be refused again.
+                return self.given_back(row, f"held back: Slack rate-limits {row.method} here", opens_at)
             if row.method == "chat.postMessage" and "metadata" not in payload:
                 payload["metadata"] = {"event_type": OUTBOX_EVENT_TYPE, "event_payload": {"outbox_id": row.id}}
             found = await self.slack.already_posted(row, payload)
@@ -131,6 +139,8 @@ class Delivery:
                 self.metrics.outbox_failed.labels(row.method).inc()
                 return Outcome(row, "failed", error=retry.reason)
             self.metrics.outbox_retries.labels(row.method).inc()
+            if retry.rate_limited:
+                self.gate.close(row.method, payload.get("channel"), self.clock.now() + retry.after)
             log.warning(
                 "outbox %s (%s) will retry in %ss: %s", row.id, row.method, retry.after.total_seconds(), retry.reason
             )

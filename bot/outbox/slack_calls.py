@@ -41,12 +41,14 @@ _LOOK_PAGES = 5
 
 
 class Retry(Exception):
-    """Try the row again after ``after``."""
+    """Try the row again after ``after``; ``rate_limited`` when Slack said so (a 429), which holds back every
+    call that shares the limit (:mod:`bot.outbox.rate_gate`)."""
 
-    def __init__(self, after: timedelta, reason: str) -> None:
+    def __init__(self, after: timedelta, reason: str, *, rate_limited: bool = False) -> None:
         super().__init__(reason)
         self.after = after
         self.reason = reason
+        self.rate_limited = rate_limited
 
 
 class TokenRejected(Exception):
@@ -107,7 +109,8 @@ class SlackCalls:
             code = _error_code(error)
             if status == 429 or code == "ratelimited":
                 retry_after = retry_after_seconds(error.response.headers)
-                raise Retry(timedelta(seconds=retry_after), f"rate limited (Retry-After {retry_after}s)") from None
+                reason = f"rate limited (Retry-After {retry_after}s)"
+                raise Retry(timedelta(seconds=retry_after), reason, rate_limited=True) from None
             if code in DEAD_TOKEN_ERRORS:
                 raise TokenRejected(code) from None
             if status >= 500 or code in UNCERTAIN_ERRORS:

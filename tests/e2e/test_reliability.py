@@ -204,6 +204,31 @@ async def test_rate_limited_send_waits_for_retry_after_and_is_sent_once(bot: Har
     assert len(bot.fake.messages_in(bot.fake.dm_channel_for("U0ALICE"))) == 1
 
 
+async def test_a_rate_limit_holds_back_every_post_to_that_channel_until_retry_after(bot: Harness) -> None:
+    """Slack limits posts per channel: after one 429, the next card for the same channel waits out the Retry-After
+    without asking Slack (and being refused) again, and takes no attempt from its row."""
+    bot.fake.fail_next("chat.postMessage", status=429, retry_after=30)
+    first_ts, _ = await bot.intake_message("refund please")
+    await bot.fake.wait_for_calls("chat.postMessage")
+    await bot.settle()
+    second_ts, _ = await bot.intake_message("refund again please")
+    await bot.settle()
+
+    def posts_to_intake() -> int:
+        return sum(1 for call in bot.fake.calls_to("chat.postMessage") if call.args.get("channel") == "C0INTAKE")
+
+    assert posts_to_intake() == 1  # only the refused one
+    async with bot.services.db.transaction() as session:
+        cards = (await session.exec(select(OutboxMessage).where(OutboxMessage.purpose == "card"))).all()
+    held = [card for card in cards if "held back" in (card.last_error or "")]
+    assert len(held) == 1 and held[0].status == "pending" and held[0].attempts == 0
+    assert held[0].next_attempt_at == bot.clock.now() + timedelta(seconds=30)
+    bot.clock.advance(timedelta(seconds=30))
+    await bot.drain()
+    assert posts_to_intake() == 3  # the refused card again, and the held one once
+    assert len(cards_in(bot, "C0INTAKE", first_ts)) == 1 and len(cards_in(bot, "C0INTAKE", second_ts)) == 1
+
+
 async def test_server_errors_are_retried_with_backoff(bot: Harness) -> None:
     bot.fake.fail_next("chat.postMessage", status=500, times=2)
     ts, _ = await bot.intake_message("refund please")

@@ -437,6 +437,23 @@ def first_posts(fake: SlackWorkspace) -> dict[int, float]:
     return shown
 
 
+async def held_by(db: Database, pid: int) -> set[int]:
+    """The outbox rows the sender of process ``pid`` holds now and has not finished: what its death leaves behind
+    (its process name, as in :func:`bot.runtime.heartbeat.process_name`, carries the pid)."""
+    async with db.transaction() as session:
+        statement = select(OutboxMessage.id).where(
+            col(OutboxMessage.claimed_by).contains(f"-{pid}-"),
+            col(OutboxMessage.status).in_(["pending", "sending"]),
+        )
+        return {row_id for row_id in (await session.exec(statement)).all() if row_id is not None}
+
+
+def waits_from(fake: SlackWorkspace, rows: set[int], since: float) -> list[float]:
+    """Seconds from ``since`` (a kill) until each of ``rows`` that is a post appeared in Slack."""
+    shown = first_posts(fake)
+    return sorted(max(0.0, shown[row_id] - since) for row_id in rows if row_id in shown)
+
+
 async def message_waits(db: Database, fake: SlackWorkspace, since: float, until: float | None = None) -> list[float]:
     """Seconds each message (a post) waited between being queued and appearing in Slack, for the messages that
     appeared from ``since`` (a wall-clock time, like a kill's) to ``until``; queued before ``since`` too."""
