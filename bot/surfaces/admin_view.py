@@ -15,6 +15,7 @@ from bot.surfaces.limits import CONTEXT_TEXT, SECTION_TEXT, clip
 from bot.surfaces.text import name_text
 from config.durations import format_duration
 from config.schema import Department, WorkspaceConfig
+from storage.customers import SEED_ACTOR
 from storage.workspace_configs import SYSTEM_ACTOR
 
 if TYPE_CHECKING:
@@ -144,7 +145,7 @@ def _who(actor_id: str, t: Any) -> str:
     """A person as a mention; the bot (what a file brought) by name; anything else (an import) as recorded."""
     if actor_id[:1] in ("U", "W"):
         return f"<@{actor_id}>"
-    return t("admin.audit.bot") if actor_id == SYSTEM_ACTOR else f"`{actor_id}`"
+    return t("admin.audit.bot") if actor_id in (SYSTEM_ACTOR, SEED_ACTOR) else f"`{actor_id}`"
 
 
 def _value(action: str, value: str | None) -> str:
@@ -161,6 +162,13 @@ def _customers(page: AdminPage, messages: TicketMessenger) -> list[Block]:
     blocks: list[Block] = [_section(f"*{t('admin.customers')}*\n{t('admin.customers_intro')}", edit)]
     lines = [
         t(
+            "admin.customer_created",
+            who=_who(change.actor_id, t),
+            when=messages.date(change.at),
+            customer=name_text(change.customer),
+        )
+        if change.action == "created"
+        else t(
             "admin.customer_change",
             who=_who(change.actor_id, t),
             when=messages.date(change.at),
@@ -204,9 +212,9 @@ def admin_view(page: AdminPage, messages: TicketMessenger) -> dict[str, Any]:
             _section(f"*{t('admin.field.intake_channels')}*\n{channels}"),
             _section(f"*{t('admin.sla')}*\n{sla_lines(workspace, t)}"),
             {"type": "divider"},
-            *_customers(page, messages),
-            {"type": "divider"},
             *_audit(page.audit, messages),
+            {"type": "divider"},
+            *_customers(page, messages),
         ]
     if len(blocks) > MAX_BLOCKS:
         blocks = [*blocks[: MAX_BLOCKS - 1], _context(t("home.truncated"))]

@@ -3,6 +3,8 @@ changed through replica A's Admin form, the next ticket opened through replica B
 
 from __future__ import annotations
 
+import asyncio
+
 import pytest
 
 from tests.support.admin import database_workspace, open_department, owner_of_next, submit
@@ -29,3 +31,21 @@ async def test_an_admins_edit_on_one_replica_routes_the_next_ticket_on_another(d
         assert second.services.workspace.department("SUP").owners == ["U0DAN"]
         assert await owner_of_next(second, "Another refund", "SUP-2") == "U0DAN"
         assert await owner_of_next(second, "A third refund", "SUP-3") == "U0DAN"
+
+
+async def test_two_edits_at_once_on_two_replicas_both_stay(database_url: str) -> None:
+    """The admin changes Engineering on one replica while Support's lead changes Support on the other: each edit
+    starts from the newest configuration in turn, so the last one recorded holds both."""
+    async with running_replicas(database_url, database_workspace()) as (first, second):
+        engineering = await open_department(first, "U0ADMIN", "ENG")
+        support = await open_department(second, "U0LEADSUP", "SUP")
+        answers = await asyncio.gather(
+            submit(first, engineering, "U0ADMIN", {"owners": ["U0DAN"]}),
+            submit(second, support, "U0LEADSUP", {"owners": ["U0BOB"]}),
+        )
+        assert answers == [{}, {}]
+        for replica in (first, second):
+            assert replica.bot.ticker is not None
+            await replica.bot.ticker.tick()
+            workspace = replica.services.workspace
+            assert (workspace.department("ENG").owners, workspace.department("SUP").owners) == (["U0DAN"], ["U0BOB"])
