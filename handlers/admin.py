@@ -3,6 +3,7 @@ submissions — each one service call; check-config's problems answer the form f
 
 from __future__ import annotations
 
+from collections.abc import Awaitable
 from typing import Any
 
 from slack_bolt.async_app import AsyncApp
@@ -27,14 +28,12 @@ from config.loader import ConfigError
 from handlers.forms import open_form
 from handlers.payloads import MalformedPayload, form_values, mapping, metadata, services_of, text
 
-_DEPARTMENT_FIELDS = [
-    BlockId.ADMIN_KEY.value,
-    BlockId.ADMIN_NAME.value,
-    BlockId.ADMIN_CHANNEL.value,
-    BlockId.ADMIN_LEAD.value,
-    BlockId.ADMIN_OWNERS.value,
-    BlockId.ADMIN_KEYWORDS.value,
-]
+ADMINS_BUTTONS = (
+    ActionId.ADMIN_ADD_DEPARTMENT,
+    ActionId.ADMIN_EDIT_INTAKE,
+    ActionId.ADMIN_EDIT_SLA,
+    ActionId.ADMIN_PICK_CUSTOMER,
+)
 
 
 def _user(body: dict[str, Any]) -> str:
@@ -56,6 +55,25 @@ async def _refuse_fields(ack: AsyncAck, error: ConfigError, view: dict[str, Any]
     await ack(response_action="errors", errors={field: "; ".join(lines)[:300] for field, lines in grouped.items()})
 
 
+async def _save(
+    ack: AsyncAck,
+    view: dict[str, Any],
+    context: AsyncBoltContext,
+    body: dict[str, Any],
+    saving: Awaitable[object],
+    fallback: str,
+) -> None:
+    """Await an edit: saved, the form closes and the Admin view shows it; check-config's problems keep the form
+    open, field by field."""
+    try:
+        await saving
+    except ConfigError as error:
+        await _refuse_fields(ack, error, view, fallback)
+        return
+    await ack()
+    await services_of(context).admin.publish(_user(body))
+
+
 async def on_admin_open(ack: AsyncAck, body: dict[str, Any], context: AsyncBoltContext) -> None:
     await ack()
     await services_of(context).admin.publish(_user(body))
@@ -75,29 +93,28 @@ async def on_edit_department(
     await ack()
 
 
-async def on_add_department(
+async def _admins_form(body: dict[str, Any], client: AsyncWebClient, context: AsyncBoltContext, form: str) -> None:
+    """A button only admins may use: check, then open its form (``form``: which)."""
+    services = services_of(context)
+    services.admin.require_admin(_user(body))
+    t, workspace = services.translator, services.workspace
+    views = {
+        ActionId.ADMIN_ADD_DEPARTMENT.value: lambda: department_modal(t, None, full=True),
+        ActionId.ADMIN_EDIT_INTAKE.value: lambda: intake_modal(t, list(workspace.intake_channels)),
+        ActionId.ADMIN_EDIT_SLA.value: lambda: sla_modal(t, workspace.sla),
+        ActionId.ADMIN_PICK_CUSTOMER.value: lambda: customer_pick_modal(t),
+    }
+    await open_form(client, text(body, "trigger_id"), views[form]())
+
+
+async def on_admins_button(
     ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient, context: AsyncBoltContext
 ) -> None:
-    services = services_of(context)
-    services.admin.require_admin(_user(body))
-    await open_form(client, text(body, "trigger_id"), department_modal(services.translator, None, full=True))
-    await ack()
-
-
-async def on_edit_intake(
-    ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient, context: AsyncBoltContext
-) -> None:
-    services = services_of(context)
-    services.admin.require_admin(_user(body))
-    view = intake_modal(services.translator, list(services.workspace.intake_channels))
-    await open_form(client, text(body, "trigger_id"), view)
-    await ack()
-
-
-async def on_edit_sla(ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient, context: AsyncBoltContext) -> None:
-    services = services_of(context)
-    services.admin.require_admin(_user(body))
-    await open_form(client, text(body, "trigger_id"), sla_modal(services.translator, services.workspace.sla))
+    """*Add a department*, *Intake channels*, *SLA policies*, *Edit a customer*."""
+    actions = body.get("actions")
+    if not isinstance(actions, list) or not actions:
+        raise MalformedPayload("block_actions without actions")
+    await _admins_form(body, client, context, text(mapping(actions[0], "action"), "action_id"))
     await ack()
 
 
@@ -119,13 +136,7 @@ async def on_department_submitted(
         new=new,
     )
     user = _user(body)
-    try:
-        await services.admin.edit_department(user, form)
-    except ConfigError as error:
-        await _refuse_fields(ack, error, view, BlockId.ADMIN_OWNERS.value)
-        return
-    await ack()
-    await services.admin.publish(user)
+    await _save(ack, view, context, body, services.admin.edit_department(user, form), BlockId.ADMIN_OWNERS.value)
 
 
 async def on_intake_submitted(
@@ -134,13 +145,8 @@ async def on_intake_submitted(
     services = services_of(context)
     chosen = form_values(view).get(BlockId.ADMIN_INTAKE.value) or []
     user = _user(body)
-    try:
-        await services.admin.edit_intake(user, list(chosen) if isinstance(chosen, list) else [chosen])
-    except ConfigError as error:
-        await _refuse_fields(ack, error, view, BlockId.ADMIN_INTAKE.value)
-        return
-    await ack()
-    await services.admin.publish(user)
+    channels = list(chosen) if isinstance(chosen, list) else [chosen]
+    await _save(ack, view, context, body, services.admin.edit_intake(user, channels), BlockId.ADMIN_INTAKE.value)
 
 
 async def on_sla_submitted(
@@ -153,22 +159,7 @@ async def on_sla_submitted(
         for priority in SLA_PRIORITIES
     }
     user = _user(body)
-    try:
-        await services.admin.edit_sla(user, durations)
-    except ConfigError as error:
-        await _refuse_fields(ack, error, view, sla_block("urgent", "acknowledge"))
-        return
-    await ack()
-    await services.admin.publish(user)
-
-
-async def on_pick_customer(
-    ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient, context: AsyncBoltContext
-) -> None:
-    services = services_of(context)
-    services.admin.require_admin(_user(body))
-    await open_form(client, text(body, "trigger_id"), customer_pick_modal(services.translator))
-    await ack()
+    await _save(ack, view, context, body, services.admin.edit_sla(user, durations), sla_block("urgent", "acknowledge"))
 
 
 async def on_customer_picked(
@@ -204,25 +195,19 @@ async def on_customer_submitted(
         "manager": values.get(BlockId.ADMIN_MANAGER.value),
     }
     user = _user(body)
-    try:
-        await services.admin.edit_customer(user, customer_id, fields)
-    except ConfigError as error:
-        await _refuse_fields(ack, error, view, BlockId.ADMIN_NAME.value)
-        return
-    await ack()
-    await services.admin.publish(user)
+    await _save(
+        ack, view, context, body, services.admin.edit_customer(user, customer_id, fields), BlockId.ADMIN_NAME.value
+    )
 
 
 def register(app: AsyncApp) -> None:
     app.action(ActionId.ADMIN_OPEN.value)(on_admin_open)
     app.action(ActionId.ADMIN_BACK.value)(on_admin_back)
     app.action(ActionId.ADMIN_EDIT_DEPARTMENT.value)(on_edit_department)
-    app.action(ActionId.ADMIN_ADD_DEPARTMENT.value)(on_add_department)
-    app.action(ActionId.ADMIN_EDIT_INTAKE.value)(on_edit_intake)
-    app.action(ActionId.ADMIN_EDIT_SLA.value)(on_edit_sla)
+    for button in ADMINS_BUTTONS:
+        app.action(button.value)(on_admins_button)
     app.view(CallbackId.ADMIN_DEPARTMENT.value)(on_department_submitted)
     app.view(CallbackId.ADMIN_INTAKE.value)(on_intake_submitted)
     app.view(CallbackId.ADMIN_SLA.value)(on_sla_submitted)
-    app.action(ActionId.ADMIN_PICK_CUSTOMER.value)(on_pick_customer)
     app.view(CallbackId.ADMIN_CUSTOMER_PICK.value)(on_customer_picked)
     app.view(CallbackId.ADMIN_CUSTOMER.value)(on_customer_submitted)

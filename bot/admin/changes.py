@@ -82,31 +82,23 @@ def _sla(before: WorkspaceConfig, after: WorkspaceConfig, t: Translate) -> list[
     return lines
 
 
+def _setting(
+    before: WorkspaceConfig, after: WorkspaceConfig, field: str, shown: Callable[[Sequence[str]], str], t: Translate
+) -> list[str]:
+    """A list of ids at the top of the file (intake channels, admins): a line when it changed."""
+    was, now = shown(getattr(before, field)), shown(getattr(after, field))
+    return [] if was == now else [t("admin.change.setting", field=t(f"admin.field.{field}"), before=was, after=now)]
+
+
 def describe_changes(before: WorkspaceConfig | None, after: WorkspaceConfig, t: Translate) -> list[str]:
     """Each difference from ``before`` to ``after`` as a line, e.g. ``Support · owners: <@U1>, <@U2> → <@U1>``;
     ``before`` is ``None`` for the first configuration recorded."""
     if before is None:
         return [t("admin.change.first")]
     lines = _departments(before, after, t)
-    if before.intake_channels != after.intake_channels:
-        lines.append(
-            t(
-                "admin.change.setting",
-                field=t("admin.field.intake_channels"),
-                before=_channels(before.intake_channels),
-                after=_channels(after.intake_channels),
-            )
-        )
+    lines.extend(_setting(before, after, "intake_channels", _channels, t))
     lines.extend(_sla(before, after, t))
-    if before.admins != after.admins:
-        lines.append(
-            t(
-                "admin.change.setting",
-                field=t("admin.field.admins"),
-                before=_people(before.admins),
-                after=_people(after.admins),
-            )
-        )
+    lines.extend(_setting(before, after, "admins", _people, t))
     old, new = to_data(before), to_data(after)
     lines.extend(
         t("admin.change.other", key=key)

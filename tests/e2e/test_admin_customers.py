@@ -8,7 +8,7 @@ from typing import Any
 
 from bot.surfaces.ids import ActionId
 from storage import customers as customer_rows
-from tests.support.admin import admin_view, database_workspace, submit, view_text
+from tests.support.admin import admin_view, database_workspace, dms_to, submit, view_text
 from tests.support.harness import Harness, running_bot
 
 
@@ -54,11 +54,7 @@ async def test_only_admins_edit_customers(database_url: str) -> None:
         await bot.click_on_home(ActionId.ADMIN_PICK_CUSTOMER, "admin", "U0LEADSUP")
         await bot.drain()
         assert not bot.fake.calls_to("views.open")
-        assert any(
-            "只有工作区管理员" in str(call.args.get("text"))
-            for call in bot.fake.calls_to("chat.postMessage")
-            if call.args.get("channel") == "U0LEADSUP"
-        )
+        assert any("只有工作区管理员" in text for text in dms_to(bot, "U0LEADSUP"))
 
 
 async def _pick(bot: Harness) -> dict[str, Any]:

@@ -18,6 +18,7 @@ from config.schema import WorkspaceConfig
 from tests.support.admin import (
     admin_view,
     database_workspace,
+    dms_to,
     example_with,
     open_department,
     owner_of_next,
@@ -77,11 +78,7 @@ async def test_a_lead_cannot_edit_another_department_and_is_told_who_may(databas
         response = await bot.click_on_home(ActionId.ADMIN_EDIT_DEPARTMENT, "ENG", "U0LEADSUP")
         assert response.status_code == 200
         await bot.drain()
-        [refusal] = [
-            str(call.args.get("text"))
-            for call in bot.fake.calls_to("chat.postMessage")
-            if call.args.get("channel") == "U0LEADSUP"
-        ]
+        [refusal] = dms_to(bot, "U0LEADSUP")
         assert "<@U0ADMIN>" in refusal and "<@U0LEADENG>" in refusal and "Engineering" in refusal
         # A form of their own department sent back as another's (a forged private_metadata) is refused too.
         form = await open_department(bot, "U0LEADSUP", "SUP")
@@ -139,11 +136,7 @@ async def test_with_the_file_as_source_the_admin_view_is_read_only_and_edits_are
         assert ActionId.ADMIN_EDIT_DEPARTMENT.value not in view and "`SUP`" in view and "<#C0INTAKE>" in view
         await bot.click_on_home(ActionId.ADMIN_EDIT_DEPARTMENT, "SUP", "U0ADMIN")
         await bot.drain()
-        assert any(
-            "send SIGHUP or wait a minute" in str(call.args.get("text"))
-            for call in bot.fake.calls_to("chat.postMessage")
-            if call.args.get("channel") == "U0ADMIN"
-        )
+        assert any("send SIGHUP or wait a minute" in text for text in dms_to(bot, "U0ADMIN"))
         before = len(await records(bot))
         forged = {
             "type": "modal",
@@ -166,11 +159,7 @@ async def test_the_admin_view_and_its_refusals_in_chinese(database_url: str) -> 
         assert f"{SUPPORT} · 处理人：<@U0ALICE>, <@U0BOB> → <@U0BOB>" in view_text(await admin_view(bot, "U0ADMIN"))
         await bot.click_on_home(ActionId.ADMIN_EDIT_SLA, "admin", "U0LEADSUP")
         await bot.drain()
-        assert any(
-            "只有工作区管理员（<@U0ADMIN>）" in str(call.args.get("text"))
-            for call in bot.fake.calls_to("chat.postMessage")
-            if call.args.get("channel") == "U0LEADSUP"
-        )
+        assert any("只有工作区管理员（<@U0ADMIN>）" in text for text in dms_to(bot, "U0LEADSUP"))
 
 
 async def test_a_restart_runs_the_recorded_configuration_not_a_changed_file(

@@ -5,9 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import os
 import signal
-import sys
 from pathlib import Path
 
 import pytest
@@ -15,12 +13,11 @@ import pytest
 from bot.runtime.reload import digest_of
 from bot.sandbox.fake_slack.server import SlackApiServer
 from bot.sandbox.polling import eventually
-from bot.sandbox.slack_requests import SIGNING_SECRET
 from storage import workspace_configs
-from tests.e2e.test_live_config import fake_slack  # noqa: F401  (the fixture)
-from tests.e2e.test_secrets_and_logs import free_port, wait_healthy
+from tests.e2e.test_live_config import fake_slack, start_process  # noqa: F401  (the fixture)
+from tests.e2e.test_secrets_and_logs import wait_healthy
 from tests.support.admin import database_workspace, example_with
-from tests.support.harness import BOT_TOKEN, running_bot
+from tests.support.harness import running_bot
 
 
 async def test_sighup_with_the_database_as_source_leaves_the_file_unread(
@@ -29,24 +26,9 @@ async def test_sighup_with_the_database_as_source_leaves_the_file_unread(
 ) -> None:
     path = tmp_path / "crossdesk.yaml"
     path.write_text(example_with(), encoding="utf-8")
-    env = {
-        **os.environ,
-        "SLACK_BOT_TOKEN": BOT_TOKEN,
-        "SLACK_SIGNING_SECRET": SIGNING_SECRET,
-        "SLACK_API_URL": fake_slack.url,
-        "DATABASE_URL": f"sqlite:///{tmp_path / 'crossdesk.db'}",
-        "HOST": "127.0.0.1",
-        "PORT": str(port := free_port()),
-        "CROSSDESK_CONFIG": str(path),
-        "CROSSDESK_TICK_SECONDS": "3600",
-    }
-    env.pop("SLACK_APP_TOKEN", None)
-    command = [sys.executable, "-c", "import sys; from bot.runtime.cli import main; sys.exit(main(['run']))"]
-    log_file = tmp_path / "crossdesk.log"
-    with log_file.open("wb") as sink:
-        process = await asyncio.create_subprocess_exec(*command, env=env, cwd=tmp_path, stdout=sink, stderr=sink)
+    process, log_file, base = await start_process(fake_slack, tmp_path, path)
     try:
-        await wait_healthy(f"http://127.0.0.1:{port}", process)
+        await wait_healthy(base, process)
         path.write_text(example_with(replace=("owners: [U0ALICE, U0BOB]", "owners: [U0BOB]")), encoding="utf-8")
         process.send_signal(signal.SIGHUP)
 

@@ -73,3 +73,10 @@ async def owner_of_next(bot: Harness, text: str, key: str) -> str:
     await bot.intake_message(text)
     await bot.drain()
     return (await bot.ticket(key)).owner_id
+
+
+def dms_to(bot: Harness, user: str) -> list[str]:
+    """The texts the bot posted to ``user``'s DM (refusals of App Home's buttons arrive there)."""
+    return [
+        str(call.args.get("text")) for call in bot.fake.calls_to("chat.postMessage") if call.args.get("channel") == user
+    ]
