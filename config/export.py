@@ -33,8 +33,18 @@ def _plain(value: Any) -> Any:
     return value
 
 
-def to_yaml(workspace: WorkspaceConfig) -> str:
-    """``workspace`` as workspace-file YAML (keys in the schema's order, Unicode kept as written)."""
-    data = _plain(workspace.model_dump(exclude_defaults=True))
+def to_data(workspace: WorkspaceConfig) -> dict[str, Any]:
+    """``workspace`` as the plain mapping a workspace file holds (what an edit from Slack starts from)."""
+    data: dict[str, Any] = _plain(workspace.model_dump(exclude_defaults=True))
+    return data
+
+
+def data_to_yaml(data: dict[str, Any]) -> str:
+    """A workspace file's mapping written as its YAML (keys in the order given, Unicode kept as written)."""
     body = yaml.safe_dump(data, sort_keys=False, allow_unicode=True, default_flow_style=False, width=120)
     return HEADER + body
+
+
+def to_yaml(workspace: WorkspaceConfig) -> str:
+    """``workspace`` as workspace-file YAML (keys in the schema's order, Unicode kept as written)."""
+    return data_to_yaml(to_data(workspace))

@@ -7,6 +7,7 @@ from slack_bolt.async_app import AsyncApp
 from bot.runtime.services import Services
 from handlers import (
     actions,
+    admin,
     commands,
     customers,
     digest,
@@ -39,3 +40,4 @@ def register_all(app: AsyncApp, services: Services) -> None:
     home.register(app)
     customers.register(app)
     people.register(app)
+    admin.register(app)

@@ -69,6 +69,10 @@ def is_private_conversation(
     return bool(channel_id) and str(channel_id)[:1] in ("D", "G")
 
 
+# Multi-selects of people and channels: where Slack puts what was chosen.
+_MULTI_SELECTS = {"multi_users_select": "selected_users", "multi_channels_select": "selected_channels"}
+
+
 def form_values(view: Any, *, as_typed: bool = False) -> dict[str, Any]:
     """Flatten a modal's ``state.values`` to ``{block_id: value}``, whatever the input type.
 
@@ -90,6 +94,14 @@ def form_values(view: Any, *, as_typed: bool = False) -> dict[str, Any]:
                 value = option.get("value") if isinstance(option, Mapping) else None
             elif kind == "users_select":
                 value = element.get("selected_user")
+            elif kind == "channels_select":
+                value = element.get("selected_channel")
+            elif kind in _MULTI_SELECTS:
+                chosen = element.get(_MULTI_SELECTS[kind]) or []
+                if not isinstance(chosen, list) or not all(isinstance(item, str) for item in chosen):
+                    raise MalformedPayload(f"the choices of {block_id} must be a list of ids")
+                flat[block_id] = chosen
+                continue
             elif kind == "checkboxes":
                 options = element.get("selected_options") or []
                 if not isinstance(options, list):
@@ -102,7 +114,7 @@ def form_values(view: Any, *, as_typed: bool = False) -> dict[str, Any]:
                 value = element.get("value")
             if value is not None and not isinstance(value, str):
                 raise MalformedPayload(f"the value of {block_id} must be text")
-            typed = kind not in ("static_select", "external_select", "users_select")
+            typed = kind not in ("static_select", "external_select", "users_select", "channels_select")
             flat[block_id] = escape(value) if typed and value is not None and not as_typed else value
     return flat
 

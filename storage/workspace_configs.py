@@ -5,17 +5,29 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from sqlalchemy import text
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from storage import jobs
 from storage.models import WorkspaceConfigRecord
 
+_EDIT_LOCK = 0x43524F5345  # the same for every replica; differs from the migration and department locks
+SYSTEM_ACTOR = "crossdesk"  # the actor of what the bot recorded itself: a file it started with or reloaded
+
 
 async def latest(session: AsyncSession) -> WorkspaceConfigRecord | None:
     """The configuration put into use last, if any bot recorded one."""
     statement = select(WorkspaceConfigRecord).order_by(col(WorkspaceConfigRecord.id).desc()).limit(1)
     return (await session.exec(statement)).first()
+
+
+async def latest_for_edit(session: AsyncSession) -> WorkspaceConfigRecord | None:
+    """:func:`latest`, for an edit that will record the configuration it derives from it: on PostgreSQL two edits
+    take turns (an advisory lock held until commit), so neither builds on a configuration the other replaces."""
+    if session.bind is not None and session.bind.dialect.name == "postgresql":
+        await (await session.connection()).execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _EDIT_LOCK})
+    return await latest(session)
 
 
 async def record_applied(
@@ -35,3 +47,9 @@ async def claim_refusal(session: AsyncSession, refused: str, running: str, now: 
     """``True`` for the one replica that tells the admins a file (digest ``refused``) was refused while the
     configuration ``running`` stays; every other replica, and this one on its next look, gets ``False``."""
     return await jobs.claim_period(session, "config-refused", f"{refused[:19]}:{running[:19]}", now)
+
+
+async def newest(session: AsyncSession, limit: int) -> list[WorkspaceConfigRecord]:
+    """The ``limit`` configurations put into use last, newest first (the Admin view's list of changes)."""
+    statement = select(WorkspaceConfigRecord).order_by(col(WorkspaceConfigRecord.id).desc()).limit(limit)
+    return list((await session.exec(statement)).all())

@@ -4,6 +4,10 @@ this process's :class:`CustomerDirectory` at once, so the next ticket that names
 
 from __future__ import annotations
 
+from typing import Any
+
+from pydantic import ValidationError
+
 from bot.customers.directory import CustomerDirectory
 from bot.customers.view import CustomerCard, read_card
 from bot.errors import BadRequest
@@ -14,7 +18,9 @@ from bot.tickets.change import ChangeRunner, parties_in
 from bot.tickets.customer_link import CustomerChoice, CustomerLinked
 from bot.tickets.permissions import Action, require
 from bot.tickets.service import TicketService
-from config.customers import fold_name, name_problem
+from config.customers import CustomerSeed, fold_name, name_problem
+from config.explain import schema_message
+from config.loader import ConfigError, ConfigProblem
 from storage import customers as customer_rows
 from storage.customers import NameTaken, NewCustomer, Summary
 from storage.database import Database
@@ -92,6 +98,46 @@ class CustomerService:
         if ticket.customer_id is not None:
             current = Choice(ticket.customer_id, ticket.customer_name or "")
         return ticket, current
+
+    async def get(self, customer_id: int) -> Customer:
+        async with self.db.read() as session:
+            customer = await customer_rows.by_id(session, customer_id)
+        if customer is None:
+            raise BadRequest("customers.error.unknown")
+        return customer
+
+    async def edit(self, customer_id: int, actor_id: str, fields: dict[str, Any]) -> Customer:
+        """Change a customer's name, aliases, stage and account manager (the Admin view's form), each change
+        recorded with who and when. ``fields`` are checked as the workspace file's ``customers:`` entries are
+        (:class:`CustomerSeed`); a problem raises :class:`ConfigError` naming the field, and nothing changes."""
+        try:
+            seed = CustomerSeed.model_validate(fields)
+        except ValidationError as error:
+            problems = [
+                ConfigProblem("Slack", None, str(detail["loc"][0]) if detail["loc"] else "name", schema_message(detail))
+                for detail in error.errors(include_url=False)
+            ]
+            raise ConfigError(problems) from None
+        now = self.flow.clock.now()
+        async with self.db.transaction() as session:
+            customer = await customer_rows.by_id(session, customer_id, for_update=True)
+            if customer is None:
+                raise BadRequest("customers.error.unknown")
+            wanted = (
+                ("name", seed.name),
+                ("aliases", seed.aliases),
+                ("stage", seed.stage),
+                ("manager_id", seed.manager),
+            )
+            try:
+                for field, value in wanted:
+                    await customer_rows.change(session, customer, field, value, actor_id, now)
+            except NameTaken as taken:
+                field = "name" if fold_name(taken.name) == fold_name(seed.name) else "aliases"
+                raise ConfigError([ConfigProblem("Slack", None, field, str(taken))]) from None
+            keys = await customer_rows.names_of(session, customer_id)
+        self.directory.learn(summary_of(customer), keys)
+        return customer
 
     async def make(self, name: str, actor_id: str) -> int:
         """The customer called ``name`` (plain text), made when there is none: the form's "New customer" choice."""

@@ -25,6 +25,7 @@ from bot.people.groups import named_groups
 from bot.people.slack_reads import SlackPeopleReader
 from bot.runtime import heap
 from bot.runtime.clock import Clock, SystemClock
+from bot.runtime.config_watch import ConfigWatch, starting_configuration
 from bot.runtime.heartbeat import Heartbeat, process_name
 from bot.runtime.metrics import Metrics
 from bot.runtime.profiles import MemberProfiles
@@ -160,6 +161,7 @@ class Crossdesk:
     token: TokenHealth | None = None  # whether Slack still takes the bot token (set by start)
     process: str = field(default_factory=process_name)  # this process's name in heartbeats and outbox leases
     reloader: ConfigReloader | None = None  # applies a changed workspace file (config_source: file)
+    config_watch: ConfigWatch | None = None  # follows the newest recorded configuration (config_source: database)
     _http: aiohttp.ClientSession | None = None  # the one session of every Slack call
     _runner: web.AppRunner | None = None
     _sender_task: asyncio.Task[None] | None = None
@@ -182,6 +184,8 @@ class Crossdesk:
             before, after = await upgrade(db)
             if before != after:
                 log.info("database migrated from %s to %s", before or "empty", after)
+        if self.workspace.config_source == "database":
+            self.workspace = await starting_configuration(db, self.workspace, self.clock)
         async with db.transaction() as session:
             await directory.sync_workspace(session, self.workspace)  # holds the replicas' start-up lock until commit
             seeded = await customer_rows.seed(session, self.workspace.customers, self.clock.now())
@@ -236,6 +240,10 @@ class Crossdesk:
             await self.reloader.record_running()
             # First on every tick: a changed file is noticed within one tick, and the work after it uses it.
             jobs = {"config": self.reloader.tick, **jobs}
+        else:
+            # An edit from Slack on any replica is the newest record: every replica takes it within one tick.
+            self.config_watch = ConfigWatch(services.live, db)
+            jobs = {"config": self.config_watch.tick, **jobs}
         self.ticker = Ticker(jobs, tick_seconds, self.metrics)
         self.ticker.start()
         signing_secret = None
@@ -353,6 +361,8 @@ class Crossdesk:
         reloads: set[asyncio.Task[bool]] = set()
 
         def reload() -> None:
+            if self.config_watch is not None:
+                self.config_watch.reload()
             if self.reloader is not None:
                 task = asyncio.create_task(self.reloader.reload(), name="crossdesk-reload")
                 reloads.add(task)

@@ -182,6 +182,9 @@ def cmd_sandbox(args: argparse.Namespace) -> int:
     workspace = _workspace(path, sys.stderr)
     if workspace is None:
         return EXIT_PROBLEM
+    if args.config_source is not None:
+        # Try the Admin view (App Home → Admin) without editing the file: the file only seeds the database.
+        workspace = WorkspaceConfig.model_validate({**workspace.model_dump(), "config_source": args.config_source})
     from bot.runtime import logs
     from bot.sandbox.example import sandbox_example
     from bot.sandbox.runner import Sandbox
@@ -320,6 +323,11 @@ def parser() -> argparse.ArgumentParser:
     sandbox = commands.add_parser("sandbox", help="try the bot in a local Slack-like workspace in the browser")
     sandbox.add_argument("--port", type=int, default=8080, help="port of the page and its Web API (default 8080)")
     sandbox.add_argument("--reset", action="store_true", help="start clean: forget the tickets in .sandbox/")
+    sandbox.add_argument(
+        "--config-source",
+        choices=["file", "database"],
+        help="override the file's config_source; database lets admins and leads edit teams in App Home → Admin",
+    )
     sandbox.set_defaults(func=cmd_sandbox)
     commands.add_parser("migrate", help="apply database migrations (DATABASE_URL)").set_defaults(func=cmd_migrate)
     check = commands.add_parser("check-config", help="validate a workspace file and report every problem")

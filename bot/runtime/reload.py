@@ -11,7 +11,10 @@ from __future__ import annotations
 import hashlib
 import logging
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
+
+from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.outbox.interface import Outbox
 from bot.runtime.clock import Clock
@@ -28,7 +31,7 @@ from storage.database import Database
 
 log = logging.getLogger(__name__)
 
-SYSTEM_ACTOR = "crossdesk"
+SYSTEM_ACTOR = workspace_configs.SYSTEM_ACTOR
 # The most problems one DM lists (a file with hundreds of errors is still one message); the log has them all.
 DM_PROBLEMS = 20
 DM_CHARACTERS = 3_000
@@ -36,6 +39,18 @@ DM_CHARACTERS = 3_000
 
 def digest_of(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+async def record_configuration(
+    session: AsyncSession, workspace: WorkspaceConfig, text: str, source: str, actor_id: str, now: datetime
+) -> str:
+    """Mirror ``workspace``'s departments into the database and record ``text`` as the running configuration,
+    inside the caller's transaction; returns its digest. The caller swaps it in once the transaction committed,
+    so no reader sees departments the database does not have yet. Shared by a file's reload and Slack's edits."""
+    digest = digest_of(text)
+    await directory.sync_workspace(session, workspace)
+    await workspace_configs.record_applied(session, digest, text, source, actor_id, now)
+    return digest
 
 
 @dataclass(frozen=True)
@@ -125,11 +140,10 @@ class ConfigReloader:
     async def _apply(self, workspace: WorkspaceConfig, text: str, digest: str) -> None:
         now = self.clock.now()
         async with self.db.transaction() as session:
-            await directory.sync_workspace(session, workspace)
             # Customers new in the file are made; the ones people changed since keep their changes. The processes'
             # matchers take them in at their next tick (the table changed).
             await customer_rows.seed(session, workspace.customers, now)
-            await workspace_configs.record_applied(session, digest, text, "file", SYSTEM_ACTOR, now)
+            await record_configuration(session, workspace, text, "file", SYSTEM_ACTOR, now)
         # Only once the database agrees: a reader never sees departments the database does not have yet.
         self.live.swap(workspace)
         self._running = digest

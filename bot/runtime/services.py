@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from bot.admin.service import AdminService
 from bot.customers.directory import CustomerDirectory
 from bot.customers.risk import RiskWatch
 from bot.customers.service import CustomerService
@@ -57,6 +58,7 @@ class Services:
     customers: CustomerService
     customer_risk: RiskWatch
     people: PeopleService
+    admin: AdminService
 
     @property
     def workspace(self) -> WorkspaceConfig:
@@ -98,6 +100,7 @@ class Services:
         tickets = TicketService(db, workspace, clock, outbox, messages, metrics=metrics, customers=directory)
         workflow = WorkflowService(db, workspace, clock, outbox, messages, metrics=metrics, opener=tickets.opener)
         catch_up = CatchUp(db, clock)
+        customers = CustomerService(db, directory, workflow, tickets)
         return cls(
             live=workspace,
             db=db,
@@ -115,7 +118,8 @@ class Services:
             catch_up=catch_up,
             metrics=metrics,
             replays=RequestReplays(db, clock),
-            customers=CustomerService(db, directory, workflow, tickets),
+            customers=customers,
             customer_risk=RiskWatch(db, workspace, clock, outbox, messages, directory),
             people=PeopleService(db, workspace, clock),
+            admin=AdminService(db, workspace, clock, outbox, messages, customers),
         )

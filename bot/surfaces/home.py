@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
+from bot.surfaces.admin_view import admin_entry
 from bot.surfaces.cards import Block, card_buttons, handoff_blocks
 from bot.surfaces.consult_card import ConsultLine, consult_line, status_key
 from bot.surfaces.ids import ActionId
@@ -134,7 +135,10 @@ def _consult_line(consult: Ticket, parent: Ticket, messages: TicketMessenger) ->
 
 def home_view(queue: HomeQueue, user_id: str, messages: TicketMessenger, now: datetime) -> dict[str, Any]:
     t = messages.t
-    blocks: list[Block] = [{"type": "header", "text": {"type": "plain_text", "text": t("home.title")}}]
+    blocks: list[Block] = [
+        {"type": "header", "text": {"type": "plain_text", "text": t("home.title")}},
+        *admin_entry(messages.workspace, user_id, t),
+    ]
 
     def section(
         title_key: str, tickets: Sequence[Ticket], render: Callable[[Ticket], list[Block]], empty_key: str

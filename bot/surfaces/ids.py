@@ -36,6 +36,14 @@ class ActionId(StrEnum):
     RATE_4 = "crossdesk.rating.score.4"
     RATE_5 = "crossdesk.rating.score.5"
     RATING_COMMENT = "crossdesk.rating.comment"  # on the rating DM: *Add a comment* (opens a form)
+    # App Home's Admin view (bot/surfaces/admin_view.py): open it, back to the queue, and the buttons opening its forms.
+    ADMIN_OPEN = "crossdesk.admin.open"
+    ADMIN_BACK = "crossdesk.admin.back"
+    ADMIN_EDIT_DEPARTMENT = "crossdesk.admin.department"  # the value is the department's key
+    ADMIN_ADD_DEPARTMENT = "crossdesk.admin.department.add"
+    ADMIN_EDIT_INTAKE = "crossdesk.admin.intake"
+    ADMIN_EDIT_SLA = "crossdesk.admin.sla"
+    ADMIN_PICK_CUSTOMER = "crossdesk.admin.customer"  # opens the type-ahead choosing the customer to edit
 
 
 RATE_BUTTONS = (ActionId.RATE_1, ActionId.RATE_2, ActionId.RATE_3, ActionId.RATE_4, ActionId.RATE_5)
@@ -56,6 +64,11 @@ class CallbackId(StrEnum):
     CHANGE_CUSTOMER = "crossdesk.view.change_customer"
     CUSTOMER = "crossdesk.view.customer"  # the customer's card, opened from a ticket's card (read-only)
     RATING_COMMENT = "crossdesk.view.rating_comment"
+    ADMIN_DEPARTMENT = "crossdesk.view.admin.department"  # a department changed or added from the Admin view
+    ADMIN_INTAKE = "crossdesk.view.admin.intake"
+    ADMIN_SLA = "crossdesk.view.admin.sla"
+    ADMIN_CUSTOMER_PICK = "crossdesk.view.admin.customer_pick"  # which customer; answered with the next form
+    ADMIN_CUSTOMER = "crossdesk.view.admin.customer"  # the customer's name, aliases, stage, account manager
 
 
 class BlockId(StrEnum):
@@ -85,6 +98,19 @@ class BlockId(StrEnum):
     FORM_ANSWER = "answer"
     FORM_WAIT = "wait"
     FORM_COMMENT = "comment"
+    # The Admin view's forms: each block id is the workspace file's own name for what it holds, so check-config's
+    # problems land on their field (bot/admin/edits.py); the SLA's are "sla.<priority>.<acknowledge|resolve>".
+    ADMIN_NAV = "crossdesk.admin.nav"
+    ADMIN_KEY = "key"
+    ADMIN_NAME = "name"
+    ADMIN_CHANNEL = "channel"
+    ADMIN_LEAD = "lead"
+    ADMIN_OWNERS = "owners"
+    ADMIN_KEYWORDS = "keywords"
+    ADMIN_INTAKE = "intake_channels"
+    ADMIN_ALIASES = "aliases"  # a customer's (its name is ADMIN_NAME); stage and manager as the file names them
+    ADMIN_STAGE = "stage"
+    ADMIN_MANAGER = "manager"
     # The rating DM's buttons: a prefix, ``crossdesk.rating.actions.<ticket key>`` (the buttons' values are scores).
     RATING_ACTIONS = "crossdesk.rating.actions"
     RATING_ALERT_ACTIONS = "crossdesk.rating.alert.actions"  # a low rating's alert: Reopen

@@ -158,13 +158,11 @@ async def fake_slack(workspace: WorkspaceConfig) -> AsyncIterator[SlackApiServer
         await server.stop()
 
 
-async def test_sighup_to_a_running_process_applies_the_changed_file(
-    fake_slack: SlackApiServer, workspace: WorkspaceConfig, tmp_path: Path
-) -> None:
-    """The real door: ``crossdesk run`` in its own process, the file edited, ``kill -HUP``; the next ticket goes to
-    the new owner (with the ticker an hour away, only the signal can have applied it)."""
-    path = tmp_path / "crossdesk.yaml"
-    written(path, ORIGINAL)
+async def start_process(
+    fake_slack: SlackApiServer, tmp_path: Path, path: Path
+) -> tuple[asyncio.subprocess.Process, Path, str]:
+    """``crossdesk run`` in its own process (SQLite in ``tmp_path``, the ticker an hour away) on the workspace file
+    at ``path``: (the process, its log, its base URL); the caller waits for it to be healthy and stops it."""
     port = free_port()
     env = {
         **os.environ,
@@ -182,8 +180,18 @@ async def test_sighup_to_a_running_process_applies_the_changed_file(
     log_file = tmp_path / "crossdesk.log"
     with log_file.open("wb") as sink:
         process = await asyncio.create_subprocess_exec(*command, env=env, cwd=tmp_path, stdout=sink, stderr=sink)
+    return process, log_file, f"http://127.0.0.1:{port}"
+
+
+async def test_sighup_to_a_running_process_applies_the_changed_file(
+    fake_slack: SlackApiServer, workspace: WorkspaceConfig, tmp_path: Path
+) -> None:
+    """The real door: ``crossdesk run`` in its own process, the file edited, ``kill -HUP``; the next ticket goes to
+    the new owner (with the ticker an hour away, only the signal can have applied it)."""
+    path = tmp_path / "crossdesk.yaml"
+    written(path, ORIGINAL)
+    process, log_file, base = await start_process(fake_slack, tmp_path, path)
     try:
-        base = f"http://127.0.0.1:{port}"
         await wait_healthy(base, process)
         written(path, BOB_ONLY)
         process.send_signal(signal.SIGHUP)

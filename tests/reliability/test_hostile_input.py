@@ -208,7 +208,9 @@ def digest_command(world: World, words: list[str], user: str, extra: str) -> Req
 # Ids that are never clicked: form inputs (their values come with the submission) and the customer type-ahead, whose
 # requests are block_suggestion, answered by an options listener.
 NOT_CLICKED = (ActionId.FORM_DEPARTMENT, ActionId.FORM_VALUE, ActionId.CUSTOMER_SELECT)
-CARD_ACTIONS = [a.value for a in ActionId if a not in NOT_CLICKED]
+# App Home's Admin view: its buttons carry a department's key or nothing that matters, not a ticket's key.
+ADMIN_BUTTONS = [a.value for a in ActionId if a.value.startswith("crossdesk.admin.")]
+CARD_ACTIONS = [a.value for a in ActionId if a not in NOT_CLICKED and a.value not in ADMIN_BUTTONS]
 
 
 def card_button(world: World, words: list[str], user: str, extra: str) -> Request:
@@ -233,6 +235,11 @@ def pause_menu(world: World, words: list[str], user: str, extra: str) -> Request
 def home_button(world: World, words: list[str], user: str, extra: str) -> Request:
     body = slack_requests.home_block_actions_body(action_id=extra, value=world.key, user=user)
     return _interaction("block_actions.home", body, actions__0__value=TICKET_KEY)
+
+
+def admin_button(world: World, words: list[str], user: str, extra: str) -> Request:
+    body = slack_requests.home_block_actions_body(action_id=extra, value="SUP", user=user)
+    return _interaction("block_actions.admin", body)
 
 
 def form_department(world: World, words: list[str], user: str, extra: str) -> Request:
@@ -305,6 +312,7 @@ KINDS: dict[str, tuple[Builder, list[str]]] = {
     "block_actions.card": (card_button, CARD_ACTIONS),
     "block_actions.pause": (pause_menu, ["waiting", "blocked", "closed"]),
     "block_actions.home": (home_button, CARD_ACTIONS),
+    "block_actions.admin": (admin_button, ADMIN_BUTTONS),
     "block_actions.form_department": (form_department, ["SUP", "ENG", "SALES", "NOPE"]),
     "block_actions.standup": (standup_button, ["answer", "skip"]),
     "view_submission.new_ticket": (new_ticket_form, [""]),

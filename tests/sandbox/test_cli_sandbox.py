@@ -87,3 +87,15 @@ def test_the_sandbox_stops_cleanly_on_ctrl_c_and_starts_again_where_it_was(tmp_p
     assert code in (0, 130) and "Traceback" not in stderr, stderr
     assert [m["text"] for m in messages] == ["refund for ACME", "a second refund"]
     assert _port_is_free(port)
+
+
+def test_the_sandbox_runs_with_the_database_as_the_configurations_source(tmp_path: Path) -> None:
+    """``--config-source database``: the file seeds the database, so App Home's Admin view can edit the teams."""
+    code, stderr, messages = _run_once(
+        tmp_path, _free_port(), "--reset", "--config-source", "database", text="refund for ACME"
+    )
+    assert code in (0, 130), stderr
+    assert messages and "the workspace file seeds the database" in stderr
+    code, stderr, _ = _run_once(tmp_path, _free_port(), "--config-source", "database", text="another refund")
+    assert code in (0, 130), stderr
+    assert "running the configuration recorded in the database" in stderr

@@ -168,6 +168,12 @@ def _state_element(element: dict[str, Any], answer: Any) -> dict[str, Any]:
         return {"type": kind, "selected_option": option}
     if kind == "users_select":
         return {"type": kind, "selected_user": answer}
+    if kind == "channels_select":
+        return {"type": kind, "selected_channel": answer}
+    if kind == "multi_users_select":
+        return {"type": kind, "selected_users": list(answer or [])}
+    if kind == "multi_channels_select":
+        return {"type": kind, "selected_channels": list(answer or [])}
     if kind == "external_select":
         # The option comes from the app's own answer to a block_suggestion: given whole, or as the initial one's value.
         if isinstance(answer, dict) or answer is None:
@@ -180,6 +186,10 @@ def _state_element(element: dict[str, Any], answer: Any) -> dict[str, Any]:
         chosen = [o for o in element["options"] if o["value"] in (answer or [])]
         return {"type": kind, "selected_options": chosen}
     raise ValueError(f"no state shape for {kind}")
+
+
+# What a select of people or channels starts with (a person, a channel, or lists of them).
+_INITIAL_IDS = ("initial_user", "initial_channel", "initial_users", "initial_channels")
 
 
 def view_state(view: dict[str, Any], answers: dict[str, Any]) -> dict[str, Any]:
@@ -195,6 +205,8 @@ def view_state(view: dict[str, Any], answers: dict[str, Any]) -> dict[str, Any]:
             answer = element["initial_option"]["value"]
         elif "initial_options" in element:
             answer = [o["value"] for o in element["initial_options"]]
+        elif any(name in element for name in _INITIAL_IDS):
+            answer = next(element[name] for name in _INITIAL_IDS if name in element)
         else:
             answer = element.get("initial_value")
         values[block["block_id"]] = {element["action_id"]: _state_element(element, answer)}

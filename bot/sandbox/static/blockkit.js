@@ -154,6 +154,26 @@ function usersSelect(element, blockId, ctx, { inForm = false } = {}) {
   return select;
 }
 
+// Selects of people and channels inside forms: one (users_select's twin for channels) or several (a multi-select,
+// as Slack's multi_users_select and multi_channels_select); what is chosen first is what the app put in initial_*.
+function idSelect(element, blockId, choices, { multiple = false } = {}) {
+  const chosen = new Set(multiple ? (element.initial_users || element.initial_channels || [])
+    : [element.initial_user || element.initial_channel].filter(Boolean));
+  const select = h("select", { className: "bk-select", "data-action-id": element.action_id, name: blockId, multiple },
+    multiple ? null : h("option", { value: "", selected: !chosen.size }, plain(element.placeholder) || "—"),
+    choices.map(([id, name]) => h("option", { value: id, selected: chosen.has(id) }, name)));
+  if (multiple) select.size = Math.min(6, Math.max(3, choices.length));
+  return select;
+}
+
+function peopleChoices(ctx) {
+  return ctx.people.map((p) => [p.id, p.name]);
+}
+
+function channelChoices(ctx) {
+  return Object.entries(ctx.channelNames || {}).map(([id, name]) => [id, `# ${name}`]);
+}
+
 // A menu whose options the app loads as the person types (Slack sends the app a block_suggestion): a search box
 // over a list of what the app answered; the option chosen keeps its text, as Slack keeps it in the form's state.
 function externalSelect(element, blockId, ctx) {
@@ -221,6 +241,9 @@ function input(block, ctx) {
     case "static_select": control = staticSelect(el, block.block_id, inputCtx, { inForm: true }); break;
     case "users_select": control = usersSelect(el, block.block_id, inputCtx, { inForm: true }); break;
     case "external_select": control = externalSelect(el, block.block_id, inputCtx); break;
+    case "channels_select": control = idSelect(el, block.block_id, channelChoices(ctx)); break;
+    case "multi_users_select": control = idSelect(el, block.block_id, peopleChoices(ctx), { multiple: true }); break;
+    case "multi_channels_select": control = idSelect(el, block.block_id, channelChoices(ctx), { multiple: true }); break;
     case "checkboxes":
     case "radio_buttons": {
       const chosen = new Set((el.initial_options || (el.initial_option ? [el.initial_option] : [])).map((o) => o.value));
@@ -268,7 +291,9 @@ function formAnswers(root) {
   for (const node of root.querySelectorAll(".input-block")) {
     const id = node.dataset.blockId;
     const type = node.dataset.type;
-    if (type === "checkboxes") {
+    if (type === "multi_users_select" || type === "multi_channels_select") {
+      answers[id] = [...node.querySelector("select").selectedOptions].map((o) => o.value);
+    } else if (type === "checkboxes") {
       answers[id] = [...node.querySelectorAll("input:checked")].map((i) => i.value);
     } else if (type === "external_select") {
       const chosen = node.querySelector("select").selectedOptions[0];

@@ -8,6 +8,7 @@ notices the bot sends on its own, and forms. Add an area by writing a module wit
 from __future__ import annotations
 
 from bot.surfaces.catalogue import (
+    admin,
     config,
     consults,
     customers,
@@ -26,6 +27,7 @@ from bot.surfaces.catalogue import (
 )
 
 AREAS: list[dict[str, dict[str, str]]] = [
+    admin.MESSAGES,
     tickets_cards.MESSAGES,
     tickets_replies.MESSAGES,
     tickets_notices.MESSAGES,
