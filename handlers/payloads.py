@@ -89,6 +89,8 @@ def form_values(view: Any, *, as_typed: bool = False) -> dict[str, Any]:
         for element in mapping(actions, f"state of {block_id}").values():
             element = mapping(element, f"input {block_id}")
             kind = element.get("type")
+            if kind is not None and not isinstance(kind, str):
+                raise MalformedPayload(f"the type of input {block_id} must be text")
             if kind in ("static_select", "external_select"):
                 option = element.get("selected_option")
                 value = option.get("value") if isinstance(option, Mapping) else None

@@ -80,6 +80,7 @@ def test_form_values_flattens_every_input_kind_and_escapes_what_was_typed() -> N
         {"complaint": {"type": "checkboxes", "selected_options": [{"value": 1}]}},
         {"person": {"type": "users_select", "selected_user": ["U0CAROL"]}},
         {"title": "not an element"},
+        {"title": {"type": ["plain_text_input"], "value": "x"}},  # found by the hostile-input suite at full scale
     ],
 )
 def test_form_values_refuses_a_malformed_state_with_a_reason(bad: dict[str, Any]) -> None:

@@ -28,6 +28,7 @@ pytestmark = pytest.mark.postgres
 
 TICK_SECONDS = 1.0  # CROSSDESK_TICK_SECONDS of every replica (cluster.start_replica)
 DEAD_SENDER_SECONDS = 15.0  # CROSSDESK_DEAD_SENDER_SECONDS' default
+LATE_COMMIT_SECONDS = 5.0  # longer than any tick's transaction takes, even on a busy box
 # The defaults: what brings a killed replica's messages back must be its heartbeat, not the five-minute lease.
 REPLICA_ENV = {"CROSSDESK_OUTBOX_LEASE_SECONDS": "300", "CROSSDESK_DEAD_SENDER_SECONDS": str(int(DEAD_SENDER_SECONDS))}
 
@@ -161,6 +162,11 @@ async def test_three_replicas_survive_a_kill_and_a_rolling_restart_under_load(
             await asyncio.sleep(scaled(short=8.0, full=20.0))
             assert await cluster.wait_drained(db, timeout=120.0) >= 0, "the outbox did not drain"
             drained_at = datetime.now(UTC)  # what is queued from now on may still be on its way when the audit reads
+            # A tick that began before that moment stamps its rows with its start but may commit after the outbox was
+            # seen empty (a full-scale run once caught 418 reminder rows so): give it time to commit, then wait for
+            # what it queued to be sent as well.
+            await asyncio.sleep(LATE_COMMIT_SECONDS)
+            assert await cluster.wait_drained(db, timeout=120.0) >= 0, "the outbox did not drain"
 
             found = await cluster.tickets(db)
             by_origin, by_marker = cluster.ticket_markers(found)
