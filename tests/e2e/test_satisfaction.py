@@ -267,6 +267,34 @@ async def test_the_requester_who_resolves_their_own_ticket_is_not_asked(bot: Har
     assert [r.ticket_id for r in await rating_rows(bot)] == [(await bot.ticket("SUP-1")).id]
 
 
+async def test_the_requester_of_a_duplicate_is_asked_too_once(bot: Harness) -> None:
+    await open_and_resolve(bot, "The refund for order 1042 is late")  # SUP-1: Erin's, Alice owns it
+    await bot.intake_message("Refund for order 1042 still not here", user="U0STRANGER")  # SUP-2: Bob owns it
+    await bot.drain()
+    assert (await bot.command("duplicate SUP-2 SUP-1", "U0BOB")).status_code == 200  # the stranger follows SUP-1
+    await resolve(bot)
+
+    # One problem, two requesters: each is asked in their own DM, with the title they may read.
+    [erin_asked] = rating_dms(bot, "U0ERIN")
+    [follower_asked] = rating_dms(bot, "U0STRANGER")
+    for asked in (erin_asked, follower_asked):
+        assert "*SUP-1*" in asked.text and "(The refund for order 1042 is late)" in asked.text
+        assert action_ids(asked.blocks or []) == [*RATE_BUTTONS, ActionId.RATING_COMMENT]
+    assert rating_dms(bot, "U0BOB") == []  # SUP-2's owner asked for nothing
+    assert [(r.user_id, r.score) for r in await rating_rows(bot)] == [("U0ERIN", None), ("U0STRANGER", None)]
+
+    await click(bot, follower_asked, "4", user="U0STRANGER", action=ActionId.RATE_4)
+    [rated] = rating_dms(bot, "U0STRANGER")
+    assert rated.ts == follower_asked.ts and "You rated 4/5 — thank you" in rated.text
+    assert await actions_of(bot, "SUP-1", "rated") == [("U0STRANGER", "4", None)]
+
+    # Reopened and resolved again: nobody is asked twice.
+    assert (await bot.command("reopen SUP-1", "U0ERIN")).status_code == 200
+    await resolve(bot)
+    assert len(rating_dms(bot, "U0ERIN")) == len(rating_dms(bot, "U0STRANGER")) == 1
+    assert [(r.user_id, r.score) for r in await rating_rows(bot)] == [("U0ERIN", None), ("U0STRANGER", 4)]
+
+
 async def test_chinese(database_url: str, workspace: WorkspaceConfig) -> None:
     async with running_bot(database_url, workspace.model_copy(update={"language": "zh"})) as bot:
         await open_and_resolve(bot, "投诉：退款三周还没到")
