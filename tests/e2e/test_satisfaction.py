@@ -29,15 +29,17 @@ MANAGER = "U0LEADSALES"  # ACME's account manager: a Sales lead, no role on a Su
 PUBLIC_CHANNELS = ("C0INTAKE", "C0SUPPORT", "C0ENG", "C0SALES")
 
 
-async def link_customer(bot: Harness, key: str, name: str = "ACME Corp", manager: str = MANAGER) -> None:
+async def link_customer(
+    bot: Harness, key: str, name: str = "ACME Corp", manager: str = MANAGER, stage: str = "retention"
+) -> None:
     """Link ``key`` to a customer with an account manager, as `/ticket customer` does (written here directly)."""
     async with bot.services.db.transaction() as session:
         # The example workspace file has ACME already (the ticket's text linked it): it gets this manager.
         customer = await customer_rows.find(session, name)
         if customer is None:
-            customer = await customer_rows.create(session, NewCustomer(name, stage="retention"), "U0ADMIN", START)
+            customer = await customer_rows.create(session, NewCustomer(name, stage=stage), "U0ADMIN", START)
         await customer_rows.change(session, customer, "manager_id", manager, "U0ADMIN", START)
-        await customer_rows.change(session, customer, "stage", "retention", "U0ADMIN", START)
+        await customer_rows.change(session, customer, "stage", stage, "U0ADMIN", START)
         ticket = (await session.exec(select(Ticket).where(col(Ticket.key) == key))).one()
         ticket.customer_id = customer.id
         session.add(ticket)
@@ -341,6 +343,17 @@ async def test_the_export_lists_every_rating_given(bot: Harness, database_url: s
     assert rows[1:] == [["SUP-1", "SUP", "retention", "U0ERIN", "5", "Tom & <@U0BOB> were great", rows[1][6]]]
     both = crossdesk("export", "--ratings", "--history", "SUP-1", env={"DATABASE_URL": database_url})
     assert both.returncode == 2 and "not allowed with argument" in both.stderr and both.stdout == ""
+
+
+async def test_the_export_writes_the_stage_as_the_contract_spells_it(bot: Harness, database_url: str) -> None:
+    await open_and_resolve(bot)
+    await link_customer(bot, "SUP-1", stage="win-back")  # as the ticket form and the file's `winback` store it
+    await resolve(bot)
+    assert (await bot.command("rate SUP-1 3", "U0ERIN")).status_code == 200
+    exported = crossdesk("export", "--ratings", "--format", "json", env={"DATABASE_URL": database_url})
+    assert exported.returncode == 0, exported.stderr
+    rows = json.loads(exported.stdout)
+    assert [(row["key"], row["stage"], row["score"]) for row in rows] == [("SUP-1", "winback", 3)]
 
 
 async def test_rating_by_command_is_the_same_verb(bot: Harness) -> None:
