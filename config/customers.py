@@ -48,6 +48,12 @@ def stage_of(value: object) -> str | None:
     return stage
 
 
+def written_stage(stage: str | None) -> str | None:
+    """A stored stage as the workspace file and the exports write it: the contract's ``winback`` for the stored
+    ``win-back`` (what the ticket form has always stored), so what is exported reads as the file is written."""
+    return "winback" if stage == "win-back" else stage
+
+
 def name_problem(name: str) -> str | None:
     """What is wrong with ``name`` as a customer's name or alias, or ``None``."""
     if not name.strip():

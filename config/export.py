@@ -12,6 +12,7 @@ from typing import Any
 
 import yaml
 
+from config.customers import written_stage
 from config.durations import format_duration
 from config.schema import WorkspaceConfig
 
@@ -36,6 +37,9 @@ def _plain(value: Any) -> Any:
 def to_data(workspace: WorkspaceConfig) -> dict[str, Any]:
     """``workspace`` as the plain mapping a workspace file holds (what an edit from Slack starts from)."""
     data: dict[str, Any] = _plain(workspace.model_dump(exclude_defaults=True))
+    for customer in data.get("customers", []):
+        if "stage" in customer:
+            customer["stage"] = written_stage(customer["stage"])
     return data
 
 

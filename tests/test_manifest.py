@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -12,6 +13,7 @@ from bot.surfaces.ids import ActionId, CallbackId, Command
 from handlers import register_all
 
 MANIFEST = Path(__file__).resolve().parents[1] / "slack-manifest.yml"
+README = MANIFEST.parent / "README.md"
 
 
 def manifest() -> dict[str, object]:
@@ -119,3 +121,14 @@ def test_shortcuts_forms_and_home() -> None:
     loaded = {ActionId.CUSTOMER_SELECT.value}  # menus whose options the bot loads (block_suggestion)
     assert app.menus == loaded
     assert {a.value for a in ActionId} - {ActionId.FORM_VALUE.value} - loaded == app.actions  # every button a listener
+
+
+def test_the_readme_names_every_place_the_bots_address_goes() -> None:
+    """Install step 1 says where to put the bot's public address: every key of the manifest that holds it."""
+    placeholder = re.compile(r"^[\s-]*(\w+): https://crossdesk\.example\.com/", re.MULTILINE)
+    keys = placeholder.findall(MANIFEST.read_text(encoding="utf-8"))
+    assert len(keys) == len(manifest()["features"]["slash_commands"]) + 3  # type: ignore[index]
+    readme = " ".join(README.read_text(encoding="utf-8").split())
+    step = readme.split("1. **Create the app**", 1)[1].split("2. **Install it**", 1)[0]
+    assert "https://crossdesk.example.com" in step and "socket_mode_enabled: true" in step
+    assert [key for key in sorted(set(keys)) if f"`{key}`" not in step] == []

@@ -4,6 +4,7 @@ how many of its tickets are open and finished, as CSV or JSON rows. Read a page 
 from __future__ import annotations
 
 from bot.tickets.states import ACTIVE_STATUSES
+from config.customers import written_stage
 from storage import customer_work
 from storage import customers as customer_rows
 from storage.database import Database
@@ -34,7 +35,7 @@ async def customer_export_rows(db: Database, page: int = 1000) -> list[dict[str,
                     {
                         "name": customer.name,
                         "aliases": ALIAS_SEPARATOR.join(customer.aliases),
-                        "stage": customer.stage or "",
+                        "stage": written_stage(customer.stage) or "",
                         "manager": customer.manager_id or "",
                         "external_id": customer.external_id or "",
                         "open_tickets": open_count,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from bot.surfaces.text import mentioned_users, to_plain
+from config.customers import written_stage
 from storage import ratings
 from storage.database import Database
 from storage.directory import display_names
@@ -23,7 +24,7 @@ async def rating_rows(db: Database) -> tuple[list[dict[str, object]], str]:
         {
             "key": line.key,
             "department_key": line.department_key,
-            "stage": line.stage,
+            "stage": written_stage(line.stage),
             "rater_id": line.rater_id,
             "score": line.score,
             "comment": to_plain(line.comment, names) if line.comment else line.comment,

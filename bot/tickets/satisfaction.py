@@ -2,7 +2,8 @@
 score raises.
 
 When a ticket resolves, its requester (unless they resolved it themselves) is asked in a DM, queued in the resolve's
-own transaction; for a complaint of a customer, so is the customer's account manager. Each person is asked once per
+own transaction, and so is each requester of a duplicate closed into it (they follow it: one problem, several
+requesters); for a complaint of a customer, so is the customer's account manager. Each person is asked once per
 ticket (the rating's row is made when they are asked), so reopening and resolving again asks nobody twice. A rating
 does not change the ticket: it is recorded as a ticket event (who, when, the score) beside the rating's row, and the
 DM is updated in place. A score of ``LOW_SCORE`` or less tells the department lead and the account manager, with a
@@ -28,6 +29,7 @@ from bot.tickets.change import Change, ChangeRunner, clean
 from bot.tickets.notices import TicketMessenger
 from bot.tickets.prompts import PromptRef
 from storage import audit, outbox, ratings
+from storage import links as link_rows
 from storage.audit import EventRecord
 from storage.models import Rating, Ticket
 from storage.prompts import SentPrompt, last_update_of, prompts_of
@@ -67,13 +69,15 @@ def _link(messages: TicketMessenger, ticket: Ticket) -> str:
 
 
 async def ask(change: Change) -> None:
-    """Ask the requester (and for a customer's complaint, the account manager) to rate the ticket just resolved,
-    each once ever: someone asked when it was resolved before is not asked again."""
+    """Ask the requester, the requesters of its duplicates (and for a customer's complaint, the account manager) to
+    rate the ticket just resolved, each once ever: someone asked when it was resolved before is not asked again."""
     ticket = change.ticket
     assert ticket.id is not None
     raters: dict[str, str | None] = {}  # who → the customer's name when asked as its account manager
-    if _person(ticket.requester_id) and ticket.requester_id != change.actor_id:
-        raters[ticket.requester_id] = None
+    followers = (await link_rows.followers_of(change.session, [ticket.id])).get(ticket.id, [])
+    for requester in [ticket.requester_id, *(follower.user_id for follower in followers)]:
+        if _person(requester) and requester != change.actor_id:
+            raters.setdefault(requester, None)
     if ticket.is_complaint and ticket.customer_id is not None:
         contact = await ratings.customer_contact(change.session, ticket.customer_id)
         if contact is not None and _person(contact.manager_id) and contact.manager_id != change.actor_id:
@@ -83,7 +87,7 @@ async def ask(change: Change) -> None:
             continue
         params: dict[str, Any] = {
             "key": ticket.key,
-            "title": _title(change.messages, ticket, rater == ticket.requester_id),
+            "title": _title(change.messages, ticket, customer is None),  # a requester or follower may read it
             "actor": change.actor_id,
             "link": _link(change.messages, ticket),
         }

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from config.customers import fold_name, stage_of
+from config.export import to_yaml
 from config.loader import EXAMPLE_PATH, ConfigError, load_workspace, parse_workspace
 
 HEAD = """triage_department: SUP
@@ -47,6 +48,10 @@ def test_good_customers_are_read_with_the_contracts_spellings() -> None:
     acme, dadi = workspace.customers
     assert (acme.stage, acme.external_id, acme.aliases) == ("win-back", "12345", ["acme", "艾克米"])
     assert (dadi.stage, dadi.manager, workspace.customers_at_risk.complaints) == ("retention", None, 2)
+    # export-config writes the stage as the contract spells it, and it reads back the same.
+    exported = to_yaml(workspace)
+    assert "stage: winback" in exported and "win-back" not in exported
+    assert parse_workspace(exported).customers == workspace.customers
 
 
 def test_every_customer_problem_is_reported_on_its_line() -> None:

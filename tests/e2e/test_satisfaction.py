@@ -29,15 +29,17 @@ MANAGER = "U0LEADSALES"  # ACME's account manager: a Sales lead, no role on a Su
 PUBLIC_CHANNELS = ("C0INTAKE", "C0SUPPORT", "C0ENG", "C0SALES")
 
 
-async def link_customer(bot: Harness, key: str, name: str = "ACME Corp", manager: str = MANAGER) -> None:
+async def link_customer(
+    bot: Harness, key: str, name: str = "ACME Corp", manager: str = MANAGER, stage: str = "retention"
+) -> None:
     """Link ``key`` to a customer with an account manager, as `/ticket customer` does (written here directly)."""
     async with bot.services.db.transaction() as session:
         # The example workspace file has ACME already (the ticket's text linked it): it gets this manager.
         customer = await customer_rows.find(session, name)
         if customer is None:
-            customer = await customer_rows.create(session, NewCustomer(name, stage="retention"), "U0ADMIN", START)
+            customer = await customer_rows.create(session, NewCustomer(name, stage=stage), "U0ADMIN", START)
         await customer_rows.change(session, customer, "manager_id", manager, "U0ADMIN", START)
-        await customer_rows.change(session, customer, "stage", "retention", "U0ADMIN", START)
+        await customer_rows.change(session, customer, "stage", stage, "U0ADMIN", START)
         ticket = (await session.exec(select(Ticket).where(col(Ticket.key) == key))).one()
         ticket.customer_id = customer.id
         session.add(ticket)
@@ -267,6 +269,34 @@ async def test_the_requester_who_resolves_their_own_ticket_is_not_asked(bot: Har
     assert [r.ticket_id for r in await rating_rows(bot)] == [(await bot.ticket("SUP-1")).id]
 
 
+async def test_the_requester_of_a_duplicate_is_asked_too_once(bot: Harness) -> None:
+    await open_and_resolve(bot, "The refund for order 1042 is late")  # SUP-1: Erin's, Alice owns it
+    await bot.intake_message("Refund for order 1042 still not here", user="U0STRANGER")  # SUP-2: Bob owns it
+    await bot.drain()
+    assert (await bot.command("duplicate SUP-2 SUP-1", "U0BOB")).status_code == 200  # the stranger follows SUP-1
+    await resolve(bot)
+
+    # One problem, two requesters: each is asked in their own DM, with the title they may read.
+    [erin_asked] = rating_dms(bot, "U0ERIN")
+    [follower_asked] = rating_dms(bot, "U0STRANGER")
+    for asked in (erin_asked, follower_asked):
+        assert "*SUP-1*" in asked.text and "(The refund for order 1042 is late)" in asked.text
+        assert action_ids(asked.blocks or []) == [*RATE_BUTTONS, ActionId.RATING_COMMENT]
+    assert rating_dms(bot, "U0BOB") == []  # SUP-2's owner asked for nothing
+    assert [(r.user_id, r.score) for r in await rating_rows(bot)] == [("U0ERIN", None), ("U0STRANGER", None)]
+
+    await click(bot, follower_asked, "4", user="U0STRANGER", action=ActionId.RATE_4)
+    [rated] = rating_dms(bot, "U0STRANGER")
+    assert rated.ts == follower_asked.ts and "You rated 4/5 — thank you" in rated.text
+    assert await actions_of(bot, "SUP-1", "rated") == [("U0STRANGER", "4", None)]
+
+    # Reopened and resolved again: nobody is asked twice.
+    assert (await bot.command("reopen SUP-1", "U0ERIN")).status_code == 200
+    await resolve(bot)
+    assert len(rating_dms(bot, "U0ERIN")) == len(rating_dms(bot, "U0STRANGER")) == 1
+    assert [(r.user_id, r.score) for r in await rating_rows(bot)] == [("U0ERIN", None), ("U0STRANGER", 4)]
+
+
 async def test_chinese(database_url: str, workspace: WorkspaceConfig) -> None:
     async with running_bot(database_url, workspace.model_copy(update={"language": "zh"})) as bot:
         await open_and_resolve(bot, "投诉：退款三周还没到")
@@ -313,6 +343,17 @@ async def test_the_export_lists_every_rating_given(bot: Harness, database_url: s
     assert rows[1:] == [["SUP-1", "SUP", "retention", "U0ERIN", "5", "Tom & <@U0BOB> were great", rows[1][6]]]
     both = crossdesk("export", "--ratings", "--history", "SUP-1", env={"DATABASE_URL": database_url})
     assert both.returncode == 2 and "not allowed with argument" in both.stderr and both.stdout == ""
+
+
+async def test_the_export_writes_the_stage_as_the_contract_spells_it(bot: Harness, database_url: str) -> None:
+    await open_and_resolve(bot)
+    await link_customer(bot, "SUP-1", stage="win-back")  # as the ticket form and the file's `winback` store it
+    await resolve(bot)
+    assert (await bot.command("rate SUP-1 3", "U0ERIN")).status_code == 200
+    exported = crossdesk("export", "--ratings", "--format", "json", env={"DATABASE_URL": database_url})
+    assert exported.returncode == 0, exported.stderr
+    rows = json.loads(exported.stdout)
+    assert [(row["key"], row["stage"], row["score"]) for row in rows] == [("SUP-1", "winback", 3)]
 
 
 async def test_rating_by_command_is_the_same_verb(bot: Harness) -> None:

@@ -74,6 +74,29 @@ async def test_digest_week_answers_only_the_asker(bot: Harness) -> None:
     assert "`/digest` does not know “monthly”" in json.dumps(unknown["blocks"], ensure_ascii=False)
 
 
+async def test_digest_week_times_complaints_to_first_response_and_to_resolution(bot: Harness) -> None:
+    await bot.intake_message("Customer filed a complaint: the refund for invoice 88 is late")  # SUP-1, Alice
+    await bot.intake_message("Another complaint: refund for invoice 89 never came")  # SUP-2, Bob
+    await bot.intake_message("Refund for invoice 90, please")  # SUP-3: not a complaint, not timed
+    await bot.drain()
+    complaints = [(t.key, t.is_complaint) for t in await bot.tickets()]
+    assert complaints == [("SUP-1", True), ("SUP-2", True), ("SUP-3", False)]
+    for minutes, command, user in (
+        (30, "ack SUP-3", "U0ALICE"),
+        (60, "ack SUP-1", "U0ALICE"),  # SUP-1's first response: 1 h after it was opened
+        (180, "close SUP-2 refunded", "U0BOB"),  # SUP-2's: its resolution, 3 h after
+        (300, "close SUP-1 refunded", "U0ALICE"),  # SUP-1 resolved after 5 h
+    ):
+        bot.clock.set(START + timedelta(minutes=minutes))
+        assert (await bot.command(command, user)).status_code == 200
+    answer = await digest_command(bot, "week")
+    text = json.dumps(answer["blocks"], ensure_ascii=False)
+    assert "*Customer complaints by lifecycle stage, last 7 days* (2 in all)" in text
+    # Medians of 1 h and 3 h, and of 5 h and 3 h: each measured on its own.
+    times = "Time to first response: median 2.0 h (2 of 2 answered) · to resolve: median 4.0 h (2 of 2 resolved)"
+    assert times in text
+
+
 async def test_digest_week_in_chinese_and_without_goals(database_url: str, workspace: WorkspaceConfig) -> None:
     chinese = workspace.model_copy(update={"language": "zh"})
     async with running_bot(database_url, chinese) as bot:

@@ -221,3 +221,28 @@ async def test_export_customers_as_csv_and_json_imports_again(database_url: str,
     again = crossdesk("import-customers", str(path), database_url=database_url, cwd=tmp_path)
     assert again.returncode == 0, again.stderr
     assert "2 rows: made 0 customers, updated 0 (2 already as the file says)" in again.stdout
+
+
+async def test_the_export_spells_the_stages_as_the_import_and_the_file_do(database_url: str, tmp_path: Path) -> None:
+    import csv
+    import json
+
+    path = tmp_path / "customers.csv"
+    path.write_text(HEADER + "Initech,,winback,U0ERIN,\nGlobex,,Win-Back,,\nHooli,,growth,,\n", encoding="utf-8")
+    made = crossdesk("import-customers", str(path), database_url=database_url, cwd=tmp_path)
+    assert made.returncode == 0, made.stderr
+    as_json = crossdesk("export", "--customers", "--format", "json", database_url=database_url, cwd=tmp_path)
+    assert as_json.returncode == 0, as_json.stderr
+    assert [(row["name"], row["stage"]) for row in json.loads(as_json.stdout)] == [
+        ("Initech", "winback"),  # acquisition | conversion | retention | growth | winback, as the contract writes it
+        ("Globex", "winback"),
+        ("Hooli", "growth"),
+    ]
+    exported = tmp_path / "exported.csv"
+    written = crossdesk("export", "--customers", "-o", str(exported), database_url=database_url, cwd=tmp_path)
+    assert written.returncode == 0, written.stderr
+    with exported.open(encoding="utf-8") as stream:
+        assert [row["stage"] for row in csv.DictReader(stream)] == ["winback", "winback", "growth"]
+    again = crossdesk("import-customers", str(exported), database_url=database_url, cwd=tmp_path)
+    assert again.returncode == 0, again.stderr
+    assert "made 0 customers, updated 0 (3 already as the file says)" in again.stdout
