@@ -134,6 +134,8 @@ async def on_department_submitted(
         channel=values.get(BlockId.ADMIN_CHANNEL.value),
         lead=values.get(BlockId.ADMIN_LEAD.value),
         new=new,
+        owner_groups=[part for word in words(values.get(BlockId.ADMIN_OWNER_GROUPS.value)) for part in word.split()],
+        lead_group=(values.get(BlockId.ADMIN_LEAD_GROUP.value) or "").strip() or None,
     )
     user = _user(body)
     await _save(ack, view, context, body, services.admin.edit_department(user, form), BlockId.ADMIN_OWNERS.value)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
+from bot.surfaces.text import mention
 from config.durations import format_duration
 from config.export import to_data
 from config.schema import Department, WorkspaceConfig
@@ -20,7 +21,7 @@ _DESCRIBED = {"departments", "intake_channels", "sla", "admins"}
 
 
 def _people(ids: Sequence[str]) -> str:
-    return ", ".join(f"<@{user}>" for user in ids) or "—"
+    return ", ".join(mention(member) for member in ids) or "—"
 
 
 def _channels(ids: Sequence[str]) -> str:

@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
+from config.ids import is_group_id
 from config.loader import ConfigError, ConfigProblem
 
 SOURCE = "Slack"
@@ -22,7 +23,9 @@ _DEPARTMENT_FIELD = re.compile(r"^departments\[[^\]]+\]\.(\w+)")
 
 @dataclass(frozen=True)
 class DepartmentForm:
-    """What the department form holds; a lead's form fills ``owners`` and ``keywords`` only (``full`` false)."""
+    """What the department form holds; a lead's form fills ``owners``, ``owner_groups`` and ``keywords`` only
+    (``full`` false). ``owners`` are the people chosen, ``owner_groups`` the user group ids typed beside them (Slack's
+    people pickers hold no groups); ``lead_group``, typed, is a lead given as a user group instead of a person."""
 
     key: str
     owners: list[str]
@@ -32,6 +35,8 @@ class DepartmentForm:
     lead: str | None = None
     full: bool = True
     new: bool = False
+    owner_groups: list[str] = field(default_factory=list)
+    lead_group: str | None = None
 
 
 def words(text: str | None) -> list[str]:
@@ -54,14 +59,27 @@ def edit_department(data: dict[str, Any], form: DepartmentForm) -> None:
         departments.append(entry)
     elif entry is None:
         raise _problem(f"departments[{form.key}]", f"no department {form.key}")
+    typed = [("owner_groups", group) for group in form.owner_groups]
+    if form.full and form.lead_group:
+        typed.append(("lead_group", form.lead_group))
+    for box, group in typed:
+        if not is_group_id(group):
+            raise _problem(
+                f"departments[{form.key}].{box}", f"{group!r} must be a Slack user group id such as S0123ABCD"
+            )
     if form.full:
         entry["name"] = form.name or ""
-        for field, value in (("channel", form.channel), ("lead", form.lead)):
+        for name, value in (("channel", form.channel), ("lead", form.lead_group or form.lead)):
             if value:
-                entry[field] = value
+                entry[name] = value
             else:
-                entry.pop(field, None)
-    entry["owners"] = list(form.owners)
+                entry.pop(name, None)
+    before = list(entry.get("owners") or [])
+    # The form lists people and groups apart: when both read as before, the file's interleaving of them stays.
+    unchanged = [o for o in before if not is_group_id(o)] == form.owners and [
+        o for o in before if is_group_id(o)
+    ] == form.owner_groups
+    entry["owners"] = before if unchanged else [*form.owners, *form.owner_groups]
     if form.keywords:
         entry["keywords"] = list(form.keywords)
     else:

@@ -22,6 +22,7 @@ from bot.runtime.clock import Clock
 from bot.runtime.config_watch import DATABASE, record_source
 from bot.runtime.reload import SYSTEM_ACTOR, digest_of, record_configuration
 from bot.surfaces.admin_view import AdminPage, AuditEntry, CustomerChange, admin_view
+from bot.surfaces.text import mention
 from bot.tickets.notices import TicketMessenger
 from config.export import data_to_yaml, to_data, to_yaml
 from config.live import LiveWorkspace
@@ -68,7 +69,8 @@ class AdminService:
 
     def access(self, user_id: str) -> AdminAccess:
         workspace = self.live.current
-        leads = tuple(d.key for d in workspace.departments if d.lead == user_id)
+        # A lead given as a user group: each of its members leads the department.
+        leads = tuple(d.key for d in workspace.departments if user_id in workspace.leads_of(d))
         return AdminAccess(user_id in workspace.admins, leads, workspace.config_source == DATABASE)
 
     # -- who may ----------------------------------------------------------------------------------------------
@@ -94,7 +96,7 @@ class AdminService:
         access = self.access(user_id)
         if department is None or not (access.admin or key in access.leads):
             name = department.name if department else key
-            lead = f"<@{department.lead}>" if department and department.lead else "—"
+            lead = mention(department.lead) if department and department.lead else "—"
             raise NotAllowed("admin.refused.department", department=name, admins=self._admins(), lead=lead)
         return department, access.admin
 

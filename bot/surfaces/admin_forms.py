@@ -11,9 +11,10 @@ from bot.surfaces.cards import Block
 from bot.surfaces.customer_views import customer_input
 from bot.surfaces.i18n import Translator
 from bot.surfaces.ids import ActionId, BlockId, CallbackId
-from bot.surfaces.text import to_plain
+from bot.surfaces.text import mention, to_plain
 from config.customers import LIFECYCLE_STAGES
 from config.durations import format_duration
+from config.ids import is_group_id
 from config.schema import Department, Sla
 from storage.models import Customer
 
@@ -65,9 +66,13 @@ def _modal(callback: CallbackId, title: str, blocks: list[Block], t: Translator,
 def department_modal(t: Translator, department: Department | None, *, full: bool) -> View:
     """Change ``department`` (all of it for an admin, ``full``; owners and keywords for its lead), or add one
     (``department`` ``None``)."""
+    # Slack's people pickers hold people only: the user groups among the owners (and a group as lead) have a box of
+    # their own, so an edit keeps them and can add or remove them.
     owners: dict[str, Any] = {"type": "multi_users_select", "placeholder": _plain(t.t("admin.pick_people"))}
-    if department is not None:
-        owners["initial_users"] = list(department.owners)
+    people = [owner for owner in department.owners if not is_group_id(owner)] if department is not None else []
+    groups = [owner for owner in department.owners if is_group_id(owner)] if department is not None else []
+    if people:
+        owners["initial_users"] = people
     blocks: list[Block] = []
     if department is None:
         blocks.append(
@@ -80,7 +85,8 @@ def department_modal(t: Translator, department: Department | None, *, full: bool
         lead: dict[str, Any] = {"type": "users_select"}
         if department is not None and department.channel:
             channel["initial_channel"] = department.channel
-        if department is not None and department.lead:
+        lead_group = department.lead if department is not None and is_group_id(department.lead) else None
+        if department is not None and department.lead and lead_group is None:
             lead["initial_user"] = department.lead
         blocks += [
             _input(
@@ -90,9 +96,16 @@ def department_modal(t: Translator, department: Department | None, *, full: bool
             ),
             _input(BlockId.ADMIN_CHANNEL.value, t.t("admin.field.channel"), channel, optional=True),
             _input(BlockId.ADMIN_LEAD.value, t.t("admin.field.lead"), lead, optional=True),
+            _input(
+                BlockId.ADMIN_LEAD_GROUP.value,
+                t.t("admin.field.lead_group"),
+                _text(lead_group, max_length=20),
+                optional=True,
+                hint=t.t("admin.lead_group_hint"),
+            ),
         ]
     elif department is not None:
-        lead_text = f"<@{department.lead}>" if department.lead else "—"
+        lead_text = mention(department.lead) if department.lead else "—"
         channel_text = f"<#{department.channel}>" if department.channel else "—"
         blocks.append(
             {
@@ -101,7 +114,17 @@ def department_modal(t: Translator, department: Department | None, *, full: bool
             }
         )
     blocks += [
-        _input(BlockId.ADMIN_OWNERS.value, t.t("admin.field.owners"), owners, hint=t.t("admin.owners_hint")),
+        # Optional here: owners may all be user groups; check-config still wants one owner at least.
+        _input(
+            BlockId.ADMIN_OWNERS.value, t.t("admin.field.owners"), owners, optional=True, hint=t.t("admin.owners_hint")
+        ),
+        _input(
+            BlockId.ADMIN_OWNER_GROUPS.value,
+            t.t("admin.field.owner_groups"),
+            _text(", ".join(groups) or None, max_length=200),
+            optional=True,
+            hint=t.t("admin.owner_groups_hint"),
+        ),
         _input(
             BlockId.ADMIN_KEYWORDS.value,
             t.t("admin.field.keywords"),

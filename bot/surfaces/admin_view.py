@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 from bot.surfaces.cards import Block
 from bot.surfaces.ids import ActionId, BlockId
 from bot.surfaces.limits import CONTEXT_TEXT, SECTION_TEXT, clip
-from bot.surfaces.text import name_text
+from bot.surfaces.text import mention, name_text
 from config.durations import format_duration
 from config.schema import Department, WorkspaceConfig
 from storage.customers import SEED_ACTOR
@@ -58,8 +58,9 @@ class AdminPage:
 
 
 def may_see_admin(workspace: WorkspaceConfig, user_id: str) -> bool:
-    """Whether App Home offers ``user_id`` the Admin view: the workspace's admins and the departments' leads."""
-    return user_id in workspace.admins or any(d.lead == user_id for d in workspace.departments)
+    """Whether App Home offers ``user_id`` the Admin view: the workspace's admins and the departments' leads (each
+    member of a lead given as a user group)."""
+    return user_id in workspace.admins or any(user_id in workspace.leads_of(d) for d in workspace.departments)
 
 
 def _button(text: str, action: ActionId, value: str = "admin", *, primary: bool = False) -> dict[str, Any]:
@@ -101,8 +102,8 @@ def _context(text: str) -> Block:
 def department_text(department: Department, t: Any) -> str:
     """A department as the Admin view lists it: name, key, channel, lead, owners, keywords."""
     channel = f" · <#{department.channel}>" if department.channel else ""
-    lead = f"<@{department.lead}>" if department.lead else "—"
-    owners = ", ".join(f"<@{owner}>" for owner in department.owners)
+    lead = mention(department.lead) if department.lead else "—"
+    owners = ", ".join(mention(owner) for owner in department.owners)
     keywords = ", ".join(department.keywords) or "—"
     return (
         f"*{department.name}* `{department.key}`{channel}\n"

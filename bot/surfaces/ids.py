@@ -106,6 +106,8 @@ class BlockId(StrEnum):
     ADMIN_CHANNEL = "channel"
     ADMIN_LEAD = "lead"
     ADMIN_OWNERS = "owners"
+    ADMIN_OWNER_GROUPS = "owner_groups"  # the user groups (S…) among the owners, typed: Slack has no group picker
+    ADMIN_LEAD_GROUP = "lead_group"  # a user group as lead, instead of a person
     ADMIN_KEYWORDS = "keywords"
     ADMIN_INTAKE = "intake_channels"
     ADMIN_ALIASES = "aliases"  # a customer's (its name is ADMIN_NAME); stage and manager as the file names them

@@ -30,6 +30,8 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 
+from config.ids import is_group_id
+
 _SPECIAL = re.compile(r"<!(channel|here|everyone)(?:\|[^>]*)?>")
 _PLAIN_SPECIAL = re.compile(r"(?<![\w@])@(channel|here|everyone)\b")
 SAFE_AT = "\uff20"  # ＠: looks like @, notifies nobody
@@ -78,6 +80,12 @@ def without_links(text: str) -> str:
     text = _USER.sub(lambda m: f"<@{m.group(1)}>", text)
     text = _LINK_LABEL.sub(lambda m: m.group(2), text)
     return _BARE_LINK.sub(lambda m: m.group(1), text)
+
+
+def mention(member: str) -> str:
+    """A person (``<@U…>``) or, for a user group given as owners or lead, the group (``<!subteam^S…>``, which Slack
+    shows as its @handle) as Slack text."""
+    return f"<!subteam^{member}>" if is_group_id(member) else f"<@{member}>"
 
 
 def mentioned_users(text: str) -> list[str]:

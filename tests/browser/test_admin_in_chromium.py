@@ -13,6 +13,7 @@ from typing import Any
 
 import pytest
 
+from bot.sandbox.example import ONCALL, sandbox_example
 from bot.sandbox.runner import Sandbox
 from bot.surfaces.ids import ActionId
 from tests.sandbox.support import running_sandbox
@@ -21,7 +22,8 @@ from tests.support.admin import database_workspace
 
 @pytest.fixture
 async def sandbox(tmp_path: Path) -> AsyncIterator[Sandbox]:
-    async with running_sandbox(database_workspace(), tmp_path / ".sandbox") as running:
+    # The sandbox's own example (Operations' owners include the user group @oncall), edited from Slack.
+    async with running_sandbox(sandbox_example(database_workspace()), tmp_path / ".sandbox") as running:
         yield running
 
 
@@ -47,3 +49,29 @@ async def test_an_admin_changes_owners_in_the_browser(page: Any, sandbox: Sandbo
     if target := os.environ.get("CROSSDESK_SCREENSHOT_ADMIN"):
         await page.mouse.move(0, 0)
         await page.screenshot(path=target, full_page=True)
+
+
+async def test_an_owner_group_stays_through_an_edit_in_the_browser(page: Any, sandbox: Sandbox) -> None:
+    """Operations' owners are Frank and @oncall: the form's people picker holds Frank, its own box the group; a
+    change of keywords keeps both, and the view shows the group by its handle, as Slack does."""
+    from playwright.async_api import expect
+
+    await page.select_option("#as", "U0ADMIN")
+    await page.click("#sidebar a.app")
+    await page.click(f'#home button[data-action-id="{ActionId.ADMIN_OPEN.value}"]')
+    home = page.locator("#home")
+    await expect(home).to_contain_text("Owners: @Frank")
+    await expect(home).to_contain_text("@oncall")
+    await page.click(f'#home button[data-action-id="{ActionId.ADMIN_EDIT_DEPARTMENT.value}"][data-value="OPS"]')
+    modal = page.locator(".modal")
+    await expect(modal.locator('input[name="owner_groups"]')).to_have_value(ONCALL)
+    await page.fill('.modal textarea[name="keywords"]', "server, outage")
+    await page.click("#modal-submit")
+    await expect(modal).to_have_count(0)
+    await expect(home).to_contain_text("Keywords: server, on-call, 服务器, 值班 → server, outage")
+    assert sandbox.bot is not None and sandbox.bot.services is not None
+    operations = sandbox.bot.services.workspace.department("OPS")
+    assert operations is not None and (operations.owners, operations.keywords) == (
+        ["U0FRANK", ONCALL],
+        ["server", "outage"],
+    )

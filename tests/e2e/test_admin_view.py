@@ -43,7 +43,9 @@ async def test_an_admin_changes_owners_the_next_ticket_follows_and_the_audit_say
             "name",
             "channel",
             "lead",
+            "lead_group",
             "owners",
+            "owner_groups",
             "keywords",
         }
         assert await submit(bot, form, "U0ADMIN", {"owners": ["U0BOB"]}) == {}
@@ -63,7 +65,7 @@ async def test_a_lead_changes_their_own_owners_and_keywords_and_nothing_else(dat
         view = view_text(await admin_view(bot, "U0LEADSUP"))
         assert "`SUP`" in view and "`ENG`" not in view and ActionId.ADMIN_EDIT_SLA.value not in view
         form = await open_department(bot, "U0LEADSUP", "SUP")
-        assert {b["block_id"] for b in form["blocks"] if b["type"] == "input"} == {"owners", "keywords"}
+        assert {b["block_id"] for b in form["blocks"] if b["type"] == "input"} == {"owners", "owner_groups", "keywords"}
         answers = {"owners": ["U0BOB", "U0ALICE"], "keywords": "refund, 退款, chargeback"}
         assert await submit(bot, form, "U0LEADSUP", answers) == {}
         support = bot.services.workspace.department("SUP")

@@ -76,7 +76,8 @@ function toast(text, isError) {
 
 function context(state, extra) {
   const channelNames = Object.fromEntries(state.channels.map((c) => [c.id, c.name]));
-  return { names: state.names, channelNames, tz: state.clock.tz, people: state.people, ...extra };
+  const groupHandles = Object.fromEntries((state.groups || []).map((g) => [g.id, g.handle]));
+  return { names: state.names, channelNames, groupHandles, tz: state.clock.tz, people: state.people, ...extra };
 }
 
 function avatar(userId, state) {

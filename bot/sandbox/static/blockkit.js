@@ -66,7 +66,10 @@ function slackToken(inner, ctx) {
     const [, seconds, format] = target.split("^");
     return escapeHtml(formatDate(Number(seconds), format || "{date_short_pretty} {time}", ctx.tz));
   }
-  if (target.startsWith("!subteam^")) return `<span class="mention">@${escapeHtml(label || "group")}</span>`;
+  if (target.startsWith("!subteam^")) {  // Slack shows a user group by its handle
+    const handle = (ctx.groupHandles || {})[target.slice("!subteam^".length)];
+    return `<span class="mention">@${escapeHtml(handle || (label || "group").replace(/^@/, ""))}</span>`;
+  }
   if (target.startsWith("!")) return `<span class="mention">@${escapeHtml(target.slice(1))}</span>`;
   const permalink = target.match(/^https:\/\/[^/]+\.slack\.com\/archives\/([A-Z0-9]+)\/p(\d+)(\d{6})(?:\?thread_ts=([\d.]+))?/);
   if (permalink) {  // a link to a message in this workspace opens it here, never on slack.com

@@ -42,6 +42,12 @@ MESSAGES: dict[str, dict[str, str]] = {
         "admin.key_hint": "Capital letters and digits, e.g. BIL; ticket keys start with it (BIL-1).",
         "admin.owners_hint": "Tickets go round robin to the owners, in this order.",
         "admin.keywords_hint": "Separated by commas; a ticket whose text has one is routed here.",
+        "admin.field.owner_groups": "User groups among the owners",
+        "admin.owner_groups_hint": "Slack user group ids (S…), separated by commas: each member takes turns too. "
+        "In Slack: the group's menu → Copy group ID.",
+        "admin.field.lead_group": "Or a user group as lead",
+        "admin.lead_group_hint": "A Slack user group id (S…) instead of a person: "
+        "each of its members acts as the lead.",
         "admin.lead_form": "Channel {channel} · lead {lead}. As its lead you change its owners and keywords.",
         "admin.pick_people": "Choose people",
         "admin.pick_channels": "Choose channels",
@@ -121,6 +127,11 @@ MESSAGES: dict[str, dict[str, str]] = {
         "admin.key_hint": "大写字母和数字，例如 BIL；工单编号以它开头（BIL-1）。",
         "admin.owners_hint": "工单按此顺序轮流分配给处理人。",
         "admin.keywords_hint": "用逗号分隔；文本含其中之一的工单会分到这里。",
+        "admin.field.owner_groups": "处理人中的用户组",
+        "admin.owner_groups_hint": "Slack 用户组 ID（S…），用逗号分隔：组内每位成员也轮流接单。"
+        "在 Slack 中：用户组菜单 → 复制用户组 ID。",
+        "admin.field.lead_group": "或以用户组为负责人",
+        "admin.lead_group_hint": "用 Slack 用户组 ID（S…）代替个人：组内每位成员都是部门负责人。",
         "admin.lead_form": "频道 {channel} · 负责人 {lead}。作为部门负责人，你可以修改处理人和关键词。",
         "admin.pick_people": "选择成员",
         "admin.pick_channels": "选择频道",

@@ -28,6 +28,20 @@ def test_a_leads_form_changes_owners_and_keywords_only() -> None:
     )
 
 
+def test_user_groups_typed_beside_the_people_keep_the_files_order_when_nothing_changed() -> None:
+    data = to_data(parse_workspace(EXAMPLE))
+    data["departments"][0]["owners"] = ["S0NIGHT", "U0ALICE"]
+    edit_department(data, DepartmentForm("SUP", ["U0ALICE"], ["refund"], full=False, owner_groups=["S0NIGHT"]))
+    assert data["departments"][0]["owners"] == ["S0NIGHT", "U0ALICE"]  # the same people and groups: no change
+    edit_department(data, DepartmentForm("SUP", ["U0BOB"], [], full=False, owner_groups=["S0NIGHT"]))
+    assert data["departments"][0]["owners"] == ["U0BOB", "S0NIGHT"]
+    edit_department(data, DepartmentForm("SUP", ["U0BOB"], [], name="Support", lead="U0BOB", lead_group="S0LEADS"))
+    assert data["departments"][0]["lead"] == "S0LEADS"  # a group typed as lead wins over the person picked
+    with pytest.raises(ConfigError) as raised:
+        edit_department(data, DepartmentForm("SUP", ["U0BOB"], [], name="Support", lead_group="U0BOB"))
+    assert set(problems_by_field(raised.value, ["lead", "lead_group"], "lead")) == {"lead_group"}
+
+
 def test_a_new_department_with_a_key_in_use_is_a_problem_on_the_key() -> None:
     data = to_data(parse_workspace(EXAMPLE))
     with pytest.raises(ConfigError) as raised:

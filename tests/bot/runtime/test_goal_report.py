@@ -16,7 +16,9 @@ from bot.runtime.goal_report import REPORT_FIELDS, build
 from config.schema import WorkspaceConfig
 from storage.database import Database
 from tests.bot.runtime.test_cli import crossdesk
+from tests.support.admin import database_workspace, example_with, open_department, submit
 from tests.support.goal_fixture import END, goal_workspace_file, play
+from tests.support.harness import running_bot
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 FIRST, LAST = date(2026, 9, 28), date(2026, 10, 4)  # the fortnight's second week: END is the Monday after
@@ -139,3 +141,18 @@ async def test_the_command_writes_the_page_and_the_table(
     assert table.returncode == 0, table.stderr
     rows = list(csv.DictReader(io.StringIO(table.stdout)))
     assert {row["verdict"] for row in rows if row["metric"] == "ack_within_sla"} == {"met", "missed"}
+
+
+async def test_with_the_database_as_source_the_report_has_the_departments_slack_edited(
+    database_url: str, tmp_path: Path
+) -> None:
+    async with running_bot(database_url, database_workspace()) as bot:
+        form = await open_department(bot, "U0ADMIN", "SUP")
+        assert await submit(bot, form, "U0ADMIN", {"name": "Support Desk"}) == {}
+    path = tmp_path / "crossdesk.yaml"
+    path.write_text(example_with(), encoding="utf-8")  # the file only seeded the database: it still says the old name
+    env = {"DATABASE_URL": database_url, "CROSSDESK_CONFIG": str(path)}
+    table = crossdesk("report", "--from", "2026-09-28", "--to", "2026-10-04", "--csv", "--out", "-", env=env)
+    assert table.returncode == 0, table.stderr
+    names = {row["department_key"]: row["department"] for row in csv.DictReader(io.StringIO(table.stdout))}
+    assert names["SUP"] == "Support Desk" and names["ENG"] == "Engineering 研发"
