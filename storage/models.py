@@ -301,6 +301,10 @@ class OutboxMessage(SQLModel, table=True):
     last_error: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
     result_channel: str | None = Field(default=None, max_length=32)
     result_ts: str | None = Field(default=None, max_length=32)
+    # When an earlier attempt whose outcome was never recorded could last have reached Slack (its sender's last
+    # sign of life, or Slack's uncertain answer): the look before posting again reads no later than this, so the
+    # conversation's newer messages cannot hide the post. ``None``: not known, the look reads up to now.
+    uncertain_until: datetime | None = _utc_column()
 
 
 class JobRun(SQLModel, table=True):

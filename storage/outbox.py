@@ -15,7 +15,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from storage import heartbeats
 from storage._prepared import Prepared, Statements, prepared_insert
-from storage.models import OutboxMessage, table_of
+from storage.models import Heartbeat, OutboxMessage, table_of
 
 PENDING, SENDING, SENT, FAILED = "pending", "sending", "sent", "failed"
 # ``last_error`` of a row taken over from a sender whose lease ran out: that sender may have died after Slack
@@ -44,6 +44,8 @@ class OutboxRow:
     claimed_until: datetime | None
     claimed_by: str | None
     last_error: str | None
+    # The latest moment an unrecorded earlier attempt could have reached Slack (``OutboxMessage.uncertain_until``).
+    uncertain_until: datetime | None = None
 
 
 _ROW_COLUMNS = tuple(OutboxRow.__dataclass_fields__)
@@ -111,6 +113,7 @@ async def enqueue_calls(
                 "last_error": None,
                 "result_channel": None,
                 "result_ts": None,
+                "uncertain_until": None,
             }
             for call in ready
         ]
@@ -145,6 +148,7 @@ async def claim_due(
     *,
     sender: str | None = None,
     dead_before: datetime | None = None,
+    straggle: timedelta = timedelta(0),
 ) -> list[OutboxRow]:
     """Take up to ``limit`` rows that are due, in order, and lease them to ``sender``.
 
@@ -154,7 +158,11 @@ async def claim_due(
     pass as the card; the sender sends them in order and releases the dependent again if the card does not go out).
     ``FOR UPDATE SKIP LOCKED`` lets replicas on PostgreSQL claim disjoint rows; SQLite's single writer (``BEGIN
     IMMEDIATE``) gives the same guarantee there. A row taken from another sender is marked ``LEASE_RAN_OUT`` or
-    ``SENDER_STOPPED``: its outcome is unknown, so it is looked for in Slack before it is posted again. A sender
+    ``SENDER_STOPPED``: its outcome is unknown, so it is looked for in Slack before it is posted again. For a row
+    whose sender stopped, ``uncertain_until`` records how late that sender's call could have reached Slack: when it
+    stopped on purpose (it stops beating only after its calls are answered), else its last beat plus ``straggle``
+    (how long a sender that missed beats may still be calling). A lease that ran out belongs to a sender that may
+    still be calling, so no bound is known (``None``). A sender
     never takes over its own rows. The locks are ``FOR NO KEY UPDATE`` (``key_share``): a transaction queuing a row
     that waits for one of these holds a key-share lock on it through the foreign key, and must not deadlock with
     the sender.
@@ -207,6 +215,17 @@ async def claim_due(
     if not rows:
         return rows
     until = now + lease
+    stopped_holders = {
+        row.claimed_by
+        for row in rows
+        if row.status == SENDING and row.claimed_by and not (row.claimed_until is not None and row.claimed_until < now)
+    }
+    last_alive = await _last_alive(connection, stopped_holders, straggle) if stopped_holders else {}
+    for row in rows:
+        if row.status == SENDING:
+            ran_out = row.claimed_until is not None and row.claimed_until < now
+            row.last_error = LEASE_RAN_OUT if ran_out else SENDER_STOPPED
+            row.uncertain_until = None if ran_out else last_alive.get(row.claimed_by or "")
     await connection.execute(
         update(table)
         .where(table.c.id.in_([row.id for row in rows]))
@@ -222,15 +241,29 @@ async def claim_due(
             attempts=table.c.attempts + 1,
         )
     )
+    taken_over = [row for row in rows if row.status == SENDING]
+    for bound in {row.uncertain_until for row in taken_over}:
+        ids = [row.id for row in taken_over if row.uncertain_until == bound]
+        await connection.execute(update(table).where(table.c.id.in_(ids)).values(uncertain_until=bound))
     for row in rows:
-        if row.status == SENDING:
-            ran_out = row.claimed_until is not None and row.claimed_until < now
-            row.last_error = LEASE_RAN_OUT if ran_out else SENDER_STOPPED
         row.status = SENDING
         row.claimed_until = until
         row.claimed_by = sender
         row.attempts += 1
     return rows
+
+
+async def _last_alive(connection: Any, processes: set[str], straggle: timedelta) -> dict[str, datetime]:
+    """For each of these senders, the latest moment a call of theirs could have reached Slack: when they stopped,
+    or their last beat plus ``straggle``. A sender with no heartbeat left is not in the answer (not known)."""
+    beats = table_of(Heartbeat)
+    statement = select_rows(beats.c.process, beats.c.beat_at, beats.c.stopped_at).where(
+        beats.c.part == heartbeats.SENDER, beats.c.process.in_(sorted(processes))
+    )
+    return {
+        process: stopped_at if stopped_at is not None else beat_at + straggle
+        for process, beat_at, stopped_at in (await connection.execute(statement)).all()
+    }
 
 
 _HELD = Prepared(
@@ -297,6 +330,8 @@ class Retry:
     at: datetime
     error: str
     release: bool = False  # never attempted (it waited for a row that did not go out): the attempt is given back
+    # Set when Slack's answer left it open whether the call worked: by then it had landed, if it did.
+    landed_by: datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -329,6 +364,9 @@ _RECORD_RETRY = Prepared(
         claimed_by=None,
         last_error=bindparam("error"),
         attempts=_OUTBOX.c.attempts - bindparam("given_back"),
+        uncertain_until=func.coalesce(
+            bindparam("landed_by", type_=_OUTBOX.c.uncertain_until.type), _OUTBOX.c.uncertain_until
+        ),
     )
 )
 _RECORD_FAILED = Prepared(
@@ -349,7 +387,13 @@ async def record(
     await statements.run(
         _RECORD_RETRY,
         [
-            {"row_id": item.id, "at": item.at, "error": item.error[:2000], "given_back": int(item.release)}
+            {
+                "row_id": item.id,
+                "at": item.at,
+                "error": item.error[:2000],
+                "given_back": int(item.release),
+                "landed_by": item.landed_by,
+            }
             for item in retry
         ],
     )

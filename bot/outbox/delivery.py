@@ -144,7 +144,9 @@ class Delivery:
             log.warning(
                 "outbox %s (%s) will retry in %ss: %s", row.id, row.method, retry.after.total_seconds(), retry.reason
             )
-            return Outcome(row, "retry", retry_at=self.clock.now() + retry.after, error=retry.reason)
+            now = self.clock.now()
+            landed_by = now if retry.may_have_landed else None
+            return Outcome(row, "retry", retry_at=now + retry.after, error=retry.reason, landed_by=landed_by)
         except TokenRejected as rejected:
             if self.token.rejected(rejected.code, self.clock.now()):
                 # Once, not once per message: every queued message would fail the same way.

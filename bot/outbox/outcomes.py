@@ -38,6 +38,7 @@ class Outcome:
     ts: str | None = None
     retry_at: datetime | None = None
     error: str = ""
+    landed_by: datetime | None = None  # a retry whose call may have worked: it had landed by then, if it did
 
 
 async def record(session: AsyncSession, outcomes: list[Outcome], now: datetime) -> None:
@@ -67,7 +68,8 @@ async def record(session: AsyncSession, outcomes: list[Outcome], now: datetime) 
             continue
         if outcome.status in ("retry", "released"):
             assert outcome.retry_at is not None
-            retry.append(outbox.Retry(row.id, outcome.retry_at, outcome.error, outcome.status == "released"))
+            released = outcome.status == "released"
+            retry.append(outbox.Retry(row.id, outcome.retry_at, outcome.error, released, outcome.landed_by))
             continue
         if outcome.status == "failed":
             failed.append(outbox.Failed(row.id, outcome.error))
@@ -129,10 +131,30 @@ class WaitingOutcomes:
         while self._outcomes:
             outcomes = self.take()
             try:
-                async with self.db.transaction() as session:
-                    await record(session, outcomes, self.clock.now())
+                await self._record(outcomes)
             except Exception:
-                log.exception(
-                    "recording the outcomes of %s outbox rows failed; they are retried when their lease runs out",
-                    len(outcomes),
-                )
+                log.exception("recording the outcomes of %s outbox rows failed; writing them one by one", len(outcomes))
+                await self._record_apart(outcomes)
+
+    async def _record(self, outcomes: list[Outcome]) -> None:
+        async with self.db.transaction() as session:
+            await record(session, outcomes, self.clock.now())
+
+    async def _record_apart(self, outcomes: list[Outcome]) -> None:
+        """Each outcome in a transaction of its own, so one at fault costs only its own row. Two failures in a row
+        mean the database itself is away: the rest are left, and their rows are taken over once this sender
+        stops or their lease runs out (then looked for in Slack before being posted again)."""
+        failures_in_a_row = 0
+        for index, outcome in enumerate(outcomes):
+            try:
+                await self._record([outcome])
+                failures_in_a_row = 0
+            except Exception as error:
+                failures_in_a_row += 1
+                log.warning("outbox %s: its outcome was not recorded (%s)", outcome.row.id, type(error).__name__)
+                if failures_in_a_row >= 2:
+                    log.error(
+                        "the database refuses outcomes; %s outbox rows are retried when their lease runs out",
+                        len(outcomes) - index - 1,
+                    )
+                    return

@@ -34,7 +34,7 @@ from bot.outbox.slack_calls import SlackCalls
 from bot.runtime.clock import Clock
 from bot.runtime.heartbeat import Heartbeat, process_name
 from bot.runtime.metrics import Metrics
-from bot.runtime.slack_client import SlackIdentity, TokenHealth
+from bot.runtime.slack_client import SLACK_CALL_TIMEOUT, SlackIdentity, TokenHealth
 from bot.tickets.card_context import CardRelations
 from config.settings import Settings
 from storage import heartbeats, outbox
@@ -70,6 +70,13 @@ class SenderSettings:
     @property
     def beat_every(self) -> float:
         return self.dead_after.total_seconds() / 5
+
+    @property
+    def straggle(self) -> timedelta:
+        """How long after its last beat a sender may still have a call reach Slack: it starts calls only while that
+        beat is younger than half ``dead_after`` (``Heartbeat.fresh``), and a call lasts at most
+        ``SLACK_CALL_TIMEOUT``. The look before re-posting a dead sender's rows reads no later than that."""
+        return self.dead_after / 2 + timedelta(seconds=SLACK_CALL_TIMEOUT)
 
     def configured(self, settings: Settings) -> SenderSettings:
         """These settings with what the environment sets (``CROSSDESK_OUTBOX_LEASE_SECONDS``,
@@ -243,25 +250,41 @@ class OutboxSender:
         outcomes: list[Outcome] = []
         while True:
             paused = not await self.delivery.token_works()
-            async with self.db.transaction() as session:
-                await record(session, outcomes, self.clock.now())
-                rows: list[OutboxRow] = []
-                if not (self._stopping or paused or not self.heartbeat.fresh()):
-                    now = self.clock.now()
-                    dead_before = now - self.settings.dead_after
-                    rows = await outbox.claim_due(
-                        session,
-                        now,
-                        self.settings.lease,
-                        self.settings.batch_size,
-                        sender=self.process,
-                        dead_before=dead_before,
-                    )
-                tickets, related = await tickets_for(session, rows, self._card_relations) if rows else ({}, {})
-            if not rows:
+            try:
+                claim = await self._record_and_claim(outcomes, paused)
+            except Exception:
+                # The calls were made: their outcomes are written on their own (and apart, should one be at fault).
+                self._waiting.later(outcomes)
+                raise
+            if claim is None:
                 return claimed
+            rows, tickets, related = claim
             claimed += len(rows)
             outcomes = await self._send(rows, tickets, related)
+
+    async def _record_and_claim(
+        self, outcomes: list[Outcome], paused: bool
+    ) -> tuple[list[OutboxRow], dict[int, Ticket], Mapping[int, CardRelations]] | None:
+        """One transaction: the last pass's outcomes written, the next pass's rows claimed with their tickets
+        (``None`` when nothing is due)."""
+        async with self.db.transaction() as session:
+            await record(session, outcomes, self.clock.now())
+            if self._stopping or paused or not self.heartbeat.fresh():
+                return None
+            now = self.clock.now()
+            rows = await outbox.claim_due(
+                session,
+                now,
+                self.settings.lease,
+                self.settings.batch_size,
+                sender=self.process,
+                dead_before=now - self.settings.dead_after,
+                straggle=self.settings.straggle,
+            )
+            if not rows:
+                return None
+            tickets, related = await tickets_for(session, rows, self._card_relations)
+        return rows, tickets, related
 
     async def _send(
         self, rows: list[OutboxRow], tickets: dict[int, Ticket], related: Mapping[int, CardRelations] | None = None

@@ -5,14 +5,22 @@ Every failure ends as one of three exceptions, so the sender decides only once w
 :class:`TokenRejected` (no call can work until Slack takes the token again: sending pauses) and :class:`Fail`
 (this call can never succeed). A post whose earlier attempt may have reached Slack although nobody recorded it is
 looked for by its metadata first (:meth:`SlackCalls.already_posted`), so it is not posted twice.
+
+The look reads the conversation between a little before the row was queued and the moment the earlier attempt could
+last have landed (``OutboxRow.uncertain_until``), all of it: how many messages came after that moment does not
+matter, so a busy channel cannot hide the post. What it read is kept (:class:`ConversationReads`), so the many rows
+of one dead sender in one channel cost one read of it, not one each.
 """
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import logging
 import re
-from datetime import timedelta
+from collections import OrderedDict
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 from typing import Any
 
 import aiohttp
@@ -35,20 +43,27 @@ OUTBOX_EVENT_TYPE = "crossdesk_outbox"
 _MAY_HAVE_WORKED = "Slack may have done it"
 # Reasons a previous attempt may have reached Slack although nobody recorded it (a row's ``last_error``).
 UNCERTAIN = (outbox.LEASE_RAN_OUT, outbox.SENDER_STOPPED, "cannot reach Slack", _MAY_HAVE_WORKED)
-# How far back (before the row was queued) and how many pages of a conversation a look goes.
-_LOOK_MARGIN = timedelta(minutes=5)
-_LOOK_PAGES = 5
+# How far before the row was queued and after its attempt's last moment a look reads: Slack's clock and ours may
+# differ by this much (NTP keeps them within a second; a call that timed out may still be done a little later).
+LOOK_MARGIN = timedelta(seconds=30)
+# At most this many pages of 200 messages per read; a window holding more is read in part (and the post may be sent
+# again, logged): real Slack paces posts to about one a second per conversation, so this is hours of a channel.
+LOOK_PAGES = 100
 
 
 class Retry(Exception):
     """Try the row again after ``after``; ``rate_limited`` when Slack said so (a 429), which holds back every
-    call that shares the limit (:mod:`bot.outbox.rate_gate`)."""
+    call that shares the limit (:mod:`bot.outbox.rate_gate`); ``may_have_landed`` when the call may have worked
+    (a 5xx, a dropped connection): it had landed by now, if it did."""
 
-    def __init__(self, after: timedelta, reason: str, *, rate_limited: bool = False) -> None:
+    def __init__(
+        self, after: timedelta, reason: str, *, rate_limited: bool = False, may_have_landed: bool = False
+    ) -> None:
         super().__init__(reason)
         self.after = after
         self.reason = reason
         self.rate_limited = rate_limited
+        self.may_have_landed = may_have_landed
 
 
 class TokenRejected(Exception):
@@ -82,6 +97,8 @@ class SlackCalls:
     def __init__(self, client: AsyncWebClient, backoff_cap: timedelta) -> None:
         self.client = client
         self.backoff_cap = backoff_cap
+        self.reads = ConversationReads()
+        self._ims: dict[str, str] = {}  # user id -> their DM's id, as conversations.open answered
 
     def backoff(self, attempts: int) -> timedelta:
         """1s, 2s, 4s, … up to the cap; ``attempts`` counts this one (the claim bumped it)."""
@@ -115,7 +132,7 @@ class SlackCalls:
                 raise TokenRejected(code) from None
             if status >= 500 or code in UNCERTAIN_ERRORS:
                 reason = f"{_MAY_HAVE_WORKED}: it answered {status} {code}".strip()
-                raise Retry(self.backoff(attempts), reason) from None
+                raise Retry(self.backoff(attempts), reason, may_have_landed=True) from None
             if code in TRANSIENT_ERRORS:
                 raise Retry(self.backoff(attempts), f"Slack answered {status} {code}") from None
             raise Fail(f"Slack refused {method}: {code or status}", code or None) from None
@@ -127,7 +144,8 @@ class SlackCalls:
                 raise Fail(f"Slack refused the file upload: {status}") from None
             raise Retry(self.backoff(attempts), f"file upload failed: {status or error}") from None
         except (aiohttp.ClientError, TimeoutError, OSError) as error:
-            raise Retry(self.backoff(attempts), f"cannot reach Slack: {type(error).__name__}") from None
+            reason = f"cannot reach Slack: {type(error).__name__}"
+            raise Retry(self.backoff(attempts), reason, may_have_landed=True) from None
         data: dict[str, Any] = dict(response.data) if isinstance(response.data, dict) else {}
         return data
 
@@ -141,34 +159,12 @@ class SlackCalls:
             return None
         target = str(payload.get("channel") or "")
         thread_ts = payload.get("thread_ts")
-        oldest = f"{(row.created_at - _LOOK_MARGIN).timestamp():.6f}"
+        oldest = row.created_at - LOOK_MARGIN
+        latest = row.uncertain_until + LOOK_MARGIN if row.uncertain_until is not None else None
         try:
             if target[:1] in ("U", "W"):  # a DM addressed by user id: find the IM's own id
-                opened = await self.client.conversations_open(users=target)
-                target = str((opened.get("channel") or {}).get("id") or "")
-            cursor: str | None = None
-            for _ in range(_LOOK_PAGES):
-                common: dict[str, Any] = {
-                    "channel": target,
-                    "oldest": oldest,
-                    "include_all_metadata": True,
-                    "limit": 200,
-                    "cursor": cursor,
-                }
-                if thread_ts:
-                    page = await self.client.conversations_replies(ts=str(thread_ts), **common)
-                else:
-                    page = await self.client.conversations_history(**common)
-                for message in page.get("messages") or []:
-                    metadata = message.get("metadata") or {}
-                    if (
-                        metadata.get("event_type") == OUTBOX_EVENT_TYPE
-                        and (metadata.get("event_payload") or {}).get("outbox_id") == row.id
-                    ):
-                        return {"channel": target, "ts": message.get("ts")}
-                cursor = (page.get("response_metadata") or {}).get("next_cursor") or None
-                if not cursor:
-                    return None
+                target = await self._im_of(target)
+            found = await self.reads.find(self.client, target, str(thread_ts) if thread_ts else None, oldest, latest)
         except SlackApiError as error:
             status = error.response.status_code
             code = _error_code(error)
@@ -177,9 +173,111 @@ class SlackCalls:
             if status == 429 or status >= 500 or code in TRANSIENT_ERRORS:
                 raise Retry(self.backoff(row.attempts), f"cannot reach Slack to look for outbox {row.id}") from None
             log.warning("cannot look for outbox %s in %s (%s); sending it again", row.id, target, code or status)
+            return None
         except (aiohttp.ClientError, TimeoutError, OSError) as error:
             raise Retry(self.backoff(row.attempts), f"cannot reach Slack: {type(error).__name__}") from None
+        ts = found.posts.get(row.id)
+        if ts is not None:
+            return {"channel": target, "ts": ts}
+        if found.cut_short:
+            log.warning(
+                "outbox %s: %s holds more than %s messages since it was queued; it was not among those read, so it is "
+                "sent again",
+                row.id,
+                target,
+                LOOK_PAGES * 200,
+            )
         return None
+
+    async def _im_of(self, user: str) -> str:
+        known = self._ims.get(user)
+        if known is None:
+            opened = await self.client.conversations_open(users=user)
+            known = self._ims[user] = str((opened.get("channel") or {}).get("id") or "")
+        return known
+
+
+@dataclass
+class ConversationRead:
+    """What one read of a conversation (or thread) found: the outbox posts in it between ``oldest`` and ``latest``
+    (``None``: up to when it was read) by outbox id, and whether it stopped at ``LOOK_PAGES`` before ``oldest``
+    (reading it again would stop there too)."""
+
+    oldest: datetime
+    latest: datetime | None
+    posts: dict[int, str] = field(default_factory=dict)
+    cut_short: bool = False
+
+    def covers(self, oldest: datetime, latest: datetime | None) -> bool:
+        """Whether this read holds every post of the window: a read up to "now" covers no later question."""
+        return latest is not None and self.latest is not None and self.oldest <= oldest and latest <= self.latest
+
+
+class ConversationReads:
+    """The reads the looks made, newest kept per conversation (at most ``keep`` conversations): rows whose windows
+    one read covers are answered from it, and looks at one conversation wait for each other instead of reading it
+    side by side. A read up to "now" covers only windows that ended by then, so nothing is answered from a read
+    older than the question."""
+
+    def __init__(self, keep: int = 256) -> None:
+        self.keep = keep
+        self._reads: OrderedDict[tuple[str, str | None], ConversationRead] = OrderedDict()
+        self._locks: dict[tuple[str, str | None], asyncio.Lock] = {}
+
+    async def find(
+        self,
+        client: AsyncWebClient,
+        channel: str,
+        thread_ts: str | None,
+        oldest: datetime,
+        latest: datetime | None,
+    ) -> ConversationRead:
+        key = (channel, thread_ts)
+        lock = self._locks.setdefault(key, asyncio.Lock())
+        async with lock:
+            known = self._reads.get(key)
+            if known is not None and known.covers(oldest, latest):
+                return known
+            read = await _read(client, channel, thread_ts, oldest, latest)
+            self._reads[key] = read
+            self._reads.move_to_end(key)
+            while len(self._reads) > self.keep:
+                gone, _ = self._reads.popitem(last=False)
+                self._locks.pop(gone, None)
+            return read
+
+
+async def _read(
+    client: AsyncWebClient, channel: str, thread_ts: str | None, oldest: datetime, latest: datetime | None
+) -> ConversationRead:
+    """Every outbox post in ``channel`` (or the thread) between ``oldest`` and ``latest``, up to ``LOOK_PAGES``."""
+    common: dict[str, Any] = {"channel": channel, "oldest": _ts(oldest), "include_all_metadata": True, "limit": 200}
+    if latest is not None:
+        common["latest"] = _ts(latest)
+    found = ConversationRead(oldest, latest)
+    cursor: str | None = None
+    for _ in range(LOOK_PAGES):
+        if thread_ts:
+            page = await client.conversations_replies(ts=thread_ts, cursor=cursor, **common)
+        else:
+            page = await client.conversations_history(cursor=cursor, **common)
+        for message in page.get("messages") or []:
+            metadata = message.get("metadata") or {}
+            if metadata.get("event_type") != OUTBOX_EVENT_TYPE:
+                continue
+            outbox_id = (metadata.get("event_payload") or {}).get("outbox_id")
+            if isinstance(outbox_id, int) and message.get("ts"):
+                found.posts[outbox_id] = str(message["ts"])
+        cursor = (page.get("response_metadata") or {}).get("next_cursor") or None
+        if not cursor:
+            break
+    else:
+        found.cut_short = True
+    return found
+
+
+def _ts(moment: datetime) -> str:
+    return f"{moment.timestamp():.6f}"
 
 
 def dm_instead(row: OutboxRow, payload: dict[str, Any], failure: Fail) -> dict[str, Any] | None:

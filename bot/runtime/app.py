@@ -32,7 +32,14 @@ from bot.runtime.profiles import MemberProfiles
 from bot.runtime.reload import ConfigReloader
 from bot.runtime.server import Door, build_web_app
 from bot.runtime.services import Services
-from bot.runtime.slack_client import SlackIdentity, SlackUnavailable, TimedWebClient, TokenHealth, make_client
+from bot.runtime.slack_client import (
+    SLACK_CALL_TIMEOUT,
+    SlackIdentity,
+    SlackUnavailable,
+    TimedWebClient,
+    TokenHealth,
+    make_client,
+)
 from bot.schedule.jobs import scheduled_jobs
 from bot.schedule.ticker import Ticker
 from bot.schedule.turns import Turns
@@ -60,11 +67,11 @@ _REJECTED_TOKEN = {
 }
 
 
-# Seconds a Slack call made before answering a request may take (Slack gives up on us after 3), and any other
-# call. slack_sdk ignores its own ``timeout`` on a session it was given: the one session carries the longer, and
-# the clients of the request path bound each call to the shorter (``TimedWebClient``'s deadline).
+# Seconds a Slack call made before answering a request may take (Slack gives up on us after 3); any other call
+# takes at most SLACK_CALL_TIMEOUT. slack_sdk ignores its own ``timeout`` on a session it was given: the one
+# session carries the longer, and the clients of the request path bound each call to the shorter
+# (``TimedWebClient``'s deadline).
 REQUEST_SLACK_TIMEOUT = 2
-SLACK_CALL_TIMEOUT = 10
 # Seconds from SIGTERM (a rolling restart, ``docker stop``'s default grace period) to the process's exit; the last
 # CLOSING_SECONDS of them close the listener, the Slack session and the database.
 STOP_WITHIN = 10.0

@@ -24,6 +24,9 @@ from slack_sdk.web.async_slack_response import AsyncSlackResponse
 log = logging.getLogger(__name__)
 
 
+# Seconds any Slack call may take at most, on the session every client of the process shares (the outbox counts on
+# it: a sender that stopped beating has no call still under way after this).
+SLACK_CALL_TIMEOUT = 10
 # Slack's answers when the bot token stopped working while the bot runs (revoked, the app uninstalled, the bot's
 # account or the workspace deactivated): every call fails the same way until Slack takes a token again.
 DEAD_TOKEN_ERRORS = frozenset({"invalid_auth", "not_authed", "token_revoked", "token_expired", "account_inactive"})

@@ -9,7 +9,7 @@ from datetime import timedelta
 import pytest
 from sqlmodel import col, select
 
-from bot.outbox.slack_calls import OUTBOX_EVENT_TYPE
+from bot.outbox.slack_calls import LOOK_MARGIN, OUTBOX_EVENT_TYPE
 from bot.runtime.clock import ManualClock
 from bot.sandbox.fake_slack.server import SlackApiServer
 from bot.sandbox.fake_slack.workspace import SlackWorkspace
@@ -50,6 +50,7 @@ async def test_a_post_slack_may_have_half_done_is_looked_for_before_posting_agai
     await bot.settle()
     [card_row] = [row for row in await _rows(bot) if row.purpose == "card"]
     assert card_row.status == "pending"  # Slack answered an error, but the card is in the thread already
+    assert card_row.uncertain_until == bot.clock.now()  # if it landed, it had by the answer
     [card] = [m for m in bot.fake.messages_in("C0INTAKE", thread_ts=ts) if m.user == bot.fake.bot_user_id]
 
     bot.clock.advance(timedelta(seconds=1))  # the retry's backoff
@@ -57,6 +58,8 @@ async def test_a_post_slack_may_have_half_done_is_looked_for_before_posting_agai
 
     looked = bot.fake.calls_to("conversations.replies")
     assert looked and looked[0].args["ts"] == ts
+    # The thread is read up to that answer (and a margin for clocks), not up to now.
+    assert float(looked[0].args["latest"]) == pytest.approx((card_row.uncertain_until + LOOK_MARGIN).timestamp())
     posts_of_the_card = [
         c
         for c in bot.fake.calls_to("chat.postMessage")

@@ -55,9 +55,11 @@ def posts_by_row(bot: Harness) -> Counter[int]:
     return Counter(row_id for row_id in found if row_id is not None)
 
 
-def looked_up(bot: Harness) -> int:
+def metadata_looks(bot: Harness) -> list[Any]:
+    """The reads of a conversation made to find an outbox post (the bot reads history for nothing else with
+    metadata)."""
     calls = bot.fake.calls_to("conversations.history") + bot.fake.calls_to("conversations.replies")
-    return sum(1 for call in calls if call.args.get("include_all_metadata") in (True, "1", "true", 1))
+    return [call for call in calls if call.args.get("include_all_metadata") in (True, "1", "true", 1)]
 
 
 async def test_a_dead_replicas_rows_are_delivered_by_another_after_the_heartbeat_limit(
@@ -102,10 +104,55 @@ async def test_a_dead_replicas_rows_are_delivered_by_another_after_the_heartbeat
         assert {row.id: posts[row.id] for row in rows if row.method == "chat.postMessage"} == {
             row.id: 1 for row in rows if row.method == "chat.postMessage"
         }
-        assert looked_up(survivor) >= len(rows)  # every row taken over was looked for in Slack first
+        # Every conversation a taken-over row posts to was looked in first (rows of one conversation share one
+        # read), and only up to when the dead replica could last have called Slack, not up to now.
+        looks = metadata_looks(survivor)
+        assert {row.result_channel for row in rows if row.method == "chat.postMessage"} <= {
+            str(call.args.get("channel")) for call in looks
+        }
+        assert looks and all("latest" in call.args for call in looks)
         async with survivor.services.db.transaction() as session:
             placed = (await session.exec(select(Ticket.card_ts).order_by(col(Ticket.id)))).all()
         assert all(placed)  # both cards recorded on their tickets by the survivor
+
+
+async def test_a_dead_replicas_post_is_found_however_busy_its_channel_became(
+    database_url: str, workspace: WorkspaceConfig, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The look reads up to when the dead replica could last have called Slack: the 1,200 messages each of its
+    channels received after that (more than the five pages of 200 a look used to read, newest first, from now) do
+    not hide its posts, so they are found, recorded and not posted again."""
+    async with two_replicas(database_url, workspace) as (doomed, survivor):
+        sender = doomed.sender
+        monkeypatch.setattr(sender._waiting, "later", lambda outcomes: None)  # posts, never records
+        await doomed.intake_message("refund please, charged twice")
+        rows = await rows_of(doomed, "SUP-1")
+        posts = [row for row in rows if row.method == "chat.postMessage"]
+        await eventually(
+            lambda: all(posts_by_row(doomed)[row.id] == 1 for row in posts),
+            timeout=5.0,
+            interval=0.01,
+            failure="the doomed replica did not post SUP-1's messages",
+        )
+        monkeypatch.setattr(sender.heartbeat, "stopped", _nothing)
+        await doomed.bot.stop()
+
+        channels = {str(row.payload["channel"]) for row in posts if str(row.payload["channel"]).startswith("C")}
+        assert channels, "SUP-1 posted in no channel"
+        survivor.clock.advance(timedelta(minutes=2))  # past its heartbeat limit and every straggling call
+        for channel in sorted(channels):
+            for number in range(1200):
+                survivor.fake.post_user_message(channel, "U0ERIN", f"busy channel, message {number}")
+        await survivor.sender.heartbeat.beat()
+        await survivor.drain()
+
+        rows = await rows_of(survivor, "SUP-1")
+        assert {row.status for row in rows} == {"sent"}
+        # Found in Slack, recorded where they are, and not posted again.
+        assert {row.id: posts_by_row(survivor)[row.id] for row in posts} == {row.id: 1 for row in posts}
+        assert all(row.result_ts for row in rows if row.method == "chat.postMessage")
+        busy_looks = [call for call in metadata_looks(survivor) if call.args.get("channel") in channels]
+        assert len(busy_looks) == len(channels)  # one page each: the window ends before the busy minutes
 
 
 async def _nothing() -> None:
@@ -124,8 +171,11 @@ async def test_a_slow_replica_that_still_beats_keeps_its_rows_and_renews_their_l
         async def slow_call(method: str, payload: dict[str, Any], attempts: int) -> Any:
             # Each call takes 40 s: past the heartbeat limit, and past half the lease. The slow replica's heartbeat
             # goes on beating meanwhile (its own task); the other replica's passes find nothing to take.
-            slow.clock.advance(timedelta(seconds=40))
-            await slow.sender.heartbeat.beat()
+            # In steps shorter than the limit, each followed by a beat: the other replica's own sender runs
+            # meanwhile and must never find this heartbeat older than the limit.
+            for _ in range(4):
+                slow.clock.advance(timedelta(seconds=10))
+                await slow.sender.heartbeat.beat()
             claimed_by_other.append(await other.sender.send_due())
             return await call(method, payload, attempts)
 
@@ -140,4 +190,4 @@ async def test_a_slow_replica_that_still_beats_keeps_its_rows_and_renews_their_l
         assert slow.clock.now() - START > lease
         posts = posts_by_row(slow)
         assert all(posts[row.id] == 1 for row in rows if row.method == "chat.postMessage")
-        assert looked_up(slow) == 0  # nothing was taken over, so nothing was looked for
+        assert not metadata_looks(slow)  # nothing was taken over, so nothing was looked for

@@ -9,6 +9,7 @@ from collections.abc import AsyncIterator
 import pytest
 from sqlmodel import col, select
 
+from bot.outbox import outcomes
 from bot.outbox.sender import SenderSettings
 from bot.sandbox import slack_requests
 from bot.sandbox.polling import eventually
@@ -107,3 +108,30 @@ async def test_outcomes_no_ticket_takes_are_written_after_the_linger(
         await bot.settle()  # waits until no row is "sending"
         assert await statuses(bot, "SUP-1") == ["sent", "sent", "sent"]
         assert bot.sender.outcomes_waiting == 0
+
+
+async def test_an_outcome_that_cannot_be_written_costs_only_its_own_row(
+    lingering: Harness, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The card's outcome cannot be written (placing it on its ticket fails): the batch fails, then each outcome is
+    written on its own, so the DM and the department notice are recorded as sent and only the card stays leased."""
+    bot = lingering
+    await bot.intake_message("refund please")
+    await outcomes_in_memory(bot, 3)
+
+    async def place_cards_fails(session: object, cards: dict[int, tuple[str, str]]) -> None:
+        if cards:
+            raise RuntimeError("the tickets table is away")
+
+    monkeypatch.setattr(outcomes.ticket_rows, "place_cards", place_cards_fails)
+    bot.sender._waiting.write_now()
+    await bot.sender._waiting.written()
+
+    async with bot.services.db.transaction() as session:
+        ticket = await bot.ticket("SUP-1")
+        rows = (await session.exec(select(OutboxMessage).where(col(OutboxMessage.ticket_id) == ticket.id))).all()
+    assert sorted((row.purpose == "card", row.status) for row in rows) == [
+        (False, "sent"),
+        (False, "sent"),
+        (True, "sending"),
+    ]

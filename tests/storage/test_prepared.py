@@ -51,6 +51,7 @@ def outbox_row(text_value: str, **changes: object) -> dict[str, object]:
         "last_error": None,
         "result_channel": None,
         "result_ts": None,
+        "uncertain_until": None,
     }
     row.update(changes)
     return row
