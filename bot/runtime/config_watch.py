@@ -29,6 +29,29 @@ def record_source(record: WorkspaceConfigRecord) -> str:
     return f"workspace_configs#{record.id}"
 
 
+def _parsed(record: WorkspaceConfigRecord, file: WorkspaceConfig) -> WorkspaceConfig | None:
+    """The recorded configuration, or ``None`` (logged) when it no longer parses: the file stands in for it."""
+    try:
+        return parse_workspace(record.text, source=record_source(record))
+    except ConfigError as error:
+        log.error("the recorded configuration cannot be used; using the workspace file instead:\n%s", error)
+        return None
+
+
+async def recorded_configuration(db: Database, file: WorkspaceConfig) -> WorkspaceConfig:
+    """The configuration the bots run, read without writing: under ``config_source: database`` the newest one
+    recorded under it (departments added, renamed or reordered from Slack); else, before any bot recorded one, or
+    when the record no longer parses (logged), the file. What ``crossdesk report`` and ``export --handoff-map``
+    count with, so they name the departments the digest names."""
+    if file.config_source != DATABASE:
+        return file
+    async with db.read() as session:
+        record = await workspace_configs.latest(session)
+    if record is None or record.source != DATABASE:
+        return file
+    return _parsed(record, file) or file
+
+
 async def starting_configuration(db: Database, file: WorkspaceConfig, clock: Clock) -> WorkspaceConfig:
     """The configuration a ``config_source: database`` bot starts with: the newest one recorded under that source,
     or ``file`` (recorded now, so it seeds the database) when there is none yet; the log says which."""
@@ -39,10 +62,8 @@ async def starting_configuration(db: Database, file: WorkspaceConfig, clock: Clo
             await workspace_configs.record_applied(session, digest_of(text), text, DATABASE, SYSTEM_ACTOR, clock.now())
             log.info("config_source: database — nothing recorded yet; the workspace file seeds the database")
             return file
-    try:
-        workspace = parse_workspace(record.text, source=record_source(record))
-    except ConfigError as error:
-        log.error("the recorded configuration cannot be used; starting with the workspace file:\n%s", error)
+    workspace = _parsed(record, file)
+    if workspace is None:
         return file
     log.info(
         "config_source: database — running the configuration recorded in the database (%s, by %s at %s); "

@@ -21,13 +21,12 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any, TextIO
 
+from bot.runtime.config_watch import recorded_configuration
 from bot.runtime.handoff_export import a_date
 from bot.schedule.goal_source import GoalSource
 from bot.schedule.goals import Scorecard, format_value
 from bot.schedule.handoff_source import local_days
-from config.loader import ConfigError, parse_workspace
 from config.schema import WorkspaceConfig
-from storage import workspace_configs
 from storage.database import Database
 
 EXIT_OK, EXIT_PROBLEM, EXIT_USAGE = 0, 1, 2
@@ -83,21 +82,6 @@ def period_of(first: date, last: date, workspace: WorkspaceConfig, now: datetime
     """``[start, end)`` of the local days ``first`` to ``last``; a span reaching past ``now`` ends now."""
     start, end = local_days(first, last, workspace)
     return start, min(end, now)
-
-
-async def running_workspace(db: Database, file: WorkspaceConfig) -> WorkspaceConfig:
-    """The configuration the bots run: under ``config_source: database`` the newest one recorded (departments added,
-    renamed or reordered from Slack), as the digest sees it; else, or before any bot recorded one, the file."""
-    if file.config_source != "database":
-        return file
-    async with db.read() as session:
-        record = await workspace_configs.latest(session)
-    if record is None or record.source != "database":
-        return file
-    try:
-        return parse_workspace(record.text, source=f"workspace_configs#{record.id}")
-    except ConfigError:
-        return file
 
 
 def rows_of(card: Scorecard, start: datetime) -> list[dict[str, object]]:
@@ -191,7 +175,7 @@ def cmd_report(args: argparse.Namespace) -> int:
     async def run() -> Report:
         db = Database(settings.database_url, sqlite_fast_path=settings.sqlite_fast_path)
         try:
-            running = await running_workspace(db, workspace)
+            running = await recorded_configuration(db, workspace)
             return await build(db, running, args.since, args.until, now=now, as_csv=args.csv, progress=progress)
         finally:
             await db.dispose()

@@ -6,6 +6,7 @@ from __future__ import annotations
 import argparse
 from datetime import UTC, date, datetime
 
+from bot.runtime.config_watch import recorded_configuration
 from bot.schedule.handoff_map import HandoffMap
 from bot.schedule.handoff_source import DIGEST_DAYS, HandoffSource, digest_window, local_days
 from config.schema import WorkspaceConfig
@@ -75,7 +76,9 @@ def rows_of(handoffs: HandoffMap) -> list[dict[str, object]]:
 async def handoff_rows(
     db: Database, workspace: WorkspaceConfig, first: date | None, last: date | None
 ) -> tuple[list[dict[str, object]], str]:
-    """The rows of the days ``first`` to ``last`` (the digest's days without them), and what they cover, in words."""
+    """The rows of the days ``first`` to ``last`` (the digest's days without them), and what they cover, in words.
+    The departments are those the bots run (under ``config_source: database``, as edited from Slack)."""
+    workspace = await recorded_configuration(db, workspace)
     start, end = window(first, last, workspace, datetime.now(UTC))
     rows = rows_of(await HandoffSource(db, workspace).between(start, end))
     days = (

@@ -26,6 +26,7 @@ from bot.tickets.states import ACTIVE_STATUSES, Status
 from storage import audit
 from storage import links as link_rows
 from storage.consults import TICKET
+from storage.links import Follower
 from storage.models import Ticket
 
 # Events that name the other ticket in ``to_value`` (``/ticket show`` writes "→ KEY" after them).
@@ -102,13 +103,11 @@ async def reopened(change: Change) -> None:
     await there.say("links.thread.duplicate_reopened", key=ticket.key)
 
 
-async def tell_followers(change: Change, note: str | None) -> None:
-    """The ticket was resolved: everyone following it hears so, as its requester does, with the way back (reopening
-    their own ticket) instead of Confirm / Reopen buttons — only the requester confirms or reopens this one."""
+async def tell_followers(change: Change, note: str | None, followers: list[Follower]) -> None:
+    """The ticket was resolved: everyone following it (``followers``, read once for the whole resolve) hears so, as
+    its requester does, with the way back (reopening their own ticket) instead of Confirm / Reopen buttons — only
+    the requester confirms or reopens this one."""
     ticket = change.ticket
-    if ticket.id is None:
-        return
-    followers = (await link_rows.followers_of(change.session, [ticket.id])).get(ticket.id, [])
     vias = await link_rows.by_ids(change.session, [f.via_ticket_id for f in followers if f.via_ticket_id is not None])
     for follower in followers:
         if follower.user_id in (change.actor_id, ticket.requester_id):

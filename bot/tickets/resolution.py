@@ -16,6 +16,7 @@ from bot.tickets.permissions import Action
 from bot.tickets.prompts import PromptRef
 from bot.tickets.sla import due_times
 from bot.tickets.states import Status
+from storage import links as link_rows
 from storage import tickets as ticket_rows
 from storage.consults import CONSULT
 from storage.models import Ticket
@@ -56,12 +57,14 @@ async def _resolve(change: Change, note: str | None) -> None:
         )
         blocks = resolution_blocks(ticket.key, text, change.messages.translator)
         await change.ask(OutboxPurpose.RESOLUTION_PROMPT, ticket.requester_id, text, blocks)
-    await links.tell_followers(change, note)  # the requesters of its duplicates
+    assert ticket.id is not None
+    followers = (await link_rows.followers_of(change.session, [ticket.id])).get(ticket.id, [])
+    await links.tell_followers(change, note, followers)  # the requesters of its duplicates
     # The requester hears it already; an account manager who asked for the ticket is not told twice.
     await change.tell_manager(
         "customers.dm.resolved", told=(ticket.requester_id,), actor=change.actor_id, note=with_dash(note)
     )
-    await satisfaction.ask(change)  # a rating, asked once of each person however often it is resolved
+    await satisfaction.ask(change, followers)  # a rating, asked once of each person however often it is resolved
 
 
 async def close(flow: ChangeRunner, key: str, actor_id: str, note: str | None, prompt: PromptRef | None) -> Ticket:

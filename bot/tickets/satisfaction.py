@@ -29,8 +29,8 @@ from bot.tickets.change import Change, ChangeRunner, clean
 from bot.tickets.notices import TicketMessenger
 from bot.tickets.prompts import PromptRef
 from storage import audit, outbox, ratings
-from storage import links as link_rows
 from storage.audit import EventRecord
+from storage.links import Follower
 from storage.models import Rating, Ticket
 from storage.prompts import SentPrompt, last_update_of, prompts_of
 
@@ -68,13 +68,13 @@ def _link(messages: TicketMessenger, ticket: Ticket) -> str:
 # ---------------------------------------------------------------------- asking, inside the resolve
 
 
-async def ask(change: Change) -> None:
-    """Ask the requester, the requesters of its duplicates (and for a customer's complaint, the account manager) to
-    rate the ticket just resolved, each once ever: someone asked when it was resolved before is not asked again."""
+async def ask(change: Change, followers: list[Follower]) -> None:
+    """Ask the requester, the requesters of its duplicates (``followers``) and, for a customer's complaint, the
+    account manager to rate the ticket just resolved, each once ever: someone asked when it was resolved before is
+    not asked again."""
     ticket = change.ticket
     assert ticket.id is not None
     raters: dict[str, str | None] = {}  # who → the customer's name when asked as its account manager
-    followers = (await link_rows.followers_of(change.session, [ticket.id])).get(ticket.id, [])
     for requester in [ticket.requester_id, *(follower.user_id for follower in followers)]:
         if _person(requester) and requester != change.actor_id:
             raters.setdefault(requester, None)

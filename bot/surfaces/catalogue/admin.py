@@ -47,7 +47,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "In Slack: the group's menu → Copy group ID.",
         "admin.field.lead_group": "Or a user group as lead",
         "admin.lead_group_hint": "A Slack user group id (S…) instead of a person: "
-        "each of its members acts as the lead.",
+        "each of its members acts as the lead. When filled, it replaces the person chosen above.",
         "admin.lead_form": "Channel {channel} · lead {lead}. As its lead you change its owners and keywords.",
         "admin.pick_people": "Choose people",
         "admin.pick_channels": "Choose channels",
@@ -131,7 +131,8 @@ MESSAGES: dict[str, dict[str, str]] = {
         "admin.owner_groups_hint": "Slack 用户组 ID（S…），用逗号分隔：组内每位成员也轮流接单。"
         "在 Slack 中：用户组菜单 → 复制用户组 ID。",
         "admin.field.lead_group": "或以用户组为负责人",
-        "admin.lead_group_hint": "用 Slack 用户组 ID（S…）代替个人：组内每位成员都是部门负责人。",
+        "admin.lead_group_hint": "用 Slack 用户组 ID（S…）代替个人：组内每位成员都是部门负责人。"
+        "填写后将取代上方选择的负责人。",
         "admin.lead_form": "频道 {channel} · 负责人 {lead}。作为部门负责人，你可以修改处理人和关键词。",
         "admin.pick_people": "选择成员",
         "admin.pick_channels": "选择频道",
