@@ -11,7 +11,7 @@ then until Slack takes the token.
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import datetime
 from typing import Any
 
@@ -50,6 +50,7 @@ class Delivery:
         cards: Cards,
         metrics: Metrics,
         max_attempts: int,
+        may_start: Callable[[], bool] = lambda: True,
     ) -> None:
         self.db = db
         self.slack = slack
@@ -59,6 +60,10 @@ class Delivery:
         self.cards = cards
         self.metrics = metrics
         self.max_attempts = max_attempts
+        # Whether this sender may still start a call (its heartbeat fresh, not stopping): checked again after the
+        # look in Slack, which can take a while, because other senders take rows over once the heartbeat is old
+        # and count on no call of ours starting later than that (``SenderSettings.straggle``).
+        self.may_start = may_start
         self.gate = RateGate()
 
     async def token_works(self) -> bool:
@@ -126,6 +131,8 @@ class Delivery:
             if found is not None:
                 log.info("outbox %s was in Slack although its outcome was unknown; recording it, not resending", row.id)
                 return self.sent(row, found, tickets)
+            if not self.may_start():
+                return self.given_back(row, "given back: the look in Slack outlasted the sender's heartbeat")
             response = await self._call_or_fall_back(row, payload, tickets)
         except Retry as retry:
             if row.attempts >= self.max_attempts:

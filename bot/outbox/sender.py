@@ -122,6 +122,7 @@ class OutboxSender:
             cards,
             metrics,
             self.settings.max_attempts,
+            may_start=lambda: not self._stopping and self.heartbeat.fresh(),
         )
         self.identity = identity
         self.token = slack.token

@@ -234,17 +234,23 @@ class ConversationReads:
     ) -> ConversationRead:
         key = (channel, thread_ts)
         lock = self._locks.setdefault(key, asyncio.Lock())
-        async with lock:
-            known = self._reads.get(key)
-            if known is not None and known.covers(oldest, latest):
-                return known
-            read = await _read(client, channel, thread_ts, oldest, latest)
-            self._reads[key] = read
-            self._reads.move_to_end(key)
-            while len(self._reads) > self.keep:
-                gone, _ = self._reads.popitem(last=False)
-                self._locks.pop(gone, None)
-            return read
+        try:
+            async with lock:
+                known = self._reads.get(key)
+                if known is not None and known.covers(oldest, latest):
+                    return known
+                read = await _read(client, channel, thread_ts, oldest, latest)
+                self._reads[key] = read
+                self._reads.move_to_end(key)
+                while len(self._reads) > self.keep:
+                    gone, _ = self._reads.popitem(last=False)
+                    self._locks.pop(gone, None)
+                return read
+        finally:
+            # A read that failed keeps nothing: its lock goes too, so conversations Slack would not let us read
+            # do not pile up locks (a look waiting on it still holds it and reads after).
+            if key not in self._reads and self._locks.get(key) is lock:
+                del self._locks[key]
 
 
 async def _read(

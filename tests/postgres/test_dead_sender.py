@@ -155,6 +155,51 @@ async def test_a_dead_replicas_post_is_found_however_busy_its_channel_became(
         assert len(busy_looks) == len(channels)  # one page each: the window ends before the busy minutes
 
 
+async def test_a_sender_whose_heartbeat_grew_old_during_the_look_gives_the_row_back(
+    database_url: str, workspace: WorkspaceConfig, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The look before a re-post may take a while (up to a hundred pages). Others count on no call of this sender
+    starting once its heartbeat is old, so a sender whose beat went stale during the look posts nothing: the row is
+    given back, and posted once when a fresh sender takes it."""
+    async with two_replicas(database_url, workspace) as (doomed, survivor):
+        monkeypatch.setattr(doomed.sender, "_hand_over", lambda rows, tickets: None)  # dies before any call
+        await doomed.intake_message("refund please, charged twice")
+        posts = [row for row in await rows_of(doomed, "SUP-1") if row.method == "chat.postMessage"]
+        monkeypatch.setattr(doomed.sender.heartbeat, "stopped", _nothing)
+        await doomed.bot.stop()
+        survivor.clock.advance(DEAD_AFTER + timedelta(seconds=1))
+
+        stale = False
+        heartbeat = survivor.sender.heartbeat
+        fresh = heartbeat.fresh
+        monkeypatch.setattr(heartbeat, "fresh", lambda: fresh() and not stale)
+        slack = survivor.sender.delivery.slack
+        look = slack.already_posted
+        looked: list[int | None] = []
+
+        async def long_look(row: Any, payload: dict[str, Any]) -> Any:
+            nonlocal stale
+            found = await look(row, payload)
+            looked.append(row.id)
+            stale = True  # the beat was not written while the look ran
+            return found
+
+        monkeypatch.setattr(slack, "already_posted", long_look)
+        await heartbeat.beat()
+        await survivor.sender.send_due()
+        assert looked, "the survivor did not look before posting the dead replica's rows"
+        assert not any(posts_by_row(survivor)[row.id] for row in posts)  # nothing posted after the stale look
+        async with survivor.services.db.transaction() as session:
+            given_back = (await session.exec(select(OutboxMessage).where(col(OutboxMessage.id).in_(looked)))).all()
+        assert {row.status for row in given_back} == {"pending"}
+
+        monkeypatch.setattr(slack, "already_posted", look)  # the next looks are quick
+        stale = False
+        await heartbeat.beat()
+        await survivor.drain()
+        assert {row.id: posts_by_row(survivor)[row.id] for row in posts} == {row.id: 1 for row in posts}
+
+
 async def _nothing() -> None:
     return None
 
