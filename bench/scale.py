@@ -39,7 +39,7 @@ from bot.tickets.service import ListScope
 from config.goals import Goal
 from config.loader import EXAMPLE_PATH, load_workspace
 from config.schema import WorkspaceConfig
-from storage import directory, outbox
+from storage import directory, outbox_leases
 from storage.database import Database
 from storage.migrate import upgrade
 from storage.models import Department, OutboxMessage, Rating, Ticket, TicketEvent, table_of
@@ -260,7 +260,7 @@ async def measure(database_url: str, size: int, runs: int) -> dict[str, float]:
 
         async def claim() -> None:
             async with db.transaction() as session:
-                await outbox.claim_due(session, NOW, timedelta(minutes=5), 50)
+                await outbox_leases.claim_due(session, NOW, timedelta(minutes=5), 50)
 
         async def home() -> None:
             queue = await services.tickets.home_queue(BUSY_USER)

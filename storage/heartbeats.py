@@ -1,8 +1,8 @@
 """Heartbeats: each process's sender and ticker saying, every few seconds, that they are alive.
 
-The outbox reads them to take over at once the rows of a sender that stopped beating (``storage.outbox.claim_due``);
-``/metrics`` counts the live ones. One row per (process, part); a process gets a new name at every start, so rows of
-processes long gone are forgotten now and then (:func:`forget_before`).
+The outbox reads them to take over at once the rows of a sender that stopped beating
+(``storage.outbox_leases.claim_due``); ``/metrics`` counts the live ones. One row per (process, part); a process
+gets a new name at every start, so rows of processes long gone are forgotten now and then (:func:`forget_before`).
 """
 
 from __future__ import annotations

@@ -20,7 +20,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.runtime.clock import Clock
 from bot.surfaces.ids import OutboxPurpose
-from storage import outbox, reminders
+from storage import outbox, outbox_leases, reminders
 from storage import tickets as ticket_rows
 from storage.database import Database
 from storage.outbox import OutboxRow
@@ -54,7 +54,7 @@ async def record(session: AsyncSession, outcomes: list[Outcome], now: datetime) 
             leases[o.row.claimed_by].append((o.row.id, o.row.claimed_until))
     kept: set[int] = set()
     for holder, held in leases.items():
-        kept |= await outbox.held(session, held, holder)
+        kept |= await outbox_leases.held(session, held, holder)
     sent: list[outbox.Sent] = []
     retry: list[outbox.Retry] = []
     failed: list[outbox.Failed] = []

@@ -37,7 +37,7 @@ from bot.runtime.metrics import Metrics
 from bot.runtime.slack_client import SLACK_CALL_TIMEOUT, SlackIdentity, TokenHealth
 from bot.tickets.card_context import CardRelations
 from config.settings import Settings
-from storage import heartbeats, outbox
+from storage import heartbeats, outbox, outbox_leases
 from storage.database import Database
 from storage.models import Ticket
 from storage.outbox import OutboxRow
@@ -273,7 +273,7 @@ class OutboxSender:
             if self._stopping or paused or not self.heartbeat.fresh():
                 return None
             now = self.clock.now()
-            rows = await outbox.claim_due(
+            rows = await outbox_leases.claim_due(
                 session,
                 now,
                 self.settings.lease,
@@ -359,7 +359,7 @@ class OutboxSender:
             renewed, until = now + self.settings.lease, row.claimed_until
             alike = [other for other in rows if other.claimed_until == until]
             async with self.db.transaction() as session:
-                kept = await outbox.renew(session, [other.id for other in alike], until, renewed, self.process)
+                kept = await outbox_leases.renew(session, [other.id for other in alike], until, renewed, self.process)
             for other in alike:
                 if other.id in kept:
                     other.claimed_until = renewed

@@ -15,7 +15,7 @@ from sqlalchemy.exc import IntegrityError
 from config.customers import CustomerSeed
 from config.loader import EXAMPLE_PATH, load_workspace
 from config.settings import SQLITE_FAST_PATH, Settings
-from storage import audit, directory, events, jobs, links, outbox, ratings, reminders, standups
+from storage import audit, directory, events, jobs, links, outbox, outbox_leases, ratings, reminders, standups
 from storage import customers as customer_rows
 from storage import tickets as ticket_rows
 from storage._sqlite_inline import InlineConnection
@@ -112,17 +112,17 @@ async def write_everything(db: Database) -> None:
         later = outbox.Call("chat.update", {"text": "updated"}, "card_update", first, after=queued[0].id)
         await outbox.enqueue_calls(session, [later], NOW)
     async with db.transaction() as session:
-        held = await outbox.held(session, [(row.id, NOW + LEASE) for row in queued])
+        held = await outbox_leases.held(session, [(row.id, NOW + LEASE) for row in queued])
         assert held == {row.id for row in queued}
         sent = [outbox.Sent(queued[0].id, "C0INTAKE", "1700000001.000100")]
         retry = [outbox.Retry(queued[1].id, NOW + timedelta(seconds=30), "ratelimited", release=True)]
         await outbox.record(session, NOW, sent, retry, [])
         await ticket_rows.place_cards(session, {first: ("C0INTAKE", "1700000001.000100")})
     async with db.transaction() as session:
-        claimed = await outbox.claim_due(session, NOW + timedelta(minutes=1), LEASE, 10)
+        claimed = await outbox_leases.claim_due(session, NOW + timedelta(minutes=1), LEASE, 10)
         assert claimed
         lease = NOW + timedelta(minutes=1) + LEASE
-        await outbox.renew(session, [row.id for row in claimed], lease, lease + LEASE)
+        await outbox_leases.renew(session, [row.id for row in claimed], lease, lease + LEASE)
         await outbox.record(session, NOW, [], [], [outbox.Failed(claimed[0].id, "channel_not_found")])
     async with db.transaction() as session:
         ticket = await ticket_rows.by_key(session, "SUP-1", for_update=True)

@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 
 from sqlmodel import select
 
-from storage import heartbeats, outbox
+from storage import heartbeats, outbox, outbox_leases
 from storage.database import Database
 from storage.models import Heartbeat
 
@@ -27,7 +27,7 @@ async def beat(db: Database, process: str, at: datetime, part: str = heartbeats.
 
 async def claim(db: Database, now: datetime, sender: str) -> list[outbox.OutboxRow]:
     async with db.transaction() as session:
-        return await outbox.claim_due(session, now, LEASE, 10, sender=sender, dead_before=now - DEAD_AFTER)
+        return await outbox_leases.claim_due(session, now, LEASE, 10, sender=sender, dead_before=now - DEAD_AFTER)
 
 
 async def test_a_beat_keeps_its_start_and_moves_its_time(db: Database) -> None:
@@ -94,11 +94,11 @@ async def test_only_the_holder_renews_or_records_a_lease(db: Database) -> None:
         [row] = await outbox.enqueue_calls(session, calls("held"), NOW, NOW + LEASE, "holder")
     later = NOW + 2 * LEASE
     async with db.transaction() as session:
-        assert await outbox.renew(session, [row.id], NOW + LEASE, later, "intruder") == set()
-        assert await outbox.held(session, [(row.id, NOW + LEASE)], "intruder") == set()
-        assert await outbox.held(session, [(row.id, NOW + LEASE)]) == set()  # nor a sender without a name
-        assert await outbox.held(session, [(row.id, NOW + LEASE)], "holder") == {row.id}
-        assert await outbox.renew(session, [row.id], NOW + LEASE, later, "holder") == {row.id}
+        assert await outbox_leases.renew(session, [row.id], NOW + LEASE, later, "intruder") == set()
+        assert await outbox_leases.held(session, [(row.id, NOW + LEASE)], "intruder") == set()
+        assert await outbox_leases.held(session, [(row.id, NOW + LEASE)]) == set()  # nor a sender without a name
+        assert await outbox_leases.held(session, [(row.id, NOW + LEASE)], "holder") == {row.id}
+        assert await outbox_leases.renew(session, [row.id], NOW + LEASE, later, "holder") == {row.id}
 
 
 async def test_live_counts_what_beat_recently_and_forget_drops_the_long_gone(db: Database) -> None:

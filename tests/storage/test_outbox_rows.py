@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta
 
 from sqlmodel import col, select
 
-from storage import outbox
+from storage import outbox, outbox_leases
 from storage.database import Database
 from storage.models import OutboxMessage
 
@@ -33,12 +33,12 @@ async def test_queued_calls_wait_for_the_call_they_follow_and_are_claimed_with_i
     assert (dm.depends_on_id, notice.depends_on_id) == (card.id, card.id)
     assert [r.status for r in written] == ["pending"] * 3
     async with db.transaction() as session:
-        claimed = await outbox.claim_due(session, NOW, LEASE, 10)
+        claimed = await outbox_leases.claim_due(session, NOW, LEASE, 10)
     assert [r.id for r in claimed] == [card.id, dm.id, notice.id]  # the followers come in the same pass
     assert {(r.status, r.attempts, r.claimed_until) for r in claimed} == {("sending", 1, NOW + LEASE)}
     assert {(r.status, r.attempts) for r in await rows(db)} == {("sending", 1)}
     async with db.transaction() as session:
-        assert await outbox.claim_due(session, NOW, LEASE, 10) == []  # leased: nobody else takes them
+        assert await outbox_leases.claim_due(session, NOW, LEASE, 10) == []  # leased: nobody else takes them
 
 
 async def test_rows_written_leased_are_not_claimed_until_the_lease_runs_out(db: Database) -> None:
@@ -46,9 +46,9 @@ async def test_rows_written_leased_are_not_claimed_until_the_lease_runs_out(db: 
         written = await outbox.enqueue_calls(session, card_and_followers(), NOW, leased_until=NOW + LEASE)
     assert {(r.status, r.attempts, r.claimed_until) for r in written} == {("sending", 1, NOW + LEASE)}
     async with db.transaction() as session:
-        assert await outbox.claim_due(session, NOW + LEASE - timedelta(seconds=1), LEASE, 10) == []
+        assert await outbox_leases.claim_due(session, NOW + LEASE - timedelta(seconds=1), LEASE, 10) == []
     async with db.transaction() as session:
-        taken = await outbox.claim_due(session, NOW + LEASE + timedelta(seconds=1), LEASE, 10)
+        taken = await outbox_leases.claim_due(session, NOW + LEASE + timedelta(seconds=1), LEASE, 10)
     assert [r.id for r in taken] == [r.id for r in written]
     assert {(r.attempts, r.last_error) for r in taken} == {(2, outbox.LEASE_RAN_OUT)}  # outcome unknown: look first
 
@@ -58,10 +58,10 @@ async def test_a_lease_is_renewed_and_recorded_only_while_it_is_still_held(db: D
         card, dm, notice = await outbox.enqueue_calls(session, card_and_followers(), NOW, leased_until=NOW + LEASE)
     later = NOW + 2 * LEASE
     async with db.transaction() as session:
-        assert await outbox.renew(session, [dm.id, notice.id], NOW + LEASE, later) == {dm.id, notice.id}
-        assert await outbox.renew(session, [card.id], NOW, later) == set()  # not the lease it holds
+        assert await outbox_leases.renew(session, [dm.id, notice.id], NOW + LEASE, later) == {dm.id, notice.id}
+        assert await outbox_leases.renew(session, [card.id], NOW, later) == set()  # not the lease it holds
     async with db.transaction() as session:
-        held = await outbox.held(session, [(card.id, NOW + LEASE), (dm.id, NOW + LEASE), (notice.id, later)])
+        held = await outbox_leases.held(session, [(card.id, NOW + LEASE), (dm.id, NOW + LEASE), (notice.id, later)])
         assert held == {card.id, notice.id}
         await outbox.record(
             session,

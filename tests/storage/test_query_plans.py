@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 from sqlalchemy import event, text
 
-from storage import directory, outbox
+from storage import directory, outbox_leases
 from storage import tickets as ticket_rows
 from storage.database import Database
 from storage.migrate import upgrade
@@ -60,7 +60,7 @@ async def test_the_reminder_claim_reads_only_due_tickets_through_status_and_due_
 
 
 async def test_the_outbox_claim_uses_its_status_and_due_time_index(sqlite_db: Database) -> None:
-    plan = await plan_of(sqlite_db, lambda session: outbox.claim_due(session, NOW, timedelta(minutes=5), 50))
+    plan = await plan_of(sqlite_db, lambda session: outbox_leases.claim_due(session, NOW, timedelta(minutes=5), 50))
     assert "ix_outbox_status_next_attempt" in plan, plan
     assert "SCAN outbox_messages" not in plan, plan
 
@@ -91,7 +91,7 @@ async def test_in_lists_of_prepared_statements_search_the_key(sqlite_db: Databas
     search the key for each value, not read the table: the lease check of every outbox pass and the owners'
     profiles of every batch of new tickets."""
     cases = [
-        (outbox._HELD, ["[1, 2, 3]"], "USING INTEGER PRIMARY KEY (rowid=?)"),
+        (outbox_leases._HELD, ["[1, 2, 3]"], "USING INTEGER PRIMARY KEY (rowid=?)"),
         (directory._OWNER_PROFILES, ['["U0ALICE", "U0BOB"]'], "USING INDEX sqlite_autoindex_members_1 (user_id=?)"),
     ]
     async with sqlite_db.engine.connect() as connection:
