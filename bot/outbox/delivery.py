@@ -21,7 +21,16 @@ from slack_sdk.errors import SlackApiError
 from bot.outbox.outcomes import Outcome
 from bot.outbox.payloads import Cards, card_fallback, place_card, prepare
 from bot.outbox.rate_gate import RateGate
-from bot.outbox.slack_calls import OUTBOX_EVENT_TYPE, Fail, Retry, SlackCalls, TokenRejected, dm_instead, was_uncertain
+from bot.outbox.slack_calls import (
+    OUTBOX_EVENT_TYPE,
+    Fail,
+    Retry,
+    SlackCalls,
+    TokenRejected,
+    dm_instead,
+    look_not_before,
+    was_uncertain,
+)
 from bot.runtime.clock import Clock
 from bot.runtime.metrics import Metrics
 from bot.runtime.slack_client import DEAD_TOKEN_ERRORS, SlackIdentity, TokenHealth
@@ -127,6 +136,10 @@ class Delivery:
                 return self.given_back(row, f"held back: Slack rate-limits {row.method} here", opens_at)
             if row.method == "chat.postMessage" and "metadata" not in payload:
                 payload["metadata"] = {"event_type": OUTBOX_EVENT_TYPE, "event_payload": {"outbox_id": row.id}}
+            wait_until = look_not_before(row)
+            if wait_until is not None and self.clock.now() < wait_until:
+                # Taken from a sender that stopped beating: its last call could still be on its way until then.
+                return self.given_back(row, "waiting until its earlier attempt could have landed", wait_until)
             found = await self.slack.already_posted(row, payload)
             if found is not None:
                 log.info("outbox %s was in Slack although its outcome was unknown; recording it, not resending", row.id)

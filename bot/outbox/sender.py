@@ -324,8 +324,10 @@ class OutboxSender:
                         outcome = Outcome(row, "lost")
                     elif before is not None and before.status not in ("sent", "failed"):
                         # Claimed with the row it waits for, which did not go out: back to waiting for it.
-                        outcome = Outcome(
-                            row, "released", retry_at=before.retry_at, error=f"waiting for outbox {row.depends_on_id}"
+                        # Given back as any row is: an uncertain earlier attempt of its own stays recorded, so it
+                        # is still looked for before it is posted again.
+                        outcome = self.delivery.given_back(
+                            row, f"waiting for outbox {row.depends_on_id}", before.retry_at
                         )
                     else:
                         place = places.get(row.depends_on_id or 0) if row.purpose in PLACED else None

@@ -87,6 +87,15 @@ def was_uncertain(row: OutboxRow) -> bool:
     return (row.last_error or "").startswith(UNCERTAIN)
 
 
+def look_not_before(row: OutboxRow) -> datetime | None:
+    """When the look for ``row``'s earlier attempt may run: not before that attempt could last have landed
+    (``uncertain_until``), or a post still on its way when the look reads would be missed and made again. ``None``:
+    at once (no look needed, or no bound known, when the look reads up to its own moment)."""
+    if row.method != "chat.postMessage" or row.attempts <= 1 or not was_uncertain(row):
+        return None
+    return row.uncertain_until
+
+
 def _error_code(error: SlackApiError) -> str:
     return str(error.response.get("error", "")) if isinstance(error.response.data, dict) else ""
 

@@ -23,6 +23,8 @@ from tests.support.harness import START, Harness, running_replicas
 pytestmark = pytest.mark.postgres
 
 DEAD_AFTER = timedelta(seconds=15)  # CROSSDESK_DEAD_SENDER_SECONDS' default
+# How long after its last beat a sender that stopped beating may still have a call landing in Slack (17.5 s).
+STRAGGLE = SenderSettings(dead_after=DEAD_AFTER).straggle
 
 
 @pytest.fixture(params=["postgres"])  # replicas share a PostgreSQL; SQLite runs one bot
@@ -94,7 +96,24 @@ async def test_a_dead_replicas_rows_are_delivered_by_another_after_the_heartbeat
         assert await survivor.sender.send_due() == 0
         assert posts_by_row(survivor) == posted_before
 
+        # Past the limit the survivor takes them over, but looks only once the dead replica's last call could have
+        # landed (its last beat + STRAGGLE): a look before then could miss a post still on its way, and post again.
         survivor.clock.advance(timedelta(seconds=2))  # 16 s after its last beat, 4 min 44 s before the lease ends
+        await survivor.sender.heartbeat.beat()
+        await survivor.sender.send_due()  # (or the survivor's own sending loop, whichever comes first)
+        landed_by = START + STRAGGLE
+
+        async def waiting_until_landed() -> bool:
+            rows = await rows_of(survivor, "SUP-1") + await rows_of(survivor, "SUP-2")
+            return all(
+                (row.status, row.next_attempt_at, row.uncertain_until) == ("pending", landed_by, landed_by)
+                for row in rows
+            )
+
+        await eventually(waiting_until_landed, timeout=5.0, interval=0.01, failure="the rows were not given back")
+        assert posts_by_row(survivor) == posted_before
+        assert metadata_looks(survivor) == []
+        survivor.clock.advance(STRAGGLE - timedelta(seconds=16) + timedelta(seconds=1))
         await survivor.sender.heartbeat.beat()
         await survivor.drain()
 
@@ -167,7 +186,7 @@ async def test_a_sender_whose_heartbeat_grew_old_during_the_look_gives_the_row_b
         posts = [row for row in await rows_of(doomed, "SUP-1") if row.method == "chat.postMessage"]
         monkeypatch.setattr(doomed.sender.heartbeat, "stopped", _nothing)
         await doomed.bot.stop()
-        survivor.clock.advance(DEAD_AFTER + timedelta(seconds=1))
+        survivor.clock.advance(STRAGGLE + timedelta(seconds=1))  # taken over, and its last call could have landed
 
         stale = False
         heartbeat = survivor.sender.heartbeat
