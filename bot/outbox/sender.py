@@ -32,7 +32,7 @@ from bot.outbox.outcomes import Outcome, WaitingOutcomes, record
 from bot.outbox.payloads import Cards, ReadRelations, tickets_for
 from bot.outbox.slack_calls import SlackCalls
 from bot.runtime.clock import Clock
-from bot.runtime.heartbeat import Heartbeat, process_name
+from bot.runtime.heartbeat import Heartbeat, fresh_for, process_name
 from bot.runtime.metrics import Metrics
 from bot.runtime.slack_client import SLACK_CALL_TIMEOUT, SlackIdentity, TokenHealth
 from bot.tickets.card_context import CardRelations
@@ -74,9 +74,10 @@ class SenderSettings:
     @property
     def straggle(self) -> timedelta:
         """How long after its last beat a sender may still have a call reach Slack: it starts calls only while that
-        beat is younger than half ``dead_after`` (``Heartbeat.fresh``), and a call lasts at most
-        ``SLACK_CALL_TIMEOUT``. The look before re-posting a dead sender's rows reads no later than that."""
-        return self.dead_after / 2 + timedelta(seconds=SLACK_CALL_TIMEOUT)
+        beat is younger than a third of ``dead_after`` (``heartbeat.fresh_for``), and a call lasts at most
+        ``SLACK_CALL_TIMEOUT``: 15 s with the defaults, the moment its rows are taken over. The look before
+        re-posting a dead sender's rows waits for that moment and reads up to it."""
+        return fresh_for(self.dead_after) + timedelta(seconds=SLACK_CALL_TIMEOUT)
 
     def configured(self, settings: Settings) -> SenderSettings:
         """These settings with what the environment sets (``CROSSDESK_OUTBOX_LEASE_SECONDS``,

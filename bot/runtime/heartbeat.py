@@ -2,8 +2,10 @@
 
 Another replica's sender takes over the rows leased to a sender whose heartbeat is older than
 ``CROSSDESK_DEAD_SENDER_SECONDS`` (or that stopped) at once, instead of waiting out the lease; ``/metrics`` counts
-the live senders and tickers. A sender that cannot write its own heartbeat for half that limit (its database is cut
-off, its loop is stuck) stops sending, so that it never posts a row another sender may already have taken over.
+the live senders and tickers. A sender that cannot write its own heartbeat for a third of that limit (its database
+is cut off, its loop is stuck) starts no more calls, so that how late one of its calls can still reach Slack is
+known (:func:`fresh_for`, and ``SenderSettings.straggle``): the sender that takes its rows over looks for them in
+Slack once that moment has passed.
 
 Beats carry the bot's clock, which is the one every replica compares them with (the leases do the same); how long
 a sender has gone without a beat it measures in real time, so a test moving a ``ManualClock`` never makes a sender
@@ -38,6 +40,12 @@ def process_name() -> str:
     return f"{host}-{os.getpid()}-{secrets.token_hex(4)}"
 
 
+def fresh_for(dead_after: timedelta) -> timedelta:
+    """How long after its last beat a sender still starts calls: a third of the limit, so with a beat every fifth of
+    it one late beat does not stop the sender, and its last call starts 10 s before others take its rows over."""
+    return dead_after / 3
+
+
 class Heartbeat:
     """One part of one process beating: ``run`` beats every ``every`` seconds until ``stop``; ``beat`` beats once."""
 
@@ -55,9 +63,8 @@ class Heartbeat:
         self._stopping = asyncio.Event()
 
     def fresh(self) -> bool:
-        """Whether the last beat written is recent enough (half the limit) that no other sender can have taken this
-        one's rows over by the time a call it starts now reaches Slack."""
-        return time.monotonic() - self._last_written < self.dead_after.total_seconds() / 2
+        """Whether the last beat written is recent enough (:func:`fresh_for`) for this sender to start a call."""
+        return time.monotonic() - self._last_written < fresh_for(self.dead_after).total_seconds()
 
     async def beat(self) -> bool:
         """Write one beat; ``False`` (and a warning) when the database did not take it."""

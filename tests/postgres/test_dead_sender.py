@@ -23,8 +23,6 @@ from tests.support.harness import START, Harness, running_replicas
 pytestmark = pytest.mark.postgres
 
 DEAD_AFTER = timedelta(seconds=15)  # CROSSDESK_DEAD_SENDER_SECONDS' default
-# How long after its last beat a sender that stopped beating may still have a call landing in Slack (17.5 s).
-STRAGGLE = SenderSettings(dead_after=DEAD_AFTER).straggle
 
 
 @pytest.fixture(params=["postgres"])  # replicas share a PostgreSQL; SQLite runs one bot
@@ -34,10 +32,14 @@ def backend(request: pytest.FixtureRequest) -> str:
 
 @contextlib.asynccontextmanager
 async def two_replicas(
-    database_url: str, workspace: WorkspaceConfig, lease: timedelta = timedelta(minutes=5)
+    database_url: str,
+    workspace: WorkspaceConfig,
+    lease: timedelta = timedelta(minutes=5),
+    dead_after: timedelta = DEAD_AFTER,
 ) -> AsyncIterator[tuple[Harness, Harness]]:
     settings = SenderSettings(poll_interval=0.05, lease=lease)
-    async with running_replicas(database_url, workspace, 2, sender=settings) as (first, second):
+    env = {"CROSSDESK_DEAD_SENDER_SECONDS": str(dead_after.total_seconds())}
+    async with running_replicas(database_url, workspace, 2, sender=settings, env=env) as (first, second):
         yield first, second
 
 
@@ -96,24 +98,7 @@ async def test_a_dead_replicas_rows_are_delivered_by_another_after_the_heartbeat
         assert await survivor.sender.send_due() == 0
         assert posts_by_row(survivor) == posted_before
 
-        # Past the limit the survivor takes them over, but looks only once the dead replica's last call could have
-        # landed (its last beat + STRAGGLE): a look before then could miss a post still on its way, and post again.
         survivor.clock.advance(timedelta(seconds=2))  # 16 s after its last beat, 4 min 44 s before the lease ends
-        await survivor.sender.heartbeat.beat()
-        await survivor.sender.send_due()  # (or the survivor's own sending loop, whichever comes first)
-        landed_by = START + STRAGGLE
-
-        async def waiting_until_landed() -> bool:
-            rows = await rows_of(survivor, "SUP-1") + await rows_of(survivor, "SUP-2")
-            return all(
-                (row.status, row.next_attempt_at, row.uncertain_until) == ("pending", landed_by, landed_by)
-                for row in rows
-            )
-
-        await eventually(waiting_until_landed, timeout=5.0, interval=0.01, failure="the rows were not given back")
-        assert posts_by_row(survivor) == posted_before
-        assert metadata_looks(survivor) == []
-        survivor.clock.advance(STRAGGLE - timedelta(seconds=16) + timedelta(seconds=1))
         await survivor.sender.heartbeat.beat()
         await survivor.drain()
 
@@ -174,6 +159,61 @@ async def test_a_dead_replicas_post_is_found_however_busy_its_channel_became(
         assert len(busy_looks) == len(channels)  # one page each: the window ends before the busy minutes
 
 
+async def test_a_taken_over_row_is_looked_for_only_once_the_dead_senders_last_call_could_have_landed(
+    database_url: str, workspace: WorkspaceConfig, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With a short heartbeat limit (6 s) a dead sender's rows are taken over before its last call could have
+    reached Slack (its last beat + 2 s + a call's 10 s): they wait for that moment, unsent and unlooked-for — a look
+    before then could miss a post still on its way — and are then found or posted, each once. The rows that wait for
+    a card given back keep their own uncertain attempt, so they are looked for too."""
+    dead_after = timedelta(seconds=6)
+    straggle = SenderSettings(dead_after=dead_after).straggle
+    assert straggle > dead_after
+    async with two_replicas(database_url, workspace, dead_after=dead_after) as (doomed, survivor):
+        sender = doomed.sender
+        monkeypatch.setattr(sender._waiting, "later", lambda outcomes: None)  # SUP-1: posted, never recorded
+        await doomed.intake_message("refund please, charged twice")
+        first = [row for row in await rows_of(doomed, "SUP-1") if row.method == "chat.postMessage"]
+        await eventually(
+            lambda: all(posts_by_row(doomed)[row.id] == 1 for row in first),
+            timeout=5.0,
+            interval=0.01,
+            failure="the doomed replica did not post SUP-1's messages",
+        )
+        monkeypatch.setattr(sender, "_hand_over", lambda rows, tickets: None)  # SUP-2: never called
+        await doomed.intake_message("refund for order 42")
+        monkeypatch.setattr(sender.heartbeat, "stopped", _nothing)
+        await doomed.bot.stop()
+        posted_before = posts_by_row(doomed)
+
+        survivor.clock.advance(dead_after + timedelta(seconds=1))
+        await survivor.sender.heartbeat.beat()
+        await survivor.sender.send_due()  # (or the survivor's own sending loop, whichever comes first)
+        landed_by = START + straggle
+
+        async def waiting_until_landed() -> bool:
+            rows = await rows_of(survivor, "SUP-1") + await rows_of(survivor, "SUP-2")
+            return all(
+                (row.status, row.next_attempt_at, row.uncertain_until) == ("pending", landed_by, landed_by)
+                for row in rows
+            )
+
+        await eventually(waiting_until_landed, timeout=5.0, interval=0.01, failure="the rows were not given back")
+        assert posts_by_row(survivor) == posted_before
+        assert metadata_looks(survivor) == []
+
+        survivor.clock.advance(straggle - dead_after)
+        await survivor.sender.heartbeat.beat()
+        await survivor.drain()
+        rows = await rows_of(survivor, "SUP-1") + await rows_of(survivor, "SUP-2")
+        assert {row.status for row in rows} == {"sent"}
+        posts = posts_by_row(survivor)
+        assert {row.id: posts[row.id] for row in rows if row.method == "chat.postMessage"} == {
+            row.id: 1 for row in rows if row.method == "chat.postMessage"
+        }
+        assert metadata_looks(survivor)
+
+
 async def test_a_sender_whose_heartbeat_grew_old_during_the_look_gives_the_row_back(
     database_url: str, workspace: WorkspaceConfig, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -186,7 +226,7 @@ async def test_a_sender_whose_heartbeat_grew_old_during_the_look_gives_the_row_b
         posts = [row for row in await rows_of(doomed, "SUP-1") if row.method == "chat.postMessage"]
         monkeypatch.setattr(doomed.sender.heartbeat, "stopped", _nothing)
         await doomed.bot.stop()
-        survivor.clock.advance(STRAGGLE + timedelta(seconds=1))  # taken over, and its last call could have landed
+        survivor.clock.advance(DEAD_AFTER + timedelta(seconds=1))
 
         stale = False
         heartbeat = survivor.sender.heartbeat

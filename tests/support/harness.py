@@ -271,9 +271,11 @@ async def running_replicas(
     *,
     clock: ManualClock | None = None,
     sender: SenderSettings | None = None,
+    env: dict[str, str] | None = None,
 ) -> AsyncIterator[list[Harness]]:
     """``count`` bots on one database (PostgreSQL: replicas share nothing else), one fake Slack and one clock, as
-    replicas of one deployment; each has its own HTTP port, sender, ticker and heartbeat."""
+    replicas of one deployment; each has its own HTTP port, sender, ticker and heartbeat. ``env``: more environment
+    settings, the same for each."""
     clock = clock or ManualClock(START)
     server = SlackApiServer(SlackWorkspace(bot_token=BOT_TOKEN, clock=clock))
     populate(server.workspace, config, extra_people=EXTRA_PEOPLE)
@@ -282,7 +284,7 @@ async def running_replicas(
         async with AsyncExitStack() as stack:
             yield [
                 await stack.enter_async_context(
-                    running_bot(database_url, config, slack=server, clock=clock, sender=sender)
+                    running_bot(database_url, config, slack=server, clock=clock, sender=sender, env=env)
                 )
                 for _ in range(count)
             ]
