@@ -42,7 +42,8 @@ def process_name() -> str:
 
 def fresh_for(dead_after: timedelta) -> timedelta:
     """How long after its last beat a sender still starts calls: a third of the limit, so with a beat every fifth of
-    it one late beat does not stop the sender, and its last call starts 10 s before others take its rows over."""
+    it one late beat does not stop the sender; with the default 15 s limit its last call starts 10 s (one call's
+    timeout) before others take its rows over, so it has landed by then."""
     return dead_after / 3
 
 

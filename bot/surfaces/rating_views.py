@@ -65,8 +65,10 @@ def commented_message(key: str, text: str, translator: Translator) -> dict[str, 
     return {"text": text, "blocks": rating_blocks(key, text, translator, commented=True)}
 
 
-def low_rating_blocks(key: str, text: str, translator: Translator) -> list[Block]:
+def low_rating_blocks(key: str, text: str, translator: Translator, *, reopen: bool = True) -> list[Block]:
     """The alert to the department lead and the account manager: who rated what, and *Reopen* (the reopen verb, with
-    its permissions)."""
-    reopen = _button(ActionId.REOPEN, translator.t("button.reopen"), key)
-    return [_section(text), {"type": "actions", "block_id": BlockId.RATING_ALERT_ACTIONS.value, "elements": [reopen]}]
+    its permissions) for whoever may reopen it — a button that could only refuse is not shown."""
+    if not reopen:
+        return [_section(text)]
+    button = _button(ActionId.REOPEN, translator.t("button.reopen"), key)
+    return [_section(text), {"type": "actions", "block_id": BlockId.RATING_ALERT_ACTIONS.value, "elements": [button]}]

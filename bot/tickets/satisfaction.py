@@ -25,8 +25,9 @@ from bot.surfaces.ids import OutboxPurpose
 from bot.surfaces.rating_views import commented_message, low_rating_blocks, rated_message, rating_blocks
 from bot.surfaces.text import clip
 from bot.tickets import prompts
-from bot.tickets.change import Change, ChangeRunner, clean
+from bot.tickets.change import Change, ChangeRunner, clean, parties
 from bot.tickets.notices import TicketMessenger
+from bot.tickets.permissions import Action, may
 from bot.tickets.prompts import PromptRef
 from storage import audit, outbox, ratings
 from storage.audit import EventRecord
@@ -224,20 +225,25 @@ async def _alert(
     said: str | None,
     now: datetime,
 ) -> tuple[str, ...]:
-    """Tell the department lead and the account manager (not the rater) of a low score, each with *Reopen*."""
+    """Tell the department lead and the account manager (not the rater) of a low score: *Reopen* for whoever may
+    reopen it; the others (an account manager who is not its lead) are told who can."""
     department = flow.workspace.department(ticket.department_key)
     leads = flow.workspace.leads_of(department) if department is not None else []
     people = list(leads)
+    manager: str | None = None
     if ticket.customer_id is not None:
         contact = await ratings.customer_contact(session, ticket.customer_id)
         if contact is not None and contact.manager_id:
-            people.append(contact.manager_id)
+            manager = contact.manager_id
+            people.append(manager)
     told = tuple(person for person in dict.fromkeys(people) if _person(person) and person != rater)
     messages = flow.messages
+    who_may = parties(ticket, manager)
     for person in told:
         sees_it = person in leads or not ticket.is_private  # a manager may not read a private ticket; its lead may
+        reopens = may(person, Action.REOPEN, who_may, flow.workspace)
         text = messages.t(
-            "rating.alert",
+            "rating.alert" if reopens else "rating.alert.ask_to_reopen",
             rater=rater,
             key=ticket.key,
             title=_title(messages, ticket, sees_it),
@@ -246,6 +252,6 @@ async def _alert(
             owner=ticket.owner_id,
             link=_link(messages, ticket),
         )
-        blocks = low_rating_blocks(ticket.key, text, flow.messages.translator)
+        blocks = low_rating_blocks(ticket.key, text, flow.messages.translator, reopen=reopens)
         await flow.messages.notify(session, ticket, now, person, text, blocks)
     return told

@@ -18,6 +18,8 @@ MESSAGES: dict[str, dict[str, str]] = {
         "rating.alert": ":warning: <@{rater}> rated *{key}*{title} {score}/5{comment}. <@{owner}> owns it; if the "
         "problem is still there, reopen it. {link}",
         "rating.alert.comment": " — “{comment}”",
+        "rating.alert.ask_to_reopen": ":warning: <@{rater}> rated *{key}*{title} {score}/5{comment}. <@{owner}> owns "
+        "it; if the problem is still there, ask them or the department lead to reopen it. {link}",
         "rating.error.score": "A rating is a whole number from 1 to 5, and “{value}” is not one, so nothing was "
         "recorded.",
         "rating.error.not_asked": "You were not asked to rate *{key}*, so nothing was recorded.",
@@ -59,6 +61,8 @@ MESSAGES: dict[str, dict[str, str]] = {
         "rating.alert": ":warning: <@{rater}> 给 *{key}*{title} 打了 {score}/5{comment}。负责人是 <@{owner}>；"
         "如果问题仍在，请重新打开。{link}",
         "rating.alert.comment": " ——“{comment}”",
+        "rating.alert.ask_to_reopen": ":warning: <@{rater}> 给 *{key}*{title} 打了 {score}/5{comment}。负责人是 "
+        "<@{owner}>；如果问题仍在，请让 <@{owner}> 或部门负责人重新打开它。{link}",
         "rating.error.score": "评分必须是 1 到 5 的整数，“{value}”不是，因此未做任何记录。",
         "rating.error.not_asked": "没有请你为 *{key}* 评分，因此未做任何记录。",
         "rating.error.not_yours": "关于 *{key}* 的这条评分请求是发给 <@{asked}> 的，不是发给你的，因此未做任何记录。",
