@@ -7,6 +7,7 @@ phone can do all of it.
 
 from __future__ import annotations
 
+import json
 import os
 import re
 from datetime import datetime, time, timedelta
@@ -109,10 +110,12 @@ async def test_the_digest_chart_opens_full_size_on_click(page: Any) -> None:
     await page.select_option("#as", "U0ADMIN")
     await jump(page, "#jump-1800", "18:00")
     await page.click('#sidebar a[data-channel="C0MGMT"]')
-    chart = page.locator("#messages .file img.bk-image")
+    # The daily digest's scorecard (on a Monday the weekly review posts its own picture beside it).
+    scorecard = '#messages .file img.bk-image[alt^="Crossdesk — shared goals, "]'
+    chart = page.locator(scorecard)
     await expect(chart).to_have_count(1)
     await expect(chart).to_have_js_property("complete", True)
-    preview = "(i => [i.clientWidth, i.naturalWidth])(document.querySelector('#messages .file img.bk-image'))"
+    preview = f"(i => [i.clientWidth, i.naturalWidth])(document.querySelector({json.dumps(scorecard)}))"
     shown = await page.evaluate(preview)
     assert 0 < shown[0] < shown[1]  # a preview in the message
 
