@@ -87,13 +87,16 @@ def was_uncertain(row: OutboxRow) -> bool:
     return (row.last_error or "").startswith(UNCERTAIN)
 
 
+def needs_look(row: OutboxRow) -> bool:
+    """Whether ``row`` is a post whose earlier attempt may have reached Slack: it is looked for before posting."""
+    return row.method == "chat.postMessage" and row.attempts > 1 and was_uncertain(row)
+
+
 def look_not_before(row: OutboxRow) -> datetime | None:
     """When the look for ``row``'s earlier attempt may run: not before that attempt could last have landed
     (``uncertain_until``), or a post still on its way when the look reads would be missed and made again. ``None``:
     at once (no look needed, or no bound known, when the look reads up to its own moment)."""
-    if row.method != "chat.postMessage" or row.attempts <= 1 or not was_uncertain(row):
-        return None
-    return row.uncertain_until
+    return row.uncertain_until if needs_look(row) else None
 
 
 def _error_code(error: SlackApiError) -> str:
@@ -164,7 +167,7 @@ class SlackCalls:
         Only asked when that attempt's outcome is unknown. A conversation we cannot read (a missing
         scope, say) answers ``None``: the message is then sent, at least once, as before.
         """
-        if row.method != "chat.postMessage" or row.attempts <= 1 or not was_uncertain(row):
+        if not needs_look(row):
             return None
         target = str(payload.get("channel") or "")
         thread_ts = payload.get("thread_ts")
