@@ -20,7 +20,7 @@ import sys
 import tempfile
 from collections.abc import Callable
 from contextlib import ExitStack, suppress
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -141,14 +141,41 @@ def summarize_open(
     return figures
 
 
+@dataclass
+class CpuReadings:
+    """The target's CPU time (user + system, every thread) when the measured window opens, when its last request
+    is answered and when its messages have gone out, each beside the clock: what one message costs the target's
+    core, and how busy that core was while the requests came. A target whose core is busy nearly all the time is
+    past what it can take without a queue, whatever its latencies show yet (``bench/PROFILE.md``, eleventh round)."""
+
+    readings: list[tuple[float, float]] = field(default_factory=list)  # (monotonic time, CPU seconds)
+
+    def read(self, server: Process) -> None:
+        self.readings.append((monotonic(), server.cpu_seconds()))
+
+    def figures(self, messages: int) -> dict[str, float | None]:
+        if len(self.readings) < 3 or messages <= 0:
+            return {"cpu_ms_per_message": None, "cpu_busy_share": None}
+        (opened, cpu_opened), (answered, cpu_answered), (_, cpu_sent) = self.readings[:3]
+        busy = round((cpu_answered - cpu_opened) / (answered - opened), 2) if answered > opened else None
+        return {"cpu_ms_per_message": round((cpu_sent - cpu_opened) / messages * 1000, 2), "cpu_busy_share": busy}
+
+
 # ------------------------------------------------------------------ driving a target
 
 
 async def run_open_phase(
-    client: aiohttp.ClientSession, make: Callable[[], Request], *, rate: float, warmup: float, seconds: float
+    client: aiohttp.ClientSession,
+    make: Callable[[], Request],
+    *,
+    rate: float,
+    warmup: float,
+    seconds: float,
+    measuring: Callable[[], None] | None = None,
 ) -> PhaseResult:
     """Send at ``rate`` for ``warmup + seconds``, each request at its scheduled time whether or not earlier ones
-    were answered; only requests scheduled after the warm-up count, their latency taken from the schedule."""
+    were answered; only requests scheduled after the warm-up count, their latency taken from the schedule.
+    ``measuring`` is called once, as the first request that counts leaves (the target's CPU is read there)."""
     times = schedule(rate, warmup + seconds)
     requests = [make() for _ in times]  # built before the clock starts: building must not delay a send
     result = PhaseResult(kind="message", seconds=seconds)
@@ -175,6 +202,8 @@ async def run_open_phase(
         if delay > 0:
             await asyncio.sleep(delay)
         if scheduled >= measure_from:
+            if measuring is not None and not result.late:
+                measuring()
             result.late.append(max(0.0, monotonic() - scheduled))
         task = asyncio.create_task(send(request, scheduled))
         in_flight.add(task)
@@ -207,10 +236,15 @@ async def _drive(server: Process, standin: Process, rate: float, warmup: float, 
         httpx.AsyncClient(base_url=standin.url, timeout=30) as api,
     ):
         await api.post("/bench/reset")
-        result = await run_open_phase(client, Requests().message, rate=rate, warmup=warmup, seconds=seconds)
+        cpu = CpuReadings()
+        result = await run_open_phase(
+            client, Requests().message, rate=rate, warmup=warmup, seconds=seconds, measuring=lambda: cpu.read(server)
+        )
+        cpu.read(server)  # the window's requests all answered
         tokens = {s.token for s in result.samples if s.status == 200 and s.token}
         card_at, dm_at = await _arrivals(api, tokens, patience)
-    return summarize_open(result, rate, card_at, dm_at)
+        cpu.read(server)  # and their cards and DMs sent (or the wait for them over)
+    return {**summarize_open(result, rate, card_at, dm_at), **cpu.figures(len(result.samples))}
 
 
 def run_open(

@@ -92,11 +92,14 @@ def render_open_loop(open_loop: dict[str, Any] | None) -> list[str]:
         "bots taking turns at each rate. *Card* and *owner DM*: from the scheduled send to the card, or the DM,",
         "reaching the Slack stand-in.",
         "DM p99 by halves of the window shows a backlog that grows; *sends late*: how far behind its schedule the load",
-        "generator sent (it counts in every latency, the floor's and the bot's alike).",
+        "generator sent (it counts in every latency, the floor's and the bot's alike). *CPU per msg*: the target's",
+        "CPU time (all its threads) from the window's first send until its cards and DMs went out, per message;",
+        "*core busy*: its CPU time over the wall time until the window's last answer — near 1, its one core is full",
+        "and every request queues, whatever the latencies show yet.",
         "",
         "| rate | target | answered/s | ack p50 | ack p99 | card p50 | card p99 | owner DM p50 | owner DM p99 "
-        "| DM p99 1st / 2nd half | errors | sends late p99 |",
-        "|---|---|---|---|---|---|---|---|---|---|---|---|",
+        "| DM p99 1st / 2nd half | errors | sends late p99 | CPU per msg (ms) | core busy |",
+        "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     for row in open_loop.get("rates") or []:
         for target, f in row.items():
@@ -107,7 +110,8 @@ def render_open_loop(open_loop: dict[str, Any] | None) -> list[str]:
                 f"| {_cell(row['rate_rps'])}/s ({row['share']:.0%}) | {target} | {_cell(f.get('answered_rps'))} | "
                 f"{_cell(f.get('ack_p50_ms'))} | {_cell(f.get('ack_p99_ms'))} | {_late(f, 'card', 'p50')} | "
                 f"{_late(f, 'card', 'p99')} | {_late(f, 'dm', 'p50')} | {_late(f, 'dm', 'p99')} | {halves} | "
-                f"{_cell(f.get('errors'))} | {_cell(f.get('generator_late_p99_ms'))} |"
+                f"{_cell(f.get('errors'))} | {_cell(f.get('generator_late_p99_ms'))} | "
+                f"{_cell(f.get('cpu_ms_per_message'))} | {_cell(f.get('cpu_busy_share'))} |"
             )
     lines += [
         "",

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from bench import buckets, report
+from bench import buckets, openloop, report
 from bench.load import PhaseResult, Sample
 from bench.openloop import lag_percentile, schedule, search, summarize_open, sustained
 from bench.openreport import open_loop_checks
@@ -81,6 +81,31 @@ def test_an_open_phase_is_measured_from_each_request_s_scheduled_time() -> None:
     assert figures["card_p50_ms"] == 200.0 and figures["card_p99_ms"] == 300.0
     assert figures["dm_p50_ms"] == 500.0 and figures["dm_p99_ms"] is None and figures["dm_missing"] == 1
     assert figures["ack_p99_ms"] == 70.0 and figures["answered_rps"] == 1.0 and figures["errors"] == 0
+
+
+class _Target:
+    """Stands in for a target process whose CPU time is set by the test."""
+
+    def __init__(self) -> None:
+        self.cpu = 0.0
+
+    def cpu_seconds(self) -> float:
+        return self.cpu
+
+
+def test_the_target_s_cpu_is_counted_per_message_and_as_the_share_of_its_core_while_requests_came(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    clock = iter([100.0, 110.0, 113.0])
+    monkeypatch.setattr(openloop, "monotonic", lambda: next(clock))
+    target, cpu = _Target(), openloop.CpuReadings()
+    assert cpu.figures(1000) == {"cpu_ms_per_message": None, "cpu_busy_share": None}  # not read yet
+    for seconds in (5.0, 13.0, 14.0):  # at the window's first send, its last answer, its last DM
+        target.cpu = seconds
+        cpu.read(target)  # type: ignore[arg-type]
+    # 9 s of CPU for 2,000 messages; 8 s of it in the 10 s the requests took to be answered.
+    assert cpu.figures(2000) == {"cpu_ms_per_message": 4.5, "cpu_busy_share": 0.8}
+    assert cpu.figures(0) == {"cpu_ms_per_message": None, "cpu_busy_share": None}
 
 
 def test_the_issue_22_targets_are_decided_on_ratios_within_the_run() -> None:
