@@ -13,6 +13,7 @@ const EMOJI = {
   handshake: "🤝", earth_africa: "🌍", earth_asia: "🌏", raised_hands: "🙌", heart: "❤️", smile: "😄", pray: "🙏",
   rocket: "🚀", sos: "🆘", arrows_counterclockwise: "🔄", bulb: "💡", point_right: "👉", star: "⭐",
   palm_tree: "🌴", face_with_thermometer: "🤒", airplane: "✈️", coffee: "☕", spiral_calendar_pad: "🗓️",
+  bust_in_silhouette: "👤", link: "🔗", gear: "⚙️", bow: "🙇",
 };
 
 function h(tag, attrs, ...children) {
