@@ -42,12 +42,22 @@ function refreshSoon() {
   refreshTimer = setTimeout(refresh, 60);
 }
 
+// Each refresh is numbered; only the latest one's answer is drawn. Answers can arrive out of order (switch from Bob
+// to Alice quickly and Bob's may come last), and drawing a late one would put the page back in Bob's hands.
+let refreshes = 0;
+let staleAnswers = 0;
+
 async function refresh() {
+  const number = ++refreshes;
   const read = localStorage.getItem(readKey(ui.as)) || "";
   const query = new URLSearchParams({ as: ui.as, channel: ui.channel, thread: ui.thread || "", read });
   const response = await fetch(`/sandbox/state?${query}`);
-  if (!response.ok) return;
-  const state = await response.json();
+  const state = response.ok ? await response.json() : null;
+  if (number !== refreshes) {
+    document.body.dataset.staleAnswers = String(++staleAnswers);  // the browser tests wait on this count
+    return;
+  }
+  if (!state) return;
   ui.state = state;
   ui.as = state.me;
   if (!state.channel || (ui.channel && ui.channel !== state.channel.id)) {
