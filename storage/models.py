@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, Column, Index, Table, Text, UniqueConstraint
+from sqlalchemy import JSON, Column, Index, Table, Text, UniqueConstraint, text
 from sqlmodel import Field, SQLModel
 
 from storage.types import UTCDateTime
@@ -15,6 +15,18 @@ def table_of(model: type[SQLModel]) -> Table:
     """The Core table of a model, for bulk statements that skip the ORM's per-object work."""
     table: Table = model.__table__  # type: ignore[attr-defined]
     return table
+
+
+def only_set(column: str) -> dict[str, Any]:
+    """Keyword arguments that make an ``Index`` partial: only rows where ``column`` is set have an entry.
+
+    Most tickets never have a parent, a pending owner, a duplicate or a customer, and none has been acknowledged or
+    resolved when it is created; an index over such a column would give every new ticket an entry nobody searches
+    for, and the ticket's transaction would write that index's page. Every query that reads these indexes compares
+    the column with a value, which tells both databases it is not NULL, so the partial index serves it.
+    """
+    where = text(f"{column} IS NOT NULL")
+    return {"sqlite_where": where, "postgresql_where": where}
 
 
 def _utc_column(nullable: bool = True, index: bool = False) -> Any:
@@ -68,9 +80,10 @@ class Ticket(SQLModel, table=True):
         Index("ix_tickets_status_ack_due", "status", "ack_due_at"),
         Index("ix_tickets_status_resolve_due", "status", "resolve_due_at"),
         Index("ix_tickets_thread", "thread_channel", "thread_ts"),
-        Index("ix_tickets_card", "card_channel", "card_ts"),  # a reaction on a card finds its ticket
-        Index("ix_tickets_status_resolved_at", "status", "resolved_at"),
-        Index("ix_tickets_pending_owner", "pending_owner_id"),
+        # A reaction on a card finds its ticket; the card is posted after the ticket is stored.
+        Index("ix_tickets_card", "card_channel", "card_ts", **only_set("card_ts")),
+        Index("ix_tickets_status_resolved_at", "status", "resolved_at", **only_set("resolved_at")),
+        Index("ix_tickets_pending_owner", "pending_owner_id", **only_set("pending_owner_id")),
         Index("ix_tickets_status_next_reminder", "status", "next_reminder_at"),  # the reminder tick
         # App Home, /ticket list and the department's queue: whose, in which status, oldest first.
         Index("ix_tickets_owner_status_created", "owner_id", "status", "created_at"),
@@ -78,12 +91,13 @@ class Ticket(SQLModel, table=True):
         Index("ix_tickets_department_status_created", "department_key", "status", "created_at"),
         # The digest's date ranges.
         Index("ix_tickets_created_at", "created_at"),
-        Index("ix_tickets_acknowledged_at", "acknowledged_at"),
-        Index("ix_tickets_resolved_at", "resolved_at"),
-        Index("ix_tickets_parent", "parent_id"),  # a ticket's consults
+        Index("ix_tickets_acknowledged_at", "acknowledged_at", **only_set("acknowledged_at")),
+        Index("ix_tickets_resolved_at", "resolved_at", **only_set("resolved_at")),
+        Index("ix_tickets_parent", "parent_id", **only_set("parent_id")),  # a ticket's consults
         Index("ix_tickets_kind_created_at", "kind", "created_at"),  # the hand-off map's consults in a period
-        Index("ix_tickets_customer_status", "customer_id", "status"),  # a customer's card, the manager's App Home
-        Index("ix_tickets_duplicate_of", "duplicate_of_id"),  # a ticket's duplicates (its card, /ticket show)
+        # A customer's card and the account manager's App Home; a ticket's duplicates (its card, /ticket show).
+        Index("ix_tickets_customer_status", "customer_id", "status", **only_set("customer_id")),
+        Index("ix_tickets_duplicate_of", "duplicate_of_id", **only_set("duplicate_of_id")),
     )
 
     id: int | None = Field(default=None, primary_key=True)
