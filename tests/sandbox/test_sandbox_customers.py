@@ -18,7 +18,7 @@ from bot.sandbox.runner import Sandbox
 from bot.surfaces.ids import BlockId, CallbackId
 from config.schema import WorkspaceConfig
 from storage.models import Ticket
-from tests.sandbox.support import ALICE, REQUESTER, Page, running_sandbox
+from tests.sandbox.support import ALICE, REQUESTER, Page, card_in, running_sandbox
 
 
 @pytest.fixture
@@ -66,3 +66,32 @@ async def test_customer_answers_with_the_customers_card_to_the_asker_only(sandbo
     shown = json.dumps(mine["blocks"], ensure_ascii=False)
     assert "大地物流" in shown and "Dadi Logistics" in shown
     assert not [m for m in (await page.state(ALICE))["messages"] if m["ephemeral"]]
+
+
+async def test_the_readmes_two_complaints_put_acme_at_risk_and_tell_erin_once(sandbox: Sandbox, page: Page) -> None:
+    """README step 10: two complaints about ACME in 30 days, then *+1 hour* (the page's clock control)."""
+    erin = "U0ERIN"
+    for text in ("ACME complaint: the invoice is wrong again", "客户艾克米投诉：发货太慢"):
+        assert (await page.do("message", REQUESTER, channel="C0INTAKE", text=text)).json() == {"ok": True}
+    await sandbox.workspace.wait_for_calls("chat.postMessage", count=6)  # each ticket: card, owner DM, Erin's DM
+
+    async def erins_dms() -> list[str]:
+        dm = (await page.state(erin))["dm"]
+        return [json.dumps(m, ensure_ascii=False) for m in (await page.state(erin, channel=dm))["messages"]]
+
+    assert not [text for text in await erins_dms() if "at risk" in text]
+    for _ in range(2):  # told once, however often the tick runs
+        assert (await page.do("clock", REQUESTER, minutes=60)).json() == {"ok": True}
+    told = await eventually(lambda: _risk_dms(erins_dms))
+    assert len(told) == 1 and "ACME Corp" in told[0] and "2 complaints" in told[0], told
+    first = next(m for m in (await page.state(REQUESTER))["messages"] if "invoice" in m["text"])
+
+    async def flagged_card() -> dict[str, Any] | None:  # redrawn in place, maybe just after the DM
+        card = card_in((await page.state(REQUESTER, thread=first["ts"]))["thread"])
+        return card if card is not None and "at risk" in json.dumps(card["blocks"]) else None
+
+    assert await eventually(flagged_card)
+
+
+async def _risk_dms(read: Any) -> list[str]:
+    return [text for text in await read() if "at risk" in text]
