@@ -5,9 +5,10 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, Column, Index, Table, Text, UniqueConstraint, text
+from sqlalchemy import JSON, Column, Index, Table, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
+from storage.indexes import only_set
 from storage.types import UTCDateTime
 
 
@@ -15,18 +16,6 @@ def table_of(model: type[SQLModel]) -> Table:
     """The Core table of a model, for bulk statements that skip the ORM's per-object work."""
     table: Table = model.__table__  # type: ignore[attr-defined]
     return table
-
-
-def only_set(column: str) -> dict[str, Any]:
-    """Keyword arguments that make an ``Index`` partial: only rows where ``column`` is set have an entry.
-
-    Most tickets never have a parent, a pending owner, a duplicate or a customer, and none has been acknowledged or
-    resolved when it is created; an index over such a column would give every new ticket an entry nobody searches
-    for, and the ticket's transaction would write that index's page. Every query that reads these indexes compares
-    the column with a value, which tells both databases it is not NULL, so the partial index serves it.
-    """
-    where = text(f"{column} IS NOT NULL")
-    return {"sqlite_where": where, "postgresql_where": where}
 
 
 def _utc_column(nullable: bool = True, index: bool = False) -> Any:

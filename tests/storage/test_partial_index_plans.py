@@ -1,4 +1,4 @@
-"""The ticket indexes that hold only rows where their column is set (``storage.models.only_set``) still serve every
+"""The ticket indexes that hold only rows where their column is set (``storage.indexes.only_set``) still serve every
 query that reads them, on both databases.
 
 An index with a ``WHERE`` is used only when the database can prove the query asks for nothing outside it; each query

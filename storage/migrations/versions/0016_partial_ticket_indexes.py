@@ -1,4 +1,4 @@
-"""Eight ticket indexes keep entries only for rows where their column is set (see ``storage.models.only_set``): a
+"""Eight ticket indexes keep entries only for rows where their column is set (see ``storage.indexes.only_set``): a
 new ticket has no parent, pending owner, duplicate, customer, card, acknowledgement or resolution, so its
 transaction no longer writes a page of each of those indexes. Every query that reads them compares the column
 with a value, which both databases take as "not NULL", so the same plans serve them. Rebuilding reads the tickets
